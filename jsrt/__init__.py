@@ -1,0 +1,1 @@
+"""jsrt: run Celigo integrator.io JavaScript hooks locally."""

@@ -1,0 +1,20 @@
+"""The one seam every backend hides behind (the httpx-transport way).
+
+`Backend.call(obj, method, args)` answers one `integrator-api` call: `obj` and `method`
+are the catalog names (`"state"`, `"putForResource"`), `args` the JSON arguments the
+script passed, already checked against the catalog. It returns a JSON-able value
+(`None` for `undefined`) or raises `jsrt.backends.errors.ApiError`.
+
+Backends know nothing of JavaScript, hooks or policy.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol, runtime_checkable
+
+
+@runtime_checkable
+class Backend(Protocol):
+    def call(self, obj: str, method: str, args: list[Any]) -> Any:
+        """Answer one call or raise `ApiError`."""
+        ...
