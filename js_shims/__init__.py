@@ -1,0 +1,1 @@
+"""The JavaScript jsrt evaluates inside every isolate, shipped as package data."""
