@@ -1,0 +1,99 @@
+"""The `jsrt` command line (click): a thin front end over `jsrt.runner.Runtime`.
+
+Errors are data: every `JsrtError` carries its exit code (0 ok, 1 the hook failed or
+broke its contract, 2 bad usage or bad input), and is printed as a sentence with a hint,
+never as a traceback. Every command is testable in-process with click's `CliRunner`.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any, NoReturn
+
+import click
+
+from jsrt.errors import EXIT_HOOK_FAILED, EXIT_OK, InputError, JsrtError
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False)
+
+
+def _fail(error: JsrtError, *, as_json: bool, extra: dict[str, Any] | None = None) -> NoReturn:
+    if as_json:
+        click.echo(_dumps({"ok": False, **(extra or {}), "error": error.to_dict()}))
+    else:
+        click.echo(f"error: {error}", err=True)
+    sys.exit(error.exit_code)
+
+
+def _echo_logs(logs: list[dict[str, Any]]) -> None:
+    for entry in logs:
+        click.echo(f"[{entry['level']}] {entry['text']}", err=True)
+
+
+def _read_options(path: str | None) -> dict[str, Any]:
+    from jsrt.inputs import load_data_file
+
+    if path is None:
+        return {}
+    options = load_data_file(path, what="options")
+    if not isinstance(options, dict):
+        raise InputError(
+            f"{path}: options must be a JSON object, got {type(options).__name__}",
+            file=path,
+            hint='give the options object the hook receives, e.g. {"data": [...]}',
+        )
+    return options
+
+
+@click.group()
+@click.version_option(package_name="jsrt")
+def main() -> None:
+    """Run Celigo integrator.io JavaScript hooks locally."""
+
+
+@main.command()
+@click.argument("script", type=click.Path(dir_okay=False))
+@click.option("--function", "-f", "function", help="Entry function (default: the only one).")
+@click.option("--hook", help="Script type when the function name does not say it (preMap, …).")
+@click.option("--options", "options_path", metavar="FILE|-", help="JSON/YAML options file, or - for stdin.")
+@click.option("--world", type=click.Path(dir_okay=False), help="World file seeding the local backend.")
+@click.option("--state-dir", type=click.Path(file_okay=False), help="Keep the world across runs here.")
+@click.option("--timeout", type=click.FloatRange(min=0.001), default=30.0, show_default=True, help="Wall-clock limit, seconds.")
+@click.option("--memory", type=click.IntRange(min=16), default=256, show_default=True, help="Heap limit, MB.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object with everything.")
+def run(
+    script: str,
+    function: str | None,
+    hook: str | None,
+    options_path: str | None,
+    world: str | None,
+    state_dir: str | None,
+    timeout: float,
+    memory: int,
+    as_json: bool,
+) -> None:
+    """Run FUNCTION of SCRIPT once and print what it returned."""
+    from jsrt.runner import Runtime
+
+    try:
+        options = _read_options(options_path)
+        runtime = Runtime(world, state_dir=state_dir, timeout_s=timeout, memory_mb=memory)
+        result = runtime.run_hook(script, function, options, hook)
+    except JsrtError as error:
+        _fail(error, as_json=as_json, extra={"hook": hook, "function": function})
+    if as_json:
+        click.echo(_dumps(result.to_json()))
+    else:
+        _echo_logs(result.logs)
+        if result.error is not None:
+            click.echo(f"error: {JsrtError.from_dict(result.error)}", err=True)
+            stack = result.error.get("stack")
+            if stack:
+                click.echo(stack, err=True)
+        else:
+            click.echo(_dumps(result.value))
+    sys.exit(EXIT_OK if result.ok else EXIT_HOOK_FAILED)
+

@@ -1,0 +1,118 @@
+"""One hook run inside a fresh isolate: the function the engine's worker process calls.
+
+The caller (`jsrt.runner`) has already loaded the script and built `options`; this side
+owns everything that must live next to V8: the shims, the libraries the script imports,
+the bridge dispatcher with its policy and backend, and the invocation itself. Everything
+in and out is plain JSON-able data, because it crosses a process boundary.
+
+Request::
+
+    {"script": {"code", "filename", "modules", "line1_column_offset"},
+     "function": str, "inputs": [options, ...], "timeout_s": float, "memory_mb": int,
+     "policy": {PolicyContext fields}, "backend": {"kind": "local", "key", "version", "world"}}
+
+Reply (or ``{"need_world": true}`` when this process holds no copy of the world)::
+
+    {"outcomes": [{ok, value?, stage?, error?, logs}], "calls": [...],
+     "world": snapshot | None, "world_version": int}
+"""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from functools import cache
+from importlib.resources import files
+from typing import Any
+
+import orjson
+
+from jsrt import modules
+from jsrt.api.catalog import js_surface
+from jsrt.api.dispatch import Dispatcher
+from jsrt.api.policy import PolicyContext
+from jsrt.backends.local import LocalBackend, World
+from jsrt.engine.isolate import Isolate
+from jsrt.errors import JsrtError, LoadError
+
+SHIMS = ("prelude.js", "integrator_api.js", "invoke.js")
+
+# World replicas kept warm in this process, so an unchanged world is not sent again.
+_REPLICAS: OrderedDict[str, World] = OrderedDict()
+_MAX_REPLICAS = 8
+
+
+@cache
+def _shim_source(name: str) -> str:
+    return files("jsrt.js_shims").joinpath(name).read_text(encoding="utf-8")
+
+
+@cache
+def _install_api_call() -> str:
+    return f"__jsrt_install_api({orjson.dumps(js_surface()).decode()})"
+
+
+def _local_world(spec: dict[str, Any]) -> World | None:
+    """The caller's world: sent along, or the replica kept from an earlier run when its
+    version still matches; None when neither (the caller then sends it)."""
+    key = spec["key"]
+    world = _REPLICAS.get(key)
+    if spec.get("world") is not None:
+        world = World.from_snapshot(spec["world"])
+        world.version = spec["version"]
+    elif world is None or world.version != spec["version"]:
+        return None
+    _REPLICAS[key] = world
+    _REPLICAS.move_to_end(key)
+    while len(_REPLICAS) > _MAX_REPLICAS:
+        _REPLICAS.popitem(last=False)
+    return world
+
+
+def _shift_line1(error: LoadError, offset: int) -> LoadError:
+    """Undo the loader's wrapper prefix in a line-1 column."""
+    column = error.details.get("column")
+    if error.details.get("line") != 1 or not column or not offset:
+        return error
+    details = dict(error.details, column=max(1, column - offset))
+    text = error.message.replace(f":1:{column}:", f":1:{details['column']}:", 1)
+    return LoadError(text, hint=error.hint, **details)
+
+
+def execute(request: dict[str, Any]) -> dict[str, Any]:
+    """Run the request's function over its inputs; see the module docstring."""
+    deadline = time.monotonic() + request["timeout_s"]
+    script = request["script"]
+    world = _local_world(request["backend"])
+    if world is None:
+        return {"need_world": True}
+    version_before = world.version
+    dispatcher = Dispatcher(LocalBackend(world), PolicyContext(**request["policy"]))
+
+    with Isolate(memory_mb=request["memory_mb"], bridge=dispatcher.handle) as isolate:
+        try:
+            for name in SHIMS:
+                isolate.eval(_shim_source(name), filename=f"jsrt:{name}")
+            isolate.eval(_install_api_call(), filename="jsrt:install-api.js")
+            for module in script["modules"]:
+                if module != "integrator-api":
+                    isolate.eval(modules.library_js(module), filename=f"jsrt:{module}.js")
+            try:
+                isolate.eval(script["code"], filename=script["filename"], deadline=deadline)
+            except LoadError as error:
+                raise _shift_line1(error, script.get("line1_column_offset", 0)) from None
+            call = (
+                f"__jsrt_invoke({orjson.dumps(request['function']).decode()},"
+                f"{orjson.dumps(request['inputs']).decode()})"
+            )
+            reply = isolate.eval(call, filename="jsrt:call.js", deadline=deadline)
+        except JsrtError as error:
+            error.details.setdefault("calls", dispatcher.calls)
+            raise
+
+    return {
+        "outcomes": orjson.loads(reply),
+        "calls": dispatcher.calls,
+        "world": world.snapshot() if world.version != version_before else None,
+        "world_version": world.version,
+    }

@@ -1,0 +1,303 @@
+"""`Runtime.run_hook(...)` → `HookResult`: the one entry point every front end uses.
+
+The flow of a run: load the script (the loader rewrites its imports and finds the entry
+function), build complete `options` from the hook contract and the world, run the
+function in a fresh isolate inside the engine's supervised worker process (so no hook can
+take down its caller), then let the contract judge what came back. The world lives here,
+in the caller's process, and is readable after each run; the worker keeps a replica that
+is re-sent only when it changed.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jsrt.api.policy import PolicyContext
+from jsrt.backends.local import StateDir, World, load_world
+from jsrt.engine.supervisor import InlineExecutor, Supervisor
+from jsrt.errors import ContractViolation, HookError, JsrtError, ScriptError
+from jsrt.hooks import Contract, contract_for, infer_hook
+from jsrt.loader import PreparedScript, load_script, prepare
+
+DEFAULT_TIMEOUT_S = 30.0
+DEFAULT_MEMORY_MB = 256
+
+Executor = Supervisor | InlineExecutor
+
+
+@dataclass
+class HookResult:
+    """What one run produced.
+
+    `value` is what the function returned, JSON round-tripped as integrator.io keeps it
+    (for per-record types run over several records: one value per record). `errors` are
+    the per-record errors the hook itself reported; `problems` are the ways the return
+    broke its contract; `records` has one outcome per record for per-record types.
+    """
+
+    ok: bool
+    value: Any
+    hook: str | None
+    function: str
+    logs: list[dict[str, Any]] = field(default_factory=list)
+    calls: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    records: list[dict[str, Any]] | None = None
+    error: dict[str, Any] | None = None
+    options: dict[str, Any] | None = None
+    duration_ms: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        """The `jsrt run --json` object."""
+        out = {
+            "ok": self.ok,
+            "hook": self.hook,
+            "function": self.function,
+            "result": self.value,
+            "errors": self.errors,
+            "logs": self.logs,
+            "calls": self.calls,
+            "error": self.error,
+            "duration_ms": round(self.duration_ms, 3),
+        }
+        if self.records is not None:
+            out["records"] = self.records
+        return out
+
+    def raise_for_error(self) -> HookResult:
+        """Raise the run's failure as a `JsrtError` (for callers that prefer exceptions)."""
+        if self.error is not None:
+            raise JsrtError.from_dict(self.error)
+        return self
+
+
+def _script_error(failure: dict[str, Any]) -> ScriptError:
+    """A JS throw as a Python error naming the user's file, line and column."""
+    frames = failure.get("frames") or []
+    top = frames[0] if frames else {}
+    where = f"{top['file']}:{top['line']}:{top['column']}: " if top.get("file") else ""
+    return ScriptError(
+        f"{where}{failure['name']}: {failure['message']}",
+        name=failure["name"],
+        js_message=failure["message"],
+        file=top.get("file"),
+        line=top.get("line"),
+        column=top.get("column"),
+        stack=failure.get("stack", ""),
+        properties=failure.get("props"),
+    )
+
+
+class Runtime:
+    """Runs hooks against one world (the local backend), with limits and a worker.
+
+    `world` is a `World`, a path to a world file (JSON or YAML), or None for an empty
+    world. `state_dir` keeps the world across runs (written atomically after each run).
+    `executor` defaults to the process-wide supervised worker; pass `InlineExecutor()` to
+    run inside this process, without crash protection.
+    """
+
+    _ids = itertools.count()
+
+    def __init__(
+        self,
+        world: World | str | os.PathLike[str] | None = None,
+        *,
+        state_dir: str | os.PathLike[str] | None = None,
+        timeout_s: float = DEFAULT_TIMEOUT_S,
+        memory_mb: int = DEFAULT_MEMORY_MB,
+        executor: Executor | None = None,
+    ) -> None:
+        self._state_dir = StateDir(Path(state_dir)) if state_dir is not None else None
+        if isinstance(world, World):
+            seeded = world
+        elif world is not None:
+            seeded = load_world(Path(world))
+        else:
+            seeded = World()
+        self.world = self._state_dir.open(seeded) if self._state_dir else seeded
+        self.timeout_s = timeout_s
+        self.memory_mb = memory_mb
+        self._executor = executor
+        self._key = f"{os.getpid()}-{next(self._ids)}-{uuid.uuid4().hex[:8]}"
+        self._synced: tuple[int, Executor] | None = None
+
+    @property
+    def executor(self) -> Executor:
+        return self._executor or Supervisor.shared()
+
+    def run_hook(
+        self,
+        script: str | os.PathLike[str] | PreparedScript,
+        function: str | None = None,
+        options: dict[str, Any] | None = None,
+        hook: str | None = None,
+        *,
+        source: str | None = None,
+        timeout_s: float | None = None,
+        memory_mb: int | None = None,
+    ) -> HookResult:
+        """Run `function` of `script` with `options` and judge it as `hook` would be.
+
+        `script` is a path (or a `PreparedScript`); `source` gives the text directly, with
+        `script` as its file name. `hook` defaults to the type the function's name names
+        (`preSavePage`, …); without one the function runs as a generic script and its
+        return is kept as is. Load errors and bad input raise (`LoadError`, `InputError`);
+        everything the hook does, including throwing, comes back in the `HookResult`.
+        """
+        started = time.perf_counter()
+        prepared = self._prepare(script, source)
+        entry = prepared.require_function(function)
+        hook = hook or infer_hook(entry)
+        contract = contract_for(hook) if hook else None
+        given = dict(options or {})
+        built = contract.build_options(given, self.world) if contract else given
+        inputs = contract.split_records(built) if contract and contract.per_record else [built]
+        script_kind = contract.script_kind if contract else "script"
+        policy = PolicyContext.resolve(
+            script_kind=script_kind, hook=hook, options=built, world=self.world
+        )
+        request = {
+            "script": {
+                "code": prepared.code,
+                "filename": prepared.filename,
+                "modules": list(prepared.modules),
+                "line1_column_offset": prepared.line1_column_offset,
+            },
+            "function": entry,
+            "inputs": inputs,
+            "timeout_s": timeout_s or self.timeout_s,
+            "memory_mb": memory_mb or self.memory_mb,
+            "policy": policy.__dict__,
+        }
+        result = HookResult(ok=False, value=None, hook=hook, function=entry, options=built)
+        try:
+            reply = self._execute(request)
+        except HookError as error:
+            result.calls = error.details.pop("calls", [])
+            result.error = error.to_dict()
+        else:
+            result.calls = reply["calls"]
+            self._judge(result, contract, inputs, reply["outcomes"])
+        result.duration_ms = (time.perf_counter() - started) * 1000
+        return result
+
+    def _prepare(
+        self, script: str | os.PathLike[str] | PreparedScript, source: str | None
+    ) -> PreparedScript:
+        if isinstance(script, PreparedScript):
+            return script
+        if source is not None:
+            return prepare(source, str(script))
+        return load_script(Path(script))
+
+    def _execute(self, request: dict[str, Any]) -> dict[str, Any]:
+        """Send the request, with the world only when the worker lacks this version."""
+        executor = self.executor
+        synced = self._synced == (self.world.version, executor)
+        timeout = request["timeout_s"]
+        for send_world in (not synced, True):
+            request["backend"] = {
+                "kind": "local",
+                "key": self._key,
+                "version": self.world.version,
+                "world": self.world.snapshot() if send_world else None,
+            }
+            reply = executor.run("jsrt.execute:execute", request, timeout_s=timeout)
+            if not reply.get("need_world"):
+                break
+        if reply["world"] is not None:
+            self.world.restore(reply["world"], version=reply["world_version"])
+            if self._state_dir:
+                self._state_dir.save(self.world)
+        self._synced = (self.world.version, executor)
+        return reply
+
+    def _judge(
+        self,
+        result: HookResult,
+        contract: Contract | None,
+        inputs: list[dict[str, Any]],
+        outcomes: list[dict[str, Any]],
+    ) -> None:
+        for outcome in outcomes:
+            result.logs.extend(outcome.pop("logs", []))
+        if contract is not None and contract.per_record:
+            self._judge_records(result, contract, inputs, outcomes)
+            return
+        outcome = outcomes[0]
+        if not outcome["ok"]:
+            result.error = self._failure(outcome).to_dict()
+            return
+        value = outcome.get("value")
+        if contract is None:
+            result.ok, result.value = True, value
+            return
+        verdict = contract.judge(inputs[0], value)
+        result.value, result.errors, result.problems = verdict.value, verdict.errors, verdict.problems
+        if verdict.problems:
+            result.error = ContractViolation(
+                f"{result.function} broke the {contract.name} contract: "
+                + "; ".join(verdict.problems),
+                problems=verdict.problems,
+            ).to_dict()
+        result.ok = verdict.ok and not verdict.problems
+
+    def _judge_records(
+        self,
+        result: HookResult,
+        contract: Contract,
+        inputs: list[dict[str, Any]],
+        outcomes: list[dict[str, Any]],
+    ) -> None:
+        """Per-record types: a throw or a bad return fails that record only."""
+        records: list[dict[str, Any]] = []
+        for index, (options, outcome) in enumerate(zip(inputs, outcomes, strict=True)):
+            if not outcome["ok"]:
+                failure = self._failure(outcome).to_dict()
+                records.append({"index": index, "ok": False, "value": None, "error": failure})
+                continue
+            verdict = contract.judge(options, outcome.get("value"))
+            record: dict[str, Any] = {"index": index, "ok": verdict.ok, "value": verdict.value}
+            if verdict.problems:
+                record["problems"] = verdict.problems
+                result.problems.extend(f"record {index}: {p}" for p in verdict.problems)
+            result.errors.extend(dict(e, index=index) for e in verdict.errors)
+            records.append(record)
+        result.records = records
+        values = [r["value"] for r in records]
+        result.value = values[0] if len(values) == 1 else values
+        failed = [r for r in records if not r["ok"] or r.get("problems") or r.get("error")]
+        result.ok = not failed
+        if failed:
+            first = failed[0]
+            summary = first.get("error", {}).get("message") or "; ".join(first.get("problems", []))
+            result.error = HookError(
+                f"{len(failed)} of {len(records)} records failed; record {first['index']}: "
+                f"{summary}",
+                failed_records=[r["index"] for r in failed],
+            ).to_dict()
+
+    @staticmethod
+    def _failure(outcome: dict[str, Any]) -> JsrtError:
+        failure = outcome["error"]
+        if outcome.get("stage") == "return":
+            return ContractViolation(
+                f"the returned value cannot be kept as JSON: {failure['name']}: "
+                f"{failure['message']}",
+            )
+        return _script_error(failure)
+
+
+def run_hook(script: str | os.PathLike[str], function: str | None = None, **kwargs: Any) -> HookResult:
+    """Run one hook against an empty world: `Runtime().run_hook(...)`."""
+    world = kwargs.pop("world", None)
+    return Runtime(world).run_hook(script, function, **kwargs)
+
