@@ -1,0 +1,105 @@
+"""`jsrt run` through click's CliRunner: output, --json, exit codes, bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from jsrt.cli import main
+
+SAMPLE = Path(__file__).parent.parent / "sample_hooks" / "preSavePage"
+
+
+def invoke(*args: str, input: str | None = None):
+    return CliRunner().invoke(main, list(args), input=input)
+
+
+def test_readme_example_prints_the_returned_page() -> None:
+    result = invoke(
+        "run", str(SAMPLE / "normalizeOrders.js"), "--options", str(SAMPLE / "options.json")
+    )
+    assert result.exit_code == 0, result.output
+    value = json.loads(result.stdout)
+    assert [r["customer"] for r in value["data"]] == ["Acme Corp", "Initech"]
+    assert "[log] page 0: 2 orders kept, 1 rejected" in result.stderr
+
+
+def test_json_output_is_one_object_with_every_field() -> None:
+    result = invoke(
+        "run",
+        str(SAMPLE / "normalizeOrders.js"),
+        "--function",
+        "preSavePage",
+        "--options",
+        str(SAMPLE / "options.json"),
+        "--json",
+    )
+    assert result.exit_code == 0
+    out = json.loads(result.stdout)
+    assert set(out) >= {"ok", "hook", "function", "result", "errors", "logs", "calls", "error", "duration_ms"}
+    assert out["ok"] is True and out["hook"] == "preSavePage" and out["error"] is None
+    assert out["result"]["data"][1]["total"] == 12.5
+
+
+def test_options_from_stdin(write_script) -> None:
+    script = write_script("function f(options) { return options.n * 2 }")
+    result = invoke("run", str(script), "--options", "-", input='{"n": 21}')
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == 42
+
+
+def test_missing_script_is_exit_2(tmp_path: Path) -> None:
+    result = invoke("run", str(tmp_path / "nope.js"), "-f", "f")
+    assert result.exit_code == 2
+    assert "nope.js" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_invalid_options_json_names_path_and_position(tmp_path: Path, write_script) -> None:
+    script = write_script("function f(options) { return 1 }")
+    bad = tmp_path / "options.json"
+    bad.write_text('{\n  "data": [1, 2,]\n}\n')
+    result = invoke("run", str(script), "--options", str(bad))
+    assert result.exit_code == 2
+    assert f"{bad}:2:" in result.stderr
+    assert "invalid JSON" in result.stderr
+
+
+def test_options_must_be_an_object(tmp_path: Path, write_script) -> None:
+    script = write_script("function f(options) { return 1 }")
+    bad = tmp_path / "options.json"
+    bad.write_text("[1, 2]")
+    result = invoke("run", str(script), "--options", str(bad), "--json")
+    assert result.exit_code == 2
+    assert json.loads(result.stdout)["error"]["type"] == "InputError"
+
+
+def test_a_throwing_hook_is_exit_1_with_its_position(write_script) -> None:
+    script = write_script(
+        """
+        function preMap(options) {
+          throw new Error('bad record')
+        }
+        """
+    )
+    result = invoke("run", str(script), "--options", "-", input='{"data": [{}]}')
+    assert result.exit_code == 1
+    assert f"{script}:2:" in result.stderr
+    assert "Error: bad record" in result.stderr
+
+
+def test_missing_function_lists_the_ones_that_exist(write_script) -> None:
+    script = write_script("function preSavePage(o) { return o }\nfunction helper() {}\n")
+    result = invoke("run", str(script), "-f", "preSavPage")
+    assert result.exit_code == 2
+    assert "preSavePage" in result.stderr and "helper" in result.stderr
+
+
+def test_syntax_error_is_exit_2(write_script) -> None:
+    script = write_script("function f(options) {\n  return (\n}\n")
+    result = invoke("run", str(script), "-f", "f", "--json")
+    assert result.exit_code == 2
+    error = json.loads(result.stdout)["error"]
+    assert error["type"] == "LoadError" and error["line"] == 3

@@ -1,0 +1,199 @@
+"""Runtime.run_hook end to end: loader, worker, isolate, contracts and world together."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from jsrt.errors import LoadError
+from jsrt.runner import Runtime
+
+SAMPLE = Path(__file__).parent.parent / "sample_hooks" / "preSavePage"
+
+
+@pytest.fixture
+def runtime() -> Runtime:
+    return Runtime(timeout_s=5)
+
+
+def test_sample_pre_save_page_maps_a_page(runtime: Runtime) -> None:
+    import json
+
+    options = json.loads((SAMPLE / "options.json").read_text())
+    result = runtime.run_hook(SAMPLE / "normalizeOrders.js", "preSavePage", options)
+    assert result.ok, result.error
+    assert result.hook == "preSavePage"
+    assert [r["id"] for r in result.value["data"]] == ["SO-1001", "SO-1003"]
+    assert result.value["data"][0] == {
+        "id": "SO-1001",
+        "customer": "Acme Corp",
+        "orderDate": "2024-03-05",
+        "total": 39,
+        "lineCount": 2,
+    }
+    assert result.value["errors"][0]["code"] == "NO_LINES"
+    assert result.logs[0]["level"] == "log"
+    assert result.logs[0]["text"] == "page 0: 2 orders kept, 1 rejected"
+
+
+def test_every_import_form_binds(runtime: Runtime, write_script) -> None:
+    script = write_script(
+        """
+        import { state, lookupcaches as caches } from 'integrator-api'
+        import * as api from "integrator-api";
+        import dayjs from 'dayjs'
+        import sjcl from 'sjcl'
+        function probe(options) {
+          return {
+            state: typeof state.getForResource,
+            caches: typeof caches.getData,
+            ns: typeof api.exports.run,
+            day: dayjs('2024-01-15T10:00:00Z').add(1, 'day').format('YYYY-MM-DD'),
+            sha: sjcl.codec.hex.fromBits(sjcl.hash.sha256.hash('abc')),
+          }
+        }
+        """
+    )
+    result = runtime.run_hook(script, "probe")
+    assert result.ok, result.error
+    assert result.value == {
+        "state": "function",
+        "caches": "function",
+        "ns": "function",
+        "day": "2024-01-16",
+        "sha": "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+    }
+
+
+def test_disallowed_import_is_a_load_error(runtime: Runtime, write_script) -> None:
+    script = write_script(
+        """
+        // helper
+        import _ from 'lodash'
+        function f(options) { return 1 }
+        """
+    )
+    with pytest.raises(LoadError) as caught:
+        runtime.run_hook(script, "f")
+    message = str(caught.value)
+    assert f"{script}:2" in message
+    assert "lodash" in message and "integrator-api" in message
+
+
+def test_syntax_error_names_file_line_and_column(runtime: Runtime, write_script) -> None:
+    script = write_script(
+        """
+        function f(options) {
+          const r = {}
+          r.a = ;
+          return r
+        }
+        """
+    )
+    with pytest.raises(LoadError) as caught:
+        runtime.run_hook(script, "f")
+    assert caught.value.details["line"] == 3
+    assert caught.value.details["column"] == 9
+    assert f"{script}:3:9" in str(caught.value)
+
+
+def test_runtime_error_deep_in_a_helper_names_the_line(runtime: Runtime, write_script) -> None:
+    script = write_script(
+        """
+        function shout(record) {
+          return record.customer.name.toUpperCase()
+        }
+        function each(records) {
+          return records.map(shout)
+        }
+        function preSavePage(options) {
+          return { data: each(options.data), errors: [] }
+        }
+        """
+    )
+    result = runtime.run_hook(script, "preSavePage", {"data": [{"customer": {}}]})
+    assert not result.ok
+    error = result.error
+    assert error["type"] == "ScriptError"
+    assert error["name"] == "TypeError"
+    assert (error["file"], error["line"]) == (str(script), 2)
+    assert f"shout ({script}:2:" in error["stack"]
+    assert f"preSavePage ({script}:8:" in error["stack"]
+    assert "jsrt:" not in error["stack"]
+
+
+def test_console_captures_every_level(runtime: Runtime, write_script) -> None:
+    script = write_script(
+        """
+        function f(options) {
+          console.log('log', 1, {a: 1})
+          console.info('info %s=%d', 'n', 42)
+          console.warn('warn')
+          console.error('error', [1, 2])
+          console.debug('debug', null, undefined)
+          return true
+        }
+        """
+    )
+    result = runtime.run_hook(script, "f")
+    assert result.ok
+    assert [(e["level"], e["text"]) for e in result.logs] == [
+        ("log", 'log 1 {"a":1}'),
+        ("info", "info n=42"),
+        ("warn", "warn"),
+        ("error", "error [1,2]"),
+        ("debug", "debug null undefined"),
+    ]
+    assert all(e["time"].endswith("Z") for e in result.logs)
+
+
+@pytest.mark.parametrize("name", ["require", "process", "fetch", "setTimeout", "setInterval"])
+def test_globals_integrator_io_lacks_are_absent(runtime: Runtime, write_script, name) -> None:
+    script = write_script(f"function f(options) {{ return typeof {name} }}")
+    result = runtime.run_hook(script, "f")
+    assert result.value == "undefined"
+    use = write_script(f"function g(options) {{ return {name}('x') }}", name="use.js")
+    failed = runtime.run_hook(use, "g")
+    assert failed.error["name"] in {"ReferenceError", "TypeError"}
+    assert name in failed.error["js_message"]
+
+
+def test_timeout_stops_a_loop_and_the_next_run_works(write_script) -> None:
+    runtime = Runtime(timeout_s=0.5)
+    loop = write_script("function f(options) { while (true) {} }")
+    result = runtime.run_hook(loop, "f")
+    assert result.error["type"] == "HookTimeout"
+    ok = write_script("function g(options) { return 42 }", name="ok.js")
+    assert runtime.run_hook(ok, "g").value == 42
+
+
+def test_heap_limit_stops_a_runaway_allocation(write_script) -> None:
+    runtime = Runtime(timeout_s=20, memory_mb=64)
+    script = write_script(
+        "function f(options) { const a = []; while (true) a.push({n: a.length, s: 'x' + a.length}) }"
+    )
+    result = runtime.run_hook(script, "f")
+    assert result.error["type"] == "HeapLimitExceeded"
+
+
+def test_engine_abort_is_reported_and_the_caller_goes_on(runtime: Runtime, write_script) -> None:
+    boom = write_script("function f(options) { return new Array(3e8).fill(0).length }")
+    result = runtime.run_hook(boom, "f")
+    assert not result.ok
+    assert result.error["type"] == "EngineCrashed"
+    ok = write_script("function g(options) { return 'still here' }", name="ok.js")
+    assert runtime.run_hook(ok, "g").value == "still here"
+
+
+def test_date_is_utc_and_values_round_trip_as_json(runtime: Runtime, write_script) -> None:
+    script = write_script(
+        """
+        function f(options) {
+          return { when: new Date(Date.UTC(2024, 0, 2, 3, 4, 5)), hour: new Date(0).getHours(),
+                   gone: undefined, kept: null }
+        }
+        """
+    )
+    result = runtime.run_hook(script, "f")
+    assert result.value == {"when": "2024-01-02T03:04:05.000Z", "hour": 0, "kept": None}
