@@ -1,0 +1,370 @@
+"""Prepare a user's hook script so V8 can run it as integrator.io would.
+
+integrator.io runs hook scripts as ES modules; mini-racer compiles classic scripts only,
+where `import` and `export` are SyntaxErrors. The loader reads the script with a real
+JavaScript parser (tree-sitter, never regular expressions) and rewrites it in place:
+
+* every `import … from 'm'` becomes `const … = __jsrt_import("m");` on the same lines, so
+  every later line keeps its number and every later column on a line of its own stays put
+  (the runtime provides `__jsrt_import`);
+* imports of anything but integrator-api, dayjs and sjcl, and dynamic `import()`, fail here
+  with the file, line and column, because integrator.io refuses them too;
+* `export` and `export default` are overwritten with spaces (or `void` for an exported
+  expression), keeping columns;
+* the whole script is wrapped in a strict function (modules are strict) whose prefix sits on
+  line 1 without a newline and whose suffix, on a new last line, publishes the top-level
+  functions as `globalThis.__jsrt_script`, so top-level names never leak into the global
+  scope and a script can be evaluated twice without "already declared" errors.
+
+Syntax errors are left for V8 to report: tree-sitter's grammar may lag V8, so an ERROR node
+is never a reason to refuse a script on its own.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import json
+import re
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import tree_sitter
+import tree_sitter_javascript
+
+from jsrt.errors import InputError, LoadError
+
+ALLOWED_MODULES = ("integrator-api", "dayjs", "sjcl")
+
+IMPORT_FUNCTION = "__jsrt_import"
+"""The runtime function that returns a module's value; rewritten imports call it."""
+
+PUBLISHED_FUNCTIONS = "__jsrt_script"
+"""The global the wrapper's suffix sets to `{name: function}` for each top-level function."""
+
+WRAPPER_PREFIX = "(function(){'use strict';"
+
+_ALLOWED_TEXT = "integrator.io scripts can import only integrator-api, dayjs and sjcl"
+_FUNCTION_NODES = ("function_declaration", "generator_function_declaration")
+_FUNCTION_VALUES = ("function_expression", "arrow_function", "generator_function")
+# ECMAScript line terminators: what V8 counts as a new line (not str.splitlines' wider set).
+_LINE_TERMINATOR = re.compile("\r\n|[\n\r\u2028\u2029]")
+
+_local = threading.local()
+
+
+@functools.cache
+def _language() -> tree_sitter.Language:
+    return tree_sitter.Language(tree_sitter_javascript.language())
+
+
+@functools.cache
+def _dynamic_import_query() -> tree_sitter.Query:
+    return tree_sitter.Query(_language(), "(call_expression function: (import) @dynamic_import)")
+
+
+def _parser() -> tree_sitter.Parser:
+    """One parser per thread (a Parser is not thread-safe); building one costs more than a parse."""
+    parser = getattr(_local, "parser", None)
+    if parser is None:
+        parser = _local.parser = tree_sitter.Parser(_language())
+    return parser
+
+
+@dataclass(frozen=True)
+class PreparedScript:
+    """A script rewritten for V8, with what the runner needs to call into it."""
+
+    filename: str
+    code: str
+    functions: tuple[str, ...]
+    modules: tuple[str, ...]
+    line1_column_offset: int
+
+    def require_function(self, name: str | None) -> str:
+        """The entry function to call: `name`, or the only function when `name` is None.
+
+        Raises LoadError naming the functions that do exist, so a typo is a one-line fix.
+        """
+        defined = ", ".join(self.functions) or "none"
+        if name is None:
+            if len(self.functions) == 1:
+                return self.functions[0]
+            if self.functions:
+                message = f"{self.filename} defines several functions: {defined}"
+                hint = "name the function to run"
+            else:
+                message = f"{self.filename} defines no function"
+                hint = "define the hook as a top-level function: function preSavePage(options) {…}"
+            raise LoadError(message, hint=hint, file=self.filename, functions=list(self.functions))
+        if name in self.functions:
+            return name
+        close = difflib.get_close_matches(name, self.functions, n=1)
+        raise LoadError(
+            f"function {name!r} not found in {self.filename}; functions defined: {defined}",
+            hint=f"did you mean {close[0]!r}?"
+            if close
+            else "only top-level functions can be called as hooks",
+            file=self.filename,
+            function=name,
+            functions=list(self.functions),
+        )
+
+
+def load_script(path: str | Path) -> PreparedScript:
+    """Read a script file (UTF-8, a BOM tolerated) and prepare it."""
+    filename = str(path)
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise InputError(
+            f"script not found: {filename}", hint="check the path", file=filename
+        ) from None
+    except OSError as exc:
+        raise InputError(
+            f"cannot read script {filename}: {exc.strerror or exc}",
+            hint="check that the path is a readable file",
+            file=filename,
+        ) from None
+    try:
+        source = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line, column = _position(data, exc.start)
+        raise LoadError(
+            f"{filename}:{line}:{column}: the script is not valid UTF-8 (byte {exc.start})",
+            hint="save the script as UTF-8",
+            file=filename,
+            line=line,
+            column=column,
+        ) from None
+    return prepare(source, filename)
+
+
+def prepare(source: str, filename: str) -> PreparedScript:
+    """Rewrite `source` into code V8 can evaluate as a classic script, named `filename`."""
+    data = source.encode("utf-8", "surrogatepass")
+    root = _parser().parse(data).root_node
+    rewriter = _Rewriter(data, filename)
+    for node in _top_level_statements(root):
+        if node.type == "import_statement":
+            rewriter.rewrite_import(node)
+        elif node.type == "export_statement":
+            rewriter.strip_export(node)
+        elif node.type == "hash_bang_line":
+            rewriter.blank(node)
+    dynamic_imports = tree_sitter.QueryCursor(_dynamic_import_query()).captures(root)
+    if dynamic_imports:
+        first = min(dynamic_imports["dynamic_import"], key=lambda n: n.start_byte)
+        rewriter.reject_dynamic_import(first)
+    functions = tuple(dict.fromkeys(_top_level_functions(root)))
+    code = WRAPPER_PREFIX + rewriter.result() + _suffix(functions, filename)
+    return PreparedScript(
+        filename=filename,
+        code=code,
+        functions=functions,
+        modules=tuple(m for m in ALLOWED_MODULES if m in rewriter.modules),
+        line1_column_offset=len(WRAPPER_PREFIX),
+    )
+
+
+def _top_level_statements(root: tree_sitter.Node) -> Iterator[tree_sitter.Node]:
+    """The program's statements, looking one level into top-level ERROR nodes.
+
+    tree-sitter's error recovery can fold well-formed imports into an ERROR node next to a
+    real syntax error; they still need rewriting so that V8 reports the real error.
+    """
+    for node in root.children:
+        if node.type == "ERROR":
+            yield from node.children
+        else:
+            yield node
+
+
+def _top_level_functions(root: tree_sitter.Node) -> Iterator[str]:
+    """Names of top-level functions: declarations and variables bound to function values."""
+    for statement in root.children:
+        node = statement
+        if node.type == "export_statement":
+            node = node.child_by_field_name("declaration") or node
+        if node.type in _FUNCTION_NODES:
+            name = node.child_by_field_name("name")
+            if name is not None:
+                yield _text(name)
+        elif node.type in ("lexical_declaration", "variable_declaration"):
+            for declarator in node.named_children:
+                value = declarator.child_by_field_name("value")
+                name = declarator.child_by_field_name("name")
+                if (
+                    value is not None
+                    and value.type in _FUNCTION_VALUES
+                    and name is not None
+                    and name.type == "identifier"
+                ):
+                    yield _text(name)
+
+
+def _suffix(functions: tuple[str, ...], filename: str) -> str:
+    entries = ", ".join(
+        f'{json.dumps(name)}: typeof {name} === "function" ? {name} : undefined'
+        for name in functions
+    )
+    source_url = _LINE_TERMINATOR.sub(" ", filename)
+    return f"\n;globalThis.{PUBLISHED_FUNCTIONS} = {{{entries}}};}})()\n//# sourceURL={source_url}"
+
+
+class _Rewriter:
+    """Collects byte-range replacements over the source, then applies them in one pass."""
+
+    def __init__(self, data: bytes, filename: str) -> None:
+        self.data = data
+        self.filename = filename
+        self.modules: set[str] = set()
+        self._edits: list[tuple[int, int, str]] = []
+
+    def rewrite_import(self, node: tree_sitter.Node) -> None:
+        source = node.child_by_field_name("source")
+        if source is None or node.has_error:
+            return  # not a readable import: V8 will report it where it stands
+        module = self._checked_module(source)
+        self.modules.add(module)
+        clause = next((c for c in node.children if c.type == "import_clause"), None)
+        call = f"{IMPORT_FUNCTION}({json.dumps(module)})"
+        bindings = _bindings(clause, call) if clause is not None else []
+        statement = f"const {', '.join(bindings)};" if bindings else f"{call};"
+        self._replace_keeping_lines(node, statement)
+
+    def strip_export(self, node: tree_sitter.Node) -> None:
+        """Overwrite `export` / `export default` so the declaration or value stays put.
+
+        `export default <expression>` becomes `void <expression>`: blanking it would turn
+        an object literal into a block and an anonymous function into a SyntaxError.
+        Re-exports (`export … from 'm'`) and export lists bind nothing locally and are
+        blanked whole, after the module check.
+        """
+        source = node.child_by_field_name("source")
+        if source is not None:
+            self._checked_module(source)
+        exported_value = node.child_by_field_name("value") is not None
+        if (
+            not exported_value
+            and node.child_by_field_name("declaration") is None
+            and not node.has_error
+        ):
+            self.blank(node)
+            return
+        for child in node.children:
+            if child.type == "export":
+                self._edits.append(
+                    (child.start_byte, child.end_byte, "void  " if exported_value else " " * 6)
+                )
+            elif child.type == "default":
+                self.blank(child)
+
+    def reject_dynamic_import(self, node: tree_sitter.Node) -> None:
+        line, column = self._position(node)
+        raise LoadError(
+            f"{self.filename}:{line}:{column}: dynamic import() is not supported",
+            hint=f"{_ALLOWED_TEXT}, with a static import at the top of the script, "
+            "e.g. import dayjs from 'dayjs'",
+            file=self.filename,
+            line=line,
+            column=column,
+            allowed=list(ALLOWED_MODULES),
+        )
+
+    def blank(self, node: tree_sitter.Node) -> None:
+        """Overwrite a node with spaces, keeping its line terminators."""
+        text = self._segment(node)
+        pieces = _LINE_TERMINATOR.split(text)
+        terminators = _LINE_TERMINATOR.findall(text)
+        blanked = " " * len(pieces[0])
+        for terminator, piece in zip(terminators, pieces[1:], strict=True):
+            blanked += terminator + " " * len(piece)
+        self._edits.append((node.start_byte, node.end_byte, blanked))
+
+    def result(self) -> str:
+        out = bytearray()
+        cursor = 0
+        for start, end, text in sorted(self._edits):
+            out += self.data[cursor:start] + text.encode("utf-8", "surrogatepass")
+            cursor = end
+        out += self.data[cursor:]
+        return out.decode("utf-8", "surrogatepass")
+
+    def _checked_module(self, source: tree_sitter.Node) -> str:
+        module = _text(source)[1:-1]
+        if module not in ALLOWED_MODULES:
+            line, column = self._position(source)
+            raise LoadError(
+                f"{self.filename}:{line}:{column}: cannot import {module!r}",
+                hint=f"{_ALLOWED_TEXT}; remove this import or replace what it provided "
+                "with code in the script",
+                file=self.filename,
+                line=line,
+                column=column,
+                module=module,
+                allowed=list(ALLOWED_MODULES),
+            )
+        return module
+
+    def _replace_keeping_lines(self, node: tree_sitter.Node, statement: str) -> None:
+        """Put `statement` where `node` was, with the same line terminators after it.
+
+        The last line is padded with spaces to the original width where the statement is
+        shorter, so code that follows on that line keeps its column too.
+        """
+        original = self._segment(node)
+        terminators = _LINE_TERMINATOR.findall(original)
+        original_tail = len(_LINE_TERMINATOR.split(original)[-1])
+        replacement_tail = 0 if terminators else len(statement)
+        padding = " " * max(0, original_tail - replacement_tail)
+        self._edits.append(
+            (node.start_byte, node.end_byte, statement + "".join(terminators) + padding)
+        )
+
+    def _segment(self, node: tree_sitter.Node) -> str:
+        return self.data[node.start_byte : node.end_byte].decode("utf-8", "surrogatepass")
+
+    def _position(self, node: tree_sitter.Node) -> tuple[int, int]:
+        return _position(self.data, node.start_byte)
+
+
+def _bindings(clause: tree_sitter.Node, call: str) -> list[str]:
+    """Declarators for an import clause: `d = call`, `ns = call`, `{ a, b: c } = call`.
+
+    With a default import next to named or namespace ones, the others bind from the default
+    (`d = call, { a } = d`) so the module is asked for once.
+    """
+    bindings: list[str] = []
+    module_value = call
+    for part in clause.named_children:
+        if part.type == "identifier":
+            bindings.append(f"{_text(part)} = {call}")
+            module_value = _text(part)
+        elif part.type == "namespace_import":
+            alias = next(c for c in part.named_children if c.type == "identifier")
+            bindings.append(f"{_text(alias)} = {module_value}")
+        elif part.type == "named_imports":
+            names = [_specifier(s) for s in part.named_children if s.type == "import_specifier"]
+            bindings.append(f"{{ {', '.join(names)} }} = {module_value}")
+    return bindings
+
+
+def _specifier(specifier: tree_sitter.Node) -> str:
+    imported = _text(specifier.children[0])
+    alias = specifier.child_by_field_name("alias")
+    return f"{imported}: {_text(alias)}" if alias is not None else imported
+
+
+def _text(node: tree_sitter.Node) -> str:
+    return (node.text or b"").decode("utf-8", "surrogatepass")
+
+
+def _position(data: bytes, offset: int) -> tuple[int, int]:
+    """1-based line and column (in characters) of a byte offset, as an editor shows them."""
+    before = data[:offset].decode("utf-8", "replace")
+    terminators = list(_LINE_TERMINATOR.finditer(before))
+    line_start = terminators[-1].end() if terminators else 0
+    return len(terminators) + 1, len(before) - line_start + 1

@@ -1,0 +1,263 @@
+"""The JavaScript libraries a hook script may import: dayjs and sjcl, the real ones.
+
+integrator.io gives scripts dayjs 1.11 and sjcl 1.0.8 (its docs say "sjcl 1.8.0"). jsrt never
+ships their code: `modules.lock.json` pins each library's npm tarball and its published
+integrity hash, and this module fetches the tarball from the npm registry, checks it against
+that hash before anything is written, keeps only the one file to evaluate, and caches it per
+user, so later runs work offline.
+
+Where the file comes from, first match wins:
+
+* `JSRT_MODULES_DIR`: a local folder in node_modules layout (`<dir>/<name>/package.json` and
+  the library's files), for machines that must never reach a registry;
+* the cache (`JSRT_CACHE_DIR`, default the platform's per-user cache folder, under
+  `modules/<name>@<version>/`), trusted only while the file's SHA-256 matches the manifest
+  written next to it and the manifest matches the lock; anything else is fetched again;
+* the npm registry (`JSRT_NPM_REGISTRY` replaces `https://registry.npmjs.org`, for mirrors).
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import hmac
+import io
+import json
+import os
+import tarfile
+import tempfile
+from dataclasses import asdict, dataclass
+from importlib import resources
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+import platformdirs
+
+from jsrt.errors import ModuleFetchError, UsageError
+
+CACHE_DIR_ENV = "JSRT_CACHE_DIR"
+MODULES_DIR_ENV = "JSRT_MODULES_DIR"
+REGISTRY_ENV = "JSRT_NPM_REGISTRY"
+
+MODULES_GLOBAL = "__jsrt_modules"
+"""The global object `library_js` code stores each library's value in, by module name."""
+
+_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+_MAX_FILE_BYTES = 16 * 1024 * 1024
+_MANIFEST = "manifest.json"
+
+
+@dataclass(frozen=True)
+class _Locked:
+    """One entry of modules.lock.json: which tarball to trust and which file to evaluate."""
+
+    name: str
+    version: str
+    tarball: str
+    integrity: str
+    file: str
+
+
+@functools.cache
+def _lock() -> dict[str, _Locked]:
+    text = resources.files("jsrt").joinpath("modules.lock.json").read_text(encoding="utf-8")
+    return {entry["name"]: _Locked(**entry) for entry in json.loads(text)["libraries"]}
+
+
+def library_names() -> tuple[str, ...]:
+    """The libraries jsrt provides, in lock-file order."""
+    return tuple(_lock())
+
+
+def library_version(name: str) -> str:
+    """The version `library_js(name)` serves: the locked one, or the JSRT_MODULES_DIR one."""
+    locked = _locked(name)
+    modules_dir = os.environ.get(MODULES_DIR_ENV)
+    if modules_dir:
+        return _local_package_version(locked, Path(modules_dir))
+    return locked.version
+
+
+def library_js(name: str) -> str:
+    """JavaScript that defines `globalThis.__jsrt_modules[name]` in a fresh V8 context.
+
+    The libraries are UMD bundles. They run inside a function that hands them a CommonJS
+    `module`/`exports` (and no `define` or `require`), so their value lands in
+    `module.exports` and no such name is left behind as a global. The wrapper opens on the
+    library's first line, so positions in its stack frames stay true past line 1.
+    """
+    locked = _locked(name)
+    path, data = _obtain(locked)
+    try:
+        source = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ModuleFetchError(
+            f"{path} is not UTF-8 text (byte {exc.start})",
+            hint="reinstall the library there, or remove the file so it is fetched again",
+            module=name,
+            path=str(path),
+        ) from None
+    label = f"jsrt-modules/{locked.name}@{library_version(name)}/{locked.file}"
+    return (
+        "(function(){var module={exports:{}};"
+        "(function(module,exports,define,require){"
+        f"{source}\n"
+        "}).call(module.exports,module,module.exports,undefined,undefined);"
+        f"var modules=globalThis.{MODULES_GLOBAL}||(globalThis.{MODULES_GLOBAL}={{}});"
+        f"modules[{json.dumps(locked.name)}]=module.exports;}})();\n"
+        f"//# sourceURL={label}\n"
+    )
+
+
+def ensure_all() -> dict[str, Path]:
+    """Fetch and verify every locked library now (`jsrt modules fetch`); return their files."""
+    return {name: _obtain(locked)[0] for name, locked in _lock().items()}
+
+
+def _locked(name: str) -> _Locked:
+    try:
+        return _lock()[name]
+    except KeyError:
+        raise UsageError(
+            f"unknown JavaScript library {name!r}",
+            hint=f"jsrt provides: {', '.join(_lock())}",
+        ) from None
+
+
+def _obtain(locked: _Locked) -> tuple[Path, bytes]:
+    """The library's file and its verified contents, from wherever the rules above say."""
+    modules_dir = os.environ.get(MODULES_DIR_ENV)
+    if modules_dir:
+        return _from_modules_dir(locked, Path(modules_dir))
+    folder = Path(os.environ.get(CACHE_DIR_ENV) or platformdirs.user_cache_dir("jsrt"))
+    folder = folder / "modules" / f"{locked.name}@{locked.version}"
+    path = folder / locked.file
+    cached = _verified_cache(locked, folder, path)
+    if cached is not None:
+        return path, cached
+    data = _extract(locked, _download(locked))
+    manifest = {**asdict(locked), "sha256": hashlib.sha256(data).hexdigest()}
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        _write_atomically(path, data)
+        _write_atomically(folder / _MANIFEST, json.dumps(manifest, indent=2).encode())
+    except OSError as exc:
+        raise ModuleFetchError(
+            f"cannot write {locked.name}@{locked.version} to the cache {folder}: {exc}",
+            hint=f"set {CACHE_DIR_ENV} to a writable folder",
+            module=locked.name,
+            path=str(folder),
+        ) from None
+    return path, data
+
+
+def _verified_cache(locked: _Locked, folder: Path, path: Path) -> bytes | None:
+    """The cached file's bytes if its manifest matches the lock and its hash the manifest."""
+    try:
+        manifest = json.loads((folder / _MANIFEST).read_text(encoding="utf-8"))
+        data = path.read_bytes()
+    except (OSError, ValueError):
+        return None
+    if manifest != {**asdict(locked), "sha256": hashlib.sha256(data).hexdigest()}:
+        return None
+    return data
+
+
+def _download(locked: _Locked) -> bytes:
+    """The tarball's bytes, refused unless they match the locked integrity hash."""
+    url = locked.tarball
+    registry = os.environ.get(REGISTRY_ENV)
+    if registry:
+        url = registry.rstrip("/") + urlsplit(locked.tarball).path
+    try:
+        response = httpx.get(url, timeout=_TIMEOUT, follow_redirects=True)
+        response.raise_for_status()
+    except httpx.HTTPError as exc:
+        raise _unavailable(locked, f"could not download {url}: {exc}") from None
+    algorithm, _, expected = locked.integrity.partition("-")
+    actual = base64.b64encode(hashlib.new(algorithm, response.content).digest()).decode()
+    if not hmac.compare_digest(actual, expected):
+        raise ModuleFetchError(
+            f"integrity check failed for {locked.name}@{locked.version} from {url}: "
+            f"expected {locked.integrity}, got {algorithm}-{actual}",
+            hint="the download was altered on the way, or the registry or mirror "
+            f"({REGISTRY_ENV}) serves another file; nothing was cached",
+            module=locked.name,
+            url=url,
+        )
+    return response.content
+
+
+def _extract(locked: _Locked, tarball: bytes) -> bytes:
+    """Read the one file to evaluate out of the tarball, in memory: nothing else is unpacked.
+
+    npm tarballs hold their files under one top folder (usually `package/`); a member is
+    accepted only as a regular file of sane size, never a link.
+    """
+    try:
+        with tarfile.open(fileobj=io.BytesIO(tarball), mode="r:gz") as archive:
+            for member in archive:
+                inner = member.name.removeprefix("./").partition("/")[2]
+                if inner == locked.file and member.isfile() and member.size <= _MAX_FILE_BYTES:
+                    extracted = archive.extractfile(member)
+                    if extracted is not None:
+                        return extracted.read()
+    except (tarfile.TarError, OSError, EOFError) as exc:
+        raise _unavailable(locked, f"its tarball cannot be read: {exc}") from None
+    raise _unavailable(locked, f"its tarball has no {locked.file}")
+
+
+def _from_modules_dir(locked: _Locked, modules_dir: Path) -> tuple[Path, bytes]:
+    _local_package_version(locked, modules_dir)
+    path = modules_dir / locked.name / locked.file
+    try:
+        return path, path.read_bytes()
+    except OSError as exc:
+        raise ModuleFetchError(
+            f"cannot read {path} ({MODULES_DIR_ENV}={modules_dir}): {exc.strerror or exc}",
+            hint=f"install the package there (npm install {locked.name}@{locked.version}) "
+            f"or unset {MODULES_DIR_ENV}",
+            module=locked.name,
+            path=str(path),
+        ) from None
+
+
+def _local_package_version(locked: _Locked, modules_dir: Path) -> str:
+    package_json = modules_dir / locked.name / "package.json"
+    try:
+        version = json.loads(package_json.read_text(encoding="utf-8"))["version"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ModuleFetchError(
+            f"{MODULES_DIR_ENV}={modules_dir} has no usable {locked.name}/package.json "
+            f"({type(exc).__name__}: {exc})",
+            hint=f"point {MODULES_DIR_ENV} at a node_modules folder where "
+            f"`npm install {locked.name}@{locked.version}` ran, or unset it",
+            module=locked.name,
+            path=str(package_json),
+        ) from None
+    return str(version)
+
+
+def _unavailable(locked: _Locked, reason: str) -> ModuleFetchError:
+    return ModuleFetchError(
+        f"cannot get {locked.name}@{locked.version}: {reason}",
+        hint="be online once so jsrt can cache it, or run `jsrt modules fetch` while online, "
+        f"or set {MODULES_DIR_ENV} to a folder holding {locked.name}/package.json and its "
+        f"files (a node_modules folder after `npm install {locked.name}@{locked.version}`)",
+        module=locked.name,
+        version=locked.version,
+    )
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Write through a temporary file and a rename, so readers never see half a file."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
