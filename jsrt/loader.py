@@ -263,15 +263,10 @@ class _Rewriter:
                 self.blank(child)
 
     def reject_dynamic_import(self, node: tree_sitter.Node) -> None:
-        line, column = self._position(node)
-        raise LoadError(
-            f"{self.filename}:{line}:{column}: dynamic import() is not supported",
-            hint=f"{_ALLOWED_TEXT}, with a static import at the top of the script, "
-            "e.g. import dayjs from 'dayjs'",
-            file=self.filename,
-            line=line,
-            column=column,
-            allowed=list(ALLOWED_MODULES),
+        raise self._refusal(
+            node,
+            "dynamic import() is not supported",
+            ", with a static import at the top of the script, e.g. import dayjs from 'dayjs'",
         )
 
     def blank(self, node: tree_sitter.Node) -> None:
@@ -296,18 +291,26 @@ class _Rewriter:
     def _checked_module(self, source: tree_sitter.Node) -> str:
         module = _text(source)[1:-1]
         if module not in ALLOWED_MODULES:
-            line, column = self._position(source)
-            raise LoadError(
-                f"{self.filename}:{line}:{column}: cannot import {module!r}",
-                hint=f"{_ALLOWED_TEXT}; remove this import or replace what it provided "
-                "with code in the script",
-                file=self.filename,
-                line=line,
-                column=column,
+            raise self._refusal(
+                source,
+                f"cannot import {module!r}",
+                "; remove this import or replace what it provided with code in the script",
                 module=module,
-                allowed=list(ALLOWED_MODULES),
             )
         return module
+
+    def _refusal(self, node: tree_sitter.Node, problem: str, fix: str, **details: str) -> LoadError:
+        """A LoadError at `node` for an import integrator.io would refuse too."""
+        line, column = _position(self.data, node.start_byte)
+        return LoadError(
+            f"{self.filename}:{line}:{column}: {problem}",
+            hint=_ALLOWED_TEXT + fix,
+            file=self.filename,
+            line=line,
+            column=column,
+            allowed=list(ALLOWED_MODULES),
+            **details,
+        )
 
     def _replace_keeping_lines(self, node: tree_sitter.Node, statement: str) -> None:
         """Put `statement` where `node` was, with the same line terminators after it.
@@ -326,9 +329,6 @@ class _Rewriter:
 
     def _segment(self, node: tree_sitter.Node) -> str:
         return self.data[node.start_byte : node.end_byte].decode("utf-8", "surrogatepass")
-
-    def _position(self, node: tree_sitter.Node) -> tuple[int, int]:
-        return _position(self.data, node.start_byte)
 
 
 def _bindings(clause: tree_sitter.Node, call: str) -> list[str]:

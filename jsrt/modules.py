@@ -215,29 +215,30 @@ def _from_modules_dir(locked: _Locked, modules_dir: Path) -> tuple[Path, bytes]:
     try:
         return path, path.read_bytes()
     except OSError as exc:
-        raise ModuleFetchError(
-            f"cannot read {path} ({MODULES_DIR_ENV}={modules_dir}): {exc.strerror or exc}",
-            hint=f"install the package there (npm install {locked.name}@{locked.version}) "
-            f"or unset {MODULES_DIR_ENV}",
-            module=locked.name,
-            path=str(path),
-        ) from None
+        raise _unusable_modules_dir(locked, modules_dir, path, exc.strerror or str(exc)) from None
 
 
 def _local_package_version(locked: _Locked, modules_dir: Path) -> str:
     package_json = modules_dir / locked.name / "package.json"
     try:
-        version = json.loads(package_json.read_text(encoding="utf-8"))["version"]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise ModuleFetchError(
-            f"{MODULES_DIR_ENV}={modules_dir} has no usable {locked.name}/package.json "
-            f"({type(exc).__name__}: {exc})",
-            hint=f"point {MODULES_DIR_ENV} at a node_modules folder where "
-            f"`npm install {locked.name}@{locked.version}` ran, or unset it",
-            module=locked.name,
-            path=str(package_json),
-        ) from None
-    return str(version)
+        return str(json.loads(package_json.read_text(encoding="utf-8"))["version"])
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+    except (ValueError, KeyError, TypeError):
+        reason = "not JSON with a version"
+    raise _unusable_modules_dir(locked, modules_dir, package_json, reason)
+
+
+def _unusable_modules_dir(
+    locked: _Locked, modules_dir: Path, path: Path, reason: str
+) -> ModuleFetchError:
+    return ModuleFetchError(
+        f"{MODULES_DIR_ENV}={modules_dir}: cannot use {path.relative_to(modules_dir)}: {reason}",
+        hint=f"point {MODULES_DIR_ENV} at a node_modules folder where "
+        f"`npm install {locked.name}@{locked.version}` ran, or unset it",
+        module=locked.name,
+        path=str(path),
+    )
 
 
 def _unavailable(locked: _Locked, reason: str) -> ModuleFetchError:

@@ -1,0 +1,162 @@
+"""Entry functions, the scope wrapper, real-script habits, and reading script files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from py_mini_racer import MiniRacer
+
+from jsrt.errors import InputError, LoadError
+from jsrt.loader import WRAPPER_PREFIX, load_script, prepare
+
+KINDS = """\
+function plain(options) { function nested() {} return nested; }
+async function asyncOne() {}
+function* generator() {}
+const arrow = (x) => x, notAFunction = 5;
+let asyncArrow = async (x) => x;
+var expression = function () {};
+var named = function inner() {};
+const klass = class {};
+if (true) { function inBlock() {} }
+const object = { method() {} };
+"""
+
+
+def test_top_level_functions_are_found_in_source_order_and_nested_ones_are_not() -> None:
+    assert prepare(KINDS, "hook.js").functions == (
+        "plain",
+        "asyncOne",
+        "generator",
+        "arrow",
+        "asyncArrow",
+        "expression",
+        "named",
+    )
+
+
+def test_the_wrapper_publishes_the_functions_and_leaks_no_global(isolate: MiniRacer) -> None:
+    isolate.eval(prepare(KINDS, "hook.js").code)
+
+    assert isolate.eval("Object.keys(__jsrt_script).join()") == (
+        "plain,asyncOne,generator,arrow,asyncArrow,expression,named"
+    )
+    assert isolate.eval("typeof plain + typeof arrow + typeof notAFunction") == (
+        "undefinedundefinedundefined"
+    )
+
+
+def test_real_script_habits_run_top_level_fixtures_under_use_strict(isolate: MiniRacer) -> None:
+    source = """\
+'use strict';
+import { exports } from 'integrator-api';
+
+function preSavePage(options) {
+  return { data: options.data.map((r) => ({ ...r, seen: true })), errors: options.errors };
+}
+
+const options = { data: [{ id: 1 }], errors: [] };
+globalThis.fixtureResult = preSavePage(options).data[0].seen;
+"""
+    isolate.eval("globalThis.__jsrt_import = () => ({ exports: {} });")
+    prepared = prepare(source, "hook.js")
+
+    isolate.eval(prepared.code)
+    isolate.eval(prepared.code)  # top-level const twice in one context: the wrapper scopes it
+
+    assert isolate.eval("fixtureResult") is True
+    assert isolate.eval("__jsrt_script.preSavePage({ data: [{}], errors: [] }).data[0].seen")
+    assert prepared.require_function(None) == "preSavePage"
+
+
+def test_scripts_run_strict_as_integrator_io_modules_do(isolate: MiniRacer) -> None:
+    isolate.eval(prepare("function f() { undeclared = 1; }\n", "hook.js").code)
+
+    with pytest.raises(Exception, match="undeclared is not defined"):
+        isolate.eval("__jsrt_script.f()")
+
+
+def test_line1_column_offset_is_the_wrapper_prefix_length() -> None:
+    prepared = prepare("function f() {}\n", "hook.js")
+
+    assert prepared.line1_column_offset == len(WRAPPER_PREFIX)
+    assert prepared.code[prepared.line1_column_offset :].startswith("function f() {}")
+    assert prepared.code.endswith("\n//# sourceURL=hook.js")
+
+
+def test_a_missing_function_lists_the_ones_that_exist() -> None:
+    prepared = prepare("function preSavePage(o) {}\nfunction helper() {}\n", "hook.js")
+
+    with pytest.raises(LoadError) as caught:
+        prepared.require_function("preSavPage")
+
+    assert caught.value.message == (
+        "function 'preSavPage' not found in hook.js; functions defined: preSavePage, helper"
+    )
+    assert caught.value.hint == "did you mean 'preSavePage'?"
+    assert prepared.require_function("helper") == "helper"
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("function a() {}\nfunction b() {}\n", "hook.js defines several functions: a, b"),
+        ("const x = 1;\n", "hook.js defines no function"),
+    ],
+)
+def test_no_name_needs_exactly_one_function(source: str, message: str) -> None:
+    with pytest.raises(LoadError) as caught:
+        prepare(source, "hook.js").require_function(None)
+
+    assert caught.value.message == message
+
+
+def test_load_script_reads_utf8_with_a_byte_order_mark(tmp_path: Path) -> None:
+    path = tmp_path / "hook.js"
+    path.write_bytes(b"\xef\xbb\xbffunction transform(options) { return '\xc3\xa9'; }\n")
+
+    prepared = load_script(path)
+
+    assert prepared.filename == str(path)
+    assert prepared.functions == ("transform",)
+    assert prepared.code.startswith(WRAPPER_PREFIX + "function transform")
+
+
+def test_load_script_names_a_missing_file(tmp_path: Path) -> None:
+    missing = tmp_path / "nope.js"
+
+    with pytest.raises(InputError) as caught:
+        load_script(missing)
+
+    assert caught.value.message == f"script not found: {missing}"
+    assert caught.value.file == str(missing)
+
+
+def test_load_script_refuses_a_folder(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match=f"cannot read script {tmp_path}"):
+        load_script(tmp_path)
+
+
+def test_load_script_points_at_bytes_that_are_not_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.js"
+    path.write_bytes(b"// ok\nconst s = 'caf\xe9';\n")
+
+    with pytest.raises(LoadError) as caught:
+        load_script(path)
+
+    assert (caught.value.line, caught.value.column) == (2, 15)
+    assert caught.value.hint == "save the script as UTF-8"
+
+
+def test_a_500_line_script_is_prepared_whole() -> None:
+    body = "".join(
+        f"function hook{i}(options) {{\n  return options.data.map((r) => r.v{i});\n}}\n\n"
+        for i in range(125)
+    )
+    source = "import { exports, state } from 'integrator-api'\n" + body
+
+    prepared = prepare(source, "big.js")
+
+    assert len(prepared.functions) == 125
+    assert prepared.code.count("\n") == source.count("\n") + 2
