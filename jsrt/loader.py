@@ -147,7 +147,7 @@ def prepare(source: str, filename: str) -> PreparedScript:
     data = source.encode("utf-8", "surrogatepass")
     root = _parser().parse(data).root_node
     rewriter = _Rewriter(data, filename)
-    for node in _top_level_statements(root):
+    for node in root.children:
         if node.type == "import_statement":
             rewriter.rewrite_import(node)
         elif node.type == "export_statement":
@@ -167,19 +167,6 @@ def prepare(source: str, filename: str) -> PreparedScript:
         modules=tuple(m for m in ALLOWED_MODULES if m in rewriter.modules),
         line1_column_offset=len(WRAPPER_PREFIX),
     )
-
-
-def _top_level_statements(root: tree_sitter.Node) -> Iterator[tree_sitter.Node]:
-    """The program's statements, looking one level into top-level ERROR nodes.
-
-    tree-sitter's error recovery can fold well-formed imports into an ERROR node next to a
-    real syntax error; they still need rewriting so that V8 reports the real error.
-    """
-    for node in root.children:
-        if node.type == "ERROR":
-            yield from node.children
-        else:
-            yield node
 
 
 def _top_level_functions(root: tree_sitter.Node) -> Iterator[str]:

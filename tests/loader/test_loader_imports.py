@@ -214,3 +214,17 @@ def test_a_hashbang_line_is_blanked_so_the_wrapper_can_precede_it(isolate: MiniR
     isolate.eval(prepared.code)
 
     assert isolate.eval("__jsrt_script.f()") == 2
+
+
+def test_import_words_in_comments_strings_and_templates_are_left_alone() -> None:
+    source = (
+        "// import _ from 'lodash'\n"
+        "/* import('x') */\n"
+        "const s = \"import _ from 'lodash'\", t = `import('x')`;\n"
+        "function f() { return s + t; }\n"
+    )
+
+    prepared = prepare(source, "hook.js")
+
+    assert user_lines(prepared.code) == source.split("\n")
+    assert prepared.modules == ()
