@@ -138,11 +138,12 @@ def _obtain(locked: _Locked) -> tuple[Path, bytes]:
     if cached is not None:
         return path, cached
     data = _extract(locked, _download(locked))
-    manifest = {**asdict(locked), "sha256": hashlib.sha256(data).hexdigest()}
     try:
         folder.mkdir(parents=True, exist_ok=True)
         _write_atomically(path, data)
-        _write_atomically(folder / _MANIFEST, json.dumps(manifest, indent=2).encode())
+        _write_atomically(
+            folder / _MANIFEST, json.dumps(_manifest(locked, data), indent=2).encode()
+        )
     except OSError as exc:
         raise ModuleFetchError(
             f"cannot write {locked.name}@{locked.version} to the cache {folder}: {exc}",
@@ -160,9 +161,12 @@ def _verified_cache(locked: _Locked, folder: Path, path: Path) -> bytes | None:
         data = path.read_bytes()
     except (OSError, ValueError):
         return None
-    if manifest != {**asdict(locked), "sha256": hashlib.sha256(data).hexdigest()}:
-        return None
-    return data
+    return data if manifest == _manifest(locked, data) else None
+
+
+def _manifest(locked: _Locked, data: bytes) -> dict[str, str]:
+    """What the cache records next to a library file: its lock entry and the file's hash."""
+    return {**asdict(locked), "sha256": hashlib.sha256(data).hexdigest()}
 
 
 def _download(locked: _Locked) -> bytes:

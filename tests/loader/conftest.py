@@ -93,7 +93,7 @@ def registry_tarballs() -> dict[str, bytes]:
 def _mirror_server(registry_tarballs: dict[str, bytes]) -> Iterator[_Mirror]:
     server = _Mirror(("127.0.0.1", 0), _MirrorHandler)
     server.files, server.requests = {}, []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     yield server
     server.shutdown()
