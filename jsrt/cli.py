@@ -97,3 +97,34 @@ def run(
             click.echo(_dumps(result.value))
     sys.exit(EXIT_OK if result.ok else EXIT_HOOK_FAILED)
 
+
+
+@main.command()
+@click.argument("script_type", metavar="TYPE")
+def sample(script_type: str) -> None:
+    """Print complete sample options for a script TYPE (preSavePage, preMap, …)."""
+    from jsrt.hooks import contract_for
+
+    try:
+        contract = contract_for(script_type)
+    except JsrtError as error:
+        _fail(error, as_json=False)
+    click.echo(_dumps(contract.sample_options()))
+
+
+@main.group()
+def modules() -> None:
+    """The JavaScript libraries scripts may import (dayjs, sjcl)."""
+
+
+@modules.command("fetch")
+def modules_fetch() -> None:
+    """Fetch and verify every pinned library now, so later runs work offline."""
+    from jsrt import modules as libraries
+
+    try:
+        paths = libraries.ensure_all()
+    except JsrtError as error:
+        _fail(error, as_json=False)
+    for name, path in paths.items():
+        click.echo(f"{name}@{libraries.library_version(name)}  {path}")
