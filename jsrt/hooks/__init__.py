@@ -1,0 +1,50 @@
+"""One contract per integrator.io script type: the `options` it receives, sample options,
+how its return is judged, what a throw means, and the stub a new script starts from.
+
+`CONTRACTS` maps each type name to its `Contract`; `contract_for` also accepts the UI's
+name `router` for `branching`; `infer_hook` reads the type off a function's name.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+from jsrt.errors import UsageError
+from jsrt.hooks import lifecycle, page, record, request
+from jsrt.hooks.base import Contract
+from jsrt.hooks.context import WorldLike
+from jsrt.hooks.returns import Verdict
+
+CONTRACTS: dict[str, Contract] = {
+    contract.name: contract
+    for contract in (*page.CONTRACTS, *record.CONTRACTS, *request.CONTRACTS, *lifecycle.CONTRACTS)
+}
+
+ALIASES = {"router": "branching"}
+"""Other names integrator.io uses for a type (the UI's stub key for branching is router)."""
+
+
+def contract_for(name: str) -> Contract:
+    """The contract of a script type, by its name, its alias, or its name in any case."""
+    name = ALIASES.get(name, name)
+    if name in CONTRACTS:
+        return CONTRACTS[name]
+    folded = {key.lower(): key for key in (*CONTRACTS, *ALIASES)}
+    if name.lower() in folded:
+        return contract_for(folded[name.lower()])
+    close = difflib.get_close_matches(name, [*CONTRACTS, *ALIASES], n=1)
+    raise UsageError(
+        f"unknown script type {name!r}; valid types: {', '.join(CONTRACTS)} (router is"
+        " another name for branching)",
+        hint=f"did you mean {close[0]}?" if close else "use one of the valid types",
+        script_type=name,
+    )
+
+
+def infer_hook(function_name: str) -> str | None:
+    """The script type a function's name names (`preMap` → preMap), else None."""
+    name = ALIASES.get(function_name, function_name)
+    return name if name in CONTRACTS else None
+
+
+__all__ = ["CONTRACTS", "Contract", "Verdict", "WorldLike", "contract_for", "infer_hook"]

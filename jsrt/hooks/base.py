@@ -1,0 +1,112 @@
+"""`Contract`: one integrator.io script type, what it receives and what it must return.
+
+A contract is data plus two small functions: `read_inputs` checks the type-specific
+fields a user gave and fills the rest, `check_return` judges a return. Everything common
+to all types lives here: the flow-hook context, extra given fields passing through, the
+5 MB limit, and splitting per-record types into one `options` per record.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from jsrt.errors import InputError, UsageError
+from jsrt.hooks.context import WorldLike, hook_context
+from jsrt.hooks.inputs import Inputs
+from jsrt.hooks.jsvalue import describe
+from jsrt.hooks.returns import Findings, ReturnCheck, Verdict, size_problem
+from jsrt.hooks.stubs import STUBS
+
+RECORD_LIST_KEYS = ("records", "data")
+"""Where per-record types accept several records at once (one call per record)."""
+
+ON_THROW = ("page", "record", "request", "fatal")
+"""What a throw fails: the page, that record only, the HTTP request, or the whole run."""
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class Contract:
+    """One script type.
+
+    `script_kind` is what the policy keys on: "hook" (flow hooks), "api" (handleRequest),
+    "installer" (step, update) or "script" (the rest). `resource` is what the type hangs
+    on; `receives` lists the resources whose id its options may carry, the first being
+    the default. `on_throw` is one of ON_THROW. `sample` holds realistic given fields.
+    """
+
+    name: str
+    script_kind: str
+    on_throw: str
+    sample: Mapping[str, Any]
+    read_inputs: Callable[[Inputs], None]
+    check_return: ReturnCheck
+    per_record: bool = False
+    resource: str | None = None
+    receives: tuple[str, ...] = ()
+
+    @property
+    def stub(self) -> str:
+        """The JavaScript a new script of this type starts from."""
+        return STUBS[self.name]
+
+    def build_options(
+        self, given: dict[str, Any], world: WorldLike | None = None
+    ) -> dict[str, Any]:
+        """Complete `options` from what the user gave; given fields always win.
+
+        Raises `InputError` naming the field when a given value has the wrong shape or a
+        required one (such as preSavePage `data`) is missing.
+        """
+        if not isinstance(given, dict):
+            raise InputError(
+                f"{self.name} options must be an object {{...}}; got {describe(given)}",
+                hint='write the options as a JSON object, e.g. {"data": [...]}',
+                script_type=self.name,
+            )
+        read = Inputs(self.name, copy.deepcopy(given))
+        self.read_inputs(read)
+        if self.script_kind == "hook":
+            hook_context(read, world, self.receives)
+        options = read.fields
+        for key, value in read.given.items():
+            options.setdefault(key, value)
+        return options
+
+    def sample_options(self) -> dict[str, Any]:
+        """Complete, realistic options (what `jsrt sample TYPE` prints)."""
+        return self.build_options(dict(self.sample))
+
+    def split_records(self, options: dict[str, Any]) -> list[dict[str, Any]]:
+        """One `options` per record, each with `record` set (per-record types only).
+
+        Accepts built options carrying `record` (one) or `records`/`data` (a list).
+        """
+        if not self.per_record:
+            raise UsageError(
+                f"{self.name} runs once per page, not once per record: pass its options whole"
+            )
+        if "record" in options:
+            return [options]
+        key = next((k for k in RECORD_LIST_KEYS if k in options), None)
+        if key is None:
+            raise InputError(
+                f"{self.name} options need a `record` (or `records`, an array of them)",
+                hint='give the record to test as "record": {...}',
+                script_type=self.name,
+                path="record",
+            )
+        rest = {k: v for k, v in options.items() if k not in RECORD_LIST_KEYS}
+        return [{"record": record, **rest} for record in options[key]]
+
+    def judge(self, options: dict[str, Any], returned: Any) -> Verdict:
+        """Judge a return (already JSON round-tripped) as integrator.io would."""
+        findings = Findings()
+        too_big = size_problem(returned)
+        if too_big:
+            findings.problem(too_big)
+            return findings.verdict(None)
+        kept = self.check_return(options, returned, findings)
+        return findings.verdict(kept)

@@ -1,0 +1,62 @@
+"""How a JSON value looks from JavaScript, for contract checks and their messages.
+
+A hook's return reaches Python JSON round-tripped, so `undefined` and `null` both arrive
+as `None`, and JavaScript numbers arrive as `int` or `float`. Messages describe values in
+JavaScript's words ("an array of 3 elements", "a string"), because that is the language
+the user wrote.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+PREVIEW_CHARS = 40
+
+
+def describe(value: Any) -> str:
+    """A short JavaScript-flavoured description of a value, for messages."""
+    if value is None:
+        return "undefined (or null)"
+    if isinstance(value, bool):
+        return f"the boolean {'true' if value else 'false'}"
+    if isinstance(value, int | float):
+        return f"the number {json.dumps(value)}"
+    if isinstance(value, str):
+        text = json.dumps(value, ensure_ascii=False)
+        if len(text) > PREVIEW_CHARS:
+            text = text[: PREVIEW_CHARS - 4] + '..."'
+        return f"the string {text}"
+    if isinstance(value, list):
+        count = len(value)
+        return f"an array of {count} element{'' if count == 1 else 's'}"
+    if isinstance(value, dict):
+        keys = ", ".join(list(value)[:5]) + (", ..." if len(value) > 5 else "")
+        return f"an object {{{keys}}}" if value else "an empty object {}"
+    return f"a {type(value).__name__}"
+
+
+def is_record(value: Any) -> bool:
+    """A record is an object, or an array for grouped and file data (celigo-reference §1.4)."""
+    return isinstance(value, dict | list)
+
+
+def is_index(value: Any) -> bool:
+    """A non-negative integer, as JavaScript would write it (true is not 1 here)."""
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def truthy(value: Any) -> bool:
+    """JavaScript truthiness of a JSON value (NaN arrives as null, so falsy either way)."""
+    if value is None or value is False:
+        return False
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value != 0
+    if isinstance(value, str):
+        return value != ""
+    return True
+
+
+def json_size(value: Any) -> int:
+    """Bytes of `JSON.stringify(value)` in UTF-8: the size integrator.io would receive."""
+    return len(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
