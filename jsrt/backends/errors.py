@@ -52,6 +52,12 @@ class BadRequest(ApiError):
     code = "bad_request"
 
 
+class InvalidArgument(BadRequest):
+    """The script passed arguments the catalog does not accept (caught before any backend)."""
+
+    code = "invalid_argument"
+
+
 class Unauthorized(ApiError):
     status_code = 401
     code = "unauthorized"
@@ -62,14 +68,33 @@ class Forbidden(ApiError):
     code = "forbidden"
 
 
+class PolicyViolation(Forbidden):
+    """integrator.io refuses the call where the script runs (hook rules, celigo-reference §2.2)."""
+
+    code = "policy_violation"
+
+
 class NotFound(ApiError):
     status_code = 404
     code = "not_found"
 
 
+class PayloadTooLarge(ApiError):
+    """A call or its answer is over a size limit (lookup cache data: 5 MB)."""
+
+    status_code = 413
+    code = "payload_too_large"
+
+
 class Unprocessable(ApiError):
     status_code = 422
     code = "invalid_request"
+
+
+class LimitExceeded(Unprocessable):
+    """A count limit was passed (lookup cache data: 1,000 keys or entries per call)."""
+
+    code = "limit_exceeded"
 
 
 class RateLimited(ApiError):

@@ -1,0 +1,97 @@
+"""One bridge request in, one response out: parse, check the arguments, apply the policy,
+ask the backend, answer in JSON.
+
+The JS shim sends `{"object", "method", "args"}` and gets back either
+`{"ok": true, "value": ...}` (no `value` for `undefined`) or
+`{"ok": false, "error": {name, message, code, statusCode, errors}}`, from which it builds
+the thrown `Error`. `handle` never raises: the isolate is waiting on the other side of the
+bridge, so even a bug in a backend must come back as an answer (statusCode 500).
+Every call is kept in `calls`, for the run's report and for tests.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import orjson
+
+from jsrt.api.catalog import check_args, find_method, js_surface
+from jsrt.api.policy import PolicyContext, check
+from jsrt.backends.base import Backend
+from jsrt.backends.errors import ApiError, BadRequest, ServerError
+
+ERROR_NAME = "IntegratorApiError"
+
+
+class Dispatcher:
+    """Answers bridge requests for one script run."""
+
+    def __init__(self, backend: Backend, context: PolicyContext) -> None:
+        self.backend = backend
+        self.context = context
+        self.calls: list[dict[str, Any]] = []
+
+    def handle(self, request_json: str | bytes) -> str:
+        """The response JSON for one request JSON (see the module docstring)."""
+        started = time.perf_counter()
+        obj = method_name = args = None
+        try:
+            obj, method_name, args = _parse(request_json)
+            method = find_method(obj, method_name)
+            if method is None:
+                raise BadRequest(_not_a_function(obj, method_name), code="not_a_function")
+            checked = check_args(method, args)
+            check(self.context, method, checked)
+            value = self.backend.call(obj, method_name, checked)
+            response = orjson.dumps({"ok": True} if value is None else {"ok": True, "value": value})
+            outcome: dict[str, Any] = {"ok": True, "result": value}
+        except ApiError as err:
+            response, outcome = _failure(err)
+        except Exception as err:  # a backend bug must still answer the isolate
+            response, outcome = _failure(ServerError(f"{type(err).__name__}: {err}"))
+        self.calls.append({
+            "object": obj,
+            "method": method_name,
+            "args": args,
+            **outcome,
+            "duration_ms": (time.perf_counter() - started) * 1000,
+        })
+        return response.decode()
+
+
+def error_dict(err: ApiError) -> dict[str, Any]:
+    """What the JS shim turns into the thrown `Error`."""
+    return {"name": ERROR_NAME, **err.to_dict()}
+
+
+def _failure(err: ApiError) -> tuple[bytes, dict[str, Any]]:
+    error = error_dict(err)
+    return orjson.dumps({"ok": False, "error": error}), {"ok": False, "error": error}
+
+
+def _parse(request_json: str | bytes) -> tuple[str, str, list[Any]]:
+    try:
+        request = orjson.loads(request_json)
+    except orjson.JSONDecodeError as err:
+        raise BadRequest(f"malformed bridge request (not JSON: {err})") from None
+    if not isinstance(request, dict):
+        raise BadRequest("malformed bridge request: expected {object, method, args}")
+    obj, method, args = request.get("object"), request.get("method"), request.get("args", [])
+    if not isinstance(obj, str) or not isinstance(method, str) or not isinstance(args, list):
+        raise BadRequest(
+            "malformed bridge request: object and method must be strings, args a list"
+        )
+    return obj, method, args
+
+
+def _not_a_function(obj: str, method: str) -> str:
+    surface = js_surface()
+    if obj not in surface:
+        return (
+            f"integrator-api has no object {obj!r}; its objects are {', '.join(surface)}"
+        )
+    return (
+        f"{obj}.{method} is not a function; integrator-api's {obj} has "
+        f"{', '.join(surface[obj])}"
+    )

@@ -1,0 +1,91 @@
+"""Opt-in persistence of a world between runs (off by default: worlds live in memory).
+
+`StateDir(path)` keeps one snapshot file, `world.json`, in a folder. Saving writes a
+temporary file in the same folder, flushes and fsyncs it, then `os.replace`s it over
+the old snapshot (and fsyncs the folder), so a crash at any moment leaves either the old
+snapshot or the new one, never a torn file. The first `open` seeds the folder from the
+world file (or an empty world).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+import orjson
+
+from jsrt.backends.local.models import World
+from jsrt.backends.local.world_file import load_world
+from jsrt.errors import InputError
+
+SNAPSHOT_NAME = "world.json"
+
+
+class StateDir:
+    """A folder that holds the saved world of a project."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.snapshot_path = self.path / SNAPSHOT_NAME
+
+    def open(self, world_file: str | Path | None = None) -> World:
+        """The saved world; the first time, the world file's (saved at once)."""
+        saved = self.load()
+        if saved is not None:
+            return saved
+        world = load_world(world_file) if world_file is not None else World()
+        self.save(world)
+        return world
+
+    def load(self) -> World | None:
+        """The saved world, or None when nothing was saved yet."""
+        try:
+            raw = self.snapshot_path.read_bytes()
+        except FileNotFoundError:
+            return None
+        try:
+            snapshot = orjson.loads(raw)
+        except orjson.JSONDecodeError as err:
+            raise InputError(
+                f"{self.snapshot_path}: the saved world is not valid JSON ({err})",
+                hint="delete the file to start again from the world file",
+                file=str(self.snapshot_path),
+            ) from None
+        try:
+            return World.from_snapshot(snapshot)
+        except InputError as err:
+            raise InputError(
+                f"{self.snapshot_path}: {err.message}",
+                hint="delete the file to start again from the world file",
+                file=str(self.snapshot_path),
+            ) from None
+
+    def save(self, world: World) -> None:
+        """Write the world's snapshot atomically (old or new survives a crash, never half)."""
+        self.path.mkdir(parents=True, exist_ok=True)
+        data = orjson.dumps(world.snapshot())
+        fd, temp_name = tempfile.mkstemp(dir=self.path, prefix=".world-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as temp:
+                temp.write(data)
+                temp.flush()
+                os.fsync(temp.fileno())
+            os.replace(temp_name, self.snapshot_path)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temp_name)
+            raise
+        _fsync_dir(self.path)
+
+
+def _fsync_dir(path: Path) -> None:
+    """Make the rename itself durable (POSIX); Windows cannot open folders, and needs not."""
+    if os.name != "posix":
+        return
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

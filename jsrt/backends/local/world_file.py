@@ -1,0 +1,103 @@
+"""Reading a world file (JSON or YAML, by extension) into a `World`.
+
+Every problem becomes a `jsrt.errors.InputError` that names the file, the line and
+column (from the JSON decoder, the YAML mark, or, for a well-formed file holding a wrong
+value, the position of that value), the path of the value inside the world
+(`exports[1].mockOutput.page_of_records[0]`), what was expected and how to fix it.
+The shape rules are in `schema.py`.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from jsrt.backends.local.models import World
+from jsrt.backends.local.schema import Parts, WorldShapeError, check_world
+from jsrt.errors import InputError
+
+_JSON_SUFFIXES = (".json",)
+_YAML_SUFFIXES = (".yaml", ".yml")
+
+
+def load_world(path: str | Path) -> World:
+    """The world a file describes, or an `InputError` saying where and what is wrong."""
+    path = Path(path)
+    name = str(path)
+    text = _read(path)
+    doc = _parse(text, path)
+    try:
+        check_world(doc)
+    except WorldShapeError as err:
+        line_col = _locate(text, err.parts)
+        line, column = line_col if line_col else (None, None)
+        raise err.as_input_error(file=name, line=line, column=column) from None
+    return World(doc)
+
+
+def _read(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix not in _JSON_SUFFIXES + _YAML_SUFFIXES:
+        got = suffix or "no extension"
+        raise InputError(
+            f"{path}: a world file must be JSON (.json) or YAML (.yaml, .yml), got {got!r}",
+            file=str(path),
+        )
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{path}: world file not found", file=str(path)) from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise InputError(f"{path}: cannot read the world file: {err}", file=str(path)) from None
+
+
+def _parse(text: str, path: Path) -> Any:
+    if path.suffix.lower() in _JSON_SUFFIXES:
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as err:
+            raise InputError(
+                f"{path}:{err.lineno}:{err.colno}: invalid JSON: {err.msg}",
+                hint="check for a trailing comma, a missing quote or an unclosed bracket",
+                file=str(path), line=err.lineno, column=err.colno, position=err.pos,
+            ) from None
+    try:
+        return yaml.safe_load(text) if text.strip() else {}
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        problem = getattr(err, "problem", None) or str(err)
+        if mark is None:
+            raise InputError(f"{path}: invalid YAML: {problem}", file=str(path)) from None
+        line, column = mark.line + 1, mark.column + 1
+        raise InputError(
+            f"{path}:{line}:{column}: invalid YAML: {problem}",
+            hint="check the indentation and that every 'key: value' has its colon and space",
+            file=str(path), line=line, column=column,
+        ) from None
+
+
+def _locate(text: str, parts: Parts) -> tuple[int, int] | None:
+    """Line and column of the value at `parts` (of its key, when the path ends at a key),
+    found by composing the text as YAML, which JSON nearly is; None if that fails."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return None
+    for depth, part in enumerate(parts):
+        node = _child(node, part, want_key=depth == len(parts) - 1)
+        if node is None:
+            return None
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _child(node: yaml.Node | None, part: str | int, *, want_key: bool) -> yaml.Node | None:
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if key.value == part:
+                return key if want_key else value
+    if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+        return node.value[part]
+    return None
