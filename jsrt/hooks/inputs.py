@@ -38,9 +38,11 @@ class Inputs:
         self.fields[key] = self.given.get(key, value)
         return self.fields[key]
 
-    def fail(self, key: str, expected: str, got: str, hint: str) -> NoReturn:
+    def fail(self, key: str, expected: str, got: str | None, hint: str) -> NoReturn:
+        """Raise the InputError for `key`; `got` None means the field is missing."""
+        problem = f"must be {expected}; got {got}" if got else f"is missing: give {expected}"
         raise InputError(
-            f"{self.script} options: `{key}` must be {expected}; got {got}",
+            f"{self.script} options: `{key}` {problem}",
             hint=hint,
             script_type=self.script,
             path=key,
@@ -56,7 +58,7 @@ class Inputs:
     ) -> Any:
         if key not in self.given:
             if default is REQUIRED:
-                self.fail(key, expected, "nothing (the field is missing)", hint)
+                self.fail(key, expected, None, hint)
             if default is OMIT:
                 return None
             value = copy.deepcopy(default)

@@ -145,7 +145,8 @@ def _mapped_records_check(script: str, input_field: str) -> ReturnCheck:
                 findings.element_problem(
                     f"element {position} has {', '.join(others)} beside data/errors, so it"
                     " looks like a bare record; integrator.io reads only `data` and `errors`"
-                    " and would skip it: wrap it as {data: record}"
+                    " from each element, so the record would not go on: wrap it as"
+                    " {data: record}"
                 )
             if "data" in element and not is_record(element["data"]):
                 findings.element_problem(
@@ -179,7 +180,7 @@ def _post_submit_inputs(read: Inputs) -> None:
     if records is None and responses is None:
         read.fail(
             "responseData", "an array of responses, one per record",
-            "nothing (give responseData, postMapData or preMapData)",
+            None,
             'pass "responseData": [{"statusCode": 200, "id": "1"}] or the records as'
             ' "postMapData": [...]',
         )
@@ -219,8 +220,6 @@ def _check_post_submit(options: dict[str, Any], returned: Any, findings: Finding
 
 def _post_aggregate_inputs(read: Inputs) -> None:
     read.object("postAggregateData", {"success": True, "_json": {}})
-
-
 
 
 # postResponseMap ------------------------------------------------------------------------
