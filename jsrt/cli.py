@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Any, NoReturn
 
 import click
 
-from jsrt.errors import EXIT_HOOK_FAILED, EXIT_OK, InputError, JsrtError
+from jsrt.errors import EXIT_HOOK_FAILED, EXIT_OK, InputError, JsrtError, UsageError
 
 
 def _dumps(value: Any) -> str:
@@ -128,3 +129,92 @@ def modules_fetch() -> None:
         _fail(error, as_json=False)
     for name, path in paths.items():
         click.echo(f"{name}@{libraries.library_version(name)}  {path}")
+
+
+@main.command("test")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option(
+    "-k",
+    "keyword",
+    metavar="EXPR",
+    help="Run only cases whose file::name contains EXPR (any case).",
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print one JSON object with every case and the counts."
+)
+@click.option(
+    "--junit",
+    "junit_path",
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="Also write JUnit XML for CI here.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.001),
+    help="Wall-clock limit, seconds, for cases that set none (default 30).",
+)
+def test(
+    paths: tuple[str, ...],
+    keyword: str | None,
+    as_json: bool,
+    junit_path: str | None,
+    timeout: float | None,
+) -> None:
+    """Run the hook test cases in PATHS (*.case.yaml, *.case.yml, *.case.json; default: .).
+
+    Exit 0 when every case passed, 1 when a case failed, 2 when a case file (or an input it
+    names) could not be used or no case was found.
+    """
+    from jsrt.cases import discover, load_case_file, run_case
+    from jsrt.reporting import (
+        BadFile,
+        Report,
+        bad_file_line,
+        render_details,
+        render_json,
+        render_junit,
+        status_line,
+    )
+
+    report = Report()
+    cases = []
+    try:
+        files = discover(paths or ["."])
+        if not files:
+            raise InputError(
+                f"no case files found in {', '.join(paths or ['.'])}",
+                hint="name hook test files *.case.yaml, *.case.yml or *.case.json",
+            )
+        for path in files:
+            try:
+                cases.extend(load_case_file(path).cases)
+            except InputError as error:
+                report.bad_files.append(BadFile(path, error.to_dict()))
+        if keyword is not None:
+            found = len(cases)
+            cases = [case for case in cases if keyword.lower() in case.id.lower()]
+            if not cases and not report.bad_files:
+                raise UsageError(
+                    f"no case matches -k {keyword!r} ({found} cases found)",
+                    hint="check the spelling",
+                )
+    except JsrtError as error:
+        _fail(error, as_json=as_json)
+    if not as_json:
+        for bad in report.bad_files:
+            click.echo(bad_file_line(bad))
+    for case in cases:
+        report.outcomes.append(run_case(case, timeout_s=timeout))
+        if not as_json:
+            click.echo(status_line(report.outcomes[-1]))
+    if junit_path is not None:
+        try:
+            Path(junit_path).write_text(render_junit(report), encoding="utf-8")
+        except OSError as exc:
+            _fail(
+                InputError(f"{junit_path}: cannot write the JUnit report: {exc}", file=junit_path),
+                as_json=as_json,
+            )
+    click.echo(_dumps(render_json(report)) if as_json else render_details(report))
+    sys.exit(report.exit_code)

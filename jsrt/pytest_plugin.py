@@ -1,1 +1,294 @@
-"""pytest plugin for jsrt (registered through the `pytest11` entry point)."""
+"""pytest plugin for jsrt (registered through the `pytest11` entry point).
+
+**Case files.** pytest collects `*.case.yaml`, `*.case.yml` and `*.case.json` files it is
+pointed at (format: `jsrt.cases`), one test per case, and reports a failing case with the
+same text as `jsrt test`: the expectation, the paths where values part, the diff. A case
+file that cannot be read is a collection error that names the file, line and column.
+
+**Fixtures** for hook tests written in Python:
+
+* `jsrt_world`: a fresh local-backend `World` per test: empty, or seeded from the world
+  file named by `@pytest.mark.jsrt_world("world.yaml")` (relative to the test file) or by
+  the `jsrt_world` ini option (relative to the ini file's folder).
+* `jsrt_runtime`: a `Runtime` bound to `jsrt_world`.
+* `jsrt_run`: `jsrt_run(script, function=None, options=None, hook=None, **kwargs)` runs a
+  hook (a relative script path is taken from the test file's folder) and returns the
+  `HookResult`; `jsrt_run.last` is the latest result.
+
+**Helpers**, importable from this module: `assert_called(result, "state.putForResource",
+count=1, args_subset={...})` and `assert_logged(result, contains="...")`. They fail with the
+calls or logs the hook did make, and the closest call's diff.
+
+**Options**: `--jsrt-timeout SECONDS` (or the `jsrt_timeout` ini option) is the wall-clock
+limit for every hook run, case files included, unless a case sets its own (default 30).
+
+Nothing heavy is imported until a case file or a fixture is used, so the plugin costs
+nothing in projects that have neither.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from jsrt.backends.local import World
+    from jsrt.cases import Case, CaseOutcome
+    from jsrt.errors import InputError
+    from jsrt.runner import HookResult, Runtime
+
+_NOT_GIVEN: Any = object()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("jsrt", "jsrt: integrator.io hook tests")
+    group.addoption(
+        "--jsrt-timeout",
+        dest="jsrt_timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="wall-clock limit for each hook run (default: the jsrt_timeout ini option, or 30)",
+    )
+    parser.addini("jsrt_timeout", "wall-clock limit for each hook run, seconds (default 30)")
+    parser.addini(
+        "jsrt_world",
+        "world file seeding the jsrt_world fixture, relative to the ini file's folder",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "jsrt_world(path): seed the jsrt_world fixture from this world file "
+        "(relative to the test file)",
+    )
+
+
+def _timeout(config: pytest.Config) -> float | None:
+    """`--jsrt-timeout`, else the ini option, else None (the runtime's default)."""
+    given = config.getoption("jsrt_timeout")
+    if given is not None:
+        return float(given)
+    ini = config.getini("jsrt_timeout")
+    if not ini:
+        return None
+    try:
+        return float(ini)
+    except ValueError:
+        raise pytest.UsageError(f"jsrt_timeout = {ini!r}: give a number of seconds") from None
+
+
+# --- case files ---------------------------------------------------------------------------
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> CaseFile | None:
+    if ".case." not in file_path.name:
+        return None
+    from jsrt.cases import is_case_file
+
+    if not is_case_file(file_path):
+        return None
+    return CaseFile.from_parent(parent, path=file_path)
+
+
+class BadCaseFile(Exception):
+    """A case file could not be loaded; reported as its `InputError`, without a traceback."""
+
+    def __init__(self, error: InputError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+class CaseFailed(Exception):
+    """A case did not pass; reported with the same text as `jsrt test`."""
+
+    def __init__(self, outcome: CaseOutcome) -> None:
+        super().__init__(outcome.case.id)
+        self.outcome = outcome
+
+
+class CaseFile(pytest.File):
+    """One case file: a test item per case."""
+
+    def collect(self) -> Iterator[CaseItem]:
+        from jsrt.cases import load_case_file
+        from jsrt.errors import InputError
+
+        try:
+            loaded = load_case_file(self.path)
+        except InputError as error:
+            raise BadCaseFile(error) from None
+        for case in loaded.cases:
+            yield CaseItem.from_parent(self, name=case.name, case=case)
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException]) -> Any:  # type: ignore[override]
+        if isinstance(excinfo.value, BadCaseFile):
+            return str(excinfo.value.error)
+        return super().repr_failure(excinfo)
+
+
+class CaseItem(pytest.Item):
+    """One case of a case file, run against a fresh Runtime."""
+
+    def __init__(self, *, case: Case, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.case = case
+
+    def runtest(self) -> None:
+        from jsrt.cases import run_case
+
+        outcome = run_case(self.case, timeout_s=_timeout(self.config))
+        if outcome.status != "passed":
+            raise CaseFailed(outcome)
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException]) -> Any:  # type: ignore[override]
+        if isinstance(excinfo.value, CaseFailed):
+            from jsrt.reporting import failure_text
+
+            return failure_text(excinfo.value.outcome)
+        return super().repr_failure(excinfo)
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        return self.path, self.case.line - 1, f"case: {self.case.name}"
+
+
+# --- fixtures -----------------------------------------------------------------------------
+
+
+def _world_file(request: pytest.FixtureRequest) -> Path | None:
+    """The world file the test's marker, or else the ini option, names."""
+    marker = request.node.get_closest_marker("jsrt_world")
+    if marker is not None:
+        if len(marker.args) != 1:
+            raise pytest.UsageError("use @pytest.mark.jsrt_world('path/to/world.yaml')")
+        return Path(request.path).parent / marker.args[0]
+    ini = request.config.getini("jsrt_world")
+    if not ini:
+        return None
+    base = request.config.inipath.parent if request.config.inipath else request.config.rootpath
+    return base / ini
+
+
+@pytest.fixture
+def jsrt_world(request: pytest.FixtureRequest) -> World:
+    """A fresh local-backend world for this test (seeded by the marker or ini option)."""
+    from jsrt.backends.local import World, load_world
+    from jsrt.errors import InputError
+
+    path = _world_file(request)
+    if path is None:
+        return World()
+    try:
+        return load_world(path)
+    except InputError as error:
+        pytest.fail(str(error), pytrace=False)
+
+
+@pytest.fixture
+def jsrt_runtime(jsrt_world: World, pytestconfig: pytest.Config) -> Runtime:
+    """A Runtime running hooks against `jsrt_world`."""
+    from jsrt.runner import DEFAULT_TIMEOUT_S, Runtime
+
+    return Runtime(jsrt_world, timeout_s=_timeout(pytestconfig) or DEFAULT_TIMEOUT_S)
+
+
+class HookRunner:
+    """Runs hooks for one test, keeping every result (`last` is the latest)."""
+
+    def __init__(self, runtime: Runtime, folder: Path) -> None:
+        self.runtime = runtime
+        self.folder = folder
+        self.results: list[HookResult] = []
+
+    @property
+    def last(self) -> HookResult | None:
+        return self.results[-1] if self.results else None
+
+    def __call__(
+        self,
+        script: str | Path,
+        function: str | None = None,
+        options: dict[str, Any] | None = None,
+        hook: str | None = None,
+        **kwargs: Any,
+    ) -> HookResult:
+        """`Runtime.run_hook`, with a relative `script` taken from the test file's folder."""
+        path = Path(script)
+        if not path.is_absolute() and kwargs.get("source") is None:
+            path = self.folder / path
+        result = self.runtime.run_hook(path, function, options, hook, **kwargs)
+        self.results.append(result)
+        return result
+
+
+@pytest.fixture
+def jsrt_run(jsrt_runtime: Runtime, request: pytest.FixtureRequest) -> HookRunner:
+    """Call it like `Runtime.run_hook`; it returns the `HookResult` and keeps it as `.last`."""
+    return HookRunner(jsrt_runtime, Path(request.path).parent)
+
+
+# --- assertions ---------------------------------------------------------------------------
+
+
+def assert_called(
+    result: HookResult,
+    name: str,
+    *,
+    count: int | None = None,
+    args_subset: Any = _NOT_GIVEN,
+) -> list[dict[str, Any]]:
+    """Assert the hook called `name` ("object.method"), and return the matching calls.
+
+    `args_subset` is the argument list (subset rule of `jsrt.expect`); anything but a list
+    stands for the only argument. Without `count` at least one call must match; with it,
+    exactly `count`. On failure the message lists the calls made and diffs the closest one.
+    """
+    from jsrt.expect import call_matches, calls_summary, missing_call
+
+    obj, dot, method = name.partition(".")
+    if not (obj and dot and method):
+        raise ValueError(
+            f"assert_called: {name!r} is not object.method (e.g. state.putForResource)"
+        )
+    pattern: dict[str, Any] = {"object": obj, "method": method}
+    if args_subset is not _NOT_GIVEN:
+        pattern["args"] = args_subset if isinstance(args_subset, list) else [args_subset]
+    matching = [call for call in result.calls if call_matches(pattern, call)]
+    if (count is None and matching) or count == len(matching):
+        return matching
+    with_args = " with matching arguments" if "args" in pattern else ""
+    lines = (
+        []
+        if count is None
+        else [f"expected {count} calls to {name}{with_args}, got {len(matching)}"]
+    )
+    if matching:
+        lines.extend(calls_summary(result.calls))
+    else:
+        lines.append(missing_call(name, pattern, result.calls).render())
+    raise AssertionError("\n".join(lines))
+
+
+def assert_logged(
+    result: HookResult,
+    contains: str | None = None,
+    *,
+    text: str | None = None,
+    level: str | None = None,
+) -> dict[str, Any]:
+    """Assert the hook logged a matching entry (`contains` a substring, `text` exact)."""
+    from jsrt.expect import log_matches, missing_log
+
+    pattern = {
+        key: value
+        for key, value in (("contains", contains), ("text", text), ("level", level))
+        if value is not None
+    }
+    for entry in result.logs:
+        if log_matches(pattern, entry):
+            return entry
+    raise AssertionError(missing_log("log", pattern, result.logs).render())
