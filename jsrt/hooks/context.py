@@ -9,14 +9,15 @@ Given fields always win.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any, Protocol
 
 from jsrt.hooks.inputs import OMIT, Inputs
 
 
 class WorldLike(Protocol):
-    """What the contracts read from a world: documents by collection and `_id`.
+    """What the contracts read from a world: documents by collection and `_id`, or all.
+
+    The local backend's `World` satisfies it.
 
     Collections used: `exports`, `imports`, `flows`, `integrations`, `connections`.
     Documents are integrator.io resources as dicts (`_id`, `settings`, `_connectionId`,
@@ -28,10 +29,8 @@ class WorldLike(Protocol):
         """The document with this `_id`, or None."""
         ...
 
-    def find_one(
-        self, collection: str, predicate: Callable[[dict[str, Any]], bool]
-    ) -> dict[str, Any] | None:
-        """The first document the predicate accepts, or None."""
+    def docs(self, collection: str) -> list[dict[str, Any]]:
+        """Every document of the collection, in a stable order."""
         ...
 
 
@@ -64,20 +63,16 @@ def resource_in_play(given: dict[str, Any], receives: tuple[str, ...]) -> str | 
     return receives[0] if receives else None
 
 
-def _uses(kind: str, resource_id: str) -> Callable[[dict[str, Any]], bool]:
-    """A predicate: does this flow have the export (or import) as one of its steps?"""
+def _flow_uses(flow: dict[str, Any], kind: str, resource_id: str) -> bool:
+    """Does this flow have the export (or import) as one of its steps?"""
     key = f"_{kind}Id"
-
-    def uses(flow: dict[str, Any]) -> bool:
-        for steps_key in _STEP_KEYS[kind]:
-            steps = flow.get(steps_key)
-            if isinstance(steps, list) and any(
-                isinstance(step, dict) and step.get(key) == resource_id for step in steps
-            ):
-                return True
-        return False
-
-    return uses
+    for steps_key in _STEP_KEYS[kind]:
+        steps = flow.get(steps_key)
+        if isinstance(steps, list) and any(
+            isinstance(step, dict) and step.get(key) == resource_id for step in steps
+        ):
+            return True
+    return False
 
 
 class _Lookup:
@@ -93,8 +88,8 @@ class _Lookup:
     def flow_using(self, kind: str | None, resource_id: str | None) -> dict[str, Any]:
         if self.world is None or kind is None or resource_id is None:
             return {}
-        found = self.world.find_one("flows", _uses(kind, resource_id))
-        return found if isinstance(found, dict) else {}
+        flows = self.world.docs("flows")
+        return next((flow for flow in flows if _flow_uses(flow, kind, resource_id)), {})
 
 
 def _settings_of(document: dict[str, Any]) -> dict[str, Any]:

@@ -5,7 +5,6 @@ It is the input the contracts read ids and settings from, not the thing under te
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -22,11 +21,8 @@ class DictWorld:
     def get(self, collection: str, _id: str) -> dict[str, Any] | None:
         return self.collections.get(collection, {}).get(_id)
 
-    def find_one(
-        self, collection: str, predicate: Callable[[dict[str, Any]], bool]
-    ) -> dict[str, Any] | None:
-        docs = self.collections.get(collection, {}).values()
-        return next((doc for doc in docs if predicate(doc)), None)
+    def docs(self, collection: str) -> list[dict[str, Any]]:
+        return list(self.collections.get(collection, {}).values())
 
 
 @pytest.fixture

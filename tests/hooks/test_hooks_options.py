@@ -297,3 +297,23 @@ def test_split_records_refuses_page_types_and_options_without_records() -> None:
         contract_for("preMap").split_records({"data": []})
     with pytest.raises(InputError, match="record"):
         contract_for("branching").split_records({"testMode": False})
+
+
+def test_the_local_backend_world_serves_as_the_world() -> None:
+    from jsrt.backends.local.models import World
+
+    world = World(
+        {
+            "integrations": [{"_id": "I1", "settings": {"storeName": "acme"}}],
+            "flows": [{"_id": "F1", "_integrationId": "I1",
+                       "pageProcessors": [{"type": "import", "_importId": "M1"}]}],
+            "imports": [{"_id": "M1", "_connectionId": "C1", "settings": {"mode": "upsert"}}],
+            "connections": [{"_id": "C1", "settings": {"account": "TSTDRV1"}}],
+        }
+    )
+    options = contract_for("preMap").build_options({"data": [], "_importId": "M1"}, world)
+    assert (options["_flowId"], options["_integrationId"], options["_connectionId"]) == (
+        "F1", "I1", "C1"
+    )
+    assert options["settings"]["import"] == {"mode": "upsert"}
+    assert options["settings"]["connection"] == {"account": "TSTDRV1"}
