@@ -1,0 +1,197 @@
+"""`Isolate`: one fresh V8 context with limits, named scripts and the synchronous bridge.
+
+The engine knows nothing of hooks: callers evaluate their shims and scripts with
+`eval(code, filename=...)` and call functions by evaluating small expressions that
+return strings. What this class adds to mini-racer:
+
+* a deadline per eval (the script is terminated at that `time.monotonic()` value) and a
+  hard heap limit (`memory_mb`), reported as HookTimeout and HeapLimitExceeded;
+* after either, the termination V8 may still hold armed is drained before the next
+  eval, and the heap limit is re-armed, so the next eval is not killed by the last one;
+* errors carry the file, line and column users wrote (see `js_errors`);
+* `__jsrt_bridge(request) -> response` reaches the Python callable given here; calling
+  back into the isolate from that callable is refused instead of deadlocking;
+* no `setTimeout`/`clearTimeout` (mini-racer's own class installs them; this one does
+  not), and a context that is always freed: `close()`, `with`, or at interpreter exit,
+  since a V8 context left open can hang the exit.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import weakref
+from collections.abc import Callable
+from types import TracebackType
+
+from jsrt.engine import _minirace, bridge, js_errors, v8_process
+from jsrt.errors import (
+    BridgeError,
+    HeapLimitExceeded,
+    HookError,
+    HookTimeout,
+    ScriptError,
+    UsageError,
+)
+
+MIB = 1024 * 1024
+
+Primitive = str | int | float | bool | None
+
+
+class Isolate:
+    """A fresh V8 context. Not for concurrent use: evals are serialised by a lock."""
+
+    def __init__(
+        self,
+        *,
+        memory_mb: int = 256,
+        bridge: Callable[[str], str] | None = None,
+        max_bridge_mb: int = 256,
+    ) -> None:
+        v8_process.reserve_heap(memory_mb)
+        if not isinstance(max_bridge_mb, int) or max_bridge_mb < 1:
+            raise UsageError(
+                f"max_bridge_mb must be a positive whole number, got {max_bridge_mb!r}"
+            )
+        self.memory_mb = memory_mb
+        self._lock = threading.Lock()
+        self._must_drain = False
+        self._channel: _BridgeSlot = _BridgeSlot()
+        self._native = _minirace.NativeContext(on_notify=self._channel)
+        self._finalizer = weakref.finalize(self, self._native.close)
+        try:
+            self._native.set_hard_memory_limit(memory_mb * MIB)
+            if bridge is not None:
+                self._install_bridge(bridge, max_bridge_mb * MIB)
+        except BaseException:
+            self.close()
+            raise
+
+    def eval(self, code: str, *, filename: str, deadline: float | None = None) -> Primitive:
+        """Evaluate `code` as a classic script named `filename`; return its primitive
+        completion value (objects come back as None: stringify them in JS).
+
+        Raises LoadError (syntax), ScriptError (uncaught throw), HookTimeout (still
+        running at `deadline`, a `time.monotonic()` value) or HeapLimitExceeded.
+        """
+        if "\n" in filename or "\r" in filename:
+            raise UsageError(f"a script file name cannot contain a line break: {filename!r}")
+        self._refuse_reentry("eval")
+        if self._native.closed:
+            raise UsageError("this Isolate is closed; create a new one")
+        with self._lock:
+            self._drain(deadline, filename)
+            started = time.monotonic()
+            try:
+                return self._native.eval(
+                    f"{code}\n//# sourceURL={filename}", timeout=_remaining(deadline, filename)
+                )
+            except _minirace.EvalTimedOut:
+                self._must_drain = True
+                raise _timeout(filename, time.monotonic() - started) from None
+            except (_minirace.JSOutOfMemory, _minirace.JSTerminated) as failure:
+                self._must_drain = True
+                raise self._termination_error(failure, filename) from None
+            except _minirace.JSParseFailure as failure:
+                raise js_errors.load_error(failure.text, filename) from None
+            except _minirace.JSExecutionFailure as failure:
+                raise js_errors.script_error(failure.text) from None
+
+    def close(self) -> None:
+        """Free the V8 context. Safe to call twice; refused from inside the bridge."""
+        self._refuse_reentry("close")
+        self._finalizer()
+
+    def __enter__(self) -> Isolate:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _install_bridge(self, handler: Callable[[str], str], max_bytes: int) -> None:
+        self._native.install_notify(bridge.NOTIFY_GLOBAL)
+        script = f"{bridge.install_script(max_bytes)}\n//# sourceURL={bridge.BRIDGE_FILENAME}"
+        buffer = self._native.eval_array_buffer(script)
+        self._channel.target = bridge.BridgeChannel(handler, buffer.view(max_bytes), max_bytes)
+
+    def _refuse_reentry(self, action: str) -> None:
+        channel = self._channel.target
+        if channel is not None and channel.active_thread == threading.get_ident():
+            raise BridgeError(
+                f"cannot {action} the isolate from inside its own bridge handler: "
+                "the isolate is waiting for that handler to return",
+                hint="bridge handlers must answer from Python data only",
+            )
+
+    def _drain(self, deadline: float | None, filename: str) -> None:
+        """Swallow a termination left armed by the last timeout or heap stop (V8 may
+        hold it past the end of the script it was meant for), and re-arm the limit."""
+        if not self._must_drain:
+            return
+        self._native.set_hard_memory_limit(self.memory_mb * MIB)
+        try:
+            self._native.eval("0", timeout=_remaining(deadline, filename))
+        except _minirace.JSTerminated:
+            pass
+        except _minirace.EvalTimedOut:
+            raise HookTimeout(
+                f"{filename}: could not start before its deadline: the isolate is still "
+                "busy with a script that timed out earlier (a bridge call that blocks)",
+                hint="make bridge handlers return promptly, or use a fresh Isolate",
+                file=filename,
+            ) from None
+        self._must_drain = False
+
+    def _termination_error(self, failure: _minirace.JSFailure, filename: str) -> HookError:
+        if isinstance(failure, _minirace.JSOutOfMemory) or self._native.hard_memory_limit_reached():
+            return HeapLimitExceeded(
+                f"{filename}: the script used more than its {self.memory_mb} MiB heap "
+                "and was stopped",
+                hint="process less data per call, release references you no longer need, "
+                "or raise the memory limit",
+                file=filename,
+                memory_mb=self.memory_mb,
+            )
+        return ScriptError(
+            f"{filename}: JavaScript execution was terminated ({failure.text.strip()})",
+            name=None,
+            js_message=failure.text.strip(),
+            file=filename,
+        )
+
+
+class _BridgeSlot:
+    """The notify target, filled once the bridge exists. The native context holds this
+    slot, not the Isolate, so no reference cycle keeps an unclosed Isolate alive."""
+
+    def __init__(self) -> None:
+        self.target: bridge.BridgeChannel | None = None
+
+    def __call__(self) -> None:
+        if self.target is not None:
+            self.target()
+
+
+def _remaining(deadline: float | None, filename: str) -> float | None:
+    """Seconds left until `deadline`; HookTimeout when none are."""
+    if deadline is None:
+        return None
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise _timeout(filename, 0.0)
+    return left
+
+
+def _timeout(filename: str, ran_s: float) -> HookTimeout:
+    return HookTimeout(
+        f"{filename}: still running at its deadline, after {ran_s:.2f} s; stopped",
+        hint="look for a loop that never ends or a call that waits, or allow more time",
+        file=filename,
+        ran_s=round(ran_s, 3),
+    )

@@ -1,0 +1,305 @@
+"""Run work next to V8 in a supervised worker process, so no script can take down its
+caller.
+
+Some allocations abort the whole process inside V8 (`new Array(3e8).fill(0)` ends in
+SIGTRAP: "Fatal JavaScript out of memory: invalid table size"), and V8's own timeout
+cannot interrupt a slow Python bridge call. So `Supervisor.run` sends the work to a warm
+`python -m jsrt.engine.worker` and watches it: a worker that dies becomes EngineCrashed
+(with the signal and V8's last words) and is replaced on the next run; one still busy at
+the deadline plus a grace period is killed and reported as HookTimeout.
+
+`InlineExecutor` has the same `run` signature and runs in this process, without that
+protection, for embedding and benchmarks.
+"""
+
+from __future__ import annotations
+
+import collections
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import weakref
+from pathlib import Path
+from typing import IO, Any, ClassVar
+
+from jsrt.engine import frames, targets
+from jsrt.engine.heap import DEFAULT_HEAP_CEILING_MB, HeapCeilingTooLow
+from jsrt.errors import EngineCrashed, HookTimeout, JsrtError, UsageError
+
+GRACE_S = 1.5
+"""How long past `timeout_s` a run may take before its worker is killed: V8's own
+deadline inside the worker should fire first and report where the script was."""
+
+START_TIMEOUT_S = 60.0
+STOP_TIMEOUT_S = 2.0
+OUTPUT_LINES = 40
+_PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
+
+
+class _WorkerDied(Exception):
+    pass
+
+
+class _Worker:
+    """One worker process: its pipes, and the tail of what it printed."""
+
+    def __init__(self, heap_ceiling_mb: int) -> None:
+        child_requests, self._requests = os.pipe()
+        self._replies, child_replies = os.pipe()
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (_PACKAGE_ROOT, env.get("PYTHONPATH")) if p)
+        try:
+            self.process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "jsrt.engine.worker",
+                    f"--requests-fd={child_requests}",
+                    f"--replies-fd={child_replies}",
+                    f"--heap-ceiling-mb={heap_ceiling_mb}",
+                ],
+                pass_fds=(child_requests, child_replies),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                env=env,
+                start_new_session=True,  # Ctrl-C in a terminal is the caller's to handle
+            )
+        except BaseException:
+            for fd in (child_requests, self._requests, self._replies, child_replies):
+                os.close(fd)
+            raise
+        os.close(child_requests)
+        os.close(child_replies)
+        self._open_fds = [self._requests, self._replies]
+        self.output: collections.deque[str] = collections.deque(maxlen=OUTPUT_LINES)
+        assert self.process.stdout is not None
+        self._reader = threading.Thread(
+            target=_collect_lines,
+            args=(self.process.stdout, self.output),
+            name=f"jsrt-worker-{self.process.pid}-output",
+            daemon=True,
+        )
+        self._reader.start()
+
+    def start(self) -> None:
+        """Hand over the import path and wait until V8 is up."""
+        frames.write_frame(self._requests, frames.encode({"sys_path": sys.path}))
+        ready = self._receive(time.monotonic() + START_TIMEOUT_S)
+        if not ready.get("ready"):
+            raise _WorkerDied
+
+    def call(self, request: bytes, deadline: float) -> dict[str, Any]:
+        """Send one encoded request and wait for its reply until `deadline`."""
+        try:
+            frames.write_frame(self._requests, request)
+        except BrokenPipeError:
+            raise _WorkerDied from None
+        return self._receive(deadline)
+
+    def _receive(self, deadline: float) -> dict[str, Any]:
+        try:
+            return frames.read_frame(self._replies, deadline)
+        except EOFError:
+            raise _WorkerDied from None
+
+    def death_report(self) -> tuple[str, dict[str, Any]]:
+        """Why the process ended, once it has: a phrase and structured details."""
+        try:
+            returncode = self.process.wait(timeout=STOP_TIMEOUT_S)
+        except subprocess.TimeoutExpired:  # closed its pipe yet lingers: finish it
+            self.process.kill()
+            returncode = self.process.wait()
+        self._reader.join(timeout=STOP_TIMEOUT_S)
+        lines = list(self.output)
+        if returncode < 0:
+            name = _signal_name(-returncode)
+            how = f"was killed by {name}"
+        else:
+            name = None
+            how = f"exited with status {returncode}"
+        return how, {"signal": name, "exit_code": returncode, "output": lines}
+
+    def stop(self, *, kill: bool) -> None:
+        """End the process: at once (`kill`), or by closing its request pipe (the
+        worker then exits by itself). Safe to call twice."""
+        if kill and self.process.poll() is None:
+            self.process.kill()
+        self._close_pipes()
+        try:
+            self.process.wait(timeout=STOP_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self._reader.join(timeout=STOP_TIMEOUT_S)
+
+    def _close_pipes(self) -> None:
+        for fd in self._open_fds:
+            os.close(fd)
+        self._open_fds.clear()
+
+
+class Supervisor:
+    """Runs `package.module:function` targets in a warm worker process, one at a time."""
+
+    _shared: ClassVar[Supervisor | None] = None
+    _shared_lock: ClassVar[threading.Lock] = threading.Lock()
+
+    def __init__(self, *, heap_ceiling_mb: int = DEFAULT_HEAP_CEILING_MB) -> None:
+        if not isinstance(heap_ceiling_mb, int) or heap_ceiling_mb < 1:
+            raise UsageError(f"heap_ceiling_mb must be a positive number, got {heap_ceiling_mb!r}")
+        self.heap_ceiling_mb = heap_ceiling_mb
+        self._lock = threading.Lock()
+        self._held = _HeldWorker()
+        self._finalizer = weakref.finalize(self, self._held.stop)
+
+    def run(self, target: str, payload: dict[str, Any], *, timeout_s: float) -> dict[str, Any]:
+        """Call `target(payload)` in the worker and return the dict it returned.
+
+        Raises the target's JsrtError as is; EngineCrashed if the worker died (the next
+        run starts a new one); HookTimeout if it was still busy `timeout_s` plus a grace
+        period later (it is killed).
+        """
+        targets.check_target(target)
+        if not timeout_s > 0:
+            raise UsageError(f"timeout_s must be a positive number of seconds, got {timeout_s!r}")
+        try:
+            request = frames.encode({"target": target, "payload": payload})
+        except (TypeError, ValueError) as exc:
+            raise UsageError(f"the payload for {target} cannot be sent as JSON: {exc}") from exc
+        with self._lock:
+            reply = self._exchange(target, request, timeout_s)
+            if "error" in reply:
+                error = JsrtError.from_dict(reply["error"])
+                if not isinstance(error, HeapCeilingTooLow):
+                    raise error
+                self._start_worker(max(error.details["memory_mb"], self.heap_ceiling_mb))
+                reply = self._exchange(target, request, timeout_s)
+                if "error" in reply:
+                    raise JsrtError.from_dict(reply["error"])
+            return reply["ok"]
+
+    def close(self) -> None:
+        """Stop the worker. Calling `run` again starts a new one."""
+        with self._lock:
+            self._held.stop()
+
+    @classmethod
+    def shared(cls) -> Supervisor:
+        """The process-wide supervisor: started lazily, closed at exit (like every
+        Supervisor, by its finalizer), and replaced in a child after `os.fork` (the
+        parent's worker belongs to the parent)."""
+        with cls._shared_lock:
+            if cls._shared is None or cls._shared._held.pid != os.getpid():
+                cls._shared = cls()
+            return cls._shared
+
+    def _exchange(self, target: str, request: bytes, timeout_s: float) -> dict[str, Any]:
+        worker = self._held.current() or self._start_worker(self.heap_ceiling_mb)
+        deadline = time.monotonic() + timeout_s + GRACE_S
+        try:
+            return worker.call(request, deadline)
+        except _WorkerDied:
+            self._held.forget()
+            how, details = worker.death_report()
+            worker.stop(kill=True)
+            raise EngineCrashed(
+                f"the JavaScript engine crashed while running {target}: its process {how}"
+                + _last_words(details["output"]),
+                hint="a script allocating a huge array or object can abort V8 itself; "
+                "the next run starts a fresh engine",
+                target=target,
+                **details,
+            ) from None
+        except frames.FrameTimeout:
+            self._held.forget()
+            worker.stop(kill=True)
+            raise HookTimeout(
+                f"{target} was still running {timeout_s + GRACE_S:.1f} s after it started "
+                f"(a limit of {timeout_s:g} s plus grace); its engine process was stopped",
+                hint="a bridge call that blocks cannot be interrupted by V8's own timeout; "
+                "the next run starts a fresh engine",
+                target=target,
+                timeout_s=timeout_s,
+            ) from None
+
+    def _start_worker(self, heap_ceiling_mb: int) -> _Worker:
+        """Replace the current worker (if any) by a new one, ready to run."""
+        self._held.stop()
+        worker = _Worker(heap_ceiling_mb)
+        try:
+            worker.start()
+        except (_WorkerDied, BrokenPipeError, frames.FrameTimeout):
+            worker.stop(kill=True)
+            how, details = worker.death_report()
+            raise EngineCrashed(
+                f"the JavaScript engine process could not start: it {how}"
+                + _last_words(details["output"]),
+                **details,
+            ) from None
+        self.heap_ceiling_mb = heap_ceiling_mb
+        self._held.keep(worker)
+        return worker
+
+
+class _HeldWorker:
+    """A Supervisor's current worker, in an object its finalizer can hold without
+    holding the Supervisor. After `os.fork` the worker belongs to the parent: the child
+    forgets it and never stops it."""
+
+    def __init__(self) -> None:
+        self._worker: _Worker | None = None
+        self.pid = os.getpid()
+
+    def current(self) -> _Worker | None:
+        if self.pid != os.getpid():
+            self._worker, self.pid = None, os.getpid()
+        return self._worker
+
+    def keep(self, worker: _Worker) -> None:
+        self._worker = worker
+
+    def forget(self) -> None:
+        self._worker = None
+
+    def stop(self) -> None:
+        worker = self.current()
+        self._worker = None
+        if worker is not None:
+            worker.stop(kill=False)
+
+
+class InlineExecutor:
+    """Runs targets in this process: the same contract as `Supervisor.run`, without
+    crash protection or a hard timeout (only the targets' own V8 deadlines apply)."""
+
+    def run(self, target: str, payload: dict[str, Any], *, timeout_s: float) -> dict[str, Any]:
+        if not timeout_s > 0:
+            raise UsageError(f"timeout_s must be a positive number of seconds, got {timeout_s!r}")
+        return targets.call(target, payload)
+
+
+def _collect_lines(stream: IO[bytes], tail: collections.deque[str]) -> None:
+    """Keep the last lines a worker printed, so a crash report can quote V8's message.
+    Reading continuously also means the worker never blocks on a full pipe."""
+    with stream:
+        for raw in stream:
+            tail.append(raw.decode("utf-8", errors="replace").rstrip("\n"))
+
+
+def _last_words(lines: list[str]) -> str:
+    """The most telling line of a dead worker's output, e.g. V8's fatal error."""
+    meaningful = [line.strip("# ").strip() for line in lines if line.strip("# ").strip()]
+    fatal = [line for line in meaningful if "Fatal" in line or "out of memory" in line]
+    chosen = fatal[:1] or meaningful[-1:]
+    return f": {chosen[0]}" if chosen else ""
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"

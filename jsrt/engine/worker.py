@@ -1,0 +1,81 @@
+"""The worker process: `python -m jsrt.engine.worker`, started and kept warm by a
+`Supervisor`.
+
+It hosts V8 so that a script which aborts the process (some huge allocations are fatal
+V8 errors) or hangs in Python takes down only this process. Protocol, in frames
+(`jsrt.engine.frames`) over the two descriptors named on the command line:
+
+1. the supervisor sends `{"sys_path": [...]}` (the caller's import path, so run
+   targets resolve here as they do there);
+2. the worker starts V8 (the slow part), then answers `{"ready": true, "pid": ...}`;
+3. then, for each `{"target": "pkg.mod:func", "payload": {...}}`, it answers
+   `{"ok": <the dict the function returned>}` or `{"error": <JsrtError.to_dict()>}`.
+
+The worker exits when the request pipe closes, or when its parent process is gone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import threading
+import time
+from typing import Any
+
+from jsrt.engine import frames, targets, v8_process
+from jsrt.errors import JsrtError
+
+PARENT_CHECK_S = 1.0
+
+
+def serve(requests_fd: int, replies_fd: int, heap_ceiling_mb: int) -> int:
+    """Run the protocol above until the request pipe closes; return the exit status."""
+    try:
+        config = frames.read_frame(requests_fd)
+    except EOFError:
+        return 0
+    sys.path[:] = config["sys_path"]
+    v8_process.configure(heap_ceiling_mb)
+    frames.write_frame(replies_fd, frames.encode({"ready": True, "pid": os.getpid()}))
+    while True:
+        try:
+            request = frames.read_frame(requests_fd)
+        except EOFError:
+            return 0
+        frames.write_frame(replies_fd, _answer(request))
+
+
+def _answer(request: dict[str, Any]) -> bytes:
+    try:
+        return frames.encode({"ok": targets.call(request["target"], request["payload"])})
+    except JsrtError as error:
+        return frames.encode({"error": error.to_dict()})
+
+
+def _exit_when_orphaned(parent_pid: int) -> None:
+    """A worker whose supervisor died (even by SIGKILL) must not run on: a script stuck
+    in a loop would otherwise spin for ever."""
+    while os.getppid() == parent_pid:
+        time.sleep(PARENT_CHECK_S)
+    os._exit(1)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m jsrt.engine.worker")
+    parser.add_argument("--requests-fd", type=int, required=True)
+    parser.add_argument("--replies-fd", type=int, required=True)
+    parser.add_argument("--heap-ceiling-mb", type=int, required=True)
+    args = parser.parse_args(argv)
+    watchdog = threading.Thread(
+        target=_exit_when_orphaned, args=(os.getppid(),), name="orphan-watch", daemon=True
+    )
+    watchdog.start()
+    try:
+        return serve(args.requests_fd, args.replies_fd, args.heap_ceiling_mb)
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
