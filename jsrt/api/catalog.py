@@ -406,7 +406,9 @@ def _check_type(method: Method, where: str, field: Field, value: Any) -> Any:
         elif _is_type(value, type_name):
             break
     else:
-        _fail(method, f"{where} must be {_or(field.types)}, got {_describe(value)}")
+        wrong_number = "count" in field.types and _type_name(value) == "number"
+        got = repr(value) if wrong_number else _describe(value)
+        _fail(method, f"{where} must be {_or(field.types)}, got {got}")
     if field.items:
         for index, item in enumerate(value):
             if not _is_type(item, field.items):

@@ -65,7 +65,8 @@ def _parse(text: str, path: Path) -> Any:
                 file=str(path), line=err.lineno, column=err.colno, position=err.pos,
             ) from None
     try:
-        return yaml.safe_load(text) if text.strip() else {}
+        doc = yaml.safe_load(text)
+        return {} if doc is None else doc  # an empty (or comments-only) file
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         problem = getattr(err, "problem", None) or str(err)
@@ -85,6 +86,8 @@ def _locate(text: str, parts: Parts) -> tuple[int, int] | None:
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError:
+        return None
+    if node is None:
         return None
     for depth, part in enumerate(parts):
         node = _child(node, part, want_key=depth == len(parts) - 1)
