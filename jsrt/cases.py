@@ -69,7 +69,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from jsrt.errors import InputError
+from jsrt.errors import InputError, JsrtError
 from jsrt.expect import (
     ABSENT,
     WORLD_VIEWS,
@@ -79,6 +79,7 @@ from jsrt.expect import (
     error_mismatches,
     format_path,
 )
+from jsrt.hooks import contract_for
 from jsrt.inputs import parse_json, parse_yaml, read_text
 
 if TYPE_CHECKING:
@@ -255,7 +256,7 @@ class _Reader:
         self.positions = positions
 
     def fail(self, where: Where, message: str, hint: str) -> InputError:
-        probe = tuple(str(p) if not isinstance(p, int) else p for p in where)
+        probe = where
         while probe and probe not in self.positions:
             probe = probe[:-1]
         line, column = self.positions.get(probe, (None, None))
@@ -293,19 +294,16 @@ class _Reader:
         return dict(value)
 
     def typed(self, value: Any, where: Where, types: type | tuple[type, ...], expected: str) -> Any:
-        if isinstance(value, bool) and bool not in (
-            types if isinstance(types, tuple) else (types,)
-        ):
-            ok = False
-        else:
-            ok = isinstance(value, types)
-        if not ok:
-            raise self.fail(
-                where,
-                f"{where[-1]} must be {expected}, got {_type_name(value)}",
-                f"give {where[-1]} as {expected}",
-            )
-        return value
+        accepted = types if isinstance(types, tuple) else (types,)
+        # `true` is an int to Python, never a number in a case file.
+        if isinstance(value, accepted) and not (isinstance(value, bool) and bool not in accepted):
+            return value
+        name = where[-1] if where else "the value"
+        raise self.fail(
+            where,
+            f"{name} must be {expected}, got {_type_name(value)}",
+            f"give {name} as {expected}",
+        )
 
     def items(
         self, value: Any, where: Where, what: str, allowed: tuple[str, ...]
@@ -438,6 +436,16 @@ def _world_expectations(reader: _Reader, value: Any, where: Where) -> dict[str, 
     return world
 
 
+def _hook(reader: _Reader, name: str | None, where: Where) -> str | None:
+    """The script type's canonical name (`router` is `branching`), checked now, not mid-run."""
+    if name is None:
+        return None
+    try:
+        return contract_for(name).name
+    except JsrtError as error:
+        raise reader.fail(where, error.message, error.hint or "") from None
+
+
 def _case(
     reader: _Reader, defaults: dict[str, Any], body: dict[str, Any], where: Where, name: str
 ) -> Case:
@@ -481,7 +489,9 @@ def _case(
         line=reader.line_of(where),
         script=script,
         function=setting("function", str, "a function name"),
-        hook=setting("hook", str, "a hook type such as preSavePage"),
+        hook=_hook(
+            reader, setting("hook", str, "a script type such as preSavePage"), place("hook")
+        ),
         world=world,
         timeout_s=float(timeout) if timeout is not None else None,
         memory_mb=memory,

@@ -116,6 +116,12 @@ def test_a_null_result_is_an_expectation_not_an_absence(folder: Path) -> None:
         ),
         ("cases:\n  - name: a\n", (2, 5), "no script given", "add `script:"),
         (
+            "script: hook.js\nhook: preSavePag\n",
+            (2, 1),
+            "unknown script type 'preSavePag'",
+            "did you mean preSavePage?",
+        ),
+        (
             "script: missing.js\ncases:\n  - name: a\n",
             (1, 1),
             "script 'missing.js' not found",
