@@ -49,6 +49,25 @@ def test_a_restored_world_still_resets_to_its_seed(world):
     assert restored.snapshot()["current"] == World(world.snapshot()["seed"]).snapshot()["current"]
 
 
+def test_restore_replaces_the_world_in_place(world, sample_world):
+    changed = busy(World(sample_world))
+    held = world  # what a caller keeps a reference to
+    world.restore(changed.snapshot(), version=41)
+    assert held.snapshot()["current"] == changed.snapshot()["current"]
+    assert held.imported("plain") == [{"x": 1}]
+    assert held.version == 41
+    assert held.create("flows", {})["_id"] == changed.create("flows", {})["_id"]
+
+
+def test_a_failed_restore_changes_nothing(world):
+    before = world.snapshot()
+    damaged = busy(World(before["seed"])).snapshot()
+    damaged["current"]["state"] = {"bad": {}}
+    with pytest.raises(InputError, match="shaped <resourceType>/<_id>"):
+        world.restore(damaged)
+    assert world.snapshot() == before
+
+
 def test_a_snapshot_shares_nothing_with_the_world(world):
     snapshot = world.snapshot()
     snapshot["current"]["exports"][0]["name"] = "edited"

@@ -174,6 +174,17 @@ class World:
             raise InputError(f"snapshot is damaged: {err}") from None
         return world
 
+    def restore(self, snapshot: Mapping[str, Any], *, version: int | None = None) -> None:
+        """Become, in place, the world a snapshot describes (all or nothing).
+
+        The runner uses it to bring a worker's changes back into the `World` its caller
+        holds; `version` overrides the snapshot's own when given.
+        """
+        restored = World.from_snapshot(snapshot)
+        self.__dict__.update(restored.__dict__)
+        if version is not None:
+            self.version = version
+
     def _current(self) -> dict[str, Any]:
         current: dict[str, Any] = {"idSeed": self._id_seed}
         for collection, documents in self._docs.items():
