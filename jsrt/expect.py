@@ -490,7 +490,8 @@ def check_world(expected: Mapping[str, Mapping[str, Any]], world: Any) -> list[F
             try:
                 got = world_view(world, view, key)
             except (LookupError, ApiError, JsrtError) as exc:
-                failures.append(Failure(what, f"the world has no such entry ({exc})"))
+                reason = exc.args[0] if exc.args else type(exc).__name__
+                failures.append(Failure(what, f"the world has no such entry ({reason})"))
                 continue
             failure = compare(what, want, got, subset=True)
             if failure:
