@@ -175,7 +175,7 @@ class Runtime:
             "inputs": inputs,
             "timeout_s": timeout_s or self.timeout_s,
             "memory_mb": memory_mb or self.memory_mb,
-            "policy": policy.__dict__,
+            "policy": policy.to_dict(),
         }
         result = HookResult(ok=False, value=None, hook=hook, function=entry, options=built)
         try:
