@@ -14,7 +14,7 @@ import itertools
 import os
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -175,7 +175,7 @@ class Runtime:
             "inputs": inputs,
             "timeout_s": timeout_s or self.timeout_s,
             "memory_mb": memory_mb or self.memory_mb,
-            "policy": policy.to_dict(),
+            "policy": asdict(policy),
         }
         result = HookResult(ok=False, value=None, hook=hook, function=entry, options=built)
         try:
