@@ -23,10 +23,13 @@ class FrameTimeout(Exception):
     """No complete frame arrived before the deadline."""
 
 
-def encode(message: Any) -> bytes:
-    """One frame holding `message`. Values JSON cannot hold are written as their str(),
-    non-string keys as strings."""
-    body = orjson.dumps(message, default=str, option=orjson.OPT_NON_STR_KEYS)
+def encode(message: Any, *, lenient: bool = False) -> bytes:
+    """One frame holding `message`; TypeError if JSON cannot hold it. `lenient` writes
+    such values as their str() instead (for error reports, which must always get out)."""
+    if lenient:
+        body = orjson.dumps(message, default=str, option=orjson.OPT_NON_STR_KEYS)
+    else:
+        body = orjson.dumps(message)
     if len(body) > MAX_FRAME_BYTES:
         raise ValueError(f"a message of {len(body)} bytes is too large for one frame")
     return LENGTH.pack(len(body)) + body

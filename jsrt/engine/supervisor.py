@@ -220,8 +220,9 @@ class Supervisor:
             raise HookTimeout(
                 f"{target} was still running {timeout_s + GRACE_S:.1f} s after it started "
                 f"(a limit of {timeout_s:g} s plus grace); its engine process was stopped",
-                hint="a bridge call that blocks cannot be interrupted by V8's own timeout; "
-                "the next run starts a fresh engine",
+                hint="V8's own deadline cannot stop a bridge call that blocks, nor one "
+                "giant built-in operation (filling a huge array); the next run starts a "
+                "fresh engine",
                 target=target,
                 timeout_s=timeout_s,
             ) from None

@@ -47,10 +47,15 @@ def serve(requests_fd: int, replies_fd: int, heap_ceiling_mb: int) -> int:
 
 
 def _answer(request: dict[str, Any]) -> bytes:
+    target = request["target"]
     try:
-        return frames.encode({"ok": targets.call(request["target"], request["payload"])})
+        result = targets.call(target, request["payload"])
+        try:
+            return frames.encode({"ok": result})
+        except TypeError as exc:
+            raise JsrtError(f"run target {target} returned a dict JSON cannot hold: {exc}") from exc
     except JsrtError as error:
-        return frames.encode({"error": error.to_dict()})
+        return frames.encode({"error": error.to_dict()}, lenient=True)
 
 
 def _exit_when_orphaned(parent_pid: int) -> None:
