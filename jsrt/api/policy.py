@@ -47,19 +47,32 @@ SCRIPT_KINDS = ("hook", "api", "installer", "script")
 
 @dataclass(frozen=True)
 class PolicyContext:
-    """Where a script runs: what the rules need to know about it."""
+    """Where a script runs: what the rules need to know about it.
+
+    `registered_caches` holds the cache `_id`s a hook of this integration may use, sorted,
+    or None when unknown. It is a tuple, not a set, so the context is plain JSON as it
+    is (the runner sends `__dict__` to the worker process); a list, set or frozenset
+    given to the constructor is normalised to that tuple.
+    """
 
     script_kind: str
     hook: str | None = None
     flow_id: str | None = None
     integration_id: str | None = None
-    registered_caches: frozenset[str] | None = None
+    registered_caches: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
         if self.script_kind not in SCRIPT_KINDS:
             raise UsageError(
                 f"unknown script kind {self.script_kind!r}; one of {', '.join(SCRIPT_KINDS)}"
             )
+        caches = self.registered_caches
+        if isinstance(caches, str):
+            raise UsageError(
+                f"registered_caches must be a collection of cache _ids, got the string {caches!r}"
+            )
+        if caches is not None:
+            object.__setattr__(self, "registered_caches", tuple(sorted(set(caches))))
 
     @classmethod
     def resolve(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from jsrt.api.catalog import CATALOG, check_args, find_method
@@ -90,6 +92,19 @@ def test_integration_comes_from_options_first_then_the_flow(world):
     assert hook(world, _flowId="lonely").integration_id is None
     assert hook(world, _flowId="unknown").integration_id is None
     assert hook(world).flow_id is None
+
+
+def test_a_context_crosses_a_process_boundary_as_plain_json(world):
+    ctx = hook(world, _flowId="orders")
+    assert ctx.registered_caches == tuple(sorted(registered_lookup_caches(world, "shop")))
+    wire = json.loads(json.dumps(ctx.__dict__))
+    assert PolicyContext(**wire) == ctx
+    assert PolicyContext("hook", registered_caches={"b", "a"}).registered_caches == ("a", "b")
+
+
+def test_registered_caches_as_a_string_is_refused():
+    with pytest.raises(UsageError, match="must be a collection of cache _ids, got the string"):
+        PolicyContext("hook", registered_caches="abc")
 
 
 def test_unknown_script_kind_is_a_usage_error():
