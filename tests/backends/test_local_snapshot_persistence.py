@@ -130,6 +130,12 @@ def test_saved_changes_survive_and_the_world_file_is_not_reread(tmp_path, world_
     assert again.snapshot() == world.snapshot()
 
 
+def test_the_first_open_can_take_a_built_world(tmp_path, world):
+    state_dir = StateDir(tmp_path / "state")
+    assert state_dir.open(world) is world
+    assert state_dir.load().snapshot() == world.snapshot()
+
+
 def test_without_a_world_file_the_first_world_is_empty(tmp_path):
     world = StateDir(tmp_path / "state").open()
     assert world.docs("flows") == []

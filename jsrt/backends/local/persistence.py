@@ -30,12 +30,16 @@ class StateDir:
         self.path = Path(path)
         self.snapshot_path = self.path / SNAPSHOT_NAME
 
-    def open(self, world_file: str | Path | None = None) -> World:
-        """The saved world; the first time, the world file's (saved at once)."""
+    def open(self, seed: World | str | Path | None = None) -> World:
+        """The saved world; the first time, `seed` (a world, or a world file to load; an
+        empty world without one), saved at once."""
         saved = self.load()
         if saved is not None:
             return saved
-        world = load_world(world_file) if world_file is not None else World()
+        if isinstance(seed, World):
+            world = seed
+        else:
+            world = load_world(seed) if seed is not None else World()
         self.save(world)
         return world
 
