@@ -10,12 +10,14 @@ says what running one of its functions should do::
     world: world.yaml               # optional: seeds the local backend (fresh for each case)
     timeout: 5                      # optional: seconds (default 30)
     memory: 128                     # optional: heap limit in MB (default 256)
-    options: {_flowId: f1}          # optional: options shared by every case below
+    options: {pageIndex: 0}         # optional: options shared by every case below
     cases:
-      - name: keeps orders that have lines
-        data: [{id: SO-1, lines: [{qty: 1}]}]     # options.data
+      - name: totals an order that has lines
+        data:                       # options.data
+          - {id: SO-1, customer: " Acme ", createdAt: "2024-03-05T10:00:00Z",
+             lines: [{qty: 2, price: 5}]}
         expect:
-          result_subset: {data: [{id: SO-1}]}
+          result_subset: {data: [{id: SO-1, customer: Acme, total: 10}], errors: []}
           logs: [{contains: "1 orders kept"}]
       - name: rejects an order without lines
         data: [{id: SO-2, lines: []}]
@@ -147,8 +149,8 @@ class CaseFile:
 class CaseOutcome:
     """What happened when a case ran.
 
-    `status` is `passed`, `failed` (an expectation did not hold) or `error` (an input the
-    case names could not be used: the script does not load, the world file is bad).
+    `status` is `passed`, `failed` (an expectation did not hold) or `error` (the run could
+    not start: the script does not load, the world file is bad, the runtime refused it).
     """
 
     case: Case
@@ -551,9 +553,9 @@ def run_case(
 ) -> CaseOutcome:
     """Run `case` against a fresh Runtime (a fresh world from its world file) and judge it.
 
-    `timeout_s` is the limit for cases that set none. A case that names an input which
-    cannot be used (a script that does not load, a bad world file) ends as `error`, unless
-    it expected exactly that error.
+    `timeout_s` is the limit for cases that set none. A run that cannot start (the runtime
+    raises a `JsrtError`: a script that does not load, a bad world file) ends as `error`,
+    unless the case expected exactly that error.
     """
     # The runtime pulls in the engine; importing it here keeps collecting case files cheap.
     from jsrt.runner import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S, HookResult, Runtime
@@ -568,7 +570,7 @@ def run_case(
             executor=executor,
         )
         result = runtime.run_hook(case.script, case.function, case.options, case.hook)
-    except InputError as exc:
+    except JsrtError as exc:
         error = exc.to_dict()
         duration = (time.perf_counter() - started) * 1000
         if case.expect.error is None or error_mismatches(case.expect.error, error):

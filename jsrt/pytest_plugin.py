@@ -85,14 +85,14 @@ def _timeout(config: pytest.Config) -> float | None:
 # --- case files ---------------------------------------------------------------------------
 
 
-def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> CaseFile | None:
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> JsrtCaseFile | None:
     if ".case." not in file_path.name:
         return None
     from jsrt.cases import is_case_file
 
     if not is_case_file(file_path):
         return None
-    return CaseFile.from_parent(parent, path=file_path)
+    return JsrtCaseFile.from_parent(parent, path=file_path)
 
 
 class BadCaseFile(Exception):
@@ -111,10 +111,10 @@ class CaseFailed(Exception):
         self.outcome = outcome
 
 
-class CaseFile(pytest.File):
+class JsrtCaseFile(pytest.File):
     """One case file: a test item per case."""
 
-    def collect(self) -> Iterator[CaseItem]:
+    def collect(self) -> Iterator[JsrtCase]:
         from jsrt.cases import load_case_file
         from jsrt.errors import InputError
 
@@ -123,15 +123,15 @@ class CaseFile(pytest.File):
         except InputError as error:
             raise BadCaseFile(error) from None
         for case in loaded.cases:
-            yield CaseItem.from_parent(self, name=case.name, case=case)
+            yield JsrtCase.from_parent(self, name=case.name, case=case)
 
-    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException]) -> Any:  # type: ignore[override]
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException]) -> Any:
         if isinstance(excinfo.value, BadCaseFile):
             return str(excinfo.value.error)
         return super().repr_failure(excinfo)
 
 
-class CaseItem(pytest.Item):
+class JsrtCase(pytest.Item):
     """One case of a case file, run against a fresh Runtime."""
 
     def __init__(self, *, case: Case, **kwargs: Any) -> None:
@@ -145,12 +145,12 @@ class CaseItem(pytest.Item):
         if outcome.status != "passed":
             raise CaseFailed(outcome)
 
-    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException]) -> Any:  # type: ignore[override]
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
         if isinstance(excinfo.value, CaseFailed):
             from jsrt.reporting import failure_text
 
             return failure_text(excinfo.value.outcome)
-        return super().repr_failure(excinfo)
+        return super().repr_failure(excinfo, style=style)
 
     def reportinfo(self) -> tuple[Path, int, str]:
         return self.path, self.case.line - 1, f"case: {self.case.name}"

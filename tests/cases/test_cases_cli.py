@@ -197,3 +197,18 @@ def test_world_expectations_read_the_local_backend_after_the_run(tmp_path: Path)
     missing = failures['world.lookupcaches["c9"]']["message"]
     assert missing.startswith("the world has no such entry (") and "c9" in missing
     assert failures['world.jobs["f2"]']["details"] == ["at $: expected a list of 2 items, got 1"]
+
+
+def test_the_documented_example_runs_against_the_sample_hook(tmp_path: Path) -> None:
+    import textwrap
+
+    import jsrt.cases
+
+    sample = Path(__file__).parents[2] / "sample_hooks" / "preSavePage" / "normalizeOrders.js"
+    doc = jsrt.cases.__doc__
+    example = doc[doc.index("    # orders.case.yaml") : doc.index("Without `cases:`")]
+    (tmp_path / "orders.case.yaml").write_text(textwrap.dedent(example))
+    (tmp_path / "normalizeOrders.js").write_text(sample.read_text())
+    (tmp_path / "world.yaml").write_text("{}\n")
+    run = jsrt_test(str(tmp_path))
+    assert run.output.splitlines()[-1] == "2 passed, 0 failed", run.output
