@@ -89,6 +89,8 @@ def run(
         click.echo(_dumps(result.to_json()))
     else:
         _echo_logs(result.logs)
+        for note in result.notes:
+            click.echo(f"note: {note}", err=True)
         if result.error is not None:
             click.echo(f"error: {JsrtError.from_dict(result.error)}", err=True)
             stack = result.error.get("stack")

@@ -38,7 +38,8 @@ class HookResult:
     `value` is what the function returned, JSON round-tripped as integrator.io keeps it
     (for per-record types run over several records: one value per record). `errors` are
     the per-record errors the hook itself reported; `problems` are the ways the return
-    broke its contract; `records` has one outcome per record for per-record types.
+    broke its contract; `notes` are facts worth saying that break nothing (an ignored
+    return, `abort: true`, skipped records); `records` has one outcome per record for per-record types.
     """
 
     ok: bool
@@ -49,6 +50,7 @@ class HookResult:
     calls: list[dict[str, Any]] = field(default_factory=list)
     errors: list[dict[str, Any]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
     records: list[dict[str, Any]] | None = None
     error: dict[str, Any] | None = None
     options: dict[str, Any] | None = None
@@ -69,6 +71,8 @@ class HookResult:
         }
         if self.records is not None:
             out["records"] = self.records
+        if self.notes:
+            out["notes"] = self.notes
         return out
 
     def raise_for_error(self) -> HookResult:
@@ -241,7 +245,8 @@ class Runtime:
             result.ok, result.value = True, value
             return
         verdict = contract.judge(inputs[0], value)
-        result.value, result.errors, result.problems = verdict.value, verdict.errors, verdict.problems
+        result.value, result.errors = verdict.value, verdict.errors
+        result.problems, result.notes = verdict.problems, verdict.notes
         if verdict.problems:
             result.error = ContractViolation(
                 f"{result.function} broke the {contract.name} contract: "
@@ -266,6 +271,7 @@ class Runtime:
                 continue
             verdict = contract.judge(options, outcome.get("value"))
             record: dict[str, Any] = {"index": index, "ok": verdict.ok, "value": verdict.value}
+            result.notes.extend(f"record {index}: {n}" for n in verdict.notes)
             if verdict.problems:
                 record["problems"] = verdict.problems
                 result.problems.extend(f"record {index}: {p}" for p in verdict.problems)
