@@ -537,3 +537,7 @@ def catalog_table_markdown() -> str:
             f"| {route} | {m.local} |"
         )
     return "\n".join(rows) + "\n"
+
+
+if __name__ == "__main__":  # `python -m jsrt.api.catalog`: the README's table, regenerated
+    print(catalog_table_markdown(), end="")

@@ -1,0 +1,90 @@
+"""The README's generated parts stay true: the catalog table is the catalog's own, and
+the world-file example loads and behaves as its prose says."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from jsrt.api.catalog import catalog_table_markdown
+from jsrt.backends.local import load_world
+from jsrt.runner import Runtime
+
+README = Path(__file__).parent.parent / "README.md"
+CATALOG_START, CATALOG_END = "<!-- catalog:start -->", "<!-- catalog:end -->"
+WORLD_EXAMPLE = "<!-- world-example -->"
+REGENERATE = (
+    f"README.md's integrator-api table is out of date. Regenerate it with "
+    f"`python -m jsrt.api.catalog` and paste the output between {CATALOG_START} and "
+    f"{CATALOG_END} in README.md."
+)
+
+
+def readme_catalog_table() -> str:
+    """The text between the catalog markers, without the blank lines around it."""
+    text = README.read_text(encoding="utf-8")
+    assert text.count(CATALOG_START) == 1 and text.count(CATALOG_END) == 1, (
+        f"README.md must hold {CATALOG_START} and {CATALOG_END} once each"
+    )
+    between = text.split(CATALOG_START, 1)[1].split(CATALOG_END, 1)[0]
+    return between.strip("\n") + "\n"
+
+
+@pytest.fixture
+def readme_world_file(tmp_path: Path) -> Path:
+    """The README's world-file example (the YAML block after its marker), as a file."""
+    text = README.read_text(encoding="utf-8")
+    after = text.split(WORLD_EXAMPLE, 1)
+    assert len(after) == 2, f"README.md has no {WORLD_EXAMPLE} marker"
+    block = re.match(r"\s*```yaml\n(.*?)\n```", after[1], re.DOTALL)
+    assert block, f"README.md: no ```yaml block right after {WORLD_EXAMPLE}"
+    path = tmp_path / "world.yaml"
+    path.write_text(block.group(1) + "\n", encoding="utf-8")
+    return path
+
+
+def test_readme_catalog_table_is_the_generated_one() -> None:
+    assert readme_catalog_table() == catalog_table_markdown(), REGENERATE
+
+
+def test_the_regenerate_command_prints_the_table() -> None:
+    printed = subprocess.run(
+        [sys.executable, "-m", "jsrt.api.catalog"], capture_output=True, text=True, check=True
+    )
+    assert printed.stdout == catalog_table_markdown()
+
+
+def test_readme_world_example_loads(readme_world_file: Path) -> None:
+    world = load_world(readme_world_file)
+    assert world.get("flows", "orders")["_integrationId"] == "shop"
+    assert world.cache_entries("skus") == {"A-100": {"ns": 1}}
+    assert world.state_of("flows", "orders") == {"lastRun": "2025-01-14T12:00:00.000Z"}
+
+
+def test_readme_world_example_serves_a_hook_as_described(
+    readme_world_file: Path, write_script
+) -> None:
+    script = write_script(
+        """
+        import { exports, imports, lookupcaches } from 'integrator-api'
+        function preSavePage(options) {
+          const page = exports.run({ _id: 'getOrders' })
+          const sent = imports.run({ _id: 'putOrders', data: page.data })
+          const sku = lookupcaches.getData({ _id: 'skus', keys: ['A-100'] })
+          return { data: [{ page: page.data, ids: sent.map((r) => r.id), sku: sku.data }] }
+        }
+        """
+    )
+    runtime = Runtime(readme_world_file)
+    result = runtime.run_hook(script, "preSavePage", {"_flowId": "orders", "data": [{}]})
+    assert result.ok, result.error
+    assert result.value["data"] == [{
+        "page": [{"id": 1}, {"id": 2}],
+        "ids": ["ns-1", "ns-1"],
+        "sku": [{"key": "A-100", "value": {"ns": 1}}],
+    }]
+    assert runtime.world.imported("putOrders") == [{"id": 1}, {"id": 2}]
