@@ -1,0 +1,54 @@
+"""Run targets the benchmarks send to jsrt's worker process (`Supervisor.run`), so their
+figures come from where hooks really run.
+
+* `raw_bridge`: the engine's bridge alone, with a handler that answers a fixed reply: the
+  physical limit of an integrator-api round trip (JSON out, notify, JSON back), without
+  jsrt's dispatch, checks, policy, backend and call log.
+* `rss`: the worker's own resident memory.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import Any
+
+import orjson
+
+from bench.rss import rss_kib
+
+REQUEST_FILENAME = "bench:raw-bridge.js"
+
+
+def raw_bridge(payload: dict[str, Any]) -> dict[str, Any]:
+    """Microseconds per round trip of `payload["calls"]` calls answering `payload["value"]`,
+    each stringifying a request as the integrator-api shim does and parsing the reply."""
+    from jsrt.engine.isolate import Isolate
+
+    calls = payload["calls"]
+    answer = orjson.dumps({"ok": True, "value": payload["value"]}).decode()
+    request = {
+        "object": "state",
+        "method": "getForResource",
+        "args": [{"resourceType": "flows", "_id": "bench-flow", "key": payload["key"]}],
+    }
+    with Isolate(bridge=lambda _request: answer) as isolate:
+        isolate.eval(f"var REQUEST = {orjson.dumps(request).decode()}", filename=REQUEST_FILENAME)
+
+        def loop_ms(count: int) -> float:
+            started = time.perf_counter()
+            isolate.eval(
+                f"for (let i = 0; i < {count}; i++) "
+                "JSON.parse(__jsrt_bridge(JSON.stringify(REQUEST))).value.length",
+                filename=REQUEST_FILENAME,
+            )
+            return (time.perf_counter() - started) * 1000
+
+        loop_ms(100)  # warm the loop's code
+        elapsed = loop_ms(calls) - loop_ms(0)
+    return {"us_per_call": elapsed * 1000 / calls}
+
+
+def rss(_payload: dict[str, Any]) -> dict[str, Any]:
+    """The worker's process id and resident set size."""
+    return {"pid": os.getpid(), "rss_kib": rss_kib()}

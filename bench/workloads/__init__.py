@@ -1,0 +1,11 @@
+"""The workloads, each a `measure(ctx) -> list[Row]`, in the order the report shows them."""
+
+from bench.workloads import bridge, cold, memory, pages, suite
+
+WORKLOADS = {
+    "cold": cold.measure,
+    "pages": pages.measure,
+    "bridge": bridge.measure,
+    "suite": suite.measure,
+    "memory": memory.measure,
+}

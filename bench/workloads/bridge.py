@@ -1,0 +1,69 @@
+"""Bridge round trips per second from a hook: `state.getForResource` on the local
+backend, with a small value and a 1 KB one, against the engine's bridge alone (a fixed
+reply, no dispatch: the physical limit of one round trip, measured in the same worker).
+
+jsrt's figure is the marginal cost of a call: a run making `calls` calls minus a run
+making none, so the run's fixed cost (fresh isolate, options, judging) is left out while
+everything a call costs (checks, policy, backend copy, the call log sent back) is in.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bench import data
+from bench.context import BenchError, Context
+from bench.harness import Row, Target, alternate, sampled_row, timed_ms
+
+if TYPE_CHECKING:
+    from jsrt.loader import PreparedScript
+    from jsrt.runner import Runtime
+
+PAYLOADS = {"small": "ok", "1 KB": "x" * 1024}
+TARGETS = {"small": Target("min", 40_000)}
+
+
+def measure(ctx: Context) -> list[Row]:
+    from jsrt.backends.local import World
+    from jsrt.engine.supervisor import Supervisor
+    from jsrt.loader import load_script
+    from jsrt.runner import Runtime
+
+    calls = ctx.plan.bridge_calls
+    runtime = Runtime(World({"state": {"flows/bench-flow": dict(PAYLOADS)}}), timeout_s=600)
+    script = load_script(data.STATE_HOOK)
+    rows = []
+    for key, value in PAYLOADS.items():
+
+        def jsrt_rate(key: str = key) -> float:
+            busy = timed_ms(lambda: _run(runtime, script, calls, key))
+            idle = timed_ms(lambda: _run(runtime, script, 0, key))
+            return calls / ((busy - idle) / 1000)
+
+        def raw_rate(key: str = key, value: str = value) -> float:
+            reply = Supervisor.shared().run(
+                "bench.worker_targets:raw_bridge",
+                {"calls": calls, "key": key, "value": value},
+                timeout_s=600,
+            )
+            return 1e6 / reply["us_per_call"]
+
+        samples = alternate([jsrt_rate, raw_rate], repeats=ctx.plan.bridge_repeats)
+        rows.append(
+            sampled_row(
+                f"bridge: state.getForResource, {key} value",
+                "calls/s",
+                samples,
+                reference_name="engine bridge alone (fixed reply)",
+                target=TARGETS.get(key),
+                higher_is_better=True,
+            )
+        )
+    return rows
+
+
+def _run(runtime: Runtime, script: PreparedScript, calls: int, key: str) -> None:
+    options = {"data": [{"calls": calls, "key": key}]}
+    result = runtime.run_hook(script, data.STATE_FUNCTION, options)
+    if not result.ok:
+        raise BenchError(f"the bridge hook failed in jsrt: {result.error}")

@@ -1,0 +1,56 @@
+"""Cold `jsrt run` of a 100-record preSavePage, whole process, against node running the
+same function on the same JSON file, whole process (spawn, read, parse, hook, print).
+
+Before timing, both outputs are compared: the rows only mean something if jsrt and node
+computed the same page.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+from bench import data
+from bench.context import BenchError, Context, jsrt_command, process_ms
+from bench.harness import Row, Target, alternate, sampled_row
+from bench.node import once_command
+
+RECORDS = 100
+TARGET = Target("ratio_max", 2.0)
+
+
+def measure(ctx: Context) -> list[Row]:
+    page = data.write_page(ctx.workdir, RECORDS)
+    jsrt = [*jsrt_command(), "run", str(data.PAGE_HOOK), "--options", str(page)]
+    sides = [lambda: process_ms(jsrt)]
+    note = ""
+    if ctx.node is not None:
+        node = once_command(ctx.node, data.PAGE_HOOK, data.PAGE_FUNCTION, page)
+        _check_same_output(jsrt, node)
+        sides.append(lambda: process_ms(node))
+        note = "same output as node"
+    samples = alternate(sides, repeats=ctx.plan.cold_repeats)
+    return [
+        sampled_row(
+            f"cold `jsrt run`, {RECORDS} records",
+            "ms",
+            samples,
+            reference_name="node, whole process",
+            target=TARGET,
+            note=note or ctx.node_missing or "",
+        )
+    ]
+
+
+def _check_same_output(jsrt: list[str], node: list[str]) -> None:
+    ours = json.loads(_stdout([*jsrt, "--json"]))["result"]
+    theirs = json.loads(_stdout(node))
+    if ours != theirs:
+        raise BenchError("jsrt run and node returned different pages for the same hook and data")
+
+
+def _stdout(command: list[str]) -> str:
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise BenchError(f"{' '.join(command)} failed: {done.stderr.strip()[-500:]}")
+    return done.stdout
