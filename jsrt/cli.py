@@ -115,6 +115,84 @@ def sample(script_type: str) -> None:
     click.echo(_dumps(contract.sample_options()))
 
 
+def _new_paths(script_type: str, path: str | None) -> tuple[Path, Path]:
+    """Where `jsrt new` writes: the script (PATH, PATH/TYPE.js or ./TYPE.js) and its case
+    file next to it (`<name>.case.yaml`)."""
+    script = Path(path) if path is not None else Path(f"{script_type}.js")
+    if script.is_dir():
+        script = script / f"{script_type}.js"
+    if script.suffix != ".js":
+        raise UsageError(
+            f"{script}: a script's file name must end in .js",
+            hint=f"give a path such as {script.with_suffix('.js')}",
+        )
+    return script, script.with_name(f"{script.stem}.case.yaml")
+
+
+def _new_case_file(script: Path, function: str, given: dict[str, Any], result: Any) -> str:
+    """A case file pinning what the stub returns for the sample input, so it passes as written."""
+    import yaml
+
+    case: dict[str, Any] = {"name": "runs on the sample input"}
+    options = {key: value for key, value in given.items() if key not in ("data", "record")}
+    if options:
+        case["options"] = options
+    case.update({key: given[key] for key in ("data", "record") if key in given})
+    case["expect"] = {"result": result}
+    document = {"script": script.name, "function": function, "cases": [case]}
+    header = (
+        f"# Test cases for {script.name}: run them with `jsrt test {script.stem}.case.yaml`.\n"
+        f"# The input is the sample from `jsrt sample {function}`; `expect` holds what the new\n"
+        "# script returns for it. Change the script, then say here what it should do:\n"
+        "# `result_subset` checks only the fields you name; add cases with `calls`, `logs`,\n"
+        "# `errors`, `world` or `error` (see `jsrt test --help` and sample_hooks/).\n"
+    )
+    body = yaml.safe_dump(
+        document, sort_keys=False, allow_unicode=True, width=100, default_flow_style=None
+    )
+    return header + body
+
+
+@main.command()
+@click.argument("script_type", metavar="TYPE")
+@click.argument("path", required=False, type=click.Path())
+@click.option("--force", is_flag=True, help="Overwrite the script and its case file if they exist.")
+def new(script_type: str, path: str | None, force: bool) -> None:
+    """Write a new script of TYPE at PATH (default ./TYPE.js) and a passing case file next to it.
+
+    The script is the stub integrator.io starts a script of that type from; the case file
+    (PATH with .case.yaml) runs it on sample input and expects what it returns. Existing
+    files are left alone (exit 2) unless --force is given.
+    """
+    from jsrt.hooks import contract_for
+    from jsrt.runner import Runtime
+
+    try:
+        contract = contract_for(script_type)
+        script, case_file = _new_paths(contract.name, path)
+        existing = [str(p) for p in (script, case_file) if p.exists()]
+        if existing and not force:
+            raise UsageError(
+                f"{' and '.join(existing)} already exist{'s' if len(existing) == 1 else ''};"
+                " nothing was written",
+                hint="give another PATH, or add --force to overwrite",
+            )
+        given = dict(contract.sample)
+        run = Runtime().run_hook(script, contract.name, given, source=contract.stub)
+        case_text = _new_case_file(script, contract.name, given, run.raise_for_error().value)
+        for target, text in ((script, contract.stub), (case_file, case_text)):
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(text, encoding="utf-8")
+            except OSError as exc:
+                raise InputError(f"{target}: cannot write it: {exc}", file=str(target)) from None
+    except JsrtError as error:
+        _fail(error, as_json=False)
+    click.echo(f"wrote {script}  ({contract.name} stub)")
+    click.echo(f"wrote {case_file}  (1 case: the stub on sample input)")
+    click.echo(f"next: edit {script}, then run  jsrt test {case_file}")
+
+
 @main.group()
 def modules() -> None:
     """The JavaScript libraries scripts may import (dayjs, sjcl)."""

@@ -9,7 +9,8 @@ import sjcl from 'sjcl'
  * digest in X-Signature. The secret lives in the integration's settings (a My API script
  * may read resources; a flow hook may not). Answers: 201 with the NetSuite id,
  * 401 for a bad signature, 400 for a body that is not an order, 405 for other methods,
- * 422 when NetSuite refuses the order.
+ * 422 when NetSuite refuses the order. Without a secret nothing can be verified: the
+ * script throws, and integrator.io answers the request with an error.
  */
 const INTEGRATION_ID = '65a4c2e19b1d0a0012f3e001'
 const SALES_ORDER_IMPORT_ID = '65a4c2e19b1d0a0012f3e020'
@@ -27,6 +28,7 @@ function handleRequest (options) {
   if (options.method !== 'POST') return answer(405, { error: 'use POST' })
 
   const secret = integrations.get(INTEGRATION_ID).settings.partnerWebhookSecret
+  if (!secret) throw new Error('integration setting partnerWebhookSecret is not set: no request can be verified')
   const signature = (options.headers['x-signature'] || '').toLowerCase()
   if (signature !== hmacHex(secret, options.rawBody)) {
     console.warn(`rejected a request with signature "${signature}"`)
