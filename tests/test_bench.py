@@ -1,0 +1,171 @@
+"""The benchmark runner (`python -m bench`): a tiny plan of every workload runs end to end
+and prints its table or JSON, with and without node; the guard fails only on a gross
+regression. No timing is asserted: speed is what the benchmarks report, not what tests
+check."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # bench/ is a top-level tool folder, not an installed package
+    sys.path.insert(0, str(ROOT))
+
+from bench import __main__ as bench_main  # noqa: E402
+from bench.context import PLANS, Plan  # noqa: E402
+from bench.harness import Row, Target, alternate  # noqa: E402
+
+TINY = Plan(
+    name="quick",
+    cold_repeats=1,
+    page_sizes=(100,),
+    page_repeats={100: 1},
+    bridge_calls=200,
+    bridge_repeats=1,
+    suite_cases=3,
+    suite_repeats=1,
+    suite_front_ends=("jsrt test",),
+    memory_runs=100,
+)
+
+needs_node = pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+
+
+@pytest.fixture
+def tiny_plan(monkeypatch: pytest.MonkeyPatch) -> Plan:
+    monkeypatch.setitem(PLANS, "quick", TINY)
+    return TINY
+
+
+def _table_rows(output: str) -> dict[str, dict[str, str]]:
+    """The table's cells by workload and column, cut where the dashed rule's columns are."""
+    lines = output.split("\n\nnotes:")[0].splitlines()
+    header, rule, *body = lines
+    spans, start = [], 0
+    for dashes in rule.split("  "):
+        spans.append((start, start + len(dashes)))
+        start += len(dashes) + 2
+    names = [header[a:b].strip() or "verdict" for a, b in spans]
+    assert names == ["workload", "jsrt", "reference", "ratio", "target", "verdict"]
+    rows = [
+        {name: line[a:b].strip() for name, (a, b) in zip(names, spans, strict=True)}
+        for line in body
+    ]
+    return {row["workload"]: row for row in rows}
+
+
+@needs_node
+def test_every_workload_prints_a_row_with_a_ratio(tiny_plan, capsys):
+    assert bench_main.main(["--quick"]) == 0
+    rows = _table_rows(capsys.readouterr().out)
+    assert set(rows) == {
+        "cold `jsrt run`, 100 records",
+        "cold floor: Python + mini-racer + eval('1')",
+        "page throughput, 100 records",
+        "bridge: state.getForResource, small value",
+        "bridge: state.getForResource, 1 KB value",
+        "per-case overhead, jsrt test (3 cases)",
+        "RSS of the worker after 100 runs",
+        "RSS of the caller after 100 runs",
+    }
+    assert rows["cold `jsrt run`, 100 records"]["jsrt"].endswith(" ms")
+    assert rows["bridge: state.getForResource, small value"]["jsrt"].endswith(" calls/s")
+    for row in rows.values():
+        assert row["jsrt"][0].isdigit(), row
+        assert row["ratio"].endswith("x") and float(row["ratio"][:-1]) > 0, row
+    judged = [row for row in rows.values() if row["target"]]
+    assert judged and all(row["verdict"] in ("ok", "MISSED") for row in judged)
+
+
+def test_without_node_the_node_rows_say_so_and_jsrt_figures_still_print(
+    tiny_plan, capsys, tmp_path
+):
+    missing = tmp_path / "no-node-here"
+    assert bench_main.main(["--quick", "--only", "cold,pages", "--node", str(missing)]) == 0
+    captured = capsys.readouterr()
+    assert "node rows are left empty" in captured.err
+    rows = _table_rows(captured.out)
+    cold = rows["cold `jsrt run`, 100 records"]
+    assert cold["jsrt"].endswith(" ms") and cold["jsrt"][0].isdigit()
+    assert cold["reference"] == "— (node, whole process)"
+    assert (cold["ratio"], cold["verdict"]) == ("—", "n/a")
+    page = rows["page throughput, 100 records"]
+    assert page["jsrt"][0].isdigit() and page["reference"].startswith("—")
+    assert f"node not usable at {missing}" in captured.out
+
+
+def test_json_holds_every_row_with_figures_samples_and_the_machine(tiny_plan, capsys):
+    assert bench_main.main(["--quick", "--only", "bridge", "--json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["plan"] == "quick"
+    assert document["machine"]["cpus"] >= 1
+    small, one_kb = document["rows"]
+    assert small["workload"] == "bridge: state.getForResource, small value"
+    assert small["target"] == {"kind": "min", "limit": 40000, "text": "≥ 40,000 calls/s"}
+    assert small["jsrt"] > 0 and small["reference"] > 0
+    assert small["ratio"] == pytest.approx(small["reference"] / small["jsrt"], rel=1e-3)
+    assert small["met"] in (True, False)
+    assert len(small["samples"]["jsrt"]) == TINY.bridge_repeats
+    assert one_kb["target"] is None and one_kb["met"] is None
+
+
+def test_unknown_workload_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as stopped:
+        bench_main.main(["--only", "cold,warp"])
+    assert stopped.value.code == 2
+    assert "unknown workload warp" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("target", "jsrt", "reference", "met", "within_guard"),
+    [
+        (Target("ratio_max", 2.0), 300.0, 100.0, False, True),  # 3x: missed, not gross
+        (Target("ratio_max", 2.0), 410.0, 100.0, False, False),  # 4.1x: over twice the target
+        (Target("ratio_max", 1.2), 110.0, 100.0, True, True),
+        (Target("max", 10.0), 19.0, None, False, True),
+        (Target("max", 10.0), 21.0, None, False, False),
+        (Target("min", 40_000), 41_000.0, None, True, True),
+        (Target("min", 40_000), 21_000.0, None, False, True),
+        (Target("min", 40_000), 19_000.0, None, False, False),
+        (Target("ratio_max", 2.0), 300.0, None, None, None),  # no reference: not judged
+    ],
+)
+def test_targets_and_the_guards_twice_as_loose_limit(target, jsrt, reference, met, within_guard):
+    row = Row("w", "ms", jsrt, reference, "ref", target=target)
+    assert row.verdict() is met
+    assert row.verdict(slack=2.0) is within_guard
+
+
+def test_a_rate_ratio_is_cost_over_cost():
+    row = Row("bridge", "calls/s", 25_000.0, 50_000.0, "raw", higher_is_better=True)
+    assert row.ratio == pytest.approx(2.0)
+
+
+def test_guard_exits_1_on_a_gross_regression_and_0_otherwise(monkeypatch, capsys):
+    def workload(ratio: float):
+        return lambda ctx: [Row("w", "ms", 100.0 * ratio, 100.0, "ref", Target("ratio_max", 1.0))]
+
+    monkeypatch.setattr(bench_main, "WORKLOADS", {"fine": workload(1.9), "gross": workload(2.1)})
+    assert bench_main.main(["--guard", "--only", "fine"]) == 0
+    assert "ok" in capsys.readouterr().out
+    assert bench_main.main(["--guard", "--only", "fine,gross"]) == 1
+    captured = capsys.readouterr()
+    assert "REGRESSED" in captured.out
+    assert "gross regression" in captured.err
+    assert bench_main.main(["--only", "gross"]) == 0  # outside the guard a miss is reported only
+
+
+def test_alternate_interleaves_the_sides_after_their_warm_up():
+    order: list[str] = []
+
+    def side(name: str):
+        return lambda: order.append(name) or float(len(order))
+
+    samples = alternate([side("a"), side("b")], repeats=3, warmup=1)
+    assert order == ["a", "b", "a", "b", "a", "b", "a", "b"]
+    assert samples == [[3.0, 5.0, 7.0], [4.0, 6.0, 8.0]]
