@@ -162,6 +162,8 @@ class BridgeChannel:
             capacity = min(capacity, self._max_bytes)
             if kind == REQUEST:
                 self._held = None
+                if HEADER_SIZE + length > capacity:  # never read past committed memory
+                    raise BridgeError("bridge: request frame longer than its buffer")
                 request = _decode(self._view[HEADER_SIZE : HEADER_SIZE + length], encoding)
                 self._respond(self._call_handler(request), capacity)
             elif kind == FETCH and self._held is not None:

@@ -24,7 +24,9 @@ import weakref
 from collections.abc import Callable
 from types import TracebackType
 
-from jsrt.engine import _minirace, bridge, js_errors, v8_process
+from jsrt.engine import _minirace, js_errors, v8_process
+from jsrt.engine._minirace import Primitive
+from jsrt.engine.bridge import BRIDGE_FILENAME, NOTIFY_GLOBAL, BridgeChannel, install_script
 from jsrt.errors import (
     BridgeError,
     HeapLimitExceeded,
@@ -35,8 +37,6 @@ from jsrt.errors import (
 )
 
 MIB = 1024 * 1024
-
-Primitive = str | int | float | bool | None
 
 
 class Isolate:
@@ -49,11 +49,11 @@ class Isolate:
         bridge: Callable[[str], str] | None = None,
         max_bridge_mb: int = 256,
     ) -> None:
-        v8_process.reserve_heap(memory_mb)
         if not isinstance(max_bridge_mb, int) or max_bridge_mb < 1:
             raise UsageError(
                 f"max_bridge_mb must be a positive whole number, got {max_bridge_mb!r}"
             )
+        v8_process.reserve_heap(memory_mb)
         self.memory_mb = memory_mb
         self._lock = threading.Lock()
         self._must_drain = False
@@ -115,10 +115,10 @@ class Isolate:
         self.close()
 
     def _install_bridge(self, handler: Callable[[str], str], max_bytes: int) -> None:
-        self._native.install_notify(bridge.NOTIFY_GLOBAL)
-        script = f"{bridge.install_script(max_bytes)}\n//# sourceURL={bridge.BRIDGE_FILENAME}"
+        self._native.install_notify(NOTIFY_GLOBAL)
+        script = f"{install_script(max_bytes)}\n//# sourceURL={BRIDGE_FILENAME}"
         buffer = self._native.eval_array_buffer(script)
-        self._channel.target = bridge.BridgeChannel(handler, buffer.view(max_bytes), max_bytes)
+        self._channel.target = BridgeChannel(handler, buffer.view(max_bytes), max_bytes)
 
     def _refuse_reentry(self, action: str) -> None:
         channel = self._channel.target
@@ -171,7 +171,7 @@ class _BridgeSlot:
     slot, not the Isolate, so no reference cycle keeps an unclosed Isolate alive."""
 
     def __init__(self) -> None:
-        self.target: bridge.BridgeChannel | None = None
+        self.target: BridgeChannel | None = None
 
     def __call__(self) -> None:
         if self.target is not None:
@@ -184,7 +184,11 @@ def _remaining(deadline: float | None, filename: str) -> float | None:
         return None
     left = deadline - time.monotonic()
     if left <= 0:
-        raise _timeout(filename, 0.0)
+        raise HookTimeout(
+            f"{filename}: its deadline passed before it could start; not run",
+            hint="allow more time for the whole run",
+            file=filename,
+        )
     return left
 
 

@@ -136,6 +136,13 @@ class _Worker:
             self.process.wait()
         self._reader.join(timeout=STOP_TIMEOUT_S)
 
+    def release_after_fork(self) -> None:
+        """In a forked child: let go of the parent's worker without touching it. The
+        child's copies of the request and reply pipes are closed, so that the parent's
+        closing them still reaches the worker as end of file. (The output pipe stays:
+        its reader's lock may have been held at the fork.)"""
+        self._close_pipes()
+
     def _close_pipes(self) -> None:
         for fd in self._open_fds:
             os.close(fd)
@@ -146,6 +153,7 @@ class Supervisor:
     """Runs `package.module:function` targets in a warm worker process, one at a time."""
 
     _shared: ClassVar[Supervisor | None] = None
+    _shared_pid: ClassVar[int] = 0
     _shared_lock: ClassVar[threading.Lock] = threading.Lock()
 
     def __init__(self, *, heap_ceiling_mb: int = DEFAULT_HEAP_CEILING_MB) -> None:
@@ -193,8 +201,10 @@ class Supervisor:
         Supervisor, by its finalizer), and replaced in a child after `os.fork` (the
         parent's worker belongs to the parent)."""
         with cls._shared_lock:
-            if cls._shared is None or cls._shared._held.pid != os.getpid():
-                cls._shared = cls()
+            if cls._shared is None or cls._shared_pid != os.getpid():
+                if cls._shared is not None:  # forked: a lock may have been held at fork
+                    cls._shared._held.current()  # lets go of the parent's pipes
+                cls._shared, cls._shared_pid = cls(), os.getpid()
             return cls._shared
 
     def _exchange(self, target: str, request: bytes, timeout_s: float) -> dict[str, Any]:
@@ -257,6 +267,8 @@ class _HeldWorker:
 
     def current(self) -> _Worker | None:
         if self.pid != os.getpid():
+            if self._worker is not None:
+                self._worker.release_after_fork()
             self._worker, self.pid = None, os.getpid()
         return self._worker
 

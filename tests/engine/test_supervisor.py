@@ -4,6 +4,7 @@ caller; InlineExecutor: the same contract in-process."""
 from __future__ import annotations
 
 import os
+import signal
 import time
 
 import pytest
@@ -132,8 +133,7 @@ def test_the_shared_supervisor_is_one_per_process_and_new_after_fork() -> None:
             mine.close()
         finally:
             os._exit(code)
-    _, status = os.waitpid(child, 0)
-    assert os.waitstatus_to_exitcode(status) == 0
+    assert _exit_code(child, within_s=60) == 0
     assert shared.run(target("echo"), {}, timeout_s=30)["pid"] == parent_worker
 
 
@@ -144,6 +144,20 @@ def test_the_inline_executor_keeps_the_same_contract() -> None:
         executor.run(target("fail"), {"what": "x"}, timeout_s=5)
     with pytest.raises(UsageError):
         executor.run("not a target", {}, timeout_s=5)
+
+
+def _exit_code(child: int, within_s: float) -> int | None:
+    """The forked `child`'s exit code; None (after killing it) if it ran too long, so a
+    child stuck on a lock held at fork time cannot hang the test run."""
+    end = time.monotonic() + within_s
+    while time.monotonic() < end:
+        pid, status = os.waitpid(child, os.WNOHANG)
+        if pid:
+            return os.waitstatus_to_exitcode(status)
+        time.sleep(0.05)
+    os.kill(child, signal.SIGKILL)
+    os.waitpid(child, 0)
+    return None
 
 
 def _wait_gone(pid: int) -> None:
