@@ -52,7 +52,7 @@ def _answer(request: dict[str, Any]) -> bytes:
         result = targets.call(target, request["payload"])
         try:
             return frames.encode({"ok": result})
-        except TypeError as exc:
+        except (TypeError, ValueError) as exc:
             raise JsrtError(f"run target {target} returned a dict JSON cannot hold: {exc}") from exc
     except JsrtError as error:
         return frames.encode({"error": error.to_dict()}, lenient=True)

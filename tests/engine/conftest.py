@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import engine_targets
 import pytest
 
 from jsrt.engine import Supervisor
@@ -21,8 +20,3 @@ def supervisor() -> Iterator[Supervisor]:
         yield supervisor
     finally:
         supervisor.close()
-
-
-def target(name: str) -> str:
-    """The run target for a function in `engine_targets`, as the worker imports it."""
-    return f"{engine_targets.__name__}:{name}"

@@ -1,7 +1,7 @@
 """Run targets for the supervisor tests; the worker imports this module by name.
 
 The worker gets the caller's `sys.path`, and pytest puts this folder on it (no
-`__init__.py` here), so tests name targets as f"{engine_targets.__name__}:<function>".
+`__init__.py` here); `target(name)` spells a function's run target.
 """
 
 from __future__ import annotations
@@ -11,6 +11,11 @@ import time
 from typing import Any
 
 from jsrt.engine import Isolate, v8_process
+
+
+def target(name: str) -> str:
+    """The run target naming function `name` of this module, as the worker imports it."""
+    return f"{__name__}:{name}"
 
 
 def echo(payload: dict[str, Any]) -> dict[str, Any]:

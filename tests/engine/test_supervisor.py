@@ -8,7 +8,7 @@ import signal
 import time
 
 import pytest
-from conftest import target
+from engine_targets import target
 
 from jsrt.engine import InlineExecutor, Supervisor
 from jsrt.engine.supervisor import GRACE_S
