@@ -32,6 +32,12 @@ Keys of a case:
 
 * `name`: unique in the file; `-k` filters on it.
 * `script`, `function`, `hook`, `world`, `timeout`, `memory`: as above, per case.
+* `backend` (`local`, `rest`, `replay`), `base_url`, `region`, `token_env`,
+  `allow_writes`: what answers the integrator-api calls (`jsrt.runner.Runtime`);
+  `cassette` (a file to record to, relative to this file) with `record_mode` (`once`,
+  `new`, `none`, `all`), or `replay` (a cassette to answer from). Options the front end
+  gives (`jsrt test --backend ...`, the pytest plugin's) win over these. Cases that share a
+  cassette keep their calls apart by name.
 * `options`: the options given to the hook (the hook contract fills in the rest);
   `data` and `record` are shorthands for `options.data` and `options.record`.
 * `expect`: what the run must do. The run must succeed unless `error` is given or `ok`
@@ -64,7 +70,7 @@ from __future__ import annotations
 import difflib
 import os
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -85,6 +91,7 @@ from jsrt.hooks import contract_for
 from jsrt.inputs import parse_json, parse_yaml, read_text
 
 if TYPE_CHECKING:
+    from jsrt.backends.cassette import CassetteLibrary
     from jsrt.runner import Executor
 
 CASE_SUFFIXES = (".case.yaml", ".case.yml", ".case.json")
@@ -92,7 +99,11 @@ CASE_SUFFIXES = (".case.yaml", ".case.yml", ".case.json")
 
 _SKIPPED_DIRS = frozenset({"node_modules", "__pycache__", "venv"})
 
-_SETTING_KEYS = ("script", "function", "hook", "world", "timeout", "memory")
+_BACKEND_KEYS = (
+    "backend", "base_url", "region", "token_env", "allow_writes", "cassette", "record_mode",
+    "replay",
+)
+_SETTING_KEYS = ("script", "function", "hook", "world", "timeout", "memory", *_BACKEND_KEYS)
 _INPUT_KEYS = ("options", "data", "record")
 _CASE_KEYS = ("name", *_SETTING_KEYS, *_INPUT_KEYS, "expect")
 _FILE_KEYS = (*_SETTING_KEYS, *_INPUT_KEYS, "cases")
@@ -130,6 +141,8 @@ class Case:
     memory_mb: int | None
     options: dict[str, Any]
     expect: Expectations
+    backend: dict[str, Any] = field(default_factory=dict)
+    """`Runtime` arguments choosing the backend and cassette (paths made absolute)."""
 
     @property
     def id(self) -> str:
@@ -499,7 +512,56 @@ def _case(
         memory_mb=memory,
         options=options,
         expect=_expectations(reader, body.get("expect", {}), (*where, "expect")),
+        backend=_backend(reader, merged, place),
     )
+
+
+def _one_of(
+    reader: _Reader,
+    chosen: dict[str, Any],
+    key: str,
+    allowed: tuple[str, ...],
+    place: Callable[[str], Where],
+) -> None:
+    if chosen[key] not in allowed:
+        raise reader.fail(
+            place(key),
+            f"{key} must be one of {', '.join(allowed)}, got {chosen[key]!r}",
+            f"write e.g. {key}: {allowed[0]}",
+        )
+
+
+def _backend(
+    reader: _Reader, merged: dict[str, Any], place: Callable[[str], Where]
+) -> dict[str, Any]:
+    """The case's backend keys as `Runtime` arguments (see the module docstring)."""
+    chosen: dict[str, Any] = {}
+    for key in ("backend", "base_url", "region", "token_env", "record_mode"):
+        if merged.get(key) is not None:
+            chosen[key] = reader.typed(merged[key], place(key), str, "a string")
+    if merged.get("allow_writes") is not None:
+        chosen["allow_writes"] = reader.typed(
+            merged["allow_writes"], place("allow_writes"), bool, "true or false"
+        )
+    if "backend" in chosen:
+        from jsrt.runner import BACKENDS  # loads the engine only for files that name one
+
+        _one_of(reader, chosen, "backend", BACKENDS, place)
+    if "record_mode" in chosen:
+        from jsrt.backends.cassette import MODES
+
+        _one_of(reader, chosen, "record_mode", MODES, place)
+    if merged.get("cassette") is not None:
+        written = reader.typed(merged["cassette"], place("cassette"), str, "a path")
+        chosen["record"] = reader.path.parent / written
+    elif "record_mode" in chosen:
+        raise reader.fail(
+            place("record_mode"), "record_mode applies to a cassette",
+            "add `cassette: <file to record to>`, or remove record_mode",
+        )
+    if merged.get("replay") is not None:
+        chosen["replay"] = reader.existing_file(merged["replay"], place("replay"), "cassette")
+    return chosen
 
 
 def load_case_file(path: str | os.PathLike[str]) -> CaseFile:
@@ -550,24 +612,33 @@ def run_case(
     *,
     timeout_s: float | None = None,
     executor: Executor | None = None,
+    backend: Mapping[str, Any] | None = None,
+    cassettes: CassetteLibrary | None = None,
 ) -> CaseOutcome:
     """Run `case` against a fresh Runtime (a fresh world from its world file) and judge it.
 
     `timeout_s` is the limit for cases that set none. A run that cannot start (the runtime
     raises a `JsrtError`: a script that does not load, a bad world file) ends as `error`,
-    unless the case expected exactly that error.
+    unless the case expected exactly that error. `backend` holds the front end's backend
+    arguments (`Runtime`'s), which win over the case's; `cassettes` shares cassette files
+    between the cases of one session.
     """
     # The runtime pulls in the engine; importing it here keeps collecting case files cheap.
+    from jsrt.backends.cassette import CassetteLibrary
     from jsrt.runner import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S, HookResult, Runtime
 
     started = time.perf_counter()
     runtime = None
     try:
+        library = cassettes if cassettes is not None else CassetteLibrary()
+        chosen = library.resolve(_backend_under(case.backend, backend or {}))
         runtime = Runtime(
             case.world,
             timeout_s=case.timeout_s or timeout_s or DEFAULT_TIMEOUT_S,
             memory_mb=case.memory_mb or DEFAULT_MEMORY_MB,
             executor=executor,
+            cassette_scope=f"{case.file.name}::{case.name}",
+            **chosen,
         )
         result = runtime.run_hook(case.script, case.function, case.options, case.hook)
     except JsrtError as exc:
@@ -587,3 +658,20 @@ def run_case(
         error=result.error,
         logs=result.logs,
     )
+
+
+_TARGET_KEYS = ("backend", "base_url", "region", "token_env", "replay")
+_CASSETTE_KEYS = ("record", "record_mode", "replay")
+
+
+def _backend_under(from_case: Mapping[str, Any], given: Mapping[str, Any]) -> dict[str, Any]:
+    """The case's backend arguments under the front end's: a backend, URL, region, token
+    variable or cassette to replay given there replaces the case's choice of backend; a
+    cassette replaces the case's cassette; `allow_writes` adds."""
+    chosen = dict(from_case)
+    for group in (_TARGET_KEYS, _CASSETTE_KEYS):
+        if any(key in given for key in group):
+            for key in group:
+                chosen.pop(key, None)
+    return {**chosen, **given}
+

@@ -8,7 +8,9 @@ never as a traceback. Every command is testable in-process with click's `CliRunn
 from __future__ import annotations
 
 import json
+import secrets
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -49,6 +51,60 @@ def _read_options(path: str | None) -> dict[str, Any]:
     return options
 
 
+_BACKEND_OPTIONS = (
+    click.option(
+        "--backend",
+        metavar="local|rest|replay",
+        help="What answers integrator-api calls: local (the world; default), rest (an "
+        "integrator.io account, or jsrt serve), replay (a cassette, no network).",
+    ),
+    click.option(
+        "--base-url",
+        metavar="URL",
+        help="API root for --backend rest (default $INTEGRATOR_IO_BASE_URL, else the region's).",
+    ),
+    click.option("--region", metavar="us|eu", help="integrator.io region for --backend rest."),
+    click.option(
+        "--token-env",
+        metavar="VAR",
+        help="Environment variable holding the API token (default INTEGRATOR_IO_TOKEN).",
+    ),
+    click.option(
+        "--allow-writes",
+        is_flag=True,
+        help="Let --backend rest change the account: create, update, patch, delete, state and "
+        "lookup cache writes, import and flow runs.",
+    ),
+    click.option(
+        "--record", metavar="FILE", help="Record every integrator-api call and answer here."
+    ),
+    click.option(
+        "--record-mode",
+        metavar="once|new|none|all",
+        help="once (default): replay FILE if it exists, else record it; new: replay, and "
+        "record calls it lacks; none: replay only; all: record it afresh.",
+    ),
+    click.option("--replay", metavar="FILE", help="Answer every call from this cassette."),
+)
+
+
+def _backend_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The backend and cassette options of `run` and `test`."""
+    for option in reversed(_BACKEND_OPTIONS):
+        command = option(command)
+    return command
+
+
+def _backend_choice(given: dict[str, Any]) -> dict[str, Any]:
+    """The `Runtime` arguments the backend options gave (those left out are absent)."""
+    chosen = {name: value for name, value in given.items() if value not in (None, False)}
+    if "record_mode" in chosen and "record" not in chosen:
+        raise UsageError(
+            "--record-mode applies to --record", hint="add --record FILE, or drop --record-mode"
+        )
+    return chosen
+
+
 @click.group()
 @click.version_option(package_name="jsrt")
 def main() -> None:
@@ -65,6 +121,7 @@ def main() -> None:
 @click.option("--timeout", type=click.FloatRange(min=0.001), default=30.0, show_default=True, help="Wall-clock limit, seconds.")
 @click.option("--memory", type=click.IntRange(min=16), default=256, show_default=True, help="Heap limit, MB.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object with everything.")
+@_backend_options
 def run(
     script: str,
     function: str | None,
@@ -75,13 +132,20 @@ def run(
     timeout: float,
     memory: int,
     as_json: bool,
+    **backend: Any,
 ) -> None:
     """Run FUNCTION of SCRIPT once and print what it returned."""
     from jsrt.runner import Runtime
 
     try:
         options = _read_options(options_path)
-        runtime = Runtime(world, state_dir=state_dir, timeout_s=timeout, memory_mb=memory)
+        runtime = Runtime(
+            world,
+            state_dir=state_dir,
+            timeout_s=timeout,
+            memory_mb=memory,
+            **_backend_choice(backend),
+        )
         result = runtime.run_hook(script, function, options, hook)
     except JsrtError as error:
         _fail(error, as_json=as_json, extra={"hook": hook, "function": function})
@@ -234,18 +298,22 @@ def modules_fetch() -> None:
     type=click.FloatRange(min=0.001),
     help="Wall-clock limit, seconds, for cases that set none (default 30).",
 )
+@_backend_options
 def test(
     paths: tuple[str, ...],
     keyword: str | None,
     as_json: bool,
     junit_path: str | None,
     timeout: float | None,
+    **backend: Any,
 ) -> None:
     """Run the hook test cases in PATHS (*.case.yaml, *.case.yml, *.case.json; default: .).
 
     Exit 0 when every case passed, 1 when a case failed, 2 when a case file (or an input it
-    names) could not be used or no case was found.
+    names) could not be used or no case was found. The backend options apply to every case,
+    over what its case file says.
     """
+    from jsrt.backends.cassette import CassetteLibrary
     from jsrt.cases import discover, load_case_file, run_case
     from jsrt.reporting import (
         BadFile,
@@ -259,7 +327,9 @@ def test(
 
     report = Report()
     cases = []
+    cassettes = CassetteLibrary()
     try:
+        chosen = _backend_choice(backend)
         files = discover(paths or ["."])
         if not files:
             raise InputError(
@@ -285,7 +355,9 @@ def test(
         for bad in report.bad_files:
             click.echo(bad_file_line(bad))
     for case in cases:
-        report.outcomes.append(run_case(case, timeout_s=timeout))
+        report.outcomes.append(
+            run_case(case, timeout_s=timeout, backend=chosen, cassettes=cassettes)
+        )
         if not as_json:
             click.echo(status_line(report.outcomes[-1]))
     if junit_path is not None:
@@ -298,3 +370,89 @@ def test(
             )
     click.echo(_dumps(render_json(report)) if as_json else render_details(report))
     sys.exit(report.exit_code)
+
+
+@main.command()
+@click.option(
+    "--world",
+    type=click.Path(dir_okay=False),
+    help="World file: the account's documents, state, lookup caches, and My APIs (apis:).",
+)
+@click.option("--state-dir", type=click.Path(file_okay=False), help="Keep the world here.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=7420,
+    show_default=True,
+    help="Port to listen on (0: a free one).",
+)
+@click.option(
+    "--token",
+    envvar="JSRT_SERVE_TOKEN",
+    help="Bearer token clients must send (default $JSRT_SERVE_TOKEN, else a new one, printed).",
+)
+@click.option(
+    "--throttle",
+    type=click.FloatRange(min=0.1),
+    metavar="N",
+    help="Answer 429 (with Retry-After) beyond N requests a second.",
+)
+@click.option(
+    "--page-size",
+    type=click.IntRange(min=1),
+    help="Documents per page of a list, the next page in its Link header (default 100).",
+)
+def serve(
+    world: str | None,
+    state_dir: str | None,
+    host: str,
+    port: int,
+    token: str | None,
+    throttle: float | None,
+    page_size: int | None,
+) -> None:
+    """Serve the local backend over HTTP with integrator.io's paths, status codes and bodies.
+
+    Point the REST backend at it: --backend rest --base-url http://127.0.0.1:PORT, with the
+    token in INTEGRATOR_IO_TOKEN. Stop it with Ctrl-C.
+    """
+    from jsrt import server
+    from jsrt.backends.local import StateDir, World
+
+    try:
+        seeded, apis = server.load_served_world(world) if world else (World(), ())
+        store = StateDir(state_dir) if state_dir else None
+        account = server.Account(
+            store.open(seeded) if store else seeded,
+            apis=apis,
+            state_dir=store,
+            throttle=throttle,
+            **({"page_size": page_size} if page_size else {}),
+        )
+    except JsrtError as error:
+        _fail(error, as_json=False)
+    shown = token is None
+    token = token or secrets.token_urlsafe(24)
+    if not server.is_loopback(host):
+        click.echo(
+            f"warning: listening on {host}, reachable from other machines; "
+            "anyone with the token can read and change this world",
+            err=True,
+        )
+
+    def announce(url: str) -> None:
+        click.echo(f"jsrt serve: integrator.io API on {url} ({len(apis)} My APIs)")
+        if shown:
+            click.echo(f"token: {token}")
+        click.echo(
+            f"run hooks against it: INTEGRATOR_IO_TOKEN=<token> jsrt run --backend rest "
+            f"--base-url {url} --allow-writes ..."
+        )
+
+    try:
+        server.serve_forever(
+            server.create_app(account, token=token), host=host, port=port, announce=announce
+        )
+    except JsrtError as error:
+        _fail(error, as_json=False)

@@ -9,16 +9,31 @@ Request::
 
     {"script": {"code", "filename", "modules", "line1_column_offset"},
      "function": str, "inputs": [options, ...], "timeout_s": float, "memory_mb": int,
-     "policy": {PolicyContext fields}, "backend": {"kind": "local", "key", "version", "world"}}
+     "policy": {PolicyContext fields}, "backend": backend}
+
+where `backend` is one of::
+
+    {"kind": "local", "key", "version", "world", "cassette"?}
+    {"kind": "rest", "settings": RestSettings fields, "cassette"?}
+    {"kind": "replay", "cassette"}
+
+and `cassette` is `Cassette.run_spec()`: the calls go through a `CassetteBackend` that
+answers from it and, when recording, from the backend. The REST backend reads its token
+from this process's environment; the request never carries it.
 
 Reply (or ``{"need_world": true}`` when this process holds no copy of the world)::
 
     {"outcomes": [{ok, value?, stage?, error?, logs}], "calls": [...],
-     "world": snapshot | None, "world_version": int}
+     "world": snapshot | None, "world_version": int | None, "cassette"?: progress}
+
+A call the cassette could not answer makes the run fail with an `InputError` (after the
+hook ran), even when the hook caught the error it was thrown.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import time
 from collections import OrderedDict
 from functools import cache
@@ -31,7 +46,10 @@ from jsrt import modules
 from jsrt.api.catalog import js_surface
 from jsrt.api.dispatch import Dispatcher
 from jsrt.api.policy import PolicyContext
+from jsrt.backends.base import Backend
+from jsrt.backends.cassette import CassetteBackend
 from jsrt.backends.local import LocalBackend, World
+from jsrt.backends.rest import TOKEN_ENV, RestBackend, RestSettings
 from jsrt.engine.isolate import Isolate
 from jsrt.errors import JsrtError, LoadError
 
@@ -83,12 +101,55 @@ def execute(request: dict[str, Any]) -> dict[str, Any]:
     """Run the request's function over its inputs; see the module docstring."""
     deadline = time.monotonic() + request["timeout_s"]
     script = request["script"]
-    world = _local_world(request["backend"])
-    if world is None:
-        return {"need_world": True}
-    version_before = world.version
-    dispatcher = Dispatcher(LocalBackend(world), PolicyContext(**request["policy"]))
+    spec = request["backend"]
+    world = None
+    if spec["kind"] == "local":
+        world = _local_world(spec)
+        if world is None:
+            return {"need_world": True}
+    version_before = world.version if world is not None else None
 
+    with contextlib.ExitStack() as stack:
+        backend = _open_backend(spec, world, deadline, stack)
+        dispatcher = Dispatcher(backend, PolicyContext(**request["policy"]))
+        reply = _run(request, script, dispatcher, deadline)
+
+    cassette = backend if isinstance(backend, CassetteBackend) else None
+    if cassette is not None and (mismatch := cassette.mismatch()) is not None:
+        raise mismatch
+    changed = world is not None and world.version != version_before
+    return {
+        "outcomes": orjson.loads(reply),
+        "calls": dispatcher.calls,
+        "world": world.snapshot() if changed else None,
+        "world_version": world.version if world is not None else None,
+        **({"cassette": cassette.progress()} if cassette is not None else {}),
+    }
+
+
+def _open_backend(
+    spec: dict[str, Any], world: World | None, deadline: float, stack: contextlib.ExitStack
+) -> Backend:
+    """The backend the spec names, wrapped in its cassette when there is one. A cassette
+    that only replays needs no backend behind it (and so no token)."""
+    cassette = spec.get("cassette")
+    inner: Backend | None = None
+    if spec["kind"] == "local":
+        inner = LocalBackend(world)
+    elif spec["kind"] == "rest" and (cassette is None or cassette["recording"]):
+        settings = RestSettings(**spec["settings"])
+        inner = stack.enter_context(RestBackend(settings, deadline=deadline))
+    if cassette is None:
+        assert inner is not None, f"backend kind {spec['kind']!r} needs a cassette"
+        return inner
+    token_env = spec.get("settings", {}).get("token_env", TOKEN_ENV)
+    return CassetteBackend(inner, cassette, tokens=[os.environ.get(token_env, "")])
+
+
+def _run(
+    request: dict[str, Any], script: dict[str, Any], dispatcher: Dispatcher, deadline: float
+) -> str:
+    """Evaluate the shims, the libraries and the script, then call the function."""
     with Isolate(memory_mb=request["memory_mb"], bridge=dispatcher.handle) as isolate:
         try:
             for name in SHIMS:
@@ -108,11 +169,7 @@ def execute(request: dict[str, Any]) -> dict[str, Any]:
             reply = isolate.eval(call, filename="jsrt:call.js", deadline=deadline)
         except JsrtError as error:
             error.details.setdefault("calls", dispatcher.calls)
+            if isinstance(dispatcher.backend, CassetteBackend):
+                error.details.setdefault("cassette", dispatcher.backend.progress())
             raise
-
-    return {
-        "outcomes": orjson.loads(reply),
-        "calls": dispatcher.calls,
-        "world": world.snapshot() if world.version != version_before else None,
-        "world_version": world.version,
-    }
+    return reply

@@ -22,6 +22,15 @@ calls or logs the hook did make, and the closest call's diff.
 **Options**: `--jsrt-timeout SECONDS` (or the `jsrt_timeout` ini option) is the wall-clock
 limit for every hook run, case files included, unless a case sets its own (default 30).
 
+**Backend options** choose what answers the integrator-api calls of every run, case files
+and `jsrt_runtime` alike, over what case files say: `--jsrt-backend local|rest|replay`,
+`--jsrt-base-url URL`, `--jsrt-region us|eu`, `--jsrt-token-env VAR`,
+`--jsrt-allow-writes`, `--jsrt-record FILE` with `--jsrt-record-mode once|new|none|all`,
+and `--jsrt-replay FILE`; each also as an ini option (`jsrt_backend = rest`, ...; ini
+paths are relative to the ini file's folder). A cassette is shared by the whole session;
+each test's calls are kept apart by its node id (a case's by its file and name). Record
+without xdist (`-n`): workers would each write the file.
+
 Nothing heavy is imported until a case file or a fixture is used, so the plugin costs
 nothing in projects that have neither.
 """
@@ -35,12 +44,26 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
+    from jsrt.backends.cassette import CassetteLibrary
     from jsrt.backends.local import World
     from jsrt.cases import Case, CaseOutcome
     from jsrt.errors import InputError
     from jsrt.runner import HookResult, Runtime
 
 _NOT_GIVEN: Any = object()
+
+_BACKEND_OPTIONS: dict[str, tuple[str | None, str]] = {
+    "backend": ("local|rest|replay", "what answers integrator-api calls (default local)"),
+    "base_url": ("URL", "API root for the rest backend (default $INTEGRATOR_IO_BASE_URL)"),
+    "region": ("us|eu", "integrator.io region for the rest backend"),
+    "token_env": ("VAR", "environment variable holding the API token"),
+    "allow_writes": (None, "let the rest backend change the account"),
+    "record": ("FILE", "record every integrator-api call to this cassette"),
+    "record_mode": ("once|new|none|all", "how --jsrt-record treats an existing cassette"),
+    "replay": ("FILE", "answer every integrator-api call from this cassette"),
+}
+_PATH_OPTIONS = ("record", "replay")
+_CASSETTES = pytest.StashKey["CassetteLibrary"]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -54,6 +77,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="wall-clock limit for each hook run (default: the jsrt_timeout ini option, or 30)",
     )
     parser.addini("jsrt_timeout", "wall-clock limit for each hook run, seconds (default 30)")
+    for name, (metavar, text) in _BACKEND_OPTIONS.items():
+        flag = f"--jsrt-{name.replace('_', '-')}"
+        if metavar is None:
+            group.addoption(flag, dest=f"jsrt_{name}", action="store_true", default=None, help=text)
+            parser.addini(f"jsrt_{name}", text, type="bool")
+        else:
+            group.addoption(flag, dest=f"jsrt_{name}", metavar=metavar, default=None, help=text)
+            parser.addini(f"jsrt_{name}", text)
     parser.addini(
         "jsrt_world",
         "world file seeding the jsrt_world fixture, relative to the ini file's folder",
@@ -80,6 +111,30 @@ def _timeout(config: pytest.Config) -> float | None:
         return float(ini)
     except ValueError:
         raise pytest.UsageError(f"jsrt_timeout = {ini!r}: give a number of seconds") from None
+
+
+def _backend_choice(config: pytest.Config) -> dict[str, Any]:
+    """The `Runtime` backend arguments the options (else the ini options) give."""
+    base = config.inipath.parent if config.inipath else config.rootpath
+    chosen: dict[str, Any] = {}
+    for name in _BACKEND_OPTIONS:
+        value = config.getoption(f"jsrt_{name}")
+        if value is None:
+            value = config.getini(f"jsrt_{name}") or None
+            if value is not None and name in _PATH_OPTIONS:
+                value = base / value
+        if value:
+            chosen[name] = value
+    return chosen
+
+
+def _cassettes(config: pytest.Config) -> CassetteLibrary:
+    """The session's cassettes: each file opened once, whichever test uses it first."""
+    if _CASSETTES not in config.stash:
+        from jsrt.backends.cassette import CassetteLibrary
+
+        config.stash[_CASSETTES] = CassetteLibrary()
+    return config.stash[_CASSETTES]
 
 
 # --- case files ---------------------------------------------------------------------------
@@ -141,7 +196,12 @@ class JsrtCase(pytest.Item):
     def runtest(self) -> None:
         from jsrt.cases import run_case
 
-        outcome = run_case(self.case, timeout_s=_timeout(self.config))
+        outcome = run_case(
+            self.case,
+            timeout_s=_timeout(self.config),
+            backend=_backend_choice(self.config),
+            cassettes=_cassettes(self.config),
+        )
         if outcome.status != "passed":
             raise CaseFailed(outcome)
 
@@ -189,11 +249,25 @@ def jsrt_world(request: pytest.FixtureRequest) -> World:
 
 
 @pytest.fixture
-def jsrt_runtime(jsrt_world: World, pytestconfig: pytest.Config) -> Runtime:
-    """A Runtime running hooks against `jsrt_world`."""
+def jsrt_runtime(jsrt_world: World, request: pytest.FixtureRequest) -> Runtime:
+    """A Runtime running hooks against `jsrt_world` and the backend the options choose.
+
+    With a backend other than local and no world file, the hook policy does not guess
+    what the account holds (an empty world would refuse every lookup cache).
+    """
     from jsrt.runner import DEFAULT_TIMEOUT_S, Runtime
 
-    return Runtime(jsrt_world, timeout_s=_timeout(pytestconfig) or DEFAULT_TIMEOUT_S)
+    config = request.config
+    chosen = _cassettes(config).resolve(_backend_choice(config))
+    runtime = Runtime(
+        jsrt_world,
+        timeout_s=_timeout(config) or DEFAULT_TIMEOUT_S,
+        cassette_scope=request.node.nodeid,
+        **chosen,
+    )
+    if _world_file(request) is None:
+        runtime.policy_from_world = runtime.backend == "local"
+    return runtime
 
 
 class HookRunner:

@@ -6,6 +6,11 @@ function in a fresh isolate inside the engine's supervised worker process (so no
 take down its caller), then let the contract judge what came back. The world lives here,
 in the caller's process, and is readable after each run; the worker keeps a replica that
 is re-sent only when it changed.
+
+The integrator-api calls go to the backend the Runtime was given: `local` (the world),
+`rest` (an integrator.io account, or `jsrt serve`, over HTTPS; the worker reads the token
+from its environment) or `replay` (a cassette). A cassette also records: the worker
+returns what it recorded with the run's reply, and the Runtime writes the file.
 """
 
 from __future__ import annotations
@@ -19,16 +24,20 @@ from pathlib import Path
 from typing import Any
 
 from jsrt.api.policy import PolicyContext
+from jsrt.backends.cassette import Cassette
 from jsrt.backends.local import StateDir, World, load_world
+from jsrt.backends.rest import RestSettings
 from jsrt.engine.supervisor import InlineExecutor, Supervisor
-from jsrt.errors import ContractViolation, HookError, JsrtError, ScriptError
+from jsrt.errors import ContractViolation, HookError, JsrtError, ScriptError, UsageError
 from jsrt.hooks import Contract, contract_for, infer_hook
 from jsrt.loader import PreparedScript, load_script, prepare
 
 DEFAULT_TIMEOUT_S = 30.0
 DEFAULT_MEMORY_MB = 256
+BACKENDS = ("local", "rest", "replay")
 
 Executor = Supervisor | InlineExecutor
+CassetteFile = str | os.PathLike[str] | Cassette
 
 
 @dataclass
@@ -100,12 +109,27 @@ def _script_error(failure: dict[str, Any]) -> ScriptError:
 
 
 class Runtime:
-    """Runs hooks against one world (the local backend), with limits and a worker.
+    """Runs hooks against one world and one backend, with limits and a worker.
 
     `world` is a `World`, a path to a world file (JSON or YAML), or None for an empty
     world. `state_dir` keeps the world across runs (written atomically after each run).
     `executor` defaults to the process-wide supervised worker; pass `InlineExecutor()` to
     run inside this process, without crash protection.
+
+    `backend` answers the integrator-api calls: `"local"` (the world; the default),
+    `"rest"` (the account at `base_url`, else `$INTEGRATOR_IO_BASE_URL`, else the
+    `region`'s; the token in `$INTEGRATOR_IO_TOKEN` or the variable `token_env` names;
+    writes refused unless `allow_writes`) or `"replay"` (the cassette `replay`, no
+    network). Giving `replay` implies `"replay"`, and `base_url` or `region` imply `"rest"`.
+    With a non-local backend the world still builds `options`; `policy_from_world` says
+    whether it also decides the hook policy (which caches are registered, which flows are
+    in an integration): by default when a world is given, since without one a remote
+    account's are unknown, and the policy then allows.
+
+    `record` wraps the local or rest backend in a cassette (a path, or a `Cassette` shared
+    with other runtimes) with `record_mode` `once`, `new`, `none` or `all`;
+    `secret_fields` are scrubbed from it besides the token and the usual secret names.
+    `cassette_scope` labels this runtime's interactions in a shared cassette (a test's name).
     """
 
     _ids = itertools.count()
@@ -118,7 +142,39 @@ class Runtime:
         timeout_s: float = DEFAULT_TIMEOUT_S,
         memory_mb: int = DEFAULT_MEMORY_MB,
         executor: Executor | None = None,
+        backend: str | None = None,
+        base_url: str | None = None,
+        region: str | None = None,
+        token_env: str | None = None,
+        allow_writes: bool = False,
+        record: CassetteFile | None = None,
+        record_mode: str = "once",
+        replay: CassetteFile | None = None,
+        secret_fields: tuple[str, ...] = (),
+        cassette_scope: str | None = None,
     ) -> None:
+        self.backend = _backend_kind(backend, replay, base_url or region)
+        if self.backend != "rest" and (base_url or region or token_env):
+            raise UsageError(
+                f"a base URL, region or token variable applies to the rest backend, not "
+                f"{self.backend}",
+                hint="use --backend rest (backend='rest') with them, or leave them out",
+            )
+        if self.backend != "local" and state_dir is not None:
+            raise UsageError(
+                f"a state dir keeps the local world; the {self.backend} backend does not use it",
+                hint="leave --state-dir out, or use --backend local",
+            )
+        self._rest = (
+            RestSettings.resolve(
+                base_url=base_url, region=region, token_env=token_env, allow_writes=allow_writes
+            )
+            if self.backend == "rest"
+            else None
+        )
+        self._cassette = _cassette(self.backend, record, record_mode, replay, secret_fields)
+        self._cassette_scope = cassette_scope
+        self.policy_from_world = self.backend == "local" or world is not None or bool(state_dir)
         self._state_dir = StateDir(Path(state_dir)) if state_dir is not None else None
         if isinstance(world, World):
             seeded = world
@@ -166,7 +222,10 @@ class Runtime:
         inputs = contract.split_records(built) if contract and contract.per_record else [built]
         script_kind = contract.script_kind if contract else "script"
         policy = PolicyContext.resolve(
-            script_kind=script_kind, hook=hook, options=built, world=self.world
+            script_kind=script_kind,
+            hook=hook,
+            options=built,
+            world=self.world if self.policy_from_world else None,
         )
         request = {
             "script": {
@@ -203,6 +262,29 @@ class Runtime:
         return load_script(Path(script))
 
     def _execute(self, request: dict[str, Any]) -> dict[str, Any]:
+        """Send the request (see `jsrt.execute`), and keep what its cassette recorded."""
+        extra: dict[str, Any] = {}
+        if self._cassette is not None:
+            extra["cassette"] = self._cassette.run_spec(self._cassette_scope)
+        try:
+            if self.backend == "local":
+                return self._execute_locally(request, extra)
+            if self._rest is not None:
+                extra["settings"] = self._rest.to_dict()
+            request["backend"] = {"kind": self.backend, **extra}
+            timeout = request["timeout_s"]
+            reply = self.executor.run("jsrt.execute:execute", request, timeout_s=timeout)
+            self._keep_recording(reply.get("cassette"))
+            return reply
+        except HookError as error:
+            self._keep_recording(error.details.pop("cassette", None))
+            raise
+
+    def _keep_recording(self, progress: dict[str, Any] | None) -> None:
+        if self._cassette is not None and progress is not None:
+            self._cassette.merge(progress)
+
+    def _execute_locally(self, request: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
         """Send the request, with the world only when the worker lacks this version."""
         executor = self.executor
         synced = self._synced == (self.world.version, executor)
@@ -213,10 +295,12 @@ class Runtime:
                 "key": self._key,
                 "version": self.world.version,
                 "world": self.world.snapshot() if send_world else None,
+                **extra,
             }
             reply = executor.run("jsrt.execute:execute", request, timeout_s=timeout)
             if not reply.get("need_world"):
                 break
+        self._keep_recording(reply.get("cassette"))
         if reply["world"] is not None:
             self.world.restore(reply["world"], version=reply["world_version"])
             if self._state_dir:
@@ -300,6 +384,53 @@ class Runtime:
                 f"{failure['message']}",
             )
         return _script_error(failure)
+
+
+def _backend_kind(backend: str | None, replay: object, rest_target: object) -> str:
+    """The backend asked for, or the one the other arguments imply."""
+    kind = backend or ("replay" if replay is not None else "rest" if rest_target else "local")
+    if kind not in BACKENDS:
+        raise UsageError(
+            f"unknown backend {kind!r}; one of {', '.join(BACKENDS)}",
+            hint="local answers from the world, rest from an integrator.io account, replay "
+            "from a recorded cassette",
+        )
+    return kind
+
+
+def _cassette(
+    kind: str,
+    record: CassetteFile | None,
+    record_mode: str,
+    replay: CassetteFile | None,
+    secret_fields: tuple[str, ...],
+) -> Cassette | None:
+    """The cassette to record to or replay from, checked against the backend."""
+    if kind == "replay":
+        if replay is None:
+            raise UsageError(
+                "the replay backend answers from a cassette, and none was given",
+                hint="give it with --replay FILE (replay=PATH)",
+            )
+        if record is not None:
+            raise UsageError(
+                "replay and record cannot both be given",
+                hint="to replay a cassette and record the calls it lacks, give only "
+                "--record FILE --record-mode new",
+            )
+        cassette = replay if isinstance(replay, Cassette) else Cassette(replay, "none")
+        if cassette.recording:
+            raise UsageError(f"{cassette.path}: a cassette to replay must not be recording")
+        return cassette
+    if replay is not None:
+        raise UsageError(
+            f"a cassette to replay answers every call, so it cannot go with the {kind} backend",
+            hint="leave --backend out (or use --backend replay); to record a run of this "
+            "backend use --record FILE",
+        )
+    if record is None or isinstance(record, Cassette):
+        return record
+    return Cassette(record, record_mode, secret_fields=secret_fields)
 
 
 def run_hook(script: str | os.PathLike[str], function: str | None = None, **kwargs: Any) -> HookResult:

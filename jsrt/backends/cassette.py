@@ -1,0 +1,357 @@
+"""Record integrator-api calls to a cassette and answer from it later, the VCR way.
+
+A cassette is a readable JSON file::
+
+    {"format": "jsrt-cassette/1",
+     "interactions": [
+       {"scope": "orders.case.yaml::keeps orders",        # optional: which test made it
+        "object": "state", "method": "getForResource", "args": [{...}],
+        "ok": true, "value": 42},                         # no "value": undefined
+       {"object": "exports", "method": "run", "args": [{...}],
+        "ok": false, "error": {"message", "code", "statusCode", "errors"}}]}
+
+Modes (VCR's record modes):
+
+- `once`: replay when the file exists (a call it lacks is an error), else record all;
+- `new`: replay what is recorded, send the other calls to the backend and append them;
+- `none`: replay only; the file must exist;
+- `all`: send every call to the backend and write the file afresh.
+
+A call matches the first unused interaction of its scope with the same object, method
+and arguments; each interaction answers once, so repeated calls replay in recorded
+order. Scopes keep tests that share a cassette apart (a case file's cases, a pytest
+session's tests): a run matches only the interactions its own scope recorded.
+
+The work is split by process. `Cassette` lives with the caller and owns the file: it
+loads it, knows the mode and which interactions were used, and saves atomically.
+`CassetteBackend` wraps a backend inside the engine's worker for one run, from
+`Cassette.run_spec`; what it used and recorded goes back in the run's reply to
+`Cassette.merge`. So a worker that crashes never leaves a torn cassette.
+
+Secrets never reach the file: the API token (wherever its value appears) and the values
+of secret fields (`SECRET_FIELDS` plus configured ones, by key name at any depth) are
+replaced by placeholders before anything is recorded; a replayed call is scrubbed the
+same way before it is matched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from jsrt.backends.base import Backend
+from jsrt.backends.errors import ApiError
+from jsrt.errors import InputError, UsageError
+from jsrt.inputs import parse_json, read_text
+
+FORMAT = "jsrt-cassette/1"
+MODES = ("once", "new", "none", "all")
+SECRET_FIELDS = (
+    "password",
+    "token",
+    "bearerToken",
+    "accessToken",
+    "refreshToken",
+    "clientSecret",
+    "apiKey",
+    "secret",
+)
+SCRUBBED = "<scrubbed>"
+TOKEN_PLACEHOLDER = "<token>"
+NOT_RECORDED = "not_recorded"
+
+
+class Scrubber:
+    """Replaces secrets in a JSON value: token values anywhere, secret fields by name."""
+
+    def __init__(self, tokens: Iterable[str] = (), fields: Iterable[str] = SECRET_FIELDS) -> None:
+        self.tokens = [token for token in tokens if token]
+        self.fields = {name.lower() for name in fields}
+
+    def __call__(self, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {
+                key: SCRUBBED if key.lower() in self.fields and item is not None else self(item)
+                for key, item in value.items()
+            }
+        if isinstance(value, list):
+            return [self(item) for item in value]
+        if isinstance(value, str):
+            for token in self.tokens:
+                value = value.replace(token, TOKEN_PLACEHOLDER)
+        return value
+
+
+# ---- the caller's side: the file ----------------------------------------------------------
+
+
+class Cassette:
+    """One cassette file, shared by every run that records to or replays from it."""
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        mode: str = "once",
+        *,
+        secret_fields: Iterable[str] = (),
+    ) -> None:
+        if mode not in MODES:
+            raise UsageError(
+                f"unknown record mode {mode!r}; one of {', '.join(MODES)}",
+                hint="once: replay if the cassette exists, else record; new: replay and record "
+                "new calls; none: replay only; all: record everything again",
+            )
+        self.path = Path(path)
+        self.mode = mode
+        self.secret_fields = (*SECRET_FIELDS, *secret_fields)
+        existed = self.path.is_file()
+        if mode == "none" and not existed:
+            raise InputError(
+                f"{self.path}: no such cassette",
+                file=str(self.path),
+                hint="record it first: run against a backend with --record "
+                f"{self.path} (the record mode once creates it)",
+            )
+        keep = existed and mode != "all"
+        self.interactions: list[dict[str, Any]] = _load(self.path) if keep else []
+        self.playback = mode in ("new", "none") or (mode == "once" and existed)
+        self.recording = mode in ("new", "all") or (mode == "once" and not existed)
+        self._used: set[int] = set()
+        self._saved = False
+
+    def run_spec(self, scope: str | None) -> dict[str, Any]:
+        """What the worker needs for one run: the scope's interactions, the mode, the fields."""
+        return {
+            "path": str(self.path),
+            "scope": scope,
+            "playback": self.playback,
+            "recording": self.recording,
+            "secret_fields": list(self.secret_fields),
+            "interactions": [
+                {**interaction, "index": index, "used": index in self._used}
+                for index, interaction in enumerate(self.interactions)
+                if interaction.get("scope") == scope
+            ],
+        }
+
+    def merge(self, progress: dict[str, Any]) -> None:
+        """Take in what a run used and recorded; save when recording."""
+        self._used.update(progress.get("used", []))
+        for interaction in progress.get("recorded", []):
+            self._used.add(len(self.interactions))
+            self.interactions.append(interaction)
+        if self.recording and (progress.get("recorded") or not self._saved):
+            self.save()
+
+    def save(self) -> None:
+        """Write the cassette atomically: a reader sees the old file or the new, never half."""
+        document = {"format": FORMAT, "interactions": self.interactions}
+        data = orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n"
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(temporary, self.path)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temporary)
+            raise
+        self._saved = True
+
+
+class CassetteLibrary:
+    """The cassettes of one session (a `jsrt test` run, a pytest session): each file is
+    opened once, so runs that share it see each other's recordings."""
+
+    def __init__(self) -> None:
+        self._open: dict[Path, Cassette] = {}
+
+    def open(
+        self, path: str | os.PathLike[str], mode: str = "once", *, secret_fields: Iterable[str] = ()
+    ) -> Cassette:
+        key = Path(path).resolve()
+        cassette = self._open.get(key)
+        if cassette is None:
+            cassette = self._open[key] = Cassette(path, mode, secret_fields=secret_fields)
+        elif cassette.mode != mode:
+            raise UsageError(
+                f"{path}: the cassette is used with record mode {cassette.mode!r} and {mode!r} "
+                "in one session",
+                hint="give every run that shares a cassette the same record mode",
+            )
+        return cassette
+
+    def resolve(self, arguments: dict[str, Any]) -> dict[str, Any]:
+        """`Runtime` arguments with the cassette paths they name (`record`, `replay`)
+        replaced by this session's `Cassette`s."""
+        opened = dict(arguments)
+        if isinstance(opened.get("record"), str | os.PathLike):
+            opened["record"] = self.open(opened["record"], opened.pop("record_mode", "once"))
+        if isinstance(opened.get("replay"), str | os.PathLike):
+            opened["replay"] = self.open(opened["replay"], "none")
+        return opened
+
+
+def _load(path: Path) -> list[dict[str, Any]]:
+    source = str(path)
+    document = parse_json(read_text(path, what="cassette"), source=source, what="cassette")
+    hint = f"record the cassette again (--record {source} --record-mode all)"
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise InputError(
+            f"{source}: not a jsrt cassette (expected an object with format {FORMAT!r})",
+            file=source,
+            hint=hint,
+        )
+    interactions = document.get("interactions")
+    if not isinstance(interactions, list):
+        raise InputError(f"{source}: interactions must be a list", file=source, hint=hint)
+    for index, item in enumerate(interactions):
+        problem = _interaction_problem(item)
+        if problem:
+            raise InputError(
+                f"{source}: interactions[{index}]: {problem}", file=source, hint=hint
+            )
+    return interactions
+
+
+def _interaction_problem(item: Any) -> str | None:
+    if not isinstance(item, dict):
+        return "expected an object {object, method, args, ok, value | error}"
+    for key in ("object", "method"):
+        if not isinstance(item.get(key), str):
+            return f"{key} must be a string"
+    if not isinstance(item.get("args"), list):
+        return "args must be a list"
+    if not isinstance(item.get("ok"), bool):
+        return "ok must be true or false"
+    error = item.get("error")
+    if not item["ok"] and not (isinstance(error, dict) and isinstance(error.get("message"), str)):
+        return "a failed call needs error: {message, code, statusCode, errors}"
+    if "scope" in item and not isinstance(item["scope"], str):
+        return "scope must be a string"
+    return None
+
+
+# ---- the worker's side: one run -----------------------------------------------------------
+
+
+class CassetteBackend:
+    """Answers from the cassette's interactions, and (when recording) asks `inner` and keeps
+    the answer. `progress()` is what `Cassette.merge` takes back."""
+
+    def __init__(
+        self, inner: Backend | None, spec: dict[str, Any], *, tokens: Iterable[str] = ()
+    ) -> None:
+        self.inner = inner
+        self.spec = spec
+        self.scrub = Scrubber(tokens, spec["secret_fields"])
+        self.used: list[int] = []
+        self.recorded: list[dict[str, Any]] = []
+        self.unmatched: list[str] = []
+        self._candidates = [dict(i) for i in spec["interactions"]] if spec["playback"] else []
+
+    def call(self, obj: str, method: str, args: list[Any]) -> Any:
+        request = {"object": obj, "method": method, "args": self.scrub(args)}
+        for candidate in self._candidates:
+            if not candidate["used"] and _same_call(candidate, request):
+                candidate["used"] = True
+                self.used.append(candidate["index"])
+                return _replay(candidate)
+        if not self.spec["recording"] or self.inner is None:
+            report = self._not_recorded(request)
+            self.unmatched.append(report)
+            raise ApiError(report.splitlines()[0], code=NOT_RECORDED, status_code=404)
+        return self._record(request, obj, method, args)
+
+    def _record(self, request: dict[str, Any], obj: str, method: str, args: list[Any]) -> Any:
+        assert self.inner is not None
+        entry: dict[str, Any] = dict(request)
+        if self.spec["scope"] is not None:
+            entry = {"scope": self.spec["scope"], **entry}
+        try:
+            value = self.inner.call(obj, method, args)
+        except ApiError as err:
+            self.recorded.append({**entry, "ok": False, "error": self.scrub(err.to_dict())})
+            raise
+        answer = {"ok": True} if value is None else {"ok": True, "value": self.scrub(value)}
+        self.recorded.append({**entry, **answer})
+        return value
+
+    def progress(self) -> dict[str, Any]:
+        return {"used": self.used, "recorded": self.recorded}
+
+    def mismatch(self) -> InputError | None:
+        """The run-level error when a call had no recorded answer (even if the hook caught
+        the thrown one: a replay that silently diverged would prove nothing)."""
+        if not self.unmatched:
+            return None
+        path = self.spec["path"]
+        return InputError(
+            "\n".join(self.unmatched),
+            file=path,
+            hint=f"record the missing calls with --record {path} --record-mode new against "
+            "a backend, or make the hook call what it called when the cassette was recorded",
+        )
+
+    def _not_recorded(self, request: dict[str, Any]) -> str:
+        """Which call is missing, and the closest recorded one with a diff."""
+        name = f"{request['object']}.{request['method']}"
+        scope = self.spec["scope"]
+        in_scope = f" for {scope}" if scope is not None else ""
+        head = f"{self.spec['path']}: no recorded answer{in_scope} to {name}"
+        if not self._candidates:
+            return f"{head} (the cassette has no calls{in_scope})"
+        closest = max(self._candidates, key=lambda c: _likeness(c, request))
+        recorded = _pretty(closest["args"]).splitlines()
+        actual = _pretty(request["args"]).splitlines()
+        diff = difflib.unified_diff(recorded, actual, "recorded", "this run", lineterm="", n=2)
+        used = " (already used by an earlier call)" if closest["used"] else ""
+        body = "\n".join(f"  {line}" for line in diff) or "  (the same arguments)"
+        return (
+            f"{head}; the closest recorded call is #{closest['index']} "
+            f"{closest['object']}.{closest['method']}{used}, arguments:\n{body}"
+        )
+
+
+def _same_call(recorded: dict[str, Any], request: dict[str, Any]) -> bool:
+    return (
+        recorded["object"] == request["object"]
+        and recorded["method"] == request["method"]
+        and orjson.dumps(recorded["args"], option=orjson.OPT_SORT_KEYS)
+        == orjson.dumps(request["args"], option=orjson.OPT_SORT_KEYS)
+    )
+
+
+def _likeness(recorded: dict[str, Any], request: dict[str, Any]) -> tuple[bool, bool, float]:
+    """Rank: same function first, unused before used, then the most similar arguments."""
+    same = (recorded["object"], recorded["method"]) == (request["object"], request["method"])
+    ratio = difflib.SequenceMatcher(
+        None, _pretty(recorded["args"]), _pretty(request["args"])
+    ).ratio()
+    return same, not recorded["used"], ratio
+
+
+def _pretty(value: Any) -> str:
+    return orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode()
+
+
+def _replay(interaction: dict[str, Any]) -> Any:
+    if interaction["ok"]:
+        return interaction.get("value")
+    error = interaction["error"]
+    raise ApiError(
+        error["message"],
+        code=error.get("code"),
+        status_code=error.get("statusCode"),
+        errors=error.get("errors"),
+    )
