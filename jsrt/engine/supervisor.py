@@ -6,7 +6,8 @@ SIGTRAP: "Fatal JavaScript out of memory: invalid table size"), and V8's own tim
 cannot interrupt a slow Python bridge call. So `Supervisor.run` sends the work to a warm
 `python -m jsrt.engine.worker` and watches it: a worker that dies becomes EngineCrashed
 (with the signal and V8's last words) and is replaced on the next run; one still busy at
-the deadline plus a grace period is killed and reported as HookTimeout.
+the deadline plus a grace period is killed and reported as HookTimeout. `Supervisor.start`
+gets the worker going early, so that its start overlaps the caller's own preparations.
 
 `InlineExecutor` has the same `run` signature and runs in this process, without that
 protection, for embedding and benchmarks.
@@ -14,7 +15,9 @@ protection, for embedding and benchmarks.
 
 from __future__ import annotations
 
+import atexit
 import collections
+import contextlib
 import os
 import signal
 import subprocess
@@ -75,6 +78,7 @@ class _Worker:
         os.close(child_requests)
         os.close(child_replies)
         self._open_fds = [self._requests, self._replies]
+        self.ready = False
         self.output: collections.deque[str] = collections.deque(maxlen=OUTPUT_LINES)
         assert self.process.stdout is not None
         self._reader = threading.Thread(
@@ -85,12 +89,17 @@ class _Worker:
         )
         self._reader.start()
 
-    def start(self) -> None:
-        """Hand over the import path and wait until V8 is up."""
-        frames.write_frame(self._requests, frames.encode({"sys_path": sys.path}))
-        ready = self._receive(time.monotonic() + START_TIMEOUT_S)
-        if not ready.get("ready"):
-            raise _WorkerDied
+    def start(self, warm: tuple[str, ...]) -> None:
+        """Hand over the import path and the targets to import while V8 starts; do not
+        wait (`wait_ready` does)."""
+        frames.write_frame(self._requests, frames.encode({"sys_path": sys.path, "warm": warm}))
+
+    def wait_ready(self) -> None:
+        """Wait until V8 is up; at once when it already was."""
+        if not self.ready:
+            self.ready = bool(self._receive(time.monotonic() + START_TIMEOUT_S).get("ready"))
+            if not self.ready:
+                raise _WorkerDied
 
     def call(self, request: bytes, deadline: float) -> dict[str, Any]:
         """Send one encoded request and wait for its reply until `deadline`."""
@@ -123,12 +132,14 @@ class _Worker:
             how = f"exited with status {returncode}"
         return how, {"signal": name, "exit_code": returncode, "output": lines}
 
-    def stop(self, *, kill: bool) -> None:
+    def stop(self, *, kill: bool, wait: bool = True) -> None:
         """End the process: at once (`kill`), or by closing its request pipe (the
-        worker then exits by itself). Safe to call twice."""
+        worker then exits by itself); `wait` until it has. Safe to call twice."""
         if kill and self.process.poll() is None:
             self.process.kill()
         self._close_pipes()
+        if not wait:
+            return
         try:
             self.process.wait(timeout=STOP_TIMEOUT_S)
         except subprocess.TimeoutExpired:
@@ -163,6 +174,8 @@ class Supervisor:
         self._lock = threading.Lock()
         self._held = _HeldWorker()
         self._finalizer = weakref.finalize(self, self._held.stop)
+        self._finalizer.atexit = False  # _release_at_exit lets the worker go instead
+        _LIVE.add(self._held)
 
     def run(self, target: str, payload: dict[str, Any], *, timeout_s: float) -> dict[str, Any]:
         """Call `target(payload)` in the worker and return the dict it returned.
@@ -190,6 +203,17 @@ class Supervisor:
                     raise JsrtError.from_dict(reply["error"])
             return reply["ok"]
 
+    def start(self, *warm: str) -> None:
+        """Start the worker now if none runs, without waiting for it, so that its start
+        (V8's included) overlaps what the caller does before its first `run`. It also
+        imports the `warm` targets ahead of that run. A worker that cannot start is
+        reported by the next `run`."""
+        for target in warm:
+            targets.check_target(target)
+        with self._lock:
+            if self._held.current() is None:
+                self._spawn(self.heap_ceiling_mb, warm)
+
     def close(self) -> None:
         """Stop the worker. Calling `run` again starts a new one."""
         with self._lock:
@@ -208,7 +232,7 @@ class Supervisor:
             return cls._shared
 
     def _exchange(self, target: str, request: bytes, timeout_s: float) -> dict[str, Any]:
-        worker = self._held.current() or self._start_worker(self.heap_ceiling_mb)
+        worker = self._start_worker(self.heap_ceiling_mb)
         deadline = time.monotonic() + timeout_s + GRACE_S
         try:
             return worker.call(request, deadline)
@@ -237,13 +261,26 @@ class Supervisor:
                 timeout_s=timeout_s,
             ) from None
 
-    def _start_worker(self, heap_ceiling_mb: int) -> _Worker:
-        """Replace the current worker (if any) by a new one, ready to run."""
+    def _spawn(self, heap_ceiling_mb: int, warm: tuple[str, ...] = ()) -> _Worker:
+        """Replace the current worker (if any) by a new one, still starting."""
         self._held.stop()
         worker = _Worker(heap_ceiling_mb)
+        self.heap_ceiling_mb = heap_ceiling_mb
+        self._held.keep(worker)
+        with contextlib.suppress(BrokenPipeError):  # died at once: wait_ready says how
+            worker.start(warm)
+        return worker
+
+    def _start_worker(self, heap_ceiling_mb: int) -> _Worker:
+        """The worker for `heap_ceiling_mb`, ready to run: the current one (waiting for
+        it to finish starting), else a new one."""
+        worker = self._held.current()
+        if worker is None or heap_ceiling_mb != self.heap_ceiling_mb:
+            worker = self._spawn(heap_ceiling_mb)
         try:
-            worker.start()
-        except (_WorkerDied, BrokenPipeError, frames.FrameTimeout):
+            worker.wait_ready()
+        except (_WorkerDied, frames.FrameTimeout):
+            self._held.forget()
             worker.stop(kill=True)
             how, details = worker.death_report()
             raise EngineCrashed(
@@ -251,8 +288,6 @@ class Supervisor:
                 + _last_words(details["output"]),
                 **details,
             ) from None
-        self.heap_ceiling_mb = heap_ceiling_mb
-        self._held.keep(worker)
         return worker
 
 
@@ -278,11 +313,23 @@ class _HeldWorker:
     def forget(self) -> None:
         self._worker = None
 
-    def stop(self) -> None:
+    def stop(self, *, wait: bool = True) -> None:
         worker = self.current()
         self._worker = None
         if worker is not None:
-            worker.stop(kill=False)
+            worker.stop(kill=False, wait=wait)
+
+
+_LIVE: weakref.WeakSet[_HeldWorker] = weakref.WeakSet()
+
+
+@atexit.register
+def _release_at_exit() -> None:
+    """At interpreter exit, close every worker's pipes without waiting for it to end: it
+    exits by itself at end of file, and waiting would add its shutdown (V8's included)
+    to every program's exit."""
+    for held in list(_LIVE):
+        held.stop(wait=False)
 
 
 class InlineExecutor:

@@ -5,9 +5,12 @@ It hosts V8 so that a script which aborts the process (some huge allocations are
 V8 errors) or hangs in Python takes down only this process. Protocol, in frames
 (`jsrt.engine.frames`) over the two descriptors named on the command line:
 
-1. the supervisor sends `{"sys_path": [...]}` (the caller's import path, so run
-   targets resolve here as they do there);
-2. the worker starts V8 (the slow part), then answers `{"ready": true, "pid": ...}`;
+1. the supervisor sends `{"sys_path": [...], "warm": [targets]}` (the caller's import
+   path, so run targets resolve here as they do there, and the targets it expects to
+   run);
+2. the worker starts V8 (the slow part), meanwhile importing the warm targets on another
+   thread (mini-racer releases the GIL while V8 starts), then answers
+   `{"ready": true, "pid": ...}`;
 3. then, for each `{"target": "pkg.mod:func", "payload": {...}}`, it answers
    `{"ok": <the dict the function returned>}` or `{"error": <JsrtError.to_dict()>}`.
 
@@ -17,6 +20,7 @@ The worker exits when the request pipe closes, or when its parent process is gon
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import threading
@@ -36,6 +40,9 @@ def serve(requests_fd: int, replies_fd: int, heap_ceiling_mb: int) -> int:
     except EOFError:
         return 0
     sys.path[:] = config["sys_path"]
+    threading.Thread(
+        target=_warm, args=(config.get("warm", ()),), name="warm-targets", daemon=True
+    ).start()
     v8_process.configure(heap_ceiling_mb)
     frames.write_frame(replies_fd, frames.encode({"ready": True, "pid": os.getpid()}))
     while True:
@@ -44,6 +51,14 @@ def serve(requests_fd: int, replies_fd: int, heap_ceiling_mb: int) -> int:
         except EOFError:
             return 0
         frames.write_frame(replies_fd, _answer(request))
+
+
+def _warm(names: list[str]) -> None:
+    """Import the targets the supervisor expects to run. One that fails is left for its
+    run to report, with the error where the caller sees it."""
+    for name in names:
+        with contextlib.suppress(Exception):
+            targets.resolve(name)
 
 
 def _answer(request: dict[str, Any]) -> bytes:
