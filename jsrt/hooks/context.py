@@ -130,9 +130,14 @@ def hook_context(read: Inputs, world: WorldLike | None, receives: tuple[str, ...
     else:
         flow = lookup.flow_using(kind, resource_id)
         read.string("_flowId", flow.get("_id") or PLACEHOLDER_IDS["flow"])
-    integration_id = read.string(
-        "_integrationId", flow.get("_integrationId") or PLACEHOLDER_IDS["integration"]
-    )
+    # A flow the world knows without an integration is a standalone flow: it gets no
+    # `_integrationId`, as in integrator.io (and the hook rules then apply). A flow the
+    # world does not know is assumed to sit in an integration, under a placeholder id.
+    if flow:
+        default_integration = flow.get("_integrationId") or OMIT
+    else:
+        default_integration = PLACEHOLDER_IDS["integration"]
+    integration_id = read.string("_integrationId", default_integration)
     integration = lookup.get("integrations", integration_id)
     read.string("_parentIntegrationId", integration.get("_parentId") or OMIT)
 

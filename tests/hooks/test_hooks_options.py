@@ -317,3 +317,12 @@ def test_the_local_backend_world_serves_as_the_world() -> None:
     )
     assert options["settings"]["import"] == {"mode": "upsert"}
     assert options["settings"]["connection"] == {"account": "TSTDRV1"}
+
+
+def test_a_standalone_flow_gives_no_integration_id(world) -> None:
+    world.collections["flows"]["F9"] = {"_id": "F9", "pageGenerators": [{"_exportId": "E7"}]}
+    world.collections["exports"]["E7"] = {"_id": "E7", "_connectionId": "C1"}
+    options = contract_for("preSavePage").build_options({"data": [], "_exportId": "E7"}, world)
+    assert options["_flowId"] == "F9"
+    assert "_integrationId" not in options
+    assert options["settings"]["integration"] == {}

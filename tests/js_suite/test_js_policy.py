@@ -76,11 +76,6 @@ def test_a_hook_in_an_integration_may_run_exports_and_imports(runtime: Runtime) 
     assert runtime.world.imported("putOrders") == [{"id": 1}]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the hook contracts give a standalone flow's hook a placeholder options._integrationId "
-    "(jsrt/hooks/context.py), so the policy takes the flow to be in an integration",
-)
 def test_a_hook_in_a_standalone_flow_may_not_run_exports_or_imports(runtime: Runtime) -> None:
     seen = run_hook(runtime, "runsInHook", STANDALONE)
     standalone = "The hook's flow 'adHocPull' is standalone"
