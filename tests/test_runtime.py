@@ -171,7 +171,8 @@ def test_timeout_stops_a_loop_and_the_next_run_works(write_script) -> None:
 def test_heap_limit_stops_a_runaway_allocation(write_script) -> None:
     runtime = Runtime(timeout_s=20, memory_mb=64)
     script = write_script(
-        "function f(options) { const a = []; while (true) a.push({n: a.length, s: 'x' + a.length}) }"
+        "function f(options) {"
+        "  const a = []; while (true) a.push({n: a.length, s: 'x' + a.length}) }"
     )
     result = runtime.run_hook(script, "f")
     assert result.error["type"] == "HeapLimitExceeded"
