@@ -11,33 +11,44 @@ The integrator-api calls go to the backend the Runtime was given: `local` (the w
 `rest` (an integrator.io account, or `jsrt serve`, over HTTPS; the worker reads the token
 from its environment) or `replay` (a cassette). A cassette also records: the worker
 returns what it recorded with the run's reply, and the Runtime writes the file.
+
+Start-up time counts for one-shot front ends (`jsrt run`): importing this module loads
+neither V8 nor the contracts, the loader or the backends. A Runtime starts its worker
+first and loads those while the worker starts V8 (bench/README.md has the measurements).
 """
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import itertools
 import os
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsrt.api.policy import PolicyContext
-from jsrt.backends.cassette import Cassette
-from jsrt.backends.local import StateDir, World, load_world
-from jsrt.backends.rest import RestSettings
+import orjson
+
 from jsrt.engine.supervisor import InlineExecutor, Supervisor
 from jsrt.errors import ContractViolation, HookError, JsrtError, ScriptError, UsageError
-from jsrt.hooks import Contract, contract_for, infer_hook
-from jsrt.loader import PreparedScript, load_script, prepare
+
+if TYPE_CHECKING:
+    from jsrt.backends.cassette import Cassette
+    from jsrt.backends.local import World
+    from jsrt.hooks import Contract
+    from jsrt.loader import PreparedScript
+
+    CassetteFile = str | os.PathLike[str] | Cassette
 
 DEFAULT_TIMEOUT_S = 30.0
 DEFAULT_MEMORY_MB = 256
 BACKENDS = ("local", "rest", "replay")
+EXECUTE = "jsrt.execute:execute"
 
 Executor = Supervisor | InlineExecutor
-CassetteFile = str | os.PathLike[str] | Cassette
 
 
 @dataclass
@@ -165,13 +176,18 @@ class Runtime:
                 f"a state dir keeps the local world; the {self.backend} backend does not use it",
                 hint="leave --state-dir out, or use --backend local",
             )
-        self._rest = (
-            RestSettings.resolve(
+        self._executor = executor
+        if isinstance(self.executor, Supervisor):
+            self.executor.start(EXECUTE)  # V8 starts while the rest below loads
+        from jsrt.backends.local import StateDir, World, load_world
+
+        self._rest = None
+        if self.backend == "rest":
+            from jsrt.backends.rest import RestSettings  # httpx: only when needed
+
+            self._rest = RestSettings.resolve(
                 base_url=base_url, region=region, token_env=token_env, allow_writes=allow_writes
             )
-            if self.backend == "rest"
-            else None
-        )
         self._cassette = _cassette(self.backend, record, record_mode, replay, secret_fields)
         self._cassette_scope = cassette_scope
         self.policy_from_world = self.backend == "local" or world is not None or bool(state_dir)
@@ -185,7 +201,6 @@ class Runtime:
         self.world = self._state_dir.open(seeded) if self._state_dir else seeded
         self.timeout_s = timeout_s
         self.memory_mb = memory_mb
-        self._executor = executor
         self._key = f"{os.getpid()}-{next(self._ids)}-{uuid.uuid4().hex[:8]}"
         self._synced: tuple[int, Executor] | None = None
 
@@ -212,6 +227,22 @@ class Runtime:
         return is kept as is. Load errors and bad input raise (`LoadError`, `InputError`);
         everything the hook does, including throwing, comes back in the `HookResult`.
         """
+        with _gc_paused():
+            return self._run_hook(script, function, options, hook, source, timeout_s, memory_mb)
+
+    def _run_hook(
+        self,
+        script: str | os.PathLike[str] | PreparedScript,
+        function: str | None,
+        options: dict[str, Any] | None,
+        hook: str | None,
+        source: str | None,
+        timeout_s: float | None,
+        memory_mb: int | None,
+    ) -> HookResult:
+        from jsrt.api.policy import PolicyContext
+        from jsrt.hooks import contract_for, infer_hook
+
         started = time.perf_counter()
         prepared = self._prepare(script, source)
         entry = prepared.require_function(function)
@@ -235,7 +266,7 @@ class Runtime:
                 "line1_column_offset": prepared.line1_column_offset,
             },
             "function": entry,
-            "inputs": inputs,
+            "inputs_json": _json_text(inputs),
             "timeout_s": timeout_s or self.timeout_s,
             "memory_mb": memory_mb or self.memory_mb,
             "policy": asdict(policy),
@@ -248,13 +279,15 @@ class Runtime:
             result.error = error.to_dict()
         else:
             result.calls = reply["calls"]
-            self._judge(result, contract, inputs, reply["outcomes"])
+            self._judge(result, contract, inputs, orjson.loads(reply["outcomes_json"]))
         result.duration_ms = (time.perf_counter() - started) * 1000
         return result
 
     def _prepare(
         self, script: str | os.PathLike[str] | PreparedScript, source: str | None
     ) -> PreparedScript:
+        from jsrt.loader import PreparedScript, load_script, prepare
+
         if isinstance(script, PreparedScript):
             return script
         if source is not None:
@@ -273,7 +306,7 @@ class Runtime:
                 extra["settings"] = self._rest.to_dict()
             request["backend"] = {"kind": self.backend, **extra}
             timeout = request["timeout_s"]
-            reply = self.executor.run("jsrt.execute:execute", request, timeout_s=timeout)
+            reply = self.executor.run(EXECUTE, request, timeout_s=timeout)
             self._keep_recording(reply.get("cassette"))
             return reply
         except HookError as error:
@@ -297,7 +330,7 @@ class Runtime:
                 "world": self.world.snapshot() if send_world else None,
                 **extra,
             }
-            reply = executor.run("jsrt.execute:execute", request, timeout_s=timeout)
+            reply = executor.run(EXECUTE, request, timeout_s=timeout)
             if not reply.get("need_world"):
                 break
         self._keep_recording(reply.get("cassette"))
@@ -386,6 +419,31 @@ class Runtime:
         return _script_error(failure)
 
 
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Python's cyclic GC off for one run. A run allocates a copy of the page or two and
+    no cycles worth collecting, and a large page otherwise triggers collections that
+    walk every object the caller holds: it is measurably slower (bench/README.md)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _json_text(inputs: list[dict[str, Any]]) -> str:
+    """The inputs as the JSON text V8 parses (see `jsrt.execute`)."""
+    try:
+        return orjson.dumps(inputs).decode()
+    except TypeError as exc:
+        raise UsageError(
+            f"the options cannot be given to the hook: {exc}",
+            hint="options must be JSON data: objects, arrays, strings, numbers, booleans, null",
+        ) from exc
+
+
 def _backend_kind(backend: str | None, replay: object, rest_target: object) -> str:
     """The backend asked for, or the one the other arguments imply."""
     kind = backend or ("replay" if replay is not None else "rest" if rest_target else "local")
@@ -406,6 +464,10 @@ def _cassette(
     secret_fields: tuple[str, ...],
 ) -> Cassette | None:
     """The cassette to record to or replay from, checked against the backend."""
+    if kind != "replay" and record is None and replay is None:
+        return None
+    from jsrt.backends.cassette import Cassette
+
     if kind == "replay":
         if replay is None:
             raise UsageError(
