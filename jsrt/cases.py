@@ -674,4 +674,3 @@ def _backend_under(from_case: Mapping[str, Any], given: Mapping[str, Any]) -> di
             for key in group:
                 chosen.pop(key, None)
     return {**chosen, **given}
-

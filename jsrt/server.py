@@ -66,6 +66,8 @@ EMPTY_LISTS_ARE_204 = ("flows", "lookupcaches")
 """integrator.io answers an empty list of these with 204 and no body (celigo-reference §3.1)."""
 
 _API_KEYS = ("_id", "name", "script", "function", "path")
+_ANY_VERB = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+"""A My API answers whatever method it is called with (its script reads options.method)."""
 
 
 # ---- My API scripts ---------------------------------------------------------------------
@@ -272,17 +274,18 @@ class Account:
 
 
 class _Bucket:
-    """A leaky bucket of `rate` requests a second, holding at most `rate`."""
+    """A leaky bucket of `rate` requests a second, holding `rate` (at least one)."""
 
     def __init__(self, rate: float) -> None:
         self.rate = rate
-        self.level = rate
+        self.capacity = max(rate, 1.0)
+        self.level = self.capacity
         self.stamp = time.monotonic()
 
     def take(self) -> float | None:
         """None when the request may go; else the seconds until it may."""
         now = time.monotonic()
-        self.level = min(self.rate, self.level + (now - self.stamp) * self.rate)
+        self.level = min(self.capacity, self.level + (now - self.stamp) * self.rate)
         self.stamp = now
         if self.level >= 1:
             self.level -= 1
@@ -402,10 +405,14 @@ def _api_routes(account: Account) -> list[Route]:
         return endpoint
 
     routes = [
-        Route("/v1/apis/{_id}/request", by_id),
-        Route("/v1/apis/{_id}/request/{rest:path}", by_id),
+        Route("/v1/apis/{_id}/request", by_id, methods=_ANY_VERB),
+        Route("/v1/apis/{_id}/request/{rest:path}", by_id, methods=_ANY_VERB),
     ]
-    routes.extend(Route(api.path, at_path(api)) for api in account.apis.values() if api.path)
+    routes.extend(
+        Route(api.path, at_path(api), methods=_ANY_VERB)
+        for api in account.apis.values()
+        if api.path
+    )
     return routes
 
 

@@ -20,7 +20,8 @@ Modes (VCR's record modes):
 A call matches the first unused interaction of its scope with the same object, method
 and arguments; each interaction answers once, so repeated calls replay in recorded
 order. Scopes keep tests that share a cassette apart (a case file's cases, a pytest
-session's tests): a run matches only the interactions its own scope recorded.
+session's tests): a run matches the interactions its own scope recorded, and those
+recorded without a scope (`jsrt run --record`), which serve every run.
 
 The work is split by process. `Cassette` lives with the caller and owns the file: it
 loads it, knows the mode and which interactions were used, and saves atomically.
@@ -77,16 +78,21 @@ class Scrubber:
 
     def __call__(self, value: Any) -> Any:
         if isinstance(value, dict):
-            return {
-                key: SCRUBBED if key.lower() in self.fields and item is not None else self(item)
-                for key, item in value.items()
-            }
+            return {key: self._field(key, item) for key, item in value.items()}
         if isinstance(value, list):
             return [self(item) for item in value]
         if isinstance(value, str):
             for token in self.tokens:
                 value = value.replace(token, TOKEN_PLACEHOLDER)
         return value
+
+    def _field(self, key: str, item: Any) -> Any:
+        """A secret field's value is replaced; an object under a secret name (integrator.io's
+        `http.auth.token`) is searched instead, so its settings stay readable."""
+        secret = key.lower() in self.fields
+        if secret and item is not None and not isinstance(item, dict | list):
+            return SCRUBBED
+        return self(item)
 
 
 # ---- the caller's side: the file ----------------------------------------------------------
@@ -137,7 +143,7 @@ class Cassette:
             "interactions": [
                 {**interaction, "index": index, "used": index in self._used}
                 for index, interaction in enumerate(self.interactions)
-                if interaction.get("scope") == scope
+                if interaction.get("scope", scope) == scope
             ],
         }
 
