@@ -147,6 +147,13 @@ def test_scopes_keep_tests_that_share_a_cassette_apart(tmp_path: Path) -> None:
         library.open(path, "all")
 
 
+def test_calls_recorded_without_a_scope_serve_every_scope(tmp_path: Path) -> None:
+    path = tmp_path / "run.json"
+    session(Cassette(path, "once"), STATEFUL[5:])  # as jsrt run --record writes it
+    answers, _ = session(Cassette(path, "none"), STATEFUL[5:], scope="orders.case.yaml::a")
+    assert answers == [{"data": [{"n": 1}], "dataURIs": [], "errors": []}]
+
+
 def test_the_token_and_secret_fields_never_reach_the_file(tmp_path: Path) -> None:
     token = "sk-live-0123456789abcdef"
     path = tmp_path / "c.json"

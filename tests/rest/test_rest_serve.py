@@ -11,9 +11,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from rest_servers import TOKEN, Served, serving
+from rest_servers import SMALL_WORLD, TOKEN, Served, serving
 
-from jsrt.backends.local import World
+from jsrt.backends.local import StateDir, World
 from jsrt.errors import InputError
 from jsrt.server import load_served_world
 
@@ -133,6 +133,16 @@ def test_reset_puts_the_seed_back(client: httpx.Client) -> None:
     assert client.post("/_jsrt/reset").status_code == 204
     assert client.get("/v1/exports/e1").status_code == 200
     assert client.get("/_jsrt/world").json()["format"] == "jsrt-world-snapshot/1"
+
+
+def test_a_state_dir_keeps_what_clients_changed(api_token: str, tmp_path: Path) -> None:
+    store = StateDir(tmp_path / "state")
+    with serving(store.open(World(SMALL_WORLD)), state_dir=store) as server:
+        headers = {"Authorization": f"Bearer {TOKEN}"}
+        created = httpx.post(f"{server.url}/v1/exports", json={"name": "Kept"}, headers=headers)
+    saved = StateDir(tmp_path / "state").load()
+    assert saved is not None
+    assert saved.get("exports", created.json()["_id"])["name"] == "Kept"
 
 
 def test_throttle_answers_429_beyond_its_rate(api_token: str) -> None:
