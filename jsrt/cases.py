@@ -35,7 +35,8 @@ Keys of a case:
 * `backend` (`local`, `rest`, `replay`), `base_url`, `region`, `token_env`,
   `allow_writes`: what answers the integrator-api calls (`jsrt.runner.Runtime`);
   `cassette` (a file to record to, relative to this file) with `record_mode` (`once`,
-  `new`, `none`, `all`), or `replay` (a cassette to answer from). Options the front end
+  `new`, `none`, `all`) and `secret_fields` (more names to scrub from it), or `replay`
+  (a cassette to answer from). Options the front end
   gives (`jsrt test --backend ...`, the pytest plugin's) win over these. Cases that share a
   cassette keep their calls apart by name.
 * `options`: the options given to the hook (the hook contract fills in the rest);
@@ -101,7 +102,7 @@ _SKIPPED_DIRS = frozenset({"node_modules", "__pycache__", "venv"})
 
 _BACKEND_KEYS = (
     "backend", "base_url", "region", "token_env", "allow_writes", "cassette", "record_mode",
-    "replay",
+    "secret_fields", "replay",
 )
 _SETTING_KEYS = ("script", "function", "hook", "world", "timeout", "memory", *_BACKEND_KEYS)
 _INPUT_KEYS = ("options", "data", "record")
@@ -551,14 +552,21 @@ def _backend(
         from jsrt.backends.cassette import MODES
 
         _one_of(reader, chosen, "record_mode", MODES, place)
+    if merged.get("secret_fields") is not None:
+        fields = reader.typed(merged["secret_fields"], place("secret_fields"), list, "a list")
+        for index, name in enumerate(fields):
+            reader.typed(name, (*place("secret_fields"), index), str, "a field name")
+        chosen["secret_fields"] = tuple(fields)
     if merged.get("cassette") is not None:
         written = reader.typed(merged["cassette"], place("cassette"), str, "a path")
         chosen["record"] = reader.path.parent / written
-    elif "record_mode" in chosen:
-        raise reader.fail(
-            place("record_mode"), "record_mode applies to a cassette",
-            "add `cassette: <file to record to>`, or remove record_mode",
-        )
+    else:
+        for key in ("record_mode", "secret_fields"):
+            if key in chosen:
+                raise reader.fail(
+                    place(key), f"{key} applies to a cassette",
+                    f"add `cassette: <file to record to>`, or remove {key}",
+                )
     if merged.get("replay") is not None:
         chosen["replay"] = reader.existing_file(merged["replay"], place("replay"), "cassette")
     return chosen
@@ -661,7 +669,7 @@ def run_case(
 
 
 _TARGET_KEYS = ("backend", "base_url", "region", "token_env", "replay")
-_CASSETTE_KEYS = ("record", "record_mode", "replay")
+_CASSETTE_KEYS = ("record", "record_mode", "secret_fields", "replay")
 
 
 def _backend_under(from_case: Mapping[str, Any], given: Mapping[str, Any]) -> dict[str, Any]:

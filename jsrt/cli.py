@@ -85,6 +85,13 @@ _BACKEND_OPTIONS = (
         "record calls it lacks; none: replay only; all: record it afresh.",
     ),
     click.option("--replay", metavar="FILE", help="Answer every call from this cassette."),
+    click.option(
+        "--secret-field",
+        "secret_fields",
+        multiple=True,
+        metavar="NAME",
+        help="Also scrub this field from the cassette (besides password, token, ...).",
+    ),
 )
 
 
@@ -97,11 +104,13 @@ def _backend_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 def _backend_choice(given: dict[str, Any]) -> dict[str, Any]:
     """The `Runtime` arguments the backend options gave (those left out are absent)."""
-    chosen = {name: value for name, value in given.items() if value not in (None, False)}
-    if "record_mode" in chosen and "record" not in chosen:
-        raise UsageError(
-            "--record-mode applies to --record", hint="add --record FILE, or drop --record-mode"
-        )
+    chosen = {name: value for name, value in given.items() if value not in (None, False, ())}
+    for option in ("record_mode", "secret_fields"):
+        if option in chosen and "record" not in chosen:
+            flag = "--" + option.replace("_", "-").removesuffix("s")
+            raise UsageError(
+                f"{flag} applies to --record", hint=f"add --record FILE, or drop {flag}"
+            )
     return chosen
 
 

@@ -25,11 +25,12 @@ limit for every hook run, case files included, unless a case sets its own (defau
 **Backend options** choose what answers the integrator-api calls of every run, case files
 and `jsrt_runtime` alike, over what case files say: `--jsrt-backend local|rest|replay`,
 `--jsrt-base-url URL`, `--jsrt-region us|eu`, `--jsrt-token-env VAR`,
-`--jsrt-allow-writes`, `--jsrt-record FILE` with `--jsrt-record-mode once|new|none|all`,
-and `--jsrt-replay FILE`; each also as an ini option (`jsrt_backend = rest`, ...; ini
-paths are relative to the ini file's folder). A cassette is shared by the whole session;
-each test's calls are kept apart by its node id (a case's by its file and name). Record
-without xdist (`-n`): workers would each write the file.
+`--jsrt-allow-writes`, `--jsrt-record FILE` with `--jsrt-record-mode once|new|none|all`
+and `--jsrt-secret-field NAME`, and `--jsrt-replay FILE`; each also as an ini option
+(`jsrt_backend = rest`, ...; ini paths are relative to the ini file's folder). A
+cassette is shared by the whole session; each test's calls are kept apart by its node id
+(a case's by its file and name). Record without xdist (`-n`): workers would each write
+the file.
 
 Nothing heavy is imported until a case file or a fixture is used, so the plugin costs
 nothing in projects that have neither.
@@ -62,6 +63,7 @@ _BACKEND_OPTIONS: dict[str, tuple[str | None, str]] = {
     "record_mode": ("once|new|none|all", "how --jsrt-record treats an existing cassette"),
     "replay": ("FILE", "answer every integrator-api call from this cassette"),
 }
+_SECRET_FIELDS_HELP = "also scrub this field from recorded cassettes (repeatable)"
 _PATH_OPTIONS = ("record", "replay")
 _CASSETTES = pytest.StashKey["CassetteLibrary"]()
 
@@ -85,6 +87,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         else:
             group.addoption(flag, dest=f"jsrt_{name}", metavar=metavar, default=None, help=text)
             parser.addini(f"jsrt_{name}", text)
+    group.addoption(
+        "--jsrt-secret-field", dest="jsrt_secret_fields", action="append", default=None,
+        metavar="NAME", help=_SECRET_FIELDS_HELP,
+    )
+    parser.addini("jsrt_secret_fields", _SECRET_FIELDS_HELP, type="linelist")
     parser.addini(
         "jsrt_world",
         "world file seeding the jsrt_world fixture, relative to the ini file's folder",
@@ -125,6 +132,9 @@ def _backend_choice(config: pytest.Config) -> dict[str, Any]:
                 value = base / value
         if value:
             chosen[name] = value
+    fields = config.getoption("jsrt_secret_fields") or config.getini("jsrt_secret_fields")
+    if fields:
+        chosen["secret_fields"] = tuple(fields)
     return chosen
 
 

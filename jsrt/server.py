@@ -38,7 +38,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from http import HTTPStatus
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 import uvicorn
@@ -58,6 +58,9 @@ from jsrt.backends.local import LocalBackend, StateDir, World, load_world
 from jsrt.backends.rest import NO_BODY, from_wire
 from jsrt.errors import InputError, JsrtError
 from jsrt.inputs import load_data_file
+
+if TYPE_CHECKING:
+    from jsrt.runner import Runtime
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PAGE_SIZE = 100
@@ -167,7 +170,7 @@ class Account:
         self._lock = threading.Lock()
         self._faults: deque[tuple[int, float]] = deque()
         self._bucket = _Bucket(throttle) if throttle else None
-        self._runtime: Any = None
+        self._runtime: Runtime | None = None
 
     # ---- faults and throttle ------------------------------------------------------------
 
@@ -189,7 +192,10 @@ class Account:
             seconds = math.ceil(retry_after)
             error: ApiError = RateLimited(f"Too many requests. Retry after {seconds} seconds.")
             return _error_response(error, headers={"Retry-After": str(seconds)})
-        phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
+        try:
+            phrase = HTTPStatus(status).phrase
+        except ValueError:  # a status Python does not name, such as 599
+            phrase = "Error"
         return _error_response(ApiError(phrase, code=_code(phrase), status_code=status))
 
     # ---- integrator-api calls -----------------------------------------------------------
@@ -262,7 +268,7 @@ class Account:
             message = JsrtError.from_dict(result.error).message if result.error else "failed"
             return _error_response(ServerError(message, code="script_error"))
         reply = result.value
-        headers = {str(k): str(v) for k, v in (reply.get("headers") or {}).items()}
+        headers = {str(k).lower(): str(v) for k, v in (reply.get("headers") or {}).items()}
         body = reply.get("body")
         if isinstance(body, dict | list):
             headers.setdefault("content-type", "application/json")

@@ -3,6 +3,7 @@
 A cassette is a readable JSON file::
 
     {"format": "jsrt-cassette/1",
+     "secretFields": ["note"],                            # scrubbed besides SECRET_FIELDS
      "interactions": [
        {"scope": "orders.case.yaml::keeps orders",        # optional: which test made it
         "object": "state", "method": "getForResource", "args": [{...}],
@@ -32,7 +33,8 @@ loads it, knows the mode and which interactions were used, and saves atomically.
 Secrets never reach the file: the API token (wherever its value appears) and the values
 of secret fields (`SECRET_FIELDS` plus configured ones, by key name at any depth) are
 replaced by placeholders before anything is recorded; a replayed call is scrubbed the
-same way before it is matched.
+same way before it is matched. The configured fields are kept in the file, so a replay
+scrubs as its recording did without being told again.
 """
 
 from __future__ import annotations
@@ -116,7 +118,6 @@ class Cassette:
             )
         self.path = Path(path)
         self.mode = mode
-        self.secret_fields = (*SECRET_FIELDS, *secret_fields)
         existed = self.path.is_file()
         if mode == "none" and not existed:
             raise InputError(
@@ -126,7 +127,9 @@ class Cassette:
                 f"{self.path} (the record mode once creates it)",
             )
         keep = existed and mode != "all"
-        self.interactions: list[dict[str, Any]] = _load(self.path) if keep else []
+        kept_fields, self.interactions = _load(self.path) if keep else ((), [])
+        extra = [f for f in (*kept_fields, *secret_fields) if f not in SECRET_FIELDS]
+        self.extra_secret_fields = tuple(dict.fromkeys(extra))
         self.playback = mode in ("new", "none") or (mode == "once" and existed)
         self.recording = mode in ("new", "all") or (mode == "once" and not existed)
         self._used: set[int] = set()
@@ -139,7 +142,7 @@ class Cassette:
             "scope": scope,
             "playback": self.playback,
             "recording": self.recording,
-            "secret_fields": list(self.secret_fields),
+            "secret_fields": [*SECRET_FIELDS, *self.extra_secret_fields],
             "interactions": [
                 {**interaction, "index": index, "used": index in self._used}
                 for index, interaction in enumerate(self.interactions)
@@ -158,7 +161,11 @@ class Cassette:
 
     def save(self) -> None:
         """Write the cassette atomically: a reader sees the old file or the new, never half."""
-        document = {"format": FORMAT, "interactions": self.interactions}
+        document = {
+            "format": FORMAT,
+            "secretFields": list(self.extra_secret_fields),
+            "interactions": self.interactions,
+        }
         data = orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n"
         self.path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.")
@@ -201,14 +208,17 @@ class CassetteLibrary:
         """`Runtime` arguments with the cassette paths they name (`record`, `replay`)
         replaced by this session's `Cassette`s."""
         opened = dict(arguments)
+        fields = opened.pop("secret_fields", ())
         if isinstance(opened.get("record"), str | os.PathLike):
-            opened["record"] = self.open(opened["record"], opened.pop("record_mode", "once"))
+            mode = opened.pop("record_mode", "once")
+            opened["record"] = self.open(opened["record"], mode, secret_fields=fields)
         if isinstance(opened.get("replay"), str | os.PathLike):
             opened["replay"] = self.open(opened["replay"], "none")
         return opened
 
 
-def _load(path: Path) -> list[dict[str, Any]]:
+def _load(path: Path) -> tuple[list[str], list[dict[str, Any]]]:
+    """The cassette's configured secret fields and its interactions, checked."""
     source = str(path)
     document = parse_json(read_text(path, what="cassette"), source=source, what="cassette")
     hint = f"record the cassette again (--record {source} --record-mode all)"
@@ -221,13 +231,16 @@ def _load(path: Path) -> list[dict[str, Any]]:
     interactions = document.get("interactions")
     if not isinstance(interactions, list):
         raise InputError(f"{source}: interactions must be a list", file=source, hint=hint)
+    fields = document.get("secretFields", [])
+    if not isinstance(fields, list) or not all(isinstance(f, str) for f in fields):
+        raise InputError(f"{source}: secretFields must be a list of names", file=source, hint=hint)
     for index, item in enumerate(interactions):
         problem = _interaction_problem(item)
         if problem:
             raise InputError(
                 f"{source}: interactions[{index}]: {problem}", file=source, hint=hint
             )
-    return interactions
+    return fields, interactions
 
 
 def _interaction_problem(item: Any) -> str | None:

@@ -353,7 +353,7 @@ class RestBackend:
         entry = find_method(obj, method)
         if entry is None:
             raise Unsupported(f"{obj}.{method} is not an integrator-api function")
-        route_of(entry)
+        route_of(entry)  # no public route: Unsupported, before the write guard speaks
         if changes_account(entry) and not self.settings.allow_writes:
             raise refuse_write(entry, self.settings.base_url)
         request = to_wire(entry, args[0])
@@ -452,6 +452,13 @@ class RestBackend:
     # ---- errors -----------------------------------------------------------------------------
 
     def _raise_for_status(self, request: WireRequest, response: httpx.Response) -> None:
+        if 300 <= response.status_code < 400:
+            where = response.headers.get("Location", "elsewhere")
+            raise _unexpected(
+                request,
+                f"the server redirects ({response.status_code}) to {where}; jsrt does not "
+                "follow redirects with the token: give the final address as the base URL",
+            )
         if response.status_code >= 400:
             retried = self.settings.max_tries if response.status_code == 429 else 0
             raise self._api_error(request, response, retried=retried)

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from rest_servers import TOKEN, Served, closed_port_url, dropping_server
 from starlette.applications import Starlette
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, RedirectResponse
 from starlette.routing import Route
 
 from jsrt.backends.errors import (
@@ -239,6 +239,17 @@ def test_a_foreign_next_page_url_is_refused(api_token: str) -> None:
     assert raised.value.code == "unexpected_response"
     assert "leaves /v1/flows" in raised.value.message
     assert "jsrt sends the token nowhere else" in raised.value.message
+
+
+def test_a_redirect_is_not_followed_with_the_token(api_token: str) -> None:
+    def moved(request: Any) -> RedirectResponse:
+        return RedirectResponse("https://elsewhere.test/v1/flows/f1", status_code=301)
+
+    app = Starlette(routes=[Route("/v1/flows/f1", moved)])
+    with running(app) as url, backend(url) as rest, pytest.raises(ServerError) as raised:
+        rest.call("flows", "get", ["f1"])
+    assert raised.value.code == "unexpected_response"
+    assert "redirects (301) to https://elsewhere.test/v1/flows/f1" in raised.value.message
 
 
 def test_a_next_page_url_cannot_reach_another_endpoint(reader: RestBackend) -> None:

@@ -126,7 +126,9 @@ def test_all_records_afresh_and_none_needs_the_file(tmp_path: Path) -> None:
 def test_a_run_with_no_calls_still_writes_its_cassette(tmp_path: Path) -> None:
     path = tmp_path / "quiet.json"
     session(Cassette(path, "once"), [])
-    assert json.loads(path.read_text()) == {"format": "jsrt-cassette/1", "interactions": []}
+    assert json.loads(path.read_text()) == {
+        "format": "jsrt-cassette/1", "secretFields": [], "interactions": [],
+    }
     assert [p.name for p in tmp_path.iterdir()] == ["quiet.json"]  # no temporary file left
 
 
@@ -170,6 +172,7 @@ def test_the_token_and_secret_fields_never_reach_the_file(tmp_path: Path) -> Non
     text = path.read_text()
     for secret in (token, "hunter2", "k-123", "s-456"):
         assert secret not in text
+    assert json.loads(text)["secretFields"] == ["note"]  # a replay scrubs it too, untold
     first, second = json.loads(text)["interactions"]
     assert first["value"]["http"]["auth"]["token"]["token"] == SCRUBBED
     assert first["value"]["note"] == SCRUBBED

@@ -66,6 +66,20 @@ def test_jsrt_run_records_against_serve_then_replays_offline(
     assert "seen" not in served.account.world.state_of("flows", "orderSync")  # no network
 
 
+def test_a_configured_secret_field_is_scrubbed_and_replays_still_match(project: Path) -> None:
+    cassette = project / "c.json"
+    world = str(project / "world.json")
+    recorded = jsrt(*run_args(project, "--world", world, "--record", str(cassette),
+                              "--secret-field", "value"))
+    assert recorded.exit_code == 0, recorded.output
+    document = json.loads(cassette.read_text())
+    assert document["secretFields"] == ["value"]
+    put = next(i for i in document["interactions"] if i["method"] == "putForResource")
+    assert put["args"][0]["value"] == "<scrubbed>"
+    replayed = jsrt(*run_args(project, "--replay", str(cassette)))
+    assert replayed.exit_code == 0, replayed.output
+
+
 def test_jsrt_run_without_allow_writes_fails_the_hook_naming_the_flag(
     project: Path, served: Served
 ) -> None:
@@ -94,6 +108,7 @@ def test_a_replay_the_hook_does_not_match_exits_2_with_the_diff(project: Path) -
     ("args", "message"),
     [
         (["--record-mode", "new"], "--record-mode applies to --record"),
+        (["--secret-field", "x"], "--secret-field applies to --record"),
         (["--replay", "missing.json"], "missing.json: no such cassette"),
         (["--backend", "cloud"], "unknown backend 'cloud'; one of local, rest, replay"),
         (["--backend", "rest", "--replay", "c.json"], "cannot go with the rest backend"),
