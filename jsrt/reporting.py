@@ -99,7 +99,7 @@ def render_details(report: Report) -> str:
     if details:
         lines.extend(["", "=" * 30 + " failures " + "=" * 30])
         for title, text in details:
-            lines.extend(["", f"--- {title}", text])
+            lines.extend(["", f"___ {title} ___", text])
         lines.append("")
     lines.append(summary_line(report))
     return "\n".join(lines)

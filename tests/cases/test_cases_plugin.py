@@ -19,9 +19,14 @@ import jsrt.runner  # noqa: F401
 pytest_plugins = ["pytester"]
 
 
+def run_inline(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
+    """pytest in this process; pytest-benchmark, if installed, would warn under xdist."""
+    return pytester.runpytest("-p", "no:benchmark", *args)
+
+
 def test_each_case_is_an_item_and_a_failure_reads_like_jsrt_test(pytester: pytest.Pytester) -> None:
     write_project(pytester.path, orders=PASSING_CASES, other=FAILING_CASES)
-    result = pytester.runpytest("-v")
+    result = run_inline(pytester, "-v")
     result.assert_outcomes(passed=2, failed=2)
     result.stdout.fnmatch_lines(
         [
@@ -42,7 +47,7 @@ def test_a_bad_case_file_is_a_collection_error_without_a_traceback(
     pytester: pytest.Pytester,
 ) -> None:
     write_project(pytester.path, orders=PASSING_CASES, typo=BAD_CASES)
-    result = pytester.runpytest("--continue-on-collection-errors")
+    result = run_inline(pytester, "--continue-on-collection-errors")
     result.assert_outcomes(passed=2, errors=1)
     out = result.stdout.str()
     assert "typo.case.yaml:5:7: unknown key 'result_subsett' in expect" in out
@@ -53,7 +58,7 @@ def test_a_bad_case_file_is_a_collection_error_without_a_traceback(
 def test_jsrt_timeout_option_limits_case_runs(pytester: pytest.Pytester) -> None:
     pytester.makefile(".js", loop="function f(options) { while (true) {} }\n")
     pytester.makefile(".case.yaml", spin="script: loop.js\nexpect: {error: {type: HookTimeout}}\n")
-    result = pytester.runpytest("--jsrt-timeout", "0.3")
+    result = run_inline(pytester, "--jsrt-timeout", "0.3")
     result.assert_outcomes(passed=1)
 
 
@@ -97,7 +102,7 @@ def test_fixtures_and_helpers(pytester: pytest.Pytester) -> None:
     write_project(pytester.path)
     pytester.makeini("[pytest]\njsrt_world = world.yaml\n")
     pytester.makepyfile(test_hooks=FIXTURE_TESTS)
-    result = pytester.runpytest()
+    result = run_inline(pytester)
     result.assert_outcomes(passed=2, failed=2)
     out = result.stdout.str()
     assert "state.putForResource: no matching state.putForResource call; closest is call #2" in out
