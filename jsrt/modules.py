@@ -26,7 +26,6 @@ import io
 import json
 import os
 import tarfile
-import tempfile
 from dataclasses import asdict, dataclass
 from importlib import resources
 from pathlib import Path
@@ -36,6 +35,7 @@ import httpx
 import platformdirs
 
 from jsrt.errors import ModuleFetchError, UsageError
+from jsrt.files import write_atomically
 
 CACHE_DIR_ENV = "JSRT_CACHE_DIR"
 MODULES_DIR_ENV = "JSRT_MODULES_DIR"
@@ -140,8 +140,8 @@ def _obtain(locked: _Locked) -> tuple[Path, bytes]:
     data = _extract(locked, _download(locked))
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        _write_atomically(path, data)
-        _write_atomically(
+        write_atomically(path, data)
+        write_atomically(
             folder / _MANIFEST, json.dumps(_manifest(locked, data), indent=2).encode()
         )
     except OSError as exc:
@@ -254,15 +254,3 @@ def _unavailable(locked: _Locked, reason: str) -> ModuleFetchError:
         module=locked.name,
         version=locked.version,
     )
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Write through a temporary file and a rename, so readers never see half a file."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

@@ -39,10 +39,8 @@ scrubs as its recording did without being told again.
 
 from __future__ import annotations
 
-import contextlib
 import difflib
 import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -52,6 +50,7 @@ import orjson
 from jsrt.backends.base import Backend
 from jsrt.backends.errors import ApiError
 from jsrt.errors import InputError, UsageError
+from jsrt.files import write_atomically
 from jsrt.inputs import parse_json, read_text
 
 FORMAT = "jsrt-cassette/1"
@@ -166,19 +165,7 @@ class Cassette:
             "secretFields": list(self.extra_secret_fields),
             "interactions": self.interactions,
         }
-        data = orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n"
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(temporary, self.path)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(temporary)
-            raise
+        write_atomically(self.path, orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n")
         self._saved = True
 
 

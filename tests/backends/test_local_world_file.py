@@ -176,3 +176,13 @@ def test_wrong_extension_and_missing_file(write, tmp_path):
     assert "must be JSON (.json) or YAML (.yaml, .yml), got '.toml'" in err.message
     err = load_error(tmp_path / "absent.yaml")
     assert err.message == f"{tmp_path / 'absent.yaml'}: world file not found"
+
+
+def test_a_world_file_may_declare_my_apis_for_jsrt_serve(tmp_path):
+    path = tmp_path / "world.yaml"
+    path.write_text(
+        "integrations: [{_id: shop}]\n"
+        "apis: [{_id: orders-api, script: handlers.js, function: handleRequest}]\n"
+    )
+    world = load_world(path)
+    assert world.get("integrations", "shop") is not None

@@ -9,9 +9,6 @@ world file (or an empty world).
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 from pathlib import Path
 
 import orjson
@@ -19,6 +16,7 @@ import orjson
 from jsrt.backends.local.models import World
 from jsrt.backends.local.world_file import load_world
 from jsrt.errors import InputError
+from jsrt.files import write_atomically
 
 SNAPSHOT_NAME = "world.json"
 
@@ -68,28 +66,4 @@ class StateDir:
 
     def save(self, world: World) -> None:
         """Write the world's snapshot atomically (old or new survives a crash, never half)."""
-        self.path.mkdir(parents=True, exist_ok=True)
-        data = orjson.dumps(world.snapshot())
-        fd, temp_name = tempfile.mkstemp(dir=self.path, prefix=".world-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as temp:
-                temp.write(data)
-                temp.flush()
-                os.fsync(temp.fileno())
-            os.replace(temp_name, self.snapshot_path)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(temp_name)
-            raise
-        _fsync_dir(self.path)
-
-
-def _fsync_dir(path: Path) -> None:
-    """Make the rename itself durable (POSIX); Windows cannot open folders, and needs not."""
-    if os.name != "posix":
-        return
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+        write_atomically(self.snapshot_path, orjson.dumps(world.snapshot()))

@@ -40,7 +40,9 @@ COLLECTIONS = (
     "lookupcaches",
     "scripts",
 )
-TOP_LEVEL_KEYS = (*COLLECTIONS, "state", "idSeed")
+# `apis` (My API handlers: script, function, path) is read by `jsrt serve`, which runs
+# them; the local backend accepts the key so one world file serves both.
+TOP_LEVEL_KEYS = (*COLLECTIONS, "state", "idSeed", "apis")
 
 Parts = tuple[str | int, ...]
 _NON_EMPTY = "expected a non-empty string"
