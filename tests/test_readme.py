@@ -1,5 +1,5 @@
-"""The README's generated parts stay true: the catalog table is the catalog's own, and
-the world-file example loads and behaves as its prose says."""
+"""The README stays true: the catalog table is the catalog's own, the world-file example
+loads and behaves as its prose says, and the testing examples pass as written."""
 
 from __future__ import annotations
 
@@ -34,16 +34,20 @@ def readme_catalog_table() -> str:
     return between.strip("\n") + "\n"
 
 
+def readme_block(marker: str, language: str) -> str:
+    """The fenced block of `language` right after `marker` in the README."""
+    after = README.read_text(encoding="utf-8").split(marker, 1)
+    assert len(after) == 2, f"README.md has no {marker} marker"
+    block = re.match(rf"\s*```{language}\n(.*?)\n```", after[1], re.DOTALL)
+    assert block, f"README.md: no ```{language} block right after {marker}"
+    return block.group(1) + "\n"
+
+
 @pytest.fixture
 def readme_world_file(tmp_path: Path) -> Path:
     """The README's world-file example (the YAML block after its marker), as a file."""
-    text = README.read_text(encoding="utf-8")
-    after = text.split(WORLD_EXAMPLE, 1)
-    assert len(after) == 2, f"README.md has no {WORLD_EXAMPLE} marker"
-    block = re.match(r"\s*```yaml\n(.*?)\n```", after[1], re.DOTALL)
-    assert block, f"README.md: no ```yaml block right after {WORLD_EXAMPLE}"
     path = tmp_path / "world.yaml"
-    path.write_text(block.group(1) + "\n", encoding="utf-8")
+    path.write_text(readme_block(WORLD_EXAMPLE, "yaml"), encoding="utf-8")
     return path
 
 
@@ -88,3 +92,35 @@ def test_readme_world_example_serves_a_hook_as_described(
         "sku": [{"key": "A-100", "value": {"ns": 1}}],
     }]
     assert runtime.world.imported("putOrders") == [{"id": 1}, {"id": 2}]
+
+
+@pytest.fixture
+def sample_copy(tmp_path: Path) -> Path:
+    """A copy of the preSavePage samples the testing examples use."""
+    sample = Path(__file__).parent.parent / "sample_hooks" / "preSavePage"
+    for name in ("skipSeenOrders.js", "world.yaml"):
+        (tmp_path / name).write_text((sample / name).read_text(encoding="utf-8"))
+    return tmp_path
+
+
+def test_the_case_file_example_passes_under_jsrt_test(sample_copy: Path) -> None:
+    from click.testing import CliRunner
+
+    from jsrt.cli import main
+
+    case = sample_copy / "readme.case.yaml"
+    case.write_text(readme_block("<!-- readme-case -->", "yaml"), encoding="utf-8")
+    result = CliRunner().invoke(main, ["test", str(case)])
+    assert result.exit_code == 0, result.output
+    assert "2 passed, 0 failed" in result.output
+
+
+def test_the_pytest_example_passes(sample_copy: Path) -> None:
+    test_file = sample_copy / "test_skip_seen_orders.py"
+    test_file.write_text(readme_block("<!-- readme-pytest -->", "python"), encoding="utf-8")
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(test_file)],
+        capture_output=True, text=True, cwd=sample_copy, timeout=300,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "1 passed" in run.stdout
