@@ -16,6 +16,7 @@ from typing import Any
 import orjson
 
 from bench.rss import rss_kib
+from jsrt.engine.isolate import Isolate
 
 REQUEST_FILENAME = "bench:raw-bridge.js"
 
@@ -23,8 +24,6 @@ REQUEST_FILENAME = "bench:raw-bridge.js"
 def raw_bridge(payload: dict[str, Any]) -> dict[str, Any]:
     """Microseconds per round trip of `payload["calls"]` calls answering `payload["value"]`,
     each stringifying a request as the integrator-api shim does and parsing the reply."""
-    from jsrt.engine.isolate import Isolate
-
     calls = payload["calls"]
     answer = orjson.dumps({"ok": True, "value": payload["value"]}).decode()
     request = {

@@ -9,26 +9,19 @@ everything a call costs (checks, policy, backend copy, the call log sent back) i
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from bench import data
 from bench.context import BenchError, Context
 from bench.harness import Row, Target, alternate, sampled_row, timed_ms
-
-if TYPE_CHECKING:
-    from jsrt.loader import PreparedScript
-    from jsrt.runner import Runtime
+from jsrt.backends.local import World
+from jsrt.engine.supervisor import Supervisor
+from jsrt.loader import PreparedScript, load_script
+from jsrt.runner import Runtime
 
 PAYLOADS = {"small": "ok", "1 KB": "x" * 1024}
 TARGETS = {"small": Target("min", 40_000)}
 
 
 def measure(ctx: Context) -> list[Row]:
-    from jsrt.backends.local import World
-    from jsrt.engine.supervisor import Supervisor
-    from jsrt.loader import load_script
-    from jsrt.runner import Runtime
-
     calls = ctx.plan.bridge_calls
     runtime = Runtime(World({"state": {"flows/bench-flow": dict(PAYLOADS)}}), timeout_s=600)
     script = load_script(data.STATE_HOOK)

@@ -9,15 +9,14 @@ accepts back, so the contract flags it; the run still does all the work and is t
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from bench import data
 from bench.context import BenchError, Context
 from bench.harness import Row, Target, alternate, sampled_row, timed_ms
 from bench.node import NodeServer
-
-if TYPE_CHECKING:
-    from jsrt.runner import HookResult
+from jsrt.loader import load_script
+from jsrt.runner import HookResult, Runtime
 
 TARGET_SIZE = 10_000
 TARGET = Target("ratio_max", 1.0)
@@ -26,9 +25,6 @@ OVERSIZE_PROBLEM = "response_size_exceeded"
 
 
 def measure(ctx: Context) -> list[Row]:
-    from jsrt.loader import load_script
-    from jsrt.runner import Runtime
-
     runtime = Runtime(memory_mb=PAGE_MEMORY_MB, timeout_s=600)
     script = load_script(data.PAGE_HOOK)
     server = None if ctx.node is None else NodeServer(ctx.node, data.PAGE_HOOK, data.PAGE_FUNCTION)

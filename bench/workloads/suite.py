@@ -20,14 +20,13 @@ import orjson
 from bench import data
 from bench.context import Context, jsrt_command, process_ms
 from bench.harness import Row, Target, alternate, median, timed_ms
+from jsrt.cases import load_case_file, run_case
 
 TARGET = Target("max", 10.0)
 CASE_FILE = "small.case.json"
 
 
 def measure(ctx: Context) -> list[Row]:
-    from jsrt.cases import load_case_file, run_case
-
     count = ctx.plan.suite_cases
     many, one = _project(ctx.workdir, count), _project(ctx.workdir, 1)
     commands = {name: _command(name) for name in ctx.plan.suite_front_ends}
