@@ -8,7 +8,6 @@ never as a traceback. Every command is testable in-process with click's `CliRunn
 from __future__ import annotations
 
 import json
-import secrets
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -442,7 +441,10 @@ def serve(
     except JsrtError as error:
         _fail(error, as_json=False)
     shown = token is None
-    token = token or secrets.token_urlsafe(24)
+    if not token:
+        import secrets  # only `jsrt serve` needs it; every command pays for a top-level import
+
+        token = secrets.token_urlsafe(24)
     if not server.is_loopback(host):
         click.echo(
             f"warning: listening on {host}, reachable from other machines; "
