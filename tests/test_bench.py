@@ -7,10 +7,16 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
+
+from jsrt.engine.supervisor import Supervisor
+from jsrt.errors import UsageError
+from jsrt.runner import Runtime
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # bench/ is a top-level tool folder, not an installed package
@@ -169,3 +175,65 @@ def test_alternate_interleaves_the_sides_after_their_warm_up():
     samples = alternate([side("a"), side("b")], repeats=3, warmup=1)
     assert order == ["a", "b", "a", "b", "a", "b", "a", "b"]
     assert samples == [[3.0, 5.0, 7.0], [4.0, 6.0, 8.0]]
+
+
+# --- the faster paths the benchmarks measure, and what they must keep ----------------------
+
+
+def test_importing_the_runner_loads_neither_v8_nor_what_a_worker_can_start_beside():
+    probe = (
+        "import sys, jsrt.cli, jsrt.runner\n"
+        "heavy = ('py_mini_racer', 'jsrt.hooks', 'jsrt.loader', 'jsrt.backends.local', 'httpx')\n"
+        "print([name for name in heavy if name in sys.modules])"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert done.stdout.strip() == "[]"
+
+
+def test_a_started_worker_serves_the_first_run_and_a_bad_warm_target_waits_for_its_run():
+    supervisor = Supervisor()
+    try:
+        supervisor.start("bench.worker_targets:rss", "no_such_module:target")
+        first = supervisor.run("bench.worker_targets:rss", {}, timeout_s=60)["pid"]
+        supervisor.start("bench.worker_targets:rss")  # a worker runs: nothing new starts
+        assert supervisor.run("bench.worker_targets:rss", {}, timeout_s=60)["pid"] == first
+        with pytest.raises(UsageError, match="cannot import 'no_such_module'"):
+            supervisor.run("no_such_module:target", {}, timeout_s=60)
+        with pytest.raises(UsageError, match=r"package\.module:function"):
+            supervisor.start("not a target")
+    finally:
+        supervisor.close()
+
+
+def test_a_program_exits_without_waiting_for_its_worker_and_the_worker_still_ends():
+    program = (
+        "from jsrt.engine.supervisor import Supervisor\n"
+        "print(Supervisor.shared().run('bench.worker_targets:rss', {}, timeout_s=60)['pid'])"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    worker = Path(f"/proc/{int(done.stdout)}")
+    for _ in range(200):  # the worker sees its request pipe close and exits by itself
+        if not worker.exists() or "State:\tZ" in (worker / "status").read_text():
+            break
+        time.sleep(0.05)
+    else:
+        pytest.fail(f"worker {done.stdout.strip()} still running after its caller exited")
+
+
+def test_a_page_reaches_the_hook_as_json_keys_and_all():
+    source = "function listKeys(options) { return options.data.map((r) => Object.keys(r)) }"
+    records = [{"__proto__": {"admin": True}, "id": 1}, {"constructor": "x"}]
+    result = Runtime().run_hook("keys.js", "listKeys", {"data": records}, source=source)
+    assert result.ok, result.error
+    assert result.value == [["__proto__", "id"], ["constructor"]]
+
+
+def test_options_that_are_not_json_data_are_refused_with_what_to_give():
+    source = "function echo(options) { return options }"
+    with pytest.raises(UsageError, match="options cannot be given to the hook") as refused:
+        Runtime().run_hook("echo.js", "echo", {"when": {1, 2}}, source=source)
+    assert "JSON data" in refused.value.hint
