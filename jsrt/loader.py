@@ -27,7 +27,7 @@ import functools
 import json
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,8 +83,10 @@ class PreparedScript:
     modules: tuple[str, ...]
     line1_column_offset: int
 
-    def require_function(self, name: str | None) -> str:
-        """The entry function to call: `name`, or the only function when `name` is None.
+    def require_function(self, name: str | None, *, prefer: Collection[str] = ()) -> str:
+        """The entry function to call: `name`; when `name` is None, the only function, or
+        the only one whose name is in `prefer` (the script-type names, so a preMap script
+        with helpers runs its `preMap`).
 
         Raises LoadError naming the functions that do exist, so a typo is a one-line fix.
         """
@@ -92,9 +94,12 @@ class PreparedScript:
         if name is None:
             if len(self.functions) == 1:
                 return self.functions[0]
+            preferred = [f for f in self.functions if f in prefer]
+            if len(preferred) == 1:
+                return preferred[0]
             if self.functions:
                 message = f"{self.filename} defines several functions: {defined}"
-                hint = "name the function to run"
+                hint = "name the function to run (--function NAME)"
             else:
                 message = f"{self.filename} defines no function"
                 hint = "define the hook as a top-level function: function preSavePage(options) {…}"

@@ -59,7 +59,8 @@ class HookResult:
     (for per-record types run over several records: one value per record). `errors` are
     the per-record errors the hook itself reported; `problems` are the ways the return
     broke its contract; `notes` are facts worth saying that break nothing (an ignored
-    return, `abort: true`, skipped records); `records` has one outcome per record for per-record types.
+    return, `abort: true`, skipped records); `records` has one outcome per record for
+    per-record types.
     """
 
     ok: bool
@@ -241,11 +242,11 @@ class Runtime:
         memory_mb: int | None,
     ) -> HookResult:
         from jsrt.api.policy import PolicyContext
-        from jsrt.hooks import contract_for, infer_hook
+        from jsrt.hooks import CONTRACTS, contract_for, infer_hook
 
         started = time.perf_counter()
         prepared = self._prepare(script, source)
-        entry = prepared.require_function(function)
+        entry = prepared.require_function(function, prefer=CONTRACTS)
         hook = hook or infer_hook(entry)
         contract = contract_for(hook) if hook else None
         given = dict(options or {})
@@ -493,10 +494,3 @@ def _cassette(
     if record is None or isinstance(record, Cassette):
         return record
     return Cassette(record, record_mode, secret_fields=secret_fields)
-
-
-def run_hook(script: str | os.PathLike[str], function: str | None = None, **kwargs: Any) -> HookResult:
-    """Run one hook against an empty world: `Runtime().run_hook(...)`."""
-    world = kwargs.pop("world", None)
-    return Runtime(world).run_hook(script, function, **kwargs)
-

@@ -202,3 +202,15 @@ def test_date_is_utc_and_values_round_trip_as_json(runtime: Runtime, write_scrip
     )
     result = runtime.run_hook(script, "f")
     assert result.value == {"when": "2024-01-02T03:04:05.000Z", "hour": 0, "kept": None}
+
+
+def test_without_a_function_name_the_hook_among_helpers_runs(runtime: Runtime, write_script):
+    script = write_script(
+        """
+        function clean(record) { return { data: { ...record, clean: true } } }
+        function preMap(options) { return options.data.map(clean) }
+        """
+    )
+    result = runtime.run_hook(script, options={"data": [{"id": 1}]})
+    assert result.ok and result.function == "preMap" and result.hook == "preMap"
+    assert result.value == [{"data": {"id": 1, "clean": True}}]
