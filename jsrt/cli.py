@@ -121,13 +121,28 @@ def main() -> None:
 
 @main.command()
 @click.argument("script", type=click.Path(dir_okay=False))
-@click.option("--function", "-f", "function", help="Entry function (default: the only one).")
+@click.option(
+    "--function", "-f", "function",
+    help="Entry function (default: the only one, or the one named after a script type).",
+)
 @click.option("--hook", help="Script type when the function name does not say it (preMap, …).")
-@click.option("--options", "options_path", metavar="FILE|-", help="JSON/YAML options file, or - for stdin.")
-@click.option("--world", type=click.Path(dir_okay=False), help="World file seeding the local backend.")
-@click.option("--state-dir", type=click.Path(file_okay=False), help="Keep the world across runs here.")
-@click.option("--timeout", type=click.FloatRange(min=0.001), default=30.0, show_default=True, help="Wall-clock limit, seconds.")
-@click.option("--memory", type=click.IntRange(min=16), default=256, show_default=True, help="Heap limit, MB.")
+@click.option(
+    "--options", "options_path", metavar="FILE|-", help="JSON/YAML options file, or - for stdin."
+)
+@click.option(
+    "--world", type=click.Path(dir_okay=False), help="World file seeding the local backend."
+)
+@click.option(
+    "--state-dir", type=click.Path(file_okay=False), help="Keep the world across runs here."
+)
+@click.option(
+    "--timeout", type=click.FloatRange(min=0.001), default=30.0, show_default=True,
+    help="Wall-clock limit, seconds.",
+)
+@click.option(
+    "--memory", type=click.IntRange(min=16), default=256, show_default=True,
+    help="Heap limit, MB.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object with everything.")
 @_backend_options
 def run(
