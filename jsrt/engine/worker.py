@@ -8,9 +8,8 @@ V8 errors) or hangs in Python takes down only this process. Protocol, in frames
 1. the supervisor sends `{"sys_path": [...], "warm": [targets]}` (the caller's import
    path, so run targets resolve here as they do there, and the targets it expects to
    run);
-2. the worker starts V8 (the slow part), meanwhile importing the warm targets on another
-   thread (mini-racer releases the GIL while V8 starts), then answers
-   `{"ready": true, "pid": ...}`;
+2. the worker starts V8 (the slow part), answers `{"ready": true, "pid": ...}`, then
+   imports the warm targets (the supervisor is usually still preparing its first run);
 3. then, for each `{"target": "pkg.mod:func", "payload": {...}}`, it answers
    `{"ok": <the dict the function returned>}` or `{"error": <JsrtError.to_dict()>}`.
 
@@ -40,11 +39,9 @@ def serve(requests_fd: int, replies_fd: int, heap_ceiling_mb: int) -> int:
     except EOFError:
         return 0
     sys.path[:] = config["sys_path"]
-    threading.Thread(
-        target=_warm, args=(config.get("warm", ()),), name="warm-targets", daemon=True
-    ).start()
     v8_process.configure(heap_ceiling_mb)
     frames.write_frame(replies_fd, frames.encode({"ready": True, "pid": os.getpid()}))
+    _warm(config.get("warm", ()))
     while True:
         try:
             request = frames.read_frame(requests_fd)
