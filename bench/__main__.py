@@ -73,7 +73,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.guard and regressed:
         names = "; ".join(row.workload for row in regressed)
         print(
-            f"bench: gross regression (over {GUARD_FACTOR:g}x the target): {names}", file=sys.stderr
+            f"bench: gross regression (over {GUARD_FACTOR:g}x the target): {names}; "
+            "bench/README.md says where each figure's time goes",
+            file=sys.stderr,
         )
         return 1
     return 0
