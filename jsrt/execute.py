@@ -23,14 +23,16 @@ from this process's environment; the request never carries it.
 
 Reply (or ``{"need_world": true}`` when this process holds no copy of the world)::
 
-    {"outcomes_json": "[{ok, value?, stage?, error?, logs}, ...]", "calls": [...],
+    {"outcomes": [{ok, value?, stage?, error?, logs}, ...], "calls": [...],
      "world": snapshot | None, "world_version": int | None, "cassette"?: progress}
 
 The inputs and the outcomes travel as JSON text and are parsed only where they are used:
 V8 parses the inputs (`JSON.parse` of one string, several times faster in a fresh
 isolate than compiling the same data as an object literal, and true to JSON: a
-`"__proto__"` key stays a key), the caller parses the outcomes. Pages of thousands of
-records would otherwise be decoded and encoded again in this process for nothing.
+`"__proto__"` key stays a key); the outcomes are V8's JSON text as an `orjson.Fragment`,
+which the reply frame embeds as is, so the caller parses them once, with the frame (in
+process, the caller gets the Fragment and parses it). Pages of thousands of records
+would otherwise be decoded and encoded again in this process for nothing.
 
 A call the cassette could not answer makes the run fail with an `InputError` (after the
 hook ran), even when the hook caught the error it was thrown.
@@ -131,7 +133,7 @@ def execute(request: dict[str, Any]) -> dict[str, Any]:
         raise mismatch
     changed = world is not None and world.version != version_before
     return {
-        "outcomes_json": reply,
+        "outcomes": orjson.Fragment(reply),
         "calls": dispatcher.calls,
         "world": world.snapshot() if changed else None,
         "world_version": world.version if world is not None else None,

@@ -280,7 +280,7 @@ class Runtime:
             result.error = error.to_dict()
         else:
             result.calls = reply["calls"]
-            self._judge(result, contract, inputs, orjson.loads(reply["outcomes_json"]))
+            self._judge(result, contract, inputs, _parsed(reply["outcomes"]))
         result.duration_ms = (time.perf_counter() - started) * 1000
         return result
 
@@ -432,6 +432,13 @@ def _gc_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def _parsed(outcomes: list[dict[str, Any]] | orjson.Fragment) -> list[dict[str, Any]]:
+    """The outcomes: parsed with the reply frame (worker), or still V8's text (in process)."""
+    if isinstance(outcomes, orjson.Fragment):
+        return orjson.loads(orjson.dumps(outcomes))
+    return outcomes
 
 
 def _json_text(inputs: list[dict[str, Any]]) -> str:
