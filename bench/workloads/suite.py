@@ -30,7 +30,7 @@ def measure(ctx: Context) -> list[Row]:
     count = ctx.plan.suite_cases
     many, one = _project(ctx.workdir, count), _project(ctx.workdir, 1)
     commands = {name: _command(name) for name in ctx.plan.suite_front_ends}
-    process_ms([*commands["jsrt test"], str(one)])  # page cache and bytecode, untimed
+    process_ms([*_command("jsrt test"), str(one)])  # page cache and bytecode, untimed
     cases = load_case_file(many / CASE_FILE).cases
 
     def api_ms() -> float:
