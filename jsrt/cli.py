@@ -161,7 +161,7 @@ def run(
     from jsrt.runner import Runtime
 
     try:
-        options = _read_options(options_path)
+        # The Runtime first: it starts the engine's worker, which warms up meanwhile.
         runtime = Runtime(
             world,
             state_dir=state_dir,
@@ -169,6 +169,7 @@ def run(
             memory_mb=memory,
             **_backend_choice(backend),
         )
+        options = _read_options(options_path)
         result = runtime.run_hook(script, function, options, hook)
     except JsrtError as error:
         _fail(error, as_json=as_json, extra={"hook": hook, "function": function})
@@ -186,7 +187,6 @@ def run(
         else:
             click.echo(_dumps(result.value))
     sys.exit(EXIT_OK if result.ok else EXIT_HOOK_FAILED)
-
 
 
 @main.command()

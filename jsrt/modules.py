@@ -31,7 +31,6 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import httpx
 import platformdirs
 
 from jsrt.errors import ModuleFetchError, UsageError
@@ -44,7 +43,8 @@ REGISTRY_ENV = "JSRT_NPM_REGISTRY"
 MODULES_GLOBAL = "__jsrt_modules"
 """The global object `library_js` code stores each library's value in, by module name."""
 
-_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+_TIMEOUT_S = 30.0
+_CONNECT_TIMEOUT_S = 10.0
 _MAX_FILE_BYTES = 16 * 1024 * 1024
 _MANIFEST = "manifest.json"
 
@@ -175,8 +175,11 @@ def _download(locked: _Locked) -> bytes:
     registry = os.environ.get(REGISTRY_ENV)
     if registry:
         url = registry.rstrip("/") + urlsplit(locked.tarball).path
+    import httpx  # only a fetch needs it; every run of a script importing dayjs does not
+
     try:
-        response = httpx.get(url, timeout=_TIMEOUT, follow_redirects=True)
+        timeout = httpx.Timeout(_TIMEOUT_S, connect=_CONNECT_TIMEOUT_S)
+        response = httpx.get(url, timeout=timeout, follow_redirects=True)
         response.raise_for_status()
     except httpx.HTTPError as exc:
         raise _unavailable(locked, f"could not download {url}: {exc}") from None

@@ -58,6 +58,7 @@ class _Worker:
             self.process = subprocess.Popen(
                 [
                     sys.executable,
+                    "-P",  # not the working folder first: the caller's sys.path decides
                     "-m",
                     "jsrt.engine.worker",
                     f"--requests-fd={child_requests}",

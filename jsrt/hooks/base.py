@@ -8,7 +8,6 @@ to all types lives here: the flow-hook context, extra given fields passing throu
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +18,7 @@ from jsrt.hooks.inputs import Inputs
 from jsrt.hooks.jsvalue import describe
 from jsrt.hooks.returns import Findings, ReturnCheck, Verdict, size_problem
 from jsrt.hooks.stubs import STUBS
+from jsrt.json_values import clone
 
 RECORD_LIST_KEYS = ("records", "data")
 """Where per-record types accept several records at once (one call per record)."""
@@ -66,7 +66,7 @@ class Contract:
                 hint='write the options as a JSON object, e.g. {"data": [...]}',
                 script_type=self.name,
             )
-        read = Inputs(self.name, copy.deepcopy(given))
+        read = Inputs(self.name, clone(given))
         self.read_inputs(read)
         if self.script_kind == "hook":
             hook_context(read, world, self.receives)

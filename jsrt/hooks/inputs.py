@@ -8,12 +8,12 @@ what came instead), a missing one gets its default, and the result is recorded i
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable
 from typing import Any, NoReturn
 
 from jsrt.errors import InputError
 from jsrt.hooks.jsvalue import describe, is_index, is_record
+from jsrt.json_values import clone
 
 REQUIRED: Any = object()
 """Default meaning "the user must give this field"."""
@@ -61,7 +61,7 @@ class Inputs:
                 self.fail(key, expected, None, hint)
             if default is OMIT:
                 return None
-            value = copy.deepcopy(default)
+            value = clone(default)
         else:
             value = self.given[key]
             if not valid(value):

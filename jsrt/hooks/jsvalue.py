@@ -55,8 +55,3 @@ def truthy(value: Any) -> bool:
     if isinstance(value, str):
         return value != ""
     return True
-
-
-def json_size(value: Any) -> int:
-    """Bytes of `JSON.stringify(value)` in UTF-8: the size integrator.io would receive."""
-    return len(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))

@@ -7,7 +7,6 @@ postResponseMap (a flow's lookup or import step). A throw fails the whole page
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from jsrt.hooks.base import Contract
@@ -15,6 +14,7 @@ from jsrt.hooks.context import LAST_RUN_AT, RUN_STARTED_AT, resource_in_play
 from jsrt.hooks.inputs import OMIT, Inputs
 from jsrt.hooks.jsvalue import describe, is_record
 from jsrt.hooks.returns import Findings, ReturnCheck, ignored_return, one_per_record
+from jsrt.json_values import clone
 
 POST_RESPONSE_MAP_RECEIVES = ("import", "export")
 """A postResponseMap sits on an import step, or on a lookup (an export)."""
@@ -124,7 +124,7 @@ def _post_map_inputs(read: Inputs) -> None:
     pre = read.records("preMapData", OMIT)
     read.same_lengths(postMapData=post, preMapData=pre)
     if pre is None:
-        read.set("preMapData", copy.deepcopy(post))
+        read.set("preMapData", clone(post))
 
 
 def _mapped_records_check(script: str, input_field: str) -> ReturnCheck:
@@ -189,9 +189,9 @@ def _post_submit_inputs(read: Inputs) -> None:
     if records is None:
         records = [{} for _ in range(count)]
     if pre is None:
-        read.set("preMapData", copy.deepcopy(records))
+        read.set("preMapData", clone(records))
     if post is None:
-        read.set("postMapData", copy.deepcopy(records))
+        read.set("postMapData", clone(records))
     if responses is None:
         read.set("responseData", [_import_response(i) for i in range(count)])
 

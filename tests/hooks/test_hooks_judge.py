@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from jsrt.hooks import contract_for
-from jsrt.hooks.jsvalue import json_size
+from jsrt.json_values import json_size
 from jsrt.hooks.returns import MAX_RETURN_BYTES, Verdict
 
 A, B = {"id": "SO-1"}, {"id": "SO-2"}

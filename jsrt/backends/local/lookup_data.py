@@ -23,7 +23,7 @@ from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
 
 from jsrt.backends.errors import InvalidArgument, LimitExceeded, PayloadTooLarge
-from jsrt.backends.local.copying import clone, json_size
+from jsrt.json_values import clone, json_size
 
 MAX_KEYS_PER_CALL = 1000
 MAX_BYTES_PER_CALL = 5 * 1024 * 1024

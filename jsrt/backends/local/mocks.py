@@ -23,7 +23,7 @@ from collections.abc import Callable
 from typing import Any
 
 from jsrt.backends.errors import Unprocessable, Unsupported
-from jsrt.backends.local.copying import clone
+from jsrt.json_values import clone
 
 CANONICAL_MOCK_OUTPUT = '{"page_of_records": [{"record": {...}}, {"rows": [{...}]}]}'
 

@@ -35,11 +35,11 @@ from typing import Any
 from jsrt.api.catalog import STATE_RESOURCE_TYPES
 from jsrt.backends.errors import InvalidArgument, NotFound, Unprocessable
 from jsrt.backends.local import lookup_data
-from jsrt.backends.local.copying import clone
 from jsrt.backends.local.mocks import MockShapeError, export_records, import_responses
 from jsrt.backends.local.patching import apply_patch
 from jsrt.backends.local.schema import COLLECTIONS, WorldShapeError, check_world, format_path
 from jsrt.errors import InputError
+from jsrt.json_values import clone
 
 DEFAULT_ID_SEED = "jsrt"
 DEFAULT_EXPORT_PAGE_SIZE = 20

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from jsrt.backends.errors import InvalidArgument, Unprocessable
-from jsrt.backends.local.copying import clone
+from jsrt.json_values import clone
 
 
 def apply_patch(document: dict[str, Any], patch: dict[str, Any] | list[dict[str, Any]]) -> dict:
