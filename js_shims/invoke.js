@@ -57,10 +57,13 @@
   };
 
   Object.defineProperty(g, '__jsrt_invoke', {
-    // Calls fn once per input; returns a JSON array text, one outcome per input, each
-    // {ok, value?, stage?, error?, logs}. Value texts are spliced in unparsed so that
-    // Python parses every value exactly once.
-    value: (name, inputs) => {
+    // Calls fn once per input; the inputs arrive as JSON text in the global
+    // __jsrt_inputs, taken away before the hook runs. Returns a JSON array text, one
+    // outcome per input, each {ok, value?, stage?, error?, logs}. Value texts are
+    // spliced in unparsed so that Python parses every value exactly once.
+    value: (name) => {
+      const inputs = JSON.parse(g.__jsrt_inputs);
+      delete g.__jsrt_inputs;
       const fn = g.__jsrt_script[name];
       const parts = [];
       for (const input of inputs) {

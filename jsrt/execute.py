@@ -59,6 +59,7 @@ from jsrt.backends.local import LocalBackend, World
 from jsrt.engine.isolate import Isolate
 from jsrt.errors import JsrtError, LoadError
 
+INPUTS_GLOBAL = "__jsrt_inputs"  # the inputs' JSON text; js_shims/invoke.js parses it
 SHIMS = ("prelude.js", "integrator_api.js", "invoke.js")
 
 # World replicas kept warm in this process, so an unchanged world is not sent again.
@@ -180,10 +181,8 @@ def _run(
                 isolate.eval(script["code"], filename=script["filename"], deadline=deadline)
             except LoadError as error:
                 raise _shift_line1(error, script.get("line1_column_offset", 0)) from None
-            call = (
-                f"__jsrt_invoke({orjson.dumps(request['function']).decode()},"
-                f"JSON.parse({orjson.dumps(request['inputs_json']).decode()}))"
-            )
+            isolate.set_global(INPUTS_GLOBAL, request["inputs_json"])
+            call = f"__jsrt_invoke({orjson.dumps(request['function']).decode()})"
             reply = isolate.eval(call, filename="jsrt:call.js", deadline=deadline)
         except JsrtError as error:
             error.details.setdefault("calls", dispatcher.calls)

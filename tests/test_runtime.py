@@ -214,3 +214,16 @@ def test_without_a_function_name_the_hook_among_helpers_runs(runtime: Runtime, w
     result = runtime.run_hook(script, options={"data": [{"id": 1}]})
     assert result.ok and result.function == "preMap" and result.hook == "preMap"
     assert result.value == [{"data": {"id": 1, "clean": True}}]
+
+
+def test_the_page_reaches_the_hook_as_data_and_leaves_no_global(runtime: Runtime, write_script):
+    script = write_script(
+        """
+        function preSavePage(options) {
+          const first = options.data[0]
+          return { data: [{ own: Object.keys(first), leaked: typeof __jsrt_inputs }], errors: [] }
+        }
+        """
+    )
+    result = runtime.run_hook(script, options={"data": [{"__proto__": {"x": 1}, "quote": '"'}]})
+    assert result.value["data"] == [{"own": ["__proto__", "quote"], "leaked": "undefined"}]

@@ -260,6 +260,19 @@ class NativeContext:
             for raw in (global_object, key, func):
                 self._free(raw)
 
+    def set_global_string(self, name: str, text: str) -> None:
+        """Define `globalThis[name]` as the string `text`, handed to V8 as UTF-8 (no
+        script to parse: the cheapest way to move a large text into the context)."""
+        key = self._string_handle(name)
+        value = self._string_handle(text)
+        global_object = self._run("globalThis", None)
+        try:
+            result = self._dll.mr_set_object_item(self._ctx, global_object, key, value)
+            self._free(result)
+        finally:
+            for raw in (global_object, key, value):
+                self._free(raw)
+
     def set_hard_memory_limit(self, limit_bytes: int) -> None:
         """Terminate scripts once the JS heap exceeds `limit_bytes` after a GC.
 

@@ -18,7 +18,6 @@ from jsrt.hooks.inputs import Inputs
 from jsrt.hooks.jsvalue import describe
 from jsrt.hooks.returns import Findings, ReturnCheck, Verdict, size_problem
 from jsrt.hooks.stubs import STUBS
-from jsrt.json_values import clone
 
 RECORD_LIST_KEYS = ("records", "data")
 """Where per-record types accept several records at once (one call per record)."""
@@ -66,7 +65,9 @@ class Contract:
                 hint='write the options as a JSON object, e.g. {"data": [...]}',
                 script_type=self.name,
             )
-        read = Inputs(self.name, clone(given))
+        # A shallow copy: builders only set top-level fields and never change a nested
+        # value, so the user's (possibly large) page is shared, not copied.
+        read = Inputs(self.name, dict(given))
         self.read_inputs(read)
         if self.script_kind == "hook":
             hook_context(read, world, self.receives)

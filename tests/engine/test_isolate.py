@@ -193,3 +193,11 @@ def test_bad_arguments_are_usage_errors() -> None:
         Isolate(max_bridge_mb=0)
     with Isolate() as isolate, pytest.raises(UsageError, match="line break"):
         isolate.eval("1", filename="a\n.js")
+
+
+def test_set_global_hands_over_text_exactly() -> None:
+    text = '{"q": "say \\"hi\\"", "u": "é€😀", "nl": "a\\nb", "__proto__": 1}' * 1000
+    with Isolate() as isolate:
+        isolate.set_global("__text", text)
+        assert isolate.eval("__text.length", filename="t.js") == len(text.encode("utf-16-le")) // 2
+        assert isolate.eval("__text", filename="t.js") == text
