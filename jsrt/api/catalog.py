@@ -18,6 +18,7 @@ every backend receives:
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NoReturn
@@ -80,6 +81,11 @@ class Method:
     @property
     def qualified(self) -> str:
         return f"{self.obj}.{self.name}"
+
+    @functools.cached_property
+    def field_names(self) -> frozenset[str]:
+        """The option names it accepts (checked on every call, so kept)."""
+        return frozenset(field.name for field in self.fields)
 
     @property
     def signature(self) -> str:
@@ -355,10 +361,10 @@ def _read_document(method: Method, value: Any) -> dict[str, Any]:
 def _read_options(method: Method, value: Any) -> dict[str, Any]:
     if not isinstance(value, dict):
         _fail(method, f"options must be an object, got {_type_name(value)}")
-    allowed = [field.name for field in method.fields]
+    allowed = method.field_names
     unknown = [key for key in value if key not in allowed]
     if unknown:
-        accepted = _names(allowed)
+        accepted = _names([field.name for field in method.fields])
         _fail(method, f"unknown option {_names(unknown)}; {method.qualified} accepts {accepted}")
     return _check_fields(method, value)
 
@@ -375,20 +381,23 @@ def _check_fields(method: Method, value: dict[str, Any]) -> dict[str, Any]:
     """Check each declared field; return `value`, or a copy when something was normalised."""
     out = value
     for field in method.fields:
-        where = f"{method.arg}.{field.name}"
         present = value.get(field.name)
         if present is None:
             if field.required:
-                _fail(method, f"{where} is required ({_or(field.types)})")
+                _fail(method, f"{method.arg}.{field.name} is required ({_or(field.types)})")
             if field.name in value:
                 out = {k: v for k, v in out.items() if k != field.name}
             continue
-        normalised = _check_type(method, where, field, present)
+        normalised = _check_type(method, f"{method.arg}.{field.name}", field, present)
         if normalised is not present:
             out = {**out, field.name: normalised}
         clash = [name for name in field.excludes if value.get(name) is not None]
         if clash:
-            _fail(method, f"{where} can be provided only if {_names(clash)} is not provided")
+            _fail(
+                method,
+                f"{method.arg}.{field.name} can be provided only if {_names(clash)} "
+                "is not provided",
+            )
     return out
 
 
@@ -418,9 +427,18 @@ def _check_type(method: Method, where: str, field: Field, value: Any) -> Any:
     return value
 
 
+_PYTHON_TYPES: dict[str, type | tuple[type, ...]] = {
+    "string": str, "object": dict, "array": list, "number": (int, float), "boolean": bool,
+}
+
+
 def _is_type(value: Any, type_name: str) -> bool:
     if type_name == "any":
         return True
+    python_type = _PYTHON_TYPES.get(type_name)
+    if python_type is not None:  # bool is an int in Python, not a number in JS
+        is_bool = isinstance(value, bool)
+        return isinstance(value, python_type) and (type_name == "boolean" or not is_bool)
     if type_name == "date":
         return isinstance(value, str) and _parses_as_date(value)
     if type_name == "patch":
