@@ -27,8 +27,9 @@ Reply (or ``{"need_world": true}`` when this process holds no copy of the world)
      "world": snapshot | None, "world_version": int | None, "cassette"?: progress}
 
 The inputs and the outcomes travel as JSON text and are parsed only where they are used:
-V8 parses the inputs (`JSON.parse` of one string, several times faster in a fresh
-isolate than compiling the same data as an object literal, and true to JSON: a
+the inputs enter V8 as one string global (`Isolate.set_global`, no escaping into a
+script) that `js_shims/invoke.js` parses with `JSON.parse` (several times faster in a
+fresh isolate than compiling the same data as an object literal, and true to JSON: a
 `"__proto__"` key stays a key); the outcomes are V8's JSON text as an `orjson.Fragment`,
 which the reply frame embeds as is, so the caller parses them once, with the frame (in
 process, the caller gets the Fragment and parses it). Pages of thousands of records
