@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
             print(json.dumps(report.document(ctx, rows), indent=2))
         else:
             print(report.table(rows, guard=args.guard))
-    regressed = [row for row in rows if row.verdict(slack=GUARD_FACTOR) is False]
+    regressed = [row for row in rows if row.guard_verdict() is False]
     if args.guard and regressed:
         names = "; ".join(row.workload for row in regressed)
         print(

@@ -73,10 +73,16 @@ def sampled_row(
 @dataclass(frozen=True)
 class Target:
     """What a row must reach. `kind`: `ratio_max` (the ratio at most `limit`), `max` (the
-    jsrt figure at most `limit`) or `min` (the jsrt figure at least `limit`)."""
+    jsrt figure at most `limit`) or `min` (the jsrt figure at least `limit`).
+
+    An absolute figure moves with the machine (a CI runner half as fast halves a rate), so
+    such a target may say what it means against the row's reference, measured on the same
+    machine in the same run: `relative`, which the guard judges instead when the
+    reference ran."""
 
     kind: Literal["ratio_max", "max", "min"]
     limit: float
+    relative: Target | None = None
 
     def describe(self, unit: str) -> str:
         if self.kind == "ratio_max":
@@ -126,6 +132,16 @@ class Row:
         if self.target is None:
             return None
         return self.target.met(self.jsrt, self.ratio, slack=slack)
+
+    def guard_verdict(self) -> bool | None:
+        """Whether the row is within `GUARD_FACTOR` times its target, judged against the
+        reference where the target says how and the reference ran."""
+        if self.target is None:
+            return None
+        judged = self.target
+        if judged.relative is not None and self.ratio is not None:
+            judged = judged.relative
+        return judged.met(self.jsrt, self.ratio, slack=GUARD_FACTOR)
 
     def to_json(self) -> dict[str, Any]:
         out = asdict(self)

@@ -10,7 +10,7 @@ from importlib import metadata
 from typing import Any
 
 from bench.context import Context
-from bench.harness import GUARD_FACTOR, Row
+from bench.harness import Row
 
 HEADERS = ("workload", "jsrt", "reference", "ratio", "target", "")
 
@@ -77,7 +77,7 @@ def _reference(row: Row) -> str:
 
 
 def _verdict(row: Row, *, guard: bool) -> str:
-    met = row.verdict(slack=GUARD_FACTOR if guard else 1.0)
+    met = row.guard_verdict() if guard else row.verdict()
     if met is None:
         return "" if row.target is None else "n/a"
     if met:

@@ -113,7 +113,12 @@ def test_json_holds_every_row_with_figures_samples_and_the_machine(tiny_plan, ca
     assert document["machine"]["cpus"] >= 1
     small, one_kb = document["rows"]
     assert small["workload"] == "bridge: state.getForResource, small value"
-    assert small["target"] == {"kind": "min", "limit": 40000, "text": "≥ 40,000 calls/s"}
+    assert small["target"] == {
+        "kind": "min",
+        "limit": 40000,
+        "relative": {"kind": "ratio_max", "limit": 1.3, "relative": None},
+        "text": "≥ 40,000 calls/s",
+    }
     assert small["jsrt"] > 0 and small["reference"] > 0
     assert small["ratio"] == pytest.approx(small["reference"] / small["jsrt"], rel=1e-3)
     assert small["met"] in (True, False)
@@ -145,7 +150,22 @@ def test_unknown_workload_is_a_usage_error(capsys):
 def test_targets_and_the_guards_twice_as_loose_limit(target, jsrt, reference, met, within_guard):
     row = Row("w", "ms", jsrt, reference, "ref", target=target)
     assert row.verdict() is met
-    assert row.verdict(slack=2.0) is within_guard
+    assert row.guard_verdict() is within_guard
+
+
+@pytest.mark.parametrize(
+    ("jsrt", "reference", "within_guard"),
+    [
+        (17_000.0, 35_000.0, True),  # a slow machine: under 20,000, but 2.06x the reference
+        (30_000.0, 90_000.0, False),  # a fast machine: over 20,000, but 3x the reference
+        (19_000.0, None, False),  # no reference: the absolute figure is judged
+    ],
+)
+def test_the_guard_judges_a_rate_against_its_reference_when_it_can(jsrt, reference, within_guard):
+    target = Target("min", 40_000, relative=Target("ratio_max", 1.3))
+    row = Row("bridge", "calls/s", jsrt, reference, "raw", target=target, higher_is_better=True)
+    assert row.guard_verdict() is within_guard
+    assert row.verdict() is False  # the full run still reports the absolute target
 
 
 def test_a_rate_ratio_is_cost_over_cost():

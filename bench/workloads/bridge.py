@@ -18,7 +18,9 @@ from jsrt.loader import PreparedScript, load_script
 from jsrt.runner import Runtime
 
 PAYLOADS = {"small": "ok", "1 KB": "x" * 1024}
-TARGETS = {"small": Target("min", 40_000)}
+TARGETS = {"small": Target("min", 40_000, relative=Target("ratio_max", 1.3))}
+"""40,000 calls/s was set on a machine where the engine's bridge alone made ~52,000: the
+same target, machine for machine, is at most 1.3x the bridge alone."""
 
 
 def measure(ctx: Context) -> list[Row]:
