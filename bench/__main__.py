@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 
 from bench import report
-from bench.context import PLANS, BenchError, Context
+from bench.context import PLANS, BenchError, Context, compile_jsrt
 from bench.harness import GUARD_FACTOR
 from bench.workloads import WORKLOADS
 
@@ -56,6 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     with tempfile.TemporaryDirectory(prefix="jsrt-bench-") as scratch:
         ctx = Context.create(plan, Path(scratch), args.node)
+        compile_jsrt()
         if ctx.node_missing:
             print(f"bench: {ctx.node_missing}; node rows are left empty", file=sys.stderr)
         for name in args.workloads:

@@ -11,8 +11,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from jsrt.errors import InputError
 
 
@@ -48,6 +46,8 @@ def parse_json(text: str, *, source: str, what: str) -> Any:
 
 def parse_yaml(text: str, *, source: str, what: str) -> Any:
     """Parse YAML text; a syntax error names `source`, line and column."""
+    import yaml  # loaded only for YAML: it is a tenth of a cold run's imports
+
     try:
         return yaml.safe_load(text)
     except yaml.MarkedYAMLError as exc:

@@ -1,8 +1,11 @@
-"""`jsrt run` through click's CliRunner: output, --json, exit codes, bad input."""
+"""`jsrt run` through click's CliRunner (output, --json, exit codes, bad input), and the
+installed `jsrt` command in a real process."""
 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -105,3 +108,42 @@ def test_syntax_error_is_exit_2(write_script) -> None:
     assert result.exit_code == 2
     error = json.loads(result.stdout)["error"]
     assert error["type"] == "LoadError" and error["line"] == 3
+
+
+def run_jsrt_command(*args: str, input: str | None = None) -> subprocess.CompletedProcess[str]:
+    """The `jsrt` command as installed (its console entry point), in a real process: the
+    path on which the engine worker is forked before the CLI loads."""
+    return subprocess.run(
+        [sys.executable, "-c", "import sys; from jsrt.console import main; main()", *args],
+        input=input,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_the_jsrt_command_runs_a_hook_read_from_stdin_in_a_real_process(write_script) -> None:
+    script = write_script(
+        """
+        function preSavePage(options) {
+          console.log('records', options.data.length)
+          return {data: options.data.map(r => ({...r, seen: true}))}
+        }
+        """
+    )
+    done = run_jsrt_command("run", str(script), "--options", "-", input='{"data": [{"id": 1}]}')
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == {"data": [{"id": 1, "seen": True}]}
+    assert "records 1" in done.stderr
+
+
+def test_the_jsrt_command_keeps_its_exit_codes(write_script) -> None:
+    throwing = write_script("function preMap(options) { throw new Error('no') }\n")
+    failed = run_jsrt_command("run", str(throwing), "--options", "-", input='{"data": [{}]}')
+    assert failed.returncode == 1
+    assert "Error: no" in failed.stderr
+    missing = run_jsrt_command("run", str(throwing) + ".absent")
+    assert missing.returncode == 2
+    assert "Traceback" not in missing.stderr
+    assert run_jsrt_command("--help").returncode == 0

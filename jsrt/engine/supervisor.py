@@ -49,28 +49,13 @@ class _WorkerDied(Exception):
 class _Worker:
     """One worker process: its pipes, and the tail of what it printed."""
 
-    def __init__(self, heap_ceiling_mb: int) -> None:
+    def __init__(self, heap_ceiling_mb: int, *, fork: bool = False) -> None:
         child_requests, self._requests = os.pipe()
         self._replies, child_replies = os.pipe()
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (_PACKAGE_ROOT, env.get("PYTHONPATH")) if p)
+        start = _fork_worker if fork else _spawn_worker
         try:
-            self.process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-P",  # not the working folder first: the caller's sys.path decides
-                    "-m",
-                    "jsrt.engine.worker",
-                    f"--requests-fd={child_requests}",
-                    f"--replies-fd={child_replies}",
-                    f"--heap-ceiling-mb={heap_ceiling_mb}",
-                ],
-                pass_fds=(child_requests, child_replies),
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                env=env,
-                start_new_session=True,  # Ctrl-C in a terminal is the caller's to handle
+            self.process: subprocess.Popen[bytes] | _ForkedProcess = start(
+                child_requests, child_replies, heap_ceiling_mb, (self._requests, self._replies)
             )
         except BaseException:
             for fd in (child_requests, self._requests, self._replies, child_replies):
@@ -204,16 +189,23 @@ class Supervisor:
                     raise JsrtError.from_dict(reply["error"])
             return reply["ok"]
 
-    def start(self, *warm: str) -> None:
+    def start(self, *warm: str, fork: bool = False) -> None:
         """Start the worker now if none runs, without waiting for it, so that its start
         (V8's included) overlaps what the caller does before its first `run`. It also
         imports the `warm` targets ahead of that run. A worker that cannot start is
-        reported by the next `run`."""
+        reported by the next `run`.
+
+        `fork` makes the worker a fork of this process rather than a new interpreter,
+        which saves an interpreter's start (most of a one-shot command's wait). It is
+        sound only in a process that runs one thread and has not loaded V8, i.e. first
+        thing in a command (`jsrt.console`); elsewhere, or where `os.fork` is not
+        Linux's, the worker is spawned as usual."""
         for target in warm:
             targets.check_target(target)
+        fork = fork and sys.platform == "linux" and threading.active_count() == 1
         with self._lock:
             if self._held.current() is None:
-                self._spawn(self.heap_ceiling_mb, warm)
+                self._spawn(self.heap_ceiling_mb, warm, fork=fork)
 
     def close(self) -> None:
         """Stop the worker. Calling `run` again starts a new one."""
@@ -262,10 +254,12 @@ class Supervisor:
                 timeout_s=timeout_s,
             ) from None
 
-    def _spawn(self, heap_ceiling_mb: int, warm: tuple[str, ...] = ()) -> _Worker:
+    def _spawn(
+        self, heap_ceiling_mb: int, warm: tuple[str, ...] = (), *, fork: bool = False
+    ) -> _Worker:
         """Replace the current worker (if any) by a new one, still starting."""
         self._held.stop()
-        worker = _Worker(heap_ceiling_mb)
+        worker = _Worker(heap_ceiling_mb, fork=fork)
         self.heap_ceiling_mb = heap_ceiling_mb
         self._held.keep(worker)
         with contextlib.suppress(BrokenPipeError):  # died at once: wait_ready says how
@@ -290,6 +284,92 @@ class Supervisor:
                 **details,
             ) from None
         return worker
+
+
+def _spawn_worker(
+    requests_fd: int, replies_fd: int, heap_ceiling_mb: int, _parent_fds: tuple[int, ...]
+) -> subprocess.Popen[bytes]:
+    """A new interpreter running `python -m jsrt.engine.worker` (the parent's ends of
+    the pipes are not inherited: os.pipe makes them close on exec)."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (_PACKAGE_ROOT, env.get("PYTHONPATH")) if p)
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-P",  # not the working folder first: the caller's sys.path decides
+            "-m",
+            "jsrt.engine.worker",
+            f"--requests-fd={requests_fd}",
+            f"--replies-fd={replies_fd}",
+            f"--heap-ceiling-mb={heap_ceiling_mb}",
+        ],
+        pass_fds=(requests_fd, replies_fd),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env=env,
+        start_new_session=True,  # Ctrl-C in a terminal is the caller's to handle
+    )
+
+
+def _fork_worker(
+    requests_fd: int, replies_fd: int, heap_ceiling_mb: int, parent_fds: tuple[int, ...]
+) -> _ForkedProcess:
+    """This process, forked, becomes the worker: no new interpreter to start. The child
+    keeps only its ends of the pipes (a copy of the parent's would hide the parent's end
+    of file from it), its output goes to a pipe like a spawned worker's, and it never
+    returns into the caller's code."""
+    output_read, output_write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child
+        status = 1
+        try:
+            os.setsid()  # Ctrl-C in a terminal is the caller's to handle
+            for fd in (*parent_fds, output_read):
+                os.close(fd)
+            null = os.open(os.devnull, os.O_RDONLY)
+            os.dup2(null, 0)
+            os.dup2(output_write, 1)
+            os.dup2(output_write, 2)
+            from jsrt.engine import worker
+
+            status = worker.run(requests_fd, replies_fd, heap_ceiling_mb)
+        finally:
+            os._exit(status)  # never the parent's atexit handlers, nor its finalizers
+    os.close(output_write)
+    return _ForkedProcess(pid, os.fdopen(output_read, "rb"))
+
+
+class _ForkedProcess:
+    """What the supervisor needs of a `Popen` (pid, stdout, poll, wait, kill) for a
+    worker that `os.fork` made."""
+
+    def __init__(self, pid: int, stdout: IO[bytes]) -> None:
+        self.pid = pid
+        self.stdout = stdout
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        pause = 0.0005
+        while self.poll() is None:
+            if deadline is not None and time.monotonic() >= deadline:
+                raise subprocess.TimeoutExpired(f"worker {self.pid}", timeout or 0)
+            time.sleep(pause)
+            pause = min(pause * 2, 0.05)
+        assert self.returncode is not None
+        return self.returncode
+
+    def kill(self) -> None:
+        if self.poll() is None:
+            os.kill(self.pid, signal.SIGKILL)
 
 
 class _HeldWorker:

@@ -55,3 +55,9 @@ def not_a_dict(payload: dict[str, Any]) -> Any:
 
 def not_json(payload: dict[str, Any]) -> dict[str, Any]:
     return {"tags": {"a", "b"}}
+
+
+def abort(payload: dict[str, Any]) -> dict[str, Any]:
+    """End the worker the way a fatal V8 error does: SIGABRT, no reply."""
+    print("about to abort", flush=True)
+    os.abort()

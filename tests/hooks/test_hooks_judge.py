@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from jsrt.hooks import contract_for
-from jsrt.json_values import json_size
 from jsrt.hooks.returns import MAX_RETURN_BYTES, Verdict
+from jsrt.json_values import json_size
 
 A, B = {"id": "SO-1"}, {"id": "SO-2"}
 LENGTH_TEXT = (

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from jsrt.backends.local.models import World
 from jsrt.backends.local.schema import Parts, WorldShapeError, check_world
 from jsrt.errors import InputError
+
+if TYPE_CHECKING:
+    import yaml
 
 _JSON_SUFFIXES = (".json",)
 _YAML_SUFFIXES = (".yaml", ".yml")
@@ -64,6 +65,8 @@ def _parse(text: str, path: Path) -> Any:
                 hint="check for a trailing comma, a missing quote or an unclosed bracket",
                 file=str(path), line=err.lineno, column=err.colno, position=err.pos,
             ) from None
+    import yaml  # loaded only for YAML: it is a tenth of a cold run's imports
+
     try:
         doc = yaml.safe_load(text)
         return {} if doc is None else doc  # an empty (or comments-only) file
@@ -83,6 +86,8 @@ def _parse(text: str, path: Path) -> Any:
 def _locate(text: str, parts: Parts) -> tuple[int, int] | None:
     """Line and column of the value at `parts` (of its key, when the path ends at a key),
     found by composing the text as YAML, which JSON nearly is; None if that fails."""
+    import yaml
+
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError:
@@ -97,6 +102,8 @@ def _locate(text: str, parts: Parts) -> tuple[int, int] | None:
 
 
 def _child(node: yaml.Node | None, part: str | int, *, want_key: bool) -> yaml.Node | None:
+    import yaml
+
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             if key.value == part:
