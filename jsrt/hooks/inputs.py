@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any, NoReturn
 
 from jsrt.errors import InputError
-from jsrt.hooks.jsvalue import describe, is_index, is_record
+from jsrt.hooks.jsvalue import describe, is_index, is_record, non_records
 from jsrt.json_values import clone
 
 REQUIRED: Any = object()
@@ -107,15 +107,14 @@ class Inputs:
     def records(self, key: str, default: Any = REQUIRED, hint: str = "") -> Any:
         """An array of records; each element must be an object or an array."""
         records = self.array(key, default, hint)
-        for position, record in enumerate(records or ()):
-            if not is_record(record):
-                raise InputError(
-                    f"{self.script} options: `{key}[{position}]` must be a record, an object"
-                    f" {{...}} (or an array for grouped data); got {describe(record)}",
-                    hint=f'every element of "{key}" is one record, e.g. {{"id": 1}}',
-                    script_type=self.script,
-                    path=f"{key}[{position}]",
-                )
+        for position, record in non_records(records or []):
+            raise InputError(
+                f"{self.script} options: `{key}[{position}]` must be a record, an object"
+                f" {{...}} (or an array for grouped data); got {describe(record)}",
+                hint=f'every element of "{key}" is one record, e.g. {{"id": 1}}',
+                script_type=self.script,
+                path=f"{key}[{position}]",
+            )
         return records
 
     def errors(self, key: str, default: Any = REQUIRED) -> Any:

@@ -9,6 +9,7 @@ the user wrote.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 PREVIEW_CHARS = 40
@@ -39,6 +40,18 @@ def describe(value: Any) -> str:
 def is_record(value: Any) -> bool:
     """A record is an object, or an array for grouped and file data (celigo-reference §1.4)."""
     return isinstance(value, dict | list)
+
+
+def non_records(values: list[Any]) -> Iterator[tuple[int, Any]]:
+    """The elements of `values` that are not records, with their positions. A page is
+    usually all plain dicts and lists, which one pass in C confirms (a call of `is_record`
+    per record was a tenth of a 10,000-record run's Python time)."""
+    if set(map(type, values)) <= _PLAIN_RECORD_TYPES:
+        return iter(())
+    return ((i, value) for i, value in enumerate(values) if not is_record(value))
+
+
+_PLAIN_RECORD_TYPES = {dict, list}
 
 
 def is_index(value: Any) -> bool:

@@ -12,7 +12,7 @@ from typing import Any
 from jsrt.hooks.base import Contract
 from jsrt.hooks.context import LAST_RUN_AT, RUN_STARTED_AT, resource_in_play
 from jsrt.hooks.inputs import OMIT, Inputs
-from jsrt.hooks.jsvalue import describe, is_record
+from jsrt.hooks.jsvalue import describe, is_record, non_records
 from jsrt.hooks.returns import Findings, ReturnCheck, ignored_return, one_per_record
 from jsrt.json_values import clone
 
@@ -95,12 +95,11 @@ def _check_pre_save_page(options: dict[str, Any], returned: Any, findings: Findi
             " (return data: [] to pass no records on)"
         )
     else:
-        for position, record in enumerate(data):
-            if not is_record(record):
-                findings.element_problem(
-                    f"data[{position}] must be a record, an object (or an array for grouped"
-                    f" data); got {describe(record)}"
-                )
+        for position, record in non_records(data):
+            findings.element_problem(
+                f"data[{position}] must be a record, an object (or an array for grouped"
+                f" data); got {describe(record)}"
+            )
     findings.hook_errors(returned.get("errors"), "errors")
     abort = returned.get("abort")
     if abort is not None and not isinstance(abort, bool):
@@ -246,12 +245,11 @@ def _check_post_response_map(options: dict[str, Any], returned: Any, findings: F
     expected = len(options["postResponseMapData"])
     if not one_per_record(findings, "postResponseMap", returned, "postResponseMapData", expected):
         return returned
-    for position, record in enumerate(returned):
-        if not is_record(record):
-            findings.element_problem(
-                f"element {position} must be a record (an object, or an array for grouped"
-                f" data); got {describe(record)}"
-            )
+    for position, record in non_records(returned):
+        findings.element_problem(
+            f"element {position} must be a record (an object, or an array for grouped"
+            f" data); got {describe(record)}"
+        )
     return returned
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
+
 import pytest
 
 from jsrt.hooks import contract_for
@@ -355,3 +357,10 @@ def test_a_return_over_5_mb_is_refused_with_its_size(name, wrap, given) -> None:
     assert problem.startswith("response_size_exceeded: the returned value is 5,242,881 bytes")
     assert "5242880 bytes" in problem
     assert verdict.value is None
+
+
+def test_records_of_dict_and_list_subclasses_pass_and_every_non_record_is_named() -> None:
+    verdict = judge("preSavePage", {"data": [OrderedDict(id=1), A, [A, B]]}, data=[A])
+    assert verdict.ok, verdict.problems
+    verdict = judge("preSavePage", {"data": [A, 1, B, "x"]}, data=[A])
+    assert [p.split(" must")[0] for p in verdict.problems] == ["data[1]", "data[3]"]
