@@ -3,12 +3,13 @@
 The caller (`jsrt.runner`) has already loaded the script and built `options`; this side
 owns everything that must live next to V8: the shims, the libraries the script imports,
 the bridge dispatcher with its policy and backend, and the invocation itself. Everything
-in and out is plain JSON-able data, because it crosses a process boundary.
+in and out is plain JSON-able data (and one bytes value, the inputs), because it crosses
+a process boundary.
 
 Request::
 
     {"script": {"code", "filename", "modules", "line1_column_offset"},
-     "function": str, "inputs_json": "[options, ...]", "timeout_s": float,
+     "function": str, "inputs_json": b"[options, ...]", "timeout_s": float,
      "memory_mb": int, "policy": {PolicyContext fields}, "backend": backend}
 
 where `backend` is one of::
@@ -23,11 +24,13 @@ from this process's environment; the request never carries it.
 
 Reply (or ``{"need_world": true}`` when this process holds no copy of the world)::
 
-    {"outcomes": [{ok, value?, stage?, error?, logs}, ...], "calls": [...],
+    {"outcomes": [{ok, value?, stage?, error?, logs}, ...], "outcomes_size_bound": int,
+     "calls": [...],
      "world": snapshot | None, "world_version": int | None, "cassette"?: progress}
 
 The inputs and the outcomes travel as JSON text and are parsed only where they are used:
-the inputs enter V8 as one string global (`Isolate.set_global`, no escaping into a
+the inputs, UTF-8 bytes that cross the pipe raw (a frame attachment), enter V8 as one
+string global (`Isolate.set_global`, no escaping into a
 script) that `js_shims/invoke.js` parses with `JSON.parse` (several times faster in a
 fresh isolate than compiling the same data as an object literal, and true to JSON: a
 `"__proto__"` key stays a key); the outcomes are V8's JSON text as an `orjson.Fragment`,
@@ -136,11 +139,19 @@ def execute(request: dict[str, Any]) -> dict[str, Any]:
     changed = world is not None and world.version != version_before
     return {
         "outcomes": orjson.Fragment(reply),
+        "outcomes_size_bound": _utf8_size_bound(reply),
         "calls": dispatcher.calls,
         "world": world.snapshot() if changed else None,
         "world_version": world.version if world is not None else None,
         **({"cassette": cassette.progress()} if cassette is not None else {}),
     }
+
+
+def _utf8_size_bound(text: str) -> int:
+    """At least the UTF-8 size of `text`, without encoding it: a character takes one
+    byte when the text is ASCII, at most four otherwise. The outcomes hold every
+    returned value, so a value's JSON is never larger (the 5 MB check uses it)."""
+    return len(text) if text.isascii() else 4 * len(text)
 
 
 def _open_backend(

@@ -287,7 +287,8 @@ class Runtime:
             result.error = error.to_dict()
         else:
             result.calls = reply["calls"]
-            self._judge(result, contract, inputs, _parsed(reply["outcomes"]))
+            outcomes = _parsed(reply["outcomes"])
+            self._judge(result, contract, inputs, outcomes, reply.get("outcomes_size_bound"))
         result.duration_ms = (time.perf_counter() - started) * 1000
         return result
 
@@ -355,11 +356,12 @@ class Runtime:
         contract: Contract | None,
         inputs: list[dict[str, Any]],
         outcomes: list[dict[str, Any]],
+        size_bound: int | None,
     ) -> None:
         for outcome in outcomes:
             result.logs.extend(outcome.pop("logs", []))
         if contract is not None and contract.per_record:
-            self._judge_records(result, contract, inputs, outcomes)
+            self._judge_records(result, contract, inputs, outcomes, size_bound)
             return
         outcome = outcomes[0]
         if not outcome["ok"]:
@@ -369,7 +371,7 @@ class Runtime:
         if contract is None:
             result.ok, result.value = True, value
             return
-        verdict = contract.judge(inputs[0], value)
+        verdict = contract.judge(inputs[0], value, size_bound=size_bound)
         result.value, result.errors = verdict.value, verdict.errors
         result.problems, result.notes = verdict.problems, verdict.notes
         if verdict.problems:
@@ -386,6 +388,7 @@ class Runtime:
         contract: Contract,
         inputs: list[dict[str, Any]],
         outcomes: list[dict[str, Any]],
+        size_bound: int | None,
     ) -> None:
         """Per-record types: a throw or a bad return fails that record only."""
         records: list[dict[str, Any]] = []
@@ -394,7 +397,7 @@ class Runtime:
                 failure = self._failure(outcome).to_dict()
                 records.append({"index": index, "ok": False, "value": None, "error": failure})
                 continue
-            verdict = contract.judge(options, outcome.get("value"))
+            verdict = contract.judge(options, outcome.get("value"), size_bound=size_bound)
             record: dict[str, Any] = {"index": index, "ok": verdict.ok, "value": verdict.value}
             result.notes.extend(f"record {index}: {n}" for n in verdict.notes)
             if verdict.problems:
@@ -448,10 +451,11 @@ def _parsed(outcomes: list[dict[str, Any]] | orjson.Fragment) -> list[dict[str, 
     return outcomes
 
 
-def _json_text(inputs: list[dict[str, Any]]) -> str:
-    """The inputs as the JSON text V8 parses (see `jsrt.execute`)."""
+def _json_text(inputs: list[dict[str, Any]]) -> bytes:
+    """The inputs as the JSON text (UTF-8) V8 parses (see `jsrt.execute`); as bytes, they
+    reach the worker raw, as a frame attachment."""
     try:
-        return orjson.dumps(inputs).decode()
+        return orjson.dumps(inputs)
     except TypeError as exc:
         raise UsageError(
             f"the options cannot be given to the hook: {exc}",

@@ -227,3 +227,28 @@ def test_the_page_reaches_the_hook_as_data_and_leaves_no_global(runtime: Runtime
     )
     result = runtime.run_hook(script, options={"data": [{"__proto__": {"x": 1}, "quote": '"'}]})
     assert result.value["data"] == [{"own": ["__proto__", "quote"], "leaked": "undefined"}]
+
+
+@pytest.mark.parametrize(
+    ("char", "count", "refused"),
+    [
+        ("a", 5 * 1024 * 1024 + 100, True),  # ASCII over 5 MB
+        ("a", 4 * 1024 * 1024, False),
+        ("é", 2_700_000, True),  # 2.7 M characters, but 5.4 MB of UTF-8
+        ("é", 2_000_000, False),  # 4 MB of UTF-8
+    ],
+)
+def test_the_5_mb_rule_counts_utf8_bytes_of_the_return(
+    runtime: Runtime, write_script, char: str, count: int, refused: bool
+) -> None:
+    script = write_script(
+        f"""
+        function preSavePage(options) {{
+          return {{data: [{{text: '{char}'.repeat({count})}}], errors: []}}
+        }}
+        """
+    )
+    result = runtime.run_hook(script, None, {"data": [{}]})
+    assert result.ok is not refused
+    oversize = [p for p in result.problems if p.startswith("response_size_exceeded")]
+    assert bool(oversize) is refused

@@ -260,9 +260,10 @@ class NativeContext:
             for raw in (global_object, key, func):
                 self._free(raw)
 
-    def set_global_string(self, name: str, text: str) -> None:
-        """Define `globalThis[name]` as the string `text`, handed to V8 as UTF-8 (no
-        script to parse: the cheapest way to move a large text into the context)."""
+    def set_global_string(self, name: str, text: str | bytes) -> None:
+        """Define `globalThis[name]` as the string `text` (bytes: already UTF-8), handed
+        to V8 as UTF-8 (no script to parse: the cheapest way to move a large text into
+        the context)."""
         key = self._string_handle(name)
         value = self._string_handle(text)
         global_object = self._run("globalThis", None)
@@ -297,8 +298,8 @@ class NativeContext:
         self._keep.clear()
         self._dll.mr_free_context(self._ctx)
 
-    def _string_handle(self, text: str) -> Any:
-        data = text.encode("utf-8", errors="surrogatepass")
+    def _string_handle(self, text: str | bytes) -> Any:
+        data = text if isinstance(text, bytes) else text.encode("utf-8", errors="surrogatepass")
         return self._dll.mr_alloc_string_val(self._ctx, data, len(data), _Types.str_utf8)
 
     def _run(self, code: str, timeout: float | None) -> Any:

@@ -1,7 +1,11 @@
 """Length-prefixed JSON frames over pipes: how the supervisor and its worker talk.
 
-A frame is a 4-byte big-endian length, then that many bytes of JSON (orjson). The pipes
-are dedicated file descriptors, never stdout, which V8 or user code may print to.
+A frame is two 4-byte big-endian numbers, the JSON's length and how many attachments
+follow, then the JSON (orjson), then each attachment as a 4-byte length and its bytes.
+Attachments carry large text raw: a page of records as JSON text would otherwise be
+escaped into the frame by one side and unescaped by the other. The receiver finds them
+as the message's `attachments` list. The pipes are dedicated file descriptors, never
+stdout, which V8 or user code may print to.
 """
 
 from __future__ import annotations
@@ -11,28 +15,41 @@ import os
 import select
 import struct
 import time
+from collections.abc import Sequence
 from typing import Any
 
 import orjson
 
 LENGTH = struct.Struct(">I")
+HEADER = struct.Struct(">II")
 MAX_FRAME_BYTES = (1 << 32) - 1
+ATTACHMENTS = "attachments"
 
 
 class FrameTimeout(Exception):
     """No complete frame arrived before the deadline."""
 
 
-def encode(message: Any, *, lenient: bool = False) -> bytes:
-    """One frame holding `message`; TypeError if JSON cannot hold it. `lenient` writes
-    such values as their str() instead (for error reports, which must always get out)."""
+def encode(
+    message: Any, *, lenient: bool = False, attachments: Sequence[bytes] = ()
+) -> bytes:
+    """One frame holding `message` (and `attachments`, sent as they are); TypeError if
+    JSON cannot hold the message. `lenient` writes such values as their str() instead
+    (for error reports, which must always get out)."""
     if lenient:
         body = orjson.dumps(message, default=str, option=orjson.OPT_NON_STR_KEYS)
     else:
         body = orjson.dumps(message)
-    if len(body) > MAX_FRAME_BYTES:
-        raise ValueError(f"a message of {len(body)} bytes is too large for one frame")
-    return LENGTH.pack(len(body)) + body
+    parts = [HEADER.pack(_fits(body), len(attachments)), body]
+    for attachment in attachments:
+        parts += [LENGTH.pack(_fits(attachment)), attachment]
+    return b"".join(parts)
+
+
+def _fits(part: bytes) -> int:
+    if len(part) > MAX_FRAME_BYTES:
+        raise ValueError(f"a part of {len(part)} bytes is too large for one frame")
+    return len(part)
 
 
 def write_frame(fd: int, frame: bytes) -> None:
@@ -44,10 +61,19 @@ def write_frame(fd: int, frame: bytes) -> None:
 
 
 def read_frame(fd: int, deadline: float | None = None) -> Any:
-    """Read one frame; EOFError when the pipe closes, FrameTimeout at `deadline`
-    (a `time.monotonic()` value; None waits for ever)."""
+    """Read one frame's message, with its attachments (bytes) as the message's
+    `attachments` list when it has any; EOFError when the pipe closes, FrameTimeout at
+    `deadline` (a `time.monotonic()` value; None waits for ever)."""
+    length, count = HEADER.unpack(_read_exactly(fd, HEADER.size, deadline))
+    message = orjson.loads(_read_exactly(fd, length, deadline))
+    if count:
+        message[ATTACHMENTS] = [_read_attachment(fd, deadline) for _ in range(count)]
+    return message
+
+
+def _read_attachment(fd: int, deadline: float | None) -> bytes:
     (length,) = LENGTH.unpack(_read_exactly(fd, LENGTH.size, deadline))
-    return orjson.loads(_read_exactly(fd, length, deadline))
+    return bytes(_read_exactly(fd, length, deadline))
 
 
 def _read_exactly(fd: int, size: int, deadline: float | None) -> bytearray:

@@ -98,9 +98,10 @@ class Isolate:
             except _minirace.JSExecutionFailure as failure:
                 raise js_errors.script_error(failure.text) from None
 
-    def set_global(self, name: str, text: str) -> None:
-        """Define the global `name` as the string `text`: how large inputs (a page of
-        records as JSON) enter the context without being escaped into a script."""
+    def set_global(self, name: str, text: str | bytes) -> None:
+        """Define the global `name` as the string `text` (bytes: UTF-8): how large inputs
+        (a page of records as JSON) enter the context without being escaped into a
+        script."""
         self._refuse_reentry("set a global of")
         if self._native.closed:
             raise UsageError("this Isolate is closed; create a new one")

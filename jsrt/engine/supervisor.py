@@ -174,7 +174,7 @@ class Supervisor:
         if not timeout_s > 0:
             raise UsageError(f"timeout_s must be a positive number of seconds, got {timeout_s!r}")
         try:
-            request = frames.encode({"target": target, "payload": payload})
+            request = _request_frame(target, payload)
         except (TypeError, ValueError) as exc:
             raise UsageError(f"the payload for {target} cannot be sent as JSON: {exc}") from exc
         with self._lock:
@@ -284,6 +284,16 @@ class Supervisor:
                 **details,
             ) from None
         return worker
+
+
+def _request_frame(target: str, payload: dict[str, Any]) -> bytes:
+    """The frame asking the worker to run `target(payload)`. The payload's top-level
+    bytes values travel as attachments, raw (see `frames`); `attached` names their keys."""
+    raw = {key: value for key, value in payload.items() if isinstance(value, bytes)}
+    if raw:
+        payload = {key: value for key, value in payload.items() if key not in raw}
+    message = {"target": target, "payload": payload, "attached": list(raw)}
+    return frames.encode(message, attachments=list(raw.values()))
 
 
 def _spawn_worker(

@@ -11,7 +11,8 @@ V8 errors) or hangs in Python takes down only this process. Protocol, in frames
 2. the worker starts V8 (the slow part) while it imports the warm targets, then answers
    `{"ready": true, "pid": ...}` (the supervisor is usually still preparing its first
    run);
-3. then, for each `{"target": "pkg.mod:func", "payload": {...}}`, it answers
+3. then, for each `{"target": "pkg.mod:func", "payload": {...}, "attached": [keys]}` (the
+   payload's bytes values, sent as the frame's attachments under those keys), it answers
    `{"ok": <the dict the function returned>}` or `{"error": <JsrtError.to_dict()>}`.
 
 The worker exits when the request pipe closes, or when its parent process is gone.
@@ -80,8 +81,10 @@ def _warm(names: list[str]) -> None:
 
 def _answer(request: dict[str, Any]) -> bytes:
     target = request["target"]
+    payload = request["payload"]
+    payload.update(zip(request["attached"], request.get(frames.ATTACHMENTS, ()), strict=True))
     try:
-        result = targets.call(target, request["payload"])
+        result = targets.call(target, payload)
         try:
             return frames.encode({"ok": result})
         except (TypeError, ValueError) as exc:

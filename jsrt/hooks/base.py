@@ -16,7 +16,7 @@ from jsrt.errors import InputError, UsageError
 from jsrt.hooks.context import WorldLike, hook_context
 from jsrt.hooks.inputs import Inputs
 from jsrt.hooks.jsvalue import describe
-from jsrt.hooks.returns import Findings, ReturnCheck, Verdict, size_problem
+from jsrt.hooks.returns import MAX_RETURN_BYTES, Findings, ReturnCheck, Verdict, size_problem
 from jsrt.hooks.stubs import STUBS
 
 RECORD_LIST_KEYS = ("records", "data")
@@ -102,10 +102,17 @@ class Contract:
         rest = {k: v for k, v in options.items() if k not in RECORD_LIST_KEYS}
         return [{"record": record, **rest} for record in options[key]]
 
-    def judge(self, options: dict[str, Any], returned: Any) -> Verdict:
-        """Judge a return (already JSON round-tripped) as integrator.io would."""
+    def judge(
+        self, options: dict[str, Any], returned: Any, *, size_bound: int | None = None
+    ) -> Verdict:
+        """Judge a return (already JSON round-tripped) as integrator.io would.
+
+        `size_bound` is an upper bound of the return's JSON size in bytes, when the caller
+        knows one (the length of the text it came in): within 5 MB, the size is not
+        measured again."""
         findings = Findings()
-        too_big = size_problem(returned)
+        within = size_bound is not None and size_bound <= MAX_RETURN_BYTES
+        too_big = None if within else size_problem(returned)
         if too_big:
             findings.problem(too_big)
             return findings.verdict(None)

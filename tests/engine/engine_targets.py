@@ -61,3 +61,8 @@ def abort(payload: dict[str, Any]) -> dict[str, Any]:
     """End the worker the way a fatal V8 error does: SIGABRT, no reply."""
     print("about to abort", flush=True)
     os.abort()
+
+
+def decode(payload: dict[str, Any]) -> dict[str, Any]:
+    raw = payload["raw"]
+    return {"n": payload["n"], "type": type(raw).__name__, "text": raw.decode()}

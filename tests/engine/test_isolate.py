@@ -201,3 +201,14 @@ def test_set_global_hands_over_text_exactly() -> None:
         isolate.set_global("__text", text)
         assert isolate.eval("__text.length", filename="t.js") == len(text.encode("utf-16-le")) // 2
         assert isolate.eval("__text", filename="t.js") == text
+
+
+def test_set_global_takes_utf8_bytes_as_the_same_string() -> None:
+    one = '["é€😀", "a\\"b"]'
+    units = len(one.encode("utf-16-le")) // 2  # JavaScript's length of it
+    with Isolate() as isolate:
+        isolate.set_global("__bytes", (one * 100).encode())
+        assert isolate.eval("__bytes", filename="t.js") == one * 100
+        first = f"JSON.stringify(JSON.parse(__bytes.slice(0, {units})))"
+        parsed = isolate.eval(first, filename="t.js")
+        assert parsed == '["é€😀","a\\"b"]'

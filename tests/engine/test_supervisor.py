@@ -166,3 +166,9 @@ def _wait_gone(pid: int) -> None:
     while time.monotonic() < end:
         os.kill(pid, 0)
         time.sleep(0.05)
+
+
+def test_bytes_in_a_payload_reach_the_target_as_bytes(supervisor: Supervisor) -> None:
+    text = '{"data": ["é", "\\"q\\""]}' * 10_000
+    reply = supervisor.run(target("decode"), {"n": 1, "raw": text.encode()}, timeout_s=30)
+    assert reply == {"n": 1, "type": "bytes", "text": text}
