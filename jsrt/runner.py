@@ -434,13 +434,22 @@ class Runtime:
 def _gc_paused() -> Iterator[None]:
     """Python's cyclic GC off for one run. A run allocates a copy of the page or two and
     no cycles worth collecting, and a large page otherwise triggers collections that
-    walk every object the caller holds: it is measurably slower (bench/README.md)."""
+    walk every object the caller holds: it is measurably slower (bench/README.md).
+
+    At the end, what the run allocated (the result the caller keeps, mostly) moves to the
+    oldest generation, as surviving two collections would move it, but without walking
+    it: the collection that re-enabling triggers would otherwise traverse a 10,000-record
+    result at once (~20 ms). `gc.freeze()` then `gc.unfreeze()` is that move; it is left
+    out when the program froze objects itself, which unfreezing would release."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if was_enabled:
+            if gc.get_freeze_count() == 0:
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()
 
 

@@ -252,3 +252,32 @@ def test_the_5_mb_rule_counts_utf8_bytes_of_the_return(
     assert result.ok is not refused
     oversize = [p for p in result.problems if p.startswith("response_size_exceeded")]
     assert bool(oversize) is refused
+
+
+def test_a_run_leaves_the_callers_garbage_collector_as_it_found_it(
+    runtime: Runtime, write_script
+) -> None:
+    import gc
+
+    script = write_script("function preSavePage(o) { return {data: o.data, errors: []} }\n")
+    options = {"data": [{"id": i, "tags": [i]} for i in range(200)]}
+    assert gc.isenabled()
+    result = runtime.run_hook(script, None, options)
+    assert result.ok and gc.isenabled()
+    # what the run allocated went to the oldest generation without being walked
+    assert any(o is result.value for o in gc.get_objects(generation=2))
+    gc.disable()
+    try:
+        runtime.run_hook(script, None, options)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    sentinel = ["frozen by the program"]
+    gc.freeze()
+    try:
+        runtime.run_hook(script, None, options)
+        # a program's own frozen objects stay frozen (unfrozen, they would be in gen 2)
+        assert not any(o is sentinel for o in gc.get_objects(generation=2))
+    finally:
+        gc.unfreeze()
+    assert any(o is sentinel for o in gc.get_objects(generation=2))
