@@ -89,7 +89,7 @@ from jsrt.expect import (
     format_path,
 )
 from jsrt.hooks import contract_for
-from jsrt.inputs import parse_json, parse_yaml, read_text
+from jsrt.inputs import parse_json, parse_yaml, read_text, yaml_loader
 
 if TYPE_CHECKING:
     from jsrt.backends.cassette import CassetteLibrary
@@ -243,7 +243,7 @@ def _yaml_positions(text: str, source: str) -> dict[Where, tuple[int, int]]:
                 positions[(*path, index)] = (item.start_mark.line + 1, item.start_mark.column + 1)
                 walk(item, (*path, index))
 
-    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    root = yaml.compose(text, Loader=yaml_loader())
     if root is not None:
         positions[()] = (root.start_mark.line + 1, root.start_mark.column + 1)
         walk(root, ())

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from jsrt.backends.local.models import World
 from jsrt.backends.local.schema import Parts, WorldShapeError, check_world
 from jsrt.errors import InputError
+from jsrt.inputs import yaml_loader
 
 if TYPE_CHECKING:
     import yaml
@@ -68,7 +69,7 @@ def _parse(text: str, path: Path) -> Any:
     import yaml  # loaded only for YAML: it is a tenth of a cold run's imports
 
     try:
-        doc = yaml.safe_load(text)
+        doc = yaml.load(text, Loader=yaml_loader())  # a safe loader (yaml_loader)
         return {} if doc is None else doc  # an empty (or comments-only) file
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
@@ -89,7 +90,7 @@ def _locate(text: str, parts: Parts) -> tuple[int, int] | None:
     import yaml
 
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=yaml_loader())
     except yaml.YAMLError:
         return None
     if node is None:
