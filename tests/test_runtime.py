@@ -281,3 +281,29 @@ def test_a_run_leaves_the_callers_garbage_collector_as_it_found_it(
     finally:
         gc.unfreeze()
     assert any(o is sentinel for o in gc.get_objects(generation=2))
+
+
+def test_every_run_gets_a_fresh_context_even_when_made_ahead(write_script) -> None:
+    """The worker makes each next isolate while the caller digests a reply; it must be
+    as fresh as one made on demand, and sized for the run that takes it."""
+    runtime = Runtime(timeout_s=20)
+    script = write_script(
+        """
+        function mark(options) {
+          const seen = typeof globalThis.leftover
+          globalThis.leftover = options.n
+          Object.prototype.polluted = true
+          return seen
+        }
+        function grow(options) {
+          const a = []; while (a.length < 5e6) a.push({n: a.length, s: 'x' + a.length})
+          return a.length
+        }
+        """
+    )
+    assert [runtime.run_hook(script, "mark", {"n": n}).value for n in range(3)] == [
+        "undefined"
+    ] * 3
+    small = runtime.run_hook(script, "grow", memory_mb=32)
+    assert small.error["type"] == "HeapLimitExceeded"
+    assert runtime.run_hook(script, "mark", {"n": 9}).value == "undefined"

@@ -13,7 +13,8 @@ V8 errors) or hangs in Python takes down only this process. Protocol, in frames
    run);
 3. then, for each `{"target": "pkg.mod:func", "payload": {...}, "attached": [keys]}` (the
    payload's bytes values, sent as the frame's attachments under those keys), it answers
-   `{"ok": <the dict the function returned>}` or `{"error": <JsrtError.to_dict()>}`.
+   `{"ok": <the dict the function returned>}` or `{"error": <JsrtError.to_dict()>}`, and
+   then lets the target's module prepare its next run (`targets.between_runs`).
 
 The worker exits when the request pipe closes, or when its parent process is gone.
 """
@@ -49,6 +50,7 @@ def serve(requests_fd: int, replies_fd: int, heap_ceiling_mb: int) -> int:
         except EOFError:
             return 0
         frames.write_frame(replies_fd, _answer(request))
+        targets.between_runs(request["target"])
 
 
 def _start_v8_while_warming(heap_ceiling_mb: int, warm: list[str]) -> None:
