@@ -63,6 +63,16 @@ class Field:
     choices: tuple[str, ...] | None = None
     excludes: tuple[str, ...] = ()
 
+    @functools.cached_property
+    def plain_types(self) -> frozenset[type]:
+        """The Python types a value may have to pass as it is, when the field takes only
+        plain JSON types (`bool` is not among a number's: JS would not call it one);
+        empty when it needs the full check (`any`, count, date, patch, items, choices).
+        Checked on every call, so kept."""
+        if self.items or self.choices or not set(self.types) <= set(_PLAIN_TYPES):
+            return frozenset()
+        return frozenset(t for name in self.types for t in _PLAIN_TYPES[name])
+
 
 @dataclass(frozen=True)
 class Method:
@@ -388,10 +398,11 @@ def _check_fields(method: Method, value: dict[str, Any]) -> dict[str, Any]:
             if field.name in value:
                 out = {k: v for k, v in out.items() if k != field.name}
             continue
-        normalised = _check_type(method, f"{method.arg}.{field.name}", field, present)
-        if normalised is not present:
-            out = {**out, field.name: normalised}
-        clash = [name for name in field.excludes if value.get(name) is not None]
+        if type(present) not in field.plain_types:  # the usual case skips this
+            normalised = _check_type(method, f"{method.arg}.{field.name}", field, present)
+            if normalised is not present:
+                out = {**out, field.name: normalised}
+        clash = field.excludes and [name for name in field.excludes if value.get(name) is not None]
         if clash:
             _fail(
                 method,
@@ -427,15 +438,16 @@ def _check_type(method: Method, where: str, field: Field, value: Any) -> Any:
     return value
 
 
-_PYTHON_TYPES: dict[str, type | tuple[type, ...]] = {
-    "string": str, "object": dict, "array": list, "number": (int, float), "boolean": bool,
+_PLAIN_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,), "object": (dict,), "array": (list,), "number": (int, float),
+    "boolean": (bool,),
 }
 
 
 def _is_type(value: Any, type_name: str) -> bool:
     if type_name == "any":
         return True
-    python_type = _PYTHON_TYPES.get(type_name)
+    python_type = _PLAIN_TYPES.get(type_name)
     if python_type is not None:  # bool is an int in Python, not a number in JS
         is_bool = isinstance(value, bool)
         return isinstance(value, python_type) and (type_name == "boolean" or not is_bool)
