@@ -49,12 +49,6 @@ BACKENDS = ("local", "rest", "replay")
 EXECUTE = "jsrt.execute:execute"
 
 
-def start_shared_engine(*, fork: bool = False) -> None:
-    """Start the process-wide engine worker ahead of the first run (see
-    `Supervisor.start`)."""
-    Supervisor.shared().start(EXECUTE, fork=fork)
-
-
 Executor = Supervisor | InlineExecutor
 
 

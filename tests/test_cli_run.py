@@ -4,9 +4,11 @@ installed `jsrt` command in a real process."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
+from xml.etree import ElementTree
 
 from click.testing import CliRunner
 
@@ -147,3 +149,32 @@ def test_the_jsrt_command_keeps_its_exit_codes(write_script) -> None:
     assert missing.returncode == 2
     assert "Traceback" not in missing.stderr
     assert run_jsrt_command("--help").returncode == 0
+
+
+def test_the_jsrt_command_writes_its_reports_whole_before_it_ends(tmp_path: Path) -> None:
+    junit = tmp_path / "junit.xml"
+    done = run_jsrt_command("test", str(SAMPLE), "--junit", str(junit), "--json")
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    suite = ElementTree.parse(junit).getroot()
+    cases = suite.iter("testcase")
+    assert len(list(cases)) == report["summary"]["total"] > 0
+
+
+def test_the_jsrt_command_ends_quietly_when_its_reader_has_left() -> None:
+    script = "import sys; from jsrt.console import main; main()"
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # like `jsrt sample preSavePage | head -c 0`
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", script, "sample", "preSavePage"],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        os.close(write_end)
+    assert "Traceback" not in done.stderr
+    assert "Exception ignored" not in done.stderr

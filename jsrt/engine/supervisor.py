@@ -25,7 +25,6 @@ import sys
 import threading
 import time
 import weakref
-from pathlib import Path
 from typing import IO, Any, ClassVar
 
 from jsrt.engine import frames, targets
@@ -39,7 +38,7 @@ deadline inside the worker should fire first and report where the script was."""
 START_TIMEOUT_S = 60.0
 STOP_TIMEOUT_S = 2.0
 OUTPUT_LINES = 40
-_PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
+_PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.realpath(__file__))))
 
 
 class _WorkerDied(Exception):
@@ -65,6 +64,7 @@ class _Worker:
         os.close(child_replies)
         self._open_fds = [self._requests, self._replies]
         self.ready = False
+        self.configured = False
         self.output: collections.deque[str] = collections.deque(maxlen=OUTPUT_LINES)
         assert self.process.stdout is not None
         self._reader = threading.Thread(
@@ -75,13 +75,20 @@ class _Worker:
         )
         self._reader.start()
 
-    def start(self, warm: tuple[str, ...]) -> None:
-        """Hand over the import path and the targets to import while V8 starts; do not
-        wait (`wait_ready` does)."""
-        frames.write_frame(self._requests, frames.encode({"sys_path": sys.path, "warm": warm}))
+    def configure(self, warm: tuple[str, ...]) -> None:
+        """Hand over the import path and the targets to import while V8 starts, once; do
+        not wait (`wait_ready` does). The worker starts V8 before it reads this, so a
+        caller may send it when it knows its targets."""
+        if not self.configured:
+            self.configured = True
+            with contextlib.suppress(BrokenPipeError):  # died at once: wait_ready says how
+                frames.write_frame(
+                    self._requests, frames.encode({"sys_path": sys.path, "warm": warm})
+                )
 
     def wait_ready(self) -> None:
         """Wait until V8 is up; at once when it already was."""
+        self.configure(())
         if not self.ready:
             self.ready = bool(self._receive(time.monotonic() + START_TIMEOUT_S).get("ready"))
             if not self.ready:
@@ -192,8 +199,9 @@ class Supervisor:
     def start(self, *warm: str, fork: bool = False) -> None:
         """Start the worker now if none runs, without waiting for it, so that its start
         (V8's included) overlaps what the caller does before its first `run`. It also
-        imports the `warm` targets ahead of that run. A worker that cannot start is
-        reported by the next `run`.
+        imports the `warm` targets ahead of that run: those of the first `start` that
+        names some (a worker started without any learns of them from a later `start`,
+        while V8 is starting). A worker that cannot start is reported by the next `run`.
 
         `fork` makes the worker a fork of this process rather than a new interpreter,
         which saves an interpreter's start (most of a one-shot command's wait). It is
@@ -204,8 +212,11 @@ class Supervisor:
             targets.check_target(target)
         fork = fork and sys.platform == "linux" and threading.active_count() == 1
         with self._lock:
-            if self._held.current() is None:
-                self._spawn(self.heap_ceiling_mb, warm, fork=fork)
+            worker = self._held.current()
+            if worker is None:
+                worker = self._spawn(self.heap_ceiling_mb, fork=fork)
+            if warm:
+                worker.configure(warm)
 
     def close(self) -> None:
         """Stop the worker. Calling `run` again starts a new one."""
@@ -254,16 +265,13 @@ class Supervisor:
                 timeout_s=timeout_s,
             ) from None
 
-    def _spawn(
-        self, heap_ceiling_mb: int, warm: tuple[str, ...] = (), *, fork: bool = False
-    ) -> _Worker:
-        """Replace the current worker (if any) by a new one, still starting."""
+    def _spawn(self, heap_ceiling_mb: int, *, fork: bool = False) -> _Worker:
+        """Replace the current worker (if any) by a new one, still starting (and not yet
+        told its import path and warm targets: `_Worker.configure`)."""
         self._held.stop()
         worker = _Worker(heap_ceiling_mb, fork=fork)
         self.heap_ceiling_mb = heap_ceiling_mb
         self._held.keep(worker)
-        with contextlib.suppress(BrokenPipeError):  # died at once: wait_ready says how
-            worker.start(warm)
         return worker
 
     def _start_worker(self, heap_ceiling_mb: int) -> _Worker:

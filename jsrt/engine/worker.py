@@ -5,12 +5,12 @@ It hosts V8 so that a script which aborts the process (some huge allocations are
 V8 errors) or hangs in Python takes down only this process. Protocol, in frames
 (`jsrt.engine.frames`) over the two descriptors named on the command line:
 
-1. the supervisor sends `{"sys_path": [...], "warm": [targets]}` (the caller's import
+1. the worker starts V8 (the slow part) on a thread at once;
+2. the supervisor sends `{"sys_path": [...], "warm": [targets]}` (the caller's import
    path, so run targets resolve here as they do there, and the targets it expects to
-   run);
-2. the worker starts V8 (the slow part) while it imports the warm targets, then answers
-   `{"ready": true, "pid": ...}` (the supervisor is usually still preparing its first
-   run);
+   run), possibly some time after the worker started; the worker imports the warm
+   targets, waits for V8, and answers `{"ready": true, "pid": ...}` (the supervisor is
+   usually still preparing its first run);
 3. then, for each `{"target": "pkg.mod:func", "payload": {...}, "attached": [keys]}` (the
    payload's bytes values, sent as the frame's attachments under those keys), it answers
    `{"ok": <the dict the function returned>}` or `{"error": <JsrtError.to_dict()>}`, and
@@ -37,12 +37,14 @@ PARENT_CHECK_S = 1.0
 
 def serve(requests_fd: int, replies_fd: int, heap_ceiling_mb: int) -> int:
     """Run the protocol above until the request pipe closes; return the exit status."""
+    v8 = _V8Start(heap_ceiling_mb)  # first: it needs nothing the supervisor sends
     try:
         config = frames.read_frame(requests_fd)
     except EOFError:
         return 0
     sys.path[:] = config["sys_path"]
-    _start_v8_while_warming(heap_ceiling_mb, config.get("warm", ()))
+    _warm(config.get("warm", ()))
+    v8.wait()
     frames.write_frame(replies_fd, frames.encode({"ready": True, "pid": os.getpid()}))
     while True:
         try:
@@ -53,24 +55,29 @@ def serve(requests_fd: int, replies_fd: int, heap_ceiling_mb: int) -> int:
         targets.between_runs(request["target"])
 
 
-def _start_v8_while_warming(heap_ceiling_mb: int, warm: list[str]) -> None:
-    """Start V8 on a thread while this one imports the warm targets: V8's start is native
-    code that lets go of the GIL, so the two overlap (10-15 ms of a cold `jsrt run`,
-    measured). A V8 that cannot start fails here, as it would without the thread."""
-    failed: list[BaseException] = []
+class _V8Start:
+    """V8 starting on a thread while this one waits for the supervisor's configuration
+    and imports the warm targets: V8's start is native code that lets go of the GIL, so
+    they overlap (10-15 ms of a cold `jsrt run`, measured). A V8 that cannot start fails
+    in `wait`, as it would without the thread."""
 
-    def start_v8() -> None:
+    def __init__(self, heap_ceiling_mb: int) -> None:
+        self._failed: list[BaseException] = []
+        self._thread = threading.Thread(
+            target=self._start, args=(heap_ceiling_mb,), name="v8-start", daemon=True
+        )
+        self._thread.start()
+
+    def _start(self, heap_ceiling_mb: int) -> None:
         try:
             v8_process.configure(heap_ceiling_mb)
-        except BaseException as exc:  # re-raised below, where the worker reports it
-            failed.append(exc)
+        except BaseException as exc:  # re-raised by wait, where the worker reports it
+            self._failed.append(exc)
 
-    thread = threading.Thread(target=start_v8, name="v8-start")
-    thread.start()
-    _warm(warm)
-    thread.join()
-    if failed:
-        raise failed[0]
+    def wait(self) -> None:
+        self._thread.join()
+        if self._failed:
+            raise self._failed[0]
 
 
 def _warm(names: list[str]) -> None:
