@@ -29,8 +29,8 @@ and `jsrt_runtime` alike, over what case files say: `--jsrt-backend local|rest|r
 and `--jsrt-secret-field NAME`, and `--jsrt-replay FILE`; each also as an ini option
 (`jsrt_backend = rest`, ...; ini paths are relative to the ini file's folder). A
 cassette is shared by the whole session; each test's calls are kept apart by its node id
-(a case's by its file and name). Record without xdist (`-n`): workers would each write
-the file.
+(a case's by its file and name). Recording under xdist (`-n`) is refused, since workers
+would each write the file; replaying is not.
 
 Nothing heavy is imported until a case file or a fixture is used, so the plugin costs
 nothing in projects that have neither.
@@ -104,6 +104,22 @@ def pytest_configure(config: pytest.Config) -> None:
         "jsrt_world(path): seed the jsrt_world fixture from this world file "
         "(relative to the test file)",
     )
+    _refuse_recording_under_xdist(config)
+
+
+def _refuse_recording_under_xdist(config: pytest.Config) -> None:
+    """Recording writes the cassette at the end of the session; xdist workers would each
+    write their own part over the others'. Replaying (or record mode `none`) is fine."""
+    choice = _backend_choice(config)
+    if "record" not in choice or choice.get("record_mode") == "none":
+        return
+    parallel = hasattr(config, "workerinput") or getattr(config.option, "numprocesses", None)
+    if parallel:
+        raise pytest.UsageError(
+            "--jsrt-record cannot be used with pytest-xdist (-n): every worker would write "
+            "the cassette over the others'. Record with -n 0 (or -p no:xdist), then replay "
+            "with -n as you like (--jsrt-replay)"
+        )
 
 
 def _timeout(config: pytest.Config) -> float | None:

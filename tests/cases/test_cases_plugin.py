@@ -160,3 +160,16 @@ def test_case_files_run_under_xdist_and_without_it(tmp_path: Path) -> None:
     assert serial.returncode == 1, serial.stdout + serial.stderr
     assert "2 failed, 5 passed" in serial.stdout
     assert "at $.args[0].value: expected 11, got 12" in serial.stdout
+
+
+def test_recording_under_xdist_is_refused_and_replaying_is_not(tmp_path: Path) -> None:
+    write_project(tmp_path, a=PASSING_CASES)
+    refused = run_pytest(tmp_path, "-n", "2", "--jsrt-record", "c.json")
+    assert refused.returncode == 4, refused.stdout + refused.stderr
+    assert "--jsrt-record cannot be used with pytest-xdist" in refused.stderr
+    assert not (tmp_path / "c.json").exists()
+    recorded = run_pytest(tmp_path, "-p", "no:xdist", "--jsrt-record", "c.json")
+    assert recorded.returncode == 0, recorded.stdout + recorded.stderr
+    replayed = run_pytest(tmp_path, "-n", "2", "--jsrt-replay", "c.json")
+    assert "created: 2/2 workers" in replayed.stdout, replayed.stdout + replayed.stderr
+    assert "cannot be used with pytest-xdist" not in replayed.stderr
