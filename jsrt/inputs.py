@@ -40,7 +40,8 @@ def parse_json(text: str, *, source: str, what: str) -> Any:
             line=exc.lineno,
             column=exc.colno,
             position=exc.pos,
-            hint=f"fix the JSON syntax at line {exc.lineno}, column {exc.colno}",
+            hint=f"fix the JSON syntax at line {exc.lineno}, column {exc.colno} (a trailing "
+            "comma, a missing quote or an unclosed bracket are the usual causes)",
         ) from None
 
 

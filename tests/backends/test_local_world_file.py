@@ -42,7 +42,7 @@ def test_an_empty_yaml_file_is_an_empty_world(write):
 def test_json_syntax_error_has_line_and_column(write):
     path = write("w.json", '{\n  "exports": [\n    {"_id": "a",}\n  ]\n}\n')
     err = load_error(path)
-    assert err.message.startswith(f"{path}:3:17: invalid JSON: ")
+    assert err.message.startswith(f"{path}:3:17: invalid JSON in world file: ")
     assert (err.details["line"], err.details["column"]) == (3, 17)
     assert err.details["position"] == 33
     assert "trailing comma" in err.hint
@@ -175,7 +175,7 @@ def test_wrong_extension_and_missing_file(write, tmp_path):
     err = load_error(write("w.toml", "x = 1"))
     assert "must be JSON (.json) or YAML (.yaml, .yml), got '.toml'" in err.message
     err = load_error(tmp_path / "absent.yaml")
-    assert err.message == f"{tmp_path / 'absent.yaml'}: world file not found"
+    assert err.message == f"{tmp_path / 'absent.yaml'}: no such world file"
 
 
 def test_a_world_file_may_declare_my_apis_for_jsrt_serve(tmp_path):

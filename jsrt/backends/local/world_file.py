@@ -9,14 +9,13 @@ The shape rules are in `schema.py`.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jsrt.backends.local.models import World
 from jsrt.backends.local.schema import Parts, WorldShapeError, check_world
 from jsrt.errors import InputError
-from jsrt.inputs import yaml_loader
+from jsrt.inputs import parse_json, parse_yaml, read_text, yaml_loader
 
 if TYPE_CHECKING:
     import yaml
@@ -48,40 +47,14 @@ def _read(path: Path) -> str:
             f"{path}: a world file must be JSON (.json) or YAML (.yaml, .yml), got {got!r}",
             file=str(path),
         )
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"{path}: world file not found", file=str(path)) from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise InputError(f"{path}: cannot read the world file: {err}", file=str(path)) from None
+    return read_text(path, what="world")
 
 
 def _parse(text: str, path: Path) -> Any:
     if path.suffix.lower() in _JSON_SUFFIXES:
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as err:
-            raise InputError(
-                f"{path}:{err.lineno}:{err.colno}: invalid JSON: {err.msg}",
-                hint="check for a trailing comma, a missing quote or an unclosed bracket",
-                file=str(path), line=err.lineno, column=err.colno, position=err.pos,
-            ) from None
-    import yaml  # loaded only for YAML: it is a tenth of a cold run's imports
-
-    try:
-        doc = yaml.load(text, Loader=yaml_loader())  # a safe loader (yaml_loader)
-        return {} if doc is None else doc  # an empty (or comments-only) file
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        problem = getattr(err, "problem", None) or str(err)
-        if mark is None:
-            raise InputError(f"{path}: invalid YAML: {problem}", file=str(path)) from None
-        line, column = mark.line + 1, mark.column + 1
-        raise InputError(
-            f"{path}:{line}:{column}: invalid YAML: {problem}",
-            hint="check the indentation and that every 'key: value' has its colon and space",
-            file=str(path), line=line, column=column,
-        ) from None
+        return parse_json(text, source=str(path), what="world file")
+    doc = parse_yaml(text, source=str(path), what="world file")
+    return {} if doc is None else doc  # an empty (or comments-only) file
 
 
 def _locate(text: str, parts: Parts) -> tuple[int, int] | None:
