@@ -15,14 +15,16 @@ Request::
 where `backend` is one of::
 
     {"kind": "local", "key", "version", "world", "cassette"?}
-    {"kind": "rest", "settings": RestSettings fields, "cassette"?}
+    {"kind": "rest", "settings": RestSettings fields, "token_fingerprint", "cassette"?}
     {"kind": "replay", "cassette"}
 
 and `cassette` is `Cassette.run_spec()`: the calls go through a `CassetteBackend` that
 answers from it and, when recording, from the backend. The REST backend reads its token
 from this process's environment; the request never carries it.
 
-Reply (or ``{"need_world": true}`` when this process holds no copy of the world)::
+Reply (or ``{"need_world": true}`` when this process holds no copy of the world, or
+``{"stale_environment": true}`` when its environment holds another API token than the
+caller's `token_fingerprint`)::
 
     {"outcomes": [{ok, value?, stage?, error?, logs}, ...], "outcomes_size_bound": int,
      "calls": [...],
@@ -129,6 +131,8 @@ def execute(request: dict[str, Any]) -> dict[str, Any]:
             return {"need_world": True}
     version_before = world.version if world is not None else None
 
+    if _holds_another_token(spec):
+        return {"stale_environment": True}
     with contextlib.ExitStack() as stack:
         backend = _open_backend(spec, world, deadline, stack)
         dispatcher = Dispatcher(backend, PolicyContext(**request["policy"]))
@@ -212,6 +216,23 @@ def _utf8_size_bound(text: str) -> int:
     return len(text) if text.isascii() else 4 * len(text)
 
 
+def _holds_another_token(spec: dict[str, Any]) -> bool:
+    """Whether this process's environment holds another API token than the caller's
+    (which set or changed it after this process started)."""
+    expected = spec.get("token_fingerprint")
+    if expected is None or not _calls_the_account(spec):
+        return False
+    from jsrt.backends.rest import token_fingerprint
+
+    return token_fingerprint(spec["settings"]["token_env"]) != expected
+
+
+def _calls_the_account(spec: dict[str, Any]) -> bool:
+    """Whether the run reaches the account: REST, unless a cassette only replays."""
+    cassette = spec.get("cassette")
+    return spec["kind"] == "rest" and (cassette is None or cassette["recording"])
+
+
 def _open_backend(
     spec: dict[str, Any], world: World | None, deadline: float, stack: contextlib.ExitStack
 ) -> Backend:
@@ -221,7 +242,7 @@ def _open_backend(
     inner: Backend | None = None
     if spec["kind"] == "local":
         inner = LocalBackend(world)
-    elif spec["kind"] == "rest" and (cassette is None or cassette["recording"]):
+    elif _calls_the_account(spec):
         from jsrt.backends.rest import RestBackend, RestSettings  # httpx: only when needed
 
         settings = RestSettings(**spec["settings"])

@@ -306,10 +306,17 @@ class Runtime:
             if self.backend == "local":
                 return self._execute_locally(request, extra)
             if self._rest is not None:
+                from jsrt.backends.rest import token_fingerprint
+
                 extra["settings"] = self._rest.to_dict()
+                extra["token_fingerprint"] = token_fingerprint(self._rest.token_env)
             request["backend"] = {"kind": self.backend, **extra}
             timeout = request["timeout_s"]
             reply = self.executor.run(EXECUTE, request, timeout_s=timeout)
+            stale = reply.get("stale_environment")  # the token changed since the worker started
+            if stale and isinstance(self.executor, Supervisor):
+                self.executor.close()  # the next worker copies the environment as it is now
+                reply = self.executor.run(EXECUTE, request, timeout_s=timeout)
             self._keep_recording(reply.get("cassette"))
             return reply
         except HookError as error:

@@ -38,6 +38,7 @@ Decisions worth knowing:
 from __future__ import annotations
 
 import email.utils
+import hashlib
 import os
 import re
 import time
@@ -130,11 +131,19 @@ def read_token(token_env: str, environ: Mapping[str, str] | None = None) -> str:
             f"the REST backend needs an integrator.io API token in ${token_env}, which is "
             "not set in the process that runs the hooks",
             hint=f"create an API token in a sandbox account and export {token_env}=<token> "
-            "before starting jsrt (a Python session must set it before its first hook run, "
-            "when the engine's worker starts)",
+            "before starting jsrt",
             token_env=token_env,
         )
     return token
+
+
+def token_fingerprint(token_env: str, environ: Mapping[str, str] | None = None) -> str:
+    """A short digest of the token `token_env` holds ('' when none): how the caller tells
+    whether the engine's worker, which copied the environment when it started, still
+    holds the caller's token, without the token crossing to it."""
+    environ = os.environ if environ is None else environ
+    token = environ.get(token_env, "").strip()
+    return hashlib.sha256(token.encode()).hexdigest()[:16] if token else ""
 
 
 @dataclass(frozen=True)

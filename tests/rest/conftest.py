@@ -7,22 +7,15 @@ from collections.abc import Iterator
 import pytest
 from rest_servers import TOKEN, Served, serving
 
-from jsrt.engine import Supervisor
-
 
 @pytest.fixture(scope="module")
 def api_token() -> Iterator[str]:
-    """INTEGRATOR_IO_TOKEN set for the module's tests, here and in the engine's worker.
-
-    The REST backend runs in the worker and reads the token from its environment, which
-    the worker copies when it starts; so the shared worker is restarted to see it.
-    """
+    """INTEGRATOR_IO_TOKEN set for the module's tests (the engine's worker, which copied
+    the environment when it started, is replaced by the runtime when the token differs)."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("INTEGRATOR_IO_TOKEN", TOKEN)
         patch.delenv("INTEGRATOR_IO_BASE_URL", raising=False)
-        Supervisor.shared().close()
         yield TOKEN
-    Supervisor.shared().close()
 
 
 @pytest.fixture(scope="module")

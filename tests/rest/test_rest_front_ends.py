@@ -190,3 +190,22 @@ def test_the_pytest_plugin_runs_cases_and_fixtures_on_the_chosen_backend(
     served.account.reset()
     pytester.runpytest("--jsrt-replay", "c.json").assert_outcomes(passed=2)
     assert "seen" not in served.account.world.state_of("flows", "orderSync")
+
+
+def test_a_token_set_after_the_engine_started_is_the_one_used(
+    project: Path, served: Served, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The worker copies the environment when it starts; a session that sets or changes
+    the token later (a fixture, a notebook) must not keep calling with the old one."""
+    from jsrt.runner import Runtime
+
+    runtime = Runtime(
+        str(project / "world.json"), backend="rest", base_url=served.url, allow_writes=True
+    )
+    monkeypatch.setenv("INTEGRATOR_IO_TOKEN", "not-the-token")
+    refused = runtime.run_hook(project / "hook.js", None, OPTIONS)
+    assert refused.error is not None and "refused the API token" in refused.error["message"]
+    monkeypatch.setenv("INTEGRATOR_IO_TOKEN", TOKEN)
+    accepted = runtime.run_hook(project / "hook.js", None, OPTIONS)
+    assert accepted.ok, accepted.error
+    assert accepted.value == EXPECTED
