@@ -178,3 +178,21 @@ def test_the_jsrt_command_ends_quietly_when_its_reader_has_left() -> None:
         os.close(write_end)
     assert "Traceback" not in done.stderr
     assert "Exception ignored" not in done.stderr
+
+
+def test_the_jsrt_command_leaves_a_whole_cassette_behind(tmp_path: Path) -> None:
+    """The command ends without interpreter teardown: what it records must be on disk."""
+    cassette = tmp_path / "run.cassette.json"
+    options = str(SAMPLE / "options.json")
+    world = str(SAMPLE / "world.yaml")
+    script = str(SAMPLE / "skipSeenOrders.js")
+    recorded = run_jsrt_command(
+        "run", script, "--options", options, "--world", world, "--record", str(cassette)
+    )
+    assert recorded.returncode == 0, recorded.stderr
+    assert json.loads(cassette.read_text())["interactions"]
+    replayed = run_jsrt_command(
+        "run", script, "--options", options, "--world", world, "--replay", str(cassette)
+    )
+    assert replayed.returncode == 0, replayed.stderr
+    assert replayed.stdout == recorded.stdout
