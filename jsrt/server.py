@@ -16,6 +16,8 @@ their own `path` (a Starlette path such as `/orders/{orderId}`, whose parameters
 
     apis:
       - {_id: orders-api, script: handlers.js, function: handleRequest, path: /orders/{orderId}}
+      - {_id: ping, type: script, script: {_scriptId: s1, function: ping}}  # as exported;
+        # its code is the `content` of the world's script document s1
 
 Tests can make the server misbehave: `POST /_jsrt/faults {"status": 429, "count": 2,
 "retryAfter": 1}` makes the next two API requests fail that way (429 with `Retry-After`,
@@ -68,7 +70,7 @@ ADMIN_PREFIX = "/_jsrt"
 EMPTY_LISTS_ARE_204 = ("flows", "lookupcaches")
 """integrator.io answers an empty list of these with 204 and no body (celigo-reference §3.1)."""
 
-_API_KEYS = ("_id", "name", "script", "function", "path")
+_API_KEYS = ("_id", "name", "type", "script", "_scriptId", "function", "path")
 _ANY_VERB = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 """A My API answers whatever method it is called with (its script reads options.method)."""
 
@@ -78,13 +80,16 @@ _ANY_VERB = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 @dataclass(frozen=True)
 class MyApi:
-    """A My API: a handleRequest script answering HTTP requests."""
+    """A My API: a handleRequest script answering HTTP requests. `script` names the file
+    (and the script in stack traces); `source`, when set, is its code, taken from a
+    script document of the world rather than read from the file."""
 
     api_id: str
     script: Path
     function: str | None = None
     path: str | None = None
     name: str | None = None
+    source: str | None = None
 
 
 def load_served_world(path: str | Path) -> tuple[World, tuple[MyApi, ...]]:
@@ -104,10 +109,23 @@ def load_served_world(path: str | Path) -> tuple[World, tuple[MyApi, ...]]:
         details = {k: v for k, v in err.details.items() if k != "file"}
         message = f"{path}: {err.message}"
         raise InputError(message, hint=err.hint, file=str(path), **details) from None
-    return world, _read_apis(declared, path)
+    scripts = {
+        doc["_id"]: doc
+        for doc in data.get("scripts") or ()
+        if isinstance(doc, dict) and isinstance(doc.get("_id"), str)
+    }
+    return world, _read_apis(declared, path, scripts)
 
 
-def _read_apis(declared: Any, world_file: Path) -> tuple[MyApi, ...]:
+def _read_apis(
+    declared: Any, world_file: Path, scripts: dict[str, Any]
+) -> tuple[MyApi, ...]:
+    """The My APIs of the world's `apis` list. An entry is jsrt's short form
+    `{_id, script: FILE, function?, path?}`, or an integrator.io API document as exported:
+    `{_id, name, type: script, script: {_scriptId, function}}` (or the legacy
+    `{_id, _scriptId, function}`), whose code is the `content` of the world's script
+    document with that `_id`."""
+
     def fail(where: str, problem: str, hint: str) -> InputError:
         return InputError(f"{world_file}: {where}: {problem}", file=str(world_file), hint=hint)
 
@@ -122,15 +140,28 @@ def _read_apis(declared: Any, world_file: Path) -> tuple[MyApi, ...]:
         unknown = [key for key in entry if key not in _API_KEYS]
         if unknown:
             raise fail(f"{where}.{unknown[0]}", "unknown key", f"allowed: {', '.join(_API_KEYS)}")
-        for key in ("_id", "script"):
-            if not isinstance(entry.get(key), str) or not entry[key]:
-                raise fail(f"{where}.{key}", "required, a non-empty string", example)
+        if not isinstance(entry.get("_id"), str) or not entry["_id"]:
+            raise fail(f"{where}._id", "required, a non-empty string", example)
+        if entry.get("type", "script") != "script":
+            raise fail(
+                f"{where}.type",
+                f"{entry['type']!r} APIs are built in integrator.io's builder, not scripted",
+                "jsrt serve runs script-mode APIs (type: script, with a handleRequest "
+                "function); leave builder-mode APIs out of the world file",
+            )
         for key in ("function", "name", "path"):
             if key in entry and not isinstance(entry[key], str):
                 raise fail(f"{where}.{key}", "expected a string", example)
-        script = world_file.parent / entry["script"]
-        if not script.is_file():
-            raise fail(f"{where}.script", f"{script} not found", "give it relative to this file")
+        if isinstance(entry.get("script"), dict) or "_scriptId" in entry:
+            script, function, source = _api_document_script(entry, where, scripts, fail)
+        else:
+            if not isinstance(entry.get("script"), str) or not entry["script"]:
+                raise fail(f"{where}.script", "required, a non-empty string", example)
+            script, function, source = world_file.parent / entry["script"], None, None
+            if not script.is_file():
+                raise fail(
+                    f"{where}.script", f"{script} not found", "give it relative to this file"
+                )
         route = entry.get("path")
         reserved = ("/v1/", f"{ADMIN_PREFIX}/")
         if route is not None and (not route.startswith("/") or route.startswith(reserved)):
@@ -141,8 +172,45 @@ def _read_apis(declared: Any, world_file: Path) -> tuple[MyApi, ...]:
             )
         if any(api.api_id == entry["_id"] for api in apis):
             raise fail(f"{where}._id", f"duplicate _id {entry['_id']!r}", "give each its own _id")
-        apis.append(MyApi(entry["_id"], script, entry.get("function"), route, entry.get("name")))
+        apis.append(
+            MyApi(
+                entry["_id"], script, function or entry.get("function"), route,
+                entry.get("name"), source,
+            )
+        )
     return tuple(apis)
+
+
+def _api_document_script(
+    entry: dict[str, Any],
+    where: str,
+    scripts: dict[str, Any],
+    fail: Callable[[str, str, str], InputError],
+) -> tuple[Path, str | None, str]:
+    """The script name, function and code an integrator.io API document points at."""
+    reference = entry["script"] if isinstance(entry.get("script"), dict) else entry
+    at = f"{where}.script" if reference is not entry else where
+    script_id = reference.get("_scriptId")
+    function = reference.get("function")
+    if function is not None and not isinstance(function, str):
+        raise fail(f"{at}.function", "expected a string", "the handler's name: handleRequest")
+    document = scripts.get(script_id) if isinstance(script_id, str) else None
+    if document is None:
+        known = ", ".join(scripts) or "the world has no scripts"
+        raise fail(
+            f"{at}._scriptId",
+            f"no script document with _id {script_id!r} (known: {known})",
+            "add it under scripts: [{_id, name, content: <the script's code>}]",
+        )
+    content = document.get("content")
+    if not isinstance(content, str) or not content.strip():
+        raise fail(
+            f"{at}._scriptId",
+            f"the script document {script_id!r} has no `content` (its code)",
+            "give the script's code as `content`, as integrator.io keeps it",
+        )
+    name = document.get("name") if isinstance(document.get("name"), str) else f"{script_id}.js"
+    return Path(f"scripts/{name}"), function, content
 
 
 # ---- the served account -------------------------------------------------------------------
@@ -260,7 +328,9 @@ class Account:
             if self._runtime is None:
                 self._runtime = Runtime(self.world)
             try:
-                result = self._runtime.run_hook(api.script, api.function, options, "handleRequest")
+                result = self._runtime.run_hook(
+                    api.script, api.function, options, "handleRequest", source=api.source
+                )
             except JsrtError as err:
                 return _error_response(ServerError(str(err), code="script_error"))
             self._persist()

@@ -3,6 +3,7 @@ auth, faults and throttling, My API scripts, and the command itself."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import textwrap
@@ -193,6 +194,39 @@ def test_my_api_scripts_answer_http_requests_through_the_runtime(
         assert "known: orders-api, ping" in unknown.json()["errors"][0]["message"]
 
 
+def test_an_integrator_io_api_document_runs_the_world_scripts_content(
+    api_token: str, tmp_path: Path
+) -> None:
+    """APIs as integrator.io exports them: `type: script` with `script: {_scriptId,
+    function}` (or the legacy top-level `_scriptId`), the code in a script document."""
+    world_file = tmp_path / "world.json"
+    content = textwrap.dedent(HANDLERS_JS)
+    world_file.write_text(json.dumps({
+        "flows": [{"_id": "orderSync"}],
+        "scripts": [{"_id": "5f0c0ffee0c0ffee0c0ffee0", "name": "handlers.js", "content": content}],
+        "apis": [
+            {"_id": "orders", "name": "Orders", "type": "script",
+             "script": {"_scriptId": "5f0c0ffee0c0ffee0c0ffee0", "function": "handleRequest"}},
+            {"_id": "legacy-ping", "_scriptId": "5f0c0ffee0c0ffee0c0ffee0", "function": "ping"},
+        ],
+    }))
+    world, apis = load_served_world(world_file)
+    assert [(api.api_id, api.function, str(api.script)) for api in apis] == [
+        ("orders", "handleRequest", "scripts/handlers.js"),
+        ("legacy-ping", "ping", "scripts/handlers.js"),
+    ]
+    with serving(world, apis=apis) as server, httpx.Client(
+        base_url=server.url, headers={"Authorization": f"Bearer {TOKEN}"}
+    ) as http:
+        answer = http.post("/v1/apis/orders/request", json={"orderId": "SO-9"})
+        assert answer.status_code == 202, answer.text
+        assert answer.json()["keys"] == ["lastOrder"]
+        assert http.get("/v1/apis/legacy-ping/request").text == "pong"
+        failed = http.post("/v1/apis/orders/request", json={"fail": True})
+        message = failed.json()["errors"][0]["message"]
+        assert "scripts/handlers.js:5:48: Error: asked to fail" in message
+
+
 @pytest.mark.parametrize(
     ("apis", "problem"),
     [
@@ -202,6 +236,11 @@ def test_my_api_scripts_answer_http_requests_through_the_runtime(
         ("apis: [{_id: a, script: handlers.js, path: /v1/x}]", "apis[0].path: '/v1/x' must"),
         ("apis: [{_id: a, script: handlers.js, verb: GET}]", "apis[0].verb: unknown key"),
         ("apis: []\nflows: {}", "flows: expected a list of documents"),
+        ("apis: [{_id: a, type: builder}]", "apis[0].type: 'builder' APIs are built"),
+        ("apis: [{_id: a, script: {_scriptId: s9, function: f}}]",
+         "apis[0].script._scriptId: no script document with _id 's9'"),
+        ("scripts: [{_id: s1, name: x.js}]\napis: [{_id: a, _scriptId: s1}]",
+         "apis[0]._scriptId: the script document 's1' has no `content`"),
     ],
 )
 def test_a_bad_api_declaration_names_the_file_and_the_entry(

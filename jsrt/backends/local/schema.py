@@ -40,8 +40,9 @@ COLLECTIONS = (
     "lookupcaches",
     "scripts",
 )
-# `apis` (My API handlers: script, function, path) is read by `jsrt serve`, which runs
-# them; the local backend accepts the key so one world file serves both.
+# `apis` (My API handlers: a script file or an integrator.io API document) is read by
+# `jsrt serve`, which runs them; the local backend accepts the key so one world file
+# serves both.
 TOP_LEVEL_KEYS = (*COLLECTIONS, "state", "idSeed", "apis")
 
 Parts = tuple[str | int, ...]
