@@ -212,3 +212,17 @@ def test_the_documented_example_runs_against_the_sample_hook(tmp_path: Path) -> 
     (tmp_path / "world.yaml").write_text("{}\n")
     run = jsrt_test(str(tmp_path))
     assert run.output.splitlines()[-1] == "2 passed, 0 failed", run.output
+
+
+def test_world_expectations_under_replay_say_why_they_cannot_hold(tmp_path: Path) -> None:
+    write_project(tmp_path, orders=PASSING_CASES)
+    cassette = str(tmp_path / "cases.cassette.json")
+    recorded = jsrt_test(str(tmp_path), "--record", cassette, "--json")
+    assert recorded.exit_code == 0, recorded.output
+    replayed = jsrt_test(str(tmp_path), "--replay", cassette, "--json")
+    assert replayed.exit_code == 1
+    cases = json.loads(replayed.stdout)["cases"]
+    world_failures = [f for c in cases for f in c.get("failures", []) if f["what"] == "world"]
+    assert world_failures, cases
+    assert "inspect the local backend" in world_failures[0]["message"]
+    assert "ran on the replay backend" in world_failures[0]["message"]
