@@ -7,7 +7,9 @@ cannot interrupt a slow Python bridge call. So `Supervisor.run` sends the work t
 `python -m jsrt.engine.worker` and watches it: a worker that dies becomes EngineCrashed
 (with the signal and V8's last words) and is replaced on the next run; one still busy at
 the deadline plus a grace period is killed and reported as HookTimeout. `Supervisor.start`
-gets the worker going early, so that its start overlaps the caller's own preparations.
+gets the worker going early, so that its start overlaps the caller's own preparations;
+a command that has just started may fork it instead (`start(fork=True)`), which saves
+the new interpreter's start.
 
 `InlineExecutor` has the same `run` signature and runs in this process, without that
 protection, for embedding and benchmarks.
