@@ -26,6 +26,7 @@ import subprocess
 import sys
 import threading
 import time
+import traceback
 import weakref
 from typing import IO, Any, ClassVar
 
@@ -354,6 +355,9 @@ def _fork_worker(
             from jsrt.engine import worker
 
             status = worker.run(requests_fd, replies_fd, heap_ceiling_mb)
+        except BaseException:  # the crash report's last words, as a spawned worker's
+            traceback.print_exc()
+            sys.stderr.flush()
         finally:
             os._exit(status)  # never the parent's atexit handlers, nor its finalizers
     os.close(output_write)

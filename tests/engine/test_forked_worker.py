@@ -147,3 +147,33 @@ def _is_zombie(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z"
     except FileNotFoundError:
         return True
+
+
+def test_a_forked_worker_that_cannot_start_says_why() -> None:
+    code = f"""
+import json, sys
+sys.path.insert(0, {str(HERE)!r})
+from jsrt.engine import v8_process
+
+def no_v8(heap_ceiling_mb):
+    raise RuntimeError("no V8 in this test")
+
+v8_process.configure = no_v8  # the forked worker inherits this
+from jsrt.engine.supervisor import Supervisor
+from jsrt.errors import EngineCrashed
+from engine_targets import target
+supervisor = Supervisor()
+supervisor.start(fork=True)
+try:
+    supervisor.run(target("echo"), {{}}, timeout_s=30)
+except EngineCrashed as crash:
+    print(json.dumps(crash.to_dict()))
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    crash = json.loads(done.stdout.splitlines()[-1])
+    assert crash["message"].startswith("the JavaScript engine process could not start")
+    assert "RuntimeError: no V8 in this test" in crash["message"]
+    assert crash["exit_code"] == 1
