@@ -165,7 +165,7 @@ class _Relay:
         return self.handler(request)
 
 
-_spare: tuple[int, Isolate, _Relay] | None = None  # (memory_mb, isolate, relay)
+_spare: tuple[Isolate, _Relay] | None = None
 _last_memory_mb: int | None = None
 
 
@@ -189,11 +189,11 @@ def _isolate_with_shims(memory_mb: int, handler: Callable[[str], str]) -> Isolat
     global _spare, _last_memory_mb
     spare, _spare = _spare, None
     _last_memory_mb = memory_mb
-    if spare is not None and spare[0] == memory_mb:
-        _, isolate, relay = spare
+    if spare is not None and spare[0].memory_mb == memory_mb:
+        isolate, relay = spare
     else:
         if spare is not None:
-            spare[1].close()
+            spare[0].close()
         isolate, relay = _new_isolate_with_shims(memory_mb)
     relay.handler = handler
     return isolate
@@ -206,7 +206,7 @@ def between_runs() -> None:
     caller's own process never does, and makes its isolate when it starts."""
     global _spare
     if _spare is None and _last_memory_mb is not None:
-        _spare = (_last_memory_mb, *_new_isolate_with_shims(_last_memory_mb))
+        _spare = _new_isolate_with_shims(_last_memory_mb)
 
 
 def _utf8_size_bound(text: str) -> int:

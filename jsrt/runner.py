@@ -48,7 +48,6 @@ DEFAULT_MEMORY_MB = 256
 BACKENDS = ("local", "rest", "replay")
 EXECUTE = "jsrt.execute:execute"
 
-
 Executor = Supervisor | InlineExecutor
 
 

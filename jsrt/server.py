@@ -109,17 +109,10 @@ def load_served_world(path: str | Path) -> tuple[World, tuple[MyApi, ...]]:
         details = {k: v for k, v in err.details.items() if k != "file"}
         message = f"{path}: {err.message}"
         raise InputError(message, hint=err.hint, file=str(path), **details) from None
-    scripts = {
-        doc["_id"]: doc
-        for doc in data.get("scripts") or ()
-        if isinstance(doc, dict) and isinstance(doc.get("_id"), str)
-    }
-    return world, _read_apis(declared, path, scripts)
+    return world, _read_apis(declared, path, world)
 
 
-def _read_apis(
-    declared: Any, world_file: Path, scripts: dict[str, Any]
-) -> tuple[MyApi, ...]:
+def _read_apis(declared: Any, world_file: Path, world: World) -> tuple[MyApi, ...]:
     """The My APIs of the world's `apis` list. An entry is jsrt's short form
     `{_id, script: FILE, function?, path?}`, or an integrator.io API document as exported:
     `{_id, name, type: script, script: {_scriptId, function}}` (or the legacy
@@ -153,7 +146,7 @@ def _read_apis(
             if key in entry and not isinstance(entry[key], str):
                 raise fail(f"{where}.{key}", "expected a string", example)
         if isinstance(entry.get("script"), dict) or "_scriptId" in entry:
-            script, function, source = _api_document_script(entry, where, scripts, fail)
+            script, function, source = _api_document_script(entry, where, world, fail)
         else:
             if not isinstance(entry.get("script"), str) or not entry["script"]:
                 raise fail(f"{where}.script", "required, a non-empty string", example)
@@ -184,7 +177,7 @@ def _read_apis(
 def _api_document_script(
     entry: dict[str, Any],
     where: str,
-    scripts: dict[str, Any],
+    world: World,
     fail: Callable[[str, str, str], InputError],
 ) -> tuple[Path, str | None, str]:
     """The script name, function and code an integrator.io API document points at."""
@@ -194,9 +187,10 @@ def _api_document_script(
     function = reference.get("function")
     if function is not None and not isinstance(function, str):
         raise fail(f"{at}.function", "expected a string", "the handler's name: handleRequest")
-    document = scripts.get(script_id) if isinstance(script_id, str) else None
+    document = world.get("scripts", script_id) if isinstance(script_id, str) else None
     if document is None:
-        known = ", ".join(scripts) or "the world has no scripts"
+        known = ", ".join(doc["_id"] for doc in world.docs("scripts"))
+        known = known or "the world has no scripts"
         raise fail(
             f"{at}._scriptId",
             f"no script document with _id {script_id!r} (known: {known})",

@@ -124,8 +124,7 @@ def resolve_base_url(
 
 def read_token(token_env: str, environ: Mapping[str, str] | None = None) -> str:
     """The bearer token held by the environment variable `token_env` (never shown)."""
-    environ = os.environ if environ is None else environ
-    token = environ.get(token_env, "").strip()
+    token = _token_in(token_env, environ)
     if not token:
         raise UsageError(
             f"the REST backend needs an integrator.io API token in ${token_env}, which is "
@@ -141,9 +140,12 @@ def token_fingerprint(token_env: str, environ: Mapping[str, str] | None = None) 
     """A short digest of the token `token_env` holds ('' when none): how the caller tells
     whether the engine's worker, which copied the environment when it started, still
     holds the caller's token, without the token crossing to it."""
-    environ = os.environ if environ is None else environ
-    token = environ.get(token_env, "").strip()
+    token = _token_in(token_env, environ)
     return hashlib.sha256(token.encode()).hexdigest()[:16] if token else ""
+
+
+def _token_in(token_env: str, environ: Mapping[str, str] | None) -> str:
+    return (os.environ if environ is None else environ).get(token_env, "").strip()
 
 
 @dataclass(frozen=True)

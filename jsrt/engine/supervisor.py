@@ -54,11 +54,15 @@ class _Worker:
     def __init__(self, heap_ceiling_mb: int, *, fork: bool = False) -> None:
         child_requests, self._requests = os.pipe()
         self._replies, child_replies = os.pipe()
-        start = _fork_worker if fork else _spawn_worker
+        self.process: subprocess.Popen[bytes] | _ForkedProcess
         try:
-            self.process: subprocess.Popen[bytes] | _ForkedProcess = start(
-                child_requests, child_replies, heap_ceiling_mb, (self._requests, self._replies)
-            )
+            if fork:
+                parent_ends = (self._requests, self._replies)
+                self.process = _fork_worker(
+                    child_requests, child_replies, heap_ceiling_mb, parent_ends
+                )
+            else:
+                self.process = _spawn_worker(child_requests, child_replies, heap_ceiling_mb)
         except BaseException:
             for fd in (child_requests, self._requests, self._replies, child_replies):
                 os.close(fd)
@@ -308,7 +312,7 @@ def _request_frame(target: str, payload: dict[str, Any]) -> bytes:
 
 
 def _spawn_worker(
-    requests_fd: int, replies_fd: int, heap_ceiling_mb: int, _parent_fds: tuple[int, ...]
+    requests_fd: int, replies_fd: int, heap_ceiling_mb: int
 ) -> subprocess.Popen[bytes]:
     """A new interpreter running `python -m jsrt.engine.worker` (the parent's ends of
     the pipes are not inherited: os.pipe makes them close on exec)."""

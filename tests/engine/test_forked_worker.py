@@ -46,7 +46,11 @@ pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="workers are for
 
 def drive(body: str) -> dict:
     """Run the driver with `body` in a fresh process; return the `out` dict it prints."""
-    code = DRIVER_HEAD + textwrap.dedent(body) + "\nprint(json.dumps(out))\n"
+    return last_json_line(DRIVER_HEAD + textwrap.dedent(body) + "\nprint(json.dumps(out))\n")
+
+
+def last_json_line(code: str) -> dict:
+    """Run `code` in a fresh Python process, which must succeed; the JSON it printed last."""
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
     )
@@ -135,11 +139,7 @@ with open(f"/proc/{{pid}}/cmdline", "rb") as f:
     spawned = b"jsrt.engine.worker" in f.read()
 print(json.dumps({{"spawned": spawned}}))
 """
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
-    )
-    assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout.splitlines()[-1]) == {"spawned": True}
+    assert last_json_line(code) == {"spawned": True}
 
 
 def _is_zombie(pid: int) -> bool:
@@ -169,11 +169,7 @@ try:
 except EngineCrashed as crash:
     print(json.dumps(crash.to_dict()))
 """
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
-    )
-    assert done.returncode == 0, done.stderr
-    crash = json.loads(done.stdout.splitlines()[-1])
+    crash = last_json_line(code)
     assert crash["message"].startswith("the JavaScript engine process could not start")
     assert "RuntimeError: no V8 in this test" in crash["message"]
     assert crash["exit_code"] == 1
