@@ -102,8 +102,15 @@ CASE_SUFFIXES = (".case.yaml", ".case.yml", ".case.json")
 _SKIPPED_DIRS = frozenset({"node_modules", "__pycache__", "venv"})
 
 _BACKEND_KEYS = (
-    "backend", "base_url", "region", "token_env", "allow_writes", "cassette", "record_mode",
-    "secret_fields", "replay",
+    "backend",
+    "base_url",
+    "region",
+    "token_env",
+    "allow_writes",
+    "cassette",
+    "record_mode",
+    "secret_fields",
+    "replay",
 )
 _SETTING_KEYS = ("script", "function", "hook", "world", "timeout", "memory", *_BACKEND_KEYS)
 _INPUT_KEYS = ("options", "data", "record")
@@ -565,7 +572,8 @@ def _backend(
         for key in ("record_mode", "secret_fields"):
             if key in chosen:
                 raise reader.fail(
-                    place(key), f"{key} applies to a cassette",
+                    place(key),
+                    f"{key} applies to a cassette",
                     f"add `cassette: <file to record to>`, or remove {key}",
                 )
     if merged.get("replay") is not None:

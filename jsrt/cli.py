@@ -122,7 +122,9 @@ def main() -> None:
 @main.command()
 @click.argument("script", type=click.Path(dir_okay=False))
 @click.option(
-    "--function", "-f", "function",
+    "--function",
+    "-f",
+    "function",
     help="Entry function (default: the only one, or the one named after a script type).",
 )
 @click.option("--hook", help="Script type when the function name does not say it (preMap, …).")
@@ -136,11 +138,17 @@ def main() -> None:
     "--state-dir", type=click.Path(file_okay=False), help="Keep the world across runs here."
 )
 @click.option(
-    "--timeout", type=click.FloatRange(min=0.001), default=30.0, show_default=True,
+    "--timeout",
+    type=click.FloatRange(min=0.001),
+    default=30.0,
+    show_default=True,
     help="Wall-clock limit, seconds.",
 )
 @click.option(
-    "--memory", type=click.IntRange(min=16), default=256, show_default=True,
+    "--memory",
+    type=click.IntRange(min=16),
+    default=256,
+    show_default=True,
     help="Heap limit, MB.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object with everything.")

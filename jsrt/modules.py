@@ -141,9 +141,7 @@ def _obtain(locked: _Locked) -> tuple[Path, bytes]:
     try:
         folder.mkdir(parents=True, exist_ok=True)
         write_atomically(path, data)
-        write_atomically(
-            folder / _MANIFEST, json.dumps(_manifest(locked, data), indent=2).encode()
-        )
+        write_atomically(folder / _MANIFEST, json.dumps(_manifest(locked, data), indent=2).encode())
     except OSError as exc:
         raise ModuleFetchError(
             f"cannot write {locked.name}@{locked.version} to the cache {folder}: {exc}",

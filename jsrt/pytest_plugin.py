@@ -88,8 +88,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
             group.addoption(flag, dest=f"jsrt_{name}", metavar=metavar, default=None, help=text)
             parser.addini(f"jsrt_{name}", text)
     group.addoption(
-        "--jsrt-secret-field", dest="jsrt_secret_fields", action="append", default=None,
-        metavar="NAME", help=_SECRET_FIELDS_HELP,
+        "--jsrt-secret-field",
+        dest="jsrt_secret_fields",
+        action="append",
+        default=None,
+        metavar="NAME",
+        help=_SECRET_FIELDS_HELP,
     )
     parser.addini("jsrt_secret_fields", _SECRET_FIELDS_HELP, type="linelist")
     parser.addini(

@@ -167,8 +167,12 @@ def _read_apis(declared: Any, world_file: Path, world: World) -> tuple[MyApi, ..
             raise fail(f"{where}._id", f"duplicate _id {entry['_id']!r}", "give each its own _id")
         apis.append(
             MyApi(
-                entry["_id"], script, function or entry.get("function"), route,
-                entry.get("name"), source,
+                entry["_id"],
+                script,
+                function or entry.get("function"),
+                route,
+                entry.get("name"),
+                source,
             )
         )
     return tuple(apis)
@@ -295,7 +299,7 @@ class Account:
         if skip + limit < len(items):
             following = url.include_query_params(skip=skip + limit, limit=limit)
             headers["Link"] = f'<{following}>; rel="next"'
-        return _json_response(items[skip:skip + limit], headers=headers)
+        return _json_response(items[skip : skip + limit], headers=headers)
 
     def reset(self) -> None:
         """Back to the seed (and saved, with a state dir)."""
@@ -441,8 +445,9 @@ def _catalog_routes(account: Account) -> list[Route]:
         if method.route is not None:
             by_path.setdefault(method.route.path, {})[method.route.verb] = method
     return [
-        Route(path.replace("{key}", "{key:path}"), _call_endpoint(account, verbs),
-              methods=list(verbs))
+        Route(
+            path.replace("{key}", "{key:path}"), _call_endpoint(account, verbs), methods=list(verbs)
+        )
         for path, verbs in by_path.items()
     ]
 
@@ -508,8 +513,12 @@ def _admin_faults(account: Account) -> Callable[..., Any]:
             status, count = body.get("status"), body.get("count", 1)
             retry_after = body.get("retryAfter", 1)
             valid = (
-                isinstance(status, int) and 400 <= status <= 599 and isinstance(count, int)
-                and count >= 1 and isinstance(retry_after, int | float) and retry_after >= 0
+                isinstance(status, int)
+                and 400 <= status <= 599
+                and isinstance(count, int)
+                and count >= 1
+                and isinstance(retry_after, int | float)
+                and retry_after >= 0
             )
             if not valid:
                 raise BadRequest(
@@ -629,9 +638,7 @@ def running(app: ASGIApp, *, host: str = DEFAULT_HOST, port: int = 0) -> Iterato
         sock.close()
 
 
-def serve_forever(
-    app: ASGIApp, *, host: str, port: int, announce: Callable[[str], None]
-) -> None:
+def serve_forever(app: ASGIApp, *, host: str, port: int, announce: Callable[[str], None]) -> None:
     """Serve until interrupted (Ctrl-C); `announce` gets the base URL once listening."""
     sock = bind(host, port)
     announce(url_of(sock))

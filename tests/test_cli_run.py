@@ -44,7 +44,15 @@ def test_json_output_is_one_object_with_every_field() -> None:
     assert result.exit_code == 0
     out = json.loads(result.stdout)
     assert set(out) >= {
-        "ok", "hook", "function", "result", "errors", "logs", "calls", "error", "duration_ms"
+        "ok",
+        "hook",
+        "function",
+        "result",
+        "errors",
+        "logs",
+        "calls",
+        "error",
+        "duration_ms",
     }
     assert out["ok"] is True and out["hook"] == "preSavePage" and out["error"] is None
     assert out["result"]["data"][1]["total"] == 12.5

@@ -86,11 +86,13 @@ def test_readme_world_example_serves_a_hook_as_described(
     runtime = Runtime(readme_world_file)
     result = runtime.run_hook(script, "preSavePage", {"_flowId": "orders", "data": [{}]})
     assert result.ok, result.error
-    assert result.value["data"] == [{
-        "page": [{"id": 1}, {"id": 2}],
-        "ids": ["ns-1", "ns-1"],
-        "sku": [{"key": "A-100", "value": {"ns": 1}}],
-    }]
+    assert result.value["data"] == [
+        {
+            "page": [{"id": 1}, {"id": 2}],
+            "ids": ["ns-1", "ns-1"],
+            "sku": [{"key": "A-100", "value": {"ns": 1}}],
+        }
+    ]
     assert runtime.world.imported("putOrders") == [{"id": 1}, {"id": 2}]
 
 
@@ -120,7 +122,10 @@ def test_the_pytest_example_passes(sample_copy: Path) -> None:
     test_file.write_text(readme_block("<!-- readme-pytest -->", "python"), encoding="utf-8")
     run = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(test_file)],
-        capture_output=True, text=True, cwd=sample_copy, timeout=300,
+        capture_output=True,
+        text=True,
+        cwd=sample_copy,
+        timeout=300,
     )
     assert run.returncode == 0, run.stdout + run.stderr
     assert "1 passed" in run.stdout

@@ -301,9 +301,7 @@ def test_every_run_gets_a_fresh_context_even_when_made_ahead(write_script) -> No
         }
         """
     )
-    assert [runtime.run_hook(script, "mark", {"n": n}).value for n in range(3)] == [
-        "undefined"
-    ] * 3
+    assert [runtime.run_hook(script, "mark", {"n": n}).value for n in range(3)] == ["undefined"] * 3
     small = runtime.run_hook(script, "grow", memory_mb=32)
     assert small.error["type"] == "HeapLimitExceeded"
     assert runtime.run_hook(script, "mark", {"n": 9}).value == "undefined"

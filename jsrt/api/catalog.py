@@ -148,37 +148,49 @@ def _crud(obj: str, name: str) -> Method:
     item = f"/v1/{rest}/{{_id}}"
     table = {
         "find": (
-            "query", "query", (),
+            "query",
+            "query",
+            (),
             f"Finds the {noun}s whose externalId matches, or all of them without a query.",
             Route("GET", f"/v1/{rest}"),
             "filters the world by externalId; all documents without a query",
         ),
         "get": (
-            "id", "_id", (),
+            "id",
+            "_id",
+            (),
             f"Returns the {noun} with this _id, or undefined.",
             Route("GET", item),
             "a copy of the stored document; undefined for an unknown _id",
         ),
         "create": (
-            "document", doc_arg, (),
+            "document",
+            doc_arg,
+            (),
             f"Creates a {noun} and returns it.",
             Route("POST", f"/v1/{rest}"),
             "stores it under a new _id with createdAt and lastModified",
         ),
         "update": (
-            "document", doc_arg, (_ID,),
+            "document",
+            doc_arg,
+            (_ID,),
             f"Replaces the {noun} (fields left out are erased) and returns it.",
             Route("PUT", item),
             "replaces the stored document; 404 for an unknown _id",
         ),
         "patch": (
-            "options", "options", (_ID, Field("patch", ("patch",), required=True)),
+            "options",
+            "options",
+            (_ID, Field("patch", ("patch",), required=True)),
             f"Changes only the given fields of the {noun}.",
             Route("PATCH", item),
             "sets the fields, or applies add/replace/remove ops; 404 for an unknown _id",
         ),
         "delete": (
-            "id", "_id", (),
+            "id",
+            "_id",
+            (),
             f"Deletes the {noun}.",
             Route("DELETE", item),
             "removes it with its state and data; 404 for an unknown _id",
@@ -188,8 +200,15 @@ def _crud(obj: str, name: str) -> Method:
     return Method(obj, name, "crud", shape, arg, fields, description, route, local)
 
 
-def _options(obj: str, name: str, kind: str, fields: tuple[Field, ...], description: str,
-             route: Route | None, local: str) -> Method:
+def _options(
+    obj: str,
+    name: str,
+    kind: str,
+    fields: tuple[Field, ...],
+    description: str,
+    route: Route | None,
+    local: str,
+) -> Method:
     return Method(obj, name, kind, "options", "options", fields, description, route, local)
 
 
@@ -207,51 +226,73 @@ def _state(name: str, extra: tuple[Field, ...], description: str, verb: str, loc
 _KEY = Field("key", ("string",), required=True)
 _RUNS = (
     _options(
-        "exports", "run", "run",
-        (_ID, *_DATES, Field("data", ("array", "object")), Field("settings", ("object",)),
-         Field("listenerData", ("array",))),
+        "exports",
+        "run",
+        "run",
+        (
+            _ID,
+            *_DATES,
+            Field("data", ("array", "object")),
+            Field("settings", ("object",)),
+            Field("listenerData", ("array",)),
+        ),
         "Runs the export and returns its first page: {data, dataURIs, errors}.",
         Route("POST", "/v1/exports/{_id}/invoke"),
         "first page of the export's mockOutput; records data and settings; 404 for an unknown _id",
     ),
     _options(
-        "exports", "runVirtual", "run",
+        "exports",
+        "runVirtual",
+        "run",
         (Field("export", ("object",), required=True), *_DATES, Field("data", ("object", "array"))),
         "Runs an export definition that is not saved in the account.",
         Route("POST", "/v1/exports/virtual"),
         "first page of the definition's mockOutput (or the stored export's of the same _id)",
     ),
     _options(
-        "exports", "runVirtualWithPaging", "run",
-        (Field("export", ("object",), required=True),
-         Field("pagedExportState", ("object", "array")), *_DATES),
+        "exports",
+        "runVirtualWithPaging",
+        "run",
+        (
+            Field("export", ("object",), required=True),
+            Field("pagedExportState", ("object", "array")),
+            *_DATES,
+        ),
         "Runs an export definition one page at a time, continuing from pagedExportState.",
         Route("POST", "/v1/exports/virtual/paged"),
         "pages of mockOutput (pageSize, default 20); the last page has no pagedExportState",
     ),
     _options(
-        "imports", "run", "run",
+        "imports",
+        "run",
+        "run",
         (_ID, Field("data", ("array",), required=True), Field("settings", ("object",))),
         "Runs the import on the records and returns one response per record.",
         Route("POST", "/v1/imports/{_id}/invoke"),
         "answers from mockResponse, else 200 with a new id; records what was imported",
     ),
     _options(
-        "imports", "runVirtual", "run",
+        "imports",
+        "runVirtual",
+        "run",
         (Field("import", ("object",), required=True), Field("data", ("array",), required=True)),
         "Runs an import definition that is not saved in the account.",
         Route("POST", "/v1/imports/virtual"),
         "as imports.run, from the definition's own mockResponse",
     ),
     _options(
-        "imports", "runMapping", "run",
+        "imports",
+        "runMapping",
+        "run",
         (Field("import", ("object",), required=True), Field("data", ("array",), required=True)),
         "Runs only the mapping of an import definition: [{statusCode, data, errors}].",
         None,
         "applies mapping.fields (extract or hardCodedValue to generate); 501 beyond that",
     ),
     _options(
-        "flows", "run", "run",
+        "flows",
+        "run",
+        "run",
         (_ID, *_DATES),
         "Starts the flow and returns its run status.",
         Route("POST", "/v1/flows/{_id}/run"),
@@ -259,41 +300,72 @@ _RUNS = (
     ),
 )
 _STATE = (
-    _state("getKeysForResource", (), "Lists the state keys of a resource: {keys: [...]}.",
-           "GET", "{keys} of the resource's namespace, [] when empty"),
-    _state("getForResource", (_KEY,), "Returns the value stored under a key of a resource.",
-           "GET", "the stored value; 404 for a key never put"),
-    _state("putForResource", (_KEY, Field("value", ("any",))),
-           "Stores a value under a key of a resource.", "PUT", "stores the value (null if none)"),
-    _state("deleteForResource", (_KEY,), "Deletes a key of a resource.",
-           "DELETE", "removes the key; 404 for a key never put"),
+    _state(
+        "getKeysForResource",
+        (),
+        "Lists the state keys of a resource: {keys: [...]}.",
+        "GET",
+        "{keys} of the resource's namespace, [] when empty",
+    ),
+    _state(
+        "getForResource",
+        (_KEY,),
+        "Returns the value stored under a key of a resource.",
+        "GET",
+        "the stored value; 404 for a key never put",
+    ),
+    _state(
+        "putForResource",
+        (_KEY, Field("value", ("any",))),
+        "Stores a value under a key of a resource.",
+        "PUT",
+        "stores the value (null if none)",
+    ),
+    _state(
+        "deleteForResource",
+        (_KEY,),
+        "Deletes a key of a resource.",
+        "DELETE",
+        "removes the key; 404 for a key never put",
+    ),
 )
 _CACHE_DATA = (
     _options(
-        "lookupcaches", "getData", "data",
-        (_ID, Field("keys", ("array",), items="string"),
-         Field("nextPageURL", ("string",), excludes=("keys",)),
-         Field("pageSize", ("count",), excludes=("keys",))),
+        "lookupcaches",
+        "getData",
+        "data",
+        (
+            _ID,
+            Field("keys", ("array",), items="string"),
+            Field("nextPageURL", ("string",), excludes=("keys",)),
+            Field("pageSize", ("count",), excludes=("keys",)),
+        ),
         "Gets entries of a lookup cache by keys, or a page at a time with nextPageURL.",
         Route("POST", "/v1/lookupcaches/{_id}/getData"),
         "entries in key order, pages of pageSize (default 1000) with nextPageURL",
     ),
     _options(
-        "lookupcaches", "putData", "data",
+        "lookupcaches",
+        "putData",
+        "data",
         (_ID, Field("data", ("array",), required=True)),
         "Upserts entries {key, value}; returns one result per entry.",
         Route("POST", "/v1/lookupcaches/{_id}/data"),
         "upserts; [{key, success}] per entry; over 1,000 entries 422, over 5 MB 413",
     ),
     _options(
-        "lookupcaches", "deleteData", "data",
+        "lookupcaches",
+        "deleteData",
+        "data",
         (_ID, Field("keys", ("array",), required=True, items="string")),
         "Deletes entries by key; returns one result per key.",
         Route("DELETE", "/v1/lookupcaches/{_id}/data"),
         "removes the keys; [{key, success}] per key; over 1,000 keys 422",
     ),
     _options(
-        "lookupcaches", "purgeData", "data",
+        "lookupcaches",
+        "purgeData",
+        "data",
         (_ID,),
         "Deletes every entry of a lookup cache.",
         Route("DELETE", "/v1/lookupcaches/{_id}/data/purge"),
@@ -439,7 +511,10 @@ def _check_type(method: Method, where: str, field: Field, value: Any) -> Any:
 
 
 _PLAIN_TYPES: dict[str, tuple[type, ...]] = {
-    "string": (str,), "object": (dict,), "array": (list,), "number": (int, float),
+    "string": (str,),
+    "object": (dict,),
+    "array": (list,),
+    "number": (int, float),
     "boolean": (bool,),
 }
 

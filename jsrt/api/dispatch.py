@@ -50,13 +50,15 @@ class Dispatcher:
             response, outcome = _failure(err)
         except Exception as err:  # a backend bug must still answer the isolate
             response, outcome = _failure(ServerError(f"{type(err).__name__}: {err}"))
-        self.calls.append({
-            "object": obj,
-            "method": method_name,
-            "args": args,
-            **outcome,
-            "duration_ms": (time.perf_counter() - started) * 1000,
-        })
+        self.calls.append(
+            {
+                "object": obj,
+                "method": method_name,
+                "args": args,
+                **outcome,
+                "duration_ms": (time.perf_counter() - started) * 1000,
+            }
+        )
         return response.decode()
 
 
@@ -79,19 +81,12 @@ def _parse(request_json: str | bytes) -> tuple[str, str, list[Any]]:
         raise BadRequest("malformed bridge request: expected {object, method, args}")
     obj, method, args = request.get("object"), request.get("method"), request.get("args", [])
     if not isinstance(obj, str) or not isinstance(method, str) or not isinstance(args, list):
-        raise BadRequest(
-            "malformed bridge request: object and method must be strings, args a list"
-        )
+        raise BadRequest("malformed bridge request: object and method must be strings, args a list")
     return obj, method, args
 
 
 def _not_a_function(obj: str, method: str) -> str:
     surface = js_surface()
     if obj not in surface:
-        return (
-            f"integrator-api has no object {obj!r}; its objects are {', '.join(surface)}"
-        )
-    return (
-        f"{obj}.{method} is not a function; integrator-api's {obj} has "
-        f"{', '.join(surface[obj])}"
-    )
+        return f"integrator-api has no object {obj!r}; its objects are {', '.join(surface)}"
+    return f"{obj}.{method} is not a function; integrator-api's {obj} has {', '.join(surface[obj])}"

@@ -76,7 +76,11 @@ class PolicyContext:
 
     @classmethod
     def resolve(
-        cls, *, script_kind: str, hook: str | None, options: Mapping[str, Any],
+        cls,
+        *,
+        script_kind: str,
+        hook: str | None,
+        options: Mapping[str, Any],
         world: World | None,
     ) -> PolicyContext:
         """The context of a script run with these `options`, looking the flow up in `world`."""
@@ -181,7 +185,8 @@ def _used_or_owned(
 ) -> list[dict[str, Any]]:
     ids = {i for user in users for i in _values_of(user, ref)}
     return [
-        d for d in world.docs(collection)
+        d
+        for d in world.docs(collection)
         if d["_id"] in ids or d.get("_integrationId") == integration_id
     ]
 

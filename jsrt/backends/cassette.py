@@ -224,9 +224,7 @@ def _load(path: Path) -> tuple[list[str], list[dict[str, Any]]]:
     for index, item in enumerate(interactions):
         problem = _interaction_problem(item)
         if problem:
-            raise InputError(
-                f"{source}: interactions[{index}]: {problem}", file=source, hint=hint
-            )
+            raise InputError(f"{source}: interactions[{index}]: {problem}", file=source, hint=hint)
     return fields, interactions
 
 

@@ -396,7 +396,8 @@ class RestBackend:
             request = self._next_page(request, response.request.url.join(link), pages)
         if "externalId" in query:
             return [
-                d for d in found
+                d
+                for d in found
                 if isinstance(d, dict) and d.get("externalId") == query["externalId"]
             ]
         return found
@@ -438,9 +439,7 @@ class RestBackend:
                     timeout=timeout,
                 )
             except httpx.TimeoutException:
-                raise self._network_error(
-                    request, f"no answer within {timeout:.3g} s"
-                ) from None
+                raise self._network_error(request, f"no answer within {timeout:.3g} s") from None
             except httpx.TransportError as err:
                 raise self._network_error(request, str(err) or type(err).__name__) from None
             if response.status_code != 429 or attempt == self.settings.max_tries:

@@ -30,9 +30,7 @@ class FrameTimeout(Exception):
     """No complete frame arrived before the deadline."""
 
 
-def encode(
-    message: Any, *, lenient: bool = False, attachments: Sequence[bytes] = ()
-) -> bytes:
+def encode(message: Any, *, lenient: bool = False, attachments: Sequence[bytes] = ()) -> bytes:
     """One frame holding `message` (and `attachments`, sent as they are); TypeError if
     JSON cannot hold the message. `lenient` writes such values as their str() instead
     (for error reports, which must always get out)."""

@@ -71,25 +71,37 @@ class Inputs:
 
     def object(self, key: str, default: Any = REQUIRED, hint: str = "") -> Any:
         return self._read(
-            key, default, lambda v: isinstance(v, dict), "an object {...}",
+            key,
+            default,
+            lambda v: isinstance(v, dict),
+            "an object {...}",
             hint or f'give it as "{key}": {{...}}',
         )
 
     def array(self, key: str, default: Any = REQUIRED, hint: str = "") -> Any:
         return self._read(
-            key, default, lambda v: isinstance(v, list), "an array [...]",
+            key,
+            default,
+            lambda v: isinstance(v, list),
+            "an array [...]",
             hint or f'give it as "{key}": [...]',
         )
 
     def string(self, key: str, default: Any = REQUIRED, hint: str = "") -> Any:
         return self._read(
-            key, default, lambda v: isinstance(v, str), "a string",
+            key,
+            default,
+            lambda v: isinstance(v, str),
+            "a string",
             hint or f'give it as "{key}": "..."',
         )
 
     def boolean(self, key: str, default: Any = REQUIRED) -> Any:
         return self._read(
-            key, default, lambda v: isinstance(v, bool), "true or false",
+            key,
+            default,
+            lambda v: isinstance(v, bool),
+            "true or false",
             f'give it as "{key}": true or "{key}": false',
         )
 
@@ -100,7 +112,10 @@ class Inputs:
 
     def record(self, key: str, default: Any = REQUIRED, hint: str = "") -> Any:
         return self._read(
-            key, default, is_record, "a record: an object {...} (or an array for grouped data)",
+            key,
+            default,
+            is_record,
+            "a record: an object {...} (or an array for grouped data)",
             hint or f'give it as "{key}": {{"id": 1, ...}}',
         )
 
@@ -124,8 +139,10 @@ class Inputs:
         for position, error in enumerate(errors or ()):
             if not isinstance(error, dict):
                 self.fail(
-                    f"{key}[{position}]", "an error object {code, message, source}",
-                    describe(error), 'write each error as {"code": "...", "message": "..."}',
+                    f"{key}[{position}]",
+                    "an error object {code, message, source}",
+                    describe(error),
+                    'write each error as {"code": "...", "message": "..."}',
                 )
         return errors
 

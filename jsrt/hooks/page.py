@@ -29,8 +29,10 @@ def _responses(read: Inputs, key: str) -> list[dict[str, Any]] | None:
     for position, response in enumerate(responses or ()):
         if not isinstance(response, dict):
             read.fail(
-                f"{key}[{position}]", "a response object {statusCode, id, errors, ...}",
-                describe(response), f'give every element of "{key}" as {{"statusCode": 200}}',
+                f"{key}[{position}]",
+                "a response object {statusCode, id, errors, ...}",
+                describe(response),
+                f'give every element of "{key}" as {{"statusCode": 200}}',
             )
     return responses
 
@@ -178,7 +180,8 @@ def _post_submit_inputs(read: Inputs) -> None:
     records = post if post is not None else pre
     if records is None and responses is None:
         read.fail(
-            "responseData", "an array of responses, one per record",
+            "responseData",
+            "an array of responses, one per record",
             None,
             'pass "responseData": [{"statusCode": 200, "id": "1"}] or the records as'
             ' "postMapData": [...]',
@@ -270,19 +273,42 @@ _ORDERS = [
     },
 ]
 _SALES_ORDERS = [
-    {"externalId": "SO-1001", "entity": "Acme Corp", "tranDate": "2025-01-15",
-     "item": [{"item": "A-100", "quantity": 2, "rate": 9.5}]},
-    {"externalId": "SO-1002", "entity": "Globex", "tranDate": "2025-01-15",
-     "item": [{"item": "B-200", "quantity": 1, "rate": 120}]},
+    {
+        "externalId": "SO-1001",
+        "entity": "Acme Corp",
+        "tranDate": "2025-01-15",
+        "item": [{"item": "A-100", "quantity": 2, "rate": 9.5}],
+    },
+    {
+        "externalId": "SO-1002",
+        "entity": "Globex",
+        "tranDate": "2025-01-15",
+        "item": [{"item": "B-200", "quantity": 1, "rate": 120}],
+    },
 ]
 _RESPONSES = [
-    {"statusCode": 200, "id": "48213", "ignored": False, "errors": [], "_json": {"id": 48213},
-     "dataURI": ""},
-    {"statusCode": 422, "ignored": False, "_json": {}, "dataURI": "",
-     "errors": [{"code": "INVALID_KEY_OR_REF", "message": "Invalid item reference key B-200.",
-                 "source": "netsuite"}]},
+    {
+        "statusCode": 200,
+        "id": "48213",
+        "ignored": False,
+        "errors": [],
+        "_json": {"id": 48213},
+        "dataURI": "",
+    },
+    {
+        "statusCode": 422,
+        "ignored": False,
+        "_json": {},
+        "dataURI": "",
+        "errors": [
+            {
+                "code": "INVALID_KEY_OR_REF",
+                "message": "Invalid item reference key B-200.",
+                "source": "netsuite",
+            }
+        ],
+    },
 ]
-
 
 
 def _page_hook(name: str, on: str, **parts: Any) -> Contract:
@@ -293,25 +319,29 @@ def _page_hook(name: str, on: str, **parts: Any) -> Contract:
 
 
 PRE_SAVE_PAGE = _page_hook(
-    "preSavePage", "export",
+    "preSavePage",
+    "export",
     sample={"data": _ORDERS},
     read_inputs=_pre_save_page_inputs,
     check_return=_check_pre_save_page,
 )
 PRE_MAP = _page_hook(
-    "preMap", "import",
+    "preMap",
+    "import",
     sample={"data": _ORDERS},
     read_inputs=_pre_map_inputs,
     check_return=_mapped_records_check("preMap", "data"),
 )
 POST_MAP = _page_hook(
-    "postMap", "import",
+    "postMap",
+    "import",
     sample={"preMapData": _ORDERS, "postMapData": _SALES_ORDERS},
     read_inputs=_post_map_inputs,
     check_return=_mapped_records_check("postMap", "postMapData"),
 )
 POST_SUBMIT = _page_hook(
-    "postSubmit", "import",
+    "postSubmit",
+    "import",
     sample={"preMapData": _ORDERS, "postMapData": _SALES_ORDERS, "responseData": _RESPONSES},
     read_inputs=_post_submit_inputs,
     check_return=_check_post_submit,

@@ -27,8 +27,7 @@ def _record_or_records(read: Inputs) -> None:
     given = [key for key in ("record", *RECORD_LIST_KEYS) if read.has(key)]
     if len(given) > 1:
         raise InputError(
-            f"{read.script} options: give one of {', '.join(f'`{k}`' for k in given)}, not"
-            " several",
+            f"{read.script} options: give one of {', '.join(f'`{k}`' for k in given)}, not several",
             hint='one record as "record": {...}, or several (one call each) as "records": [...]',
             script_type=read.script,
             path=given[1],
@@ -102,22 +101,33 @@ _ORDER = {
 }
 
 
-
 def _record_hook(name: str, resource: str, receives: tuple[str, ...], **parts: Any) -> Contract:
     """A flow hook called once per record; a throw fails that record only."""
     return Contract(
-        name=name, script_kind="hook", per_record=True, resource=resource, receives=receives,
-        on_throw="record", sample={"record": _ORDER}, **parts,
+        name=name,
+        script_kind="hook",
+        per_record=True,
+        resource=resource,
+        receives=receives,
+        on_throw="record",
+        sample={"record": _ORDER},
+        **parts,
     )
 
 
 FILTER = _record_hook(
-    "filter", "export", ("export", "import"),
-    read_inputs=_filter_inputs, check_return=_check_filter,
+    "filter",
+    "export",
+    ("export", "import"),
+    read_inputs=_filter_inputs,
+    check_return=_check_filter,
 )
 TRANSFORM = _record_hook(
-    "transform", "export", ("export", "import"),
-    read_inputs=_record_or_records, check_return=_check_transform,
+    "transform",
+    "export",
+    ("export", "import"),
+    read_inputs=_record_or_records,
+    check_return=_check_transform,
 )
 BRANCHING = _record_hook(
     "branching", "flow", (), read_inputs=_record_or_records, check_return=_check_branching

@@ -26,8 +26,12 @@ def _handle_request_inputs(read: Inputs) -> None:
     has_body = read.has("body") or read.has("rawBody")
     method = read.string("method", "POST" if has_body else "GET")
     if not HTTP_METHOD.fullmatch(method):
-        read.fail("method", "an HTTP method such as GET or POST", describe(method),
-                  'give it as "method": "POST"')
+        read.fail(
+            "method",
+            "an HTTP method such as GET or POST",
+            describe(method),
+            'give it as "method": "POST"',
+        )
     read.fields["method"] = method.upper()
     read.object("headers", {})
     query = read.given.get("queryString", read.given.get("queryParams", {}))
@@ -36,8 +40,10 @@ def _handle_request_inputs(read: Inputs) -> None:
     read.object("pathParams", {})
     if read.has("body"):
         body = read.set("body", read.given["body"])
-        as_text = body if isinstance(body, str) else json.dumps(
-            body, ensure_ascii=False, separators=(",", ":")
+        as_text = (
+            body
+            if isinstance(body, str)
+            else json.dumps(body, ensure_ascii=False, separators=(",", ":"))
         )
         read.string("rawBody", as_text)
     else:

@@ -94,7 +94,10 @@ class Findings:
         if hidden > 0:
             problems.append(f"... and {hidden} more problems like these")
         return Verdict(
-            ok=not problems, value=value, errors=self.errors, problems=problems,
+            ok=not problems,
+            value=value,
+            errors=self.errors,
+            problems=problems,
             notes=self.notes,
         )
 

@@ -15,10 +15,28 @@ from jsrt.backends.errors import InvalidArgument
 
 # Written out from runtime-objects-spec.txt, independently of the catalog's own tables.
 SPEC = {
-    "exports": ["find", "get", "create", "update", "patch", "delete", "run", "runVirtual",
-                "runVirtualWithPaging"],
-    "imports": ["find", "get", "create", "update", "patch", "delete", "run", "runVirtual",
-                "runMapping"],
+    "exports": [
+        "find",
+        "get",
+        "create",
+        "update",
+        "patch",
+        "delete",
+        "run",
+        "runVirtual",
+        "runVirtualWithPaging",
+    ],
+    "imports": [
+        "find",
+        "get",
+        "create",
+        "update",
+        "patch",
+        "delete",
+        "run",
+        "runVirtual",
+        "runMapping",
+    ],
     "flows": ["find", "get", "create", "update", "patch", "delete", "run"],
     "connections": ["find", "get", "create", "update", "patch", "delete"],
     "integrations": ["get", "update", "delete"],
@@ -26,8 +44,18 @@ SPEC = {
     "asyncHelpers": ["find", "get", "create", "update", "delete"],
     "fileDefinitions": ["find", "get", "create", "update", "delete"],
     "state": ["getKeysForResource", "getForResource", "putForResource", "deleteForResource"],
-    "lookupcaches": ["find", "get", "create", "update", "patch", "delete", "getData", "putData",
-                     "deleteData", "purgeData"],
+    "lookupcaches": [
+        "find",
+        "get",
+        "create",
+        "update",
+        "patch",
+        "delete",
+        "getData",
+        "putData",
+        "deleteData",
+        "purgeData",
+    ],
 }
 
 
@@ -39,14 +67,17 @@ def test_the_surface_is_exactly_the_spec():
     assert len(CATALOG) == sum(len(names) for names in SPEC.values())
 
 
-@pytest.mark.parametrize(("obj", "name"), [
-    ("integrations", "find"),
-    ("integrations", "create"),
-    ("accessTokens", "patch"),
-    ("state", "get"),
-    ("request", "get"),
-    ("exports", "invoke"),
-])
+@pytest.mark.parametrize(
+    ("obj", "name"),
+    [
+        ("integrations", "find"),
+        ("integrations", "create"),
+        ("accessTokens", "patch"),
+        ("state", "get"),
+        ("request", "get"),
+        ("exports", "invoke"),
+    ],
+)
 def test_functions_the_spec_does_not_list_do_not_exist(obj, name):
     assert find_method(obj, name) is None
 
@@ -59,20 +90,23 @@ def test_every_entry_has_a_known_kind_description_and_local_behaviour():
         assert (method.kind == "crud") == crud, method.qualified
 
 
-@pytest.mark.parametrize(("qualified", "route"), [
-    ("exports.run", "POST /v1/exports/{_id}/invoke"),
-    ("exports.runVirtualWithPaging", "POST /v1/exports/virtual/paged"),
-    ("imports.run", "POST /v1/imports/{_id}/invoke"),
-    ("flows.run", "POST /v1/flows/{_id}/run"),
-    ("connections.patch", "PATCH /v1/connections/{_id}"),
-    ("asyncHelpers.find", "GET /v1/asynchelpers"),
-    ("state.getKeysForResource", "GET /v1/{resourceType}/{_id}/state"),
-    ("state.putForResource", "PUT /v1/{resourceType}/{_id}/state/{key}"),
-    ("lookupcaches.getData", "POST /v1/lookupcaches/{_id}/getData"),
-    ("lookupcaches.putData", "POST /v1/lookupcaches/{_id}/data"),
-    ("lookupcaches.deleteData", "DELETE /v1/lookupcaches/{_id}/data"),
-    ("lookupcaches.purgeData", "DELETE /v1/lookupcaches/{_id}/data/purge"),
-])
+@pytest.mark.parametrize(
+    ("qualified", "route"),
+    [
+        ("exports.run", "POST /v1/exports/{_id}/invoke"),
+        ("exports.runVirtualWithPaging", "POST /v1/exports/virtual/paged"),
+        ("imports.run", "POST /v1/imports/{_id}/invoke"),
+        ("flows.run", "POST /v1/flows/{_id}/run"),
+        ("connections.patch", "PATCH /v1/connections/{_id}"),
+        ("asyncHelpers.find", "GET /v1/asynchelpers"),
+        ("state.getKeysForResource", "GET /v1/{resourceType}/{_id}/state"),
+        ("state.putForResource", "PUT /v1/{resourceType}/{_id}/state/{key}"),
+        ("lookupcaches.getData", "POST /v1/lookupcaches/{_id}/getData"),
+        ("lookupcaches.putData", "POST /v1/lookupcaches/{_id}/data"),
+        ("lookupcaches.deleteData", "DELETE /v1/lookupcaches/{_id}/data"),
+        ("lookupcaches.purgeData", "DELETE /v1/lookupcaches/{_id}/data/purge"),
+    ],
+)
 def test_rest_routes(qualified, route):
     obj, name = qualified.split(".")
     method = find_method(obj, name)
@@ -165,19 +199,24 @@ def test_create_takes_an_object_and_update_needs_its_id():
 
 def test_patch_accepts_fields_or_json_patch():
     fields = {"_id": "e", "patch": {"name": "n"}}
-    ops = {"_id": "e", "patch": [{"op": "replace", "path": "/name", "value": "n"},
-                                 {"op": "remove", "path": "/x"}]}
+    ops = {
+        "_id": "e",
+        "patch": [{"op": "replace", "path": "/name", "value": "n"}, {"op": "remove", "path": "/x"}],
+    }
     assert checked("exports.patch", fields) == [fields]
     assert checked("lookupcaches.patch", ops) == [ops]
 
 
-@pytest.mark.parametrize(("patch", "problem"), [
-    ("name", "options.patch must be an object of fields or a JSON-Patch array"),
-    ([{"op": "move", "path": "/a"}], "options.patch[0].op must be one of add, replace, remove"),
-    ([{"op": "add", "path": "a", "value": 1}], "options.patch[0].path must be a JSON pointer"),
-    ([{"op": "add", "path": "/a"}], "options.patch[0].value is required for op 'add'"),
-    (["x"], "options.patch[0] must be an operation {op, path, value}"),
-])
+@pytest.mark.parametrize(
+    ("patch", "problem"),
+    [
+        ("name", "options.patch must be an object of fields or a JSON-Patch array"),
+        ([{"op": "move", "path": "/a"}], "options.patch[0].op must be one of add, replace, remove"),
+        ([{"op": "add", "path": "a", "value": 1}], "options.patch[0].path must be a JSON pointer"),
+        ([{"op": "add", "path": "/a"}], "options.patch[0].value is required for op 'add'"),
+        (["x"], "options.patch[0] must be an operation {op, path, value}"),
+    ],
+)
 def test_patch_refuses_bad_patches(patch, problem):
     assert problem in refused("flows.patch", {"_id": "f", "patch": patch})
 
@@ -251,8 +290,6 @@ def test_cache_data_functions_need_their_arrays():
 
 def test_virtual_runs_need_their_definition():
     assert "options.export is required (an object)" in refused("exports.runVirtual", {})
-    assert "options.import is required (an object)" in refused(
-        "imports.runMapping", {"data": []}
-    )
+    assert "options.import is required (an object)" in refused("imports.runMapping", {"data": []})
     paged = {"export": {}, "pagedExportState": {"jsrtPage": 1}}
     assert checked("exports.runVirtualWithPaging", paged) == [paged]

@@ -24,8 +24,12 @@ def world() -> World:
 
 
 def dispatcher(world: World, kind: str = "hook") -> Dispatcher:
-    ctx = PolicyContext.resolve(script_kind=kind, hook="preSavePage" if kind == "hook" else None,
-                                options={"_flowId": "orders"}, world=world)
+    ctx = PolicyContext.resolve(
+        script_kind=kind,
+        hook="preSavePage" if kind == "hook" else None,
+        options={"_flowId": "orders"},
+        world=world,
+    )
     return Dispatcher(LocalBackend(world), ctx)
 
 
@@ -35,22 +39,39 @@ def send(d: Dispatcher, obj: str, method: str, *args) -> dict:
 
 def test_a_value_comes_back_as_ok_value(world):
     d = dispatcher(world)
-    answer = send(d, "state", "getForResource",
-                  {"resourceType": "exports", "_id": "getOrders", "key": "cursor"})
+    answer = send(
+        d,
+        "state",
+        "getForResource",
+        {"resourceType": "exports", "_id": "getOrders", "key": "cursor"},
+    )
     assert answer == {"ok": True, "value": {"page": 3}}
 
 
 def test_undefined_comes_back_without_value(world):
     d = dispatcher(world)
-    raw = d.handle(json.dumps({"object": "state", "method": "putForResource", "args": [
-        {"resourceType": "exports", "_id": "getOrders", "key": "k", "value": [1, 2]}]}))
+    raw = d.handle(
+        json.dumps(
+            {
+                "object": "state",
+                "method": "putForResource",
+                "args": [
+                    {"resourceType": "exports", "_id": "getOrders", "key": "k", "value": [1, 2]}
+                ],
+            }
+        )
+    )
     assert json.loads(raw) == {"ok": True}
     assert world.state_of("exports", "getOrders")["k"] == [1, 2]
 
 
 def test_an_api_error_comes_back_as_the_error_dict(world):
-    answer = send(dispatcher(world), "state", "getForResource",
-                  {"resourceType": "exports", "_id": "getOrders", "key": "missing"})
+    answer = send(
+        dispatcher(world),
+        "state",
+        "getForResource",
+        {"resourceType": "exports", "_id": "getOrders", "key": "missing"},
+    )
     assert answer["ok"] is False
     error = answer["error"]
     assert error["name"] == "IntegratorApiError"
@@ -79,8 +100,15 @@ def test_unknown_functions_and_objects(world):
     assert error["message"].startswith("integrator-api has no object 'request'; its objects are")
 
 
-@pytest.mark.parametrize("raw", ["{not json", "[1, 2]", '{"object": 1, "method": "get"}',
-                                 '{"object": "exports", "method": "get", "args": "x"}'])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "{not json",
+        "[1, 2]",
+        '{"object": 1, "method": "get"}',
+        '{"object": "exports", "method": "get", "args": "x"}',
+    ],
+)
 def test_malformed_requests_are_answered_not_raised(world, raw):
     answer = json.loads(dispatcher(world).handle(raw))
     assert answer["ok"] is False
@@ -98,10 +126,13 @@ class UnserialisableBackend:
         return {1j}
 
 
-@pytest.mark.parametrize(("backend", "message"), [
-    (BrokenBackend(), "KeyError: 'boom'"),
-    (UnserialisableBackend(), "TypeError"),
-])
+@pytest.mark.parametrize(
+    ("backend", "message"),
+    [
+        (BrokenBackend(), "KeyError: 'boom'"),
+        (UnserialisableBackend(), "TypeError"),
+    ],
+)
 def test_a_backend_bug_becomes_a_500(backend, message):
     d = Dispatcher(backend, PolicyContext("script"))
     answer = json.loads(d.handle('{"object": "flows", "method": "run", "args": [{"_id": "f"}]}'))

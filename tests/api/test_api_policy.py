@@ -29,8 +29,11 @@ WORLD = {
     "exports": [
         {
             "_id": "getOrders",
-            "transform": {"expression": {"rulesTwoDotZero": {
-                "lookups": [{"name": "t", "_lookupCacheId": "inTransform"}]}}},
+            "transform": {
+                "expression": {
+                    "rulesTwoDotZero": {"lookups": [{"name": "t", "_lookupCacheId": "inTransform"}]}
+                }
+            },
         },
         {"_id": "ownedExport", "_integrationId": "shop", "_lookupCacheId": "onOwnedExport"},
         {"_id": "elsewhere", "lookups": [{"_lookupCacheId": "unrelated"}]},
@@ -62,8 +65,9 @@ def world() -> World:
 
 
 def hook(world: World, **options) -> PolicyContext:
-    return PolicyContext.resolve(script_kind="hook", hook="preSavePage", options=options,
-                                 world=world)
+    return PolicyContext.resolve(
+        script_kind="hook", hook="preSavePage", options=options, world=world
+    )
 
 
 def violation(ctx: PolicyContext, qualified: str, arg=None) -> str:
@@ -129,8 +133,9 @@ def test_registration_explicit_by_id_or_name_and_inferred_from_the_integration(w
 # ---- rule 1: no CRUD in hooks -------------------------------------------------------
 
 
-@pytest.mark.parametrize("method", [m for m in CATALOG if m.kind == "crud"],
-                         ids=lambda m: m.qualified)
+@pytest.mark.parametrize(
+    "method", [m for m in CATALOG if m.kind == "crud"], ids=lambda m: m.qualified
+)
 def test_every_crud_function_is_refused_in_hooks(world, method):
     ctx = hook(world, _flowId="orders")
     with pytest.raises(PolicyViolation, match=r"\(rule: no CRUD in hooks\)"):
@@ -222,8 +227,9 @@ def test_caches_are_refused_in_a_standalone_flow(world):
 
 
 def test_without_a_world_registration_is_unknown_and_allowed():
-    ctx = PolicyContext.resolve(script_kind="hook", hook="postMap",
-                                options={"_integrationId": "i"}, world=None)
+    ctx = PolicyContext.resolve(
+        script_kind="hook", hook="postMap", options={"_integrationId": "i"}, world=None
+    )
     assert ctx.registered_caches is None
     allowed(ctx, "lookupcaches.putData", {"_id": "anything", "data": []})
     message = violation(ctx, "imports.get", "x")

@@ -19,29 +19,39 @@ SAMPLE_WORLD: dict[str, Any] = {
             "_id": "getOrders",
             "externalId": "orders-export",
             "pageSize": 2,
-            "mockOutput": {"page_of_records": [
-                {"record": {"id": 1}},
-                {"record": {"id": 2}},
-                {"rows": [{"id": 3}, {"id": 4}]},
-                {"record": {"id": 5}},
-                {"record": {"id": 6}},
-            ]},
+            "mockOutput": {
+                "page_of_records": [
+                    {"record": {"id": 1}},
+                    {"record": {"id": 2}},
+                    {"rows": [{"id": 3}, {"id": 4}]},
+                    {"record": {"id": 5}},
+                    {"record": {"id": 6}},
+                ]
+            },
         },
         {"_id": "noMock", "name": "empty"},
     ],
     "imports": [
         {"_id": "putOrders", "mockResponse": {"statusCode": 200, "id": "ns-1"}},
-        {"_id": "perRecord", "mockResponse": [
-            {"statusCode": 200, "id": "a"},
-            {"statusCode": 422, "errors": [{"code": "invalid", "message": "bad sku"}]},
-        ]},
+        {
+            "_id": "perRecord",
+            "mockResponse": [
+                {"statusCode": 200, "id": "a"},
+                {"statusCode": 422, "errors": [{"code": "invalid", "message": "bad sku"}]},
+            ],
+        },
         {"_id": "plain"},
     ],
     "connections": [{"_id": "conn", "name": "Shopify", "externalId": "shopify"}],
     "lookupcaches": [
-        {"_id": "skus", "name": "SKU map", "data": [
-            {"key": "A", "value": {"ns": 1}}, {"key": "B", "value": "two"},
-        ]},
+        {
+            "_id": "skus",
+            "name": "SKU map",
+            "data": [
+                {"key": "A", "value": {"ns": 1}},
+                {"key": "B", "value": "two"},
+            ],
+        },
     ],
     "state": {"exports/getOrders": {"cursor": "2024-01-01"}},
 }

@@ -83,24 +83,33 @@ def test_patch_with_fields(call, world):
 
 
 def test_patch_with_json_patch_operations(call, world):
-    call("connections.patch", {"_id": "conn", "patch": [
-        {"op": "replace", "path": "/name", "value": "Shopify EU"},
-        {"op": "add", "path": "/http", "value": {"headers": [{"name": "a"}]}},
-        {"op": "add", "path": "/http/headers/-", "value": {"name": "b"}},
-        {"op": "add", "path": "/http/headers/0", "value": {"name": "first"}},
-        {"op": "remove", "path": "/externalId"},
-    ]})
+    call(
+        "connections.patch",
+        {
+            "_id": "conn",
+            "patch": [
+                {"op": "replace", "path": "/name", "value": "Shopify EU"},
+                {"op": "add", "path": "/http", "value": {"headers": [{"name": "a"}]}},
+                {"op": "add", "path": "/http/headers/-", "value": {"name": "b"}},
+                {"op": "add", "path": "/http/headers/0", "value": {"name": "first"}},
+                {"op": "remove", "path": "/externalId"},
+            ],
+        },
+    )
     conn = world.get("connections", "conn")
     assert conn["name"] == "Shopify EU"
     assert [h["name"] for h in conn["http"]["headers"]] == ["first", "a", "b"]
     assert "externalId" not in conn
 
 
-@pytest.mark.parametrize("patch", [
-    [{"op": "replace", "path": "/missing", "value": 1}],
-    [{"op": "remove", "path": "/http/x"}],
-    [{"op": "add", "path": "/name/deeper", "value": 1}],
-])
+@pytest.mark.parametrize(
+    "patch",
+    [
+        [{"op": "replace", "path": "/missing", "value": 1}],
+        [{"op": "remove", "path": "/http/x"}],
+        [{"op": "add", "path": "/name/deeper", "value": 1}],
+    ],
+)
 def test_patch_of_a_missing_path_is_422_and_changes_nothing(call, world, patch):
     before = world.get("connections", "conn")
     with pytest.raises(Unprocessable, match="does not exist"):
@@ -112,8 +121,10 @@ def test_patch_cannot_change_the_id(call):
     with pytest.raises(InvalidArgument, match="cannot change _id"):
         call("flows.patch", {"_id": "orders", "patch": {"_id": "other"}})
     with pytest.raises(InvalidArgument, match="cannot change _id"):
-        call("flows.patch", {"_id": "orders", "patch": [{"op": "replace", "path": "/_id",
-                                                         "value": "x"}]})
+        call(
+            "flows.patch",
+            {"_id": "orders", "patch": [{"op": "replace", "path": "/_id", "value": "x"}]},
+        )
 
 
 def test_patch_of_an_unknown_id_is_404(call):

@@ -21,20 +21,40 @@ def test_export_run_returns_the_first_page_of_mock_output(call):
 
 
 def test_rows_are_one_record_that_is_an_array():
-    world = World({"exports": [{"_id": "e", "mockOutput": {"page_of_records": [
-        {"rows": [{"line": 1}, {"line": 2}]}]}}]})
+    world = World(
+        {
+            "exports": [
+                {
+                    "_id": "e",
+                    "mockOutput": {"page_of_records": [{"rows": [{"line": 1}, {"line": 2}]}]},
+                }
+            ]
+        }
+    )
     assert world.run_export("e", {})["data"] == [[{"line": 1}, {"line": 2}]]
 
 
 def test_export_run_records_data_and_settings(call, world):
-    call("exports.run", {"_id": "getOrders", "data": [{"q": 1}], "settings": {"s": True},
-                         "startDate": "2024-01-01T00:00:00Z"})
-    assert world.export_runs("getOrders") == [{
-        "exportId": "getOrders",
-        "virtual": False,
-        "options": {"data": [{"q": 1}], "settings": {"s": True},
-                    "startDate": "2024-01-01T00:00:00Z"},
-    }]
+    call(
+        "exports.run",
+        {
+            "_id": "getOrders",
+            "data": [{"q": 1}],
+            "settings": {"s": True},
+            "startDate": "2024-01-01T00:00:00Z",
+        },
+    )
+    assert world.export_runs("getOrders") == [
+        {
+            "exportId": "getOrders",
+            "virtual": False,
+            "options": {
+                "data": [{"q": 1}],
+                "settings": {"s": True},
+                "startDate": "2024-01-01T00:00:00Z",
+            },
+        }
+    ]
 
 
 def test_export_without_mock_output_returns_no_data(call):
@@ -53,8 +73,11 @@ def test_export_run_of_an_unknown_id_is_404(call):
 
 
 def test_run_virtual_uses_the_definitions_own_mock_output(call, world):
-    definition = {"_connectionId": "conn", "http": {"relativeURI": "/x"},
-                  "mockOutput": {"page_of_records": [{"record": {"v": 1}}]}}
+    definition = {
+        "_connectionId": "conn",
+        "http": {"relativeURI": "/x"},
+        "mockOutput": {"page_of_records": [{"record": {"v": 1}}]},
+    }
     assert call("exports.runVirtual", {"export": definition})["data"] == [{"v": 1}]
     assert world.export_runs(None)[0]["virtual"] is True
 
@@ -105,8 +128,10 @@ def test_a_single_page_has_no_paged_state(call):
 
 def test_a_paged_state_from_elsewhere_is_refused(call):
     with pytest.raises(InvalidArgument, match="pagedExportState is not one this function returned"):
-        call("exports.runVirtualWithPaging",
-             {"export": {"_id": "getOrders"}, "pagedExportState": {"page": 2}})
+        call(
+            "exports.runVirtualWithPaging",
+            {"export": {"_id": "getOrders"}, "pagedExportState": {"page": 2}},
+        )
 
 
 # ---- imports ----------------------------------------------------------------------------
@@ -114,17 +139,31 @@ def test_a_paged_state_from_elsewhere_is_refused(call):
 
 def test_one_mock_response_answers_every_record(call, world):
     answer = call("imports.run", {"_id": "putOrders", "data": [{"a": 1}, {"a": 2}]})
-    assert answer == [
-        {"statusCode": 200, "ignored": False, "errors": [], "id": "ns-1", "_json": {"id": "ns-1"}},
-    ] * 2
+    assert (
+        answer
+        == [
+            {
+                "statusCode": 200,
+                "ignored": False,
+                "errors": [],
+                "id": "ns-1",
+                "_json": {"id": "ns-1"},
+            },
+        ]
+        * 2
+    )
     assert world.imported("putOrders") == [{"a": 1}, {"a": 2}]
 
 
 def test_a_list_of_mock_responses_answers_record_by_record(call):
     first, second = call("imports.run", {"_id": "perRecord", "data": [{"a": 1}, {"a": 2}]})
     assert first["statusCode"] == 200 and first["id"] == "a"
-    assert second == {"statusCode": 422, "ignored": False,
-                      "errors": [{"code": "invalid", "message": "bad sku"}], "_json": {}}
+    assert second == {
+        "statusCode": 422,
+        "ignored": False,
+        "errors": [{"code": "invalid", "message": "bad sku"}],
+        "_json": {},
+    }
 
 
 def test_a_mock_response_list_of_the_wrong_length_is_422(call, world):
@@ -166,18 +205,24 @@ def test_virtual_import_answers_from_its_own_mock_and_is_recorded(call, world):
 
 
 def test_run_mapping_applies_simple_field_mappings(call):
-    definition = {"mapping": {"fields": [
-        {"extract": "customer.email", "generate": "email"},
-        {"extract": "$.lines.0.sku", "generate": "item.sku"},
-        {"hardCodedValue": "USD", "generate": "currency"},
-        {"extract": "missing.path", "generate": "never"},
-    ]}}
+    definition = {
+        "mapping": {
+            "fields": [
+                {"extract": "customer.email", "generate": "email"},
+                {"extract": "$.lines.0.sku", "generate": "item.sku"},
+                {"hardCodedValue": "USD", "generate": "currency"},
+                {"extract": "missing.path", "generate": "never"},
+            ]
+        }
+    }
     record = {"customer": {"email": "a@b.c"}, "lines": [{"sku": "S1"}]}
-    assert call("imports.runMapping", {"import": definition, "data": [record]}) == [{
-        "statusCode": 200,
-        "data": {"email": "a@b.c", "item": {"sku": "S1"}, "currency": "USD"},
-        "errors": [],
-    }]
+    assert call("imports.runMapping", {"import": definition, "data": [record]}) == [
+        {
+            "statusCode": 200,
+            "data": {"email": "a@b.c", "item": {"sku": "S1"}, "currency": "USD"},
+            "errors": [],
+        }
+    ]
 
 
 def test_run_mapping_without_a_mapping_returns_the_data_unchanged(call):
@@ -185,14 +230,21 @@ def test_run_mapping_without_a_mapping_returns_the_data_unchanged(call):
     assert [r["data"] for r in answer] == [{"a": 1}, [1, 2]]
 
 
-@pytest.mark.parametrize(("definition", "named"), [
-    ({"mappings": [{"generate": "a", "extract": "$.a"}]}, "Mapper 2.0 mappings[]"),
-    ({"mapping": {"fields": [], "lists": [{"generate": "item"}]}}, "mapping.lists"),
-    ({"mapping": {"fields": [{"extract": "a", "generate": "b", "lookupName": "l"}]}},
-     "mapping.fields[0].lookupName"),
-    ({"mapping": {"fields": [{"extract": "{{record.a}}", "generate": "b"}]}},
-     "mapping.fields[0].extract"),
-])
+@pytest.mark.parametrize(
+    ("definition", "named"),
+    [
+        ({"mappings": [{"generate": "a", "extract": "$.a"}]}, "Mapper 2.0 mappings[]"),
+        ({"mapping": {"fields": [], "lists": [{"generate": "item"}]}}, "mapping.lists"),
+        (
+            {"mapping": {"fields": [{"extract": "a", "generate": "b", "lookupName": "l"}]}},
+            "mapping.fields[0].lookupName",
+        ),
+        (
+            {"mapping": {"fields": [{"extract": "{{record.a}}", "generate": "b"}]}},
+            "mapping.fields[0].extract",
+        ),
+    ],
+)
 def test_run_mapping_refuses_what_it_cannot_apply_honestly(call, definition, named):
     with pytest.raises(Unsupported) as caught:
         call("imports.runMapping", {"import": definition, "data": [{"a": 1}]})

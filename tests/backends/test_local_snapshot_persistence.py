@@ -157,9 +157,10 @@ def test_a_failure_during_save_keeps_the_old_snapshot(tmp_path, world_file, monk
     monkeypatch.undo()
     assert state_dir.snapshot_path.read_bytes() == before
     assert sorted(p.name for p in state_dir.path.iterdir()) == [SNAPSHOT_NAME]
-    assert StateDir(state_dir.path).load().snapshot() == World.from_snapshot(
-        json.loads(before)
-    ).snapshot()
+    assert (
+        StateDir(state_dir.path).load().snapshot()
+        == World.from_snapshot(json.loads(before)).snapshot()
+    )
 
 
 def test_a_damaged_snapshot_file_is_an_input_error(tmp_path):

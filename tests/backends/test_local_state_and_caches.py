@@ -76,16 +76,24 @@ def test_get_data_by_keys_returns_the_existing_ones_in_order(call):
 
 
 def test_get_data_pages_with_next_page_url(call):
-    call("lookupcaches.putData", {"_id": "skus", "data": [
-        {"key": "C", "value": 3}, {"key": "D", "value": 4}, {"key": "E", "value": 5}]})
+    call(
+        "lookupcaches.putData",
+        {
+            "_id": "skus",
+            "data": [{"key": "C", "value": 3}, {"key": "D", "value": 4}, {"key": "E", "value": 5}],
+        },
+    )
     first = call("lookupcaches.getData", {"_id": "skus", "pageSize": 2})
     assert [e["key"] for e in first["data"]] == ["A", "B"]
     assert first["nextPageURL"] == "/v1/lookupcaches/skus/getData?startAfterKey=B"
-    second = call("lookupcaches.getData", {"_id": "skus", "pageSize": "2",
-                                           "nextPageURL": first["nextPageURL"]})
+    second = call(
+        "lookupcaches.getData",
+        {"_id": "skus", "pageSize": "2", "nextPageURL": first["nextPageURL"]},
+    )
     assert [e["key"] for e in second["data"]] == ["C", "D"]
-    last = call("lookupcaches.getData", {"_id": "skus", "pageSize": 2,
-                                         "nextPageURL": second["nextPageURL"]})
+    last = call(
+        "lookupcaches.getData", {"_id": "skus", "pageSize": 2, "nextPageURL": second["nextPageURL"]}
+    )
     assert [e["key"] for e in last["data"]] == ["E"]
     assert "nextPageURL" not in last
 
@@ -106,8 +114,13 @@ def test_default_page_is_1000_entries():
 
 
 def test_keys_with_odd_characters_survive_the_page_url():
-    world = World({"lookupcaches": [{"_id": "c", "data": [
-        {"key": "a b/c&d=e", "value": 1}, {"key": "z+1", "value": 2}]}]})
+    world = World(
+        {
+            "lookupcaches": [
+                {"_id": "c", "data": [{"key": "a b/c&d=e", "value": 1}, {"key": "z+1", "value": 2}]}
+            ]
+        }
+    )
     first = world.cache_read("c", page_size=1)
     assert first["nextPageURL"].endswith("startAfterKey=a%20b%2Fc%26d%3De")
     assert world.cache_read("c", page_url=first["nextPageURL"])["data"] == [
@@ -162,13 +175,19 @@ def test_get_data_by_keys_over_5_mb_is_413():
 
 
 def test_put_data_upserts_and_answers_per_entry(call, world):
-    answer = call("lookupcaches.putData", {"_id": "skus", "data": [
-        {"key": "A", "value": "replaced"},
-        {"key": "N", "value": None},
-        {"key": "", "value": 1},
-        {"value": 2},
-        "not an entry",
-    ]})
+    answer = call(
+        "lookupcaches.putData",
+        {
+            "_id": "skus",
+            "data": [
+                {"key": "A", "value": "replaced"},
+                {"key": "N", "value": None},
+                {"key": "", "value": 1},
+                {"value": 2},
+                "not an entry",
+            ],
+        },
+    )
     assert answer[:2] == [{"key": "A", "success": True}, {"key": "N", "success": True}]
     assert [r["success"] for r in answer[2:]] == [False, False, False]
     assert answer[3]["errors"][0]["code"] == "invalid_entry"
@@ -198,12 +217,15 @@ def test_purge_empties_the_cache(call, world):
     assert call("lookupcaches.getData", {"_id": "skus"}) == {"data": []}
 
 
-@pytest.mark.parametrize(("qualified", "extra"), [
-    ("lookupcaches.getData", {}),
-    ("lookupcaches.putData", {"data": []}),
-    ("lookupcaches.deleteData", {"keys": []}),
-    ("lookupcaches.purgeData", {}),
-])
+@pytest.mark.parametrize(
+    ("qualified", "extra"),
+    [
+        ("lookupcaches.getData", {}),
+        ("lookupcaches.putData", {"data": []}),
+        ("lookupcaches.deleteData", {"keys": []}),
+        ("lookupcaches.purgeData", {}),
+    ],
+)
 def test_an_unknown_cache_is_404(call, qualified, extra):
     with pytest.raises(NotFound, match="no lookup cache with _id 'nope'"):
         call(qualified, {"_id": "nope", **extra})

@@ -49,23 +49,29 @@ def test_json_syntax_error_has_line_and_column(write):
 
 
 def test_yaml_syntax_error_has_line_and_column(write):
-    path = write("w.yaml", """
+    path = write(
+        "w.yaml",
+        """
         exports:
           - _id: a
             name: [unclosed
         flows: []
-    """)
+    """,
+    )
     err = load_error(path)
     assert err.message.startswith(f"{path}:4:")
     assert "invalid YAML" in err.message and err.details["line"] == 4
 
 
 def test_unknown_top_level_key_lists_the_valid_ones(write):
-    path = write("w.yaml", """
+    path = write(
+        "w.yaml",
+        """
         exports: []
         export:
           - _id: a
-    """)
+    """,
+    )
     err = load_error(path)
     assert err.message == f"{path}:2:1: export: unknown top-level key 'export'"
     assert "valid top-level keys: integrations, flows, exports, imports" in err.hint
@@ -73,11 +79,14 @@ def test_unknown_top_level_key_lists_the_valid_ones(write):
 
 
 def test_a_document_that_is_not_an_object(write):
-    path = write("w.yaml", """
+    path = write(
+        "w.yaml",
+        """
         flows:
           - _id: ok
           - just a string
-    """)
+    """,
+    )
     err = load_error(path)
     assert err.message == (
         f"{path}:3:5: flows[1]: expected a document (an object), got the string 'just a string'"
@@ -93,20 +102,26 @@ def test_a_wrong_value_in_a_json_file_is_located_too(write):
 
 
 def test_duplicate_ids(write):
-    path = write("w.yaml", """
+    path = write(
+        "w.yaml",
+        """
         connections:
           - _id: c1
           - _id: c1
-    """)
+    """,
+    )
     assert "connections[1]._id: duplicate _id 'c1' in connections" in load_error(path).message
 
 
 def test_a_state_namespace_must_be_resource_type_slash_id(write):
-    path = write("w.yaml", """
+    path = write(
+        "w.yaml",
+        """
         state:
           exports/ok: {a: 1}
           export-abc: {a: 1}
-    """)
+    """,
+    )
     err = load_error(path)
     assert 'state["export-abc"]: a state namespace must be shaped <resourceType>/<_id>' in (
         err.message
@@ -116,14 +131,17 @@ def test_a_state_namespace_must_be_resource_type_slash_id(write):
 
 
 def test_a_mock_output_not_in_canonical_form(write):
-    path = write("w.yaml", """
+    path = write(
+        "w.yaml",
+        """
         exports:
           - _id: e
             mockOutput:
               page_of_records:
                 - record: {id: 1}
                 - {id: 2}
-    """)
+    """,
+    )
     err = load_error(path)
     where = "exports[0].mockOutput.page_of_records[1]"
     assert f"{where}: expected {{record: {{...}}}} or {{rows: [...]}}" in err.message
@@ -132,37 +150,49 @@ def test_a_mock_output_not_in_canonical_form(write):
 
 
 def test_a_mock_output_that_is_a_plain_list(write):
-    path = write("w.yaml", """
+    path = write(
+        "w.yaml",
+        """
         exports:
           - _id: e
             mockOutput: [{id: 1}]
-    """)
-    assert "exports[0].mockOutput: expected {\"page_of_records\"" in load_error(path).message
+    """,
+    )
+    assert 'exports[0].mockOutput: expected {"page_of_records"' in load_error(path).message
 
 
 def test_a_mock_response_must_be_objects(write):
-    path = write("w.yaml", """
+    path = write(
+        "w.yaml",
+        """
         imports:
           - _id: i
             mockResponse: [{statusCode: 200}, 422]
-    """)
+    """,
+    )
     assert "imports[0].mockResponse[1]: expected a response object" in load_error(path).message
 
 
 def test_lookup_cache_data_entries(write):
-    path = write("w.yaml", """
+    path = write(
+        "w.yaml",
+        """
         lookupcaches:
           - _id: c
             data:
               - {key: a, value: 1}
               - {key: a, value: 2}
-    """)
+    """,
+    )
     assert "lookupcaches[0].data[1].key: duplicate key 'a'" in load_error(path).message
-    path = write("w2.yaml", """
+    path = write(
+        "w2.yaml",
+        """
         lookupcaches:
           - _id: c
             data: [{k: a, v: 1}]
-    """)
+    """,
+    )
     assert "expected {key, value}, got an object with keys k, v" in load_error(path).message
 
 

@@ -25,7 +25,7 @@ def through_a_pipe(frame: bytes) -> object:
 
 
 def test_a_message_without_attachments_arrives_as_it_was() -> None:
-    message = {"target": "m:f", "payload": {"text": "é\n\"", "n": [1, 2.5, None]}}
+    message = {"target": "m:f", "payload": {"text": 'é\n"', "n": [1, 2.5, None]}}
     assert through_a_pipe(frames.encode(message)) == message
 
 

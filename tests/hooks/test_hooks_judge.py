@@ -80,8 +80,10 @@ def test_pre_save_page_returning_the_array_says_to_wrap_it() -> None:
         ({"data": [], "errors": {"code": "x"}}, "errors must be an array of error objects"),
         ({"data": [], "errors": ["oops"]}, "errors[0] must be an error object"),
         ({"data": [], "newErrorsAndRetryData": {}}, "`newErrorsAndRetryData` must be an array"),
-        ({"data": [], "newErrorsAndRetryData": [{"retryData": A}]},
-         "newErrorsAndRetryData[0] must be {retryData: record, errors: [error]}"),
+        (
+            {"data": [], "newErrorsAndRetryData": [{"retryData": A}]},
+            "newErrorsAndRetryData[0] must be {retryData: record, errors: [error]}",
+        ),
     ],
 )
 def test_pre_save_page_wrong_shapes(returned, words: str) -> None:
@@ -137,7 +139,7 @@ def test_pre_map_bare_records_are_flagged_as_unwrapped() -> None:
     ("returned", "words"),
     [
         (None, "preMap must return an array with one element per element of options.data (1)"),
-        ("x", "it returned the string \"x\""),
+        ("x", 'it returned the string "x"'),
         ([None], "element 0 must be {data}, {errors}, {data, errors} or {} (skip)"),
         ([{"data": "x"}], "element 0: `data` must be a record"),
         ([{"errors": "bad"}], "element 0: errors must be an array of error objects"),
@@ -215,8 +217,13 @@ def test_filter_booleans(value: bool) -> None:
 
 @pytest.mark.parametrize(
     ("returned", "kept", "shown"),
-    [("yes", True, 'the string "yes"'), (0, False, "the number 0"), ({}, True, "an empty object"),
-     (None, False, "undefined (or null)"), ("", False, 'the string ""')],
+    [
+        ("yes", True, 'the string "yes"'),
+        (0, False, "the number 0"),
+        ({}, True, "an empty object"),
+        (None, False, "undefined (or null)"),
+        ("", False, 'the string ""'),
+    ],
 )
 def test_filter_non_boolean_is_a_problem_but_truthiness_is_recorded(returned, kept, shown) -> None:
     verdict = judge("filter", returned, record=A)

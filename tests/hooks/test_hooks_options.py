@@ -17,22 +17,32 @@ RECORD = {"id": "SO-1", "total": 12.5}
 
 # The least a user gives for each type, and every field the built options must then hold.
 MINIMAL = {
-    "preSavePage": ({"data": [RECORD]}, {"data", "errors", "retryData", "pageIndex"}
-                    | DELTA | EXPORT_CONTEXT),
+    "preSavePage": (
+        {"data": [RECORD]},
+        {"data", "errors", "retryData", "pageIndex"} | DELTA | EXPORT_CONTEXT,
+    ),
     "preMap": ({"data": [RECORD]}, {"data"} | IMPORT_CONTEXT),
     "postMap": ({"postMapData": [RECORD]}, {"preMapData", "postMapData"} | IMPORT_CONTEXT),
-    "postSubmit": ({"postMapData": [RECORD]},
-                   {"preMapData", "postMapData", "responseData"} | IMPORT_CONTEXT),
+    "postSubmit": (
+        {"postMapData": [RECORD]},
+        {"preMapData", "postMapData", "responseData"} | IMPORT_CONTEXT,
+    ),
     "postAggregate": ({}, {"postAggregateData"} | IMPORT_CONTEXT),
-    "postResponseMap": ({"postResponseMapData": [RECORD]},
-                        {"postResponseMapData", "responseData", "oneToMany"} | IMPORT_CONTEXT),
+    "postResponseMap": (
+        {"postResponseMapData": [RECORD]},
+        {"postResponseMapData", "responseData", "oneToMany"} | IMPORT_CONTEXT,
+    ),
     "filter": ({"record": RECORD}, {"record", "pageIndex"} | DELTA | EXPORT_CONTEXT),
     "transform": ({"record": RECORD}, {"record"} | EXPORT_CONTEXT),
     "branching": ({"record": RECORD}, {"record"} | HOOK_CONTEXT),
-    "handleRequest": ({}, {"method", "headers", "queryString", "queryParams", "pathParams",
-                           "rawBody", "_apiId"}),
-    "contentBasedFlowRouter": ({"rawMessageBody": "ISA*00*~"},
-                               {"httpHeaders", "mimeHeaders", "rawMessageBody"}),
+    "handleRequest": (
+        {},
+        {"method", "headers", "queryString", "queryParams", "pathParams", "rawBody", "_apiId"},
+    ),
+    "contentBasedFlowRouter": (
+        {"rawMessageBody": "ISA*00*~"},
+        {"httpHeaders", "mimeHeaders", "rawMessageBody"},
+    ),
     "formInit": ({}, {"resource", "sandbox"}),
     "preSave": ({"newResource": {"name": "x"}}, {"newResource", "sandbox"}),
     "step": ({}, {"resource", "license"}),
@@ -72,13 +82,20 @@ def test_defaults_without_a_world_are_placeholders_and_fixed_times() -> None:
     assert options["_integrationId"] == PLACEHOLDER_IDS["integration"]
     assert all(len(i) == 24 and int(i, 16) >= 0 for i in PLACEHOLDER_IDS.values())
     assert options["settings"] == {
-        "integration": {}, "flowGrouping": {}, "flow": {}, "export": {}, "connection": {}
+        "integration": {},
+        "flowGrouping": {},
+        "flow": {},
+        "export": {},
+        "connection": {},
     }
     assert options["job"] == {
-        "_id": PLACEHOLDER_IDS["job"], "type": "export", "startedAt": RUN_STARTED_AT
+        "_id": PLACEHOLDER_IDS["job"],
+        "type": "export",
+        "startedAt": RUN_STARTED_AT,
     }
     assert (options["lastExportDateTime"], options["currentExportDateTime"]) == (
-        LAST_RUN_AT, RUN_STARTED_AT
+        LAST_RUN_AT,
+        RUN_STARTED_AT,
     )
     assert (options["errors"], options["retryData"], options["pageIndex"]) == ([], {}, 0)
     assert options["testMode"] is False and options["sandbox"] is False
@@ -124,7 +141,9 @@ def test_export_id_finds_connection_flow_integration_and_every_settings(world) -
 def test_import_id_finds_the_flow_through_its_page_processors(world) -> None:
     options = contract_for("preMap").build_options({"data": [], "_importId": "M1"}, world)
     assert (options["_connectionId"], options["_flowId"], options["_integrationId"]) == (
-        "C2", "F1", "I1"
+        "C2",
+        "F1",
+        "I1",
     )
     assert options["settings"]["import"] == {"mode": "upsert"}
     assert options["settings"]["connection"] == {"account": "TSTDRV1"}
@@ -204,8 +223,9 @@ def test_post_map_copies_records_into_pre_map_data_when_missing() -> None:
 
 def test_handle_request_fills_both_query_forms_and_both_body_forms() -> None:
     contract = contract_for("handleRequest")
-    posted = contract.build_options({"method": "post", "body": {"a": [1, "é"]},
-                                     "queryParams": {"q": "1"}})
+    posted = contract.build_options(
+        {"method": "post", "body": {"a": [1, "é"]}, "queryParams": {"q": "1"}}
+    )
     assert posted["method"] == "POST"
     assert posted["rawBody"] == '{"a":[1,"é"]}'
     assert posted["queryString"] == {"q": "1"} and posted["queryParams"] == {"q": "1"}
@@ -237,12 +257,24 @@ def test_form_init_default_resource_has_a_settings_form() -> None:
         ("preSavePage", {"data": [], "pageIndex": -1}, "pageIndex", ["0 or more"]),
         ("preSavePage", {"data": [{}], "files": []}, "data", ["`files` has 0", "`data` has 1"]),
         ("preMap", {"data": None}, "data", ["`data` must be an array", "undefined"]),
-        ("postMap", {"postMapData": [{}], "preMapData": [{}, {}]}, "postMapData",
-         ["`postMapData` has 1", "`preMapData` has 2"]),
-        ("postSubmit", {"postMapData": [{}], "responseData": [1]}, "responseData[0]",
-         ["response object"]),
-        ("postResponseMap", {"postResponseMapData": [{}], "responseData": []},
-         "postResponseMapData", ["differ in length"]),
+        (
+            "postMap",
+            {"postMapData": [{}], "preMapData": [{}, {}]},
+            "postMapData",
+            ["`postMapData` has 1", "`preMapData` has 2"],
+        ),
+        (
+            "postSubmit",
+            {"postMapData": [{}], "responseData": [1]},
+            "responseData[0]",
+            ["response object"],
+        ),
+        (
+            "postResponseMap",
+            {"postResponseMapData": [{}], "responseData": []},
+            "postResponseMapData",
+            ["differ in length"],
+        ),
         ("filter", {}, "record", ["`record` is missing", "a record"]),
         ("filter", {"record": "x"}, "record", ["`record` must be a record"]),
         ("filter", {"record": {}, "records": [{}]}, "records", ["not several"]),
@@ -305,15 +337,22 @@ def test_the_local_backend_world_serves_as_the_world() -> None:
     world = World(
         {
             "integrations": [{"_id": "I1", "settings": {"storeName": "acme"}}],
-            "flows": [{"_id": "F1", "_integrationId": "I1",
-                       "pageProcessors": [{"type": "import", "_importId": "M1"}]}],
+            "flows": [
+                {
+                    "_id": "F1",
+                    "_integrationId": "I1",
+                    "pageProcessors": [{"type": "import", "_importId": "M1"}],
+                }
+            ],
             "imports": [{"_id": "M1", "_connectionId": "C1", "settings": {"mode": "upsert"}}],
             "connections": [{"_id": "C1", "settings": {"account": "TSTDRV1"}}],
         }
     )
     options = contract_for("preMap").build_options({"data": [], "_importId": "M1"}, world)
     assert (options["_flowId"], options["_integrationId"], options["_connectionId"]) == (
-        "F1", "I1", "C1"
+        "F1",
+        "I1",
+        "C1",
     )
     assert options["settings"]["import"] == {"mode": "upsert"}
     assert options["settings"]["connection"] == {"account": "TSTDRV1"}

@@ -35,8 +35,12 @@ TABLE = {
 
 # What a hook that changes nothing returns, for each type.
 PASS_THROUGH = {
-    "preSavePage": lambda o: {"data": o["data"], "errors": o["errors"], "abort": False,
-                              "newErrorsAndRetryData": []},
+    "preSavePage": lambda o: {
+        "data": o["data"],
+        "errors": o["errors"],
+        "abort": False,
+        "newErrorsAndRetryData": [],
+    },
     "preMap": lambda o: [{"data": r} for r in o["data"]],
     "postMap": lambda o: [{"data": r} for r in o["postMapData"]],
     "postSubmit": lambda o: o["responseData"],
@@ -97,8 +101,14 @@ def test_an_unknown_type_lists_the_valid_ones_and_suggests_the_closest() -> None
 
 @pytest.mark.parametrize(
     ("function", "expected"),
-    [("preMap", "preMap"), ("router", "branching"), ("handleRequest", "handleRequest"),
-     ("preSavePage232", None), ("main", None), ("premap", None)],
+    [
+        ("preMap", "preMap"),
+        ("router", "branching"),
+        ("handleRequest", "handleRequest"),
+        ("preSavePage232", None),
+        ("main", None),
+        ("premap", None),
+    ],
 )
 def test_infer_hook_reads_the_type_off_a_function_name(function: str, expected) -> None:
     assert infer_hook(function) == expected

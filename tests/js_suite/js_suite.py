@@ -121,20 +121,33 @@ class Seeded:
 
 
 SEEDED = (
-    Seeded("exports", "export", "getOrders", "Get orders", ("getOrders", "pullOnce"),
-           "orders-export"),
-    Seeded("imports", "import", "putOrders", "Put orders", ("putOrders", "putLines"),
-           "orders-import"),
+    Seeded(
+        "exports", "export", "getOrders", "Get orders", ("getOrders", "pullOnce"), "orders-export"
+    ),
+    Seeded(
+        "imports", "import", "putOrders", "Put orders", ("putOrders", "putLines"), "orders-import"
+    ),
     Seeded("flows", "flow", "orderSync", "Order sync", ("orderSync", "adHocPull"), "order-sync"),
     Seeded("connections", "connection", "shopify", "Shopify", ("shopify",), "shopify-conn"),
     Seeded("integrations", "integration", "shop", "Shop", disposable_id="retiredShop"),
     Seeded("accessTokens", "access token", "ciToken", "CI token", ("ciToken",), "ci-token"),
-    Seeded("asyncHelpers", "async helper", "pollBatch", "Poll batch", ("pollBatch",),
-           "poll-batch"),
-    Seeded("fileDefinitions", "file definition", "ordersCsv", "Orders CSV", ("ordersCsv",),
-           "orders-csv"),
-    Seeded("lookupcaches", "lookup cache", "skuMap", "SKU map",
-           ("skuMap", "countryCodes", "legacyRates"), "sku-map"),
+    Seeded("asyncHelpers", "async helper", "pollBatch", "Poll batch", ("pollBatch",), "poll-batch"),
+    Seeded(
+        "fileDefinitions",
+        "file definition",
+        "ordersCsv",
+        "Orders CSV",
+        ("ordersCsv",),
+        "orders-csv",
+    ),
+    Seeded(
+        "lookupcaches",
+        "lookup cache",
+        "skuMap",
+        "SKU map",
+        ("skuMap", "countryCodes", "legacyRates"),
+        "sku-map",
+    ),
 )
 
 
@@ -150,7 +163,9 @@ def _crud_case(s: Seeded) -> JsCase:
         }
     else:
         expected["find"] = {
-            "ok": False, "name": "TypeError", "message": "target.find is not a function",
+            "ok": False,
+            "name": "TypeError",
+            "message": "target.find is not a function",
             "json": "{}",
         }
     expected |= {
@@ -164,8 +179,14 @@ def _crud_case(s: Seeded) -> JsCase:
         arg = find_method(o, "create").arg
         options |= {"externalId": s.external_id, "document": {"name": f"New {s.noun}"}}
         expected |= {
-            "create": ok({"name": f"New {s.noun}", "lastModified": "string",
-                          "hasIntegratorIoId": True, "createdAt": "string"}),
+            "create": ok(
+                {
+                    "name": f"New {s.noun}",
+                    "lastModified": "string",
+                    "hasIntegratorIoId": True,
+                    "createdAt": "string",
+                }
+            ),
             "createString": _invalid(f"{o}.create({arg}): {arg} must be an object, got string"),
         }
     else:
@@ -179,11 +200,13 @@ def _crud_case(s: Seeded) -> JsCase:
         expected |= {
             "patch": ok(),
             "jsonPatch": ok(),
-            "afterPatches": ok({"name": "Patched", "description": "patched",
-                                "lastModified": "string"}),
+            "afterPatches": ok(
+                {"name": "Patched", "description": "patched", "lastModified": "string"}
+            ),
             "patchUnknown": _not_found(f"{no_such} '{UNKNOWN_ID}'"),
-            "patchMissingPath": Failure("invalid_request", 422,
-                                        "patch[0] (remove /nowhere): the path does not exist"),
+            "patchMissingPath": Failure(
+                "invalid_request", 422, "patch[0] (remove /nowhere): the path does not exist"
+            ),
         }
     expected |= {"delete": ok(), "afterDelete": ok(True), "deleteAgain": _not_found(no_such)}
     return JsCase(f"crud-{o}", "crud.js", "crudCycle", options, expected)
@@ -202,108 +225,183 @@ def _imported(*ids: str) -> list[dict[str, Any]]:
     return [{"statusCode": 200, "id": i, "ignored": False, "errors": []} for i in ids]
 
 
-EXPORT_RUNS = JsCase("exports-runs", "exports.js", "runs", {}, {
-    "run": ok(_FIRST_PAGE),
-    "runUnknown": _not_found(f"no export with _id '{UNKNOWN_ID}'"),
-    "runBadDate": _invalid("exports.run(options): options.startDate must be a Date",
-                           "got 'last tuesday'"),
-    "runVirtual": ok({"data": [{"sku": "A-100"}], "dataURIs": [], "errors": []}),
-    "runVirtualStored": ok(_FIRST_PAGE),
-    "runVirtualNoExport": _invalid("exports.runVirtual(options): options.export is required"),
-    "runVirtualBadMock": Failure("invalid_request", 422, "mockOutput: expected",
-                                 "got an object with keys records"),
-    "pages": ok([
-        _ORDERS_PAGE_1,
-        [[{"id": 3, "line": 1}, {"id": 3, "line": 2}], {"id": 4}],
-        [{"id": 5}],
-    ]),
-    "pagesForgedState": _invalid("pagedExportState is not one this function returned"),
-})
+EXPORT_RUNS = JsCase(
+    "exports-runs",
+    "exports.js",
+    "runs",
+    {},
+    {
+        "run": ok(_FIRST_PAGE),
+        "runUnknown": _not_found(f"no export with _id '{UNKNOWN_ID}'"),
+        "runBadDate": _invalid(
+            "exports.run(options): options.startDate must be a Date", "got 'last tuesday'"
+        ),
+        "runVirtual": ok({"data": [{"sku": "A-100"}], "dataURIs": [], "errors": []}),
+        "runVirtualStored": ok(_FIRST_PAGE),
+        "runVirtualNoExport": _invalid("exports.runVirtual(options): options.export is required"),
+        "runVirtualBadMock": Failure(
+            "invalid_request", 422, "mockOutput: expected", "got an object with keys records"
+        ),
+        "pages": ok(
+            [
+                _ORDERS_PAGE_1,
+                [[{"id": 3, "line": 1}, {"id": 3, "line": 2}], {"id": 4}],
+                [{"id": 5}],
+            ]
+        ),
+        "pagesForgedState": _invalid("pagedExportState is not one this function returned"),
+    },
+)
 
-IMPORT_RUNS = JsCase("imports-runs", "imports.js", "runs", {}, {
-    "run": ok(_imported("ns-1", "ns-1")),
-    "runPerRecord": ok([
-        *_imported("line-1"),
-        {"statusCode": 422, "ignored": False,
-         "errors": [{"code": "invalid_sku", "message": "unknown SKU"}]},
-    ]),
-    "runTooFewRecords": Failure("invalid_request", 422,
-                                "mockResponse of 2 responses but 1 records were imported"),
-    "runUnknown": _not_found(f"no import with _id '{UNKNOWN_ID}'"),
-    "runNoData": _invalid("imports.run(options): options.data is required (an array)"),
-    "runVirtual": ok(_imported("virtual-1")),
-    "runVirtualDataNotArray": _invalid(
-        "imports.runVirtual(options): options.data must be an array"
-    ),
-    "runMapping": ok([
-        {"statusCode": 200, "data": {"item": {"sku": "A-100"}, "source": "shop"}, "errors": []},
-        {"statusCode": 200, "data": {"item": {"sku": "Z-999"}, "source": "shop"}, "errors": []},
-    ]),
-    "runMappingMapper2": Failure("not_supported", 501, "does not apply Mapper 2.0 mappings[]"),
-})
+IMPORT_RUNS = JsCase(
+    "imports-runs",
+    "imports.js",
+    "runs",
+    {},
+    {
+        "run": ok(_imported("ns-1", "ns-1")),
+        "runPerRecord": ok(
+            [
+                *_imported("line-1"),
+                {
+                    "statusCode": 422,
+                    "ignored": False,
+                    "errors": [{"code": "invalid_sku", "message": "unknown SKU"}],
+                },
+            ]
+        ),
+        "runTooFewRecords": Failure(
+            "invalid_request", 422, "mockResponse of 2 responses but 1 records were imported"
+        ),
+        "runUnknown": _not_found(f"no import with _id '{UNKNOWN_ID}'"),
+        "runNoData": _invalid("imports.run(options): options.data is required (an array)"),
+        "runVirtual": ok(_imported("virtual-1")),
+        "runVirtualDataNotArray": _invalid(
+            "imports.runVirtual(options): options.data must be an array"
+        ),
+        "runMapping": ok(
+            [
+                {
+                    "statusCode": 200,
+                    "data": {"item": {"sku": "A-100"}, "source": "shop"},
+                    "errors": [],
+                },
+                {
+                    "statusCode": 200,
+                    "data": {"item": {"sku": "Z-999"}, "source": "shop"},
+                    "errors": [],
+                },
+            ]
+        ),
+        "runMappingMapper2": Failure("not_supported", 501, "does not apply Mapper 2.0 mappings[]"),
+    },
+)
 
-FLOW_RUNS = JsCase("flows-runs", "flows.js", "runs", {}, {
-    "run": ok({"status": "queued", "hasJobId": True}),
-    "runUnknown": _not_found(f"no flow with _id '{UNKNOWN_ID}'"),
-    "runWithoutId": _invalid("flows.run(options): options._id is required"),
-})
+FLOW_RUNS = JsCase(
+    "flows-runs",
+    "flows.js",
+    "runs",
+    {},
+    {
+        "run": ok({"status": "queued", "hasJobId": True}),
+        "runUnknown": _not_found(f"no flow with _id '{UNKNOWN_ID}'"),
+        "runWithoutId": _invalid("flows.run(options): options._id is required"),
+    },
+)
 
 CURSOR = {"page": 3, "ids": [1, 2]}
 """What state.js stores under the key `cursor` of flow orderSync."""
 
 _NO_LAST_RUN = "state key 'lastRun' not found for flows/orderSync"
-STATE = JsCase("state", "state.js", "keepCursor", {"_flowId": "orderSync", "data": [{}]}, {
-    "seededKeys": ok({"keys": ["lastRun"]}),
-    "seededValue": ok("2025-01-14T12:00:00.000Z"),
-    "put": ok(),
-    "putNoKey": _invalid("state.putForResource(options): options.key is required"),
-    "read": ok(CURSOR),
-    "readNeverPut": _not_found("state key 'nothing' not found for flows/orderSync"),
-    "delete": ok(),
-    "deleteAgain": _not_found(_NO_LAST_RUN),
-    "keys": ok({"keys": ["cursor"]}),
-    "keysOfEmptyExport": ok({"keys": []}),
-    "keysBadType": _invalid("options.resourceType must be one of", "got 'scripts'"),
-}, hook="preSavePage")
+STATE = JsCase(
+    "state",
+    "state.js",
+    "keepCursor",
+    {"_flowId": "orderSync", "data": [{}]},
+    {
+        "seededKeys": ok({"keys": ["lastRun"]}),
+        "seededValue": ok("2025-01-14T12:00:00.000Z"),
+        "put": ok(),
+        "putNoKey": _invalid("state.putForResource(options): options.key is required"),
+        "read": ok(CURSOR),
+        "readNeverPut": _not_found("state key 'nothing' not found for flows/orderSync"),
+        "delete": ok(),
+        "deleteAgain": _not_found(_NO_LAST_RUN),
+        "keys": ok({"keys": ["cursor"]}),
+        "keysOfEmptyExport": ok({"keys": []}),
+        "keysBadType": _invalid("options.resourceType must be one of", "got 'scripts'"),
+    },
+    hook="preSavePage",
+)
 
 SKU_MAP_AFTER = {"A-100": {"ns": 10}, "C-300": {"ns": 3}, "D-400": {"ns": 4}}
 """The entries of lookup cache skuMap after lookupcaches.js."""
 
 _ONE_PER_CALL = "per call, got 1001; split the call into batches"
-CACHE_DATA = JsCase("lookupcaches-data", "lookupcaches.js", "data", {}, {
-    "byKeys": ok({"data": [{"key": "C-300", "value": {"ns": 3}},
-                          {"key": "A-100", "value": {"ns": 1}}]}),
-    "pages": ok([
-        {"data": [{"key": "A-100", "value": {"ns": 1}}, {"key": "B-200", "value": {"ns": 2}}],
-         "nextPageURL": "/v1/lookupcaches/skuMap/getData?startAfterKey=B-200"},
-        {"data": [{"key": "C-300", "value": {"ns": 3}}]},
-    ]),
-    "pageTooLarge": Failure("limit_exceeded", 422, "pageSize may be at most 1000, got 1001"),
-    "keysAndPage": _invalid("options.nextPageURL can be provided only if keys is not provided"),
-    "unknownCache": _not_found(f"no lookup cache with _id '{UNKNOWN_ID}'"),
-    "put": ok([
-        {"key": "D-400", "success": True},
-        {"key": "A-100", "success": True},
-        {"key": "", "success": False, "errors": [{
-            "code": "invalid_entry",
-            "message": "each entry must be {key: <non-empty string>, value: <any>}",
-        }]},
-    ]),
-    "putTooMany": Failure("limit_exceeded", 422, f"at most 1000 entries {_ONE_PER_CALL}"),
-    "putTooLarge": Failure("payload_too_large", 413, "the data is over 5 MB"),
-    "delete": ok([
-        {"key": "B-200", "success": True},
-        {"key": "missing", "success": False,
-         "errors": [{"code": "not_found", "message": "key 'missing' is not in the cache"}]},
-    ]),
-    "deleteTooMany": Failure("limit_exceeded", 422, f"at most 1000 keys {_ONE_PER_CALL}"),
-    "afterChanges": ok({"data": [{"key": k, "value": v} for k, v in SKU_MAP_AFTER.items()]}),
-    "purge": ok(),
-    "afterPurge": ok({"data": []}),
-    "purgeUnknown": _not_found(f"no lookup cache with _id '{UNKNOWN_ID}'"),
-    "createWithData": _invalid("a lookup cache document has no data field",
-                               "write entries with lookupcaches.putData"),
-})
+CACHE_DATA = JsCase(
+    "lookupcaches-data",
+    "lookupcaches.js",
+    "data",
+    {},
+    {
+        "byKeys": ok(
+            {"data": [{"key": "C-300", "value": {"ns": 3}}, {"key": "A-100", "value": {"ns": 1}}]}
+        ),
+        "pages": ok(
+            [
+                {
+                    "data": [
+                        {"key": "A-100", "value": {"ns": 1}},
+                        {"key": "B-200", "value": {"ns": 2}},
+                    ],
+                    "nextPageURL": "/v1/lookupcaches/skuMap/getData?startAfterKey=B-200",
+                },
+                {"data": [{"key": "C-300", "value": {"ns": 3}}]},
+            ]
+        ),
+        "pageTooLarge": Failure("limit_exceeded", 422, "pageSize may be at most 1000, got 1001"),
+        "keysAndPage": _invalid("options.nextPageURL can be provided only if keys is not provided"),
+        "unknownCache": _not_found(f"no lookup cache with _id '{UNKNOWN_ID}'"),
+        "put": ok(
+            [
+                {"key": "D-400", "success": True},
+                {"key": "A-100", "success": True},
+                {
+                    "key": "",
+                    "success": False,
+                    "errors": [
+                        {
+                            "code": "invalid_entry",
+                            "message": "each entry must be {key: <non-empty string>, value: <any>}",
+                        }
+                    ],
+                },
+            ]
+        ),
+        "putTooMany": Failure("limit_exceeded", 422, f"at most 1000 entries {_ONE_PER_CALL}"),
+        "putTooLarge": Failure("payload_too_large", 413, "the data is over 5 MB"),
+        "delete": ok(
+            [
+                {"key": "B-200", "success": True},
+                {
+                    "key": "missing",
+                    "success": False,
+                    "errors": [
+                        {"code": "not_found", "message": "key 'missing' is not in the cache"}
+                    ],
+                },
+            ]
+        ),
+        "deleteTooMany": Failure("limit_exceeded", 422, f"at most 1000 keys {_ONE_PER_CALL}"),
+        "afterChanges": ok({"data": [{"key": k, "value": v} for k, v in SKU_MAP_AFTER.items()]}),
+        "purge": ok(),
+        "afterPurge": ok({"data": []}),
+        "purgeUnknown": _not_found(f"no lookup cache with _id '{UNKNOWN_ID}'"),
+        "createWithData": _invalid(
+            "a lookup cache document has no data field", "write entries with lookupcaches.putData"
+        ),
+    },
+)
 
 CASES: tuple[JsCase, ...] = (
     *(_crud_case(s) for s in SEEDED),

@@ -21,7 +21,10 @@ REGISTERED_ONLY = "(rule: a hook may use only lookup caches registered with its 
 def refused(function: str, *phrases: str) -> Failure:
     """A call the policy refused in a preSavePage hook, naming the function and the fix."""
     return Failure(
-        "policy_violation", 403, f"{function} is refused in this preSavePage hook", *phrases,
+        "policy_violation",
+        403,
+        f"{function} is refused in this preSavePage hook",
+        *phrases,
         "Fix: ",
     )
 
@@ -109,7 +112,9 @@ def test_a_my_api_handler_may_use_crud(runtime: Runtime) -> None:
     assert result.ok, result.error
     assert result.value["statusCode"] == 201
     assert result.value["body"] == {
-        "exportIds": ["getOrders"], "integration": "Shop", "created": "From My API",
+        "exportIds": ["getOrders"],
+        "integration": "Shop",
+        "created": "From My API",
     }
     names = [c["name"] for c in runtime.world.docs("connections")]
     assert names == ["Shopify", "From My API"]

@@ -83,10 +83,14 @@ def test_import_runs_record_what_was_imported(
     suite_results: dict[str, HookResult], js_suite_runtime: Runtime
 ) -> None:
     world = js_suite_runtime.world
-    assert world.import_runs("putOrders") == [{
-        "importId": "putOrders", "virtual": False,
-        "data": [{"id": 1}, {"id": 2}], "settings": {"batch": "B1"},
-    }]
+    assert world.import_runs("putOrders") == [
+        {
+            "importId": "putOrders",
+            "virtual": False,
+            "data": [{"id": 1}, {"id": 2}],
+            "settings": {"batch": "B1"},
+        }
+    ]
     assert world.imported("putLines") == IMPORTED_LINES  # the refused run imported nothing
     assert world.imported(None) == [{"id": 7}]
 
@@ -96,14 +100,17 @@ def test_export_runs_record_the_data_and_settings_passed(
 ) -> None:
     runs = js_suite_runtime.world.export_runs("getOrders")
     saved: list[dict[str, Any]] = [run for run in runs if not run["virtual"]]
-    assert saved == [{
-        "exportId": "getOrders", "virtual": False,
-        "options": {
-            "startDate": "2025-01-01T00:00:00.000Z",
-            "data": [{"since": "2025-01-01"}],
-            "settings": {"region": "EU"},
-        },
-    }]
+    assert saved == [
+        {
+            "exportId": "getOrders",
+            "virtual": False,
+            "options": {
+                "startDate": "2025-01-01T00:00:00.000Z",
+                "data": [{"since": "2025-01-01"}],
+                "settings": {"region": "EU"},
+            },
+        }
+    ]
     pages_asked = [run["options"].get("pagedExportState") for run in runs if run["virtual"]]
     assert pages_asked == [None, None, {"jsrtPage": 1}, {"jsrtPage": 2}]
 

@@ -24,14 +24,21 @@ SMALL_WORLD: dict[str, Any] = {
     "integrations": [{"_id": "shop", "name": "Shop"}],
     "flows": [{"_id": "orderSync", "name": "Order sync", "_integrationId": "shop"}],
     "exports": [
-        {"_id": f"e{n}", "name": f"Export {n}", "externalId": "even" if n % 2 == 0 else "odd",
-         "mockOutput": {"page_of_records": [{"record": {"n": n}}]}}
+        {
+            "_id": f"e{n}",
+            "name": f"Export {n}",
+            "externalId": "even" if n % 2 == 0 else "odd",
+            "mockOutput": {"page_of_records": [{"record": {"n": n}}]},
+        }
         for n in range(1, 6)
     ],
     "imports": [{"_id": "putOrders", "name": "Put orders", "mockResponse": {"id": "ns-1"}}],
     "lookupcaches": [
-        {"_id": "skuMap", "name": "SKU map",
-         "data": [{"key": f"K{n}", "value": n} for n in range(1, 4)]},
+        {
+            "_id": "skuMap",
+            "name": "SKU map",
+            "data": [{"key": f"K{n}", "value": n} for n in range(1, 4)],
+        },
     ],
     "state": {"flows/orderSync": {"lastRun": "2025-01-14"}},
 }

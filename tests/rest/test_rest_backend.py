@@ -54,16 +54,23 @@ def writer(server: Served) -> Iterator[RestBackend]:
 
 def test_reads_and_export_runs_answer_like_the_local_backend(reader: RestBackend) -> None:
     assert [e["_id"] for e in reader.call("exports", "find", [{}])] == [
-        "e1", "e2", "e3", "e4", "e5",
+        "e1",
+        "e2",
+        "e3",
+        "e4",
+        "e5",
     ]  # five documents in pages of two: the Link header was followed
     assert [e["_id"] for e in reader.call("exports", "find", [{"externalId": "even"}])] == [
-        "e2", "e4",
+        "e2",
+        "e4",
     ]
     assert reader.call("flows", "find", [{"externalId": "none"}]) == []
     assert reader.call("exports", "get", ["e3"])["name"] == "Export 3"
     assert reader.call("exports", "get", ["nope"]) is None
     assert reader.call("exports", "run", [{"_id": "e2"}]) == {
-        "data": [{"n": 2}], "dataURIs": [], "errors": [],
+        "data": [{"n": 2}],
+        "dataURIs": [],
+        "errors": [],
     }
     assert reader.call("state", "getForResource", [{**FLOW, "key": "lastRun"}]) == "2025-01-14"
     assert reader.call("state", "getKeysForResource", [{**FLOW, "_id": "none"}]) == {"keys": []}
@@ -159,8 +166,9 @@ def test_429_past_the_last_try_is_reported_with_the_count(
 def test_a_retry_after_past_the_hooks_deadline_fails_at_once(server: Served) -> None:
     server.account.add_faults(429, 1, retry_after=600)
     settings = RestSettings(base_url=server.url)
-    with RestBackend(settings, deadline=time.monotonic() + 5) as rest, pytest.raises(
-        RateLimited, match="waiting longer would pass the hook's time limit"
+    with (
+        RestBackend(settings, deadline=time.monotonic() + 5) as rest,
+        pytest.raises(RateLimited, match="waiting longer would pass the hook's time limit"),
     ):
         rest.call("exports", "get", ["e1"])
 
@@ -169,9 +177,10 @@ def test_a_wrong_token_is_a_401_that_names_the_variable_not_the_token(
     server: Served, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SANDBOX_TOKEN", "not-the-right-one")
-    with backend(server.url, token_env="SANDBOX_TOKEN") as rest, pytest.raises(
-        Unauthorized
-    ) as raised:
+    with (
+        backend(server.url, token_env="SANDBOX_TOKEN") as rest,
+        pytest.raises(Unauthorized) as raised,
+    ):
         rest.call("exports", "get", ["e1"])
     message = raised.value.message
     assert message.startswith(

@@ -68,8 +68,10 @@ def test_a_recording_replays_the_same_answers_in_order_without_a_backend(tmp_pat
     assert document["format"] == "jsrt-cassette/1"
     assert [i["method"] for i in document["interactions"]] == [c[1] for c in STATEFUL]
     assert document["interactions"][1] == {
-        "object": "state", "method": "putForResource",
-        "args": [{**FLOW, "key": "cursor", "value": 1}], "ok": True,
+        "object": "state",
+        "method": "putForResource",
+        "args": [{**FLOW, "key": "cursor", "value": 1}],
+        "ok": True,
     }
 
     replay = Cassette(path, "none")
@@ -127,7 +129,9 @@ def test_a_run_with_no_calls_still_writes_its_cassette(tmp_path: Path) -> None:
     path = tmp_path / "quiet.json"
     session(Cassette(path, "once"), [])
     assert json.loads(path.read_text()) == {
-        "format": "jsrt-cassette/1", "secretFields": [], "interactions": [],
+        "format": "jsrt-cassette/1",
+        "secretFields": [],
+        "interactions": [],
     }
     assert [p.name for p in tmp_path.iterdir()] == ["quiet.json"]  # no temporary file left
 
@@ -159,14 +163,27 @@ def test_calls_recorded_without_a_scope_serve_every_scope(tmp_path: Path) -> Non
 def test_the_token_and_secret_fields_never_reach_the_file(tmp_path: Path) -> None:
     token = "sk-live-0123456789abcdef"
     path = tmp_path / "c.json"
-    world = World({"connections": [{"_id": "c1", "http": {"auth": {"token": {"token": token}}},
-                                    "password": "hunter2", "note": f"Bearer {token}"}]})
+    world = World(
+        {
+            "connections": [
+                {
+                    "_id": "c1",
+                    "http": {"auth": {"token": {"token": token}}},
+                    "password": "hunter2",
+                    "note": f"Bearer {token}",
+                }
+            ]
+        }
+    )
     cassette = Cassette(path, "once", secret_fields=("note",))
     answers, _ = session(
         cassette,
-        [("connections", "get", "c1"),
-         ("connections", "create", {"name": "n", "apiKey": "k-123", "clientSecret": "s-456"})],
-        world=world, tokens=(token,),
+        [
+            ("connections", "get", "c1"),
+            ("connections", "create", {"name": "n", "apiKey": "k-123", "clientSecret": "s-456"}),
+        ],
+        world=world,
+        tokens=(token,),
     )
     assert answers[0]["password"] == "hunter2"  # the hook itself saw the real answer
     text = path.read_text()
@@ -178,32 +195,45 @@ def test_the_token_and_secret_fields_never_reach_the_file(tmp_path: Path) -> Non
     assert first["value"]["note"] == SCRUBBED
     assert second["args"][0]["apiKey"] == SCRUBBED
     # A replayed call is scrubbed the same way, so it still matches.
-    again = session(Cassette(path, "none"), [("connections", "create", {
-        "name": "n", "apiKey": "k-123", "clientSecret": "s-456"})])[0]
+    again = session(
+        Cassette(path, "none"),
+        [("connections", "create", {"name": "n", "apiKey": "k-123", "clientSecret": "s-456"})],
+    )[0]
     assert (again[0]["name"], again[0]["apiKey"]) == ("n", SCRUBBED)
 
 
 def test_the_scrubber_replaces_a_token_inside_any_string() -> None:
     scrub = Scrubber(tokens=["abc123"], fields=("secret",))
     assert scrub({"url": "https://x/?t=abc123", "list": ["abc123"], "Secret": 1, "n": 2}) == {
-        "url": f"https://x/?t={TOKEN_PLACEHOLDER}", "list": [TOKEN_PLACEHOLDER],
-        "Secret": SCRUBBED, "n": 2,
+        "url": f"https://x/?t={TOKEN_PLACEHOLDER}",
+        "list": [TOKEN_PLACEHOLDER],
+        "Secret": SCRUBBED,
+        "n": 2,
     }
 
 
 def test_an_unmatched_call_names_the_closest_recorded_one_with_a_diff(tmp_path: Path) -> None:
     path = tmp_path / "c.json"
-    session(Cassette(path, "once"), [
-        ("exports", "run", {"_id": "e1"}),
-        ("state", "putForResource", {**FLOW, "key": "cursor", "value": {"page": 3, "size": 20}}),
-    ])
+    session(
+        Cassette(path, "once"),
+        [
+            ("exports", "run", {"_id": "e1"}),
+            (
+                "state",
+                "putForResource",
+                {**FLOW, "key": "cursor", "value": {"page": 3, "size": 20}},
+            ),
+        ],
+    )
     value = {"page": 4, "size": 20}
     changed = ("state", "putForResource", {**FLOW, "key": "cursor", "value": value})
     _, backend = session(Cassette(path, "none"), [changed], scope=None)
     message = backend.mismatch().message
-    assert message.startswith(f"{path}: no recorded answer to state.putForResource; the closest "
-                              "recorded call is #1 state.putForResource, arguments:")
-    assert '  --- recorded' in message and '  +++ this run' in message
+    assert message.startswith(
+        f"{path}: no recorded answer to state.putForResource; the closest "
+        "recorded call is #1 state.putForResource, arguments:"
+    )
+    assert "  --- recorded" in message and "  +++ this run" in message
     assert '  -      "page": 3,' in message
     assert '  +      "page": 4,' in message
 
@@ -222,10 +252,15 @@ def test_a_call_made_more_often_than_recorded_says_the_answer_was_used(tmp_path:
     [
         ('{"format": "jsrt-cassette/1", "interactions": [}', ":1:48: invalid JSON in cassette"),
         ('{"interactions": []}', "not a jsrt cassette (expected an object with format"),
-        ('{"format": "jsrt-cassette/1", "interactions": [{"object": "state"}]}',
-         "interactions[0]: method must be a string"),
-        ('{"format": "jsrt-cassette/1", "interactions": [{"object": "a", "method": "b", '
-         '"args": [], "ok": false}]}', "interactions[0]: a failed call needs error"),
+        (
+            '{"format": "jsrt-cassette/1", "interactions": [{"object": "state"}]}',
+            "interactions[0]: method must be a string",
+        ),
+        (
+            '{"format": "jsrt-cassette/1", "interactions": [{"object": "a", "method": "b", '
+            '"args": [], "ok": false}]}',
+            "interactions[0]: a failed call needs error",
+        ),
     ],
 )
 def test_a_damaged_cassette_is_an_input_error_naming_the_place(

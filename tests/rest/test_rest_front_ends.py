@@ -44,16 +44,30 @@ def jsrt(*args: str) -> Result:
 
 
 def run_args(project: Path, *extra: str) -> list[str]:
-    return ["run", str(project / "hook.js"), "--options", str(project / "options.json"),
-            "--json", *extra]
+    return [
+        "run",
+        str(project / "hook.js"),
+        "--options",
+        str(project / "options.json"),
+        "--json",
+        *extra,
+    ]
 
 
-def test_jsrt_run_records_against_serve_then_replays_offline(
-    project: Path, served: Served
-) -> None:
+def test_jsrt_run_records_against_serve_then_replays_offline(project: Path, served: Served) -> None:
     cassette = project / "run.cassette.json"
-    recorded = jsrt(*run_args(project, "--backend", "rest", "--base-url", served.url,
-                              "--allow-writes", "--record", str(cassette)))
+    recorded = jsrt(
+        *run_args(
+            project,
+            "--backend",
+            "rest",
+            "--base-url",
+            served.url,
+            "--allow-writes",
+            "--record",
+            str(cassette),
+        )
+    )
     assert recorded.exit_code == 0, recorded.output
     assert json.loads(recorded.output)["result"] == EXPECTED
     assert served.account.world.state_of("flows", "orderSync")["seen"] == 1
@@ -69,8 +83,9 @@ def test_jsrt_run_records_against_serve_then_replays_offline(
 def test_a_configured_secret_field_is_scrubbed_and_replays_still_match(project: Path) -> None:
     cassette = project / "c.json"
     world = str(project / "world.json")
-    recorded = jsrt(*run_args(project, "--world", world, "--record", str(cassette),
-                              "--secret-field", "value"))
+    recorded = jsrt(
+        *run_args(project, "--world", world, "--record", str(cassette), "--secret-field", "value")
+    )
     assert recorded.exit_code == 0, recorded.output
     document = json.loads(cassette.read_text())
     assert document["secretFields"] == ["value"]
@@ -93,11 +108,21 @@ def test_jsrt_run_without_allow_writes_fails_the_hook_naming_the_flag(
 
 def test_a_replay_the_hook_does_not_match_exits_2_with_the_diff(project: Path) -> None:
     cassette = project / "c.json"
-    assert jsrt(*run_args(project, "--world", str(project / "world.json"),
-                          "--record", str(cassette))).exit_code == 0
+    assert (
+        jsrt(
+            *run_args(project, "--world", str(project / "world.json"), "--record", str(cassette))
+        ).exit_code
+        == 0
+    )
     (project / "options.json").write_text(json.dumps({**OPTIONS, "data": [{"id": 1}, {"id": 2}]}))
-    mismatch = jsrt("run", str(project / "hook.js"), "--options", str(project / "options.json"),
-                    "--replay", str(cassette))
+    mismatch = jsrt(
+        "run",
+        str(project / "hook.js"),
+        "--options",
+        str(project / "options.json"),
+        "--replay",
+        str(cassette),
+    )
     assert mismatch.exit_code == 2
     assert f"error: {cassette}: no recorded answer to state.putForResource" in mismatch.output
     assert '  -    "value": 1\n  +    "value": 2' in mismatch.output
@@ -125,7 +150,8 @@ def test_bad_backend_options_exit_2_with_a_sentence(
 
 
 def test_case_files_choose_their_backend_and_cassette(project: Path, served: Served) -> None:
-    (project / "orders.case.yaml").write_text(textwrap.dedent(f"""
+    (project / "orders.case.yaml").write_text(
+        textwrap.dedent(f"""
         script: hook.js
         backend: rest
         base_url: {served.url}
@@ -137,16 +163,22 @@ def test_case_files_choose_their_backend_and_cassette(project: Path, served: Ser
             expect: {{result: {json.dumps(EXPECTED)}}}
           - name: calls the export once
             expect: {{calls_count: {{exports.run: 1}}}}
-    """))
+    """)
+    )
     recorded = jsrt("test", str(project / "orders.case.yaml"))
     assert recorded.exit_code == 0, recorded.output
     interactions = json.loads((project / "cassettes/orders.json").read_text())["interactions"]
     assert {i["scope"] for i in interactions} == {
-        "orders.case.yaml::stamps the last run", "orders.case.yaml::calls the export once",
+        "orders.case.yaml::stamps the last run",
+        "orders.case.yaml::calls the export once",
     }
     # Offline: the front end's --replay wins over the case file's rest backend.
-    replayed = jsrt("test", str(project / "orders.case.yaml"), "--replay",
-                    str(project / "cassettes/orders.json"))
+    replayed = jsrt(
+        "test",
+        str(project / "orders.case.yaml"),
+        "--replay",
+        str(project / "cassettes/orders.json"),
+    )
     assert replayed.exit_code == 0, replayed.output
     assert replayed.output.splitlines()[-1] == "2 passed, 0 failed"
 
@@ -155,11 +187,17 @@ def test_a_case_file_may_replay_a_cassette_and_a_bad_key_points_at_its_line(
     project: Path,
 ) -> None:
     cassette = project / "c.json"
-    assert jsrt(*run_args(project, "--world", str(project / "world.json"),
-                          "--record", str(cassette))).exit_code == 0
+    assert (
+        jsrt(
+            *run_args(project, "--world", str(project / "world.json"), "--record", str(cassette))
+        ).exit_code
+        == 0
+    )
     case = project / "offline.case.yaml"
-    case.write_text(f"script: hook.js\nreplay: c.json\noptions: {json.dumps(OPTIONS)}\n"
-                    f"expect: {{result: {json.dumps(EXPECTED)}}}\n")
+    case.write_text(
+        f"script: hook.js\nreplay: c.json\noptions: {json.dumps(OPTIONS)}\n"
+        f"expect: {{result: {json.dumps(EXPECTED)}}}\n"
+    )
     assert jsrt("test", str(case)).exit_code == 0
     case.write_text("script: hook.js\nbackend: cloud\n")
     bad = jsrt("test", str(case))
@@ -173,16 +211,30 @@ def test_the_pytest_plugin_runs_cases_and_fixtures_on_the_chosen_backend(
     project: Path, served: Served, pytester: pytest.Pytester
 ) -> None:
     (pytester.path / "hook.js").write_text(textwrap.dedent(HOOK_JS))
-    pytester.makefile(".case.yaml", orders=f"script: hook.js\noptions: {json.dumps(OPTIONS)}\n"
-                      f"expect: {{result: {json.dumps(EXPECTED)}}}\n")
-    pytester.makepyfile(test_hook=f"""
+    pytester.makefile(
+        ".case.yaml",
+        orders=f"script: hook.js\noptions: {json.dumps(OPTIONS)}\n"
+        f"expect: {{result: {json.dumps(EXPECTED)}}}\n",
+    )
+    pytester.makepyfile(
+        test_hook=f"""
         def test_hook(jsrt_run):
             result = jsrt_run("hook.js", options={OPTIONS!r})
             assert result.ok, result.error
             assert result.value == {EXPECTED!r}
-    """)
-    rest = ["--jsrt-backend", "rest", "--jsrt-base-url", served.url, "--jsrt-allow-writes",
-            "--jsrt-record", "c.json", "-p", "no:cacheprovider"]
+    """
+    )
+    rest = [
+        "--jsrt-backend",
+        "rest",
+        "--jsrt-base-url",
+        served.url,
+        "--jsrt-allow-writes",
+        "--jsrt-record",
+        "c.json",
+        "-p",
+        "no:cacheprovider",
+    ]
     pytester.runpytest(*rest).assert_outcomes(passed=2)
     interactions = json.loads((pytester.path / "c.json").read_text())["interactions"]
     scopes = {interaction["scope"] for interaction in interactions}

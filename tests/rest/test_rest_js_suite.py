@@ -81,8 +81,12 @@ def recording(api_token: str, tmp_path_factory: pytest.TempPathFactory) -> Recor
 
     with serving(load_world(WORLD_FILE)) as server:
         runtime = Runtime(
-            WORLD_FILE, base_url=server.url, allow_writes=True, record=cassette,
-            record_mode="all", timeout_s=20,
+            WORLD_FILE,
+            base_url=server.url,
+            allow_writes=True,
+            record=cassette,
+            record_mode="all",
+            timeout_s=20,
         )
         rest = _run_all(runtime, keep_and_reset)
     replayed = _run_all(Runtime(WORLD_FILE, replay=cassette, timeout_s=20), lambda: None)

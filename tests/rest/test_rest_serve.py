@@ -109,10 +109,14 @@ def test_bad_requests_get_the_envelope(client: httpx.Client) -> None:
     assert "resourceType must be one of" in bad_type.json()["errors"][0]["message"]
     unknown = client.get("/v1/nothing/here")
     assert unknown.status_code == 404
-    assert unknown.json() == {"errors": [{
-        "code": "not_found",
-        "message": "GET /v1/nothing/here is not an endpoint jsrt serve answers",
-    }]}
+    assert unknown.json() == {
+        "errors": [
+            {
+                "code": "not_found",
+                "message": "GET /v1/nothing/here is not an endpoint jsrt serve answers",
+            }
+        ]
+    }
     assert client.put("/v1/exports").status_code == 405
 
 
@@ -122,9 +126,9 @@ def test_faults_make_the_next_requests_fail_then_clear(client: httpx.Client) -> 
     client.post("/_jsrt/faults", json={"status": 429, "retryAfter": 7})
     limited = client.get("/v1/exports/e1")
     assert (limited.status_code, limited.headers["retry-after"]) == (429, "7")
-    assert limited.json() == {"errors": [
-        {"code": "rate_limited", "message": "Too many requests. Retry after 7 seconds."}
-    ]}
+    assert limited.json() == {
+        "errors": [{"code": "rate_limited", "message": "Too many requests. Retry after 7 seconds."}]
+    }
     refused = client.post("/_jsrt/faults", json={"status": 200})
     assert refused.status_code == 400
 
@@ -147,9 +151,10 @@ def test_a_state_dir_keeps_what_clients_changed(api_token: str, tmp_path: Path) 
 
 
 def test_throttle_answers_429_beyond_its_rate(api_token: str) -> None:
-    with serving(throttle=0.1) as server, httpx.Client(
-        base_url=server.url, headers={"Authorization": f"Bearer {TOKEN}"}
-    ) as http:
+    with (
+        serving(throttle=0.1) as server,
+        httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {TOKEN}"}) as http,
+    ):
         assert http.get("/v1/exports/e1").status_code == 200
         limited = http.get("/v1/exports/e1")
     assert limited.status_code == 429
@@ -168,22 +173,28 @@ def test_my_api_scripts_answer_http_requests_through_the_runtime(
     api_token: str, api_world: Path
 ) -> None:
     world, apis = load_served_world(api_world)
-    with serving(world, apis=apis) as server, httpx.Client(
-        base_url=server.url, headers={"Authorization": f"Bearer {TOKEN}"}
-    ) as http:
+    with (
+        serving(world, apis=apis) as server,
+        httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {TOKEN}"}) as http,
+    ):
         answer = http.post("/orders/SO-7", params={"dryRun": "no"}, json={"orderId": "SO-7"})
         assert answer.status_code == 202
         assert answer.headers["x-handled-by"] == "jsrt"
         assert answer.json() == {
-            "method": "POST", "query": {"dryRun": "no"}, "path": {"orderId": "SO-7"},
-            "sawToken": False, "keys": ["lastOrder"],
+            "method": "POST",
+            "query": {"dryRun": "no"},
+            "path": {"orderId": "SO-7"},
+            "sawToken": False,
+            "keys": ["lastOrder"],
         }
         assert http.get("/v1/flows/orderSync/state/lastOrder").json() == "SO-7"
         by_id = http.post("/v1/apis/orders-api/request", json={"orderId": "SO-8"})
         assert by_id.json()["path"] == {}
         pong = http.get("/v1/apis/ping/request")
         assert (pong.status_code, pong.text, pong.headers["content-type"]) == (
-            200, "pong", "text/plain; charset=utf-8",
+            200,
+            "pong",
+            "text/plain; charset=utf-8",
         )
         failed = http.post("/v1/apis/orders-api/request", json={"fail": True})
         assert failed.status_code == 500
@@ -201,23 +212,41 @@ def test_an_integrator_io_api_document_runs_the_world_scripts_content(
     function}` (or the legacy top-level `_scriptId`), the code in a script document."""
     world_file = tmp_path / "world.json"
     content = textwrap.dedent(HANDLERS_JS)
-    world_file.write_text(json.dumps({
-        "flows": [{"_id": "orderSync"}],
-        "scripts": [{"_id": "5f0c0ffee0c0ffee0c0ffee0", "name": "handlers.js", "content": content}],
-        "apis": [
-            {"_id": "orders", "name": "Orders", "type": "script",
-             "script": {"_scriptId": "5f0c0ffee0c0ffee0c0ffee0", "function": "handleRequest"}},
-            {"_id": "legacy-ping", "_scriptId": "5f0c0ffee0c0ffee0c0ffee0", "function": "ping"},
-        ],
-    }))
+    world_file.write_text(
+        json.dumps(
+            {
+                "flows": [{"_id": "orderSync"}],
+                "scripts": [
+                    {"_id": "5f0c0ffee0c0ffee0c0ffee0", "name": "handlers.js", "content": content}
+                ],
+                "apis": [
+                    {
+                        "_id": "orders",
+                        "name": "Orders",
+                        "type": "script",
+                        "script": {
+                            "_scriptId": "5f0c0ffee0c0ffee0c0ffee0",
+                            "function": "handleRequest",
+                        },
+                    },
+                    {
+                        "_id": "legacy-ping",
+                        "_scriptId": "5f0c0ffee0c0ffee0c0ffee0",
+                        "function": "ping",
+                    },
+                ],
+            }
+        )
+    )
     world, apis = load_served_world(world_file)
     assert [(api.api_id, api.function, str(api.script)) for api in apis] == [
         ("orders", "handleRequest", "scripts/handlers.js"),
         ("legacy-ping", "ping", "scripts/handlers.js"),
     ]
-    with serving(world, apis=apis) as server, httpx.Client(
-        base_url=server.url, headers={"Authorization": f"Bearer {TOKEN}"}
-    ) as http:
+    with (
+        serving(world, apis=apis) as server,
+        httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {TOKEN}"}) as http,
+    ):
         answer = http.post("/v1/apis/orders/request", json={"orderId": "SO-9"})
         assert answer.status_code == 202, answer.text
         assert answer.json()["keys"] == ["lastOrder"]
@@ -237,10 +266,14 @@ def test_an_integrator_io_api_document_runs_the_world_scripts_content(
         ("apis: [{_id: a, script: handlers.js, verb: GET}]", "apis[0].verb: unknown key"),
         ("apis: []\nflows: {}", "flows: expected a list of documents"),
         ("apis: [{_id: a, type: builder}]", "apis[0].type: 'builder' APIs are built"),
-        ("apis: [{_id: a, script: {_scriptId: s9, function: f}}]",
-         "apis[0].script._scriptId: no script document with _id 's9'"),
-        ("scripts: [{_id: s1, name: x.js}]\napis: [{_id: a, _scriptId: s1}]",
-         "apis[0]._scriptId: the script document 's1' has no `content`"),
+        (
+            "apis: [{_id: a, script: {_scriptId: s9, function: f}}]",
+            "apis[0].script._scriptId: no script document with _id 's9'",
+        ),
+        (
+            "scripts: [{_id: s1, name: x.js}]\napis: [{_id: a, _scriptId: s1}]",
+            "apis[0]._scriptId: the script document 's1' has no `content`",
+        ),
     ],
 )
 def test_a_bad_api_declaration_names_the_file_and_the_entry(
@@ -265,8 +298,16 @@ def test_a_world_without_apis_loads_as_the_local_backend_loads_it(tmp_path: Path
 
 
 def test_jsrt_serve_runs_as_a_command_on_loopback(api_world: Path) -> None:
-    command = [sys.executable, "-c", "from jsrt.cli import main; main()", "serve",
-               "--world", str(api_world), "--port", "0"]
+    command = [
+        sys.executable,
+        "-c",
+        "from jsrt.cli import main; main()",
+        "serve",
+        "--world",
+        str(api_world),
+        "--port",
+        "0",
+    ]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         first = process.stdout.readline()

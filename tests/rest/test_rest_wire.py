@@ -87,7 +87,9 @@ def test_get_data_pages_travel_as_query_parameters() -> None:
     (arg,) = check_args(method, [{"_id": "sku map", "nextPageURL": page, "pageSize": "50"}])
     request = to_wire(method, arg)
     assert (request.verb, request.path, request.body) == (
-        "POST", "/v1/lookupcaches/sku%20map/getData", NO_BODY,
+        "POST",
+        "/v1/lookupcaches/sku%20map/getData",
+        NO_BODY,
     )
     assert request.params == {"startAfterKey": "K/2", "pageSize": "50"}
     back = from_wire(method, {"_id": "sku map"}, request.params, request.body)
@@ -120,17 +122,30 @@ def test_a_function_without_a_public_route_is_unsupported_not_guessed() -> None:
 def test_the_write_guard_covers_exactly_the_calls_that_change_an_account() -> None:
     writes = {m.qualified for m in CATALOG if changes_account(m)}
     crud_writes = {
-        f"{m.obj}.{m.name}" for m in CATALOG
+        f"{m.obj}.{m.name}"
+        for m in CATALOG
         if m.kind == "crud" and m.name in ("create", "update", "patch", "delete")
     }
     assert writes == crud_writes | {
-        "state.putForResource", "state.deleteForResource",
-        "lookupcaches.putData", "lookupcaches.deleteData", "lookupcaches.purgeData",
-        "imports.run", "imports.runVirtual", "imports.runMapping", "flows.run",
+        "state.putForResource",
+        "state.deleteForResource",
+        "lookupcaches.putData",
+        "lookupcaches.deleteData",
+        "lookupcaches.purgeData",
+        "imports.run",
+        "imports.runVirtual",
+        "imports.runMapping",
+        "flows.run",
     }
     reads = {m.qualified for m in CATALOG} - writes
-    assert {"exports.run", "exports.runVirtual", "exports.runVirtualWithPaging",
-            "lookupcaches.getData", "state.getForResource", "exports.find"} <= reads
+    assert {
+        "exports.run",
+        "exports.runVirtual",
+        "exports.runVirtualWithPaging",
+        "lookupcaches.getData",
+        "state.getForResource",
+        "exports.find",
+    } <= reads
 
 
 def test_base_url_comes_from_the_argument_then_the_environment_then_the_region() -> None:

@@ -90,14 +90,18 @@ def upsert(entries: dict[str, Any], items: list[Any]) -> list[dict[str, Any]]:
             entries[key] = clone(item["value"])
             results.append({"key": key, "success": True})
         else:
-            results.append({
-                "key": key,
-                "success": False,
-                "errors": [{
-                    "code": "invalid_entry",
-                    "message": "each entry must be {key: <non-empty string>, value: <any>}",
-                }],
-            })
+            results.append(
+                {
+                    "key": key,
+                    "success": False,
+                    "errors": [
+                        {
+                            "code": "invalid_entry",
+                            "message": "each entry must be {key: <non-empty string>, value: <any>}",
+                        }
+                    ],
+                }
+            )
     return results
 
 
@@ -107,11 +111,15 @@ def remove(entries: dict[str, Any], keys: list[str]) -> list[dict[str, Any]]:
     results = []
     for key in keys:
         if entries.pop(key, _ABSENT) is _ABSENT:
-            results.append({
-                "key": key,
-                "success": False,
-                "errors": [{"code": "not_found", "message": f"key {key!r} is not in the cache"}],
-            })
+            results.append(
+                {
+                    "key": key,
+                    "success": False,
+                    "errors": [
+                        {"code": "not_found", "message": f"key {key!r} is not in the cache"}
+                    ],
+                }
+            )
         else:
             results.append({"key": key, "success": True})
     return results

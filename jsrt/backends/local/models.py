@@ -139,18 +139,20 @@ class World:
 
     def snapshot(self) -> dict[str, Any]:
         """Everything, as plain JSON: the seed, the current world and the history."""
-        return clone({
-            "format": SNAPSHOT_FORMAT,
-            "version": self.version,
-            "nextId": self._next_id,
-            "seed": self._seed,
-            "current": self._current(),
-            "history": {
-                "exportRuns": self._export_runs,
-                "importRuns": self._import_runs,
-                "jobs": self._jobs,
-            },
-        })
+        return clone(
+            {
+                "format": SNAPSHOT_FORMAT,
+                "version": self.version,
+                "nextId": self._next_id,
+                "seed": self._seed,
+                "current": self._current(),
+                "history": {
+                    "exportRuns": self._export_runs,
+                    "importRuns": self._import_runs,
+                    "jobs": self._jobs,
+                },
+            }
+        )
 
     @classmethod
     def from_snapshot(cls, snapshot: Mapping[str, Any]) -> World:
@@ -281,8 +283,13 @@ class World:
     def run_flow(self, flow_id: str, options: Mapping[str, Any]) -> dict[str, Any]:
         """`flows.run`: record a queued job."""
         self._require("flows", flow_id)
-        job = {"_id": self._new_id(), "_flowId": flow_id, "type": "flow", "status": "queued",
-               "createdAt": _now()}
+        job = {
+            "_id": self._new_id(),
+            "_flowId": flow_id,
+            "type": "flow",
+            "status": "queued",
+            "createdAt": _now(),
+        }
         job.update({k: options[k] for k in ("startDate", "endDate") if k in options})
         self._jobs.append(job)
         self._changed()
@@ -295,20 +302,34 @@ class World:
             return definition
         return self._docs["exports"].get(definition.get("_id", ""), definition)
 
-    def _import(self, import_id: str | None, virtual: bool, import_: Mapping[str, Any],
-                options: Mapping[str, Any], label: str) -> list[dict[str, Any]]:
+    def _import(
+        self,
+        import_id: str | None,
+        virtual: bool,
+        import_: Mapping[str, Any],
+        options: Mapping[str, Any],
+        label: str,
+    ) -> list[dict[str, Any]]:
         data = options["data"]
         responses = import_responses(import_.get("mockResponse"), data, self._new_id, label)
-        self._import_runs.append({"importId": import_id, "virtual": virtual,
-                                  "data": clone(data), "settings": clone(options.get("settings"))})
+        self._import_runs.append(
+            {
+                "importId": import_id,
+                "virtual": virtual,
+                "data": clone(data),
+                "settings": clone(options.get("settings")),
+            }
+        )
         self._changed()
         return responses
 
-    def _record_export_run(self, export_id: str | None, virtual: bool,
-                           options: Mapping[str, Any], drop: str) -> None:
+    def _record_export_run(
+        self, export_id: str | None, virtual: bool, options: Mapping[str, Any], drop: str
+    ) -> None:
         passed = {k: v for k, v in options.items() if k != drop}
-        self._export_runs.append({"exportId": export_id, "virtual": virtual,
-                                  "options": clone(passed)})
+        self._export_runs.append(
+            {"exportId": export_id, "virtual": virtual, "options": clone(passed)}
+        )
         self._changed()
 
     # ---- state --------------------------------------------------------------------------
@@ -343,12 +364,19 @@ class World:
 
     # ---- lookup cache data --------------------------------------------------------------
 
-    def cache_read(self, cache_id: str, *, keys: list[str] | None = None,
-                   page_size: int | None = None, page_url: str | None = None) -> dict[str, Any]:
+    def cache_read(
+        self,
+        cache_id: str,
+        *,
+        keys: list[str] | None = None,
+        page_size: int | None = None,
+        page_url: str | None = None,
+    ) -> dict[str, Any]:
         """`lookupcaches.getData` (see `lookup_data.read`)."""
         entries = self._entries(cache_id)
-        return lookup_data.read(cache_id, entries, keys=keys, page_size=page_size,
-                                page_url=page_url)
+        return lookup_data.read(
+            cache_id, entries, keys=keys, page_size=page_size, page_url=page_url
+        )
 
     def cache_put(self, cache_id: str, items: list[Any]) -> list[dict[str, Any]]:
         results = lookup_data.upsert(self._entries(cache_id), items)
@@ -390,8 +418,7 @@ class World:
     def _refuse_cache_data(self, collection: str, document: Mapping[str, Any]) -> None:
         if collection == "lookupcaches" and "data" in document:
             raise InvalidArgument(
-                "a lookup cache document has no data field; "
-                "write entries with lookupcaches.putData"
+                "a lookup cache document has no data field; write entries with lookupcaches.putData"
             )
 
     def _new_id(self) -> str:
@@ -441,7 +468,7 @@ def _page_from_state(state: Any) -> int:
 
 
 def _export_page(records: list[Any], page: int, size: int) -> dict[str, Any]:
-    return {"data": records[page * size:(page + 1) * size], "dataURIs": [], "errors": []}
+    return {"data": records[page * size : (page + 1) * size], "dataURIs": [], "errors": []}
 
 
 def _history_list(history: Any, name: str) -> list[dict[str, Any]]:
