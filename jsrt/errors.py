@@ -9,7 +9,9 @@ Exit codes: 0 ok, 1 the hook failed or broke its contract, 2 bad usage or bad in
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Generic, TypeVar, overload
+
+T = TypeVar("T")
 
 EXIT_OK = 0
 EXIT_HOOK_FAILED = 1
@@ -18,20 +20,55 @@ EXIT_BAD_INPUT = 2
 _REGISTRY: dict[str, type[JsrtError]] = {}
 
 
+class Detail(Generic[T]):
+    """A typed attribute read from an error's `details` under the attribute's own name;
+    None when the error does not carry that detail.
+
+    `details` stays the one store (it is what `to_dict` sends across the worker pipe and
+    what callers add to), and each fact a caller reads as an attribute is declared once,
+    with its type, on the class that carries it.
+    """
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.key = name
+
+    @overload
+    def __get__(self, error: None, owner: type) -> Detail[T]: ...
+
+    @overload
+    def __get__(self, error: JsrtError, owner: type) -> T | None: ...
+
+    def __get__(self, error: JsrtError | None, owner: type) -> Detail[T] | T | None:
+        if error is None:
+            return self
+        return error.details.get(self.key)
+
+
 class JsrtError(Exception):
     """Base of every error jsrt raises on purpose.
 
     `message` is the sentence a user reads; `hint` says how to fix it; `details` holds
-    structured facts (file, line, column, …) that front ends may show or serialise.
+    structured facts (file, line, column, …) that front ends may show or serialise. The
+    facts read as attributes are declared below as `Detail`s (`exit_code` is the CLI's
+    exit code, never a detail of the same name).
     """
 
     exit_code: ClassVar[int] = EXIT_HOOK_FAILED
+
+    file = Detail[str]()
+    """The file the error points at (a script, an input file)."""
+    line = Detail[int]()
+    """1-based line in `file`, where known."""
+    column = Detail[int]()
+    """1-based column (in characters) on `line`, where known."""
+    traceback = Detail[str]()
+    """The Python traceback of an unexpected exception the worker turned into this error."""
 
     def __init__(self, message: str, *, hint: str | None = None, **details: Any) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
-        self.details = details
+        self.details: dict[str, Any] = details
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -39,12 +76,6 @@ class JsrtError(Exception):
 
     def __str__(self) -> str:
         return f"{self.message}\n  hint: {self.hint}" if self.hint else self.message
-
-    def __getattr__(self, name: str) -> Any:
-        details = self.__dict__.get("details")
-        if details is not None and name in details:
-            return details[name]
-        raise AttributeError(name)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-safe form: what `--json` prints and what crosses the worker pipe."""
@@ -81,9 +112,19 @@ class InputError(JsrtError):
 
     exit_code = EXIT_BAD_INPUT
 
+    position = Detail[int]()
+    """Character offset of a JSON syntax error in `file`."""
+
 
 class LoadError(InputError):
     """The script cannot be loaded: syntax error, disallowed import, missing function."""
+
+    source_line = Detail[str]()
+    """The text of the line a syntax error is on."""
+    module = Detail[str]()
+    """The module a refused import names."""
+    allowed = Detail[list[str]]()
+    """The modules a script may import (on a refused import)."""
 
 
 class ModuleFetchError(InputError):
@@ -95,19 +136,41 @@ class HookError(JsrtError):
 
 
 class ScriptError(HookError):
-    """JavaScript threw. Details: `name`, `message`, `file`, `line`, `column`, `stack`."""
+    """JavaScript threw. Details: `name`, `js_message`, `file`, `line`, `column`, `stack`."""
+
+    name = Detail[str]()
+    """The thrown error's `name` (TypeError, …); None when what was thrown had none."""
+    js_message = Detail[str]()
+    """The thrown error's own `message`."""
+    stack = Detail[str]()
+    """The JavaScript stack, in the script's own lines and columns."""
+    source_line = Detail[str]()
+    """The text of the line the error was thrown on."""
 
 
 class HookTimeout(HookError):
     """The hook ran past its wall-clock limit and was stopped."""
 
+    target = Detail[str]()
+    """The worker target that was running when the engine process was stopped."""
+
 
 class HeapLimitExceeded(HookError):
     """The hook allocated past its heap limit and was stopped."""
 
+    memory_mb = Detail[int]()
+    """The heap limit, in MiB, the hook ran past."""
+
 
 class EngineCrashed(HookError):
     """The V8 engine died (a fatal V8 error aborts its process); the caller survived."""
+
+    signal = Detail[str]()
+    """The signal that ended the engine process (SIGTRAP, …), None if it exited."""
+    output = Detail[list[str]]()
+    """The engine process's last lines of output."""
+    target = Detail[str]()
+    """The worker target that was running when the engine died."""
 
 
 class ContractViolation(HookError):

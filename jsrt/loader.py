@@ -30,13 +30,17 @@ import threading
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal, get_args
 
 import tree_sitter
 import tree_sitter_javascript
 
 from jsrt.errors import InputError, LoadError
 
-ALLOWED_MODULES = ("integrator-api", "dayjs", "sjcl")
+ScriptModule = Literal["integrator-api", "dayjs", "sjcl"]
+"""A module integrator.io lets a script import (anything else is refused at load time)."""
+
+ALLOWED_MODULES: tuple[ScriptModule, ...] = get_args(ScriptModule)
 
 IMPORT_FUNCTION = "__jsrt_import"
 """The runtime function that returns a module's value; rewritten imports call it."""
@@ -80,7 +84,7 @@ class PreparedScript:
     filename: str
     code: str
     functions: tuple[str, ...]
-    modules: tuple[str, ...]
+    modules: tuple[ScriptModule, ...]
     line1_column_offset: int
 
     def require_function(self, name: str | None, *, prefer: Collection[str] = ()) -> str:

@@ -13,22 +13,24 @@ from jsrt.errors import UsageError
 from jsrt.hooks import lifecycle, page, record, request
 from jsrt.hooks.base import Contract
 from jsrt.hooks.context import WorldLike
+from jsrt.hooks.kinds import SCRIPT_TYPES, ScriptType
 from jsrt.hooks.returns import Verdict
 
-CONTRACTS: dict[str, Contract] = {
+CONTRACTS: dict[ScriptType, Contract] = {
     contract.name: contract
     for contract in (*page.CONTRACTS, *record.CONTRACTS, *request.CONTRACTS, *lifecycle.CONTRACTS)
 }
 
-ALIASES = {"router": "branching"}
+ALIASES: dict[str, ScriptType] = {"router": "branching"}
 """Other names integrator.io uses for a type (the UI's stub key for branching is router)."""
+
+_TYPE_BY_NAME: dict[str, ScriptType] = {**{name: name for name in SCRIPT_TYPES}, **ALIASES}
 
 
 def contract_for(name: str) -> Contract:
     """The contract of a script type, by its name, its alias, or its name in any case."""
-    name = ALIASES.get(name, name)
-    if name in CONTRACTS:
-        return CONTRACTS[name]
+    if name in _TYPE_BY_NAME:
+        return CONTRACTS[_TYPE_BY_NAME[name]]
     folded = {key.lower(): key for key in (*CONTRACTS, *ALIASES)}
     if name.lower() in folded:
         return contract_for(folded[name.lower()])
@@ -41,10 +43,17 @@ def contract_for(name: str) -> Contract:
     )
 
 
-def infer_hook(function_name: str) -> str | None:
+def infer_hook(function_name: str) -> ScriptType | None:
     """The script type a function's name names (`preMap` → preMap), else None."""
-    name = ALIASES.get(function_name, function_name)
-    return name if name in CONTRACTS else None
+    return _TYPE_BY_NAME.get(function_name)
 
 
-__all__ = ["CONTRACTS", "Contract", "Verdict", "WorldLike", "contract_for", "infer_hook"]
+__all__ = [
+    "CONTRACTS",
+    "Contract",
+    "ScriptType",
+    "Verdict",
+    "WorldLike",
+    "contract_for",
+    "infer_hook",
+]

@@ -12,18 +12,16 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from jsrt.describe import describe
 from jsrt.errors import InputError, UsageError
 from jsrt.hooks.context import WorldLike, hook_context
 from jsrt.hooks.inputs import Inputs
-from jsrt.hooks.jsvalue import describe
+from jsrt.hooks.kinds import OnThrow, ReceivedResource, Resource, ScriptKind, ScriptType
 from jsrt.hooks.returns import MAX_RETURN_BYTES, Findings, ReturnCheck, Verdict, size_problem
-from jsrt.hooks.stubs import STUBS
+from jsrt.hooks.stub import stub_text
 
 RECORD_LIST_KEYS = ("records", "data")
 """Where per-record types accept several records at once (one call per record)."""
-
-ON_THROW = ("page", "record", "request", "fatal")
-"""What a throw fails: the page, that record only, the HTTP request, or the whole run."""
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
@@ -33,23 +31,23 @@ class Contract:
     `script_kind` is what the policy keys on: "hook" (flow hooks), "api" (handleRequest),
     "installer" (step, update) or "script" (the rest). `resource` is what the type hangs
     on; `receives` lists the resources whose id its options may carry, the first being
-    the default. `on_throw` is one of ON_THROW. `sample` holds realistic given fields.
+    the default. `on_throw` says what a throw fails. `sample` holds realistic given fields.
     """
 
-    name: str
-    script_kind: str
-    on_throw: str
+    name: ScriptType
+    script_kind: ScriptKind
+    on_throw: OnThrow
     sample: Mapping[str, Any]
     read_inputs: Callable[[Inputs], None]
     check_return: ReturnCheck
     per_record: bool = False
-    resource: str | None = None
-    receives: tuple[str, ...] = ()
+    resource: Resource | None = None
+    receives: tuple[ReceivedResource, ...] = ()
 
     @property
     def stub(self) -> str:
         """The JavaScript a new script of this type starts from."""
-        return STUBS[self.name]
+        return stub_text(self.name)
 
     def build_options(
         self, given: dict[str, Any], world: WorldLike | None = None

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from jsrt.hooks.inputs import OMIT, Inputs
+from jsrt.hooks.kinds import ReceivedResource
 
 
 class WorldLike(Protocol):
@@ -52,10 +53,15 @@ RUN_STARTED_AT = "2025-01-15T12:00:00.000Z"
 LAST_RUN_AT = "2025-01-14T12:00:00.000Z"
 """The fixed previous run: `lastExportDateTime`."""
 
-_STEP_KEYS = {"export": ("pageGenerators", "pageProcessors"), "import": ("pageProcessors",)}
+_STEP_KEYS: dict[ReceivedResource, tuple[str, ...]] = {
+    "export": ("pageGenerators", "pageProcessors"),
+    "import": ("pageProcessors",),
+}
 
 
-def resource_in_play(given: dict[str, Any], receives: tuple[str, ...]) -> str | None:
+def resource_in_play(
+    given: dict[str, Any], receives: tuple[ReceivedResource, ...]
+) -> ReceivedResource | None:
     """Which resource a hook sits on: the first whose id was given, else the default."""
     for kind in receives:
         if f"_{kind}Id" in given:
@@ -63,7 +69,7 @@ def resource_in_play(given: dict[str, Any], receives: tuple[str, ...]) -> str | 
     return receives[0] if receives else None
 
 
-def _flow_uses(flow: dict[str, Any], kind: str, resource_id: str) -> bool:
+def _flow_uses(flow: dict[str, Any], kind: ReceivedResource, resource_id: str) -> bool:
     """Does this flow have the export (or import) as one of its steps?"""
     key = f"_{kind}Id"
     for steps_key in _STEP_KEYS[kind]:
@@ -85,7 +91,7 @@ class _Lookup:
         found = self.world.get(collection, _id) if self.world is not None and _id else None
         return found if isinstance(found, dict) else {}
 
-    def flow_using(self, kind: str | None, resource_id: str | None) -> dict[str, Any]:
+    def flow_using(self, kind: ReceivedResource | None, resource_id: str | None) -> dict[str, Any]:
         if self.world is None or kind is None or resource_id is None:
             return {}
         flows = self.world.docs("flows")
@@ -109,7 +115,9 @@ def _grouping_settings(integration: dict[str, Any], flow: dict[str, Any]) -> dic
     return {}
 
 
-def hook_context(read: Inputs, world: WorldLike | None, receives: tuple[str, ...]) -> None:
+def hook_context(
+    read: Inputs, world: WorldLike | None, receives: tuple[ReceivedResource, ...]
+) -> None:
     """Read the common hook context into `read.fields`, filling gaps from the world.
 
     `receives` lists the resources whose id the hook may carry (`("export",)` for

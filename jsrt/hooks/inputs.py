@@ -11,8 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, NoReturn
 
+from jsrt.describe import describe
 from jsrt.errors import InputError
-from jsrt.hooks.jsvalue import describe, is_index, is_record, non_records
+from jsrt.hooks.jsvalue import is_index, is_record, non_records
+from jsrt.hooks.kinds import ScriptType
 from jsrt.json_values import clone
 
 REQUIRED: Any = object()
@@ -25,7 +27,7 @@ OMIT: Any = object()
 class Inputs:
     """The given fields of one script type, read with checks into `fields`."""
 
-    def __init__(self, script: str, given: dict[str, Any]) -> None:
+    def __init__(self, script: ScriptType, given: dict[str, Any]) -> None:
         self.script = script
         self.given = given
         self.fields: dict[str, Any] = {}

@@ -1,40 +1,15 @@
-"""How a JSON value looks from JavaScript, for contract checks and their messages.
+"""What a JSON value is to JavaScript, for the contract checks: records, indexes, truthiness.
 
 A hook's return reaches Python JSON round-tripped, so `undefined` and `null` both arrive
-as `None`, and JavaScript numbers arrive as `int` or `float`. Messages describe values in
-JavaScript's words ("an array of 3 elements", "a string"), because that is the language
-the user wrote.
+as `None`, and JavaScript numbers arrive as `int` or `float`. Messages describe values
+with `jsrt.describe.describe`, in JavaScript's words, because that is the language the
+user wrote.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
-
-PREVIEW_CHARS = 40
-
-
-def describe(value: Any) -> str:
-    """A short JavaScript-flavoured description of a value, for messages."""
-    if value is None:
-        return "undefined (or null)"
-    if isinstance(value, bool):
-        return f"the boolean {'true' if value else 'false'}"
-    if isinstance(value, int | float):
-        return f"the number {json.dumps(value)}"
-    if isinstance(value, str):
-        text = json.dumps(value, ensure_ascii=False)
-        if len(text) > PREVIEW_CHARS:
-            text = text[: PREVIEW_CHARS - 4] + '..."'
-        return f"the string {text}"
-    if isinstance(value, list):
-        count = len(value)
-        return f"an array of {count} element{'' if count == 1 else 's'}"
-    if isinstance(value, dict):
-        keys = ", ".join(list(value)[:5]) + (", ..." if len(value) > 5 else "")
-        return f"an object {{{keys}}}" if value else "an empty object {}"
-    return f"a {type(value).__name__}"
 
 
 def is_record(value: Any) -> bool:

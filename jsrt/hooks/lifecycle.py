@@ -7,13 +7,15 @@ fails the whole operation.
 
 from __future__ import annotations
 
+from typing import Any
+
 from jsrt.hooks.base import Contract
 from jsrt.hooks.context import PLACEHOLDER_IDS
 from jsrt.hooks.inputs import OMIT, Inputs
 from jsrt.hooks.returns import ignored_return, object_return
 
 _INTEGRATION = {"_id": PLACEHOLDER_IDS["integration"], "name": "My integration", "settings": {}}
-_FORM = {"fieldMap": {}, "layout": {"fields": []}}
+_FORM: dict[str, Any] = {"fieldMap": {}, "layout": {"fields": []}}
 _LICENSE = {"_id": PLACEHOLDER_IDS["license"]}
 
 

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from jsrt.describe import describe
 from jsrt.hooks.base import Contract
 from jsrt.hooks.context import LAST_RUN_AT, RUN_STARTED_AT, resource_in_play
 from jsrt.hooks.inputs import OMIT, Inputs
-from jsrt.hooks.jsvalue import describe, is_record, non_records
+from jsrt.hooks.jsvalue import is_record, non_records
+from jsrt.hooks.kinds import ReceivedResource, ScriptType
 from jsrt.hooks.returns import Findings, ReturnCheck, ignored_return, one_per_record
 from jsrt.json_values import clone
 
-POST_RESPONSE_MAP_RECEIVES = ("import", "export")
+POST_RESPONSE_MAP_RECEIVES: tuple[ReceivedResource, ...] = ("import", "export")
 """A postResponseMap sits on an import step, or on a lookup (an export)."""
 
 PAGE_SHAPE = "{data, errors, abort, newErrorsAndRetryData}"
@@ -178,7 +180,11 @@ def _post_submit_inputs(read: Inputs) -> None:
     post = read.records("postMapData", OMIT)
     responses = _responses(read, "responseData")
     records = post if post is not None else pre
-    if records is None and responses is None:
+    if records is not None:
+        count = len(records)
+    elif responses is not None:
+        count = len(responses)
+    else:
         read.fail(
             "responseData",
             "an array of responses, one per record",
@@ -187,7 +193,6 @@ def _post_submit_inputs(read: Inputs) -> None:
             ' "postMapData": [...]',
         )
     read.same_lengths(preMapData=pre, postMapData=post, responseData=responses)
-    count = len(records) if records is not None else len(responses)
     if records is None:
         records = [{} for _ in range(count)]
     if pre is None:
@@ -311,7 +316,7 @@ _RESPONSES = [
 ]
 
 
-def _page_hook(name: str, on: str, **parts: Any) -> Contract:
+def _page_hook(name: ScriptType, on: ReceivedResource, **parts: Any) -> Contract:
     """A flow hook called once per page on an export or import (`on`)."""
     return Contract(
         name=name, script_kind="hook", resource=on, receives=(on,), on_throw="page", **parts

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from jsrt.describe import describe
 from jsrt.errors import InputError
 from jsrt.hooks.base import RECORD_LIST_KEYS, Contract
 from jsrt.hooks.context import LAST_RUN_AT, RUN_STARTED_AT
 from jsrt.hooks.inputs import Inputs
-from jsrt.hooks.jsvalue import describe, is_index, is_record, truthy
+from jsrt.hooks.jsvalue import is_index, is_record, truthy
+from jsrt.hooks.kinds import ReceivedResource, Resource, ScriptType
 from jsrt.hooks.returns import Findings
 
 BRANCH_FORMS = (
@@ -101,7 +103,12 @@ _ORDER = {
 }
 
 
-def _record_hook(name: str, resource: str, receives: tuple[str, ...], **parts: Any) -> Contract:
+def _record_hook(
+    name: ScriptType,
+    resource: Resource,
+    receives: tuple[ReceivedResource, ...],
+    **parts: Any,
+) -> Contract:
     """A flow hook called once per record; a throw fails that record only."""
     return Contract(
         name=name,

@@ -11,10 +11,10 @@ import json
 import re
 from typing import Any
 
+from jsrt.describe import describe
 from jsrt.hooks.base import Contract
 from jsrt.hooks.context import PLACEHOLDER_IDS
 from jsrt.hooks.inputs import Inputs
-from jsrt.hooks.jsvalue import describe
 from jsrt.hooks.returns import Findings
 
 HTTP_METHOD = re.compile(r"[A-Za-z]+")

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from jsrt.hooks.jsvalue import describe
+from jsrt.describe import describe
 from jsrt.json_values import json_size
 
 MAX_RETURN_BYTES = 5 * 1024 * 1024

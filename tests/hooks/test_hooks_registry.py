@@ -12,7 +12,7 @@ from tree_sitter import Language, Node, Parser
 
 from jsrt.errors import EXIT_BAD_INPUT, InputError, UsageError
 from jsrt.hooks import CONTRACTS, contract_for, infer_hook
-from jsrt.hooks.base import ON_THROW
+from jsrt.hooks.kinds import ON_THROW
 
 # name: (script_kind, per_record, resource, on_throw), from the brief and celigo-reference §1.2
 TABLE = {
