@@ -234,7 +234,8 @@ EXPORT_RUNS = JsCase(
         "run": ok(_FIRST_PAGE),
         "runUnknown": _not_found(f"no export with _id '{UNKNOWN_ID}'"),
         "runBadDate": _invalid(
-            "exports.run(options): options.startDate must be a Date", "got 'last tuesday'"
+            "exports.run(options): options.startDate must be a Date",
+            'got the string "last tuesday"',
         ),
         "runVirtual": ok({"data": [{"sku": "A-100"}], "dataURIs": [], "errors": []}),
         "runVirtualStored": ok(_FIRST_PAGE),

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from jsrt.backends.errors import Unprocessable, Unsupported
+from jsrt.api.errors import Unprocessable, Unsupported
 from jsrt.json_values import clone
 
 CANONICAL_MOCK_OUTPUT = '{"page_of_records": [{"record": {...}}, {"rows": [{...}]}]}'
@@ -47,7 +47,7 @@ def export_records(mock_output: Any) -> list[Any]:
     items = mock_output["page_of_records"]
     if not isinstance(items, list):
         raise MockShapeError(("page_of_records",), f"expected an array, got {_shape(items)}")
-    records = []
+    records: list[Any] = []
     for index, item in enumerate(items):
         where = ("page_of_records", index)
         if isinstance(item, dict) and list(item) == ["record"] and isinstance(item["record"], dict):
