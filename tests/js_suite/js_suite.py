@@ -241,7 +241,7 @@ EXPORT_RUNS = JsCase(
         "runVirtualStored": ok(_FIRST_PAGE),
         "runVirtualNoExport": _invalid("exports.runVirtual(options): options.export is required"),
         "runVirtualBadMock": Failure(
-            "invalid_request", 422, "mockOutput: expected", "got an object with keys records"
+            "invalid_request", 422, "mockOutput: expected", "got an object {records}"
         ),
         "pages": ok(
             [
