@@ -60,7 +60,7 @@ import orjson
 from jsrt.api.catalog import js_surface
 from jsrt.api.dispatch import Dispatcher
 from jsrt.api.policy import PolicyContext
-from jsrt.backends.base import Backend
+from jsrt.api.seam import Backend
 from jsrt.backends.cassette import CassetteBackend
 from jsrt.backends.local import LocalBackend, World
 from jsrt.engine.isolate import Isolate
@@ -222,7 +222,7 @@ def _holds_another_token(spec: dict[str, Any]) -> bool:
     expected = spec.get("token_fingerprint")
     if expected is None or not _calls_the_account(spec):
         return False
-    from jsrt.backends.rest import token_fingerprint
+    from jsrt.backends.rest.settings import token_fingerprint
 
     return token_fingerprint(spec["settings"]["token_env"]) != expected
 
@@ -243,14 +243,15 @@ def _open_backend(
     if spec["kind"] == "local":
         inner = LocalBackend(world)
     elif _calls_the_account(spec):
-        from jsrt.backends.rest import RestBackend, RestSettings  # httpx: only when needed
+        from jsrt.backends.rest.client import RestBackend  # httpx: only when needed
+        from jsrt.backends.rest.settings import RestSettings
 
         settings = RestSettings(**spec["settings"])
         inner = stack.enter_context(RestBackend(settings, deadline=deadline))
     if cassette is None:
         assert inner is not None, f"backend kind {spec['kind']!r} needs a cassette"
         return inner
-    from jsrt.backends.rest import TOKEN_ENV
+    from jsrt.backends.rest.settings import TOKEN_ENV
 
     token_env = spec.get("settings", {}).get("token_env", TOKEN_ENV)
     return CassetteBackend(inner, cassette, tokens=[os.environ.get(token_env, "")])

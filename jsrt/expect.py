@@ -29,7 +29,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from jsrt.backends.errors import ApiError
+from jsrt.api.errors import ApiError
 from jsrt.errors import JsrtError
 
 ABSENT: Final = type("Absent", (), {"__repr__": lambda self: "ABSENT"})()

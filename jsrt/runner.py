@@ -184,7 +184,7 @@ class Runtime:
 
         self._rest = None
         if self.backend == "rest":
-            from jsrt.backends.rest import RestSettings  # httpx: only when needed
+            from jsrt.backends.rest.settings import RestSettings
 
             self._rest = RestSettings.resolve(
                 base_url=base_url, region=region, token_env=token_env, allow_writes=allow_writes
@@ -305,7 +305,7 @@ class Runtime:
             if self.backend == "local":
                 return self._execute_locally(request, extra)
             if self._rest is not None:
-                from jsrt.backends.rest import token_fingerprint
+                from jsrt.backends.rest.settings import token_fingerprint
 
                 extra["settings"] = self._rest.to_dict()
                 extra["token_fingerprint"] = token_fingerprint(self._rest.token_env)

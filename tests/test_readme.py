@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from jsrt.api.catalog import catalog_table_markdown
+from jsrt.api.docs import catalog_table_markdown
 from jsrt.backends.local import load_world
 from jsrt.runner import Runtime
 
@@ -19,7 +19,7 @@ CATALOG_START, CATALOG_END = "<!-- catalog:start -->", "<!-- catalog:end -->"
 WORLD_EXAMPLE = "<!-- world-example -->"
 REGENERATE = (
     f"README.md's integrator-api table is out of date. Regenerate it with "
-    f"`python -m jsrt.api.catalog` and paste the output between {CATALOG_START} and "
+    f"`python -m jsrt.api.docs` and paste the output between {CATALOG_START} and "
     f"{CATALOG_END} in README.md."
 )
 
@@ -57,7 +57,7 @@ def test_readme_catalog_table_is_the_generated_one() -> None:
 
 def test_the_regenerate_command_prints_the_table() -> None:
     printed = subprocess.run(
-        [sys.executable, "-m", "jsrt.api.catalog"], capture_output=True, text=True, check=True
+        [sys.executable, "-m", "jsrt.api.docs"], capture_output=True, text=True, check=True
     )
     assert printed.stdout == catalog_table_markdown()
 

@@ -1,10 +1,14 @@
 """The integrator-api surface: one table, every object and method of the spec, nothing else.
 
-Everything that needs to know what exists reads this table: the JS shim builder (which
-functions to define), `check_args` (what each function accepts), the policy (which rule
-applies to a call), the backends (what to answer) and the README's coverage table. Names
-and argument shapes follow `runtime-objects-spec.txt`; a function the spec does not list
-is not in the table, so `integrations.find` is "not a function", as in integrator.io.
+Everything that needs to know what exists, or how one method differs from another, reads
+this table: the JS shim builder (which functions to define), `jsrt.api.checks` (what each
+function accepts), the policy (which rule applies to a call), the wire codec (how a call
+travels over HTTP, which calls change an account, the status `jsrt serve` answers with),
+the local backend (which model operation answers it) and the README's coverage table
+(`jsrt.api.docs`). Names and argument shapes follow `runtime-objects-spec.txt`; a
+function the spec does not list is not in the table, so `integrations.find` is "not a
+function", as in integrator.io. Adding a runtime method is one entry here plus the local
+model's operation its `handler` names.
 
 Every function takes one argument. `check_args` returns it normalised, which is the form
 every backend receives:
@@ -20,26 +24,104 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any, NoReturn
+from typing import Final, Literal, get_args
 
-from jsrt.backends.errors import InvalidArgument
+Kind = Literal["crud", "run", "data", "state"]
+"""What a function does: CRUD on a resource, a run, lookup cache data, resource state."""
+
+Shape = Literal["query", "id", "document", "options"]
+"""How a function's one argument is read (see the module docstring)."""
+
+TypeName = Literal[
+    "string", "number", "boolean", "object", "array", "any", "date", "count", "patch"
+]
+"""The types an option may have, named as a JS developer reads them (see `Field`)."""
+
+HookRule = Literal["refused", "integration", "registered_cache", "allowed"]
+"""Which integrator.io hook rule (celigo-reference §2.2) governs a call; see `Method.hook_rule`."""
+
+WireBody = Literal["none", "document", "options", "value", "patch", "cache_page"]
+"""What of the argument a REST request carries as its body, besides the path's placeholders:
+nothing; the whole document; the remaining options; the options' `value` (a state put); the
+options' `patch`, as the script gave it; or `{keys}` with `pageSize` and a `nextPageURL`'s
+query as query parameters (`lookupcaches.getData`). See `jsrt.api.wire`."""
+
+Served = Literal[
+    "json", "created", "found", "no_content", "text_ok", "text_created", "page", "page_or_empty"
+]
+"""How integrator.io answers a successful call (what `jsrt serve` sends): JSON with 200;
+JSON with 201; JSON with 200, or 404 when there is no such document; 204 without a body;
+plain-text `OK`; plain-text `Created` with 201 for a new key, else `OK`; a page of a list
+(`Link` to the next); the same, with 204 for an empty list (flows, lookup caches,
+celigo-reference §3.1). See `jsrt.api.wire`."""
+
+EmptyAnswer = Literal["undefined", "no_keys"]
+"""What a successful answer without a body stands for: `undefined`, or `{keys: []}`."""
+
+KINDS: Final[tuple[Kind, ...]] = get_args(Kind)
+SERVED: Final[tuple[Served, ...]] = get_args(Served)
 
 STATE_RESOURCE_TYPES = ("integrations", "flows", "imports", "exports", "connections")
 PATCH_OPS = ("add", "replace", "remove")
 
-# Which integrator.io hook rule (celigo-reference §2.2) governs a call; see `Method.hook_rule`.
-HOOKS_REFUSED = "refused"
-HOOKS_NEED_INTEGRATION = "integration"
-HOOKS_NEED_REGISTERED_CACHE = "registered_cache"
-HOOKS_ALLOWED = "allowed"
+HOOKS_REFUSED: Final = "refused"
+HOOKS_NEED_INTEGRATION: Final = "integration"
+HOOKS_NEED_REGISTERED_CACHE: Final = "registered_cache"
+HOOKS_ALLOWED: Final = "allowed"
+
+PLAIN_TYPES: Final[dict[str, tuple[type, ...]]] = {
+    "string": (str,),
+    "object": (dict,),
+    "array": (list,),
+    "number": (int, float),
+    "boolean": (bool,),
+}
+"""The Python types of the option types that are plain JSON types."""
+
+RESOURCES: Final[dict[str, tuple[str, str, str]]] = {
+    "exports": ("export", "export", "exports"),
+    "imports": ("import", "import", "imports"),
+    "flows": ("flow", "flow", "flows"),
+    "connections": ("connection", "connection", "connections"),
+    "integrations": ("integration", "integration", "integrations"),
+    "accessTokens": ("accessToken", "access token", "accesstokens"),
+    "asyncHelpers": ("asyncHelper", "async helper", "asynchelpers"),
+    "fileDefinitions": ("fileDefinition", "file definition", "filedefinitions"),
+    "lookupcaches": ("cache", "lookup cache", "lookupcaches"),
+}
+"""Resource object -> (its argument name in create/update, a noun for prose, its REST
+collection)."""
+
+
+COLLECTIONS: Final[tuple[str, ...]] = (
+    "integrations",
+    "flows",
+    "exports",
+    "imports",
+    "connections",
+    "accessTokens",
+    "asyncHelpers",
+    "fileDefinitions",
+    "lookupcaches",
+    "scripts",
+)
+"""The document collections of an account: every resource object, and `scripts` (which
+the runtime API does not expose, but My APIs and flows refer to)."""
+
+
+def collection_noun(collection: str) -> str:
+    """A collection's document in prose: `lookupcaches` -> 'lookup cache'."""
+    return "script" if collection == "scripts" else RESOURCES[collection][1]
+
+
+Verb = Literal["GET", "POST", "PUT", "PATCH", "DELETE"]
 
 
 @dataclass(frozen=True)
 class Route:
     """The integrator.io REST call behind a function: a verb and a path template."""
 
-    verb: str
+    verb: Verb
     path: str
 
     def __str__(self) -> str:
@@ -57,9 +139,9 @@ class Field:
     """
 
     name: str
-    types: tuple[str, ...]
+    types: tuple[TypeName, ...]
     required: bool = False
-    items: str | None = None
+    items: TypeName | None = None
     choices: tuple[str, ...] | None = None
     excludes: tuple[str, ...] = ()
 
@@ -69,9 +151,9 @@ class Field:
         plain JSON types (`bool` is not among a number's: JS would not call it one);
         empty when it needs the full check (`any`, count, date, patch, items, choices).
         Checked on every call, so kept."""
-        if self.items or self.choices or not set(self.types) <= set(_PLAIN_TYPES):
+        if self.items or self.choices or not set(self.types) <= set(PLAIN_TYPES):
             return frozenset()
-        return frozenset(t for name in self.types for t in _PLAIN_TYPES[name])
+        return frozenset(t for name in self.types for t in PLAIN_TYPES[name])
 
 
 @dataclass(frozen=True)
@@ -80,13 +162,18 @@ class Method:
 
     obj: str
     name: str
-    kind: str  # "crud" | "run" | "data" | "state"
-    shape: str  # how the argument is read: "query" | "id" | "document" | "options"
+    kind: Kind
+    shape: Shape
     arg: str  # the argument's name in the spec's signature
     fields: tuple[Field, ...]
     description: str
-    route: Route | None  # None: integrator.io has no public REST twin
+    route: Route | None  # None: integrator.io has no public REST endpoint (explicitly)
     local: str  # what the local backend does, in one line
+    handler: str  # the local model's operation that answers it: `World.<handler>(obj, arg)`
+    changes_account: bool  # refused on a real account without --allow-writes
+    served: Served  # how a successful call is answered on the wire
+    wire_body: WireBody = "none"  # what the REST request's body carries
+    empty_answer: EmptyAnswer = "undefined"  # what an answer without a body stands for
 
     @property
     def qualified(self) -> str:
@@ -102,7 +189,7 @@ class Method:
         return f"{self.obj}.{self.name}({self.arg})"
 
     @property
-    def hook_rule(self) -> str:
+    def hook_rule(self) -> HookRule:
         """The integrator.io rule that decides whether a hook may make this call."""
         if self.kind == "crud":
             return HOOKS_REFUSED
@@ -113,18 +200,6 @@ class Method:
         return HOOKS_ALLOWED
 
 
-# object -> (its argument name in create/update, a noun for prose, its REST collection)
-_RESOURCES = {
-    "exports": ("export", "export", "exports"),
-    "imports": ("import", "import", "imports"),
-    "flows": ("flow", "flow", "flows"),
-    "connections": ("connection", "connection", "connections"),
-    "integrations": ("integration", "integration", "integrations"),
-    "accessTokens": ("accessToken", "access token", "accesstokens"),
-    "asyncHelpers": ("asyncHelper", "async helper", "asynchelpers"),
-    "fileDefinitions": ("fileDefinition", "file definition", "filedefinitions"),
-    "lookupcaches": ("cache", "lookup cache", "lookupcaches"),
-}
 _ALL_CRUD = ("find", "get", "create", "update", "patch", "delete")
 _NO_PATCH = ("find", "get", "create", "update", "delete")
 _CRUD_BY_OBJECT = {
@@ -144,9 +219,9 @@ _DATES = (Field("startDate", ("date",)), Field("endDate", ("date",)))
 
 
 def _crud(obj: str, name: str) -> Method:
-    doc_arg, noun, rest = _RESOURCES[obj]
+    doc_arg, noun, rest = RESOURCES[obj]
     item = f"/v1/{rest}/{{_id}}"
-    table = {
+    table: dict[str, tuple[Shape, str, tuple[Field, ...], str, Route, str]] = {
         "find": (
             "query",
             "query",
@@ -197,22 +272,85 @@ def _crud(obj: str, name: str) -> Method:
         ),
     }
     shape, arg, fields, description, route, local = table[name]
-    return Method(obj, name, "crud", shape, arg, fields, description, route, local)
+    handler, changes, served, body = _CRUD_WIRE[name]
+    if name == "find" and obj in _EMPTY_LISTS_ANSWER_204:
+        served = "page_or_empty"
+    return Method(
+        obj,
+        name,
+        "crud",
+        shape,
+        arg,
+        fields,
+        description,
+        route,
+        local,
+        handler=handler,
+        changes_account=changes,
+        served=served,
+        wire_body=body,
+    )
+
+
+# CRUD name -> (the local model's operation, whether it changes the account, how it is
+# served, what its request body carries)
+_CRUD_WIRE: dict[str, tuple[str, bool, Served, WireBody]] = {
+    "find": ("find", False, "page", "none"),
+    "get": ("get", False, "found", "none"),
+    "create": ("create", True, "created", "document"),
+    "update": ("update", True, "json", "document"),
+    "patch": ("on_patch", True, "no_content", "patch"),
+    "delete": ("delete", True, "no_content", "none"),
+}
+_EMPTY_LISTS_ANSWER_204 = ("flows", "lookupcaches")
+"""integrator.io answers an empty list of these with 204 and no body (celigo-reference §3.1)."""
 
 
 def _options(
     obj: str,
     name: str,
-    kind: str,
+    kind: Kind,
     fields: tuple[Field, ...],
     description: str,
     route: Route | None,
     local: str,
+    *,
+    handler: str,
+    changes_account: bool,
+    served: Served = "json",
+    wire_body: WireBody = "options",
+    empty_answer: EmptyAnswer = "undefined",
 ) -> Method:
-    return Method(obj, name, kind, "options", "options", fields, description, route, local)
+    return Method(
+        obj,
+        name,
+        kind,
+        "options",
+        "options",
+        fields,
+        description,
+        route,
+        local,
+        handler=handler,
+        changes_account=changes_account,
+        served=served,
+        wire_body=wire_body,
+        empty_answer=empty_answer,
+    )
 
 
-def _state(name: str, extra: tuple[Field, ...], description: str, verb: str, local: str) -> Method:
+def _state(
+    name: str,
+    extra: tuple[Field, ...],
+    description: str,
+    verb: Verb,
+    local: str,
+    *,
+    handler: str,
+    served: Served,
+    wire_body: WireBody = "none",
+    empty_answer: EmptyAnswer = "undefined",
+) -> Method:
     fields = (
         Field("resourceType", ("string",), required=True, choices=STATE_RESOURCE_TYPES),
         _ID,
@@ -220,7 +358,20 @@ def _state(name: str, extra: tuple[Field, ...], description: str, verb: str, loc
     )
     key_path = "" if name == "getKeysForResource" else "/{key}"
     route = Route(verb, f"/v1/{{resourceType}}/{{_id}}/state{key_path}")
-    return _options("state", name, "state", fields, description, route, local)
+    return _options(
+        "state",
+        name,
+        "state",
+        fields,
+        description,
+        route,
+        local,
+        handler=handler,
+        changes_account=verb != "GET",
+        served=served,
+        wire_body=wire_body,
+        empty_answer=empty_answer,
+    )
 
 
 _KEY = Field("key", ("string",), required=True)
@@ -239,6 +390,8 @@ _RUNS = (
         "Runs the export and returns its first page: {data, dataURIs, errors}.",
         Route("POST", "/v1/exports/{_id}/invoke"),
         "first page of the export's mockOutput; records data and settings; 404 for an unknown _id",
+        handler="on_export_run",
+        changes_account=False,
     ),
     _options(
         "exports",
@@ -248,6 +401,8 @@ _RUNS = (
         "Runs an export definition that is not saved in the account.",
         Route("POST", "/v1/exports/virtual"),
         "first page of the definition's mockOutput (or the stored export's of the same _id)",
+        handler="on_virtual_export_run",
+        changes_account=False,
     ),
     _options(
         "exports",
@@ -261,6 +416,8 @@ _RUNS = (
         "Runs an export definition one page at a time, continuing from pagedExportState.",
         Route("POST", "/v1/exports/virtual/paged"),
         "pages of mockOutput (pageSize, default 20); the last page has no pagedExportState",
+        handler="on_virtual_export_page",
+        changes_account=False,
     ),
     _options(
         "imports",
@@ -270,6 +427,8 @@ _RUNS = (
         "Runs the import on the records and returns one response per record.",
         Route("POST", "/v1/imports/{_id}/invoke"),
         "answers from mockResponse, else 200 with a new id; records what was imported",
+        handler="on_import_run",
+        changes_account=True,
     ),
     _options(
         "imports",
@@ -279,6 +438,8 @@ _RUNS = (
         "Runs an import definition that is not saved in the account.",
         Route("POST", "/v1/imports/virtual"),
         "as imports.run, from the definition's own mockResponse",
+        handler="on_virtual_import_run",
+        changes_account=True,
     ),
     _options(
         "imports",
@@ -288,6 +449,8 @@ _RUNS = (
         "Runs only the mapping of an import definition: [{statusCode, data, errors}].",
         None,
         "applies mapping.fields (extract or hardCodedValue to generate); 501 beyond that",
+        handler="on_mapping_run",
+        changes_account=True,
     ),
     _options(
         "flows",
@@ -297,6 +460,9 @@ _RUNS = (
         "Starts the flow and returns its run status.",
         Route("POST", "/v1/flows/{_id}/run"),
         "records a queued job and returns {_jobId, status: 'queued'}",
+        handler="on_flow_run",
+        changes_account=True,
+        served="created",
     ),
 )
 _STATE = (
@@ -306,6 +472,9 @@ _STATE = (
         "Lists the state keys of a resource: {keys: [...]}.",
         "GET",
         "{keys} of the resource's namespace, [] when empty",
+        handler="on_state_keys",
+        served="json",
+        empty_answer="no_keys",
     ),
     _state(
         "getForResource",
@@ -313,6 +482,8 @@ _STATE = (
         "Returns the value stored under a key of a resource.",
         "GET",
         "the stored value; 404 for a key never put",
+        handler="on_state_get",
+        served="json",
     ),
     _state(
         "putForResource",
@@ -320,6 +491,9 @@ _STATE = (
         "Stores a value under a key of a resource.",
         "PUT",
         "stores the value (null if none)",
+        handler="on_state_put",
+        served="text_created",
+        wire_body="value",
     ),
     _state(
         "deleteForResource",
@@ -327,6 +501,8 @@ _STATE = (
         "Deletes a key of a resource.",
         "DELETE",
         "removes the key; 404 for a key never put",
+        handler="on_state_delete",
+        served="text_ok",
     ),
 )
 _CACHE_DATA = (
@@ -343,6 +519,9 @@ _CACHE_DATA = (
         "Gets entries of a lookup cache by keys, or a page at a time with nextPageURL.",
         Route("POST", "/v1/lookupcaches/{_id}/getData"),
         "entries in key order, pages of pageSize (default 1000) with nextPageURL",
+        handler="on_cache_get",
+        changes_account=False,
+        wire_body="cache_page",
     ),
     _options(
         "lookupcaches",
@@ -352,6 +531,8 @@ _CACHE_DATA = (
         "Upserts entries {key, value}; returns one result per entry.",
         Route("POST", "/v1/lookupcaches/{_id}/data"),
         "upserts; [{key, success}] per entry; over 1,000 entries 422, over 5 MB 413",
+        handler="on_cache_put",
+        changes_account=True,
     ),
     _options(
         "lookupcaches",
@@ -361,6 +542,8 @@ _CACHE_DATA = (
         "Deletes entries by key; returns one result per key.",
         Route("DELETE", "/v1/lookupcaches/{_id}/data"),
         "removes the keys; [{key, success}] per key; over 1,000 keys 422",
+        handler="on_cache_delete",
+        changes_account=True,
     ),
     _options(
         "lookupcaches",
@@ -370,6 +553,9 @@ _CACHE_DATA = (
         "Deletes every entry of a lookup cache.",
         Route("DELETE", "/v1/lookupcaches/{_id}/data/purge"),
         "empties the cache",
+        handler="on_cache_purge",
+        changes_account=True,
+        served="no_content",
     ),
 )
 
@@ -394,255 +580,3 @@ def js_surface() -> dict[str, list[str]]:
     for method in CATALOG:
         surface.setdefault(method.obj, []).append(method.name)
     return surface
-
-
-# ---- argument checks ------------------------------------------------------------------
-
-
-def check_args(method: Method, args: list[Any]) -> list[Any]:
-    """The call's arguments in the normalised form (module docstring), or `InvalidArgument`.
-
-    JavaScript turns an `undefined` argument into `null` inside an argument list, so
-    trailing nulls are ignored; any other extra argument is refused.
-    """
-    if not isinstance(args, list):
-        _fail(method, f"the arguments must arrive as a list, got {_type_name(args)}")
-    if len(args) > 1 and any(extra is not None for extra in args[1:]):
-        _fail(method, f"takes one argument ({method.arg}), got {len(args)}")
-    value = args[0] if args else None
-    return [_READERS[method.shape](method, value)]
-
-
-def _read_query(method: Method, value: Any) -> dict[str, Any]:
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        _fail(method, f"query must be an object like {{externalId: 'x'}}, got {_type_name(value)}")
-    unknown = [key for key in value if key != "externalId"]
-    if unknown:
-        _fail(method, f"only externalId is supported in the query, got {_names(unknown)}")
-    if "externalId" in value and not isinstance(value["externalId"], str):
-        _fail(method, f"query.externalId must be a string, got {_type_name(value['externalId'])}")
-    return value
-
-
-def _read_id(method: Method, value: Any) -> str:
-    candidate = value.get("_id") if isinstance(value, dict) and list(value) == ["_id"] else value
-    if isinstance(candidate, str) and candidate:
-        return candidate
-    _fail(method, f"_id must be a string (or {{_id: string}}), got {_describe(value)}")
-
-
-def _read_document(method: Method, value: Any) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        _fail(method, f"{method.arg} must be an object, got {_type_name(value)}")
-    _check_fields(method, value)
-    return value
-
-
-def _read_options(method: Method, value: Any) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        _fail(method, f"options must be an object, got {_type_name(value)}")
-    allowed = method.field_names
-    unknown = [key for key in value if key not in allowed]
-    if unknown:
-        accepted = _names([field.name for field in method.fields])
-        _fail(method, f"unknown option {_names(unknown)}; {method.qualified} accepts {accepted}")
-    return _check_fields(method, value)
-
-
-_READERS = {
-    "query": _read_query,
-    "id": _read_id,
-    "document": _read_document,
-    "options": _read_options,
-}
-
-
-def _check_fields(method: Method, value: dict[str, Any]) -> dict[str, Any]:
-    """Check each declared field; return `value`, or a copy when something was normalised."""
-    out = value
-    for field in method.fields:
-        present = value.get(field.name)
-        if present is None:
-            if field.required:
-                _fail(method, f"{method.arg}.{field.name} is required ({_or(field.types)})")
-            if field.name in value:
-                out = {k: v for k, v in out.items() if k != field.name}
-            continue
-        if type(present) not in field.plain_types:  # the usual case skips this
-            normalised = _check_type(method, f"{method.arg}.{field.name}", field, present)
-            if normalised is not present:
-                out = {**out, field.name: normalised}
-        clash = field.excludes and [name for name in field.excludes if value.get(name) is not None]
-        if clash:
-            _fail(
-                method,
-                f"{method.arg}.{field.name} can be provided only if {_names(clash)} "
-                "is not provided",
-            )
-    return out
-
-
-def _check_type(method: Method, where: str, field: Field, value: Any) -> Any:
-    if field.types == ("patch",) and isinstance(value, list):
-        problem = _patch_problem(value)
-        if problem:
-            _fail(method, f"{where}{problem}")
-        return value
-    for type_name in field.types:
-        if type_name == "count":
-            count = _as_count(value)
-            if count is not None:
-                return count
-        elif _is_type(value, type_name):
-            break
-    else:
-        wrong_number = "count" in field.types and _type_name(value) == "number"
-        got = repr(value) if wrong_number else _describe(value)
-        _fail(method, f"{where} must be {_or(field.types)}, got {got}")
-    if field.items:
-        for index, item in enumerate(value):
-            if not _is_type(item, field.items):
-                _fail(method, f"{where}[{index}] must be a {field.items}, got {_describe(item)}")
-    if field.choices and value not in field.choices:
-        _fail(method, f"{where} must be one of {_names(field.choices)}, got {value!r}")
-    return value
-
-
-_PLAIN_TYPES: dict[str, tuple[type, ...]] = {
-    "string": (str,),
-    "object": (dict,),
-    "array": (list,),
-    "number": (int, float),
-    "boolean": (bool,),
-}
-
-
-def _is_type(value: Any, type_name: str) -> bool:
-    if type_name == "any":
-        return True
-    python_type = _PLAIN_TYPES.get(type_name)
-    if python_type is not None:  # bool is an int in Python, not a number in JS
-        is_bool = isinstance(value, bool)
-        return isinstance(value, python_type) and (type_name == "boolean" or not is_bool)
-    if type_name == "date":
-        return isinstance(value, str) and _parses_as_date(value)
-    if type_name == "patch":
-        return isinstance(value, dict)
-    return _type_name(value) == type_name
-
-
-def _parses_as_date(text: str) -> bool:
-    try:
-        datetime.fromisoformat(text)
-    except ValueError:
-        return False
-    return True
-
-
-def _patch_problem(ops: list[Any]) -> str | None:
-    """What is wrong with the first bad JSON-Patch operation (a suffix for its path)."""
-    for index, op in enumerate(ops):
-        at = f"[{index}]"
-        if not isinstance(op, dict):
-            return f"{at} must be an operation {{op, path, value}}, got {_describe(op)}"
-        if op.get("op") not in PATCH_OPS:
-            return f"{at}.op must be one of {_names(PATCH_OPS)}, got {_describe(op.get('op'))}"
-        path = op.get("path")
-        if not isinstance(path, str) or not path.startswith("/"):
-            return f"{at}.path must be a JSON pointer such as '/name', got {_describe(path)}"
-        if op["op"] != "remove" and "value" not in op:
-            return f"{at}.value is required for op '{op['op']}'"
-    return None
-
-
-def _as_count(value: Any) -> int | None:
-    if isinstance(value, str) and value.isdigit():
-        value = int(value)
-    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
-        return value
-    return None
-
-
-_TYPE_PROSE = {
-    "string": "a string",
-    "number": "a number",
-    "boolean": "a boolean",
-    "object": "an object",
-    "array": "an array",
-    "any": "any value",
-    "date": "a Date (or an ISO date string)",
-    "count": "a positive integer",
-    "patch": "an object of fields or a JSON-Patch array [{op, path, value}]",
-}
-
-
-def _or(types: tuple[str, ...]) -> str:
-    return " or ".join(_TYPE_PROSE[t] for t in types)
-
-
-def _type_name(value: Any) -> str:
-    """The name a JS developer would use for a JSON value's type."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, dict):
-        return "object"
-    return type(value).__name__
-
-
-def _describe(value: Any) -> str:
-    if value is None:
-        return "undefined"
-    if value == "":
-        return "an empty string"
-    if isinstance(value, dict):
-        return f"an object with keys {_names(list(value))}" if value else "an empty object"
-    if isinstance(value, str) and len(value) <= 40:
-        return repr(value)
-    return _type_name(value)
-
-
-def _names(names: list[str] | tuple[str, ...]) -> str:
-    return ", ".join(names)
-
-
-def _fail(method: Method, problem: str) -> NoReturn:
-    raise InvalidArgument(f"{method.signature}: {problem}")
-
-
-# ---- README table ---------------------------------------------------------------------
-
-_HOOK_RULE_PROSE = {
-    HOOKS_REFUSED: "no (CRUD is not supported in hooks)",
-    HOOKS_NEED_INTEGRATION: "only in a flow inside an integration",
-    HOOKS_NEED_REGISTERED_CACHE: "only for caches registered with the hook's integration",
-    HOOKS_ALLOWED: "yes",
-}
-
-
-def catalog_table_markdown() -> str:
-    """The README's coverage table: one row per function, generated from the catalog."""
-    rows = [
-        "| object | method | kind | allowed in hooks | REST route | local behaviour |",
-        "|---|---|---|---|---|---|",
-    ]
-    for m in CATALOG:
-        route = f"`{m.route}`" if m.route else "none (no public REST route)"
-        rows.append(
-            f"| `{m.obj}` | `{m.name}({m.arg})` | {m.kind} | {_HOOK_RULE_PROSE[m.hook_rule]} "
-            f"| {route} | {m.local} |"
-        )
-    return "\n".join(rows) + "\n"
-
-
-if __name__ == "__main__":  # `python -m jsrt.api.catalog`: the README's table, regenerated
-    print(catalog_table_markdown(), end="")

@@ -16,10 +16,11 @@ from typing import Any
 
 import orjson
 
-from jsrt.api.catalog import check_args, find_method, js_surface
+from jsrt.api.catalog import find_method, js_surface
+from jsrt.api.checks import check_args
+from jsrt.api.errors import ApiError, BadRequest, ServerError
 from jsrt.api.policy import PolicyContext, check
-from jsrt.backends.base import Backend
-from jsrt.backends.errors import ApiError, BadRequest, ServerError
+from jsrt.api.seam import Backend
 
 ERROR_NAME = "IntegratorApiError"
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Literal, TypeGuard, get_args
 
 from jsrt.api.catalog import (
     HOOKS_NEED_INTEGRATION,
@@ -36,13 +36,21 @@ from jsrt.api.catalog import (
     HOOKS_REFUSED,
     Method,
 )
-from jsrt.backends.errors import PolicyViolation
+from jsrt.api.errors import PolicyViolation
+from jsrt.api.world import WorldView
 from jsrt.errors import UsageError
 
-if TYPE_CHECKING:
-    from jsrt.backends.local.models import World
+ScriptKind = Literal["hook", "api", "installer", "script"]
+SCRIPT_KINDS: tuple[ScriptKind, ...] = get_args(ScriptKind)
 
-SCRIPT_KINDS = ("hook", "api", "installer", "script")
+
+def is_script_kind(value: str) -> TypeGuard[ScriptKind]:
+    """Whether `value` names a kind of script the rules know."""
+    return value in SCRIPT_KINDS
+
+
+def _unknown_kind(value: object) -> UsageError:
+    return UsageError(f"unknown script kind {value!r}; one of {', '.join(SCRIPT_KINDS)}")
 
 
 @dataclass(frozen=True)
@@ -55,17 +63,15 @@ class PolicyContext:
     given to the constructor is normalised to that tuple.
     """
 
-    script_kind: str
+    script_kind: ScriptKind
     hook: str | None = None
     flow_id: str | None = None
     integration_id: str | None = None
     registered_caches: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
-        if self.script_kind not in SCRIPT_KINDS:
-            raise UsageError(
-                f"unknown script kind {self.script_kind!r}; one of {', '.join(SCRIPT_KINDS)}"
-            )
+        if not is_script_kind(self.script_kind):
+            raise _unknown_kind(self.script_kind)
         caches = self.registered_caches
         if isinstance(caches, str):
             raise UsageError(
@@ -81,15 +87,17 @@ class PolicyContext:
         script_kind: str,
         hook: str | None,
         options: Mapping[str, Any],
-        world: World | None,
+        world: WorldView | None,
     ) -> PolicyContext:
         """The context of a script run with these `options`, looking the flow up in `world`."""
+        if not is_script_kind(script_kind):
+            raise _unknown_kind(script_kind)
         flow_id = options.get("_flowId") or None
         integration_id = options.get("_integrationId") or None
         if integration_id is None and world is not None and flow_id is not None:
             flow = world.get("flows", flow_id) or {}
             integration_id = flow.get("_integrationId") or None
-        caches = None if world is None else registered_lookup_caches(world, integration_id)
+        caches = None if world is None else tuple(registered_lookup_caches(world, integration_id))
         return cls(script_kind, hook, flow_id, integration_id, caches)
 
     @property
@@ -146,7 +154,7 @@ def _standalone(ctx: PolicyContext) -> str:
     )
 
 
-def registered_lookup_caches(world: World, integration_id: str | None) -> frozenset[str]:
+def registered_lookup_caches(world: WorldView, integration_id: str | None) -> frozenset[str]:
     """The `_id`s of the lookup caches a hook of this integration may use (rule 3)."""
     if integration_id is None:
         return frozenset()
@@ -165,7 +173,7 @@ def registered_lookup_caches(world: World, integration_id: str | None) -> frozen
 
 
 def _integration_documents(
-    world: World, integration_id: str, integration: dict[str, Any]
+    world: WorldView, integration_id: str, integration: dict[str, Any]
 ) -> Iterator[dict[str, Any]]:
     """The integration, its flows, the steps those flows use or that name the integration,
     and the async helpers of those steps."""
@@ -181,7 +189,7 @@ def _integration_documents(
 
 
 def _used_or_owned(
-    world: World, collection: str, users: list[dict[str, Any]], ref: str, integration_id: str
+    world: WorldView, collection: str, users: list[dict[str, Any]], ref: str, integration_id: str
 ) -> list[dict[str, Any]]:
     ids = {i for user in users for i in _values_of(user, ref)}
     return [

@@ -47,8 +47,8 @@ from typing import Any
 
 import orjson
 
-from jsrt.backends.base import Backend
-from jsrt.backends.errors import ApiError
+from jsrt.api.errors import ApiError
+from jsrt.api.seam import Backend
 from jsrt.errors import InputError, UsageError
 from jsrt.files import write_atomically
 from jsrt.inputs import parse_json, read_text

@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from jsrt.api.catalog import (
-    CATALOG,
-    catalog_table_markdown,
-    check_args,
-    find_method,
-    js_surface,
-)
-from jsrt.backends.errors import InvalidArgument
+from jsrt.api.catalog import CATALOG, find_method, js_surface
+from jsrt.api.checks import check_args
+from jsrt.api.docs import catalog_table_markdown
+from jsrt.api.errors import InvalidArgument
 
 # Written out from runtime-objects-spec.txt, independently of the catalog's own tables.
 SPEC = {
@@ -161,11 +157,11 @@ def test_get_takes_an_id_string_or_an_id_object():
 
 def test_get_refuses_other_shapes_with_the_spec_message():
     assert refused("exports.get", 5) == (
-        "exports.get(_id): _id must be a string (or {_id: string}), got number"
+        "exports.get(_id): _id must be a string (or {_id: string}), got the number 5"
     )
     assert "got undefined" in refused("exports.get")
-    assert "got an object with keys _id, name" in refused("exports.get", {"_id": "a", "name": 1})
-    assert "got an empty string" in refused("imports.delete", "")
+    assert "got an object {_id, name}" in refused("exports.get", {"_id": "a", "name": 1})
+    assert 'got the string ""' in refused("imports.delete", "")
 
 
 def test_trailing_undefined_arguments_are_ignored_but_extra_ones_refused():
@@ -232,7 +228,7 @@ def test_options_refuse_unknown_properties_and_name_the_accepted_ones():
 def test_options_check_types_and_required_fields():
     assert "options._id is required (a string)" in refused("exports.run", {"data": []})
     assert "options.data is required (an array)" in refused("imports.run", {"_id": "i"})
-    assert "options.data must be an array, got 'x'" in refused(
+    assert 'options.data must be an array, got the string "x"' in refused(
         "imports.run", {"_id": "i", "data": "x"}
     )
     assert "options.settings must be an object" in refused(
@@ -244,8 +240,9 @@ def test_options_check_types_and_required_fields():
 def test_dates_arrive_as_iso_strings():
     good = {"_id": "e", "startDate": "2024-05-01T10:00:00.000Z"}
     assert checked("exports.run", good) == [good]
-    assert "options.endDate must be a Date (or an ISO date string), got 'yesterday'" in refused(
-        "flows.run", {"_id": "f", "endDate": "yesterday"}
+    assert (
+        'options.endDate must be a Date (or an ISO date string), got the string "yesterday"'
+        in refused("flows.run", {"_id": "f", "endDate": "yesterday"})
     )
 
 
@@ -277,7 +274,7 @@ def test_get_data_page_size_is_a_count_and_excludes_keys():
     assert "options.pageSize can be provided only if keys is not provided" in refused(
         "lookupcaches.getData", {"_id": "c", "pageSize": 5, "keys": ["a"]}
     )
-    assert "options.keys[1] must be a string, got number" in refused(
+    assert "options.keys[1] must be a string, got the number 2" in refused(
         "lookupcaches.getData", {"_id": "c", "keys": ["a", 2]}
     )
 

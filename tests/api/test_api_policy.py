@@ -6,9 +6,10 @@ import json
 
 import pytest
 
-from jsrt.api.catalog import CATALOG, check_args, find_method
+from jsrt.api.catalog import CATALOG, find_method
+from jsrt.api.checks import check_args
+from jsrt.api.errors import PolicyViolation
 from jsrt.api.policy import PolicyContext, check, registered_lookup_caches
-from jsrt.backends.errors import PolicyViolation
 from jsrt.backends.local import World
 from jsrt.errors import UsageError
 

@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from jsrt.api.catalog import check_args, find_method
+from jsrt.api.catalog import find_method
+from jsrt.api.checks import check_args
 from jsrt.backends.local import LocalBackend, World
 
 SAMPLE_WORLD: dict[str, Any] = {

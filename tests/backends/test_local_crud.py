@@ -7,7 +7,7 @@ import re
 import pytest
 
 from jsrt.api.catalog import CATALOG
-from jsrt.backends.errors import InvalidArgument, NotFound, Unprocessable, Unsupported
+from jsrt.api.errors import InvalidArgument, NotFound, Unprocessable, Unsupported
 from jsrt.backends.local import LocalBackend, World
 
 ID = re.compile(r"^[0-9a-f]{24}$")

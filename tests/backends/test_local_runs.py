@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from jsrt.backends.errors import InvalidArgument, NotFound, Unprocessable, Unsupported
+from jsrt.api.errors import InvalidArgument, NotFound, Unprocessable, Unsupported
 from jsrt.backends.local import World
 
 ALL_RECORDS = [{"id": 1}, {"id": 2}, [{"id": 3}, {"id": 4}], {"id": 5}, {"id": 6}]

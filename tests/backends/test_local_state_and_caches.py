@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from jsrt.backends.errors import InvalidArgument, LimitExceeded, NotFound, PayloadTooLarge
+from jsrt.api.errors import InvalidArgument, LimitExceeded, NotFound, PayloadTooLarge
 from jsrt.backends.local import World
 
 

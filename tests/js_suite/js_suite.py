@@ -234,13 +234,14 @@ EXPORT_RUNS = JsCase(
         "run": ok(_FIRST_PAGE),
         "runUnknown": _not_found(f"no export with _id '{UNKNOWN_ID}'"),
         "runBadDate": _invalid(
-            "exports.run(options): options.startDate must be a Date", "got 'last tuesday'"
+            "exports.run(options): options.startDate must be a Date",
+            'got the string "last tuesday"',
         ),
         "runVirtual": ok({"data": [{"sku": "A-100"}], "dataURIs": [], "errors": []}),
         "runVirtualStored": ok(_FIRST_PAGE),
         "runVirtualNoExport": _invalid("exports.runVirtual(options): options.export is required"),
         "runVirtualBadMock": Failure(
-            "invalid_request", 422, "mockOutput: expected", "got an object with keys records"
+            "invalid_request", 422, "mockOutput: expected", "got an object {records}"
         ),
         "pages": ok(
             [

@@ -13,7 +13,7 @@ from starlette.applications import Starlette
 from starlette.responses import JSONResponse, RedirectResponse
 from starlette.routing import Route
 
-from jsrt.backends.errors import (
+from jsrt.api.errors import (
     ApiError,
     Forbidden,
     InvalidArgument,
@@ -23,7 +23,8 @@ from jsrt.backends.errors import (
     Unauthorized,
     Unsupported,
 )
-from jsrt.backends.rest import RestBackend, RestSettings
+from jsrt.backends.rest.client import RestBackend
+from jsrt.backends.rest.settings import RestSettings
 from jsrt.errors import UsageError
 from jsrt.server import running
 

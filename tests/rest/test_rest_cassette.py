@@ -11,7 +11,9 @@ from typing import Any
 import pytest
 from rest_servers import SMALL_WORLD
 
-from jsrt.api.catalog import check_args, find_method
+from jsrt.api.catalog import find_method
+from jsrt.api.checks import check_args
+from jsrt.api.errors import ApiError
 from jsrt.backends.cassette import (
     SCRUBBED,
     TOKEN_PLACEHOLDER,
@@ -20,7 +22,6 @@ from jsrt.backends.cassette import (
     CassetteLibrary,
     Scrubber,
 )
-from jsrt.backends.errors import ApiError
 from jsrt.backends.local import LocalBackend, World
 from jsrt.errors import InputError, UsageError
 

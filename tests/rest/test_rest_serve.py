@@ -16,7 +16,7 @@ from rest_servers import SMALL_WORLD, TOKEN, Served, serving
 
 from jsrt.backends.local import StateDir, World
 from jsrt.errors import InputError
-from jsrt.server import load_served_world
+from jsrt.server.apis import load_served_world
 
 HANDLERS_JS = """
 import { state } from 'integrator-api'

@@ -9,18 +9,11 @@ from urllib.parse import unquote
 
 import pytest
 
-from jsrt.api.catalog import CATALOG, Method, check_args, find_method
-from jsrt.backends.errors import InvalidArgument, Unsupported
-from jsrt.backends.rest import (
-    NO_BODY,
-    REGIONS,
-    RestSettings,
-    changes_account,
-    from_wire,
-    read_token,
-    resolve_base_url,
-    to_wire,
-)
+from jsrt.api.catalog import CATALOG, Method, find_method
+from jsrt.api.checks import check_args
+from jsrt.api.errors import InvalidArgument, Unsupported
+from jsrt.api.wire import NO_BODY, from_wire, to_wire
+from jsrt.backends.rest.settings import REGIONS, RestSettings, read_token, resolve_base_url
 from jsrt.errors import UsageError
 
 _SAMPLES = {
@@ -120,7 +113,7 @@ def test_a_function_without_a_public_route_is_unsupported_not_guessed() -> None:
 
 
 def test_the_write_guard_covers_exactly_the_calls_that_change_an_account() -> None:
-    writes = {m.qualified for m in CATALOG if changes_account(m)}
+    writes = {m.qualified for m in CATALOG if m.changes_account}
     crud_writes = {
         f"{m.obj}.{m.name}"
         for m in CATALOG

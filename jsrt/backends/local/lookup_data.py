@@ -22,7 +22,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
 
-from jsrt.backends.errors import InvalidArgument, LimitExceeded, PayloadTooLarge
+from jsrt.api.errors import InvalidArgument, LimitExceeded, PayloadTooLarge
 from jsrt.json_values import clone, json_size
 
 MAX_KEYS_PER_CALL = 1000

@@ -22,7 +22,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from jsrt.backends.errors import Unprocessable, Unsupported
+from jsrt.api.errors import Unprocessable, Unsupported
+from jsrt.describe import describe
 from jsrt.json_values import clone
 
 CANONICAL_MOCK_OUTPUT = '{"page_of_records": [{"record": {...}}, {"rows": [{...}]}]}'
@@ -43,11 +44,11 @@ class MockShapeError(ValueError):
 def export_records(mock_output: Any) -> list[Any]:
     """The records a `mockOutput` holds, in order (a `rows` item is one array record)."""
     if not isinstance(mock_output, dict) or list(mock_output) != ["page_of_records"]:
-        raise MockShapeError((), f"expected {CANONICAL_MOCK_OUTPUT}, got {_shape(mock_output)}")
+        raise MockShapeError((), f"expected {CANONICAL_MOCK_OUTPUT}, got {describe(mock_output)}")
     items = mock_output["page_of_records"]
     if not isinstance(items, list):
-        raise MockShapeError(("page_of_records",), f"expected an array, got {_shape(items)}")
-    records = []
+        raise MockShapeError(("page_of_records",), f"expected an array, got {describe(items)}")
+    records: list[Any] = []
     for index, item in enumerate(items):
         where = ("page_of_records", index)
         if isinstance(item, dict) and list(item) == ["record"] and isinstance(item["record"], dict):
@@ -56,7 +57,7 @@ def export_records(mock_output: Any) -> list[Any]:
             records.append(item["rows"])
         else:
             raise MockShapeError(
-                where, f"expected {{record: {{...}}}} or {{rows: [...]}}, got {_shape(item)}"
+                where, f"expected {{record: {{...}}}} or {{rows: [...]}}, got {describe(item)}"
             )
     return clone(records)
 
@@ -67,11 +68,11 @@ def check_mock_response(mock_response: Any) -> None:
         return
     if not isinstance(mock_response, list):
         raise MockShapeError(
-            (), f"expected an object or an array of objects, got {_shape(mock_response)}"
+            (), f"expected an object or an array of objects, got {describe(mock_response)}"
         )
     for index, entry in enumerate(mock_response):
         if not isinstance(entry, dict):
-            raise MockShapeError((index,), f"expected a response object, got {_shape(entry)}")
+            raise MockShapeError((index,), f"expected a response object, got {describe(entry)}")
 
 
 def import_responses(
@@ -183,15 +184,3 @@ def _unsupported(what: str) -> Unsupported:
         "mapping.fields with generate plus a dotted extract or a hardCodedValue. "
         "Use the REST backend for this import, or simplify its mapping for local tests"
     )
-
-
-def _shape(value: Any) -> str:
-    if isinstance(value, dict):
-        return f"an object with keys {', '.join(map(str, value)) or '(none)'}"
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    return "a string" if isinstance(value, str) else "null"

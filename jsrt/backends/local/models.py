@@ -5,7 +5,8 @@ A `World` holds the account's resources (the collections of `schema.COLLECTIONS`
 resource-scoped state, lookup cache entries, and what happened during runs: export runs
 (with the data and settings passed), import runs (the records imported), flow jobs. Its
 operations carry integrator.io's semantics and fail with the typed errors of
-`jsrt.backends.errors`; `LocalBackend` only routes calls to them.
+`jsrt.api.errors`; `LocalBackend` only routes calls to them: each catalog entry names the
+`on_*` operation (or CRUD's find/get/create/update/delete) that answers it.
 
 Decisions worth knowing:
 
@@ -32,31 +33,17 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from jsrt.api.catalog import STATE_RESOURCE_TYPES
-from jsrt.backends.errors import InvalidArgument, NotFound, Unprocessable
-from jsrt.backends.local import lookup_data
-from jsrt.backends.local.mocks import MockShapeError, export_records, import_responses
+from jsrt.api.catalog import COLLECTIONS, STATE_RESOURCE_TYPES, collection_noun
+from jsrt.api.errors import InvalidArgument, NotFound
+from jsrt.backends.local import export_pages, lookup_data
+from jsrt.backends.local.mocks import import_responses, map_records
 from jsrt.backends.local.patching import apply_patch
-from jsrt.backends.local.schema import COLLECTIONS, WorldShapeError, check_world, format_path
+from jsrt.backends.local.schema import WorldShapeError, check_world
 from jsrt.errors import InputError
 from jsrt.json_values import clone
 
 DEFAULT_ID_SEED = "jsrt"
-DEFAULT_EXPORT_PAGE_SIZE = 20
 SNAPSHOT_FORMAT = "jsrt-world-snapshot/1"
-
-_NOUNS = {
-    "integrations": "integration",
-    "flows": "flow",
-    "exports": "export",
-    "imports": "import",
-    "connections": "connection",
-    "accessTokens": "access token",
-    "asyncHelpers": "async helper",
-    "fileDefinitions": "file definition",
-    "lookupcaches": "lookup cache",
-    "scripts": "script",
-}
 
 
 class World:
@@ -201,10 +188,10 @@ class World:
     # ---- CRUD ---------------------------------------------------------------------------
 
     def find(self, collection: str, query: Mapping[str, Any]) -> list[dict[str, Any]]:
-        documents = self._collection(collection).values()
+        documents = list(self._collection(collection).values())
         if "externalId" in query:
             documents = [d for d in documents if d.get("externalId") == query["externalId"]]
-        return clone(list(documents))
+        return clone(documents)
 
     def create(self, collection: str, document: Mapping[str, Any]) -> dict[str, Any]:
         """Store a new document; integrator.io assigns the `_id`, so a given one is ignored."""
@@ -229,7 +216,7 @@ class World:
         self._changed()
         return clone(stored)
 
-    def patch(self, collection: str, _id: str, patch: Mapping[str, Any] | list[Any]) -> None:
+    def patch(self, collection: str, _id: str, patch: dict[str, Any] | list[Any]) -> None:
         stored = apply_patch(self._require(collection, _id), patch)
         self._refuse_cache_data(collection, stored)
         stored["lastModified"] = _now()
@@ -250,7 +237,8 @@ class World:
     def run_export(self, export_id: str, options: Mapping[str, Any]) -> dict[str, Any]:
         """`exports.run`: the first page of the export's mock records."""
         export = self._require("exports", export_id)
-        answer = _export_page(_mock_records(export, f"export {export_id!r}"), 0, _page_size(export))
+        records = export_pages.mock_records(export, f"export {export_id!r}")
+        answer = export_pages.export_page(records, 0, export_pages.page_size(export))
         self._record_export_run(export_id, False, options, "_id")
         return answer
 
@@ -259,10 +247,10 @@ class World:
         definition = options["export"]
         source = self._virtual_source(definition)
         label = f"export definition {definition.get('_id', '(virtual)')!r}"
-        records = _mock_records(source, label)
-        size = _page_size(definition) if "pageSize" in definition else _page_size(source)
-        page = _page_from_state(options.get("pagedExportState")) if paged else 0
-        answer = _export_page(records, page, size)
+        records = export_pages.mock_records(source, label)
+        size = export_pages.page_size(definition if "pageSize" in definition else source)
+        page = export_pages.page_from_state(options.get("pagedExportState")) if paged else 0
+        answer = export_pages.export_page(records, page, size)
         if paged and (page + 1) * size < len(records):
             answer["pagedExportState"] = {"jsrtPage": page + 1}
         self._record_export_run(definition.get("_id"), True, options, "export")
@@ -396,6 +384,65 @@ class World:
         self._require("lookupcaches", cache_id)
         return self._cache_data[cache_id]
 
+    # ---- catalog calls: `handler(obj, arg)`, named by `Method.handler` ------------------
+    # The argument is the one `check_args` normalised; CRUD's find/get/create/update/delete
+    # take it as they are.
+
+    def on_patch(self, collection: str, options: Mapping[str, Any]) -> None:
+        self.patch(collection, options["_id"], options["patch"])
+
+    def on_export_run(self, _obj: str, options: Mapping[str, Any]) -> dict[str, Any]:
+        return self.run_export(options["_id"], options)
+
+    def on_virtual_export_run(self, _obj: str, options: Mapping[str, Any]) -> dict[str, Any]:
+        return self.run_virtual_export(options)
+
+    def on_virtual_export_page(self, _obj: str, options: Mapping[str, Any]) -> dict[str, Any]:
+        return self.run_virtual_export(options, paged=True)
+
+    def on_import_run(self, _obj: str, options: Mapping[str, Any]) -> list[dict[str, Any]]:
+        return self.run_import(options["_id"], options)
+
+    def on_virtual_import_run(self, _obj: str, options: Mapping[str, Any]) -> list[dict[str, Any]]:
+        return self.run_virtual_import(options)
+
+    def on_mapping_run(self, _obj: str, options: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """`imports.runMapping`: a pure function of the definition; the world is untouched."""
+        return map_records(options["import"], options["data"])
+
+    def on_flow_run(self, _obj: str, options: Mapping[str, Any]) -> dict[str, Any]:
+        return self.run_flow(options["_id"], options)
+
+    def on_state_keys(self, _obj: str, options: Mapping[str, Any]) -> dict[str, list[str]]:
+        return self.state_keys(options["resourceType"], options["_id"])
+
+    def on_state_get(self, _obj: str, options: Mapping[str, Any]) -> Any:
+        return self.get_state(options["resourceType"], options["_id"], options["key"])
+
+    def on_state_put(self, _obj: str, options: Mapping[str, Any]) -> None:
+        key = options["key"]
+        self.put_state(options["resourceType"], options["_id"], key, options.get("value"))
+
+    def on_state_delete(self, _obj: str, options: Mapping[str, Any]) -> None:
+        self.delete_state(options["resourceType"], options["_id"], options["key"])
+
+    def on_cache_get(self, _obj: str, options: Mapping[str, Any]) -> dict[str, Any]:
+        return self.cache_read(
+            options["_id"],
+            keys=options.get("keys"),
+            page_size=options.get("pageSize"),
+            page_url=options.get("nextPageURL"),
+        )
+
+    def on_cache_put(self, _obj: str, options: Mapping[str, Any]) -> list[dict[str, Any]]:
+        return self.cache_put(options["_id"], options["data"])
+
+    def on_cache_delete(self, _obj: str, options: Mapping[str, Any]) -> list[dict[str, Any]]:
+        return self.cache_delete(options["_id"], options["keys"])
+
+    def on_cache_purge(self, _obj: str, options: Mapping[str, Any]) -> None:
+        self.cache_purge(options["_id"])
+
     # ---- internals ----------------------------------------------------------------------
 
     def _collection(self, collection: str) -> dict[str, dict[str, Any]]:
@@ -410,7 +457,7 @@ class World:
         document = self._collection(collection).get(_id)
         if document is None:
             raise NotFound(
-                f"no {_NOUNS[collection]} with _id {_id!r} in the local world; "
+                f"no {collection_noun(collection)} with _id {_id!r} in the local world; "
                 f"check the id, or add it to the world file's {collection}"
             )
         return document
@@ -436,39 +483,6 @@ def _namespace(resource_type: str, _id: str) -> str:
             f"resourceType must be one of {', '.join(STATE_RESOURCE_TYPES)}, got {resource_type!r}"
         )
     return f"{resource_type}/{_id}"
-
-
-def _mock_records(export: Mapping[str, Any], label: str) -> list[Any]:
-    if "mockOutput" not in export:
-        return []
-    try:
-        return export_records(export["mockOutput"])
-    except MockShapeError as err:
-        where = format_path(("mockOutput", *err.parts))
-        raise Unprocessable(f"{label}: {where}: {err.problem}") from None
-
-
-def _page_size(export: Mapping[str, Any]) -> int:
-    size = export.get("pageSize", DEFAULT_EXPORT_PAGE_SIZE)
-    if not isinstance(size, int) or isinstance(size, bool) or size < 1:
-        raise Unprocessable(f"export pageSize must be a positive integer, got {size!r}")
-    return size
-
-
-def _page_from_state(state: Any) -> int:
-    if state is None:
-        return 0
-    page = state.get("jsrtPage") if isinstance(state, dict) else None
-    if not isinstance(page, int) or isinstance(page, bool) or page < 1:
-        raise InvalidArgument(
-            "exports.runVirtualWithPaging: pagedExportState is not one this function returned; "
-            "pass back the previous answer's pagedExportState as-is, or omit it for page one"
-        )
-    return page
-
-
-def _export_page(records: list[Any], page: int, size: int) -> dict[str, Any]:
-    return {"data": records[page * size : (page + 1) * size], "dataURIs": [], "errors": []}
 
 
 def _history_list(history: Any, name: str) -> list[dict[str, Any]]:

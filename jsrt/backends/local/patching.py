@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from jsrt.backends.errors import InvalidArgument, Unprocessable
+from jsrt.api.errors import InvalidArgument, Unprocessable
 from jsrt.json_values import clone
 
 
-def apply_patch(document: dict[str, Any], patch: dict[str, Any] | list[dict[str, Any]]) -> dict:
+def apply_patch(document: dict[str, Any], patch: dict[str, Any] | list[Any]) -> dict:
     """A patched copy of `document`; the `_id` can never change."""
     if isinstance(patch, dict):
         if "_id" in patch and patch["_id"] != document.get("_id"):

@@ -3,7 +3,7 @@
 `Backend.call(obj, method, args)` answers one `integrator-api` call: `obj` and `method`
 are the catalog names (`"state"`, `"putForResource"`), `args` the JSON arguments the
 script passed, already checked against the catalog. It returns a JSON-able value
-(`None` for `undefined`) or raises `jsrt.backends.errors.ApiError`.
+(`None` for `undefined`) or raises `jsrt.api.errors.ApiError`.
 
 Backends know nothing of JavaScript, hooks or policy.
 """

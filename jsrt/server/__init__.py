@@ -1,0 +1,47 @@
+"""`jsrt serve`: the local backend behind integrator.io's REST paths, over real HTTP.
+
+The routes come from the catalog (`Method.route`) and each request is read back into a
+call with `jsrt.api.wire.from_wire`, the inverse of what the REST backend sends, so
+`--backend rest --base-url http://127.0.0.1:PORT` exercises the REST backend end to end
+against the same answers the local backend gives. What integrator.io does on the wire is
+kept (each method's success status is its catalog entry's `served`): the
+`{errors: [{code, message}]}` envelope with the error's status, 201 for create and
+`flows.run`, 204 for delete, patch and purge, 204 for an empty flow or lookup cache list,
+plain-text `OK` / `Created` for state writes, `Link: <...>; rel="next"` pages of
+`?skip=&limit=` for lists, and a bare `{message}` 401 when the bearer token is missing or
+wrong.
+
+My API scripts declared in the world file answer at `/v1/apis/<_id>/request[/...]` and at
+their own `path` (a Starlette path such as `/orders/{orderId}`, whose parameters become
+`pathParams`), through `Runtime.run_hook(..., hook="handleRequest")`::
+
+    apis:
+      - {_id: orders-api, script: handlers.js, function: handleRequest, path: /orders/{orderId}}
+      - {_id: ping, type: script, script: {_scriptId: s1, function: ping}}  # as exported;
+        # its code is the `content` of the world's script document s1
+
+Tests can make the server misbehave: `POST /_jsrt/faults {"status": 429, "count": 2,
+"retryAfter": 1}` makes the next two API requests fail that way (429 with `Retry-After`,
+or any 4xx/5xx), and `throttle` (`--throttle N`) answers 429 beyond N requests a second,
+integrator.io's leaky bucket in small. `POST /_jsrt/reset` puts the world back to its
+seed and `GET /_jsrt/world` shows its snapshot. Every path needs the bearer token.
+
+The parts: `apis` (My APIs declared in a world file), `account` (the served account:
+world, backend, faults, throttle), `responses` (HTTP answers), `gate` (bearer auth, then
+faults), `app` (routes and endpoints), `running` (binding and running uvicorn).
+"""
+
+from jsrt.server.account import Account
+from jsrt.server.apis import MyApi, load_served_world
+from jsrt.server.app import create_app
+from jsrt.server.running import is_loopback, running, serve_forever
+
+__all__ = [
+    "Account",
+    "MyApi",
+    "create_app",
+    "is_loopback",
+    "load_served_world",
+    "running",
+    "serve_forever",
+]
