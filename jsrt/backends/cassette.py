@@ -49,6 +49,7 @@ import orjson
 
 from jsrt.backends.base import Backend
 from jsrt.backends.errors import ApiError
+from jsrt.closest import closest, json_diff, pretty_json
 from jsrt.errors import InputError, UsageError
 from jsrt.files import write_atomically
 from jsrt.inputs import parse_json, read_text
@@ -315,15 +316,21 @@ class CassetteBackend:
         head = f"{self.spec['path']}: no recorded answer{in_scope} to {name}"
         if not self._candidates:
             return f"{head} (the cassette has no calls{in_scope})"
-        closest = max(self._candidates, key=lambda c: _likeness(c, request))
-        recorded = _pretty(closest["args"]).splitlines()
-        actual = _pretty(request["args"]).splitlines()
-        diff = difflib.unified_diff(recorded, actual, "recorded", "this run", lineterm="", n=2)
-        used = " (already used by an earlier call)" if closest["used"] else ""
-        body = "\n".join(f"  {line}" for line in diff) or "  (the same arguments)"
+        found = closest(self._candidates, lambda candidate: _likeness(candidate, request))
+        assert found is not None  # there are candidates, and every one is scored
+        closest_one = found[1]
+        diff = json_diff(
+            closest_one["args"],
+            request["args"],
+            before_name="recorded",
+            after_name="this run",
+            context=2,
+        )
+        used = " (already used by an earlier call)" if closest_one["used"] else ""
+        body = "\n".join(f"  {line}" for line in diff.splitlines()) or "  (the same arguments)"
         return (
-            f"{head}; the closest recorded call is #{closest['index']} "
-            f"{closest['object']}.{closest['method']}{used}, arguments:\n{body}"
+            f"{head}; the closest recorded call is #{closest_one['index']} "
+            f"{closest_one['object']}.{closest_one['method']}{used}, arguments:\n{body}"
         )
 
 
@@ -340,13 +347,9 @@ def _likeness(recorded: dict[str, Any], request: dict[str, Any]) -> tuple[bool, 
     """Rank: same function first, unused before used, then the most similar arguments."""
     same = (recorded["object"], recorded["method"]) == (request["object"], request["method"])
     ratio = difflib.SequenceMatcher(
-        None, _pretty(recorded["args"]), _pretty(request["args"])
+        None, pretty_json(recorded["args"]), pretty_json(request["args"])
     ).ratio()
     return same, not recorded["used"], ratio
-
-
-def _pretty(value: Any) -> str:
-    return orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode()
 
 
 def _replay(interaction: dict[str, Any]) -> Any:

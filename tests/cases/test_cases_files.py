@@ -130,7 +130,7 @@ def test_a_null_result_is_an_expectation_not_an_absence(folder: Path) -> None:
         (
             "script: hook.js\ntimeout: soon\n",
             (2, 1),
-            "timeout must be a number of seconds, got str 'soon'",
+            'timeout must be a number of seconds, got the string "soon"',
             "give timeout as",
         ),
         (
