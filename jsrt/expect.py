@@ -400,7 +400,8 @@ def check_outcome(
     if expected_error is not None:
         if error is None:
             return Failure(
-                "error", f"expected the run to fail with {short_json(expected_error)}, but it succeeded"
+                "error",
+                f"expected the run to fail with {short_json(expected_error)}, but it succeeded",
             )
         found = error_mismatches(expected_error, error)
         if found:

@@ -103,13 +103,18 @@ def is_yaml_name(name: str, *, otherwise: bool = False) -> bool:
     return otherwise and not lowered.endswith(".json")
 
 
+def parse_by_name(text: str, *, source: str, what: str) -> Any:
+    """Parse `text` as YAML or JSON, by `source`'s extension (`is_yaml_name`)."""
+    if is_yaml_name(source):
+        return parse_yaml(text, source=source, what=what)
+    return parse_json(text, source=source, what=what)
+
+
 def load_data_file(path: str | Path, *, what: str) -> Any:
     """Load a JSON or YAML file (by extension; '-' and anything else are JSON)."""
     text = read_text(path, what=what)
     source = "<stdin>" if str(path) == "-" else str(path)
-    if is_yaml_name(source):
-        return parse_yaml(text, source=source, what=what)
-    return parse_json(text, source=source, what=what)
+    return parse_by_name(text, source=source, what=what)
 
 
 def yaml_positions(root: Any, source: str, *, refuse_repeated_keys: bool = False) -> Positions:
@@ -170,7 +175,6 @@ def parse_document(
     costs no second parse. JSON is positioned by composing it as YAML, best effort: JSON
     that YAML cannot compose (a tab, say) still loads, without positions.
     """
-    import yaml
 
     if is_yaml_name(source, otherwise=yaml_otherwise):
         with _yaml_errors_named(source, what):
@@ -182,8 +186,16 @@ def parse_document(
                 loader.dispose()
         return data, yaml_positions(root, source, refuse_repeated_keys=refuse_repeated_keys)
     data = parse_json(text, source=source, what=what)
+    return data, text_positions(text, source, refuse_repeated_keys=refuse_repeated_keys)
+
+
+def text_positions(text: str, source: str, *, refuse_repeated_keys: bool = False) -> Positions:
+    """`yaml_positions` of a text composed as YAML (which JSON nearly is); best effort:
+    empty when the text does not compose."""
+    import yaml
+
     try:
         root = yaml.compose(text, Loader=yaml_loader())
     except yaml.YAMLError:
-        return data, {}
-    return data, yaml_positions(root, source, refuse_repeated_keys=refuse_repeated_keys)
+        return {}
+    return yaml_positions(root, source, refuse_repeated_keys=refuse_repeated_keys)

@@ -37,7 +37,8 @@ from jsrt.backends.errors import InvalidArgument, NotFound, Unprocessable
 from jsrt.backends.local import lookup_data
 from jsrt.backends.local.mocks import MockShapeError, export_records, import_responses
 from jsrt.backends.local.patching import apply_patch
-from jsrt.backends.local.schema import COLLECTIONS, WorldShapeError, check_world, format_path
+from jsrt.backends.local.schema import COLLECTIONS, WorldShapeError, check_world
+from jsrt.describe import format_path
 from jsrt.errors import InputError
 from jsrt.json_values import clone
 
@@ -444,7 +445,7 @@ def _mock_records(export: Mapping[str, Any], label: str) -> list[Any]:
     try:
         return export_records(export["mockOutput"])
     except MockShapeError as err:
-        where = format_path(("mockOutput", *err.parts))
+        where = format_path(("mockOutput", *err.parts), root="")
         raise Unprocessable(f"{label}: {where}: {err.problem}") from None
 
 
