@@ -174,17 +174,21 @@ def parse_document(
     YAML is composed once and built from the composed nodes, so knowing every position
     costs no second parse. JSON is positioned by composing it as YAML, best effort: JSON
     that YAML cannot compose (a tab, say) still loads, without positions.
-    """
 
+    Positions are taken before the document is built: building flattens `<<` merge keys
+    into the composed mappings, where a key that overrides a merged one would look
+    repeated.
+    """
     if is_yaml_name(source, otherwise=yaml_otherwise):
         with _yaml_errors_named(source, what):
             loader = yaml_loader()(text)
             try:
                 root = loader.get_single_node()
+                positions = yaml_positions(root, source, refuse_repeated_keys=refuse_repeated_keys)
                 data = None if root is None else loader.construct_document(root)
             finally:
                 loader.dispose()
-        return data, yaml_positions(root, source, refuse_repeated_keys=refuse_repeated_keys)
+        return data, positions
     data = parse_json(text, source=source, what=what)
     return data, text_positions(text, source, refuse_repeated_keys=refuse_repeated_keys)
 

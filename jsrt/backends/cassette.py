@@ -242,7 +242,7 @@ def _must(test: Callable[[Any], bool], message: str) -> Any:
 class _Interaction(BaseModel):
     """One recorded call and its answer (`value` on success, `error` on failure)."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="ignore")
     object: _must(lambda v: isinstance(v, str), "object must be a string")  # type: ignore[valid-type]
     method: _must(lambda v: isinstance(v, str), "method must be a string")  # type: ignore[valid-type]
     args: _must(lambda v: isinstance(v, list), "args must be a list")  # type: ignore[valid-type]
@@ -274,7 +274,7 @@ def _scope(scope: Any) -> Any:
 class _CassetteDocument(BaseModel):
     """The file: its format, the configured secret fields, the interactions."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="ignore")
     interactions: list[_Interaction]
 
     @model_validator(mode="before")

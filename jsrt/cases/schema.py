@@ -62,7 +62,7 @@ def _then(check: Callable[[Any], Any]) -> BeforeValidator:
 class _Part(BaseModel):
     """A mapping of a case file with a fixed set of keys; `what` names it in messages."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
     what: ClassVar[str]
 
     @model_validator(mode="before")

@@ -112,7 +112,7 @@ class _Document(BaseModel):
     """One document of a collection: an object, whose `_id` (if given) is a non-empty
     string; other keys are the resource's own."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="ignore")
     id: Annotated[Any, BeforeValidator(_id)] = Field(default=None, alias="_id")
 
     @model_validator(mode="before")
