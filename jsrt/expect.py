@@ -21,15 +21,15 @@ most matching arguments.
 
 from __future__ import annotations
 
-import difflib
 import json
-import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
 from jsrt.api.errors import ApiError
+from jsrt.closest import closest, json_diff
+from jsrt.describe import format_path, short_json
 from jsrt.errors import JsrtError
 
 ABSENT: Final = type("Absent", (), {"__repr__": lambda self: "ABSENT"})()
@@ -43,8 +43,6 @@ MAX_LISTED = 20
 
 WORLD_VIEWS: Final = ("state", "lookupcaches", "imported", "export_runs", "jobs")
 """The parts of the world a test may inspect after a run (see `world_view`)."""
-
-_IDENTIFIER = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
 
 
 @dataclass
@@ -101,47 +99,12 @@ class Failure:
 # --- values -------------------------------------------------------------------------------
 
 
-def pretty_json(value: Any) -> str:
-    """Stable, readable JSON: sorted keys so diffs line up, non-ASCII kept as is."""
-    return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False, default=repr)
-
-
-def json_diff(expected: Any, actual: Any) -> str:
-    """A unified diff of two values as pretty JSON, headed `expected` / `actual`."""
-    lines = difflib.unified_diff(
-        pretty_json(expected).splitlines(),
-        pretty_json(actual).splitlines(),
-        fromfile="expected",
-        tofile="actual",
-        lineterm="",
-    )
-    return "\n".join(lines)
-
-
-def format_path(path: Sequence[str | int]) -> str:
-    """`$.data[0].total`, or `$["state/abc"]` for keys that are not identifiers."""
-    out = "$"
-    for part in path:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif _IDENTIFIER.match(part):
-            out += f".{part}"
-        else:
-            out += f"[{json.dumps(part, ensure_ascii=False)}]"
-    return out
-
-
-def _short(value: Any, limit: int = 80) -> str:
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True, default=repr)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def _kind(value: Any) -> str:
     if isinstance(value, Mapping):
         return "an object"
     if isinstance(value, list):
         return "a list"
-    return _short(value)
+    return short_json(value)
 
 
 def _same_scalar(expected: Any, actual: Any) -> bool:
@@ -190,7 +153,7 @@ def mismatches(
         return found
     if _same_scalar(expected, actual):
         return []
-    return [f"at {format_path(path)}: expected {_short(expected)}, got {_short(actual)}"]
+    return [f"at {format_path(path)}: expected {short_json(expected)}, got {short_json(actual)}"]
 
 
 def is_subset(expected: Any, actual: Any) -> bool:
@@ -269,14 +232,10 @@ def closest_call(
 ) -> tuple[int, Mapping[str, Any]] | None:
     """The call with `pattern`'s object.method that matches most of it, and its index."""
     rest = {k: v for k, v in pattern.items() if k not in ("object", "method")}
-    best: tuple[int, int] | None = None
-    for index, call in enumerate(calls):
-        if call_name(call) != call_name(pattern):
-            continue
-        score = matching_leaves(rest, call)
-        if best is None or score > best[0]:
-            best = (score, index)
-    return None if best is None else (best[1], calls[best[1]])
+    name = call_name(pattern)
+    return closest(
+        calls, lambda call: matching_leaves(rest, call) if call_name(call) == name else None
+    )
 
 
 def _in_order(
@@ -304,7 +263,7 @@ def _listing(lines: list[str]) -> list[str]:
 
 def _call_line(index: int, call: Mapping[str, Any]) -> str:
     status = "" if call.get("ok", True) else "  (threw)"
-    return f"#{index + 1} {call_name(call)}({_short(call.get('args', []), 100)[1:-1]}){status}"
+    return f"#{index + 1} {call_name(call)}({short_json(call.get('args', []), 100)[1:-1]}){status}"
 
 
 def calls_summary(calls: Sequence[Mapping[str, Any]]) -> list[str]:
@@ -381,7 +340,7 @@ def missing_log(
     where = f" after log #{after}" if after else ""
     listed = [f"  #{i + 1} [{e.get('level')}] {e.get('text')}" for i, e in enumerate(logs)]
     details = ["logs captured:", *_listing(listed)] if logs else ["nothing was logged"]
-    return Failure(what, f"no log entry{where} matches {_short(pattern)}", details)
+    return Failure(what, f"no log entry{where} matches {short_json(pattern)}", details)
 
 
 def check_logs(
@@ -441,7 +400,8 @@ def check_outcome(
     if expected_error is not None:
         if error is None:
             return Failure(
-                "error", f"expected the run to fail with {_short(expected_error)}, but it succeeded"
+                "error",
+                f"expected the run to fail with {short_json(expected_error)}, but it succeeded",
             )
         found = error_mismatches(expected_error, error)
         if found:

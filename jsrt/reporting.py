@@ -16,11 +16,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from jsrt.cases import CaseOutcome
+from jsrt.cases import CaseOutcome, CaseStatus
 from jsrt.errors import EXIT_BAD_INPUT, EXIT_HOOK_FAILED, EXIT_OK
 from jsrt.expect import describe_error
 
-_STATUS_LABEL = {"passed": "PASS ", "failed": "FAIL ", "error": "ERROR"}
+_STATUS_LABEL: dict[CaseStatus, str] = {"passed": "PASS ", "failed": "FAIL ", "error": "ERROR"}
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -39,7 +39,7 @@ class Report:
     outcomes: list[CaseOutcome] = field(default_factory=list)
     bad_files: list[BadFile] = field(default_factory=list)
 
-    def count(self, status: str) -> int:
+    def count(self, status: CaseStatus) -> int:
         return sum(1 for outcome in self.outcomes if outcome.status == status)
 
     @property
@@ -146,7 +146,7 @@ def _xml_text(text: str) -> str:
 
 
 def _testcase(suite: ET.Element, classname: str, name: str, **attributes: str) -> ET.Element:
-    return ET.SubElement(suite, "testcase", classname=classname, name=name, **attributes)
+    return ET.SubElement(suite, "testcase", {"classname": classname, "name": name, **attributes})
 
 
 def _problem(testcase: ET.Element, tag: str, message: str, text: str) -> None:

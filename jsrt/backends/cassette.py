@@ -41,20 +41,26 @@ from __future__ import annotations
 
 import difflib
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal, get_args
 
 import orjson
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
 from jsrt.api.errors import ApiError
 from jsrt.api.seam import Backend
+from jsrt.closest import closest, json_diff, pretty_json
+from jsrt.describe import format_path
+from jsrt.document_schema import first_problem, problem
 from jsrt.errors import InputError, UsageError
 from jsrt.files import write_atomically
 from jsrt.inputs import parse_json, read_text
 
 FORMAT = "jsrt-cassette/1"
-MODES = ("once", "new", "none", "all")
+RecordMode = Literal["once", "new", "none", "all"]
+"""VCR's record modes (see above)."""
+MODES: tuple[RecordMode, ...] = get_args(RecordMode)
 SECRET_FIELDS = (
     "password",
     "token",
@@ -116,7 +122,7 @@ class Cassette:
                 "new calls; none: replay only; all: record everything again",
             )
         self.path = Path(path)
-        self.mode = mode
+        self.mode: RecordMode = MODES[MODES.index(mode)]
         existed = self.path.is_file()
         if mode == "none" and not existed:
             raise InputError(
@@ -208,42 +214,80 @@ def _load(path: Path) -> tuple[list[str], list[dict[str, Any]]]:
     """The cassette's configured secret fields and its interactions, checked."""
     source = str(path)
     document = parse_json(read_text(path, what="cassette"), source=source, what="cassette")
-    hint = f"record the cassette again (--record {source} --record-mode all)"
-    if not isinstance(document, dict) or document.get("format") != FORMAT:
+    try:
+        _CassetteDocument.model_validate(document)
+    except ValidationError as error:
+        found = first_problem(error)
+        # The message names the key; the place is the interaction (`interactions[2]`).
+        where = f" {format_path(found.where[:2], root='')}:" if found.where else ""
         raise InputError(
-            f"{source}: not a jsrt cassette (expected an object with format {FORMAT!r})",
+            f"{source}:{where} {found.message}",
             file=source,
-            hint=hint,
-        )
-    interactions = document.get("interactions")
-    if not isinstance(interactions, list):
-        raise InputError(f"{source}: interactions must be a list", file=source, hint=hint)
-    fields = document.get("secretFields", [])
-    if not isinstance(fields, list) or not all(isinstance(f, str) for f in fields):
-        raise InputError(f"{source}: secretFields must be a list of names", file=source, hint=hint)
-    for index, item in enumerate(interactions):
-        problem = _interaction_problem(item)
-        if problem:
-            raise InputError(f"{source}: interactions[{index}]: {problem}", file=source, hint=hint)
-    return fields, interactions
+            hint=f"record the cassette again (--record {source} --record-mode all)",
+        ) from None
+    return document.get("secretFields", []), document["interactions"]
 
 
-def _interaction_problem(item: Any) -> str | None:
-    if not isinstance(item, dict):
-        return "expected an object {object, method, args, ok, value | error}"
-    for key in ("object", "method"):
-        if not isinstance(item.get(key), str):
-            return f"{key} must be a string"
-    if not isinstance(item.get("args"), list):
-        return "args must be a list"
-    if not isinstance(item.get("ok"), bool):
-        return "ok must be true or false"
-    error = item.get("error")
-    if not item["ok"] and not (isinstance(error, dict) and isinstance(error.get("message"), str)):
-        return "a failed call needs error: {message, code, statusCode, errors}"
-    if "scope" in item and not isinstance(item["scope"], str):
-        return "scope must be a string"
-    return None
+def _must(test: Callable[[Any], bool], message: str) -> Any:
+    """A field that holds when `test` does (absent counts as null), else `message`."""
+
+    def check(value: Any) -> Any:
+        if not test(value):
+            raise problem(message)
+        return value
+
+    return Annotated[Any, BeforeValidator(check), Field(default=None, validate_default=True)]
+
+
+class _Interaction(BaseModel):
+    """One recorded call and its answer (`value` on success, `error` on failure)."""
+
+    model_config = ConfigDict(extra="ignore")
+    object: _must(lambda v: isinstance(v, str), "object must be a string")  # type: ignore[valid-type]
+    method: _must(lambda v: isinstance(v, str), "method must be a string")  # type: ignore[valid-type]
+    args: _must(lambda v: isinstance(v, list), "args must be a list")  # type: ignore[valid-type]
+    ok: _must(lambda v: isinstance(v, bool), "ok must be true or false")  # type: ignore[valid-type]
+    error: Any = None
+    scope: Annotated[Any, BeforeValidator(lambda v: _scope(v))] = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _an_object(cls, item: Any) -> Any:
+        if not isinstance(item, dict):
+            raise problem("expected an object {object, method, args, ok, value | error}")
+        return item
+
+    @model_validator(mode="after")
+    def _failure_has_error(self) -> _Interaction:
+        error = self.error
+        if not self.ok and not (isinstance(error, dict) and isinstance(error.get("message"), str)):
+            raise problem("a failed call needs error: {message, code, statusCode, errors}")
+        return self
+
+
+def _scope(scope: Any) -> Any:
+    if not isinstance(scope, str):
+        raise problem("scope must be a string")
+    return scope
+
+
+class _CassetteDocument(BaseModel):
+    """The file: its format, the configured secret fields, the interactions."""
+
+    model_config = ConfigDict(extra="ignore")
+    interactions: list[_Interaction]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _a_cassette(cls, document: Any) -> Any:
+        if not isinstance(document, dict) or document.get("format") != FORMAT:
+            raise problem(f"not a jsrt cassette (expected an object with format {FORMAT!r})")
+        if not isinstance(document.get("interactions"), list):
+            raise problem("interactions must be a list")
+        fields = document.get("secretFields", [])
+        if not isinstance(fields, list) or not all(isinstance(f, str) for f in fields):
+            raise problem("secretFields must be a list of names")
+        return document
 
 
 # ---- the worker's side: one run -----------------------------------------------------------
@@ -315,15 +359,21 @@ class CassetteBackend:
         head = f"{self.spec['path']}: no recorded answer{in_scope} to {name}"
         if not self._candidates:
             return f"{head} (the cassette has no calls{in_scope})"
-        closest = max(self._candidates, key=lambda c: _likeness(c, request))
-        recorded = _pretty(closest["args"]).splitlines()
-        actual = _pretty(request["args"]).splitlines()
-        diff = difflib.unified_diff(recorded, actual, "recorded", "this run", lineterm="", n=2)
-        used = " (already used by an earlier call)" if closest["used"] else ""
-        body = "\n".join(f"  {line}" for line in diff) or "  (the same arguments)"
+        found = closest(self._candidates, lambda candidate: _likeness(candidate, request))
+        assert found is not None  # there are candidates, and every one is scored
+        closest_one = found[1]
+        diff = json_diff(
+            closest_one["args"],
+            request["args"],
+            before_name="recorded",
+            after_name="this run",
+            context=2,
+        )
+        used = " (already used by an earlier call)" if closest_one["used"] else ""
+        body = "\n".join(f"  {line}" for line in diff.splitlines()) or "  (the same arguments)"
         return (
-            f"{head}; the closest recorded call is #{closest['index']} "
-            f"{closest['object']}.{closest['method']}{used}, arguments:\n{body}"
+            f"{head}; the closest recorded call is #{closest_one['index']} "
+            f"{closest_one['object']}.{closest_one['method']}{used}, arguments:\n{body}"
         )
 
 
@@ -340,13 +390,9 @@ def _likeness(recorded: dict[str, Any], request: dict[str, Any]) -> tuple[bool, 
     """Rank: same function first, unused before used, then the most similar arguments."""
     same = (recorded["object"], recorded["method"]) == (request["object"], request["method"])
     ratio = difflib.SequenceMatcher(
-        None, _pretty(recorded["args"]), _pretty(request["args"])
+        None, pretty_json(recorded["args"]), pretty_json(request["args"])
     ).ratio()
     return same, not recorded["used"], ratio
-
-
-def _pretty(value: Any) -> str:
-    return orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode()
 
 
 def _replay(interaction: dict[str, Any]) -> Any:

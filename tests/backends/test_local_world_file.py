@@ -89,7 +89,7 @@ def test_a_document_that_is_not_an_object(write):
     )
     err = load_error(path)
     assert err.message == (
-        f"{path}:3:5: flows[1]: expected a document (an object), got the string 'just a string'"
+        f'{path}:3:5: flows[1]: expected a document (an object), got the string "just a string"'
     )
     assert err.details["path"] == "flows[1]"
 
@@ -193,7 +193,7 @@ def test_lookup_cache_data_entries(write):
             data: [{k: a, v: 1}]
     """,
     )
-    assert "expected {key, value}, got an object with keys k, v" in load_error(path).message
+    assert "expected {key, value}, got a mapping with keys k, v" in load_error(path).message
 
 
 def test_a_top_level_that_is_not_a_mapping(write):

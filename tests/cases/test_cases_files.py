@@ -130,7 +130,7 @@ def test_a_null_result_is_an_expectation_not_an_absence(folder: Path) -> None:
         (
             "script: hook.js\ntimeout: soon\n",
             (2, 1),
-            "timeout must be a number of seconds, got str 'soon'",
+            'timeout must be a number of seconds, got the string "soon"',
             "give timeout as",
         ),
         (
@@ -242,3 +242,22 @@ def test_discovery_is_recursive_sorted_and_skips_hidden_folders(tmp_path: Path) 
 def test_discovering_a_missing_path_is_an_input_error(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="no such file or folder"):
         discover([tmp_path / "nope"])
+
+
+def test_a_case_may_override_a_key_it_merges_from_an_anchor(folder: Path) -> None:
+    path = write(
+        folder,
+        """
+        script: hook.js
+        cases:
+          - &base
+            name: a
+            timeout: 3
+          - <<: *base
+            name: b
+            timeout: 5
+        """,
+    )
+    first, second = load_case_file(path).cases
+    assert (first.name, first.timeout_s, second.name, second.timeout_s) == ("a", 3.0, "b", 5.0)
+    assert second.line == 6

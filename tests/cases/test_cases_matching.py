@@ -6,6 +6,8 @@ from types import SimpleNamespace
 
 import pytest
 
+from jsrt.closest import json_diff
+from jsrt.describe import format_path
 from jsrt.expect import (
     ABSENT,
     Expectations,
@@ -18,9 +20,7 @@ from jsrt.expect import (
     closest_call,
     compare,
     error_mismatches,
-    format_path,
     is_subset,
-    json_diff,
     mismatches,
     project,
 )

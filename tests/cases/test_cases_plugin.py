@@ -40,7 +40,7 @@ def test_each_case_is_an_item_and_a_failure_reads_like_jsrt_test(pytester: pytes
     assert "at $.data[0].total: expected 13, got 12" in out
     assert '  -      "total": 13\n  +      "total": 12' in out
     assert "calls[0]: no matching state.putForResource call; closest is call #2" in out
-    assert "jsrt/cases.py" not in result.stdout.str()
+    assert "jsrt/cases/" not in result.stdout.str()
 
 
 def test_a_bad_case_file_is_a_collection_error_without_a_traceback(
@@ -52,7 +52,7 @@ def test_a_bad_case_file_is_a_collection_error_without_a_traceback(
     out = result.stdout.str()
     assert "typo.case.yaml:5:7: unknown key 'result_subsett' in expect" in out
     assert "did you mean 'result_subset'?" in out
-    assert "Traceback" not in out and "jsrt/cases.py" not in out
+    assert "Traceback" not in out and "jsrt/cases/" not in out
 
 
 def test_jsrt_timeout_option_limits_case_runs(pytester: pytest.Pytester) -> None:

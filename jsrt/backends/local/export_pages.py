@@ -12,7 +12,7 @@ from typing import Any
 
 from jsrt.api.errors import InvalidArgument, Unprocessable
 from jsrt.backends.local.mocks import MockShapeError, export_records
-from jsrt.backends.local.schema import format_path
+from jsrt.describe import format_path
 
 DEFAULT_EXPORT_PAGE_SIZE = 20
 
@@ -23,7 +23,7 @@ def mock_records(export: Mapping[str, Any], label: str) -> list[Any]:
     try:
         return export_records(export["mockOutput"])
     except MockShapeError as err:
-        where = format_path(("mockOutput", *err.parts))
+        where = format_path(("mockOutput", *err.parts), root="")
         raise Unprocessable(f"{label}: {where}: {err.problem}") from None
 
 

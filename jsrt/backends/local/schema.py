@@ -13,33 +13,38 @@ state:        {"<resourceType>/<_id>": {"<key>": <value>}}
 
 Every collection is a list of objects; an `_id` is optional (one is generated) but must
 be a unique non-empty string. `check_world` reports the first problem with its path.
+
+The shape is declared as pydantic models, built once at import; their validators word
+the problems (`jsrt.document_schema.problem`) as this module always has.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from jsrt.api.catalog import STATE_RESOURCE_TYPES
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    create_model,
+    model_validator,
+)
+from pydantic import ValidationInfo as Info
+
+from jsrt.api.catalog import COLLECTIONS, STATE_RESOURCE_TYPES
 from jsrt.backends.local.mocks import (
     CANONICAL_MOCK_OUTPUT,
     MockShapeError,
     check_mock_response,
     export_records,
 )
+from jsrt.describe import describe_document_value, format_path
+from jsrt.document_schema import first_problem, problem
 from jsrt.errors import InputError
 
-COLLECTIONS = (
-    "integrations",
-    "flows",
-    "exports",
-    "imports",
-    "connections",
-    "accessTokens",
-    "asyncHelpers",
-    "fileDefinitions",
-    "lookupcaches",
-    "scripts",
-)
 # `apis` (My API handlers: a script file or an integrator.io API document) is read by
 # `jsrt serve`, which runs them; the local backend accepts the key so one world file
 # serves both.
@@ -60,7 +65,7 @@ class WorldShapeError(ValueError):
 
     @property
     def path(self) -> str:
-        return format_path(self.parts)
+        return format_path(self.parts, root="")
 
     def as_input_error(
         self, file: str | None = None, line: int | None = None, column: int | None = None
@@ -74,119 +79,183 @@ class WorldShapeError(ValueError):
         return InputError(f"{where}:{path} {self.problem}", hint=self.hint, **kept)
 
 
-def format_path(parts: Parts) -> str:
-    """('exports', 2, 'mockOutput') -> 'exports[2].mockOutput'; odd keys get ["..."]."""
-    out = ""
-    for part in parts:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif part.isidentifier():
-            out += f".{part}" if out else part
-        else:
-            out += f'["{part}"]'
-    return out
-
-
 def check_world(doc: Any) -> None:
     """Raise `WorldShapeError` at the first thing a world may not hold."""
-    if not isinstance(doc, dict):
-        raise WorldShapeError((), f"a world must be an object (a mapping), got {_kind(doc)}")
-    for key in doc:
-        if key not in TOP_LEVEL_KEYS:
-            raise WorldShapeError(
-                (key,),
-                f"unknown top-level key {key!r}",
-                hint=f"valid top-level keys: {', '.join(TOP_LEVEL_KEYS)}",
-            )
-    if "idSeed" in doc and not isinstance(doc["idSeed"], str):
-        raise WorldShapeError(("idSeed",), f"expected a string, got {_kind(doc['idSeed'])}")
-    for collection in COLLECTIONS:
-        _check_collection(collection, doc.get(collection, []))
-    _check_state(doc.get("state", {}))
-
-
-def _check_collection(collection: str, docs: Any) -> None:
-    if not isinstance(docs, list):
-        raise WorldShapeError((collection,), f"expected a list of documents, got {_kind(docs)}")
-    seen: set[str] = set()
-    for index, doc in enumerate(docs):
-        where: Parts = (collection, index)
-        if not isinstance(doc, dict):
-            raise WorldShapeError(where, f"expected a document (an object), got {_kind(doc)}")
-        if "_id" in doc:
-            _id = doc["_id"]
-            if not isinstance(_id, str) or not _id:
-                raise WorldShapeError((*where, "_id"), _NON_EMPTY + f", got {_kind(_id)}")
-            if _id in seen:
-                raise WorldShapeError((*where, "_id"), f"duplicate _id {_id!r} in {collection}")
-            seen.add(_id)
-        _check_document(collection, where, doc)
-
-
-def _check_document(collection: str, where: Parts, doc: dict[str, Any]) -> None:
-    if collection == "exports":
-        if "mockOutput" in doc:
-            _check_mock((*where, "mockOutput"), export_records, doc["mockOutput"])
-        size = doc.get("pageSize")
-        if size is not None and (not isinstance(size, int) or isinstance(size, bool) or size < 1):
-            raise WorldShapeError((*where, "pageSize"), f"expected a positive integer, got {size}")
-    elif collection == "imports" and "mockResponse" in doc:
-        _check_mock((*where, "mockResponse"), check_mock_response, doc["mockResponse"])
-    elif collection == "lookupcaches" and "data" in doc:
-        _check_cache_data((*where, "data"), doc["data"])
-
-
-def _check_mock(where: Parts, check: Any, mock: Any) -> None:
     try:
-        check(mock)
-    except MockShapeError as err:
-        raise WorldShapeError(
-            where + err.parts,
-            err.problem,
-            hint=f"integrator.io's canonical mockOutput is {CANONICAL_MOCK_OUTPUT}; "
-            "a mockResponse is one response object, or a list with one per record",
-        ) from None
+        WorldDocument.model_validate(doc)
+    except ValidationError as error:
+        found = first_problem(error)
+        raise WorldShapeError(found.where, found.message, found.hint) from None
 
 
-def _check_cache_data(where: Parts, data: Any) -> None:
+# --- the documents of a collection --------------------------------------------------------
+
+
+def _id(value: Any) -> Any:
+    if not isinstance(value, str) or not value:
+        raise problem(f"{_NON_EMPTY}, got {describe_document_value(value)}")
+    return value
+
+
+class _Document(BaseModel):
+    """One document of a collection: an object, whose `_id` (if given) is a non-empty
+    string; other keys are the resource's own."""
+
+    model_config = ConfigDict(extra="ignore")
+    id: Annotated[Any, BeforeValidator(_id)] = Field(default=None, alias="_id")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _an_object(cls, value: Any) -> Any:
+        if not isinstance(value, dict):
+            got = describe_document_value(value)
+            raise problem(f"expected a document (an object), got {got}")
+        return value
+
+
+def _mock(check: Any) -> BeforeValidator:
+    """A mock checked by the local backend's reader of it (`jsrt.backends.local.mocks`)."""
+
+    def run(mock: Any) -> Any:
+        try:
+            check(mock)
+        except MockShapeError as err:
+            raise problem(
+                err.problem,
+                f"integrator.io's canonical mockOutput is {CANONICAL_MOCK_OUTPUT}; "
+                "a mockResponse is one response object, or a list with one per record",
+                at=err.parts,
+            ) from None
+        return mock
+
+    return BeforeValidator(run)
+
+
+def _page_size(size: Any) -> Any:
+    if size is not None and (not isinstance(size, int) or isinstance(size, bool) or size < 1):
+        raise problem(f"expected a positive integer, got {size}")
+    return size
+
+
+class _Export(_Document):
+    mockOutput: Annotated[Any, _mock(export_records)] = None
+    pageSize: Annotated[Any, BeforeValidator(_page_size)] = None
+
+
+class _Import(_Document):
+    mockResponse: Annotated[Any, _mock(check_mock_response)] = None
+
+
+def _cache_data(data: Any) -> Any:
     if not isinstance(data, list):
-        raise WorldShapeError(where, f"expected a list of {{key, value}}, got {_kind(data)}")
+        got = describe_document_value(data)
+        raise problem(f"expected a list of {{key, value}}, got {got}")
     keys: set[str] = set()
     for index, entry in enumerate(data):
         if not isinstance(entry, dict) or set(entry) != {"key", "value"}:
-            raise WorldShapeError((*where, index), f"expected {{key, value}}, got {_kind(entry)}")
+            got = describe_document_value(entry)
+            raise problem(f"expected {{key, value}}, got {got}", at=(index,))
         key = entry["key"]
         if not isinstance(key, str) or not key:
-            raise WorldShapeError((*where, index, "key"), _NON_EMPTY + f", got {_kind(key)}")
+            got = describe_document_value(key)
+            raise problem(f"{_NON_EMPTY}, got {got}", at=(index, "key"))
         if key in keys:
-            raise WorldShapeError((*where, index, "key"), f"duplicate key {key!r}")
+            raise problem(f"duplicate key {key!r}", at=(index, "key"))
         keys.add(key)
+    return data
 
 
-def _check_state(state: Any) -> None:
+class _LookupCache(_Document):
+    data: Annotated[Any, BeforeValidator(_cache_data)] = None
+
+
+_DOCUMENTS: dict[str, type[_Document]] = {
+    "exports": _Export,
+    "imports": _Import,
+    "lookupcaches": _LookupCache,
+}
+
+
+def _a_list(docs: Any) -> Any:
+    if not isinstance(docs, list):
+        raise problem(f"expected a list of documents, got {describe_document_value(docs)}")
+    return docs
+
+
+def _unique_ids(docs: list[_Document], info: Info) -> list[_Document]:
+    seen: set[str] = set()
+    for index, doc in enumerate(docs):
+        if doc.id is not None:
+            if doc.id in seen:
+                raise problem(f"duplicate _id {doc.id!r} in {info.field_name}", at=(index, "_id"))
+            seen.add(doc.id)
+    return docs
+
+
+def _collection(name: str) -> Any:
+    """The field of one collection: a list of its documents, their `_id`s unique."""
+    document = _DOCUMENTS.get(name, _Document)
+    field = Annotated[
+        list[document], AfterValidator(_unique_ids), BeforeValidator(_a_list)  # type: ignore[valid-type]
+    ]
+    return (field, None)
+
+
+# --- the world ------------------------------------------------------------------------------
+
+
+def _state(state: Any) -> Any:
     if not isinstance(state, dict):
-        raise WorldShapeError(("state",), f"expected an object of namespaces, got {_kind(state)}")
+        got = describe_document_value(state)
+        raise problem(f"expected an object of namespaces, got {got}")
     for name, values in state.items():
         resource_type, _, _id = name.partition("/")
         if resource_type not in STATE_RESOURCE_TYPES or not _id or "/" in _id:
-            raise WorldShapeError(
-                ("state", name),
+            raise problem(
                 f"a state namespace must be shaped <resourceType>/<_id>, got {name!r}",
-                hint=f"resourceType is one of {', '.join(STATE_RESOURCE_TYPES)}; "
+                f"resourceType is one of {', '.join(STATE_RESOURCE_TYPES)}; "
                 'for example "exports/5f4e3d2c1b0a998877665544"',
+                at=(name,),
             )
         if not isinstance(values, dict):
-            raise WorldShapeError(("state", name), f"expected an object, got {_kind(values)}")
+            got = describe_document_value(values)
+            raise problem(f"expected an object, got {got}", at=(name,))
+    return state
 
 
-def _kind(value: Any) -> str:
-    if isinstance(value, dict):
-        keys = ", ".join(list(map(str, value))[:5])
-        return f"an object with keys {keys}" if value else "an empty object"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, str):
-        return f"the string {value!r}" if len(value) <= 40 else "a string"
-    if value is None:
-        return "null"
-    return f"{type(value).__name__} {value!r}"
+def _id_seed(seed: Any) -> Any:
+    if not isinstance(seed, str):
+        raise problem(f"expected a string, got {describe_document_value(seed)}")
+    return seed
+
+
+class _World(BaseModel):
+    """The top level: known keys only (the keys of `WorldDocument`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _known_keys(cls, doc: Any) -> Any:
+        if not isinstance(doc, dict):
+            got = describe_document_value(doc)
+            raise problem(f"a world must be an object (a mapping), got {got}")
+        for key in doc:
+            if key not in TOP_LEVEL_KEYS:
+                raise problem(
+                    f"unknown top-level key {key!r}",
+                    f"valid top-level keys: {', '.join(TOP_LEVEL_KEYS)}",
+                    at=(key,),
+                )
+        return doc
+
+
+WorldDocument = create_model(
+    "WorldDocument",
+    __base__=_World,
+    idSeed=(Annotated[Any, BeforeValidator(_id_seed)], None),
+    **{name: _collection(name) for name in COLLECTIONS},
+    state=(Annotated[Any, BeforeValidator(_state)], None),
+    apis=(Any, None),
+)
+"""What a world document may hold (see the module docstring)."""

@@ -1,0 +1,134 @@
+"""Loading a case file: its text and positions, checked by the schema, into `CaseFile`."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from jsrt.cases.backend_keys import _backend
+from jsrt.cases.locator import Locator
+from jsrt.cases.model import Case, CaseFile
+from jsrt.cases.schema import (
+    CaseDocument,
+    CasesDocument,
+    Expect,
+    SingleCaseDocument,
+)
+from jsrt.document_schema import first_problem
+from jsrt.expect import Expectations
+from jsrt.inputs import Where, parse_document, read_text
+
+
+def load_case_file(path: str | os.PathLike[str]) -> CaseFile:
+    """Read and check a case file; every problem is an `InputError` pointing into it."""
+    path = Path(path)
+    source = str(path)
+    data, positions = parse_document(
+        read_text(path, what="case"),
+        source=source,
+        what="case file",
+        yaml_otherwise=True,
+        refuse_repeated_keys=True,
+    )
+    locator = Locator(path, positions)
+    if data is None:
+        raise locator.fail(
+            (),
+            "the case file is empty",
+            "give at least `script:` and `cases:` (see `jsrt test --help`)",
+        )
+    with_cases = isinstance(data, dict) and "cases" in data
+    try:
+        if with_cases:
+            document: CasesDocument | SingleCaseDocument = CasesDocument.model_validate(data)
+        else:
+            document = SingleCaseDocument.model_validate(data)
+    except ValidationError as error:
+        found = first_problem(error)
+        raise locator.fail(found.where, found.message, found.hint) from None
+    if isinstance(document, SingleCaseDocument):
+        name = document.name if document.name is not None else path.name.split(".case.")[0]
+        return CaseFile(path, (_case(locator, {}, document, (), name),))
+    defaults = document.given()
+    defaults.pop("cases")
+    loaded: list[Case] = []
+    for index, body in enumerate(document.cases):
+        where: Where = ("cases", index)
+        if body.name is None:
+            raise locator.fail(
+                where, f"case #{index + 1} has no name", "add `name: <what this case checks>`"
+            )
+        if any(case.name == body.name for case in loaded):
+            raise locator.fail(
+                (*where, "name"),
+                f"two cases are named {body.name!r}",
+                "give each case its own name (reports and -k use it)",
+            )
+        loaded.append(_case(locator, defaults, body, where, body.name))
+    return CaseFile(path, tuple(loaded))
+
+
+def _case(
+    locator: Locator, defaults: dict[str, Any], document: CaseDocument, where: Where, name: str
+) -> Case:
+    """One case: its own keys over the file's defaults; files it names must exist."""
+    body = document.given()
+    merged = {**defaults, **body}
+
+    def place(key: str) -> Where:
+        """Where `key` is written: in this case, or among the file's defaults."""
+        return (*where, key) if key in body else (key,)
+
+    if "script" not in merged:
+        raise locator.fail(
+            where,
+            "no script given",
+            "add `script: <path of the .js file, relative to the case file>`",
+        )
+    script = locator.existing_file(merged["script"], place("script"), "script")
+    world = None
+    if merged.get("world") is not None:
+        world = locator.existing_file(merged["world"], place("world"), "world file")
+    options: dict[str, Any] = {}
+    for source in (defaults, body):
+        if source.get("options") is not None:
+            options.update(source["options"])
+    for key in ("data", "record"):
+        if key in merged:
+            options[key] = merged[key]
+    timeout = merged.get("timeout")
+    return Case(
+        name=name,
+        file=locator.path,
+        line=locator.line_of(where),
+        script=script,
+        function=merged.get("function"),
+        hook=merged.get("hook"),
+        world=world,
+        timeout_s=float(timeout) if timeout is not None else None,
+        memory_mb=merged.get("memory"),
+        options=options,
+        expect=_expectations(document.expect),
+        backend=_backend(locator, merged, place),
+    )
+
+
+def _expectations(expect: Expect | None) -> Expectations:
+    """The checked `expect:` part as the `Expectations` the run is judged by."""
+    if expect is None:
+        return Expectations()
+    return Expectations(
+        ok=expect.ok,
+        error=expect.error.given() if expect.error is not None else None,
+        result=expect.result,
+        result_subset=expect.result_subset,
+        errors=expect.errors,
+        records=expect.records,
+        logs=[log.given() for log in expect.logs] if expect.logs is not None else None,
+        calls=[call.given() for call in expect.calls] if expect.calls is not None else None,
+        calls_count=expect.calls_count,
+        world=expect.world.given() if expect.world is not None else None,
+    )

@@ -1,0 +1,60 @@
+"""What a loaded case file is, and what running one of its cases came to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from jsrt.expect import Expectations, Failure
+
+CaseStatus = Literal["passed", "failed", "error"]
+"""`passed`; `failed`: an expectation did not hold; `error`: the run could not start."""
+
+
+@dataclass(frozen=True)
+class Case:
+    """One run of one hook function and what it must do."""
+
+    name: str
+    file: Path
+    line: int
+    script: Path
+    function: str | None
+    hook: str | None
+    world: Path | None
+    timeout_s: float | None
+    memory_mb: int | None
+    options: dict[str, Any]
+    expect: Expectations
+    backend: dict[str, Any] = field(default_factory=dict)
+    """`Runtime` arguments choosing the backend and cassette (paths made absolute)."""
+
+    @property
+    def id(self) -> str:
+        """`path/to/file.case.yaml::name`: how reports and `-k` name the case."""
+        return f"{self.file}::{self.name}"
+
+
+@dataclass(frozen=True)
+class CaseFile:
+    """A loaded case file: its cases, in file order."""
+
+    path: Path
+    cases: tuple[Case, ...]
+
+
+@dataclass
+class CaseOutcome:
+    """What happened when a case ran.
+
+    `status` is `passed`, `failed` (an expectation did not hold) or `error` (the run could
+    not start: the script does not load, the world file is bad, the runtime refused it).
+    """
+
+    case: Case
+    status: CaseStatus
+    failures: list[Failure] = field(default_factory=list)
+    duration_ms: float = 0.0
+    error: dict[str, Any] | None = None
+    logs: list[dict[str, Any]] = field(default_factory=list)
