@@ -22,9 +22,10 @@ RUNS_HOOKS = ("run", "test")
 
 def main() -> None:
     if sys.argv[1:2] and sys.argv[1] in RUNS_HOOKS:
-        from jsrt.engine.supervisor import Supervisor
+        from jsrt.run.program import HOOK_RUNS
+        from jsrt.worker.supervisor import Supervisor
 
-        Supervisor.shared().start(fork=True)
+        Supervisor.shared(HOOK_RUNS).start(fork=True)
     from jsrt.cli import main as cli
 
     try:

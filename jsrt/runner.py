@@ -32,8 +32,9 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from jsrt.engine.supervisor import InlineExecutor, Supervisor
 from jsrt.errors import ContractViolation, HookError, JsrtError, ScriptError, UsageError
+from jsrt.run.program import HOOK_RUNS
+from jsrt.worker.supervisor import InlineExecutor, Supervisor
 
 if TYPE_CHECKING:
     from jsrt.backends.cassette import Cassette
@@ -46,7 +47,6 @@ if TYPE_CHECKING:
 DEFAULT_TIMEOUT_S = 30.0
 DEFAULT_MEMORY_MB = 256
 BACKENDS = ("local", "rest", "replay")
-EXECUTE = "jsrt.execute:execute"
 
 Executor = Supervisor | InlineExecutor
 
@@ -125,7 +125,7 @@ class Runtime:
 
     `world` is a `World`, a path to a world file (JSON or YAML), or None for an empty
     world. `state_dir` keeps the world across runs (written atomically after each run).
-    `executor` defaults to the process-wide supervised worker; pass `InlineExecutor()` to
+    `executor` defaults to the process-wide supervised worker; pass `InlineExecutor(HOOK_RUNS)` to
     run inside this process, without crash protection.
 
     `backend` answers the integrator-api calls: `"local"` (the world; the default),
@@ -179,7 +179,7 @@ class Runtime:
             )
         self._executor = executor
         if isinstance(self.executor, Supervisor):
-            self.executor.start(EXECUTE)  # V8 starts while the rest below loads
+            self.executor.start()  # V8 starts while the rest below loads
         from jsrt.backends.local import StateDir, World, load_world
 
         self._rest = None
@@ -207,7 +207,7 @@ class Runtime:
 
     @property
     def executor(self) -> Executor:
-        return self._executor or Supervisor.shared()
+        return self._executor or Supervisor.shared(HOOK_RUNS)
 
     def run_hook(
         self,
@@ -297,7 +297,7 @@ class Runtime:
         return load_script(Path(script))
 
     def _execute(self, request: dict[str, Any]) -> dict[str, Any]:
-        """Send the request (see `jsrt.execute`), and keep what its cassette recorded."""
+        """Send the request (see `jsrt.run.execute`), and keep what its cassette recorded."""
         extra: dict[str, Any] = {}
         if self._cassette is not None:
             extra["cassette"] = self._cassette.run_spec(self._cassette_scope)
@@ -311,11 +311,11 @@ class Runtime:
                 extra["token_fingerprint"] = token_fingerprint(self._rest.token_env)
             request["backend"] = {"kind": self.backend, **extra}
             timeout = request["timeout_s"]
-            reply = self.executor.run(EXECUTE, request, timeout_s=timeout)
+            reply = self.executor.run(request, timeout_s=timeout)
             stale = reply.get("stale_environment")  # the token changed since the worker started
             if stale and isinstance(self.executor, Supervisor):
                 self.executor.close()  # the next worker copies the environment as it is now
-                reply = self.executor.run(EXECUTE, request, timeout_s=timeout)
+                reply = self.executor.run(request, timeout_s=timeout)
             self._keep_recording(reply.get("cassette"))
             return reply
         except HookError as error:
@@ -339,7 +339,7 @@ class Runtime:
                 "world": self.world.snapshot() if send_world else None,
                 **extra,
             }
-            reply = executor.run(EXECUTE, request, timeout_s=timeout)
+            reply = executor.run(request, timeout_s=timeout)
             if not reply.get("need_world"):
                 break
         self._keep_recording(reply.get("cassette"))
@@ -461,7 +461,7 @@ def _parsed(outcomes: list[dict[str, Any]] | orjson.Fragment) -> list[dict[str, 
 
 
 def _json_text(inputs: list[dict[str, Any]]) -> bytes:
-    """The inputs as the JSON text (UTF-8) V8 parses (see `jsrt.execute`); as bytes, they
+    """The inputs as the JSON text (UTF-8) V8 parses (see `jsrt.run.execute`); as bytes, they
     reach the worker raw, as a frame attachment."""
     try:
         return orjson.dumps(inputs)

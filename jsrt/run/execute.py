@@ -1,4 +1,5 @@
-"""One hook run inside a fresh isolate: the function the engine's worker process calls.
+"""One hook run inside a fresh isolate: the run the worker process serves
+(registered by `jsrt.run.program`).
 
 The caller (`jsrt.runner`) has already loaded the script and built `options`; this side
 owns everything that must live next to V8: the shims, the libraries the script imports,
@@ -201,8 +202,8 @@ def _isolate_with_shims(memory_mb: int, handler: Callable[[str], str]) -> Isolat
 
 def between_runs() -> None:
     """Make the next run's isolate now (a fresh context with the shims: ~4 ms of a
-    small run), while the caller is still judging this run's reply. The engine's worker
-    calls this after each reply (`jsrt.engine.targets.between_runs`); a run in the
+    small run), while the caller is still judging this run's reply. The worker calls
+    this after each reply (`jsrt.run.program` registers it); a run in the
     caller's own process never does, and makes its isolate when it starts."""
     global _spare
     if _spare is None and _last_memory_mb is not None:
