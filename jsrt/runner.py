@@ -28,12 +28,21 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import orjson
 
 from jsrt.errors import ContractViolation, HookError, JsrtError, ScriptError, UsageError
 from jsrt.run.program import HOOK_RUNS
+from jsrt.run.protocol import (
+    BackendSpec,
+    CassetteProgress,
+    Outcome,
+    RunDone,
+    RunFailed,
+    RunReply,
+    RunRequest,
+)
 from jsrt.worker.supervisor import InlineExecutor, Supervisor
 
 if TYPE_CHECKING:
@@ -41,6 +50,7 @@ if TYPE_CHECKING:
     from jsrt.backends.local import World
     from jsrt.hooks import Contract
     from jsrt.loader import PreparedScript
+    from jsrt.run.protocol import CassetteSpec
 
     CassetteFile = str | os.PathLike[str] | Cassette
 
@@ -259,7 +269,7 @@ class Runtime:
             options=built,
             world=self.world if self.policy_from_world else None,
         )
-        request = {
+        request: RunRequest = {
             "script": {
                 "code": prepared.code,
                 "filename": prepared.filename,
@@ -271,17 +281,20 @@ class Runtime:
             "timeout_s": timeout_s or self.timeout_s,
             "memory_mb": memory_mb or self.memory_mb,
             "policy": asdict(policy),
+            "backend": self._backend_spec(send_world=False),
         }
         result = HookResult(ok=False, value=None, hook=hook, function=entry, options=built)
         try:
             reply = self._execute(request)
-        except HookError as error:
-            result.calls = error.details.pop("calls", [])
+        except HookError as error:  # the worker crashed or was stopped: no run data
             result.error = error.to_dict()
         else:
             result.calls = reply["calls"]
-            outcomes = _parsed(reply["outcomes"])
-            self._judge(result, contract, inputs, outcomes, reply.get("outcomes_size_bound"))
+            if reply["status"] == "failed":
+                result.error = reply["error"]
+            else:
+                outcomes = _parsed(reply["outcomes"])
+                self._judge(result, contract, inputs, outcomes, reply["outcomes_size_bound"])
         result.duration_ms = (time.perf_counter() - started) * 1000
         return result
 
@@ -296,59 +309,69 @@ class Runtime:
             return prepare(source, str(script))
         return load_script(Path(script))
 
-    def _execute(self, request: dict[str, Any]) -> dict[str, Any]:
-        """Send the request (see `jsrt.run.execute`), and keep what its cassette recorded."""
-        extra: dict[str, Any] = {}
-        if self._cassette is not None:
-            extra["cassette"] = self._cassette.run_spec(self._cassette_scope)
-        try:
-            if self.backend == "local":
-                return self._execute_locally(request, extra)
-            if self._rest is not None:
-                from jsrt.backends.rest import token_fingerprint
-
-                extra["settings"] = self._rest.to_dict()
-                extra["token_fingerprint"] = token_fingerprint(self._rest.token_env)
-            request["backend"] = {"kind": self.backend, **extra}
-            timeout = request["timeout_s"]
-            reply = self.executor.run(request, timeout_s=timeout)
-            stale = reply.get("stale_environment")  # the token changed since the worker started
-            if stale and isinstance(self.executor, Supervisor):
-                self.executor.close()  # the next worker copies the environment as it is now
-                reply = self.executor.run(request, timeout_s=timeout)
-            self._keep_recording(reply.get("cassette"))
-            return reply
-        except HookError as error:
-            self._keep_recording(error.details.pop("cassette", None))
-            raise
-
-    def _keep_recording(self, progress: dict[str, Any] | None) -> None:
-        if self._cassette is not None and progress is not None:
-            self._cassette.merge(progress)
-
-    def _execute_locally(self, request: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
-        """Send the request, with the world only when the worker lacks this version."""
-        executor = self.executor
-        synced = self._synced == (self.world.version, executor)
-        timeout = request["timeout_s"]
-        for send_world in (not synced, True):
-            request["backend"] = {
+    def _backend_spec(self, *, send_world: bool) -> BackendSpec:
+        """What the worker needs to open this runtime's backend for one run: the local
+        world (its snapshot only when `send_world`, or when the worker lacks this
+        version), the REST settings, the cassette's run spec."""
+        cassette = self._cassette.run_spec(self._cassette_scope) if self._cassette else None
+        spec: BackendSpec
+        if self.backend == "local":
+            send_world = send_world or self._synced != (self.world.version, self.executor)
+            spec = {
                 "kind": "local",
                 "key": self._key,
                 "version": self.world.version,
                 "world": self.world.snapshot() if send_world else None,
-                **extra,
             }
-            reply = executor.run(request, timeout_s=timeout)
-            if not reply.get("need_world"):
-                break
-        self._keep_recording(reply.get("cassette"))
+        elif self.backend == "rest":
+            from jsrt.backends.rest import token_fingerprint
+
+            assert self._rest is not None
+            spec = {
+                "kind": "rest",
+                "settings": self._rest.to_dict(),
+                "token_fingerprint": token_fingerprint(self._rest.token_env),
+            }
+        else:
+            assert cassette is not None, "a replay runtime has its cassette"
+            return {"kind": "replay", "cassette": cast("CassetteSpec", cassette)}
+        if cassette is not None:
+            spec["cassette"] = cast("CassetteSpec", cassette)
+        return spec
+
+    def _execute(self, request: RunRequest) -> RunDone | RunFailed:
+        """Send the request (see `jsrt.run.execute`) until it runs: again with the world
+        when the worker lacks it, or to a new worker when the token changed since this
+        one started. Keep what the run recorded and the world it changed; raise a
+        failure that is not the hook's (a load error, a call the cassette lacks)."""
+        executor = self.executor
+        timeout = request["timeout_s"]
+        reply = cast("RunReply", executor.run(request, timeout_s=timeout))
+        if reply["status"] == "need_world":
+            request["backend"] = self._backend_spec(send_world=True)
+            reply = cast("RunReply", executor.run(request, timeout_s=timeout))
+        elif reply["status"] == "stale_environment" and isinstance(executor, Supervisor):
+            executor.close()  # the next worker copies the environment as it is now
+            reply = cast("RunReply", executor.run(request, timeout_s=timeout))
+        if reply["status"] == "failed":
+            error = JsrtError.from_dict(reply["error"])
+            if not isinstance(error, HookError):
+                raise error
+            self._keep_recording(reply["cassette"])
+            return reply
+        assert reply["status"] == "done", f"the worker answered {reply['status']}"
+        self._keep_recording(reply["cassette"])
         if reply["world"] is not None:
             self.world.restore(reply["world"], version=reply["world_version"])
             if self._state_dir:
                 self._state_dir.save(self.world)
-        self._synced = (self.world.version, executor)
+        if self.backend == "local":
+            self._synced = (self.world.version, executor)
         return reply
+
+    def _keep_recording(self, progress: CassetteProgress | None) -> None:
+        if self._cassette is not None and progress is not None:
+            self._cassette.merge(dict(progress))
 
     def _judge(
         self,
@@ -453,11 +476,11 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _parsed(outcomes: list[dict[str, Any]] | orjson.Fragment) -> list[dict[str, Any]]:
+def _parsed(outcomes: list[Outcome] | orjson.Fragment) -> list[dict[str, Any]]:
     """The outcomes: parsed with the reply frame (worker), or still V8's text (in process)."""
     if isinstance(outcomes, orjson.Fragment):
         return orjson.loads(orjson.dumps(outcomes))
-    return outcomes
+    return cast("list[dict[str, Any]]", outcomes)
 
 
 def _json_text(inputs: list[dict[str, Any]]) -> bytes:

@@ -8,7 +8,6 @@ worker never loads V8 itself.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -17,14 +16,14 @@ if TYPE_CHECKING:
 
 __all__ = ["Isolate", "configure"]
 
-_HOMES = {
-    "Isolate": "jsrt.engine.isolate",
-    "configure": "jsrt.engine.v8_process",
-}
-
 
 def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'jsrt.engine' has no attribute {name!r}")
-    return getattr(importlib.import_module(home), name)
+    if name == "Isolate":
+        from jsrt.engine.isolate import Isolate
+
+        return Isolate
+    if name == "configure":
+        from jsrt.engine.v8_process import configure
+
+        return configure
+    raise AttributeError(f"module 'jsrt.engine' has no attribute {name!r}")

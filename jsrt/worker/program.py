@@ -16,14 +16,16 @@ from __future__ import annotations
 
 import contextlib
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from jsrt.errors import JsrtError
 
-Run = Callable[[dict[str, Any]], dict[str, Any]]
-"""A run: one JSON-able dict in (its top-level bytes values travel raw), one out."""
+Run = Callable[[Any], Mapping[str, Any]]
+"""A run: one JSON-able dict in (its top-level bytes values travel raw), one out. The
+program types its own request and reply (TypedDicts are dicts); the worker only carries
+them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +52,7 @@ class WorkerProgram:
     load: Callable[[], Job]
 
 
-def call(name: str, job: Job, payload: dict[str, Any]) -> dict[str, Any]:
+def call(name: str, job: Job, payload: Any) -> Mapping[str, Any]:
     """Run `job` over `payload`; every failure comes out as a JsrtError."""
     try:
         result = job.run(payload)

@@ -4,12 +4,12 @@ caller.
 Some allocations abort the whole process inside V8 (`new Array(3e8).fill(0)` ends in
 SIGTRAP: "Fatal JavaScript out of memory: invalid table size"), and V8's own timeout
 cannot interrupt a slow Python bridge call. So `Supervisor.run` sends the work to a warm
-worker process running its `WorkerProgram` (`jsrt.worker.program`) and watches it: a worker that dies becomes EngineCrashed
-(with the signal and V8's last words) and is replaced on the next run; one still busy at
-the deadline plus a grace period is killed and reported as HookTimeout. `Supervisor.start`
-gets the worker going early, so that its start overlaps the caller's own preparations;
-a command that has just started may fork it instead (`start(fork=True)`), which saves
-the new interpreter's start.
+worker process running its `WorkerProgram` (`jsrt.worker.program`) and watches it: a
+worker that dies becomes EngineCrashed (with the signal and V8's last words) and is
+replaced on the next run; one still busy at the deadline plus a grace period is killed
+and reported as HookTimeout. `Supervisor.start` gets the worker going early, so that its
+start overlaps the caller's own preparations; a command that has just started may fork
+it instead (`start(fork=True)`), which saves the new interpreter's start.
 
 `InlineExecutor` has the same `run` signature and runs in this process, without that
 protection, for embedding and benchmarks.
@@ -28,6 +28,7 @@ import threading
 import time
 import traceback
 import weakref
+from collections.abc import Mapping
 from typing import IO, Any, ClassVar
 
 from jsrt.engine.heap import DEFAULT_HEAP_CEILING_MB, HeapCeilingTooLow
@@ -177,7 +178,7 @@ class Supervisor:
         self._finalizer.atexit = False  # _release_at_exit lets the worker go instead
         _LIVE.add(self._held)
 
-    def run(self, payload: dict[str, Any], *, timeout_s: float) -> dict[str, Any]:
+    def run(self, payload: Mapping[str, Any], *, timeout_s: float) -> dict[str, Any]:
         """Run the program over `payload` in the worker and return the dict it returned.
 
         Raises the program's JsrtError as is; EngineCrashed if the worker died (the next
@@ -303,7 +304,7 @@ class Supervisor:
         return worker
 
 
-def _request_frame(payload: dict[str, Any]) -> bytes:
+def _request_frame(payload: Mapping[str, Any]) -> bytes:
     """The frame asking the worker to run its program over `payload`. The payload's
     top-level bytes values travel as attachments, raw (see `frames`); `attached` names
     their keys."""
@@ -456,7 +457,7 @@ class InlineExecutor:
         self.program = served
         self._job: Job | None = None
 
-    def run(self, payload: dict[str, Any], *, timeout_s: float) -> dict[str, Any]:
+    def run(self, payload: Mapping[str, Any], *, timeout_s: float) -> Mapping[str, Any]:
         if not timeout_s > 0:
             raise UsageError(f"timeout_s must be a positive number of seconds, got {timeout_s!r}")
         if self._job is None:
