@@ -79,7 +79,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from jsrt.errors import InputError, JsrtError
+from jsrt.errors import InputError, JsrtError, UsageError
 from jsrt.expect import (
     ABSENT,
     WORLD_VIEWS,
@@ -91,6 +91,7 @@ from jsrt.expect import (
 )
 from jsrt.hooks import contract_for
 from jsrt.inputs import parse_json, parse_yaml, read_text, yaml_loader
+from jsrt.run.choice import BACKEND_KINDS, RECORD_MODES, BackendChoice
 
 if TYPE_CHECKING:
     from jsrt.backends.cassette import CassetteLibrary
@@ -150,8 +151,8 @@ class Case:
     memory_mb: int | None
     options: dict[str, Any]
     expect: Expectations
-    backend: dict[str, Any] = field(default_factory=dict)
-    """`Runtime` arguments choosing the backend and cassette (paths made absolute)."""
+    backend: BackendChoice = field(default_factory=BackendChoice)
+    """The backend and cassette the case chooses (paths made absolute)."""
 
     @property
     def id(self) -> str:
@@ -542,8 +543,8 @@ def _one_of(
 
 def _backend(
     reader: _Reader, merged: dict[str, Any], place: Callable[[str], Where]
-) -> dict[str, Any]:
-    """The case's backend keys as `Runtime` arguments (see the module docstring)."""
+) -> BackendChoice:
+    """The case's backend keys as a `BackendChoice` (see the module docstring)."""
     chosen: dict[str, Any] = {}
     for key in ("backend", "base_url", "region", "token_env", "record_mode"):
         if merged.get(key) is not None:
@@ -553,13 +554,9 @@ def _backend(
             merged["allow_writes"], place("allow_writes"), bool, "true or false"
         )
     if "backend" in chosen:
-        from jsrt.runner import BACKENDS  # loads the engine only for files that name one
-
-        _one_of(reader, chosen, "backend", BACKENDS, place)
+        _one_of(reader, chosen, "backend", BACKEND_KINDS, place)
     if "record_mode" in chosen:
-        from jsrt.backends.cassette import MODES
-
-        _one_of(reader, chosen, "record_mode", MODES, place)
+        _one_of(reader, chosen, "record_mode", RECORD_MODES, place)
     if merged.get("secret_fields") is not None:
         fields = reader.typed(merged["secret_fields"], place("secret_fields"), list, "a list")
         for index, name in enumerate(fields):
@@ -568,17 +565,17 @@ def _backend(
     if merged.get("cassette") is not None:
         written = reader.typed(merged["cassette"], place("cassette"), str, "a path")
         chosen["record"] = reader.path.parent / written
-    else:
-        for key in ("record_mode", "secret_fields"):
-            if key in chosen:
-                raise reader.fail(
-                    place(key),
-                    f"{key} applies to a cassette",
-                    f"add `cassette: <file to record to>`, or remove {key}",
-                )
     if merged.get("replay") is not None:
         chosen["replay"] = reader.existing_file(merged["replay"], place("replay"), "cassette")
-    return chosen
+    try:
+        return BackendChoice.of(chosen, spell=_case_key)
+    except UsageError as error:
+        raise reader.fail(place(error.details["field"]), error.message, error.hint or "") from None
+
+
+def _case_key(field: str) -> str:
+    """A `BackendChoice` field as a case file names it."""
+    return "cassette" if field == "record" else field
 
 
 def load_case_file(path: str | os.PathLike[str]) -> CaseFile:
@@ -629,15 +626,15 @@ def run_case(
     *,
     timeout_s: float | None = None,
     executor: Executor | None = None,
-    backend: Mapping[str, Any] | None = None,
+    backend: BackendChoice | None = None,
     cassettes: CassetteLibrary | None = None,
 ) -> CaseOutcome:
     """Run `case` against a fresh Runtime (a fresh world from its world file) and judge it.
 
     `timeout_s` is the limit for cases that set none. A run that cannot start (the runtime
     raises a `JsrtError`: a script that does not load, a bad world file) ends as `error`,
-    unless the case expected exactly that error. `backend` holds the front end's backend
-    arguments (`Runtime`'s), which win over the case's; `cassettes` shares cassette files
+    unless the case expected exactly that error. `backend` is the front end's backend
+    choice, over the case's (`BackendChoice.under`); `cassettes` shares cassette files
     between the cases of one session.
     """
     # The runtime pulls in the engine; importing it here keeps collecting case files cheap.
@@ -648,14 +645,14 @@ def run_case(
     runtime = None
     try:
         library = cassettes if cassettes is not None else CassetteLibrary()
-        chosen = library.resolve(_backend_under(case.backend, backend or {}))
+        chosen = case.backend.under(backend or BackendChoice()).with_cassettes(library)
         runtime = Runtime(
             case.world,
             timeout_s=case.timeout_s or timeout_s or DEFAULT_TIMEOUT_S,
             memory_mb=case.memory_mb or DEFAULT_MEMORY_MB,
             executor=executor,
             cassette_scope=f"{case.file.name}::{case.name}",
-            **chosen,
+            backend=chosen,
         )
         result = runtime.run_hook(case.script, case.function, case.options, case.hook)
     except JsrtError as exc:
@@ -693,19 +690,3 @@ def _check(expect: Expectations, result: Any, runtime: Any) -> list[Failure]:
         )
     )
     return found
-
-
-_TARGET_KEYS = ("backend", "base_url", "region", "token_env", "replay")
-_CASSETTE_KEYS = ("record", "record_mode", "secret_fields", "replay")
-
-
-def _backend_under(from_case: Mapping[str, Any], given: Mapping[str, Any]) -> dict[str, Any]:
-    """The case's backend arguments under the front end's: a backend, URL, region, token
-    variable or cassette to replay given there replaces the case's choice of backend; a
-    cassette replaces the case's cassette; `allow_writes` adds."""
-    chosen = dict(from_case)
-    for group in (_TARGET_KEYS, _CASSETTE_KEYS):
-        if any(key in given for key in group):
-            for key in group:
-                chosen.pop(key, None)
-    return {**chosen, **given}

@@ -33,6 +33,13 @@ from typing import TYPE_CHECKING, Any, cast
 import orjson
 
 from jsrt.errors import ContractViolation, HookError, JsrtError, ScriptError, UsageError
+from jsrt.run.choice import (
+    DEFAULT_RECORD_MODE,
+    BackendChoice,
+    BackendKind,
+    RecordMode,
+    Region,
+)
 from jsrt.run.program import HOOK_RUNS
 from jsrt.run.protocol import (
     BackendSpec,
@@ -50,13 +57,11 @@ if TYPE_CHECKING:
     from jsrt.backends.local import World
     from jsrt.hooks import Contract
     from jsrt.loader import PreparedScript
+    from jsrt.run.choice import CassetteFile
     from jsrt.run.protocol import CassetteSpec
-
-    CassetteFile = str | os.PathLike[str] | Cassette
 
 DEFAULT_TIMEOUT_S = 30.0
 DEFAULT_MEMORY_MB = 256
-BACKENDS = ("local", "rest", "replay")
 
 Executor = Supervisor | InlineExecutor
 
@@ -143,13 +148,15 @@ class Runtime:
     `region`'s; the token in `$INTEGRATOR_IO_TOKEN` or the variable `token_env` names;
     writes refused unless `allow_writes`) or `"replay"` (the cassette `replay`, no
     network). Giving `replay` implies `"replay"`, and `base_url` or `region` imply `"rest"`.
+    `backend` may instead be a whole `BackendChoice` (`jsrt.run.choice`, what the front
+    ends build), given without the other backend arguments.
     With a non-local backend the world still builds `options`; `policy_from_world` says
     whether it also decides the hook policy (which caches are registered, which flows are
     in an integration): by default when a world is given, since without one a remote
     account's are unknown, and the policy then allows.
 
     `record` wraps the local or rest backend in a cassette (a path, or a `Cassette` shared
-    with other runtimes) with `record_mode` `once`, `new`, `none` or `all`;
+    with other runtimes) with `record_mode` `once` (the default), `new`, `none` or `all`;
     `secret_fields` are scrubbed from it besides the token and the usual secret names.
     `cassette_scope` labels this runtime's interactions in a shared cassette (a test's name).
     """
@@ -164,24 +171,30 @@ class Runtime:
         timeout_s: float = DEFAULT_TIMEOUT_S,
         memory_mb: int = DEFAULT_MEMORY_MB,
         executor: Executor | None = None,
-        backend: str | None = None,
+        backend: BackendKind | BackendChoice | None = None,
         base_url: str | None = None,
-        region: str | None = None,
+        region: Region | None = None,
         token_env: str | None = None,
         allow_writes: bool = False,
         record: CassetteFile | None = None,
-        record_mode: str = "once",
+        record_mode: RecordMode | None = None,
         replay: CassetteFile | None = None,
         secret_fields: tuple[str, ...] = (),
         cassette_scope: str | None = None,
+        policy_from_world: bool | None = None,
     ) -> None:
-        self.backend = _backend_kind(backend, replay, base_url or region)
-        if self.backend != "rest" and (base_url or region or token_env):
-            raise UsageError(
-                f"a base URL, region or token variable applies to the rest backend, not "
-                f"{self.backend}",
-                hint="use --backend rest (backend='rest') with them, or leave them out",
-            )
+        choice = _choice(
+            backend,
+            base_url=base_url,
+            region=region,
+            token_env=token_env,
+            allow_writes=allow_writes,
+            record=record,
+            record_mode=record_mode,
+            replay=replay,
+            secret_fields=secret_fields,
+        )
+        self.backend = choice.check_kind()
         if self.backend != "local" and state_dir is not None:
             raise UsageError(
                 f"a state dir keeps the local world; the {self.backend} backend does not use it",
@@ -197,11 +210,16 @@ class Runtime:
             from jsrt.backends.rest import RestSettings  # httpx: only when needed
 
             self._rest = RestSettings.resolve(
-                base_url=base_url, region=region, token_env=token_env, allow_writes=allow_writes
+                base_url=choice.base_url,
+                region=choice.region,
+                token_env=choice.token_env,
+                allow_writes=choice.allow_writes,
             )
-        self._cassette = _cassette(self.backend, record, record_mode, replay, secret_fields)
+        self._cassette = _cassette(self.backend, choice)
         self._cassette_scope = cassette_scope
-        self.policy_from_world = self.backend == "local" or world is not None or bool(state_dir)
+        if policy_from_world is None:
+            policy_from_world = self.backend == "local" or world is not None or bool(state_dir)
+        self.policy_from_world = policy_from_world
         self._state_dir = StateDir(Path(state_dir)) if state_dir is not None else None
         if isinstance(world, World):
             seeded = world
@@ -495,52 +513,35 @@ def _json_text(inputs: list[dict[str, Any]]) -> bytes:
         ) from exc
 
 
-def _backend_kind(backend: str | None, replay: object, rest_target: object) -> str:
-    """The backend asked for, or the one the other arguments imply."""
-    kind = backend or ("replay" if replay is not None else "rest" if rest_target else "local")
-    if kind not in BACKENDS:
+def _choice(backend: BackendKind | BackendChoice | None, **arguments: Any) -> BackendChoice:
+    """The backend choice `Runtime`'s arguments make: a whole `BackendChoice`, or the
+    keyword arguments (checked with their Python names)."""
+    if not isinstance(backend, BackendChoice):
+        return BackendChoice.of({"backend": backend, **arguments})
+    given = sorted(name for name, value in arguments.items() if value not in (None, False, ()))
+    if given:
         raise UsageError(
-            f"unknown backend {kind!r}; one of {', '.join(BACKENDS)}",
-            hint="local answers from the world, rest from an integrator.io account, replay "
-            "from a recorded cassette",
+            f"a BackendChoice was given with {', '.join(given)}",
+            hint="put every backend argument in the BackendChoice",
         )
-    return kind
+    return backend.check()
 
 
-def _cassette(
-    kind: str,
-    record: CassetteFile | None,
-    record_mode: str,
-    replay: CassetteFile | None,
-    secret_fields: tuple[str, ...],
-) -> Cassette | None:
-    """The cassette to record to or replay from, checked against the backend."""
-    if kind != "replay" and record is None and replay is None:
+def _cassette(kind: BackendKind, choice: BackendChoice) -> Cassette | None:
+    """The cassette to record to or replay from (`BackendChoice.check_kind` has ruled
+    out the combinations that make no sense)."""
+    record, replay = choice.record, choice.replay
+    if record is None and replay is None:
         return None
     from jsrt.backends.cassette import Cassette
 
     if kind == "replay":
-        if replay is None:
-            raise UsageError(
-                "the replay backend answers from a cassette, and none was given",
-                hint="give it with --replay FILE (replay=PATH)",
-            )
-        if record is not None:
-            raise UsageError(
-                "replay and record cannot both be given",
-                hint="to replay a cassette and record the calls it lacks, give only "
-                "--record FILE --record-mode new",
-            )
+        assert replay is not None
         cassette = replay if isinstance(replay, Cassette) else Cassette(replay, "none")
         if cassette.recording:
             raise UsageError(f"{cassette.path}: a cassette to replay must not be recording")
         return cassette
-    if replay is not None:
-        raise UsageError(
-            f"a cassette to replay answers every call, so it cannot go with the {kind} backend",
-            hint="leave --backend out (or use --backend replay); to record a run of this "
-            "backend use --record FILE",
-        )
     if record is None or isinstance(record, Cassette):
         return record
-    return Cassette(record, record_mode, secret_fields=secret_fields)
+    mode = choice.record_mode or DEFAULT_RECORD_MODE
+    return Cassette(record, mode, secret_fields=choice.secret_fields)

@@ -68,7 +68,12 @@ def python_spelling(field: str) -> str:
 
 def flag_spelling(field: str) -> str:
     """A field as the command line's option (`secret_fields` is `--secret-field`)."""
-    return "--" + field.replace("_", "-").removesuffix("s")
+    return "--" + option_name(field)
+
+
+def option_name(field: str) -> str:
+    """A field as an option's name: dashes, and one `--secret-field` per secret field."""
+    return "secret-field" if field == "secret_fields" else field.replace("_", "-")
 
 
 @dataclass(frozen=True, slots=True)
