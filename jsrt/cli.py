@@ -134,13 +134,24 @@ def _backend_choice(given: dict[str, Any]) -> BackendChoice:
     return BackendChoice.of(given, spell=flag_spelling)
 
 
+class RunsHooks(click.Command):
+    """A command that runs hooks: `jsrt.console` keeps the engine's worker it forked
+    before loading this module only for these (`runs_hooks`)."""
+
+
 @click.group()
 @click.version_option(package_name="jsrt")
 def main() -> None:
     """Run Celigo integrator.io JavaScript hooks locally."""
 
 
-@main.command()
+def runs_hooks(args: list[str]) -> bool:
+    """Whether the command line `args` (without the program) names a command that runs
+    hooks."""
+    return bool(args) and isinstance(main.commands.get(args[0]), RunsHooks)
+
+
+@main.command(cls=RunsHooks)
 @click.argument("script", type=click.Path(dir_okay=False))
 @click.option(
     "--function",
@@ -269,7 +280,7 @@ def _new_case_file(script: Path, function: str, given: dict[str, Any], result: A
     return header + body
 
 
-@main.command()
+@main.command(cls=RunsHooks)
 @click.argument("script_type", metavar="TYPE")
 @click.argument("path", required=False, type=click.Path())
 @click.option("--force", is_flag=True, help="Overwrite the script and its case file if they exist.")
@@ -327,7 +338,7 @@ def modules_fetch() -> None:
         click.echo(f"{name}@{libraries.library_version(name)}  {path}")
 
 
-@main.command("test")
+@main.command("test", cls=RunsHooks)
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option(
     "-k",

@@ -221,10 +221,11 @@ class Supervisor:
                 worker = self._spawn(self.heap_ceiling_mb, fork=fork)
             worker.configure()
 
-    def close(self) -> None:
-        """Stop the worker. Calling `run` again starts a new one."""
+    def close(self, *, wait: bool = True) -> None:
+        """Stop the worker (`wait` until it has ended: without, it leaves by itself at
+        the end of its request pipe). Calling `run` again starts a new one."""
         with self._lock:
-            self._held.stop()
+            self._held.stop(wait=wait)
 
     def worker_pid(self) -> int | None:
         """The current worker's process id (None while none runs): for measuring it."""
