@@ -7,9 +7,11 @@ here, first thing, while the process has one thread and has loaded little: the w
 skips an interpreter's start and starts V8 while this process loads click and prepares
 the run. Which commands run hooks is the CLI's to say (`jsrt.cli.runs_hooks`), known
 only once click has loaded: a command that runs none lets its worker go unused (it
-costs the fork, and a V8 start on another core). And once a command has finished and its output is flushed, the
-process ends at once (25-45 ms of teardown saved, measured): every file jsrt writes is
-closed by then, and the worker leaves when its pipes close with the process.
+costs the fork, and a V8 start on another core).
+
+And once a command has finished and its output is flushed, the process ends at once
+(25-45 ms of teardown saved, measured): every file jsrt writes is closed by then, and
+the worker leaves when its pipes close with the process.
 """
 
 from __future__ import annotations
