@@ -44,6 +44,7 @@ from jsrt.run.program import HOOK_RUNS
 from jsrt.run.protocol import (
     BackendSpec,
     CassetteProgress,
+    CassetteSpec,
     Outcome,
     RunDone,
     RunFailed,
@@ -58,7 +59,6 @@ if TYPE_CHECKING:
     from jsrt.hooks import Contract
     from jsrt.loader import PreparedScript
     from jsrt.run.choice import CassetteFile
-    from jsrt.run.protocol import CassetteSpec
 
 DEFAULT_TIMEOUT_S = 30.0
 DEFAULT_MEMORY_MB = 256
@@ -352,9 +352,9 @@ class Runtime:
             }
         else:
             assert cassette is not None, "a replay runtime has its cassette"
-            return {"kind": "replay", "cassette": cast("CassetteSpec", cassette)}
+            return {"kind": "replay", "cassette": cast(CassetteSpec, cassette)}
         if cassette is not None:
-            spec["cassette"] = cast("CassetteSpec", cassette)
+            spec["cassette"] = cast(CassetteSpec, cassette)
         return spec
 
     def _execute(self, request: RunRequest) -> RunDone | RunFailed:

@@ -59,7 +59,7 @@ def serve(requests_fd: int, replies_fd: int, heap_ceiling_mb: int, served: Worke
 
 class _V8Start:
     """V8 starting on a thread while this one waits for the supervisor's configuration
-    and imports the warm targets: V8's start is native code that lets go of the GIL, so
+    and loads its program: V8's start is native code that lets go of the GIL, so
     they overlap (10-15 ms of a cold `jsrt run`, measured). A V8 that cannot start fails
     in `wait`, as it would without the thread."""
 

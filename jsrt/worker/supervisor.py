@@ -256,7 +256,7 @@ class Supervisor:
             how, details = worker.death_report()
             worker.stop(kill=True)
             raise EngineCrashed(
-                f"the JavaScript engine crashed while running {target}: its process {how}"
+                f"the JavaScript engine crashed during {target}: its process {how}"
                 + _last_words(details["output"]),
                 hint="a script allocating a huge array or object can abort V8 itself; "
                 "the next run starts a fresh engine",
@@ -267,7 +267,7 @@ class Supervisor:
             self._held.forget()
             worker.stop(kill=True)
             raise HookTimeout(
-                f"{target} was still running {timeout_s + GRACE_S:.1f} s after it started "
+                f"{target} was still going {timeout_s + GRACE_S:.1f} s after it started "
                 f"(a limit of {timeout_s:g} s plus grace); its engine process was stopped",
                 hint="V8's own deadline cannot stop a bridge call that blocks, nor one "
                 "giant built-in operation (filling a huge array); the next run starts a "
