@@ -5,13 +5,13 @@ from __future__ import annotations
 import resource
 from pathlib import Path
 
-_STATUS = Path("/proc/self/status")
 
-
-def rss_kib() -> int:
-    """Current resident set size in KiB (Linux); elsewhere the peak, which only grows."""
+def rss_kib(pid: int | None = None) -> int:
+    """Current resident set size in KiB of this process, or of process `pid` (Linux);
+    elsewhere this process's peak, which only grows."""
     try:
-        for line in _STATUS.read_text().splitlines():
+        status = Path(f"/proc/{pid or 'self'}/status")
+        for line in status.read_text().splitlines():
             if line.startswith("VmRSS:"):
                 return int(line.split()[1])
     except OSError:

@@ -1,10 +1,13 @@
-"""Run targets the benchmarks send to jsrt's worker process (`Supervisor.run`), so their
-figures come from where hooks really run.
+"""The worker program the benchmarks run in a worker process of their own
+(`Supervisor(BENCH_JOBS)`, the same kind of process as jsrt's), so their figures come from
+where hooks really run. A payload names the function: `{"do": "raw_bridge", ...}`.
 
 * `raw_bridge`: the engine's bridge alone, with a handler that answers a fixed reply: the
   physical limit of an integrator-api round trip (JSON out, notify, JSON back), without
   jsrt's dispatch, checks, policy, backend and call log.
 * `rss`: the worker's own resident memory.
+
+A spawned worker starts here: `python -m bench.worker_targets`.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import orjson
 
 from bench.rss import rss_kib
 from jsrt.engine.isolate import Isolate
+from jsrt.worker.program import Job, WorkerProgram
 
 REQUEST_FILENAME = "bench:raw-bridge.js"
 
@@ -51,3 +55,24 @@ def raw_bridge(payload: dict[str, Any]) -> dict[str, Any]:
 def rss(_payload: dict[str, Any]) -> dict[str, Any]:
     """The worker's process id and resident set size."""
     return {"pid": os.getpid(), "rss_kib": rss_kib()}
+
+
+def run(payload: dict[str, Any]) -> dict[str, Any]:
+    """The program's run: the function `payload["do"]` names, over the payload."""
+    jobs = {"raw_bridge": raw_bridge, "rss": rss}
+    return jobs[payload["do"]](payload)
+
+
+def load() -> Job:
+    return Job(run=run)
+
+
+BENCH_JOBS = WorkerProgram(name="the bench job", main_module="bench.worker_targets", load=load)
+
+
+if __name__ == "__main__":
+    import sys
+
+    from jsrt.worker import loop
+
+    sys.exit(loop.main(BENCH_JOBS))

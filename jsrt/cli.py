@@ -11,11 +11,22 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from jsrt.errors import EXIT_HOOK_FAILED, EXIT_OK, InputError, JsrtError, UsageError
+from jsrt.run.choice import (
+    BACKEND_KINDS,
+    RECORD_MODES,
+    REGION_NAMES,
+    BackendChoice,
+    flag_spelling,
+    unknown_value,
+)
+
+if TYPE_CHECKING:
+    from jsrt.cases import Case
 
 
 def _dumps(value: Any) -> str:
@@ -50,10 +61,23 @@ def _read_options(path: str | None) -> dict[str, Any]:
     return options
 
 
+class _OneOf(click.Choice):
+    """A closed set of a `BackendChoice` field, refused in its own words."""
+
+    def __init__(self, field: str, choices: tuple[str, ...]) -> None:
+        super().__init__(choices)
+        self.field = field
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if value not in self.choices:
+            self.fail(unknown_value(self.field, value), param, ctx)
+        return value
+
+
 _BACKEND_OPTIONS = (
     click.option(
         "--backend",
-        metavar="local|rest|replay",
+        type=_OneOf("backend", BACKEND_KINDS),
         help="What answers integrator-api calls: local (the world; default), rest (an "
         "integrator.io account, or jsrt serve), replay (a cassette, no network).",
     ),
@@ -62,7 +86,11 @@ _BACKEND_OPTIONS = (
         metavar="URL",
         help="API root for --backend rest (default $INTEGRATOR_IO_BASE_URL, else the region's).",
     ),
-    click.option("--region", metavar="us|eu", help="integrator.io region for --backend rest."),
+    click.option(
+        "--region",
+        type=_OneOf("region", REGION_NAMES),
+        help="integrator.io region for --backend rest.",
+    ),
     click.option(
         "--token-env",
         metavar="VAR",
@@ -79,7 +107,7 @@ _BACKEND_OPTIONS = (
     ),
     click.option(
         "--record-mode",
-        metavar="once|new|none|all",
+        type=_OneOf("record_mode", RECORD_MODES),
         help="once (default): replay FILE if it exists, else record it; new: replay, and "
         "record calls it lacks; none: replay only; all: record it afresh.",
     ),
@@ -101,16 +129,14 @@ def _backend_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
-def _backend_choice(given: dict[str, Any]) -> dict[str, Any]:
-    """The `Runtime` arguments the backend options gave (those left out are absent)."""
-    chosen = {name: value for name, value in given.items() if value not in (None, False, ())}
-    for option in ("record_mode", "secret_fields"):
-        if option in chosen and "record" not in chosen:
-            flag = "--" + option.replace("_", "-").removesuffix("s")
-            raise UsageError(
-                f"{flag} applies to --record", hint=f"add --record FILE, or drop {flag}"
-            )
-    return chosen
+def _backend_choice(given: dict[str, Any]) -> BackendChoice:
+    """The backend choice the backend options make (checked, in their flags' names)."""
+    return BackendChoice.of(given, spell=flag_spelling)
+
+
+class RunsHooks(click.Command):
+    """A command that runs hooks: `jsrt.console` keeps the engine's worker it forked
+    before loading this module only for these (`runs_hooks`)."""
 
 
 @click.group()
@@ -119,7 +145,13 @@ def main() -> None:
     """Run Celigo integrator.io JavaScript hooks locally."""
 
 
-@main.command()
+def runs_hooks(args: list[str]) -> bool:
+    """Whether the command line `args` (without the program) names a command that runs
+    hooks."""
+    return bool(args) and isinstance(main.commands.get(args[0]), RunsHooks)
+
+
+@main.command(cls=RunsHooks)
 @click.argument("script", type=click.Path(dir_okay=False))
 @click.option(
     "--function",
@@ -175,7 +207,7 @@ def run(
             state_dir=state_dir,
             timeout_s=timeout,
             memory_mb=memory,
-            **_backend_choice(backend),
+            backend=_backend_choice(backend),
         )
         options = _read_options(options_path)
         result = runtime.run_hook(script, function, options, hook)
@@ -248,7 +280,7 @@ def _new_case_file(script: Path, function: str, given: dict[str, Any], result: A
     return header + body
 
 
-@main.command()
+@main.command(cls=RunsHooks)
 @click.argument("script_type", metavar="TYPE")
 @click.argument("path", required=False, type=click.Path())
 @click.option("--force", is_flag=True, help="Overwrite the script and its case file if they exist.")
@@ -306,7 +338,7 @@ def modules_fetch() -> None:
         click.echo(f"{name}@{libraries.library_version(name)}  {path}")
 
 
-@main.command("test")
+@main.command("test", cls=RunsHooks)
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option(
     "-k",
@@ -357,7 +389,7 @@ def test(
     )
 
     report = Report()
-    cases = []
+    cases: list[Case] = []
     cassettes = CassetteLibrary()
     try:
         chosen = _backend_choice(backend)

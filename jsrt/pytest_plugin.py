@@ -44,7 +44,17 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from jsrt.run.choice import (
+    BACKEND_KINDS,
+    RECORD_MODES,
+    REGION_NAMES,
+    BackendChoice,
+    option_name,
+)
+
 if TYPE_CHECKING:
+    from _pytest._code.code import TerminalRepr, TracebackStyle
+
     from jsrt.backends.cassette import CassetteLibrary
     from jsrt.backends.local import World
     from jsrt.cases import Case, CaseOutcome
@@ -53,16 +63,17 @@ if TYPE_CHECKING:
 
 _NOT_GIVEN: Any = object()
 
-_BACKEND_OPTIONS: dict[str, tuple[str | None, str]] = {
-    "backend": ("local|rest|replay", "what answers integrator-api calls (default local)"),
+_BACKEND_OPTIONS: dict[str, tuple[str | tuple[str, ...] | None, str]] = {
+    "backend": (BACKEND_KINDS, "what answers integrator-api calls (default local)"),
     "base_url": ("URL", "API root for the rest backend (default $INTEGRATOR_IO_BASE_URL)"),
-    "region": ("us|eu", "integrator.io region for the rest backend"),
+    "region": (REGION_NAMES, "integrator.io region for the rest backend"),
     "token_env": ("VAR", "environment variable holding the API token"),
     "allow_writes": (None, "let the rest backend change the account"),
     "record": ("FILE", "record every integrator-api call to this cassette"),
-    "record_mode": ("once|new|none|all", "how --jsrt-record treats an existing cassette"),
+    "record_mode": (RECORD_MODES, "how --jsrt-record treats an existing cassette"),
     "replay": ("FILE", "answer every integrator-api call from this cassette"),
 }
+"""Each backend option: its value's metavar, or its closed set, or None for a flag."""
 _SECRET_FIELDS_HELP = "also scrub this field from recorded cassettes (repeatable)"
 _PATH_OPTIONS = ("record", "replay")
 _CASSETTES = pytest.StashKey["CassetteLibrary"]()
@@ -79,13 +90,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="wall-clock limit for each hook run (default: the jsrt_timeout ini option, or 30)",
     )
     parser.addini("jsrt_timeout", "wall-clock limit for each hook run, seconds (default 30)")
-    for name, (metavar, text) in _BACKEND_OPTIONS.items():
-        flag = f"--jsrt-{name.replace('_', '-')}"
-        if metavar is None:
+    for name, (values, text) in _BACKEND_OPTIONS.items():
+        flag = _flag(name)
+        if values is None:
             group.addoption(flag, dest=f"jsrt_{name}", action="store_true", default=None, help=text)
             parser.addini(f"jsrt_{name}", text, type="bool")
+        elif isinstance(values, tuple):
+            group.addoption(flag, dest=f"jsrt_{name}", choices=values, default=None, help=text)
+            parser.addini(f"jsrt_{name}", text)
         else:
-            group.addoption(flag, dest=f"jsrt_{name}", metavar=metavar, default=None, help=text)
+            group.addoption(flag, dest=f"jsrt_{name}", metavar=values, default=None, help=text)
             parser.addini(f"jsrt_{name}", text)
     group.addoption(
         "--jsrt-secret-field",
@@ -115,7 +129,7 @@ def _refuse_recording_under_xdist(config: pytest.Config) -> None:
     """Recording writes the cassette at the end of the session; xdist workers would each
     write their own part over the others'. Replaying (or record mode `none`) is fine."""
     choice = _backend_choice(config)
-    if "record" not in choice or choice.get("record_mode") == "none":
+    if choice.record is None or choice.record_mode == "none":
         return
     parallel = hasattr(config, "workerinput") or getattr(config.option, "numprocesses", None)
     if parallel:
@@ -140,8 +154,13 @@ def _timeout(config: pytest.Config) -> float | None:
         raise pytest.UsageError(f"jsrt_timeout = {ini!r}: give a number of seconds") from None
 
 
-def _backend_choice(config: pytest.Config) -> dict[str, Any]:
-    """The `Runtime` backend arguments the options (else the ini options) give."""
+def _flag(field: str) -> str:
+    """A backend choice field as this plugin's option (`secret_fields`: `--jsrt-secret-field`)."""
+    return "--jsrt-" + option_name(field)
+
+
+def _backend_choice(config: pytest.Config) -> BackendChoice:
+    """The backend choice the options (else the ini options) make."""
     base = config.inipath.parent if config.inipath else config.rootpath
     chosen: dict[str, Any] = {}
     for name in _BACKEND_OPTIONS:
@@ -150,12 +169,16 @@ def _backend_choice(config: pytest.Config) -> dict[str, Any]:
             value = config.getini(f"jsrt_{name}") or None
             if value is not None and name in _PATH_OPTIONS:
                 value = base / value
-        if value:
-            chosen[name] = value
-    fields = config.getoption("jsrt_secret_fields") or config.getini("jsrt_secret_fields")
-    if fields:
-        chosen["secret_fields"] = tuple(fields)
-    return chosen
+        chosen[name] = value
+    chosen["secret_fields"] = config.getoption("jsrt_secret_fields") or config.getini(
+        "jsrt_secret_fields"
+    )
+    from jsrt.errors import UsageError
+
+    try:
+        return BackendChoice.of(chosen, spell=_flag)
+    except UsageError as error:
+        raise pytest.UsageError(str(error)) from None
 
 
 def _cassettes(config: pytest.Config) -> CassetteLibrary:
@@ -210,10 +233,14 @@ class JsrtCaseFile(pytest.File):
         for case in loaded.cases:
             yield JsrtCase.from_parent(self, name=case.name, case=case)
 
-    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException]) -> Any:
+    def repr_failure(
+        self,
+        excinfo: pytest.ExceptionInfo[BaseException],
+        style: TracebackStyle | None = None,
+    ) -> str | TerminalRepr:
         if isinstance(excinfo.value, BadCaseFile):
             return str(excinfo.value.error)
-        return super().repr_failure(excinfo)
+        return super().repr_failure(excinfo)  # a Collector's takes no style
 
 
 class JsrtCase(pytest.Item):
@@ -235,7 +262,11 @@ class JsrtCase(pytest.Item):
         if outcome.status != "passed":
             raise CaseFailed(outcome)
 
-    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
+    def repr_failure(
+        self,
+        excinfo: pytest.ExceptionInfo[BaseException],
+        style: TracebackStyle | None = None,
+    ) -> str | TerminalRepr:
         if isinstance(excinfo.value, CaseFailed):
             from jsrt.reporting import failure_text
 
@@ -288,16 +319,14 @@ def jsrt_runtime(jsrt_world: World, request: pytest.FixtureRequest) -> Runtime:
     from jsrt.runner import DEFAULT_TIMEOUT_S, Runtime
 
     config = request.config
-    chosen = _cassettes(config).resolve(_backend_choice(config))
-    runtime = Runtime(
+    chosen = _backend_choice(config)
+    return Runtime(
         jsrt_world,
         timeout_s=_timeout(config) or DEFAULT_TIMEOUT_S,
         cassette_scope=request.node.nodeid,
-        **chosen,
+        backend=chosen.with_cassettes(_cassettes(config)),
+        policy_from_world=chosen.kind == "local" if _world_file(request) is None else None,
     )
-    if _world_file(request) is None:
-        runtime.policy_from_world = runtime.backend == "local"
-    return runtime
 
 
 class HookRunner:

@@ -28,25 +28,40 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import orjson
 
-from jsrt.engine.supervisor import InlineExecutor, Supervisor
 from jsrt.errors import ContractViolation, HookError, JsrtError, ScriptError, UsageError
+from jsrt.run.choice import (
+    DEFAULT_RECORD_MODE,
+    BackendChoice,
+    BackendKind,
+    RecordMode,
+    Region,
+)
+from jsrt.run.program import HOOK_RUNS
+from jsrt.run.protocol import (
+    BackendSpec,
+    CassetteProgress,
+    CassetteSpec,
+    Outcome,
+    RunDone,
+    RunFailed,
+    RunReply,
+    RunRequest,
+)
+from jsrt.worker.supervisor import InlineExecutor, Supervisor
 
 if TYPE_CHECKING:
     from jsrt.backends.cassette import Cassette
     from jsrt.backends.local import World
     from jsrt.hooks import Contract
     from jsrt.loader import PreparedScript
-
-    CassetteFile = str | os.PathLike[str] | Cassette
+    from jsrt.run.choice import CassetteFile
 
 DEFAULT_TIMEOUT_S = 30.0
 DEFAULT_MEMORY_MB = 256
-BACKENDS = ("local", "rest", "replay")
-EXECUTE = "jsrt.execute:execute"
 
 Executor = Supervisor | InlineExecutor
 
@@ -125,7 +140,7 @@ class Runtime:
 
     `world` is a `World`, a path to a world file (JSON or YAML), or None for an empty
     world. `state_dir` keeps the world across runs (written atomically after each run).
-    `executor` defaults to the process-wide supervised worker; pass `InlineExecutor()` to
+    `executor` defaults to the process-wide supervised worker; pass `InlineExecutor(HOOK_RUNS)` to
     run inside this process, without crash protection.
 
     `backend` answers the integrator-api calls: `"local"` (the world; the default),
@@ -133,13 +148,15 @@ class Runtime:
     `region`'s; the token in `$INTEGRATOR_IO_TOKEN` or the variable `token_env` names;
     writes refused unless `allow_writes`) or `"replay"` (the cassette `replay`, no
     network). Giving `replay` implies `"replay"`, and `base_url` or `region` imply `"rest"`.
+    `backend` may instead be a whole `BackendChoice` (`jsrt.run.choice`, what the front
+    ends build), given without the other backend arguments.
     With a non-local backend the world still builds `options`; `policy_from_world` says
     whether it also decides the hook policy (which caches are registered, which flows are
     in an integration): by default when a world is given, since without one a remote
     account's are unknown, and the policy then allows.
 
     `record` wraps the local or rest backend in a cassette (a path, or a `Cassette` shared
-    with other runtimes) with `record_mode` `once`, `new`, `none` or `all`;
+    with other runtimes) with `record_mode` `once` (the default), `new`, `none` or `all`;
     `secret_fields` are scrubbed from it besides the token and the usual secret names.
     `cassette_scope` labels this runtime's interactions in a shared cassette (a test's name).
     """
@@ -154,24 +171,30 @@ class Runtime:
         timeout_s: float = DEFAULT_TIMEOUT_S,
         memory_mb: int = DEFAULT_MEMORY_MB,
         executor: Executor | None = None,
-        backend: str | None = None,
+        backend: BackendKind | BackendChoice | None = None,
         base_url: str | None = None,
-        region: str | None = None,
+        region: Region | None = None,
         token_env: str | None = None,
         allow_writes: bool = False,
         record: CassetteFile | None = None,
-        record_mode: str = "once",
+        record_mode: RecordMode | None = None,
         replay: CassetteFile | None = None,
         secret_fields: tuple[str, ...] = (),
         cassette_scope: str | None = None,
+        policy_from_world: bool | None = None,
     ) -> None:
-        self.backend = _backend_kind(backend, replay, base_url or region)
-        if self.backend != "rest" and (base_url or region or token_env):
-            raise UsageError(
-                f"a base URL, region or token variable applies to the rest backend, not "
-                f"{self.backend}",
-                hint="use --backend rest (backend='rest') with them, or leave them out",
-            )
+        choice = _choice(
+            backend,
+            base_url=base_url,
+            region=region,
+            token_env=token_env,
+            allow_writes=allow_writes,
+            record=record,
+            record_mode=record_mode,
+            replay=replay,
+            secret_fields=secret_fields,
+        )
+        self.backend = choice.check_kind()
         if self.backend != "local" and state_dir is not None:
             raise UsageError(
                 f"a state dir keeps the local world; the {self.backend} backend does not use it",
@@ -179,7 +202,7 @@ class Runtime:
             )
         self._executor = executor
         if isinstance(self.executor, Supervisor):
-            self.executor.start(EXECUTE)  # V8 starts while the rest below loads
+            self.executor.start()  # V8 starts while the rest below loads
         from jsrt.backends.local import StateDir, World, load_world
 
         self._rest = None
@@ -187,11 +210,16 @@ class Runtime:
             from jsrt.backends.rest.settings import RestSettings
 
             self._rest = RestSettings.resolve(
-                base_url=base_url, region=region, token_env=token_env, allow_writes=allow_writes
+                base_url=choice.base_url,
+                region=choice.region,
+                token_env=choice.token_env,
+                allow_writes=choice.allow_writes,
             )
-        self._cassette = _cassette(self.backend, record, record_mode, replay, secret_fields)
+        self._cassette = _cassette(self.backend, choice)
         self._cassette_scope = cassette_scope
-        self.policy_from_world = self.backend == "local" or world is not None or bool(state_dir)
+        if policy_from_world is None:
+            policy_from_world = self.backend == "local" or world is not None or bool(state_dir)
+        self.policy_from_world = policy_from_world
         self._state_dir = StateDir(Path(state_dir)) if state_dir is not None else None
         if isinstance(world, World):
             seeded = world
@@ -207,7 +235,7 @@ class Runtime:
 
     @property
     def executor(self) -> Executor:
-        return self._executor or Supervisor.shared()
+        return self._executor or Supervisor.shared(HOOK_RUNS)
 
     def run_hook(
         self,
@@ -259,7 +287,7 @@ class Runtime:
             options=built,
             world=self.world if self.policy_from_world else None,
         )
-        request = {
+        request: RunRequest = {
             "script": {
                 "code": prepared.code,
                 "filename": prepared.filename,
@@ -271,17 +299,20 @@ class Runtime:
             "timeout_s": timeout_s or self.timeout_s,
             "memory_mb": memory_mb or self.memory_mb,
             "policy": asdict(policy),
+            "backend": self._backend_spec(send_world=False),
         }
         result = HookResult(ok=False, value=None, hook=hook, function=entry, options=built)
         try:
             reply = self._execute(request)
-        except HookError as error:
-            result.calls = error.details.pop("calls", [])
+        except HookError as error:  # the worker crashed or was stopped: no run data
             result.error = error.to_dict()
         else:
             result.calls = reply["calls"]
-            outcomes = _parsed(reply["outcomes"])
-            self._judge(result, contract, inputs, outcomes, reply.get("outcomes_size_bound"))
+            if reply["status"] == "failed":
+                result.error = reply["error"]
+            else:
+                outcomes = _parsed(reply["outcomes"])
+                self._judge(result, contract, inputs, outcomes, reply["outcomes_size_bound"])
         result.duration_ms = (time.perf_counter() - started) * 1000
         return result
 
@@ -296,59 +327,69 @@ class Runtime:
             return prepare(source, str(script))
         return load_script(Path(script))
 
-    def _execute(self, request: dict[str, Any]) -> dict[str, Any]:
-        """Send the request (see `jsrt.execute`), and keep what its cassette recorded."""
-        extra: dict[str, Any] = {}
-        if self._cassette is not None:
-            extra["cassette"] = self._cassette.run_spec(self._cassette_scope)
-        try:
-            if self.backend == "local":
-                return self._execute_locally(request, extra)
-            if self._rest is not None:
-                from jsrt.backends.rest.settings import token_fingerprint
-
-                extra["settings"] = self._rest.to_dict()
-                extra["token_fingerprint"] = token_fingerprint(self._rest.token_env)
-            request["backend"] = {"kind": self.backend, **extra}
-            timeout = request["timeout_s"]
-            reply = self.executor.run(EXECUTE, request, timeout_s=timeout)
-            stale = reply.get("stale_environment")  # the token changed since the worker started
-            if stale and isinstance(self.executor, Supervisor):
-                self.executor.close()  # the next worker copies the environment as it is now
-                reply = self.executor.run(EXECUTE, request, timeout_s=timeout)
-            self._keep_recording(reply.get("cassette"))
-            return reply
-        except HookError as error:
-            self._keep_recording(error.details.pop("cassette", None))
-            raise
-
-    def _keep_recording(self, progress: dict[str, Any] | None) -> None:
-        if self._cassette is not None and progress is not None:
-            self._cassette.merge(progress)
-
-    def _execute_locally(self, request: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
-        """Send the request, with the world only when the worker lacks this version."""
-        executor = self.executor
-        synced = self._synced == (self.world.version, executor)
-        timeout = request["timeout_s"]
-        for send_world in (not synced, True):
-            request["backend"] = {
+    def _backend_spec(self, *, send_world: bool) -> BackendSpec:
+        """What the worker needs to open this runtime's backend for one run: the local
+        world (its snapshot only when `send_world`, or when the worker lacks this
+        version), the REST settings, the cassette's run spec."""
+        cassette = self._cassette.run_spec(self._cassette_scope) if self._cassette else None
+        spec: BackendSpec
+        if self.backend == "local":
+            send_world = send_world or self._synced != (self.world.version, self.executor)
+            spec = {
                 "kind": "local",
                 "key": self._key,
                 "version": self.world.version,
                 "world": self.world.snapshot() if send_world else None,
-                **extra,
             }
-            reply = executor.run(EXECUTE, request, timeout_s=timeout)
-            if not reply.get("need_world"):
-                break
-        self._keep_recording(reply.get("cassette"))
+        elif self.backend == "rest":
+            from jsrt.backends.rest.settings import token_fingerprint
+
+            assert self._rest is not None
+            spec = {
+                "kind": "rest",
+                "settings": self._rest.to_dict(),
+                "token_fingerprint": token_fingerprint(self._rest.token_env),
+            }
+        else:
+            assert cassette is not None, "a replay runtime has its cassette"
+            return {"kind": "replay", "cassette": cast(CassetteSpec, cassette)}
+        if cassette is not None:
+            spec["cassette"] = cast(CassetteSpec, cassette)
+        return spec
+
+    def _execute(self, request: RunRequest) -> RunDone | RunFailed:
+        """Send the request (see `jsrt.run.execute`) until it runs: again with the world
+        when the worker lacks it, or to a new worker when the token changed since this
+        one started. Keep what the run recorded and the world it changed; raise a
+        failure that is not the hook's (a load error, a call the cassette lacks)."""
+        executor = self.executor
+        timeout = request["timeout_s"]
+        reply = cast("RunReply", executor.run(request, timeout_s=timeout))
+        if reply["status"] == "need_world":
+            request["backend"] = self._backend_spec(send_world=True)
+            reply = cast("RunReply", executor.run(request, timeout_s=timeout))
+        elif reply["status"] == "stale_environment" and isinstance(executor, Supervisor):
+            executor.close()  # the next worker copies the environment as it is now
+            reply = cast("RunReply", executor.run(request, timeout_s=timeout))
+        if reply["status"] == "failed":
+            error = JsrtError.from_dict(reply["error"])
+            if not isinstance(error, HookError):
+                raise error
+            self._keep_recording(reply["cassette"])
+            return reply
+        assert reply["status"] == "done", f"the worker answered {reply['status']}"
+        self._keep_recording(reply["cassette"])
         if reply["world"] is not None:
             self.world.restore(reply["world"], version=reply["world_version"])
             if self._state_dir:
                 self._state_dir.save(self.world)
-        self._synced = (self.world.version, executor)
+        if self.backend == "local":
+            self._synced = (self.world.version, executor)
         return reply
+
+    def _keep_recording(self, progress: CassetteProgress | None) -> None:
+        if self._cassette is not None and progress is not None:
+            self._cassette.merge(dict(progress))
 
     def _judge(
         self,
@@ -453,15 +494,15 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _parsed(outcomes: list[dict[str, Any]] | orjson.Fragment) -> list[dict[str, Any]]:
+def _parsed(outcomes: list[Outcome] | orjson.Fragment) -> list[dict[str, Any]]:
     """The outcomes: parsed with the reply frame (worker), or still V8's text (in process)."""
     if isinstance(outcomes, orjson.Fragment):
         return orjson.loads(orjson.dumps(outcomes))
-    return outcomes
+    return cast("list[dict[str, Any]]", outcomes)
 
 
 def _json_text(inputs: list[dict[str, Any]]) -> bytes:
-    """The inputs as the JSON text (UTF-8) V8 parses (see `jsrt.execute`); as bytes, they
+    """The inputs as the JSON text (UTF-8) V8 parses (see `jsrt.run.execute`); as bytes, they
     reach the worker raw, as a frame attachment."""
     try:
         return orjson.dumps(inputs)
@@ -472,52 +513,35 @@ def _json_text(inputs: list[dict[str, Any]]) -> bytes:
         ) from exc
 
 
-def _backend_kind(backend: str | None, replay: object, rest_target: object) -> str:
-    """The backend asked for, or the one the other arguments imply."""
-    kind = backend or ("replay" if replay is not None else "rest" if rest_target else "local")
-    if kind not in BACKENDS:
+def _choice(backend: BackendKind | BackendChoice | None, **arguments: Any) -> BackendChoice:
+    """The backend choice `Runtime`'s arguments make: a whole `BackendChoice`, or the
+    keyword arguments (checked with their Python names)."""
+    if not isinstance(backend, BackendChoice):
+        return BackendChoice.of({"backend": backend, **arguments})
+    given = sorted(name for name, value in arguments.items() if value not in (None, False, ()))
+    if given:
         raise UsageError(
-            f"unknown backend {kind!r}; one of {', '.join(BACKENDS)}",
-            hint="local answers from the world, rest from an integrator.io account, replay "
-            "from a recorded cassette",
+            f"a BackendChoice was given with {', '.join(given)}",
+            hint="put every backend argument in the BackendChoice",
         )
-    return kind
+    return backend.check()
 
 
-def _cassette(
-    kind: str,
-    record: CassetteFile | None,
-    record_mode: str,
-    replay: CassetteFile | None,
-    secret_fields: tuple[str, ...],
-) -> Cassette | None:
-    """The cassette to record to or replay from, checked against the backend."""
-    if kind != "replay" and record is None and replay is None:
+def _cassette(kind: BackendKind, choice: BackendChoice) -> Cassette | None:
+    """The cassette to record to or replay from (`BackendChoice.check_kind` has ruled
+    out the combinations that make no sense)."""
+    record, replay = choice.record, choice.replay
+    if record is None and replay is None:
         return None
     from jsrt.backends.cassette import Cassette
 
     if kind == "replay":
-        if replay is None:
-            raise UsageError(
-                "the replay backend answers from a cassette, and none was given",
-                hint="give it with --replay FILE (replay=PATH)",
-            )
-        if record is not None:
-            raise UsageError(
-                "replay and record cannot both be given",
-                hint="to replay a cassette and record the calls it lacks, give only "
-                "--record FILE --record-mode new",
-            )
+        assert replay is not None
         cassette = replay if isinstance(replay, Cassette) else Cassette(replay, "none")
         if cassette.recording:
             raise UsageError(f"{cassette.path}: a cassette to replay must not be recording")
         return cassette
-    if replay is not None:
-        raise UsageError(
-            f"a cassette to replay answers every call, so it cannot go with the {kind} backend",
-            hint="leave --backend out (or use --backend replay); to record a run of this "
-            "backend use --record FILE",
-        )
     if record is None or isinstance(record, Cassette):
         return record
-    return Cassette(record, record_mode, secret_fields=secret_fields)
+    mode = choice.record_mode or DEFAULT_RECORD_MODE
+    return Cassette(record, mode, secret_fields=choice.secret_fields)

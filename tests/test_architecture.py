@@ -29,6 +29,7 @@ BOTTOM = (
     "jsrt.json_values",
     "jsrt.inputs",
     "jsrt.closest",
+    "jsrt.document_schema",
 )
 
 # What each part may import besides itself and the bottom modules (docs/architecture.md).

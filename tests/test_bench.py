@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from jsrt.engine.supervisor import Supervisor
 from jsrt.errors import UsageError
 from jsrt.runner import Runtime
+from jsrt.worker.supervisor import Supervisor
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # bench/ is a top-level tool folder, not an installed package
@@ -25,6 +25,7 @@ if str(ROOT) not in sys.path:  # bench/ is a top-level tool folder, not an insta
 from bench import __main__ as bench_main  # noqa: E402
 from bench.context import PLANS, Plan  # noqa: E402
 from bench.harness import Row, Target, alternate  # noqa: E402
+from bench.worker_targets import BENCH_JOBS  # noqa: E402
 
 TINY = Plan(
     name="quick",
@@ -213,25 +214,22 @@ def test_importing_the_runner_loads_neither_v8_nor_what_a_worker_can_start_besid
     assert done.stdout.strip() == "[]"
 
 
-def test_a_started_worker_serves_the_first_run_and_a_bad_warm_target_waits_for_its_run():
-    supervisor = Supervisor()
+def test_a_started_worker_serves_the_first_run():
+    supervisor = Supervisor(BENCH_JOBS)
     try:
-        supervisor.start("bench.worker_targets:rss", "no_such_module:target")
-        first = supervisor.run("bench.worker_targets:rss", {}, timeout_s=60)["pid"]
-        supervisor.start("bench.worker_targets:rss")  # a worker runs: nothing new starts
-        assert supervisor.run("bench.worker_targets:rss", {}, timeout_s=60)["pid"] == first
-        with pytest.raises(UsageError, match="cannot import 'no_such_module'"):
-            supervisor.run("no_such_module:target", {}, timeout_s=60)
-        with pytest.raises(UsageError, match=r"package\.module:function"):
-            supervisor.start("not a target")
+        supervisor.start()
+        first = supervisor.run({"do": "rss"}, timeout_s=60)["pid"]
+        supervisor.start()  # a worker runs: nothing new starts
+        assert supervisor.run({"do": "rss"}, timeout_s=60)["pid"] == first
     finally:
         supervisor.close()
 
 
 def test_a_program_exits_without_waiting_for_its_worker_and_the_worker_still_ends():
     program = (
-        "from jsrt.engine.supervisor import Supervisor\n"
-        "print(Supervisor.shared().run('bench.worker_targets:rss', {}, timeout_s=60)['pid'])"
+        "from bench.worker_targets import BENCH_JOBS\n"
+        "from jsrt.worker.supervisor import Supervisor\n"
+        "print(Supervisor.shared(BENCH_JOBS).run({'do': 'rss'}, timeout_s=60)['pid'])"
     )
     done = subprocess.run(
         [sys.executable, "-c", program], capture_output=True, text=True, check=True, cwd=ROOT

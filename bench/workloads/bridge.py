@@ -1,6 +1,7 @@
 """Bridge round trips per second from a hook: `state.getForResource` on the local
 backend, with a small value and a 1 KB one, against the engine's bridge alone (a fixed
-reply, no dispatch: the physical limit of one round trip, measured in the same worker).
+reply, no dispatch: the physical limit of one round trip, measured in a worker process
+of the same kind).
 
 jsrt's figure is the marginal cost of a call: a run making `calls` calls minus a run
 making none, so the run's fixed cost (fresh isolate, options, judging) is left out while
@@ -12,10 +13,11 @@ from __future__ import annotations
 from bench import data
 from bench.context import BenchError, Context
 from bench.harness import Row, Target, alternate, sampled_row, timed_ms
+from bench.worker_targets import BENCH_JOBS
 from jsrt.backends.local import World
-from jsrt.engine.supervisor import Supervisor
 from jsrt.loader import PreparedScript, load_script
 from jsrt.runner import Runtime
+from jsrt.worker.supervisor import Supervisor
 
 PAYLOADS = {"small": "ok", "1 KB": "x" * 1024}
 TARGETS = {"small": Target("min", 40_000, relative=Target("ratio_max", 1.3))}
@@ -36,9 +38,8 @@ def measure(ctx: Context) -> list[Row]:
             return calls / ((busy - idle) / 1000)
 
         def raw_rate(key: str = key, value: str = value) -> float:
-            reply = Supervisor.shared().run(
-                "bench.worker_targets:raw_bridge",
-                {"calls": calls, "key": key, "value": value},
+            reply = Supervisor.shared(BENCH_JOBS).run(
+                {"do": "raw_bridge", "calls": calls, "key": key, "value": value},
                 timeout_s=600,
             )
             return 1e6 / reply["us_per_call"]

@@ -13,16 +13,17 @@ from bench import data
 from bench.context import BenchError, Context
 from bench.harness import Row, Target
 from bench.rss import rss_kib
-from jsrt.engine.supervisor import Supervisor
 from jsrt.loader import load_script
+from jsrt.run.program import HOOK_RUNS
 from jsrt.runner import Runtime
+from jsrt.worker.supervisor import Supervisor
 
 FIRST_MARK = 100
 TARGET = Target("ratio_max", 1.2)
 
 
 def measure(ctx: Context) -> list[Row]:
-    supervisor = Supervisor()
+    supervisor = Supervisor(HOOK_RUNS)
     runtime = Runtime(executor=supervisor)
     try:
         marks = _marks(runtime, supervisor, max(ctx.plan.memory_runs, FIRST_MARK))
@@ -55,6 +56,5 @@ def _marks(runtime: Runtime, supervisor: Supervisor, total: int) -> dict[int, tu
         if not result.ok:
             raise BenchError(f"the memory benchmark's hook failed: {result.error}")
         if run in (FIRST_MARK, total):
-            worker = supervisor.run("bench.worker_targets:rss", {}, timeout_s=30)
-            marks[run] = (worker["rss_kib"], rss_kib())
+            marks[run] = (rss_kib(supervisor.worker_pid()), rss_kib())
     return marks

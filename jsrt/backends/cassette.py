@@ -59,7 +59,8 @@ from jsrt.inputs import parse_json, read_text
 
 FORMAT = "jsrt-cassette/1"
 RecordMode = Literal["once", "new", "none", "all"]
-"""VCR's record modes (see above)."""
+"""VCR's record modes: once: replay the cassette if it exists, else record it; new:
+replay, and record the calls it lacks; none: replay only; all: record it afresh."""
 MODES: tuple[RecordMode, ...] = get_args(RecordMode)
 SECRET_FIELDS = (
     "password",
@@ -196,18 +197,6 @@ class CassetteLibrary:
                 hint="give every run that shares a cassette the same record mode",
             )
         return cassette
-
-    def resolve(self, arguments: dict[str, Any]) -> dict[str, Any]:
-        """`Runtime` arguments with the cassette paths they name (`record`, `replay`)
-        replaced by this session's `Cassette`s."""
-        opened = dict(arguments)
-        fields = opened.pop("secret_fields", ())
-        if isinstance(opened.get("record"), str | os.PathLike):
-            mode = opened.pop("record_mode", "once")
-            opened["record"] = self.open(opened["record"], mode, secret_fields=fields)
-        if isinstance(opened.get("replay"), str | os.PathLike):
-            opened["replay"] = self.open(opened["replay"], "none")
-        return opened
 
 
 def _load(path: Path) -> tuple[list[str], list[dict[str, Any]]]:

@@ -1,18 +1,21 @@
-"""The keys of a case file that choose the backend, and how a front end's choice overrides them.
+"""The keys of a case file that choose the backend, read into a `BackendChoice`.
 
-Kept together (and as they were) so that one value object for the backend choice can
-replace them in one place.
+The choice itself (which combinations make sense, which wins over which) is checked by
+`BackendChoice`, in one place for every front end; this module only reads the keys with
+their positions, so that a problem names the case file's line.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
-from jsrt.cases.locator import Locator as _Reader
+from jsrt.cases.locator import Locator
+from jsrt.errors import UsageError
 from jsrt.inputs import Where
+from jsrt.run.choice import BACKEND_KINDS, RECORD_MODES, BackendChoice
 
-_BACKEND_KEYS = (
+BACKEND_KEYS = (
     "backend",
     "base_url",
     "region",
@@ -26,7 +29,7 @@ _BACKEND_KEYS = (
 
 
 def _one_of(
-    reader: _Reader,
+    reader: Locator,
     chosen: dict[str, Any],
     key: str,
     allowed: tuple[str, ...],
@@ -40,10 +43,10 @@ def _one_of(
         )
 
 
-def _backend(
-    reader: _Reader, merged: dict[str, Any], place: Callable[[str], Where]
-) -> dict[str, Any]:
-    """The case's backend keys as `Runtime` arguments (see the module docstring)."""
+def read_backend_choice(
+    reader: Locator, merged: dict[str, Any], place: Callable[[str], Where]
+) -> BackendChoice:
+    """The case's backend keys (merged with the file's) as a `BackendChoice`."""
     chosen: dict[str, Any] = {}
     for key in ("backend", "base_url", "region", "token_env", "record_mode"):
         if merged.get(key) is not None:
@@ -53,13 +56,9 @@ def _backend(
             merged["allow_writes"], place("allow_writes"), bool, "true or false"
         )
     if "backend" in chosen:
-        from jsrt.runner import BACKENDS  # loads the engine only for files that name one
-
-        _one_of(reader, chosen, "backend", BACKENDS, place)
+        _one_of(reader, chosen, "backend", BACKEND_KINDS, place)
     if "record_mode" in chosen:
-        from jsrt.backends.cassette import MODES
-
-        _one_of(reader, chosen, "record_mode", MODES, place)
+        _one_of(reader, chosen, "record_mode", RECORD_MODES, place)
     if merged.get("secret_fields") is not None:
         fields = reader.typed(merged["secret_fields"], place("secret_fields"), list, "a list")
         for index, name in enumerate(fields):
@@ -68,30 +67,14 @@ def _backend(
     if merged.get("cassette") is not None:
         written = reader.typed(merged["cassette"], place("cassette"), str, "a path")
         chosen["record"] = reader.path.parent / written
-    else:
-        for key in ("record_mode", "secret_fields"):
-            if key in chosen:
-                raise reader.fail(
-                    place(key),
-                    f"{key} applies to a cassette",
-                    f"add `cassette: <file to record to>`, or remove {key}",
-                )
     if merged.get("replay") is not None:
         chosen["replay"] = reader.existing_file(merged["replay"], place("replay"), "cassette")
-    return chosen
+    try:
+        return BackendChoice.of(chosen, spell=_case_key)
+    except UsageError as error:
+        raise reader.fail(place(error.details["field"]), error.message, error.hint or "") from None
 
 
-_TARGET_KEYS = ("backend", "base_url", "region", "token_env", "replay")
-_CASSETTE_KEYS = ("record", "record_mode", "secret_fields", "replay")
-
-
-def _backend_under(from_case: Mapping[str, Any], given: Mapping[str, Any]) -> dict[str, Any]:
-    """The case's backend arguments under the front end's: a backend, URL, region, token
-    variable or cassette to replay given there replaces the case's choice of backend; a
-    cassette replaces the case's cassette; `allow_writes` adds."""
-    chosen = dict(from_case)
-    for group in (_TARGET_KEYS, _CASSETTE_KEYS):
-        if any(key in given for key in group):
-            for key in group:
-                chosen.pop(key, None)
-    return {**chosen, **given}
+def _case_key(field: str) -> str:
+    """A `BackendChoice` field as a case file names it."""
+    return "cassette" if field == "record" else field

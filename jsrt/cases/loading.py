@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from jsrt.cases.backend_keys import _backend
+from jsrt.cases.backend_keys import read_backend_choice
 from jsrt.cases.locator import Locator
 from jsrt.cases.model import Case, CaseFile
 from jsrt.cases.schema import (
@@ -112,7 +112,7 @@ def _case(
         memory_mb=merged.get("memory"),
         options=options,
         expect=_expectations(document.expect),
-        backend=_backend(locator, merged, place),
+        backend=read_backend_choice(locator, merged, place),
     )
 
 

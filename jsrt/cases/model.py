@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from jsrt.expect import Expectations, Failure
+from jsrt.run.choice import BackendChoice
 
 CaseStatus = Literal["passed", "failed", "error"]
 """`passed`; `failed`: an expectation did not hold; `error`: the run could not start."""
@@ -27,8 +28,8 @@ class Case:
     memory_mb: int | None
     options: dict[str, Any]
     expect: Expectations
-    backend: dict[str, Any] = field(default_factory=dict)
-    """`Runtime` arguments choosing the backend and cassette (paths made absolute)."""
+    backend: BackendChoice = field(default_factory=BackendChoice)
+    """The backend and cassette the case chooses (paths made absolute)."""
 
     @property
     def id(self) -> str:

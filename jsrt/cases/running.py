@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from jsrt.cases.backend_keys import _backend_under
 from jsrt.cases.model import Case, CaseOutcome
 from jsrt.errors import JsrtError
 from jsrt.expect import Expectations, Failure, check, error_mismatches
+from jsrt.run.choice import BackendChoice
 
 if TYPE_CHECKING:
     from jsrt.backends.cassette import CassetteLibrary
@@ -22,15 +21,15 @@ def run_case(
     *,
     timeout_s: float | None = None,
     executor: Executor | None = None,
-    backend: Mapping[str, Any] | None = None,
+    backend: BackendChoice | None = None,
     cassettes: CassetteLibrary | None = None,
 ) -> CaseOutcome:
     """Run `case` against a fresh Runtime (a fresh world from its world file) and judge it.
 
     `timeout_s` is the limit for cases that set none. A run that cannot start (the runtime
     raises a `JsrtError`: a script that does not load, a bad world file) ends as `error`,
-    unless the case expected exactly that error. `backend` holds the front end's backend
-    arguments (`Runtime`'s), which win over the case's; `cassettes` shares cassette files
+    unless the case expected exactly that error. `backend` is the front end's backend
+    choice, over the case's (`BackendChoice.under`); `cassettes` shares cassette files
     between the cases of one session.
     """
     # The runtime pulls in the engine; importing it here keeps collecting case files cheap.
@@ -41,14 +40,14 @@ def run_case(
     runtime = None
     try:
         library = cassettes if cassettes is not None else CassetteLibrary()
-        chosen = library.resolve(_backend_under(case.backend, backend or {}))
+        chosen = case.backend.under(backend or BackendChoice()).with_cassettes(library)
         runtime = Runtime(
             case.world,
             timeout_s=case.timeout_s or timeout_s or DEFAULT_TIMEOUT_S,
             memory_mb=case.memory_mb or DEFAULT_MEMORY_MB,
             executor=executor,
             cassette_scope=f"{case.file.name}::{case.name}",
-            **chosen,
+            backend=chosen,
         )
         result = runtime.run_hook(case.script, case.function, case.options, case.hook)
     except JsrtError as exc:

@@ -7,7 +7,8 @@ Validators raise `jsrt.document_schema.problem`, so `jsrt.cases.loading` can put
 message at the right line and column. The models are built once, at import.
 
 The keys that choose the backend are declared here (so that they are known keys) but
-checked by `jsrt.cases.backend_keys`, after a case's keys are merged with the file's.
+read by `jsrt.cases.backend_keys` into a `BackendChoice`, after a case's keys are merged
+with the file's.
 """
 
 from __future__ import annotations

@@ -1,32 +1,29 @@
-"""The engine: V8 isolates with limits and a synchronous JS→Python bridge, run in a
-supervised worker process so that no script can take down its caller.
+"""The engine: V8 isolates with limits and a synchronous JS→Python bridge, process-wide
+V8 set-up and heap sizing.
 
-It knows nothing of hooks, Celigo or HTTP. Its names load on first use, so that a
-process which only supervises a worker never loads V8 itself.
+It knows nothing of hooks, Celigo, HTTP or the worker process that hosts it
+(`jsrt.worker`). Its names load on first use, so that a process which only supervises a
+worker never loads V8 itself.
 """
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from jsrt.engine.isolate import Isolate
-    from jsrt.engine.supervisor import InlineExecutor, Supervisor
     from jsrt.engine.v8_process import configure
 
-__all__ = ["InlineExecutor", "Isolate", "Supervisor", "configure"]
-
-_HOMES = {
-    "InlineExecutor": "jsrt.engine.supervisor",
-    "Isolate": "jsrt.engine.isolate",
-    "Supervisor": "jsrt.engine.supervisor",
-    "configure": "jsrt.engine.v8_process",
-}
+__all__ = ["Isolate", "configure"]
 
 
 def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'jsrt.engine' has no attribute {name!r}")
-    return getattr(importlib.import_module(home), name)
+    if name == "Isolate":
+        from jsrt.engine.isolate import Isolate
+
+        return Isolate
+    if name == "configure":
+        from jsrt.engine.v8_process import configure
+
+        return configure
+    raise AttributeError(f"module 'jsrt.engine' has no attribute {name!r}")

@@ -166,6 +166,17 @@ class ArrayBufferRef:
         return memoryview((ctypes.c_ubyte * size).from_address(self.address)).cast("B")
 
 
+class _ContextState:
+    """What a context shares with its isolate-thread callback: the native handle, and
+    whether it is closing (then handles die with it and must not be freed)."""
+
+    __slots__ = ("closing", "ctx")
+
+    def __init__(self) -> None:
+        self.ctx = 0
+        self.closing = False
+
+
 class NativeContext:
     """One V8 isolate + context, driven directly through mini-racer's C API.
 
@@ -178,16 +189,17 @@ class NativeContext:
         dll = _dll()
         pending: dict[int, queue.SimpleQueue[Any]] = {}
         lock = threading.Lock()
-        state = {"ctx": 0, "closing": False}
+        state = _ContextState()
 
         def free(raw: Any) -> None:
-            if not state["closing"]:
-                dll.mr_free_value(state["ctx"], raw)
+            if not state.closing:
+                dll.mr_free_value(state.ctx, raw)
 
         @mr_callback_func
-        def dispatch(callback_id: int, raw: Any) -> None:
+        def dispatch(callback_id: int, raw_val_handle: Any) -> None:
             # Runs on the isolate thread. It holds no reference to this object (no
             # ctx -> callback -> context cycle) and never lets an exception escape.
+            raw = raw_val_handle
             try:
                 if callback_id == NOTIFY_CALLBACK_ID:
                     free(raw)  # the JS arguments array: never read, it would deadlock
@@ -198,7 +210,7 @@ class NativeContext:
                     waiter = pending.get(callback_id)
                     if waiter is not None:
                         # While closing, the handle dies with the context: say so instead.
-                        waiter.put(_CLOSED if state["closing"] else raw)
+                        waiter.put(_CLOSED if state.closing else raw)
                         return
                 free(raw)  # the result of an abandoned (timed-out) evaluation
             except BaseException:  # nothing may escape a ctypes callback
@@ -212,12 +224,12 @@ class NativeContext:
         self._free = free
         self._ids = itertools.count(NOTIFY_CALLBACK_ID + 1)
         self._keep: list[Any] = []
-        state["ctx"] = dll.mr_init_context(dispatch)
-        self._ctx = state["ctx"]
+        state.ctx = dll.mr_init_context(dispatch)
+        self._ctx = state.ctx
 
     @property
     def closed(self) -> bool:
-        return self._state["closing"]
+        return self._state.closing
 
     def eval(self, code: str, *, timeout: float | None = None) -> Primitive:
         """Evaluate `code` as a classic script and return its completion value.
@@ -292,9 +304,9 @@ class NativeContext:
 
         Blocks while a notify callback is still running on the isolate thread."""
         with self._lock:
-            if self._state["closing"]:
+            if self._state.closing:
                 return
-            self._state["closing"] = True
+            self._state.closing = True
         self._keep.clear()
         self._dll.mr_free_context(self._ctx)
 
@@ -304,7 +316,7 @@ class NativeContext:
 
     def _run(self, code: str, timeout: float | None) -> Any:
         """Post an eval task from this thread and wait for its raw result handle."""
-        if self._state["closing"]:
+        if self._state.closing:
             raise RuntimeError("the V8 context is closed")
         callback_id = next(self._ids)
         waiter: queue.SimpleQueue[Any] = queue.SimpleQueue()

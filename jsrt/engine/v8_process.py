@@ -61,6 +61,7 @@ def reserve_heap(memory_mb: int) -> None:
         if _ceiling_mb is None:
             _start(max(DEFAULT_HEAP_CEILING_MB, memory_mb))
         ceiling = _ceiling_mb
+    assert ceiling is not None  # _start set it
     if memory_mb > ceiling:
         raise HeapCeilingTooLow(
             f"an isolate asked for a {memory_mb} MiB heap, but V8 in this process was "

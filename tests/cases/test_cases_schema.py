@@ -8,7 +8,7 @@ from pathlib import Path
 import jsrt
 from jsrt.api.catalog import CATALOG
 from jsrt.backends.local.schema import COLLECTIONS, TOP_LEVEL_KEYS, WorldDocument
-from jsrt.cases.backend_keys import _BACKEND_KEYS
+from jsrt.cases.backend_keys import BACKEND_KEYS
 from jsrt.cases.schema import CaseDocument, CasesDocument, Expect, WorldExpectation
 from jsrt.closest import closest, json_diff
 from jsrt.expect import WORLD_VIEWS
@@ -22,7 +22,7 @@ def test_expect_world_declares_exactly_the_world_views() -> None:
 
 
 def test_every_backend_key_is_a_known_case_key() -> None:
-    assert set(_BACKEND_KEYS) <= set(CaseDocument.model_fields)
+    assert set(BACKEND_KEYS) <= set(CaseDocument.model_fields)
     assert set(CaseDocument.model_fields) - {"name", "expect"} == set(
         CasesDocument.model_fields
     ) - {"cases"}

@@ -8,13 +8,18 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from jsrt.errors import UsageError
 
-REGIONS = {"us": "https://api.integrator.io", "eu": "https://api.eu.integrator.io"}
-DEFAULT_REGION = "us"
+Region = Literal["us", "eu"]
+"""integrator.io's regions."""
+REGIONS: dict[Region, str] = {
+    "us": "https://api.integrator.io",
+    "eu": "https://api.eu.integrator.io",
+}
+DEFAULT_REGION: Region = "us"
 TOKEN_ENV = "INTEGRATOR_IO_TOKEN"
 BASE_URL_ENV = "INTEGRATOR_IO_BASE_URL"
 

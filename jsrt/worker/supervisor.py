@@ -4,12 +4,12 @@ caller.
 Some allocations abort the whole process inside V8 (`new Array(3e8).fill(0)` ends in
 SIGTRAP: "Fatal JavaScript out of memory: invalid table size"), and V8's own timeout
 cannot interrupt a slow Python bridge call. So `Supervisor.run` sends the work to a warm
-`python -m jsrt.engine.worker` and watches it: a worker that dies becomes EngineCrashed
-(with the signal and V8's last words) and is replaced on the next run; one still busy at
-the deadline plus a grace period is killed and reported as HookTimeout. `Supervisor.start`
-gets the worker going early, so that its start overlaps the caller's own preparations;
-a command that has just started may fork it instead (`start(fork=True)`), which saves
-the new interpreter's start.
+worker process running its `WorkerProgram` (`jsrt.worker.program`) and watches it: a
+worker that dies becomes EngineCrashed (with the signal and V8's last words) and is
+replaced on the next run; one still busy at the deadline plus a grace period is killed
+and reported as HookTimeout. `Supervisor.start` gets the worker going early, so that its
+start overlaps the caller's own preparations; a command that has just started may fork
+it instead (`start(fork=True)`), which saves the new interpreter's start.
 
 `InlineExecutor` has the same `run` signature and runs in this process, without that
 protection, for embedding and benchmarks.
@@ -28,11 +28,13 @@ import threading
 import time
 import traceback
 import weakref
+from collections.abc import Mapping
 from typing import IO, Any, ClassVar
 
-from jsrt.engine import frames, targets
 from jsrt.engine.heap import DEFAULT_HEAP_CEILING_MB, HeapCeilingTooLow
 from jsrt.errors import EngineCrashed, HookTimeout, JsrtError, UsageError
+from jsrt.worker import frames, program
+from jsrt.worker.program import Job, WorkerProgram
 
 GRACE_S = 1.5
 """How long past `timeout_s` a run may take before its worker is killed: V8's own
@@ -51,7 +53,7 @@ class _WorkerDied(Exception):
 class _Worker:
     """One worker process: its pipes, and the tail of what it printed."""
 
-    def __init__(self, heap_ceiling_mb: int, *, fork: bool = False) -> None:
+    def __init__(self, served: WorkerProgram, heap_ceiling_mb: int, *, fork: bool = False) -> None:
         child_requests, self._requests = os.pipe()
         self._replies, child_replies = os.pipe()
         self.process: subprocess.Popen[bytes] | _ForkedProcess
@@ -59,10 +61,10 @@ class _Worker:
             if fork:
                 parent_ends = (self._requests, self._replies)
                 self.process = _fork_worker(
-                    child_requests, child_replies, heap_ceiling_mb, parent_ends
+                    served, child_requests, child_replies, heap_ceiling_mb, parent_ends
                 )
             else:
-                self.process = _spawn_worker(child_requests, child_replies, heap_ceiling_mb)
+                self.process = _spawn_worker(served, child_requests, child_replies, heap_ceiling_mb)
         except BaseException:
             for fd in (child_requests, self._requests, self._replies, child_replies):
                 os.close(fd)
@@ -82,20 +84,17 @@ class _Worker:
         )
         self._reader.start()
 
-    def configure(self, warm: tuple[str, ...]) -> None:
-        """Hand over the import path and the targets to import while V8 starts, once; do
-        not wait (`wait_ready` does). The worker starts V8 before it reads this, so a
-        caller may send it when it knows its targets."""
+    def configure(self) -> None:
+        """Hand over the import path, once, so the worker loads its program while V8
+        starts; do not wait (`wait_ready` does)."""
         if not self.configured:
             self.configured = True
             with contextlib.suppress(BrokenPipeError):  # died at once: wait_ready says how
-                frames.write_frame(
-                    self._requests, frames.encode({"sys_path": sys.path, "warm": warm})
-                )
+                frames.write_frame(self._requests, frames.encode({"sys_path": sys.path}))
 
     def wait_ready(self) -> None:
         """Wait until V8 is up; at once when it already was."""
-        self.configure(())
+        self.configure()
         if not self.ready:
             self.ready = bool(self._receive(time.monotonic() + START_TIMEOUT_S).get("ready"))
             if not self.ready:
@@ -161,15 +160,17 @@ class _Worker:
 
 
 class Supervisor:
-    """Runs `package.module:function` targets in a warm worker process, one at a time."""
+    """Runs one `WorkerProgram` in a warm worker process, one run at a time."""
 
-    _shared: ClassVar[Supervisor | None] = None
-    _shared_pid: ClassVar[int] = 0
+    _shared: ClassVar[dict[WorkerProgram, tuple[Supervisor, int]]] = {}
     _shared_lock: ClassVar[threading.Lock] = threading.Lock()
 
-    def __init__(self, *, heap_ceiling_mb: int = DEFAULT_HEAP_CEILING_MB) -> None:
+    def __init__(
+        self, served: WorkerProgram, *, heap_ceiling_mb: int = DEFAULT_HEAP_CEILING_MB
+    ) -> None:
         if not isinstance(heap_ceiling_mb, int) or heap_ceiling_mb < 1:
             raise UsageError(f"heap_ceiling_mb must be a positive number, got {heap_ceiling_mb!r}")
+        self.program = served
         self.heap_ceiling_mb = heap_ceiling_mb
         self._lock = threading.Lock()
         self._held = _HeldWorker()
@@ -177,72 +178,75 @@ class Supervisor:
         self._finalizer.atexit = False  # _release_at_exit lets the worker go instead
         _LIVE.add(self._held)
 
-    def run(self, target: str, payload: dict[str, Any], *, timeout_s: float) -> dict[str, Any]:
-        """Call `target(payload)` in the worker and return the dict it returned.
+    def run(self, payload: Mapping[str, Any], *, timeout_s: float) -> dict[str, Any]:
+        """Run the program over `payload` in the worker and return the dict it returned.
 
-        Raises the target's JsrtError as is; EngineCrashed if the worker died (the next
+        Raises the program's JsrtError as is; EngineCrashed if the worker died (the next
         run starts a new one); HookTimeout if it was still busy `timeout_s` plus a grace
         period later (it is killed).
         """
-        targets.check_target(target)
         if not timeout_s > 0:
             raise UsageError(f"timeout_s must be a positive number of seconds, got {timeout_s!r}")
+        name = self.program.name
         try:
-            request = _request_frame(target, payload)
+            request = _request_frame(payload)
         except (TypeError, ValueError) as exc:
-            raise UsageError(f"the payload for {target} cannot be sent as JSON: {exc}") from exc
+            raise UsageError(f"the payload for {name} cannot be sent as JSON: {exc}") from exc
         with self._lock:
-            reply = self._exchange(target, request, timeout_s)
+            reply = self._exchange(name, request, timeout_s)
             if "error" in reply:
                 error = JsrtError.from_dict(reply["error"])
                 if not isinstance(error, HeapCeilingTooLow):
                     raise error
                 self._start_worker(max(error.details["memory_mb"], self.heap_ceiling_mb))
-                reply = self._exchange(target, request, timeout_s)
+                reply = self._exchange(name, request, timeout_s)
                 if "error" in reply:
                     raise JsrtError.from_dict(reply["error"])
             return reply["ok"]
 
-    def start(self, *warm: str, fork: bool = False) -> None:
+    def start(self, *, fork: bool = False) -> None:
         """Start the worker now if none runs, without waiting for it, so that its start
-        (V8's included) overlaps what the caller does before its first `run`. It also
-        imports the `warm` targets ahead of that run: those of the first `start` that
-        names some (a worker started without any learns of them from a later `start`,
-        while V8 is starting). A worker that cannot start is reported by the next `run`.
+        (V8's and the program's imports included) overlaps what the caller does before
+        its first `run`. A worker that cannot start is reported by the next `run`.
 
         `fork` makes the worker a fork of this process rather than a new interpreter,
         which saves an interpreter's start (most of a one-shot command's wait). It is
         sound only in a process that runs one thread and has not loaded V8, i.e. first
         thing in a command (`jsrt.console`); elsewhere, or where `os.fork` is not
         Linux's, the worker is spawned as usual."""
-        for target in warm:
-            targets.check_target(target)
         fork = fork and sys.platform == "linux" and threading.active_count() == 1
         with self._lock:
             worker = self._held.current()
             if worker is None:
                 worker = self._spawn(self.heap_ceiling_mb, fork=fork)
-            if warm:
-                worker.configure(warm)
+            worker.configure()
 
-    def close(self) -> None:
-        """Stop the worker. Calling `run` again starts a new one."""
+    def close(self, *, wait: bool = True) -> None:
+        """Stop the worker (`wait` until it has ended: without, it leaves by itself at
+        the end of its request pipe). Calling `run` again starts a new one."""
         with self._lock:
-            self._held.stop()
+            self._held.stop(wait=wait)
+
+    def worker_pid(self) -> int | None:
+        """The current worker's process id (None while none runs): for measuring it."""
+        worker = self._held.current()
+        return worker.process.pid if worker is not None else None
 
     @classmethod
-    def shared(cls) -> Supervisor:
-        """The process-wide supervisor: started lazily, closed at exit (like every
-        Supervisor, by its finalizer), and replaced in a child after `os.fork` (the
+    def shared(cls, served: WorkerProgram) -> Supervisor:
+        """The process-wide supervisor of `served`: started lazily, closed at exit (like
+        every Supervisor, by its finalizer), and replaced in a child after `os.fork` (the
         parent's worker belongs to the parent)."""
         with cls._shared_lock:
-            if cls._shared is None or cls._shared_pid != os.getpid():
-                if cls._shared is not None:  # forked: a lock may have been held at fork
-                    cls._shared._held.current()  # lets go of the parent's pipes
-                cls._shared, cls._shared_pid = cls(), os.getpid()
-            return cls._shared
+            found = cls._shared.get(served)
+            if found is None or found[1] != os.getpid():
+                if found is not None:  # forked: a lock may have been held at fork
+                    found[0]._held.current()  # lets go of the parent's pipes
+                found = cls._shared[served] = (cls(served), os.getpid())
+            return found[0]
 
     def _exchange(self, target: str, request: bytes, timeout_s: float) -> dict[str, Any]:
+        """Send `request` to a ready worker; `target` names the program in reports."""
         worker = self._start_worker(self.heap_ceiling_mb)
         deadline = time.monotonic() + timeout_s + GRACE_S
         try:
@@ -252,7 +256,7 @@ class Supervisor:
             how, details = worker.death_report()
             worker.stop(kill=True)
             raise EngineCrashed(
-                f"the JavaScript engine crashed while running {target}: its process {how}"
+                f"the JavaScript engine crashed during {target}: its process {how}"
                 + _last_words(details["output"]),
                 hint="a script allocating a huge array or object can abort V8 itself; "
                 "the next run starts a fresh engine",
@@ -263,7 +267,7 @@ class Supervisor:
             self._held.forget()
             worker.stop(kill=True)
             raise HookTimeout(
-                f"{target} was still running {timeout_s + GRACE_S:.1f} s after it started "
+                f"{target} was still going {timeout_s + GRACE_S:.1f} s after it started "
                 f"(a limit of {timeout_s:g} s plus grace); its engine process was stopped",
                 hint="V8's own deadline cannot stop a bridge call that blocks, nor one "
                 "giant built-in operation (filling a huge array); the next run starts a "
@@ -274,9 +278,9 @@ class Supervisor:
 
     def _spawn(self, heap_ceiling_mb: int, *, fork: bool = False) -> _Worker:
         """Replace the current worker (if any) by a new one, still starting (and not yet
-        told its import path and warm targets: `_Worker.configure`)."""
+        told its import path: `_Worker.configure`)."""
         self._held.stop()
-        worker = _Worker(heap_ceiling_mb, fork=fork)
+        worker = _Worker(self.program, heap_ceiling_mb, fork=fork)
         self.heap_ceiling_mb = heap_ceiling_mb
         self._held.keep(worker)
         return worker
@@ -301,21 +305,22 @@ class Supervisor:
         return worker
 
 
-def _request_frame(target: str, payload: dict[str, Any]) -> bytes:
-    """The frame asking the worker to run `target(payload)`. The payload's top-level
-    bytes values travel as attachments, raw (see `frames`); `attached` names their keys."""
+def _request_frame(payload: Mapping[str, Any]) -> bytes:
+    """The frame asking the worker to run its program over `payload`. The payload's
+    top-level bytes values travel as attachments, raw (see `frames`); `attached` names
+    their keys."""
     raw = {key: value for key, value in payload.items() if isinstance(value, bytes)}
     if raw:
         payload = {key: value for key, value in payload.items() if key not in raw}
-    message = {"target": target, "payload": payload, "attached": list(raw)}
+    message = {"payload": payload, "attached": list(raw)}
     return frames.encode(message, attachments=list(raw.values()))
 
 
 def _spawn_worker(
-    requests_fd: int, replies_fd: int, heap_ceiling_mb: int
+    served: WorkerProgram, requests_fd: int, replies_fd: int, heap_ceiling_mb: int
 ) -> subprocess.Popen[bytes]:
-    """A new interpreter running `python -m jsrt.engine.worker` (the parent's ends of
-    the pipes are not inherited: os.pipe makes them close on exec)."""
+    """A new interpreter running `python -m <the program's main module>` (the parent's
+    ends of the pipes are not inherited: os.pipe makes them close on exec)."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (_PACKAGE_ROOT, env.get("PYTHONPATH")) if p)
     return subprocess.Popen(
@@ -323,7 +328,7 @@ def _spawn_worker(
             sys.executable,
             "-P",  # not the working folder first: the caller's sys.path decides
             "-m",
-            "jsrt.engine.worker",
+            served.main_module,
             f"--requests-fd={requests_fd}",
             f"--replies-fd={replies_fd}",
             f"--heap-ceiling-mb={heap_ceiling_mb}",
@@ -338,7 +343,11 @@ def _spawn_worker(
 
 
 def _fork_worker(
-    requests_fd: int, replies_fd: int, heap_ceiling_mb: int, parent_fds: tuple[int, ...]
+    served: WorkerProgram,
+    requests_fd: int,
+    replies_fd: int,
+    heap_ceiling_mb: int,
+    parent_fds: tuple[int, ...],
 ) -> _ForkedProcess:
     """This process, forked, becomes the worker: no new interpreter to start. The child
     keeps only its ends of the pipes (a copy of the parent's would hide the parent's end
@@ -356,9 +365,9 @@ def _fork_worker(
             os.dup2(null, 0)
             os.dup2(output_write, 1)
             os.dup2(output_write, 2)
-            from jsrt.engine import worker
+            from jsrt.worker import loop
 
-            status = worker.run(requests_fd, replies_fd, heap_ceiling_mb)
+            status = loop.run(requests_fd, replies_fd, heap_ceiling_mb, served)
         except BaseException:  # the crash report's last words, as a spawned worker's
             traceback.print_exc()
             sys.stderr.flush()
@@ -442,13 +451,19 @@ def _release_at_exit() -> None:
 
 
 class InlineExecutor:
-    """Runs targets in this process: the same contract as `Supervisor.run`, without
-    crash protection or a hard timeout (only the targets' own V8 deadlines apply)."""
+    """Runs a program in this process: the same contract as `Supervisor.run`, without
+    crash protection or a hard timeout (only the program's own V8 deadlines apply)."""
 
-    def run(self, target: str, payload: dict[str, Any], *, timeout_s: float) -> dict[str, Any]:
+    def __init__(self, served: WorkerProgram) -> None:
+        self.program = served
+        self._job: Job | None = None
+
+    def run(self, payload: Mapping[str, Any], *, timeout_s: float) -> Mapping[str, Any]:
         if not timeout_s > 0:
             raise UsageError(f"timeout_s must be a positive number of seconds, got {timeout_s!r}")
-        return targets.call(target, payload)
+        if self._job is None:
+            self._job = program.load(self.program)
+        return program.call(self.program.name, self._job, payload)
 
 
 def _collect_lines(stream: IO[bytes], tail: collections.deque[str]) -> None:

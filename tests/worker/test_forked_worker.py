@@ -22,10 +22,10 @@ HERE = Path(__file__).parent
 DRIVER_HEAD = f"""
 import json, os, sys
 sys.path.insert(0, {str(HERE)!r})
-from jsrt.engine.supervisor import Supervisor
-supervisor = Supervisor()
+from worker_jobs import PROGRAM, job
+from jsrt.worker.supervisor import Supervisor
+supervisor = Supervisor(PROGRAM)
 supervisor.start(fork=True)
-from engine_targets import target
 from jsrt.errors import JsrtError
 
 def cmdline(pid):
@@ -34,7 +34,7 @@ def cmdline(pid):
 
 def attempt(name, payload, timeout_s=30):
     try:
-        return {{"ok": supervisor.run(target(name), payload, timeout_s=timeout_s)}}
+        return {{"ok": supervisor.run(job(name, **payload), timeout_s=timeout_s)}}
     except JsrtError as error:
         return {{"error": error.to_dict()}}
 
@@ -53,7 +53,7 @@ def last_json_line(code: str) -> dict:
     """Run `code` in a fresh Python process, which must succeed; the JSON it printed last."""
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
-    )
+    )  # PYTHONPATH (conftest.py) lets a spawned replacement find worker_jobs
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.splitlines()[-1])
 
@@ -130,13 +130,13 @@ def test_a_process_with_threads_spawns_its_worker_instead() -> None:
 import json, os, sys, threading, time
 sys.path.insert(0, {str(HERE)!r})
 threading.Thread(target=time.sleep, args=(5,), daemon=True).start()
-from jsrt.engine.supervisor import Supervisor
-from engine_targets import target
-supervisor = Supervisor()
+from jsrt.worker.supervisor import Supervisor
+from worker_jobs import PROGRAM, job
+supervisor = Supervisor(PROGRAM)
 supervisor.start(fork=True)
-pid = supervisor.run(target("echo"), {{}}, timeout_s=30)["pid"]
+pid = supervisor.run(job("echo"), timeout_s=30)["pid"]
 with open(f"/proc/{{pid}}/cmdline", "rb") as f:
-    spawned = b"jsrt.engine.worker" in f.read()
+    spawned = b"worker_jobs" in f.read()
 print(json.dumps({{"spawned": spawned}}))
 """
     assert last_json_line(code) == {"spawned": True}
@@ -159,13 +159,13 @@ def no_v8(heap_ceiling_mb):
     raise RuntimeError("no V8 in this test")
 
 v8_process.configure = no_v8  # the forked worker inherits this
-from jsrt.engine.supervisor import Supervisor
+from jsrt.worker.supervisor import Supervisor
 from jsrt.errors import EngineCrashed
-from engine_targets import target
-supervisor = Supervisor()
+from worker_jobs import PROGRAM, job
+supervisor = Supervisor(PROGRAM)
 supervisor.start(fork=True)
 try:
-    supervisor.run(target("echo"), {{}}, timeout_s=30)
+    supervisor.run(job("echo"), timeout_s=30)
 except EngineCrashed as crash:
     print(json.dumps(crash.to_dict()))
 """

@@ -1,20 +1,20 @@
-"""The worker process: `python -m jsrt.engine.worker` (or a fork of a command that has
-just started, entering at `run`), started and kept warm by a `Supervisor`.
+"""The worker process: `python -m <program's main module>` (or a fork of a command that
+has just started, entering at `run`), started and kept warm by a `Supervisor`.
 
 It hosts V8 so that a script which aborts the process (some huge allocations are fatal
 V8 errors) or hangs in Python takes down only this process. Protocol, in frames
-(`jsrt.engine.frames`) over the two descriptors named on the command line:
+(`jsrt.worker.frames`) over the two descriptors named on the command line:
 
 1. the worker starts V8 (the slow part) on a thread at once;
-2. the supervisor sends `{"sys_path": [...], "warm": [targets]}` (the caller's import
-   path, so run targets resolve here as they do there, and the targets it expects to
-   run), possibly some time after the worker started; the worker imports the warm
-   targets, waits for V8, and answers `{"ready": true, "pid": ...}` (the supervisor is
-   usually still preparing its first run);
-3. then, for each `{"target": "pkg.mod:func", "payload": {...}, "attached": [keys]}` (the
-   payload's bytes values, sent as the frame's attachments under those keys), it answers
-   `{"ok": <the dict the function returned>}` or `{"error": <JsrtError.to_dict()>}`, and
-   then lets the target's module prepare its next run (`targets.between_runs`).
+2. the supervisor sends `{"sys_path": [...]}` (the caller's import path, so the program
+   imports here what it would import there); the worker loads its program
+   (`WorkerProgram.load`, the imports a run needs) while V8 starts, waits for V8, and
+   answers `{"ready": true, "pid": ...}` (the supervisor is usually still preparing its
+   first run);
+3. then, for each `{"payload": {...}, "attached": [keys]}` (the payload's bytes values,
+   sent as the frame's attachments under those keys), it answers `{"ok": <the dict the
+   run returned>}` or `{"error": <JsrtError.to_dict()>}`, and then lets the program
+   prepare its next run (`Job.between_runs`).
 
 The worker exits when the request pipe closes, or when its parent process is gone.
 """
@@ -22,20 +22,21 @@ The worker exits when the request pipe closes, or when its parent process is gon
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import sys
 import threading
 import time
 from typing import Any
 
-from jsrt.engine import frames, targets, v8_process
+from jsrt.engine import v8_process
 from jsrt.errors import JsrtError
+from jsrt.worker import frames, program
+from jsrt.worker.program import Job, WorkerProgram
 
 PARENT_CHECK_S = 1.0
 
 
-def serve(requests_fd: int, replies_fd: int, heap_ceiling_mb: int) -> int:
+def serve(requests_fd: int, replies_fd: int, heap_ceiling_mb: int, served: WorkerProgram) -> int:
     """Run the protocol above until the request pipe closes; return the exit status."""
     v8 = _V8Start(heap_ceiling_mb)  # first: it needs nothing the supervisor sends
     try:
@@ -43,7 +44,7 @@ def serve(requests_fd: int, replies_fd: int, heap_ceiling_mb: int) -> int:
     except EOFError:
         return 0
     sys.path[:] = config["sys_path"]
-    _warm(config.get("warm", ()))
+    job = _load(served)
     v8.wait()
     frames.write_frame(replies_fd, frames.encode({"ready": True, "pid": os.getpid()}))
     while True:
@@ -51,13 +52,14 @@ def serve(requests_fd: int, replies_fd: int, heap_ceiling_mb: int) -> int:
             request = frames.read_frame(requests_fd)
         except EOFError:
             return 0
-        frames.write_frame(replies_fd, _answer(request))
-        targets.between_runs(request["target"])
+        frames.write_frame(replies_fd, _answer(served, job, request))
+        if not isinstance(job, JsrtError):
+            program.between_runs(job)
 
 
 class _V8Start:
     """V8 starting on a thread while this one waits for the supervisor's configuration
-    and imports the warm targets: V8's start is native code that lets go of the GIL, so
+    and loads its program: V8's start is native code that lets go of the GIL, so
     they overlap (10-15 ms of a cold `jsrt run`, measured). A V8 that cannot start fails
     in `wait`, as it would without the thread."""
 
@@ -80,24 +82,26 @@ class _V8Start:
             raise self._failed[0]
 
 
-def _warm(names: list[str]) -> None:
-    """Import the targets the supervisor expects to run. One that fails is left for its
-    run to report, with the error where the caller sees it."""
-    for name in names:
-        with contextlib.suppress(Exception):
-            targets.resolve(name)
+def _load(served: WorkerProgram) -> Job | JsrtError:
+    """The program's job, or why it could not load: that is left for each run to report,
+    with the error where the caller sees it."""
+    try:
+        return program.load(served)
+    except JsrtError as error:
+        return error
 
 
-def _answer(request: dict[str, Any]) -> bytes:
-    target = request["target"]
+def _answer(served: WorkerProgram, job: Job | JsrtError, request: dict[str, Any]) -> bytes:
     payload = request["payload"]
     payload.update(zip(request["attached"], request.get(frames.ATTACHMENTS, ()), strict=True))
     try:
-        result = targets.call(target, payload)
+        if isinstance(job, JsrtError):
+            raise job
+        result = program.call(served.name, job, payload)
         try:
             return frames.encode({"ok": result})
         except (TypeError, ValueError) as exc:
-            raise JsrtError(f"run target {target} returned a dict JSON cannot hold: {exc}") from exc
+            raise JsrtError(f"{served.name} returned a dict JSON cannot hold: {exc}") from exc
     except JsrtError as error:
         return frames.encode({"error": error.to_dict()}, lenient=True)
 
@@ -110,16 +114,17 @@ def _exit_when_orphaned(parent_pid: int) -> None:
     os._exit(1)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m jsrt.engine.worker")
+def main(served: WorkerProgram, argv: list[str] | None = None) -> int:
+    """The entry of a spawned worker: its program's main module calls it with itself."""
+    parser = argparse.ArgumentParser(prog=f"python -m {served.main_module}")
     parser.add_argument("--requests-fd", type=int, required=True)
     parser.add_argument("--replies-fd", type=int, required=True)
     parser.add_argument("--heap-ceiling-mb", type=int, required=True)
     args = parser.parse_args(argv)
-    return run(args.requests_fd, args.replies_fd, args.heap_ceiling_mb)
+    return run(args.requests_fd, args.replies_fd, args.heap_ceiling_mb, served)
 
 
-def run(requests_fd: int, replies_fd: int, heap_ceiling_mb: int) -> int:
+def run(requests_fd: int, replies_fd: int, heap_ceiling_mb: int, served: WorkerProgram) -> int:
     """Serve until the supervisor lets go or is gone; return the exit status. Also the
     entry of a worker the supervisor forked rather than spawned."""
     watchdog = threading.Thread(
@@ -127,10 +132,6 @@ def run(requests_fd: int, replies_fd: int, heap_ceiling_mb: int) -> int:
     )
     watchdog.start()
     try:
-        return serve(requests_fd, replies_fd, heap_ceiling_mb)
+        return serve(requests_fd, replies_fd, heap_ceiling_mb, served)
     except BrokenPipeError:
         return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

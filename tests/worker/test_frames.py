@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from jsrt.engine import frames
+from jsrt.worker import frames
 
 
 def through_a_pipe(frame: bytes) -> object:

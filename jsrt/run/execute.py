@@ -1,44 +1,20 @@
-"""One hook run inside a fresh isolate: the function the engine's worker process calls.
+"""One hook run inside a fresh isolate: the run the worker process serves (registered by
+`jsrt.run.program`).
 
 The caller (`jsrt.runner`) has already loaded the script and built `options`; this side
 owns everything that must live next to V8: the shims, the libraries the script imports,
-the bridge dispatcher with its policy and backend, and the invocation itself. Everything
-in and out is plain JSON-able data (and one bytes value, the inputs), because it crosses
-a process boundary.
+the bridge dispatcher with its policy and backend, and the invocation itself. It answers
+a `RunRequest` with a `RunReply` (`jsrt.run.protocol`, which also says how the inputs
+and outcomes travel): `RunDone`, `RunFailed` when the run failed once started (with the
+calls made and the cassette's progress), or `NeedWorld` / `StaleEnvironment` when the
+caller must send the world or start a fresh worker. A failure before the run starts
+(the backend cannot open, the heap ceiling is too low) is raised.
 
-Request::
-
-    {"script": {"code", "filename", "modules", "line1_column_offset"},
-     "function": str, "inputs_json": b"[options, ...]", "timeout_s": float,
-     "memory_mb": int, "policy": {PolicyContext fields}, "backend": backend}
-
-where `backend` is one of::
-
-    {"kind": "local", "key", "version", "world", "cassette"?}
-    {"kind": "rest", "settings": RestSettings fields, "token_fingerprint", "cassette"?}
-    {"kind": "replay", "cassette"}
-
-and `cassette` is `Cassette.run_spec()`: the calls go through a `CassetteBackend` that
-answers from it and, when recording, from the backend. The REST backend reads its token
-from this process's environment; the request never carries it.
-
-Reply (or ``{"need_world": true}`` when this process holds no copy of the world, or
-``{"stale_environment": true}`` when its environment holds another API token than the
-caller's `token_fingerprint`)::
-
-    {"outcomes": [{ok, value?, stage?, error?, logs}, ...], "outcomes_size_bound": int,
-     "calls": [...],
-     "world": snapshot | None, "world_version": int | None, "cassette"?: progress}
-
-The inputs and the outcomes travel as JSON text and are parsed only where they are used:
-the inputs, UTF-8 bytes that cross the pipe raw (a frame attachment), enter V8 as one
-string global (`Isolate.set_global`, no escaping into a
-script) that `js_shims/invoke.js` parses with `JSON.parse` (several times faster in a
-fresh isolate than compiling the same data as an object literal, and true to JSON: a
-`"__proto__"` key stays a key); the outcomes are V8's JSON text as an `orjson.Fragment`,
-which the reply frame embeds as is, so the caller parses them once, with the frame (in
-process, the caller gets the Fragment and parses it). Pages of thousands of records
-would otherwise be decoded and encoded again in this process for nothing.
+The inputs, UTF-8 bytes that cross the pipe raw, enter V8 as one string global
+(`Isolate.set_global`, no escaping into a script) that `js_shims/invoke.js` parses with
+`JSON.parse` (several times faster in a fresh isolate than compiling the same data as an
+object literal, and true to JSON: a `"__proto__"` key stays a key). Pages of thousands
+of records would otherwise be decoded and encoded again in this process for nothing.
 
 A call the cassette could not answer makes the run fail with an `InputError` (after the
 hook ran), even when the hook caught the error it was thrown.
@@ -53,7 +29,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from functools import cache
 from importlib.resources import files
-from typing import Any
+from typing import cast
 
 import orjson
 
@@ -65,6 +41,16 @@ from jsrt.backends.cassette import CassetteBackend
 from jsrt.backends.local import LocalBackend, World
 from jsrt.engine.isolate import Isolate
 from jsrt.errors import JsrtError, LoadError
+from jsrt.run.protocol import (
+    BackendSpec,
+    CassetteProgress,
+    LocalBackendSpec,
+    RunDone,
+    RunFailed,
+    RunReply,
+    RunRequest,
+    ScriptSource,
+)
 
 INPUTS_GLOBAL = "__jsrt_inputs"  # the inputs' JSON text; js_shims/invoke.js parses it
 SHIMS = ("prelude.js", "integrator_api.js", "invoke.js")
@@ -92,13 +78,14 @@ def _library_js(module: str) -> str:
     return modules.library_js(module)
 
 
-def _local_world(spec: dict[str, Any]) -> World | None:
+def _local_world(spec: LocalBackendSpec) -> World | None:
     """The caller's world: sent along, or the replica kept from an earlier run when its
     version still matches; None when neither (the caller then sends it)."""
     key = spec["key"]
     world = _REPLICAS.get(key)
-    if spec.get("world") is not None:
-        world = World.from_snapshot(spec["world"])
+    sent = spec["world"]
+    if sent is not None:
+        world = World.from_snapshot(sent)
         world.version = spec["version"]
     elif world is None or world.version != spec["version"]:
         return None
@@ -119,37 +106,57 @@ def _shift_line1(error: LoadError, offset: int) -> LoadError:
     return LoadError(text, hint=error.hint, **details)
 
 
-def execute(request: dict[str, Any]) -> dict[str, Any]:
+def execute(request: RunRequest) -> RunReply:
     """Run the request's function over its inputs; see the module docstring."""
     deadline = time.monotonic() + request["timeout_s"]
-    script = request["script"]
     spec = request["backend"]
     world = None
     if spec["kind"] == "local":
         world = _local_world(spec)
         if world is None:
-            return {"need_world": True}
+            return {"status": "need_world"}
     version_before = world.version if world is not None else None
 
     if _holds_another_token(spec):
-        return {"stale_environment": True}
+        return {"status": "stale_environment"}
     with contextlib.ExitStack() as stack:
         backend = _open_backend(spec, world, deadline, stack)
         dispatcher = Dispatcher(backend, PolicyContext(**request["policy"]))
-        reply = _run(request, script, dispatcher, deadline)
+        cassette = backend if isinstance(backend, CassetteBackend) else None
+        with _isolate_with_shims(request["memory_mb"], dispatcher.handle) as isolate:
+            try:
+                outcomes = _run(isolate, request, deadline)
+            except JsrtError as error:
+                return _failed(error, dispatcher, _progress(cassette))
 
-    cassette = backend if isinstance(backend, CassetteBackend) else None
     if cassette is not None and (mismatch := cassette.mismatch()) is not None:
-        raise mismatch
+        return _failed(mismatch, dispatcher, None)
     changed = world is not None and world.version != version_before
-    return {
-        "outcomes": orjson.Fragment(reply),
-        "outcomes_size_bound": _utf8_size_bound(reply),
+    done: RunDone = {
+        "status": "done",
+        "outcomes": orjson.Fragment(outcomes),
+        "outcomes_size_bound": _utf8_size_bound(outcomes),
         "calls": dispatcher.calls,
-        "world": world.snapshot() if changed else None,
+        "world": world.snapshot() if world is not None and changed else None,
         "world_version": world.version if world is not None else None,
-        **({"cassette": cassette.progress()} if cassette is not None else {}),
+        "cassette": _progress(cassette),
     }
+    return done
+
+
+def _failed(
+    error: JsrtError, dispatcher: Dispatcher, progress: CassetteProgress | None
+) -> RunFailed:
+    return {
+        "status": "failed",
+        "error": error.to_dict(),
+        "calls": dispatcher.calls,
+        "cassette": progress,
+    }
+
+
+def _progress(cassette: CassetteBackend | None) -> CassetteProgress | None:
+    return cast(CassetteProgress, cassette.progress()) if cassette is not None else None
 
 
 class _Relay:
@@ -201,8 +208,8 @@ def _isolate_with_shims(memory_mb: int, handler: Callable[[str], str]) -> Isolat
 
 def between_runs() -> None:
     """Make the next run's isolate now (a fresh context with the shims: ~4 ms of a
-    small run), while the caller is still judging this run's reply. The engine's worker
-    calls this after each reply (`jsrt.engine.targets.between_runs`); a run in the
+    small run), while the caller is still judging this run's reply. The worker calls
+    this after each reply (`jsrt.run.program` registers it); a run in the
     caller's own process never does, and makes its isolate when it starts."""
     global _spare
     if _spare is None and _last_memory_mb is not None:
@@ -216,67 +223,64 @@ def _utf8_size_bound(text: str) -> int:
     return len(text) if text.isascii() else 4 * len(text)
 
 
-def _holds_another_token(spec: dict[str, Any]) -> bool:
+def _holds_another_token(spec: BackendSpec) -> bool:
     """Whether this process's environment holds another API token than the caller's
     (which set or changed it after this process started)."""
-    expected = spec.get("token_fingerprint")
-    if expected is None or not _calls_the_account(spec):
+    if spec["kind"] != "rest" or not _calls_the_account(spec):
         return False
     from jsrt.backends.rest.settings import token_fingerprint
 
-    return token_fingerprint(spec["settings"]["token_env"]) != expected
+    return token_fingerprint(spec["settings"]["token_env"]) != spec["token_fingerprint"]
 
 
-def _calls_the_account(spec: dict[str, Any]) -> bool:
+def _calls_the_account(spec: BackendSpec) -> bool:
     """Whether the run reaches the account: REST, unless a cassette only replays."""
     cassette = spec.get("cassette")
     return spec["kind"] == "rest" and (cassette is None or cassette["recording"])
 
 
 def _open_backend(
-    spec: dict[str, Any], world: World | None, deadline: float, stack: contextlib.ExitStack
+    spec: BackendSpec, world: World | None, deadline: float, stack: contextlib.ExitStack
 ) -> Backend:
     """The backend the spec names, wrapped in its cassette when there is one. A cassette
     that only replays needs no backend behind it (and so no token)."""
     cassette = spec.get("cassette")
     inner: Backend | None = None
-    if spec["kind"] == "local":
-        inner = LocalBackend(world)
-    elif _calls_the_account(spec):
-        from jsrt.backends.rest.client import RestBackend  # httpx: only when needed
-        from jsrt.backends.rest.settings import RestSettings
+    from jsrt.backends.rest.settings import TOKEN_ENV
 
-        settings = RestSettings(**spec["settings"])
-        inner = stack.enter_context(RestBackend(settings, deadline=deadline))
+    token_env = TOKEN_ENV
+    if spec["kind"] == "local":
+        assert world is not None, "a local run has its world (`_local_world`)"
+        inner = LocalBackend(world)
+    elif spec["kind"] == "rest":
+        token_env = spec["settings"]["token_env"]
+        if _calls_the_account(spec):
+            from jsrt.backends.rest.client import RestBackend  # httpx: when needed
+            from jsrt.backends.rest.settings import RestSettings
+
+            settings = RestSettings(**spec["settings"])
+            inner = stack.enter_context(RestBackend(settings, deadline=deadline))
     if cassette is None:
         assert inner is not None, f"backend kind {spec['kind']!r} needs a cassette"
         return inner
-    from jsrt.backends.rest.settings import TOKEN_ENV
-
-    token_env = spec.get("settings", {}).get("token_env", TOKEN_ENV)
-    return CassetteBackend(inner, cassette, tokens=[os.environ.get(token_env, "")])
+    return CassetteBackend(inner, dict(cassette), tokens=[os.environ.get(token_env, "")])
 
 
-def _run(
-    request: dict[str, Any], script: dict[str, Any], dispatcher: Dispatcher, deadline: float
-) -> str:
-    """Evaluate the libraries and the script in an isolate with the shims, then call the
-    function."""
-    with _isolate_with_shims(request["memory_mb"], dispatcher.handle) as isolate:
-        try:
-            for module in script["modules"]:
-                if module != "integrator-api":
-                    isolate.eval(_library_js(module), filename=f"jsrt:{module}.js")
-            try:
-                isolate.eval(script["code"], filename=script["filename"], deadline=deadline)
-            except LoadError as error:
-                raise _shift_line1(error, script.get("line1_column_offset", 0)) from None
-            isolate.set_global(INPUTS_GLOBAL, request["inputs_json"])
-            call = f"__jsrt_invoke({orjson.dumps(request['function']).decode()})"
-            reply = isolate.eval(call, filename="jsrt:call.js", deadline=deadline)
-        except JsrtError as error:
-            error.details.setdefault("calls", dispatcher.calls)
-            if isinstance(dispatcher.backend, CassetteBackend):
-                error.details.setdefault("cassette", dispatcher.backend.progress())
-            raise
+def _run(isolate: Isolate, request: RunRequest, deadline: float) -> str:
+    """Evaluate the libraries and the script in the isolate with the shims, then call
+    the function; its outcomes as V8's JSON text. A failure here is raised, for `execute`
+    to reply with the calls made until then (one making the isolate is not: the
+    supervisor answers a heap ceiling too low by restarting its worker)."""
+    script: ScriptSource = request["script"]
+    for module in script["modules"]:
+        if module != "integrator-api":
+            isolate.eval(_library_js(module), filename=f"jsrt:{module}.js")
+    try:
+        isolate.eval(script["code"], filename=script["filename"], deadline=deadline)
+    except LoadError as error:
+        raise _shift_line1(error, script["line1_column_offset"]) from None
+    isolate.set_global(INPUTS_GLOBAL, request["inputs_json"])
+    call = f"__jsrt_invoke({orjson.dumps(request['function']).decode()})"
+    reply = isolate.eval(call, filename="jsrt:call.js", deadline=deadline)
+    assert isinstance(reply, str), "__jsrt_invoke returns its outcomes as JSON text"
     return reply

@@ -1,7 +1,8 @@
-"""Run targets for the supervisor tests; the worker imports this module by name.
+"""The worker program of the supervisor tests: `PROGRAM` runs the function of this module
+a payload names (`job(name, **payload)` spells such a payload).
 
-The worker gets the caller's `sys.path`, and pytest puts this folder on it (no
-`__init__.py` here); `target(name)` spells a function's run target.
+A spawned worker starts in this module (`python -m worker_jobs`), so the tests put this
+folder on PYTHONPATH (conftest.py); pytest also puts it on `sys.path` (no `__init__.py`).
 """
 
 from __future__ import annotations
@@ -11,11 +12,29 @@ import time
 from typing import Any
 
 from jsrt.engine import Isolate, v8_process
+from jsrt.worker.program import Job, WorkerProgram
 
 
-def target(name: str) -> str:
-    """The run target naming function `name` of this module, as the worker imports it."""
-    return f"{__name__}:{name}"
+def job(name: str, **payload: Any) -> dict[str, Any]:
+    """The payload asking the test program to run function `name` of this module."""
+    return {"do": name, **payload}
+
+
+def run(payload: dict[str, Any]) -> Any:
+    """The program's run: the function the payload names, over the rest of it."""
+    return globals()[payload.pop("do")](payload)
+
+
+def load() -> Job:
+    return Job(run=run)
+
+
+def no_such_job() -> Job:
+    """A program's `load` whose import fails."""
+    raise ImportError("gone")
+
+
+PROGRAM = WorkerProgram(name="the test job", main_module="worker_jobs", load=load)
 
 
 def echo(payload: dict[str, Any]) -> dict[str, Any]:
@@ -66,3 +85,11 @@ def abort(payload: dict[str, Any]) -> dict[str, Any]:
 def decode(payload: dict[str, Any]) -> dict[str, Any]:
     raw = payload["raw"]
     return {"n": payload["n"], "type": type(raw).__name__, "text": raw.decode()}
+
+
+if __name__ == "__main__":
+    import sys
+
+    from jsrt.worker import loop
+
+    sys.exit(loop.main(PROGRAM))

@@ -1,0 +1,146 @@
+"""What one hook run sends to the worker (`RunRequest`) and gets back (`RunReply`).
+
+`jsrt.runner` builds the request; `jsrt.run.execute` answers it, in the worker process
+or in the caller's (`InlineExecutor`). Everything is JSON data that crosses a process
+boundary, plus one bytes value (`inputs_json`, which travels raw as a frame
+attachment). They are TypedDicts: plain dicts at run time, which orjson writes and
+reads as they are (a dataclass would be converted on each side of the pipe on every
+run, for nothing a type checker does not already give).
+
+The inputs and the outcomes travel as JSON text and are parsed only where they are
+used: the inputs enter V8 as one string global that `invoke.js` parses; the outcomes
+are V8's JSON text as an `orjson.Fragment`, which the reply frame embeds as is, so the
+caller parses them once, with the frame (in process, it gets the Fragment).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Literal, NotRequired, TypedDict
+
+if TYPE_CHECKING:
+    import orjson
+
+
+class ScriptSource(TypedDict):
+    """The loaded script: its code after the loader's rewrite, the file name frames
+    name, the pinned libraries it imports, and the loader's line-1 column shift."""
+
+    code: str
+    filename: str
+    modules: list[str]
+    line1_column_offset: int
+
+
+class CassetteSpec(TypedDict):
+    """`Cassette.run_spec()`: the scope's interactions, the mode, the fields to scrub."""
+
+    path: str
+    scope: str | None
+    playback: bool
+    recording: bool
+    secret_fields: list[str]
+    interactions: list[dict[str, Any]]
+
+
+class CassetteProgress(TypedDict):
+    """What a run used of its cassette and recorded into it (`Cassette.merge` takes it)."""
+
+    used: list[int]
+    recorded: list[dict[str, Any]]
+
+
+class LocalBackendSpec(TypedDict):
+    """The local backend: the caller's world, sent only when the worker lacks `version`
+    of the world `key` names (`world` is then None)."""
+
+    kind: Literal["local"]
+    key: str
+    version: int
+    world: dict[str, Any] | None
+    cassette: NotRequired[CassetteSpec]
+
+
+class RestBackendSpec(TypedDict):
+    """The REST backend: `RestSettings` fields, and a digest of the caller's token (the
+    worker reads the token from its own environment; the request never carries it)."""
+
+    kind: Literal["rest"]
+    settings: dict[str, Any]
+    token_fingerprint: str
+    cassette: NotRequired[CassetteSpec]
+
+
+class ReplayBackendSpec(TypedDict):
+    """A cassette that answers every call."""
+
+    kind: Literal["replay"]
+    cassette: CassetteSpec
+
+
+BackendSpec = LocalBackendSpec | RestBackendSpec | ReplayBackendSpec
+
+
+class RunRequest(TypedDict):
+    """Run `function` of `script` once per input (the inputs' JSON text), in a fresh
+    isolate of `memory_mb` MiB, within `timeout_s`, under `policy` (`PolicyContext`
+    fields), with its calls answered by `backend`."""
+
+    script: ScriptSource
+    function: str
+    inputs_json: bytes
+    timeout_s: float
+    memory_mb: int
+    policy: dict[str, Any]
+    backend: BackendSpec
+
+
+class Outcome(TypedDict):
+    """One input's outcome: the value returned, or the error thrown (`stage` says
+    whether at the call or while keeping the return as JSON), and what it logged."""
+
+    ok: bool
+    value: NotRequired[Any]
+    stage: NotRequired[str]
+    error: NotRequired[dict[str, Any]]
+    logs: list[dict[str, Any]]
+
+
+class RunDone(TypedDict):
+    """The function ran over every input. `outcomes_size_bound` is at least the UTF-8
+    size of the outcomes (the 5 MB check uses it); `world` is the world after the run
+    when its calls changed it, else None."""
+
+    status: Literal["done"]
+    outcomes: orjson.Fragment | list[Outcome]
+    outcomes_size_bound: int
+    calls: list[dict[str, Any]]
+    world: dict[str, Any] | None
+    world_version: int | None
+    cassette: CassetteProgress | None
+
+
+class RunFailed(TypedDict):
+    """The run failed after it started (the script did not load, V8's deadline or heap
+    limit, a call the cassette could not answer): `error` is the `JsrtError.to_dict()`,
+    with the calls made and the cassette's progress up to then."""
+
+    status: Literal["failed"]
+    error: dict[str, Any]
+    calls: list[dict[str, Any]]
+    cassette: CassetteProgress | None
+
+
+class NeedWorld(TypedDict):
+    """This process holds no copy of the world at the request's version: send it."""
+
+    status: Literal["need_world"]
+
+
+class StaleEnvironment(TypedDict):
+    """This process's environment holds another API token than the caller's (set or
+    changed after it started): start a new worker."""
+
+    status: Literal["stale_environment"]
+
+
+RunReply = RunDone | RunFailed | NeedWorld | StaleEnvironment

@@ -1,0 +1,37 @@
+"""The `jsrt` entry point forks its engine worker before click loads, and keeps it for
+the commands the CLI marks as running hooks."""
+
+from __future__ import annotations
+
+import inspect
+
+import click
+import pytest
+
+from jsrt import cli
+
+
+@pytest.mark.parametrize(
+    ("args", "runs"),
+    [
+        (["run", "hook.js"], True),
+        (["test"], True),
+        (["new", "preMap"], True),
+        (["sample", "preMap"], False),
+        (["serve"], False),
+        (["modules", "fetch"], False),
+        (["no-such-command"], False),
+        ([], False),
+    ],
+)
+def test_the_cli_says_which_commands_run_hooks(args: list[str], runs: bool) -> None:
+    assert cli.runs_hooks(args) is runs
+
+
+def test_every_command_that_builds_a_runtime_is_marked() -> None:
+    for name, command in cli.main.commands.items():
+        if isinstance(command, click.Group):
+            continue
+        source = inspect.getsource(command.callback)
+        builds = "Runtime(" in source or "run_case(" in source
+        assert isinstance(command, cli.RunsHooks) is builds, name
