@@ -81,7 +81,9 @@ def _imports(path: Path) -> list[tuple[str, list[str], int]]:
             found += [(alias.name, [], node.lineno) for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.module == "jsrt":  # from jsrt import x
             found += [(f"jsrt.{alias.name}", [], node.lineno) for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+        elif isinstance(node, ast.ImportFrom) and node.level:
+            raise AssertionError(f"{path}:{node.lineno}: jsrt imports by absolute names only")
+        elif isinstance(node, ast.ImportFrom) and node.module:
             found.append((node.module, [alias.name for alias in node.names], node.lineno))
     return [(module, names, line) for module, names, line in found if module.startswith("jsrt")]
 
