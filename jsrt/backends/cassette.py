@@ -41,18 +41,16 @@ from __future__ import annotations
 
 import difflib
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Annotated, Any, Literal, get_args
+from typing import Any, Literal, get_args
 
 import orjson
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
 from jsrt.api.errors import ApiError
 from jsrt.api.seam import Backend
 from jsrt.closest import closest, json_diff, pretty_json
 from jsrt.describe import format_path
-from jsrt.document_schema import first_problem, problem
 from jsrt.errors import InputError, UsageError
 from jsrt.files import write_atomically
 from jsrt.inputs import parse_json, read_text
@@ -203,80 +201,24 @@ def _load(path: Path) -> tuple[list[str], list[dict[str, Any]]]:
     """The cassette's configured secret fields and its interactions, checked."""
     source = str(path)
     document = parse_json(read_text(path, what="cassette"), source=source, what="cassette")
+    hint = f"record the cassette again (--record {source} --record-mode all)"
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        message = f"not a jsrt cassette (expected an object with format {FORMAT!r})"
+        raise InputError(f"{source}: {message}", file=source, hint=hint)
+    # pydantic loads only when a cassette is read: most runs record or replay nothing.
+    from pydantic import ValidationError
+
+    from jsrt.backends.cassette_document import CassetteDocument
+    from jsrt.document_schema import first_problem
+
     try:
-        _CassetteDocument.model_validate(document)
+        CassetteDocument.model_validate(document)
     except ValidationError as error:
         found = first_problem(error)
         # The message names the key; the place is the interaction (`interactions[2]`).
         where = f" {format_path(found.where[:2], root='')}:" if found.where else ""
-        raise InputError(
-            f"{source}:{where} {found.message}",
-            file=source,
-            hint=f"record the cassette again (--record {source} --record-mode all)",
-        ) from None
+        raise InputError(f"{source}:{where} {found.message}", file=source, hint=hint) from None
     return document.get("secretFields", []), document["interactions"]
-
-
-def _must(test: Callable[[Any], bool], message: str) -> Any:
-    """A field that holds when `test` does (absent counts as null), else `message`."""
-
-    def check(value: Any) -> Any:
-        if not test(value):
-            raise problem(message)
-        return value
-
-    return Annotated[Any, BeforeValidator(check), Field(default=None, validate_default=True)]
-
-
-class _Interaction(BaseModel):
-    """One recorded call and its answer (`value` on success, `error` on failure)."""
-
-    model_config = ConfigDict(extra="ignore")
-    object: _must(lambda v: isinstance(v, str), "object must be a string")  # type: ignore[valid-type]
-    method: _must(lambda v: isinstance(v, str), "method must be a string")  # type: ignore[valid-type]
-    args: _must(lambda v: isinstance(v, list), "args must be a list")  # type: ignore[valid-type]
-    ok: _must(lambda v: isinstance(v, bool), "ok must be true or false")  # type: ignore[valid-type]
-    error: Any = None
-    scope: Annotated[Any, BeforeValidator(lambda v: _scope(v))] = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _an_object(cls, item: Any) -> Any:
-        if not isinstance(item, dict):
-            raise problem("expected an object {object, method, args, ok, value | error}")
-        return item
-
-    @model_validator(mode="after")
-    def _failure_has_error(self) -> _Interaction:
-        error = self.error
-        if not self.ok and not (isinstance(error, dict) and isinstance(error.get("message"), str)):
-            raise problem("a failed call needs error: {message, code, statusCode, errors}")
-        return self
-
-
-def _scope(scope: Any) -> Any:
-    if not isinstance(scope, str):
-        raise problem("scope must be a string")
-    return scope
-
-
-class _CassetteDocument(BaseModel):
-    """The file: its format, the configured secret fields, the interactions."""
-
-    model_config = ConfigDict(extra="ignore")
-    interactions: list[_Interaction]
-
-    @model_validator(mode="before")
-    @classmethod
-    def _a_cassette(cls, document: Any) -> Any:
-        if not isinstance(document, dict) or document.get("format") != FORMAT:
-            raise problem(f"not a jsrt cassette (expected an object with format {FORMAT!r})")
-        if not isinstance(document.get("interactions"), list):
-            raise problem("interactions must be a list")
-        fields = document.get("secretFields", [])
-        if not isinstance(fields, list) or not all(isinstance(f, str) for f in fields):
-            raise problem("secretFields must be a list of names")
-        return document
 
 
 # ---- the worker's side: one run -----------------------------------------------------------
