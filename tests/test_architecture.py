@@ -48,7 +48,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     **{front: (*FRONT_ENDS, *_BELOW_FRONT_ENDS) for front in FRONT_ENDS},
     "jsrt.runner": _BELOW_FRONT_ENDS[1:],
     "jsrt.run": _BELOW_FRONT_ENDS[2:],
-    "jsrt.hooks": ("jsrt.loader", "jsrt.modules"),
+    "jsrt.hooks": ("jsrt.loader", "jsrt.modules", "jsrt.api"),
     "jsrt.loader": ("jsrt.modules",),
     "jsrt.modules": (),
     "jsrt.backends": ("jsrt.api",),

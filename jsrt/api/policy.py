@@ -41,6 +41,8 @@ from jsrt.api.world import WorldView
 from jsrt.errors import UsageError
 
 ScriptKind = Literal["hook", "api", "installer", "script"]
+"""What the call policy keys on: flow hooks, My API scripts (handleRequest), the
+integration-app installer (step, update), or any other script."""
 SCRIPT_KINDS: tuple[ScriptKind, ...] = get_args(ScriptKind)
 
 

@@ -12,11 +12,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from jsrt.api.policy import ScriptKind
 from jsrt.describe import describe
 from jsrt.errors import InputError, UsageError
 from jsrt.hooks.context import WorldLike, hook_context
 from jsrt.hooks.inputs import Inputs
-from jsrt.hooks.kinds import OnThrow, ReceivedResource, Resource, ScriptKind, ScriptType
+from jsrt.hooks.kinds import OnThrow, ReceivedResource, Resource, ScriptType
 from jsrt.hooks.returns import MAX_RETURN_BYTES, Findings, ReturnCheck, Verdict, size_problem
 from jsrt.hooks.stub import stub_text
 

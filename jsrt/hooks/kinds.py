@@ -30,12 +30,6 @@ ScriptType = Literal[
 
 SCRIPT_TYPES: tuple[ScriptType, ...] = get_args(ScriptType)
 
-ScriptKind = Literal["hook", "api", "installer", "script"]
-"""What the call policy keys on: flow hooks, My API scripts (handleRequest), the
-integration-app installer (step, update), or any other script."""
-
-SCRIPT_KINDS: tuple[ScriptKind, ...] = get_args(ScriptKind)
-
 OnThrow = Literal["page", "record", "request", "fatal"]
 """What a throw fails: the page, that record only, the HTTP request, or the whole run."""
 

@@ -59,11 +59,7 @@ def call(name: str, job: Job, payload: Any) -> Mapping[str, Any]:
     except JsrtError:
         raise
     except Exception as exc:
-        raise JsrtError(
-            f"{name} raised {type(exc).__name__}: {exc}",
-            exception_type=type(exc).__name__,
-            traceback=traceback.format_exc(),
-        ) from exc
+        raise _with_traceback(f"{name} raised", exc) from exc
     if not isinstance(result, dict):
         raise JsrtError(f"{name} returned {type(result).__name__}, expected a dict")
     return result
@@ -77,11 +73,17 @@ def load(program: WorkerProgram) -> Job:
     except JsrtError:
         raise
     except Exception as exc:
-        raise JsrtError(
-            f"{program.name} could not load: {type(exc).__name__}: {exc}",
-            exception_type=type(exc).__name__,
-            traceback=traceback.format_exc(),
-        ) from exc
+        raise _with_traceback(f"{program.name} could not load:", exc) from exc
+
+
+def _with_traceback(what: str, exc: Exception) -> JsrtError:
+    """A Python failure inside the worker as the JsrtError its caller reads, with the
+    traceback (called while `exc` is being handled)."""
+    return JsrtError(
+        f"{what} {type(exc).__name__}: {exc}",
+        exception_type=type(exc).__name__,
+        traceback=traceback.format_exc(),
+    )
 
 
 def between_runs(job: Job) -> None:
