@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jsrt.backends.local import World, load_world
+from jsrt.backends.local import World, WorldDataError, load_world
 from jsrt.errors import InputError
 from jsrt.inputs import load_data_file
 
@@ -49,7 +49,7 @@ def load_served_world(path: str | Path) -> tuple[World, tuple[MyApi, ...]]:
     declared = data.pop("apis")
     try:
         world = World(data)
-    except InputError as err:
+    except WorldDataError as err:  # the model names no file: add it
         details = {k: v for k, v in err.details.items() if k != "file"}
         message = f"{path}: {err.message}"
         raise InputError(message, hint=err.hint, file=str(path), **details) from None

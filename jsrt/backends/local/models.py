@@ -6,7 +6,9 @@ resource-scoped state, lookup cache entries, and what happened during runs: expo
 (with the data and settings passed), import runs (the records imported), flow jobs. Its
 operations carry integrator.io's semantics and fail with the typed errors of
 `jsrt.api.errors`; `LocalBackend` only routes calls to them: each catalog entry names the
-`on_*` operation (or CRUD's find/get/create/update/delete) that answers it.
+`on_*` operation (or CRUD's find/get/create/update/delete) that answers it. Data it cannot
+hold (a bad seed, a damaged snapshot) is a `WorldDataError` or `SnapshotError`
+(`errors.py`): the model names the place in the document, never a file.
 
 Decisions worth knowing:
 
@@ -36,10 +38,11 @@ from typing import Any
 from jsrt.api.catalog import COLLECTIONS, STATE_RESOURCE_TYPES, collection_noun
 from jsrt.api.errors import InvalidArgument, NotFound
 from jsrt.backends.local import export_pages, lookup_data
+from jsrt.backends.local.errors import SnapshotError, WorldDataError
 from jsrt.backends.local.mocks import import_responses, map_records
 from jsrt.backends.local.patching import apply_patch
-from jsrt.backends.local.schema import WorldShapeError, check_world
-from jsrt.errors import InputError
+from jsrt.backends.local.schema import check_world
+from jsrt.describe import format_path
 from jsrt.json_values import clone
 
 DEFAULT_ID_SEED = "jsrt"
@@ -51,13 +54,12 @@ class World:
 
     def __init__(self, seed: Mapping[str, Any] | None = None) -> None:
         seed = {} if seed is None else seed
+        check_world(seed)  # a WorldDataError at the first thing the world may not hold
         try:
-            check_world(seed)
             self._seed: dict[str, Any] = clone(seed)
-        except WorldShapeError as err:
-            raise err.as_input_error() from None
         except TypeError as err:  # orjson: a key or value JSON cannot hold
-            raise InputError(f"world: holds a value that is not plain JSON ({err})") from None
+            problem = f"holds a value that is not plain JSON ({err})"
+            raise WorldDataError(f"world: {problem}", problem=problem) from None
         self.version = 0
         self._load(clone(self._seed))
 
@@ -143,9 +145,10 @@ class World:
 
     @classmethod
     def from_snapshot(cls, snapshot: Mapping[str, Any]) -> World:
-        """Rebuild the world `snapshot()` described (an `InputError` if it is not one)."""
+        """Rebuild the world `snapshot()` described (a `SnapshotError` if it is not one, a
+        `WorldDataError` if its seed is not a world)."""
         if not isinstance(snapshot, Mapping) or snapshot.get("format") != SNAPSHOT_FORMAT:
-            raise InputError(f"not a jsrt world snapshot (expected format {SNAPSHOT_FORMAT!r})")
+            raise SnapshotError(f"not a jsrt world snapshot (expected format {SNAPSHOT_FORMAT!r})")
         world = cls(snapshot.get("seed", {}))
         current = snapshot.get("current", {})
         history = snapshot.get("history", {})
@@ -157,10 +160,11 @@ class World:
             world._jobs = _history_list(history, "jobs")
             world._next_id = int(snapshot.get("nextId", 0))
             world.version = int(snapshot.get("version", 0))
-        except WorldShapeError as err:
-            raise InputError(f"snapshot current.{err.path}: {err.problem}", hint=err.hint) from None
+        except WorldDataError as err:
+            path = format_path(err.parts, root="")
+            raise SnapshotError(f"snapshot current.{path}: {err.problem}", hint=err.hint) from None
         except (TypeError, ValueError) as err:
-            raise InputError(f"snapshot is damaged: {err}") from None
+            raise SnapshotError(f"snapshot is damaged: {err}") from None
         return world
 
     def restore(self, snapshot: Mapping[str, Any], *, version: int | None = None) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import orjson
 
+from jsrt.backends.local.errors import SnapshotError, WorldDataError
 from jsrt.backends.local.models import World
 from jsrt.backends.local.world_file import load_world
 from jsrt.errors import InputError
@@ -57,7 +58,7 @@ class StateDir:
             ) from None
         try:
             return World.from_snapshot(snapshot)
-        except InputError as err:
+        except (SnapshotError, WorldDataError) as err:  # the model names no file: add it
             raise InputError(
                 f"{self.snapshot_path}: {err.message}",
                 hint="delete the file to start again from the world file",

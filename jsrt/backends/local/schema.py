@@ -35,57 +35,31 @@ from pydantic import (
 from pydantic import ValidationInfo as Info
 
 from jsrt.api.catalog import COLLECTIONS, STATE_RESOURCE_TYPES
+from jsrt.backends.local.errors import WorldDataError
 from jsrt.backends.local.mocks import (
     CANONICAL_MOCK_OUTPUT,
     MockShapeError,
     check_mock_response,
     export_records,
 )
-from jsrt.describe import describe_document_value, format_path
+from jsrt.describe import describe_document_value
 from jsrt.document_schema import first_problem, problem
-from jsrt.errors import InputError
 
 # `apis` (My API handlers: a script file or an integrator.io API document) is read by
 # `jsrt serve`, which runs them; the local backend accepts the key so one world file
 # serves both.
 TOP_LEVEL_KEYS = (*COLLECTIONS, "state", "idSeed", "apis")
 
-Parts = tuple[str | int, ...]
 _NON_EMPTY = "expected a non-empty string"
 
 
-class WorldShapeError(ValueError):
-    """A world document that cannot be loaded; `parts` locate the bad value."""
-
-    def __init__(self, parts: Parts, problem: str, hint: str | None = None) -> None:
-        super().__init__(problem)
-        self.parts = parts
-        self.problem = problem
-        self.hint = hint
-
-    @property
-    def path(self) -> str:
-        return format_path(self.parts, root="")
-
-    def as_input_error(
-        self, file: str | None = None, line: int | None = None, column: int | None = None
-    ) -> InputError:
-        where = file or "world"
-        if file and line is not None:
-            where = f"{file}:{line}:{column}"
-        path = f" {self.path}:" if self.parts else ""
-        details = {"file": file, "line": line, "column": column, "path": self.path}
-        kept = {key: value for key, value in details.items() if value is not None}
-        return InputError(f"{where}:{path} {self.problem}", hint=self.hint, **kept)
-
-
 def check_world(doc: Any) -> None:
-    """Raise `WorldShapeError` at the first thing a world may not hold."""
+    """Raise `WorldDataError` at the first thing a world may not hold."""
     try:
         WorldDocument.model_validate(doc)
     except ValidationError as error:
         found = first_problem(error)
-        raise WorldShapeError(found.where, found.message, found.hint) from None
+        raise WorldDataError.at(found.where, found.message, found.hint) from None
 
 
 # --- the documents of a collection --------------------------------------------------------
