@@ -3,23 +3,28 @@
 An entry is jsrt's short form `{_id, script: FILE, function?, path?}`, or an
 integrator.io API document as exported (`{_id, name, type: script, script: {_scriptId,
 function}}`), whose code is the `content` of the world's script document with that `_id`.
+
+The shape of an entry is declared in `api_schema.py`; what needs the world (the script
+document, the script file, unique `_id`s) is checked here. Every problem is an
+`InputError` naming the file, the place in the document, and the line and column of
+its key: `world.yaml: apis[0].script: required, a non-empty string (line 3, column 5)`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+
+from pydantic import ValidationError
 
 from jsrt.backends.local import World, WorldDataError, load_world
+from jsrt.describe import format_path
+from jsrt.document_schema import first_problem
 from jsrt.errors import InputError
-from jsrt.inputs import load_data_file
+from jsrt.inputs import Positions, Where, parse_by_name, position_of, read_text, text_positions
+from jsrt.server.api_schema import ADMIN_PREFIX, ApiEntry, ApisDocument
 
-ADMIN_PREFIX = "/_jsrt"
-"""jsrt's own paths (faults, reset, world); no My API may take them."""
-
-_API_KEYS = ("_id", "name", "type", "script", "_scriptId", "function", "path")
+__all__ = ["ADMIN_PREFIX", "MyApi", "load_served_world"]
 
 
 @dataclass(frozen=True)
@@ -43,113 +48,98 @@ def load_served_world(path: str | Path) -> tuple[World, tuple[MyApi, ...]]:
     server runs.
     """
     path = Path(path)
-    data = load_data_file(path, what="world")
+    text = read_text(path, what="world")
+    data = parse_by_name(text, source=str(path), what="world")
     if not isinstance(data, dict) or "apis" not in data:
         return load_world(path), ()
-    declared = data.pop("apis")
+    places = _Places(path, text)
+    declared = {"apis": data.pop("apis")}
     try:
         world = World(data)
-    except WorldDataError as err:  # the model names no file: add it
-        details = {k: v for k, v in err.details.items() if k != "file"}
-        message = f"{path}: {err.message}"
-        raise InputError(message, hint=err.hint, file=str(path), **details) from None
-    return world, _read_apis(declared, path, world)
-
-
-def _read_apis(declared: Any, world_file: Path, world: World) -> tuple[MyApi, ...]:
-    """The My APIs of the world's `apis` list. An entry is jsrt's short form
-    `{_id, script: FILE, function?, path?}`, or an integrator.io API document as exported:
-    `{_id, name, type: script, script: {_scriptId, function}}` (or the legacy
-    `{_id, _scriptId, function}`), whose code is the `content` of the world's script
-    document with that `_id`."""
-
-    def fail(where: str, problem: str, hint: str) -> InputError:
-        return InputError(f"{world_file}: {where}: {problem}", file=str(world_file), hint=hint)
-
-    example = "apis: [{_id: orders-api, script: handlers.js, function: handleRequest}]"
-    if not isinstance(declared, list):
-        raise fail("apis", "expected a list of My APIs", example)
+    except WorldDataError as err:  # the model names no file: add it, and the position
+        details = {k: v for k, v in err.details.items() if k not in ("file", "line", "column")}
+        raise places.fail(err.parts, err.problem, err.hint, **details) from None
+    try:
+        document = ApisDocument.model_validate(declared)
+    except ValidationError as error:
+        found = first_problem(error)
+        raise places.fail(found.where, found.message, found.hint) from None
     apis: list[MyApi] = []
-    for index, entry in enumerate(declared):
-        where = f"apis[{index}]"
-        if not isinstance(entry, dict):
-            raise fail(where, "expected an object {_id, script, function?, path?}", example)
-        unknown = [key for key in entry if key not in _API_KEYS]
-        if unknown:
-            raise fail(f"{where}.{unknown[0]}", "unknown key", f"allowed: {', '.join(_API_KEYS)}")
-        if not isinstance(entry.get("_id"), str) or not entry["_id"]:
-            raise fail(f"{where}._id", "required, a non-empty string", example)
-        if entry.get("type", "script") != "script":
-            raise fail(
-                f"{where}.type",
-                f"{entry['type']!r} APIs are built in integrator.io's builder, not scripted",
-                "jsrt serve runs script-mode APIs (type: script, with a handleRequest "
-                "function); leave builder-mode APIs out of the world file",
+    for index, entry in enumerate(document.apis):
+        where: Where = ("apis", index)
+        api = _my_api(entry, where, path, world, places)
+        if any(known.api_id == api.api_id for known in apis):
+            raise places.fail(
+                (*where, "_id"), f"duplicate _id {api.api_id!r}", "give each its own _id"
             )
-        for key in ("function", "name", "path"):
-            if key in entry and not isinstance(entry[key], str):
-                raise fail(f"{where}.{key}", "expected a string", example)
-        if isinstance(entry.get("script"), dict) or "_scriptId" in entry:
-            script, function, source = _api_document_script(entry, where, world, fail)
-        else:
-            if not isinstance(entry.get("script"), str) or not entry["script"]:
-                raise fail(f"{where}.script", "required, a non-empty string", example)
-            script, function, source = world_file.parent / entry["script"], None, None
-            if not script.is_file():
-                raise fail(
-                    f"{where}.script", f"{script} not found", "give it relative to this file"
-                )
-        route = entry.get("path")
-        reserved = ("/v1/", f"{ADMIN_PREFIX}/")
-        if route is not None and (not route.startswith("/") or route.startswith(reserved)):
-            raise fail(
-                f"{where}.path",
-                f"{route!r} must start with / and stay out of /v1/ and {ADMIN_PREFIX}/",
-                "for example /orders/{orderId}",
-            )
-        if any(api.api_id == entry["_id"] for api in apis):
-            raise fail(f"{where}._id", f"duplicate _id {entry['_id']!r}", "give each its own _id")
-        apis.append(
-            MyApi(
-                entry["_id"],
-                script,
-                function or entry.get("function"),
-                route,
-                entry.get("name"),
-                source,
-            )
+        apis.append(api)
+    return world, tuple(apis)
+
+
+class _Places:
+    """The served world file's `InputError`s, at the line and column of a place in it
+    (positions are composed only when there is an error to place)."""
+
+    def __init__(self, path: Path, text: str) -> None:
+        self.path = path
+        self.text = text
+        self._positions: Positions | None = None
+
+    def fail(self, where: Where, problem: str, hint: str | None, **details: object) -> InputError:
+        """`file: apis[0].script: problem (line 3, column 5)`."""
+        if self._positions is None:
+            self._positions = text_positions(self.text, str(self.path))
+        line, column = position_of(self._positions, where) or (None, None)
+        label = f" {format_path(where, root='')}:" if where else ""
+        at = f" (line {line}, column {column})" if line is not None else ""
+        placed = {"line": line, "column": column} if line is not None else {}
+        return InputError(
+            f"{self.path}:{label} {problem}{at}",
+            hint=hint,
+            file=str(self.path),
+            **placed,
+            **details,
         )
-    return tuple(apis)
 
 
-def _api_document_script(
-    entry: dict[str, Any],
-    where: str,
-    world: World,
-    fail: Callable[[str, str, str], InputError],
-) -> tuple[Path, str | None, str]:
-    """The script name, function and code an integrator.io API document points at."""
-    reference = entry["script"] if isinstance(entry.get("script"), dict) else entry
-    at = f"{where}.script" if reference is not entry else where
-    script_id = reference.get("_scriptId")
-    function = reference.get("function")
-    if function is not None and not isinstance(function, str):
-        raise fail(f"{at}.function", "expected a string", "the handler's name: handleRequest")
+def _my_api(
+    entry: ApiEntry, where: Where, world_file: Path, world: World, places: _Places
+) -> MyApi:
+    """The My API a checked entry declares, its script found next to the world file or
+    among the world's script documents."""
+    reference = entry.reference
+    if reference is None:
+        script = world_file.parent / entry.script
+        if not script.is_file():
+            raise places.fail(
+                (*where, "script"), f"{script} not found", "give it relative to this file"
+            )
+        function, source = entry.function, None
+    else:
+        at, script_id, function = reference
+        script, source = _document_script(script_id, (*where, *at), world, places)
+    return MyApi(entry.api_id, script, function or entry.function, entry.path, entry.name, source)
+
+
+def _document_script(
+    script_id: object, at: Where, world: World, places: _Places
+) -> tuple[Path, str]:
+    """The script name and code of the script document an API document points at."""
     document = world.get("scripts", script_id) if isinstance(script_id, str) else None
     if document is None:
         known = ", ".join(doc["_id"] for doc in world.docs("scripts"))
         known = known or "the world has no scripts"
-        raise fail(
-            f"{at}._scriptId",
+        raise places.fail(
+            (*at, "_scriptId"),
             f"no script document with _id {script_id!r} (known: {known})",
             "add it under scripts: [{_id, name, content: <the script's code>}]",
         )
     content = document.get("content")
     if not isinstance(content, str) or not content.strip():
-        raise fail(
-            f"{at}._scriptId",
+        raise places.fail(
+            (*at, "_scriptId"),
             f"the script document {script_id!r} has no `content` (its code)",
             "give the script's code as `content`, as integrator.io keeps it",
         )
     name = document.get("name") if isinstance(document.get("name"), str) else f"{script_id}.js"
-    return Path(f"scripts/{name}"), function, content
+    return Path(f"scripts/{name}"), content

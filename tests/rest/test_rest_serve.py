@@ -16,6 +16,7 @@ from rest_servers import SMALL_WORLD, TOKEN, Served, serving
 
 from jsrt.backends.local import StateDir, World
 from jsrt.errors import InputError
+from jsrt.server.api_schema import API_KEYS, ApiEntry
 from jsrt.server.apis import load_served_world
 
 HANDLERS_JS = """
@@ -286,6 +287,57 @@ def test_a_bad_api_declaration_names_the_file_and_the_entry(
     assert problem in raised.value.message
 
 
+MULTI_LINE_APIS = """\
+flows: [{_id: orderSync}]
+scripts: [{_id: s1, name: x.js}]
+apis:
+  - _id: orders-api
+    script: handlers.js
+  - _id: ping
+    script: handlers.js
+"""
+
+
+@pytest.mark.parametrize(
+    ("replace", "by", "problem", "line", "column"),
+    [
+        ("", "    verb: GET\n", "apis[1].verb: unknown key", 8, 5),
+        ("    script: handlers.js\n", "", "apis[0].script: required", 4, 5),
+        ("script: handlers.js", "script: gone.js", "apis[0].script: ", 5, 5),
+        ("_id: ping", "_id: orders-api", "apis[1]._id: duplicate _id 'orders-api'", 6, 5),
+        ("_id: ping\n    script: handlers.js", "_id: p\n    _scriptId: s1", "no `content`", 7, 5),
+        ("", "    path: v1\n", "apis[1].path: 'v1' must start with /", 8, 5),
+        ("apis:\n", "apis:\n  - 7\n", "apis[0]: expected an object", 4, 5),
+        ("flows: [{_id: orderSync}]", "flows: {}", "flows: expected a list of documents", 1, 1),
+    ],
+)
+def test_a_bad_api_declaration_names_the_line_and_column_of_its_key(
+    api_world: Path, replace: str, by: str, problem: str, line: int, column: int
+) -> None:
+    """Each problem points at the key a person fixes: `file: where: problem (line, column)`;
+    `replace` (or, when empty, the end of the file) becomes `by`."""
+    api_world.write_text(MULTI_LINE_APIS)
+    assert [api.api_id for api in load_served_world(api_world)[1]] == ["orders-api", "ping"]
+    text = MULTI_LINE_APIS.replace(replace, by, 1) if replace else MULTI_LINE_APIS + by
+    api_world.write_text(text)
+    with pytest.raises(InputError) as raised:
+        load_served_world(api_world)
+    err = raised.value
+    assert (err.file, err.line, err.column) == (str(api_world), line, column)
+    assert err.message.startswith(f"{api_world}: ")
+    assert problem in err.message
+    assert err.message.endswith(f" (line {line}, column {column})")
+
+
+def test_a_bad_api_in_a_json_world_file_names_its_line_too(tmp_path: Path) -> None:
+    world = tmp_path / "world.json"
+    world.write_text('{\n  "apis": [\n    {"_id": "a", "script": 3}\n  ]\n}\n')
+    with pytest.raises(InputError) as raised:
+        load_served_world(world)
+    assert (raised.value.line, raised.value.column) == (3, 18)
+    assert "apis[0].script: required, a non-empty string" in raised.value.message
+
+
 def test_a_world_without_apis_loads_as_the_local_backend_loads_it(tmp_path: Path) -> None:
     path = tmp_path / "world.yaml"
     path.write_text("exports:\n  - {_id: e1, pageSize: zero}\n")
@@ -325,3 +377,8 @@ def test_jsrt_serve_runs_as_a_command_on_loopback(api_world: Path) -> None:
         process.wait(timeout=10)
         process.stdout.close()
         process.stderr.close()
+
+
+def test_the_api_schema_declares_the_keys_an_entry_may_hold() -> None:
+    declared = {field.alias or name for name, field in ApiEntry.model_fields.items()}
+    assert declared == set(API_KEYS)
