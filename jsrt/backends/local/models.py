@@ -8,7 +8,9 @@ operations carry integrator.io's semantics and fail with the typed errors of
 `jsrt.api.errors`; `LocalBackend` only routes calls to them: each catalog entry names the
 `on_*` operation (or CRUD's find/get/create/update/delete) that answers it. Data it cannot
 hold (a bad seed, a damaged snapshot) is a `WorldDataError` or `SnapshotError`
-(`errors.py`): the model names the place in the document, never a file.
+(`errors.py`): the model names the place in the document, never a file. State and
+lookup cache entries are kept by the small stores of `stores.py`, which the `World`
+composes (it checks the resources they belong to, copies, and counts changes).
 
 Decisions worth knowing:
 
@@ -35,13 +37,14 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from jsrt.api.catalog import COLLECTIONS, STATE_RESOURCE_TYPES, collection_noun
+from jsrt.api.catalog import COLLECTIONS, collection_noun
 from jsrt.api.errors import InvalidArgument, NotFound
-from jsrt.backends.local import export_pages, lookup_data
+from jsrt.backends.local import export_pages
 from jsrt.backends.local.errors import SnapshotError, WorldDataError
 from jsrt.backends.local.mocks import import_responses, map_records
 from jsrt.backends.local.patching import apply_patch
 from jsrt.backends.local.schema import check_world
+from jsrt.backends.local.stores import CacheStore, StateStore
 from jsrt.describe import format_path
 from jsrt.json_values import clone
 
@@ -68,16 +71,15 @@ class World:
         self._id_seed: str = doc.get("idSeed", DEFAULT_ID_SEED)
         self._next_id = 0
         self._docs: dict[str, dict[str, dict[str, Any]]] = {c: {} for c in COLLECTIONS}
-        self._cache_data: dict[str, dict[str, Any]] = {}
+        self._caches = CacheStore()
         for collection in COLLECTIONS:
             for document in doc.get(collection, []):
                 if "_id" not in document:
                     document = {"_id": self._new_id(), **document}
                 self._docs[collection][document["_id"]] = document
                 if collection == "lookupcaches":
-                    entries = document.pop("data", [])
-                    self._cache_data[document["_id"]] = {e["key"]: e["value"] for e in entries}
-        self._state: dict[str, dict[str, Any]] = doc.get("state", {})
+                    self._caches.add(document["_id"], document.pop("data", []))
+        self._state = StateStore(doc.get("state", {}))
         self._export_runs: list[dict[str, Any]] = []
         self._import_runs: list[dict[str, Any]] = []
         self._jobs: list[dict[str, Any]] = []
@@ -95,13 +97,13 @@ class World:
 
     def state_of(self, resource_type: str, _id: str) -> dict[str, Any]:
         """The state keys and values of one resource (`{}` when it has none)."""
-        return clone(self._state.get(f"{resource_type}/{_id}", {}))
+        return clone(self._state.of(resource_type, _id))
 
     def cache_entries(self, cache_id: str) -> dict[str, Any]:
         """The entries of a lookup cache as `{key: value}`."""
-        if cache_id not in self._cache_data:
+        if cache_id not in self._caches.entries:
             raise KeyError(f"no lookup cache with _id {cache_id!r} in the world")
-        return clone(self._cache_data[cache_id])
+        return clone(self._caches.entries[cache_id])
 
     def export_runs(self, export_id: str | None) -> list[dict[str, Any]]:
         """Runs of an export: `[{exportId, virtual, options}]`; None: id-less virtual ones."""
@@ -183,10 +185,10 @@ class World:
         for collection, documents in self._docs.items():
             current[collection] = list(documents.values())
         current["lookupcaches"] = [
-            {**doc, "data": [{"key": k, "value": v} for k, v in self._cache_data[_id].items()]}
+            {**doc, "data": self._caches.data_of(_id)}
             for _id, doc in self._docs["lookupcaches"].items()
         ]
-        current["state"] = self._state
+        current["state"] = self._state.namespaces
         return current
 
     # ---- CRUD ---------------------------------------------------------------------------
@@ -204,7 +206,7 @@ class World:
         stored = {**clone(document), "_id": self._new_id(), "createdAt": now, "lastModified": now}
         self._collection(collection)[stored["_id"]] = stored
         if collection == "lookupcaches":
-            self._cache_data[stored["_id"]] = {}
+            self._caches.add(stored["_id"], [])
         self._changed()
         return clone(stored)
 
@@ -231,9 +233,9 @@ class World:
         """Remove a document, with its state and (for a lookup cache) its entries."""
         self._require(collection, _id)
         del self._collection(collection)[_id]
-        self._state.pop(f"{collection}/{_id}", None)
+        self._state.drop(collection, _id)
         if collection == "lookupcaches":
-            del self._cache_data[_id]
+            self._caches.drop(_id)
         self._changed()
 
     # ---- runs ---------------------------------------------------------------------------
@@ -324,37 +326,24 @@ class World:
         )
         self._changed()
 
-    # ---- state --------------------------------------------------------------------------
+    # ---- state (the `StateStore`) --------------------------------------------------------
 
     def state_keys(self, resource_type: str, _id: str) -> dict[str, list[str]]:
         """`{keys: [...]}`, the REST shape of GET /v1/<resourceType>/<_id>/state."""
-        return {"keys": list(self._state.get(_namespace(resource_type, _id), {}))}
+        return {"keys": self._state.keys(resource_type, _id)}
 
     def get_state(self, resource_type: str, _id: str, key: str) -> Any:
-        return clone(self._state_value(resource_type, _id, key))
+        return clone(self._state.value(resource_type, _id, key))
 
     def put_state(self, resource_type: str, _id: str, key: str, value: Any) -> None:
-        self._state.setdefault(_namespace(resource_type, _id), {})[key] = clone(value)
+        self._state.put(resource_type, _id, key, clone(value))
         self._changed()
 
     def delete_state(self, resource_type: str, _id: str, key: str) -> None:
-        self._state_value(resource_type, _id, key)
-        namespace = _namespace(resource_type, _id)
-        del self._state[namespace][key]
-        if not self._state[namespace]:
-            del self._state[namespace]
+        self._state.delete(resource_type, _id, key)
         self._changed()
 
-    def _state_value(self, resource_type: str, _id: str, key: str) -> Any:
-        values = self._state.get(_namespace(resource_type, _id), {})
-        if key not in values:
-            raise NotFound(
-                f"state key {key!r} not found for {resource_type}/{_id}; "
-                "put it first with state.putForResource, or seed it in the world file's state"
-            )
-        return values[key]
-
-    # ---- lookup cache data --------------------------------------------------------------
+    # ---- lookup cache data (the `CacheStore`, for caches the world holds) ---------------
 
     def cache_read(
         self,
@@ -365,28 +354,25 @@ class World:
         page_url: str | None = None,
     ) -> dict[str, Any]:
         """`lookupcaches.getData` (see `lookup_data.read`)."""
-        entries = self._entries(cache_id)
-        return lookup_data.read(
-            cache_id, entries, keys=keys, page_size=page_size, page_url=page_url
-        )
+        self._require("lookupcaches", cache_id)
+        return self._caches.read(cache_id, keys=keys, page_size=page_size, page_url=page_url)
 
     def cache_put(self, cache_id: str, items: list[Any]) -> list[dict[str, Any]]:
-        results = lookup_data.upsert(self._entries(cache_id), items)
+        self._require("lookupcaches", cache_id)
+        results = self._caches.put(cache_id, items)
         self._changed()
         return results
 
     def cache_delete(self, cache_id: str, keys: list[str]) -> list[dict[str, Any]]:
-        results = lookup_data.remove(self._entries(cache_id), keys)
+        self._require("lookupcaches", cache_id)
+        results = self._caches.delete(cache_id, keys)
         self._changed()
         return results
 
     def cache_purge(self, cache_id: str) -> None:
-        self._entries(cache_id).clear()
-        self._changed()
-
-    def _entries(self, cache_id: str) -> dict[str, Any]:
         self._require("lookupcaches", cache_id)
-        return self._cache_data[cache_id]
+        self._caches.purge(cache_id)
+        self._changed()
 
     # ---- catalog calls: `handler(obj, arg)`, named by `Method.handler` ------------------
     # The argument is the one `check_args` normalised; CRUD's find/get/create/update/delete
@@ -479,14 +465,6 @@ class World:
 
     def _changed(self) -> None:
         self.version += 1
-
-
-def _namespace(resource_type: str, _id: str) -> str:
-    if resource_type not in STATE_RESOURCE_TYPES:
-        raise InvalidArgument(
-            f"resourceType must be one of {', '.join(STATE_RESOURCE_TYPES)}, got {resource_type!r}"
-        )
-    return f"{resource_type}/{_id}"
 
 
 def _history_list(history: Any, name: str) -> list[dict[str, Any]]:

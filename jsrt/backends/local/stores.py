@@ -1,0 +1,103 @@
+"""The parts of a `World` that are not documents: resource state and lookup cache entries.
+
+Each store holds its plain data and answers integrator.io's operations on it; the
+`World` composes them, checks the resources they belong to, copies what goes in and out,
+and counts the changes (`version`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jsrt.api.catalog import STATE_RESOURCE_TYPES
+from jsrt.api.errors import InvalidArgument, NotFound
+from jsrt.backends.local import lookup_data
+
+
+class StateStore:
+    """State keys per resource, by namespace `"<resourceType>/<_id>"` (the world file's
+    `state:`). The resource need not exist: hooks use the ids of their sample `options`."""
+
+    def __init__(self, namespaces: dict[str, dict[str, Any]]) -> None:
+        self.namespaces = namespaces
+
+    def of(self, resource_type: str, _id: str) -> dict[str, Any]:
+        """The keys and values of one resource (`{}` when it has none); not a copy."""
+        return self.namespaces.get(f"{resource_type}/{_id}", {})
+
+    def keys(self, resource_type: str, _id: str) -> list[str]:
+        return list(self.namespaces.get(namespace(resource_type, _id), {}))
+
+    def value(self, resource_type: str, _id: str, key: str) -> Any:
+        """The value put under `key` (not a copy), or `NotFound`, as with REST."""
+        values = self.namespaces.get(namespace(resource_type, _id), {})
+        if key not in values:
+            raise NotFound(
+                f"state key {key!r} not found for {resource_type}/{_id}; "
+                "put it first with state.putForResource, or seed it in the world file's state"
+            )
+        return values[key]
+
+    def put(self, resource_type: str, _id: str, key: str, value: Any) -> None:
+        self.namespaces.setdefault(namespace(resource_type, _id), {})[key] = value
+
+    def delete(self, resource_type: str, _id: str, key: str) -> None:
+        self.value(resource_type, _id, key)
+        name = namespace(resource_type, _id)
+        del self.namespaces[name][key]
+        if not self.namespaces[name]:
+            del self.namespaces[name]
+
+    def drop(self, resource_type: str, _id: str) -> None:
+        """Forget a deleted resource's state."""
+        self.namespaces.pop(f"{resource_type}/{_id}", None)
+
+
+class CacheStore:
+    """The entries of each lookup cache, `{key: value}` by the cache's `_id` (a lookup
+    cache document of a world file holds them as `data: [{key, value}]`)."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, dict[str, Any]] = {}
+
+    def add(self, cache_id: str, data: list[dict[str, Any]]) -> None:
+        self.entries[cache_id] = {entry["key"]: entry["value"] for entry in data}
+
+    def data_of(self, cache_id: str) -> list[dict[str, Any]]:
+        """A cache's entries as a world file writes them: `[{key, value}]`."""
+        return [{"key": k, "value": v} for k, v in self.entries[cache_id].items()]
+
+    def read(
+        self,
+        cache_id: str,
+        *,
+        keys: list[str] | None,
+        page_size: int | None,
+        page_url: str | None,
+    ) -> dict[str, Any]:
+        """`lookupcaches.getData` (see `lookup_data.read`)."""
+        entries = self.entries[cache_id]
+        return lookup_data.read(
+            cache_id, entries, keys=keys, page_size=page_size, page_url=page_url
+        )
+
+    def put(self, cache_id: str, items: list[Any]) -> list[dict[str, Any]]:
+        return lookup_data.upsert(self.entries[cache_id], items)
+
+    def delete(self, cache_id: str, keys: list[str]) -> list[dict[str, Any]]:
+        return lookup_data.remove(self.entries[cache_id], keys)
+
+    def purge(self, cache_id: str) -> None:
+        self.entries[cache_id].clear()
+
+    def drop(self, cache_id: str) -> None:
+        del self.entries[cache_id]
+
+
+def namespace(resource_type: str, _id: str) -> str:
+    """The state namespace of a resource; `InvalidArgument` for a type that has none."""
+    if resource_type not in STATE_RESOURCE_TYPES:
+        raise InvalidArgument(
+            f"resourceType must be one of {', '.join(STATE_RESOURCE_TYPES)}, got {resource_type!r}"
+        )
+    return f"{resource_type}/{_id}"
