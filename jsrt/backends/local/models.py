@@ -57,6 +57,10 @@ class World:
     def __init__(self, seed: Mapping[str, Any] | None = None) -> None:
         seed = {} if seed is None else seed
         _check_world(seed)  # a WorldDataError at the first thing the world may not hold
+        self._plant(seed)
+
+    def _plant(self, seed: Mapping[str, Any]) -> None:
+        """Start from `seed`, a checked world document."""
         try:
             self._seed: dict[str, Any] = clone(seed)
         except TypeError as err:  # orjson: a key or value JSON cannot hold
@@ -145,16 +149,24 @@ class World:
         )
 
     @classmethod
-    def from_snapshot(cls, snapshot: Mapping[str, Any]) -> World:
+    def from_snapshot(cls, snapshot: Mapping[str, Any], *, check: bool = True) -> World:
         """Rebuild the world `snapshot()` described (a `SnapshotError` if it is not one, a
-        `WorldDataError` if its seed is not a world)."""
+        `WorldDataError` if its seed is not a world). `check=False` is for a snapshot a
+        `World` of this process tree has just made (the caller's world sent to its
+        worker): its documents were checked when that world took them, and checking them
+        again would load the schema (pydantic) into every worker's first run."""
         if not isinstance(snapshot, Mapping) or snapshot.get("format") != SNAPSHOT_FORMAT:
             raise SnapshotError(f"not a jsrt world snapshot (expected format {SNAPSHOT_FORMAT!r})")
-        world = cls(snapshot.get("seed", {}))
+        seed = snapshot.get("seed", {})
+        if check:
+            _check_world(seed)
+        world = cls.__new__(cls)
+        world._plant(seed)
         current = snapshot.get("current", {})
         history = snapshot.get("history", {})
         try:
-            _check_world(current)
+            if check:
+                _check_world(current)
             world._load(clone(current))
             world._export_runs = _history_list(history, "exportRuns")
             world._import_runs = _history_list(history, "importRuns")
