@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from pydantic import ValidationError
 from pydantic_core import PydanticCustomError
 
+from jsrt.describe import describe_document_value
 from jsrt.inputs import Where
 
 _PROBLEM = "jsrt_problem"
@@ -27,6 +29,13 @@ def problem(message: str, hint: str | None = None, at: Sequence[str | int] = ())
     return PydanticCustomError(
         _PROBLEM, "{message}", {"message": message, "hint": hint, "at": tuple(at)}
     )
+
+
+def expect_mapping(value: Any, expected: str, at: Sequence[str | int] = ()) -> dict[str, Any]:
+    """`value` if it is a mapping, else the problem "`expected`, got <what it is>"."""
+    if not isinstance(value, dict):
+        raise problem(f"{expected}, got {describe_document_value(value)}", at=at)
+    return value
 
 
 @dataclass(frozen=True)

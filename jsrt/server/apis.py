@@ -22,9 +22,7 @@ from jsrt.describe import format_path
 from jsrt.document_schema import first_problem
 from jsrt.errors import InputError
 from jsrt.inputs import Positions, Where, parse_by_name, position_of, read_text, text_positions
-from jsrt.server.api_schema import ADMIN_PREFIX, ApiEntry, ApisDocument
-
-__all__ = ["ADMIN_PREFIX", "MyApi", "load_served_world"]
+from jsrt.server.api_schema import ApiEntry, ApisDocument
 
 
 @dataclass(frozen=True)

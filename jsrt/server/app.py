@@ -19,7 +19,8 @@ from jsrt.api.catalog import CATALOG, Method
 from jsrt.api.errors import ApiError, BadRequest, NotFound
 from jsrt.api.wire import from_wire
 from jsrt.server.account import Account
-from jsrt.server.apis import ADMIN_PREFIX, MyApi
+from jsrt.server.api_schema import ADMIN_PREFIX
+from jsrt.server.apis import MyApi
 from jsrt.server.gate import Gate
 from jsrt.server.responses import error_code, error_response, json_response, read_body
 

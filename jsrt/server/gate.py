@@ -10,7 +10,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from jsrt.server.account import Account
-from jsrt.server.apis import ADMIN_PREFIX
+from jsrt.server.api_schema import ADMIN_PREFIX
 from jsrt.server.responses import json_response
 
 

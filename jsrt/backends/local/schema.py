@@ -43,7 +43,7 @@ from jsrt.backends.local.mocks import (
     export_records,
 )
 from jsrt.describe import describe_document_value
-from jsrt.document_schema import first_problem, problem
+from jsrt.document_schema import expect_mapping, first_problem, problem
 
 # `apis` (My API handlers: a script file or an integrator.io API document) is read by
 # `jsrt serve`, which runs them; the local backend accepts the key so one world file
@@ -81,10 +81,7 @@ class _Document(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _an_object(cls, value: Any) -> Any:
-        if not isinstance(value, dict):
-            got = describe_document_value(value)
-            raise problem(f"expected a document (an object), got {got}")
-        return value
+        return expect_mapping(value, "expected a document (an object)")
 
 
 def _mock(check: Any) -> BeforeValidator:
@@ -179,9 +176,7 @@ def _collection(name: str) -> Any:
 
 
 def _state(state: Any) -> Any:
-    if not isinstance(state, dict):
-        got = describe_document_value(state)
-        raise problem(f"expected an object of namespaces, got {got}")
+    expect_mapping(state, "expected an object of namespaces")
     for name, values in state.items():
         resource_type, _, _id = name.partition("/")
         if resource_type not in STATE_RESOURCE_TYPES or not _id or "/" in _id:
@@ -191,9 +186,7 @@ def _state(state: Any) -> Any:
                 'for example "exports/5f4e3d2c1b0a998877665544"',
                 at=(name,),
             )
-        if not isinstance(values, dict):
-            got = describe_document_value(values)
-            raise problem(f"expected an object, got {got}", at=(name,))
+        expect_mapping(values, "expected an object", at=(name,))
     return state
 
 
@@ -211,9 +204,7 @@ class _World(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _known_keys(cls, doc: Any) -> Any:
-        if not isinstance(doc, dict):
-            got = describe_document_value(doc)
-            raise problem(f"a world must be an object (a mapping), got {got}")
+        expect_mapping(doc, "a world must be an object (a mapping)")
         for key in doc:
             if key not in TOP_LEVEL_KEYS:
                 raise problem(
