@@ -2,22 +2,34 @@
 
 integrator.io runs hook scripts as ES modules; mini-racer compiles classic scripts only,
 where `import` and `export` are SyntaxErrors. The loader reads the script with a real
-JavaScript parser (tree-sitter, never regular expressions) and rewrites it in place:
+JavaScript parser (tree-sitter, never regular expressions) and rewrites it in place,
+never moving a token the user wrote to another line or column:
 
 * every `import … from 'm'` becomes `const … = __jsrt_import("m");` on the same lines, so
   every later line keeps its number and every later column on a line of its own stays put
   (the runtime provides `__jsrt_import`);
 * imports of anything but integrator-api, dayjs and sjcl, and dynamic `import()`, fail here
-  with the file, line and column, because integrator.io refuses them too;
+  with the file, line and column, because integrator.io refuses them too; so does an
+  import tree-sitter cannot fully read (the old `assert { type: 'json' }`, TypeScript's
+  `import type`), by its module like any other;
 * `export` and `export default` are overwritten with spaces (or `void` for an exported
   expression), keeping columns;
-* the whole script is wrapped in a strict function (modules are strict) whose prefix sits on
-  line 1 without a newline and whose suffix, on a new last line, publishes the top-level
-  functions as `globalThis.__jsrt_script`, so top-level names never leak into the global
-  scope and a script can be evaluated twice without "already declared" errors.
+* `throw` becomes `$thr=` (as wide), an assignment to a setter the runtime provides that
+  records where the throw happened and throws the same value: JavaScript cannot tell
+  where a string or an object was thrown, and a report must say it
+  (`js_shims/invoke.js`);
+* an epilogue, run after the code, publishes the top-level functions as
+  `globalThis.__jsrt_script`.
 
-Syntax errors are left for V8 to report: tree-sitter's grammar may lag V8, so an ERROR node
-is never a reason to refuse a script on its own.
+The code is evaluated as a strict scope of its own (`Isolate.eval_scoped`), with nothing
+in front of it, so every position V8 reports is the file's own.
+
+Syntax errors: the first place tree-sitter cannot read (an ERROR or MISSING node), or a
+`return` outside every function (which tree-sitter accepts and a module cannot have), is
+kept as `PreparedScript.syntax_error`. It wins over every check the runner makes before
+V8 sees the code: a missing `}` is a syntax error, not "no such function". When those
+checks pass, V8 reports its own syntax error, at its exact place, before anything runs;
+and should tree-sitter's grammar lag V8's, the script still runs.
 """
 
 from __future__ import annotations
@@ -48,11 +60,14 @@ IMPORT_FUNCTION = "__jsrt_import"
 PUBLISHED_FUNCTIONS = "__jsrt_script"
 """The global the wrapper's suffix sets to `{name: function}` for each top-level function."""
 
-WRAPPER_PREFIX = "(function(){'use strict';"
+THROW_RECORDER = "$thr"
+"""The global setter `throw` is rewritten to assign (`$thr=` is as wide as `throw`)."""
 
 _ALLOWED_TEXT = "integrator.io scripts can import only integrator-api, dayjs and sjcl"
 _FUNCTION_NODES = ("function_declaration", "generator_function_declaration")
 _FUNCTION_VALUES = ("function_expression", "arrow_function", "generator_function")
+_FUNCTION_BODIES = (*_FUNCTION_NODES, *_FUNCTION_VALUES, "method_definition")
+_OPENERS = {"}": "{", ")": "(", "]": "["}
 # ECMAScript line terminators: what V8 counts as a new line (not str.splitlines' wider set).
 _LINE_TERMINATOR = re.compile("\r\n|[\n\r\u2028\u2029]")
 
@@ -62,6 +77,16 @@ _local = threading.local()
 @functools.cache
 def _language() -> tree_sitter.Language:
     return tree_sitter.Language(tree_sitter_javascript.language())
+
+
+@functools.cache
+def _return_query() -> tree_sitter.Query:
+    return tree_sitter.Query(_language(), "(return_statement) @return")
+
+
+@functools.cache
+def _throw_query() -> tree_sitter.Query:
+    return tree_sitter.Query(_language(), "(throw_statement) @throw")
 
 
 @functools.cache
@@ -83,9 +108,14 @@ class PreparedScript:
 
     filename: str
     code: str
+    epilogue: str
     functions: tuple[str, ...]
     modules: tuple[ScriptModule, ...]
-    line1_column_offset: int
+    syntax_error: LoadError | None
+    """The first syntax error tree-sitter found. The runner reports it in place of any
+    check of its own that fails (a syntax error explains "no such function" and the
+    like); when they all pass, V8 reports its own, with its exact place, when it
+    evaluates the code (and runs it, should tree-sitter's grammar lag V8's)."""
 
     def require_function(self, name: str | None, *, prefer: Collection[str] = ()) -> str:
         """The entry function to call: `name`; when `name` is None, the only function, or
@@ -152,10 +182,18 @@ def load_script(path: str | Path) -> PreparedScript:
 
 
 def prepare(source: str, filename: str) -> PreparedScript:
-    """Rewrite `source` into code V8 can evaluate as a classic script, named `filename`."""
+    """Rewrite `source` into code V8 evaluates as a strict scope (`Isolate.eval_scoped`)
+    named `filename`, with the syntax error tree-sitter finds, if any (see the module
+    docstring); LoadError for an import integrator.io refuses."""
     data = source.encode("utf-8", "surrogatepass")
     root = _parser().parse(data).root_node
     rewriter = _Rewriter(data, filename)
+    syntax_error: LoadError | None
+    if root.has_error:
+        rewriter.check_unreadable_imports(root)
+        syntax_error = rewriter.syntax_error(root)
+    else:
+        syntax_error = rewriter.top_level_return(root)
     for node in root.children:
         if node.type == "import_statement":
             rewriter.rewrite_import(node)
@@ -167,14 +205,16 @@ def prepare(source: str, filename: str) -> PreparedScript:
     if dynamic_imports:
         first = min(dynamic_imports["dynamic_import"], key=lambda n: n.start_byte)
         rewriter.reject_dynamic_import(first)
+    if THROW_RECORDER not in source:  # else the user's own `$thr` would take the throws
+        rewriter.record_throws(root)
     functions = tuple(dict.fromkeys(_top_level_functions(root)))
-    code = WRAPPER_PREFIX + rewriter.result() + _suffix(functions, filename)
     return PreparedScript(
         filename=filename,
-        code=code,
+        code=rewriter.result(),
+        epilogue=_epilogue(functions),
         functions=functions,
         modules=tuple(m for m in ALLOWED_MODULES if m in rewriter.modules),
-        line1_column_offset=len(WRAPPER_PREFIX),
+        syntax_error=syntax_error,
     )
 
 
@@ -201,13 +241,14 @@ def _top_level_functions(root: tree_sitter.Node) -> Iterator[str]:
                     yield _text(name)
 
 
-def _suffix(functions: tuple[str, ...], filename: str) -> str:
+def _epilogue(functions: tuple[str, ...]) -> str:
+    """The line run after the script: its top-level functions, published for the runtime
+    to call."""
     entries = ", ".join(
         f'{json.dumps(name)}: typeof {name} === "function" ? {name} : undefined'
         for name in functions
     )
-    source_url = _LINE_TERMINATOR.sub(" ", filename)
-    return f"\n;globalThis.{PUBLISHED_FUNCTIONS} = {{{entries}}};}})()\n//# sourceURL={source_url}"
+    return f";globalThis.{PUBLISHED_FUNCTIONS} = {{{entries}}};"
 
 
 class _Rewriter:
@@ -258,6 +299,67 @@ class _Rewriter:
             elif child.type == "default":
                 self.blank(child)
 
+    def check_unreadable_imports(self, root: tree_sitter.Node) -> None:
+        """Refuse a top-level import or re-export tree-sitter could not fully read (the
+        old `assert { type: 'json' }`, TypeScript's `import type`) by its module, as a
+        readable one would be; one of an allowed module is left to `syntax_error`."""
+        for statement in root.children:
+            if statement.has_error and _first_leaf(statement).type in ("import", "export"):
+                source = _first_source(statement)
+                if source is None:
+                    continue
+                self._checked_module(source)
+                after = source.next_sibling
+                if after is not None and (after.is_error or after.type == "identifier"):
+                    token = _first_leaf(after)
+                    raise self._syntax_error(
+                        token.start_byte,
+                        _unexpected(token),
+                        "import attributes are written with { type: 'json' }",
+                    )
+
+    def syntax_error(self, root: tree_sitter.Node) -> LoadError:
+        """The script's first syntax error, at the place tree-sitter could not read: a
+        token it had to skip (V8's "Unexpected token"), or one it found missing."""
+        problem = _first_problem(root)
+        if not problem.is_missing:
+            token = _first_leaf(problem)
+            hint = "fix the syntax here; integrator.io could not run this script either"
+            return self._syntax_error(token.start_byte, _unexpected(token), hint)
+        expected = problem.type
+        at_end = not self.data[problem.start_byte :].strip()
+        text = f"Unexpected end of input (a {expected!r} is missing)" if at_end else ""
+        hint = f"add the missing {expected!r}"
+        opener = _OPENERS.get(expected)
+        siblings = problem.parent.children if problem.parent is not None else []
+        opening = next((c for c in siblings if opener and c.type == opener), None)
+        if opening is not None:
+            line, column = _position(self.data, opening.start_byte)
+            hint += f" that closes the {opener!r} at line {line}, column {column}"
+        return self._syntax_error(problem.start_byte, text or f"missing {expected!r}", hint)
+
+    def top_level_return(self, root: tree_sitter.Node) -> LoadError | None:
+        """A `return` outside every function: a SyntaxError in a module (V8: "Illegal
+        return statement"), which tree-sitter's grammar accepts."""
+        returns = tree_sitter.QueryCursor(_return_query()).captures(root).get("return", [])
+        for node in sorted(returns, key=lambda n: n.start_byte):
+            if not _inside_function(node):
+                return self._syntax_error(
+                    node.start_byte,
+                    "Illegal return statement",
+                    "a script's top level cannot return; return from the hook function",
+                )
+        return None
+
+    def record_throws(self, root: tree_sitter.Node) -> None:
+        """Overwrite each `throw` keyword with `$thr=` (see the module docstring). A
+        comma expression (`throw a, b`) would assign only `a`, so it stays as written."""
+        throws = tree_sitter.QueryCursor(_throw_query()).captures(root).get("throw", [])
+        for statement in throws:
+            keyword, value = statement.children[0], statement.named_children
+            if keyword.type == "throw" and value and value[0].type != "sequence_expression":
+                self._edits.append((keyword.start_byte, keyword.end_byte, f"{THROW_RECORDER}="))
+
     def reject_dynamic_import(self, node: tree_sitter.Node) -> None:
         raise self._refusal(
             node,
@@ -306,6 +408,17 @@ class _Rewriter:
             column=column,
             allowed=list(ALLOWED_MODULES),
             **details,
+        )
+
+    def _syntax_error(self, offset: int, problem: str, hint: str) -> LoadError:
+        line, column = _position(self.data, offset)
+        return LoadError(
+            f"{self.filename}:{line}:{column}: SyntaxError: {problem}",
+            hint=hint,
+            file=self.filename,
+            line=line,
+            column=column,
+            source_line=_line_text(self.data, offset),
         )
 
     def _replace_keeping_lines(self, node: tree_sitter.Node, statement: str) -> None:
@@ -364,3 +477,67 @@ def _position(data: bytes, offset: int) -> tuple[int, int]:
     terminators = list(_LINE_TERMINATOR.finditer(before))
     line_start = terminators[-1].end() if terminators else 0
     return len(terminators) + 1, len(before) - line_start + 1
+
+
+def _line_text(data: bytes, offset: int) -> str:
+    """The whole line holding a byte offset, without its terminator."""
+    text = data.decode("utf-8", "replace")
+    line, _ = _position(data, offset)
+    lines = _LINE_TERMINATOR.split(text)
+    return lines[min(line, len(lines)) - 1]
+
+
+def _first_problem(node: tree_sitter.Node) -> tree_sitter.Node:
+    """The first ERROR or MISSING node in source order under a node that has an error."""
+    while not (node.is_error or node.is_missing):
+        inner = next((c for c in node.children if c.has_error or c.is_missing), None)
+        if inner is None:
+            return node
+        node = inner
+    return node
+
+
+def _first_leaf(node: tree_sitter.Node) -> tree_sitter.Node:
+    while node.child_count:
+        node = node.children[0]
+    return node
+
+
+def _unexpected(token: tree_sitter.Node) -> str:
+    """V8's wording for an unexpected token."""
+    text = _text(token)
+    if token.type in ("identifier", "property_identifier", "shorthand_property_identifier"):
+        return f"Unexpected identifier {text!r}"
+    if token.type in ("string", "string_fragment", '"', "'"):
+        return "Unexpected string"
+    if token.type == "number":
+        return "Unexpected number"
+    if not text:
+        return "Unexpected end of input"
+    return f"Unexpected token {text[:40]!r}"
+
+
+def _first_source(statement: tree_sitter.Node) -> tree_sitter.Node | None:
+    """The first `source:` string under an import or export statement, however
+    tree-sitter grouped the parts it could not read."""
+    cursor = statement.walk()
+    while True:
+        node = cursor.node
+        if cursor.field_name == "source" and node is not None and node.type == "string":
+            return node
+        if cursor.goto_first_child() or cursor.goto_next_sibling():
+            continue
+        while cursor.goto_parent():
+            if cursor.goto_next_sibling():
+                break
+        else:
+            return None
+
+
+def _inside_function(node: tree_sitter.Node) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if parent.type in _FUNCTION_BODIES:
+            return True
+        parent = parent.parent
+    return False

@@ -118,13 +118,22 @@ class HookResult:
         return self
 
 
+_NOT_AN_ERROR_HINT = "throw an Error (throw new Error('…')) to keep a name and a stack trace"
+
+
+def _thrown(failure: dict[str, Any]) -> str:
+    """`Name: message` for an Error; `Uncaught <value>` (the message) for any other value."""
+    return f"{failure['name']}: {failure['message']}" if failure["name"] else failure["message"]
+
+
 def _script_error(failure: dict[str, Any]) -> ScriptError:
     """A JS throw as a Python error naming the user's file, line and column."""
     frames = failure.get("frames") or []
     top = frames[0] if frames else {}
     where = f"{top['file']}:{top['line']}:{top['column']}: " if top.get("file") else ""
     return ScriptError(
-        f"{where}{failure['name']}: {failure['message']}",
+        f"{where}{_thrown(failure)}",
+        hint=None if failure["name"] else _NOT_AN_ERROR_HINT,
         name=failure["name"],
         js_message=failure["message"],
         file=top.get("file"),
@@ -274,25 +283,30 @@ class Runtime:
 
         started = time.perf_counter()
         prepared = self._prepare(script, source)
-        entry = prepared.require_function(function, prefer=CONTRACTS)
-        hook = hook or infer_hook(entry)
-        contract = contract_for(hook) if hook else None
-        given = dict(options or {})
-        built = contract.build_options(given, self.world) if contract else given
-        inputs = contract.split_records(built) if contract and contract.per_record else [built]
-        script_kind = contract.script_kind if contract else "script"
-        policy = PolicyContext.resolve(
-            script_kind=script_kind,
-            hook=hook,
-            options=built,
-            world=self.world if self.policy_from_world else None,
-        )
+        try:
+            entry = prepared.require_function(function, prefer=CONTRACTS)
+            hook = hook or infer_hook(entry)
+            contract = contract_for(hook) if hook else None
+            given = dict(options or {})
+            built = contract.build_options(given, self.world) if contract else given
+            inputs = contract.split_records(built) if contract and contract.per_record else [built]
+            script_kind = contract.script_kind if contract else "script"
+            policy = PolicyContext.resolve(
+                script_kind=script_kind,
+                hook=hook,
+                options=built,
+                world=self.world if self.policy_from_world else None,
+            )
+        except JsrtError:
+            if prepared.syntax_error is not None:  # it explains the rest (loader docstring)
+                raise prepared.syntax_error from None
+            raise
         request: RunRequest = {
             "script": {
                 "code": prepared.code,
+                "epilogue": prepared.epilogue,
                 "filename": prepared.filename,
                 "modules": list(prepared.modules),
-                "line1_column_offset": prepared.line1_column_offset,
             },
             "function": entry,
             "inputs_json": _json_text(inputs),
@@ -465,8 +479,7 @@ class Runtime:
         failure = outcome["error"]
         if outcome.get("stage") == "return":
             return ContractViolation(
-                f"the returned value cannot be kept as JSON: {failure['name']}: "
-                f"{failure['message']}",
+                f"the returned value cannot be kept as JSON: {_thrown(failure)}",
             )
         return _script_error(failure)
 

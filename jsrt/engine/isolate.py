@@ -1,14 +1,18 @@
 """`Isolate`: one fresh V8 context with limits, named scripts and the synchronous bridge.
 
-The engine knows nothing of hooks: callers evaluate their shims and scripts with
-`eval(code, filename=...)` and call functions by evaluating small expressions that
-return strings. What this class adds to mini-racer:
+The engine knows nothing of hooks: callers evaluate their shims with
+`eval(code, filename=...)`, a user's script with `eval_scoped(code, filename=...)`, and
+call functions by evaluating small expressions that return strings. What this class
+adds to mini-racer:
 
 * a deadline per eval (the script is terminated at that `time.monotonic()` value) and a
   hard heap limit (`memory_mb`), reported as HookTimeout and HeapLimitExceeded;
 * after either, the termination V8 may still hold armed is drained before the next
   eval, and the heap limit is re-armed, so the next eval is not killed by the last one;
 * errors carry the file, line and column users wrote (see `js_errors`);
+* `eval_scoped` runs code as a strict scope of its own (what an ES module body is to
+  its top-level names) with nothing added before the code, so every line and column V8
+  reports is the file's own (see `eval_scoped`);
 * `__jsrt_bridge(request) -> response` reaches the Python callable given here; calling
   back into the isolate from that callable is refused instead of deadlocking;
 * no `setTimeout`/`clearTimeout` (mini-racer's own class installs them; this one does
@@ -38,6 +42,23 @@ from jsrt.errors import (
 
 MIB = 1024 * 1024
 
+SCOPED_SOURCE_GLOBAL = "__jsrt_scoped_source"
+"""The global `eval_scoped` puts the code in, for its evaluator to take (and delete)."""
+
+_SCOPED_EVALUATOR = "__jsrt_eval_scoped"
+_SCOPED_FILENAME = "jsrt:scope.js"
+# A strict function at the top of its own script, so the only names the evaluated code
+# sees besides its own are the globals; a direct eval inside it is strict and keeps the
+# code's declarations in a scope of their own.
+_SCOPED_EVALUATOR_SOURCE = f"""Object.defineProperty(globalThis, '{_SCOPED_EVALUATOR}', {{
+  value: function () {{
+    'use strict';
+    try {{ return eval(globalThis.{SCOPED_SOURCE_GLOBAL}); }}
+    finally {{ delete globalThis.{SCOPED_SOURCE_GLOBAL}; }}
+  }},
+  writable: false, configurable: false, enumerable: false,
+}});"""
+
 
 class Isolate:
     """A fresh V8 context. Not for concurrent use: evals are serialised by a lock."""
@@ -57,6 +78,7 @@ class Isolate:
         self.memory_mb = memory_mb
         self._lock = threading.Lock()
         self._must_drain = False
+        self._scoped_evaluator = False
         self._channel: _BridgeSlot = _BridgeSlot()
         self._native = _minirace.NativeContext(on_notify=self._channel)
         self._finalizer = weakref.finalize(self, self._native.close)
@@ -75,8 +97,7 @@ class Isolate:
         Raises LoadError (syntax), ScriptError (uncaught throw), HookTimeout (still
         running at `deadline`, a `time.monotonic()` value) or HeapLimitExceeded.
         """
-        if "\n" in filename or "\r" in filename:
-            raise UsageError(f"a script file name cannot contain a line break: {filename!r}")
+        _check_filename(filename)
         self._refuse_reentry("eval")
         if self._native.closed:
             raise UsageError("this Isolate is closed; create a new one")
@@ -97,6 +118,36 @@ class Isolate:
                 raise js_errors.load_error(failure.text, filename) from None
             except _minirace.JSExecutionFailure as failure:
                 raise js_errors.script_error(failure.text) from None
+
+    def eval_scoped(
+        self,
+        code: str,
+        *,
+        filename: str,
+        epilogue: str = "",
+        deadline: float | None = None,
+    ) -> Primitive:
+        """Evaluate `code` named `filename` the way an ES module body runs: strict, its
+        top-level declarations (`var`, `let`, functions) in a scope of their own rather
+        than on the global object, `this` undefined and a top-level `return` a
+        SyntaxError; then `epilogue` (the caller's own line, in the same scope). Returns
+        the completion value as `eval` does.
+
+        The code is the body of a strict direct `eval`, with nothing of jsrt's in front
+        of it, so every position V8 reports (syntax errors, frames, source lines) is the
+        file's own line and column. Raises as `eval` does: LoadError for code V8 cannot
+        compile (placed at the code's end when V8 reads on into the epilogue, as it does
+        for a missing `}`), ScriptError for an uncaught throw.
+        """
+        _check_filename(filename)
+        if not self._scoped_evaluator:
+            self.eval(_SCOPED_EVALUATOR_SOURCE, filename=_SCOPED_FILENAME)
+            self._scoped_evaluator = True
+        self.set_global(SCOPED_SOURCE_GLOBAL, f"{code}\n{epilogue}\n//# sourceURL={filename}")
+        try:
+            return self.eval(f"{_SCOPED_EVALUATOR}()", filename=_SCOPED_FILENAME, deadline=deadline)
+        except ScriptError as error:
+            raise js_errors.scoped_compile_error(error, code, filename) or error from None
 
     def set_global(self, name: str, text: str | bytes) -> None:
         """Define the global `name` as the string `text` (bytes: UTF-8): how large inputs
@@ -186,6 +237,11 @@ class _BridgeSlot:
     def __call__(self) -> None:
         if self.target is not None:
             self.target()
+
+
+def _check_filename(filename: str) -> None:
+    if "\n" in filename or "\r" in filename:
+        raise UsageError(f"a script file name cannot contain a line break: {filename!r}")
 
 
 def _remaining(deadline: float | None, filename: str) -> float | None:

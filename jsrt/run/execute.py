@@ -40,7 +40,7 @@ from jsrt.api.seam import Backend
 from jsrt.backends.cassette import CassetteBackend
 from jsrt.backends.local import LocalBackend, World
 from jsrt.engine.isolate import Isolate
-from jsrt.errors import JsrtError, LoadError
+from jsrt.errors import JsrtError, ScriptError
 from jsrt.run.protocol import (
     BackendSpec,
     CassetteProgress,
@@ -94,16 +94,6 @@ def _local_world(spec: LocalBackendSpec) -> World | None:
     while len(_REPLICAS) > _MAX_REPLICAS:
         _REPLICAS.popitem(last=False)
     return world
-
-
-def _shift_line1(error: LoadError, offset: int) -> LoadError:
-    """Undo the loader's wrapper prefix in a line-1 column."""
-    column = error.details.get("column")
-    if error.details.get("line") != 1 or not column or not offset:
-        return error
-    details = dict(error.details, column=max(1, column - offset))
-    text = error.message.replace(f":1:{column}:", f":1:{details['column']}:", 1)
-    return LoadError(text, hint=error.hint, **details)
 
 
 def execute(request: RunRequest) -> RunReply:
@@ -276,11 +266,39 @@ def _run(isolate: Isolate, request: RunRequest, deadline: float) -> str:
         if module != "integrator-api":
             isolate.eval(_library_js(module), filename=f"jsrt:{module}.js")
     try:
-        isolate.eval(script["code"], filename=script["filename"], deadline=deadline)
-    except LoadError as error:
-        raise _shift_line1(error, script["line1_column_offset"]) from None
+        isolate.eval_scoped(
+            script["code"],
+            filename=script["filename"],
+            epilogue=script["epilogue"],
+            deadline=deadline,
+        )
+    except ScriptError as error:
+        if error.details.get("name") is not None:
+            raise
+        raise _uncaught_value(isolate, error) from None
     isolate.set_global(INPUTS_GLOBAL, request["inputs_json"])
     call = f"__jsrt_invoke({orjson.dumps(request['function']).decode()})"
     reply = isolate.eval(call, filename="jsrt:call.js", deadline=deadline)
     assert isinstance(reply, str), "__jsrt_invoke returns its outcomes as JSON text"
     return reply
+
+
+def _uncaught_value(isolate: Isolate, error: ScriptError) -> ScriptError:
+    """A value other than an Error thrown by the script's top level, worded and placed
+    as `invoke.js` does for one thrown by a call (`Uncaught 'text'` at the `throw`):
+    V8 places the throw in the shim that recorded it."""
+    described = isolate.eval("__jsrt_describe_last_throw()", filename="jsrt:call.js")
+    assert isinstance(described, str), "__jsrt_describe_last_throw returns JSON text"
+    failure = orjson.loads(described)
+    place = failure["frames"][0] if failure["frames"] else None
+    if place is None:
+        return error
+    return ScriptError(
+        f"{place['file']}:{place['line']}:{place['column']}: {failure['message']}",
+        hint=error.hint,
+        name=None,
+        js_message=failure["message"],
+        file=place["file"],
+        line=place["line"],
+        column=place["column"],
+    )

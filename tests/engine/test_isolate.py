@@ -81,7 +81,7 @@ def test_thrown_non_errors_are_reported_as_such(thrown: str, shown: str) -> None
     error = raised.value
     assert error.name is None
     assert error.js_message == shown
-    assert error.message == f"hook.js:2:3: uncaught non-Error value: {shown}"
+    assert error.message == f"hook.js:2:3: Uncaught {shown}"
     assert "throw an Error" in error.hint
 
 
