@@ -356,7 +356,8 @@ class _Rewriter:
         comma expression (`throw a, b`) would assign only `a`, so it stays as written."""
         throws = tree_sitter.QueryCursor(_throw_query()).captures(root).get("throw", [])
         for statement in throws:
-            keyword, value = statement.children[0], statement.named_children
+            keyword = statement.children[0]
+            value = [c for c in statement.named_children if c.type != "comment"]
             if keyword.type == "throw" and value and value[0].type != "sequence_expression":
                 self._edits.append((keyword.start_byte, keyword.end_byte, f"{THROW_RECORDER}="))
 

@@ -239,12 +239,14 @@ def test_caught_and_rethrown_values_are_the_values_thrown(runtime: Runtime, writ
         function f(o) {
           let seen
           try { throw { n: 1 } } catch (e) { seen = e }
-          try { throw seen } catch (e) { return [e === seen, e.n] }
+          try { throw seen } catch (e) { if (e !== seen) return 'lost' }
+          try { throw 1, 2 } catch (e) { if (e !== 2) return 'comma' }
+          try { throw /* why */ [3] } catch (e) { return [e[0], seen.n] }
         }
         """
     )
 
-    assert runtime.run_hook(script, "f", {}).value == [True, 1]
+    assert runtime.run_hook(script, "f", {}).value == [3, 1]
 
 
 def test_a_script_with_its_own_thr_name_runs_unchanged(runtime: Runtime, write_script) -> None:
