@@ -42,7 +42,7 @@ import threading
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
 import tree_sitter
 import tree_sitter_javascript
@@ -111,11 +111,23 @@ class PreparedScript:
     epilogue: str
     functions: tuple[str, ...]
     modules: tuple[ScriptModule, ...]
+    source: str
+    """The script as written: the lines errors show (the code's rewritten ones differ)."""
     syntax_error: LoadError | None
     """The first syntax error tree-sitter found. The runner reports it in place of any
     check of its own that fails (a syntax error explains "no such function" and the
     like); when they all pass, V8 reports its own, with its exact place, when it
     evaluates the code (and runs it, should tree-sitter's grammar lag V8's)."""
+
+    def show_source_line(self, details: dict[str, Any]) -> None:
+        """Make the `source_line` V8 gave for a place in this script the line as written
+        (V8 shows the code it ran: `$thr=` where the user wrote `throw`)."""
+        line = details.get("line")
+        if details.get("source_line") is None or details.get("file") != self.filename:
+            return
+        lines = _LINE_TERMINATOR.split(self.source)
+        if isinstance(line, int) and 1 <= line <= len(lines):
+            details["source_line"] = lines[line - 1]
 
     def require_function(self, name: str | None, *, prefer: Collection[str] = ()) -> str:
         """The entry function to call: `name`; when `name` is None, the only function, or
@@ -214,6 +226,7 @@ def prepare(source: str, filename: str) -> PreparedScript:
         epilogue=_epilogue(functions),
         functions=functions,
         modules=tuple(m for m in ALLOWED_MODULES if m in rewriter.modules),
+        source=source,
         syntax_error=syntax_error,
     )
 

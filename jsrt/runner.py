@@ -32,7 +32,14 @@ from typing import TYPE_CHECKING, Any, cast
 
 import orjson
 
-from jsrt.errors import ContractViolation, HookError, JsrtError, ScriptError, UsageError
+from jsrt.errors import (
+    ContractViolation,
+    HookError,
+    JsrtError,
+    LoadError,
+    ScriptError,
+    UsageError,
+)
 from jsrt.run.choice import (
     DEFAULT_RECORD_MODE,
     BackendChoice,
@@ -320,10 +327,14 @@ class Runtime:
             reply = self._execute(request)
         except HookError as error:  # the worker crashed or was stopped: no run data
             result.error = error.to_dict()
+        except LoadError as error:  # V8 could not compile the script
+            prepared.show_source_line(error.details)
+            raise
         else:
             result.calls = reply["calls"]
             if reply["status"] == "failed":
                 result.error = reply["error"]
+                prepared.show_source_line(result.error)
             else:
                 outcomes = _parsed(reply["outcomes"])
                 self._judge(result, contract, inputs, outcomes, reply["outcomes_size_bound"])

@@ -148,6 +148,25 @@ def test_a_load_error_on_line_1_shows_the_users_source_line(runtime: Runtime, wr
     assert caught.value.source_line == "function f(o) { var x = 010; return x }"
 
 
+def test_source_lines_are_the_lines_as_written_not_the_rewritten_code(
+    runtime: Runtime, write_script
+) -> None:
+    line1 = "const checked = true; if (!checked) throw 010"
+    script = write_script(f"{line1}\nfunction f() {{}}\n")
+
+    with pytest.raises(LoadError) as caught:
+        runtime.run_hook(script, "f", {})
+
+    assert caught.value.message.startswith(f"{script}:1:43: SyntaxError: Octal literals")
+    assert caught.value.source_line == line1
+
+    thrown = "  throw new Error(undefined.x)"
+    result = runtime.run_hook(write_script(f"function f() {{}}\n{thrown}\n", "t.js"), "f", {})
+
+    assert result.error is not None and result.error["line"] == 2
+    assert result.error["source_line"] == thrown
+
+
 # Only the user's frames: none past the end of the file.
 
 
