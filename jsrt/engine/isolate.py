@@ -98,22 +98,27 @@ class Isolate:
         running at `deadline`, a `time.monotonic()` value) or HeapLimitExceeded.
         """
         _check_filename(filename)
+        return self._eval(code, filename=filename, deadline=deadline, running=filename)
+
+    def _eval(self, code: str, *, filename: str, deadline: float | None, running: str) -> Primitive:
+        """`eval`, naming `running` (the user's file while it runs through jsrt's own
+        script) in timeout and heap-limit errors."""
         self._refuse_reentry("eval")
         if self._native.closed:
             raise UsageError("this Isolate is closed; create a new one")
         with self._lock:
-            self._drain(deadline, filename)
+            self._drain(deadline, running)
             started = time.monotonic()
             try:
                 return self._native.eval(
-                    f"{code}\n//# sourceURL={filename}", timeout=_remaining(deadline, filename)
+                    f"{code}\n//# sourceURL={filename}", timeout=_remaining(deadline, running)
                 )
             except _minirace.EvalTimedOut:
                 self._must_drain = True
-                raise _timeout(filename, time.monotonic() - started) from None
+                raise _timeout(running, time.monotonic() - started) from None
             except (_minirace.JSOutOfMemory, _minirace.JSTerminated) as failure:
                 self._must_drain = True
-                raise self._termination_error(failure, filename) from None
+                raise self._termination_error(failure, running) from None
             except _minirace.JSParseFailure as failure:
                 raise js_errors.load_error(failure.text, filename) from None
             except _minirace.JSExecutionFailure as failure:
@@ -145,7 +150,12 @@ class Isolate:
             self._scoped_evaluator = True
         self.set_global(SCOPED_SOURCE_GLOBAL, f"{code}\n{epilogue}\n//# sourceURL={filename}")
         try:
-            return self.eval(f"{_SCOPED_EVALUATOR}()", filename=_SCOPED_FILENAME, deadline=deadline)
+            return self._eval(
+                f"{_SCOPED_EVALUATOR}()",
+                filename=_SCOPED_FILENAME,
+                deadline=deadline,
+                running=filename,
+            )
         except ScriptError as error:
             raise js_errors.scoped_compile_error(error, code, filename) or error from None
 
