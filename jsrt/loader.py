@@ -80,18 +80,13 @@ def _language() -> tree_sitter.Language:
 
 
 @functools.cache
-def _return_query() -> tree_sitter.Query:
-    return tree_sitter.Query(_language(), "(return_statement) @return")
-
-
-@functools.cache
-def _throw_query() -> tree_sitter.Query:
-    return tree_sitter.Query(_language(), "(throw_statement) @throw")
-
-
-@functools.cache
-def _dynamic_import_query() -> tree_sitter.Query:
-    return tree_sitter.Query(_language(), "(call_expression function: (import) @dynamic_import)")
+def _statements_query() -> tree_sitter.Query:
+    """The nodes the loader looks for anywhere in a script, found in one pass."""
+    return tree_sitter.Query(
+        _language(),
+        "(call_expression function: (import) @dynamic_import)"
+        " (return_statement) @return (throw_statement) @throw",
+    )
 
 
 def _parser() -> tree_sitter.Parser:
@@ -200,12 +195,13 @@ def prepare(source: str, filename: str) -> PreparedScript:
     data = source.encode("utf-8", "surrogatepass")
     root = _parser().parse(data).root_node
     rewriter = _Rewriter(data, filename)
+    found = tree_sitter.QueryCursor(_statements_query()).captures(root)
     syntax_error: LoadError | None
     if root.has_error:
         rewriter.check_unreadable_imports(root)
         syntax_error = rewriter.syntax_error(root)
     else:
-        syntax_error = rewriter.top_level_return(root)
+        syntax_error = rewriter.top_level_return(found.get("return", []))
     for node in root.children:
         if node.type == "import_statement":
             rewriter.rewrite_import(node)
@@ -213,12 +209,11 @@ def prepare(source: str, filename: str) -> PreparedScript:
             rewriter.strip_export(node)
         elif node.type == "hash_bang_line":
             rewriter.blank(node)
-    dynamic_imports = tree_sitter.QueryCursor(_dynamic_import_query()).captures(root)
-    if dynamic_imports:
-        first = min(dynamic_imports["dynamic_import"], key=lambda n: n.start_byte)
+    if found.get("dynamic_import"):
+        first = min(found["dynamic_import"], key=lambda n: n.start_byte)
         rewriter.reject_dynamic_import(first)
     if THROW_RECORDER not in source:  # else the user's own `$thr` would take the throws
-        rewriter.record_throws(root)
+        rewriter.record_throws(found.get("throw", []))
     functions = tuple(dict.fromkeys(_top_level_functions(root)))
     return PreparedScript(
         filename=filename,
@@ -351,10 +346,9 @@ class _Rewriter:
             hint += f" that closes the {opener!r} at line {line}, column {column}"
         return self._syntax_error(problem.start_byte, text or f"missing {expected!r}", hint)
 
-    def top_level_return(self, root: tree_sitter.Node) -> LoadError | None:
+    def top_level_return(self, returns: list[tree_sitter.Node]) -> LoadError | None:
         """A `return` outside every function: a SyntaxError in a module (V8: "Illegal
         return statement"), which tree-sitter's grammar accepts."""
-        returns = tree_sitter.QueryCursor(_return_query()).captures(root).get("return", [])
         for node in sorted(returns, key=lambda n: n.start_byte):
             if not _inside_function(node):
                 return self._syntax_error(
@@ -364,10 +358,9 @@ class _Rewriter:
                 )
         return None
 
-    def record_throws(self, root: tree_sitter.Node) -> None:
+    def record_throws(self, throws: list[tree_sitter.Node]) -> None:
         """Overwrite each `throw` keyword with `$thr=` (see the module docstring). A
         comma expression (`throw a, b`) would assign only `a`, so it stays as written."""
-        throws = tree_sitter.QueryCursor(_throw_query()).captures(root).get("throw", [])
         for statement in throws:
             keyword = statement.children[0]
             value = [c for c in statement.named_children if c.type != "comment"]
