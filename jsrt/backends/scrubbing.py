@@ -1,0 +1,158 @@
+"""What is secret in integrator.io's documents and calls, and how it is scrubbed.
+
+`SECRET_NAMES` is the one declared list: the cassette scrubs by it, and so does anything
+else that hides secrets. A name is secret when, lower-cased with `_`, `-`, `.` and spaces
+taken out (so `client_secret`, `clientSecret` and `Client-Secret` are one name), it is in
+the list or ends with one of `SECRET_NAME_ENDINGS` (`pgpPassphrase`, `dbPassword`,
+`oauthToken`, `webhookSecret`), or is the plural of such a name (`passwords`).
+
+Where integrator.io keeps secrets, from its connection documents (the public Celigo test
+fixtures, SubarnaCeligo/Backlog-Bugs `testData/Connections/Create/*.json`, and
+../shared/docs/celigo-reference.md S2, S6):
+
+- `encrypted`: the object of a connection's secrets (`http.encrypted`, a wrapper
+  connection's `connection.encrypted`); integrator.io masks it as `"******"`.
+- `http.auth.token.{token, refreshToken}`, `http.auth.basic.password`,
+  `http.auth.oauth.{clientSecret, ...}`, `rest.bearerToken`, `ftp.password`,
+  `pgp.{privateKey, passphrase}`, `netsuite.{tokenSecret, consumerSecret}`,
+  `s3.secretAccessKey`, a Stack function's `bearerToken`.
+- Header lists, `http.headers: [{name, value}]`: the value is secret when the name is an
+  auth header (`Authorization`, `X-Api-Key`, cookies...), the same headers that are
+  secret as the keys of a header object (`handleRequest`'s `options.headers`).
+
+A value under a secret name is replaced whole, whatever it is (a string, a list, an
+object): an object under a secret name (`http.auth.token`, `encrypted`) may hold its
+secret under any key.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import quote, quote_plus
+
+SECRET_NAMES: tuple[str, ...] = (
+    # integrator.io's connection documents
+    "encrypted",
+    "password",
+    "passphrase",
+    "token",
+    "bearerToken",
+    "accessToken",
+    "refreshToken",
+    "apiToken",
+    "tokenSecret",
+    "consumerSecret",
+    "clientSecret",
+    "secret",
+    "apiKey",
+    "privateKey",
+    "secretKey",
+    "secretAccessKey",
+    "sessionToken",
+    "credentials",
+    # auth headers, as an object's keys or the `name` of a {name, value} pair
+    "Authorization",
+    "Proxy-Authorization",
+    "X-Api-Key",
+    "X-Auth-Token",
+    "X-Access-Token",
+    "X-Amz-Security-Token",
+    "Cookie",
+    "Set-Cookie",
+)
+"""The names whose values never reach a cassette (matched across naming styles)."""
+SECRET_NAME_ENDINGS: tuple[str, ...] = ("password", "passphrase", "secret", "token", "apikey")
+"""A name that ends with one of these (compared as `SECRET_NAMES` are) is secret too."""
+SCRUBBED = "<scrubbed>"
+TOKEN_PLACEHOLDER = "<token>"
+
+
+def normal_name(name: str) -> str:
+    """`name` as the secret names are compared: `X-Api-Key`, `x_api_key` and `xApiKey`
+    are one name."""
+    return re.sub(r"[\s_.\-]", "", name).lower()
+
+
+_NORMAL_SECRET_NAMES = frozenset(normal_name(name) for name in SECRET_NAMES)
+
+
+def is_secret_name(name: str) -> bool:
+    """Whether a value under `name` (an object's key, a header's name) is a secret."""
+    normal = normal_name(name)
+    singular = normal.removesuffix("s")  # `passwords`, `apiKeys`: a list of secrets
+    return any(
+        form in _NORMAL_SECRET_NAMES or form.endswith(SECRET_NAME_ENDINGS)
+        for form in (normal, singular)
+    )
+
+
+def token_forms(tokens: Iterable[str]) -> list[str]:
+    """Every form in which a token may be written: as held (the variable's raw value),
+    as sent (stripped, the way `read_token` sends it) and URL-encoded; longest first,
+    so a form that contains another is replaced whole."""
+    forms: set[str] = set()
+    for token in tokens:
+        for form in (token, token.strip()):
+            if form.strip():
+                forms.update((form, quote(form, safe=""), quote_plus(form)))
+    return sorted(forms, key=len, reverse=True)
+
+
+class Scrubber:
+    """Replaces secrets in a JSON value: token values in every string (and key), and,
+    `by_name`, the values under secret names (`is_secret_name`, plus `extra_names`
+    compared the same way) or in a `{name, value}` pair whose name is secret."""
+
+    def __init__(
+        self, tokens: Iterable[str] = (), extra_names: Iterable[str] = (), *, by_name: bool = True
+    ) -> None:
+        self.tokens = token_forms(tokens)
+        self.extra_names = frozenset(normal_name(name) for name in extra_names)
+        self.by_name = by_name
+
+    def __call__(self, value: Any) -> Any:
+        if isinstance(value, dict):
+            name = value.get("name")
+            pair_is_secret = isinstance(name, str) and self.is_secret(name)
+            return {
+                self.text(key): SCRUBBED
+                if self._hides(key, item) or (pair_is_secret and key == "value")
+                else self(item)
+                for key, item in value.items()
+            }
+        if isinstance(value, list):
+            return [self(item) for item in value]
+        if isinstance(value, str):
+            return self.text(value)
+        return value
+
+    def text(self, text: str) -> str:
+        """`text` with every token replaced by `TOKEN_PLACEHOLDER` (for messages too)."""
+        for token in self.tokens:
+            text = text.replace(token, TOKEN_PLACEHOLDER)
+        return text
+
+    def is_secret(self, name: str) -> bool:
+        """Whether this scrubber hides the value under `name`."""
+        return self.by_name and (is_secret_name(name) or normal_name(name) in self.extra_names)
+
+    def _hides(self, key: str, item: Any) -> bool:
+        """A secret name's value is hidden whole, unless there is nothing to hide (null)."""
+        return item is not None and self.is_secret(key)
+
+
+def redacted_url(url: str) -> str:
+    """`url` as a message may show it: any `user:password@` and everything after a `?` or
+    `#` replaced by `***`, so neither a password nor a query value (a token) is echoed."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        scheme, rest = "", url
+    query = min((i for i in (rest.find("?"), rest.find("#")) if i >= 0), default=len(rest))
+    at = rest.rfind("@")
+    if query < at:  # an '@' after a '?': a query value or a password, so show neither
+        return f"{scheme}{sep}***"
+    if at >= 0:
+        rest, query = "***" + rest[at:], query - at + 3
+    return f"{scheme}{sep}{rest[: query + 1]}***" if query < len(rest) else f"{scheme}{sep}{rest}"
