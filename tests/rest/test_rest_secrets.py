@@ -328,3 +328,41 @@ def test_credentials_in_a_base_url_are_refused_without_echoing_them(
         assert "hunter2" not in refused.output
     assert "hunter2" not in f"{raised.value.message} {raised.value.hint}"
     assert "bob" not in refused.output
+
+
+def test_a_token_given_as_the_token_variable_is_refused_without_printing_it(
+    tmp_path: Path,
+) -> None:
+    """`--token-env` takes the variable's name; a user who pastes the token there must
+    not see it printed back (in a terminal, a CI log)."""
+    hook = tmp_path / "hook.js"
+    hook.write_text("function preSavePage(options) { return { data: options.data } }\n")
+    token = "sk-live-0123456789/abcdef=="
+    refused = jsrt(
+        "run", str(hook), "--backend", "rest", "--base-url", "http://127.0.0.1:7420",
+        "--token-env", token,
+    )  # fmt: skip
+    assert refused.exit_code == 2, refused.output
+    assert "not an environment variable name" in refused.output
+    assert "0123456789" not in refused.output
+
+
+def test_a_token_with_a_line_break_inside_is_refused_without_printing_it(
+    tmp_path: Path, api_token: str
+) -> None:
+    """A variable read from a two-line file: httpx would refuse the header in an error
+    that quotes it (`Illegal header value b'Bearer ...'`), token and all."""
+    hook = tmp_path / "hook.js"
+    hook.write_text(
+        "import { exports } from 'integrator-api'\n"
+        "function handleRequest(options) { return { statusCode: 200, body: exports.get('e1') } }\n"
+    )
+    with serving() as served:
+        refused = jsrt(
+            "run", str(hook), "--json", "--backend", "rest", "--base-url", served.url,
+            env={"INTEGRATOR_IO_TOKEN": f"{TOKEN}\nsecond-line-secret"},
+        )  # fmt: skip
+    assert refused.exit_code == 2, refused.output
+    assert "INTEGRATOR_IO_TOKEN holds spaces, line breaks or characters" in refused.output
+    assert "second-line-secret" not in refused.output
+    assert TOKEN not in refused.output

@@ -90,6 +90,15 @@ def read_token(token_env: str, environ: Mapping[str, str] | None = None) -> str:
             "before starting jsrt",
             token_env=token_env,
         )
+    if not re.fullmatch(r"[!-~]+", token):
+        # A bearer token is printable ASCII without spaces (RFC 6750's b64token); httpx
+        # would refuse any other in an error that quotes the header, token and all.
+        raise UsageError(
+            f"${token_env} holds spaces, line breaks or characters outside ASCII inside the "
+            "token, which an API token never has (its value is not shown)",
+            hint=f"export {token_env} with the token alone, as integrator.io shows it",
+            token_env=token_env,
+        )
     return token
 
 
@@ -127,8 +136,9 @@ class RestSettings:
     ) -> RestSettings:
         """Settings from what the user gave, the environment filling the rest."""
         if token_env is not None and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", token_env):
-            raise UsageError(
-                f"{token_env!r} is not an environment variable name",
+            raise UsageError(  # not echoed: a token given in its place would be printed
+                "the token variable's name is not an environment variable name (letters, "
+                "digits and _; the value given is not shown, in case it is the token)",
                 hint="give the name of the variable that holds the token, not the token",
             )
         return cls(
