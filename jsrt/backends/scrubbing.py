@@ -118,7 +118,7 @@ class Scrubber:
             pair_is_secret = isinstance(name, str) and self.is_secret(name)
             return {
                 self.text(key): SCRUBBED
-                if self._hides(key, item) or (pair_is_secret and key == "value")
+                if item is not None and (self.is_secret(key) or (pair_is_secret and key == "value"))
                 else self(item)
                 for key, item in value.items()
             }
@@ -137,10 +137,6 @@ class Scrubber:
     def is_secret(self, name: str) -> bool:
         """Whether this scrubber hides the value under `name`."""
         return self.by_name and (is_secret_name(name) or normal_name(name) in self.extra_names)
-
-    def _hides(self, key: str, item: Any) -> bool:
-        """A secret name's value is hidden whole, unless there is nothing to hide (null)."""
-        return item is not None and self.is_secret(key)
 
 
 def redacted_url(url: str) -> str:
