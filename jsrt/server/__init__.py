@@ -34,11 +34,13 @@ faults), `app` (routes and endpoints), `running` (binding and running uvicorn).
 from jsrt.server.account import Account
 from jsrt.server.apis import MyApi, load_served_world
 from jsrt.server.app import create_app
+from jsrt.server.bounds import ServeLimits
 from jsrt.server.running import is_loopback, running, serve_forever
 
 __all__ = [
     "Account",
     "MyApi",
+    "ServeLimits",
     "create_app",
     "is_loopback",
     "load_served_world",
