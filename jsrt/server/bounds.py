@@ -85,9 +85,9 @@ class _ReadTimedOut(Exception):
 
 class BoundedRequests:
     """ASGI middleware: a request body over `max_body_bytes` gets 413 (at once when its
-    Content-Length says so, else as soon as the bytes read pass it, without reading the
-    rest), and a body that pauses longer than `read_timeout_s` between reads gets 408.
-    Both close the connection: the rest of the body is never read."""
+    Content-Length says so, else as soon as the bytes read pass it; the rest is dropped
+    as it arrives, never kept), and a body that pauses longer than `read_timeout_s`
+    between reads gets 408 and the connection closed."""
 
     def __init__(self, app: ASGIApp, limits: ServeLimits) -> None:
         self.app = app
@@ -99,7 +99,7 @@ class BoundedRequests:
             return
         declared = Headers(scope=scope).get("content-length", "")
         if declared.isdigit() and int(declared) > self.limits.max_body_bytes:
-            await self._refuse(scope, receive, send, self._too_large())
+            await error_response(self._too_large())(scope, receive, send)
             return
         started = False
         received = 0
@@ -126,8 +126,12 @@ class BoundedRequests:
         except (_BodyTooLarge, _ReadTimedOut) as stopped:
             if started:
                 raise
-            refusal = self._too_large() if isinstance(stopped, _BodyTooLarge) else self._stalled()
-            await self._refuse(scope, receive, send, refusal)
+            if isinstance(stopped, _BodyTooLarge):
+                await error_response(self._too_large())(scope, receive, send)
+            else:
+                await error_response(self._stalled(), headers={"Connection": "close"})(
+                    scope, receive, send
+                )
 
     def _too_large(self) -> ApiError:
         limit = self.limits.max_body_bytes
@@ -144,8 +148,3 @@ class BoundedRequests:
             code="request_timeout",
             status_code=408,
         )
-
-    @staticmethod
-    async def _refuse(scope: Scope, receive: Receive, send: Send, error: ApiError) -> None:
-        """Answer `error` and close the connection (the body's rest is never read)."""
-        await error_response(error, headers={"Connection": "close"})(scope, receive, send)

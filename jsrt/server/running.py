@@ -55,37 +55,41 @@ def is_loopback(host: str) -> bool:
 
 
 class _HeaderDeadline(H11Protocol):
-    """uvicorn's HTTP/1.1 protocol with a deadline on each request's line and headers:
-    a client that opens a connection, or starts a request, and stalls is cut off after
-    `header_timeout_s` (uvicorn times out only idle keep-alive connections). No answer
-    can be sent before a request has arrived, so the connection is closed."""
+    """uvicorn's HTTP/1.1 protocol with a deadline on what the client still owes: a
+    request's line and headers (uvicorn times out only idle keep-alive connections), and
+    the rest of a body the app answered without reading (a 413): it is read and dropped,
+    so the client gets the answer rather than a reset, until the deadline closes the
+    connection. Before a request has arrived no answer can be sent: the connection is
+    closed."""
 
     header_timeout_s: float = READ_TIMEOUT_S
     _deadline: asyncio.TimerHandle | None = None
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
-        self._watch_headers()
+        self._watch_reads()
 
     def data_received(self, data: bytes) -> None:
         super().data_received(data)
-        self._watch_headers()
+        self._watch_reads()
 
     def on_response_complete(self) -> None:
         super().on_response_complete()
-        self._watch_headers()
+        self._watch_reads()
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._stop_deadline()
         super().connection_lost(exc)
 
-    def _watch_headers(self) -> None:
-        """Arm the deadline while a request's headers are awaited, stop it once they are
-        in (the body's own read timeout is `BoundedRequests`')."""
-        awaiting = self.conn.their_state is h11.IDLE and not self.transport.is_closing()
-        if awaiting and self._deadline is None:
+    def _watch_reads(self) -> None:
+        """Arm the deadline while headers, or an answered request's body, are awaited;
+        stop it otherwise (a body the app reads has `BoundedRequests`' read timeout)."""
+        owed = self.conn.their_state is h11.IDLE or (
+            self.conn.our_state is h11.DONE and self.conn.their_state is h11.SEND_BODY
+        )
+        if owed and self._deadline is None and not self.transport.is_closing():
             self._deadline = self.loop.call_later(self.header_timeout_s, self._cut_off)
-        elif not awaiting:
+        elif not owed:
             self._stop_deadline()
 
     def _stop_deadline(self) -> None:
