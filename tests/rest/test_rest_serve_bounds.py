@@ -69,7 +69,7 @@ def test_a_body_declared_over_the_limit_gets_413_before_any_of_it_is_sent(
 ) -> None:
     with _connect(bounded.url) as connection:
         connection.sendall(_request_head("/v1/exports", "Content-Length: 100000000"))
-        status, headers, body = _answer(_read_until_closed(connection))
+        status, _, body = _answer(_read_until_closed(connection))
     assert status == 413
     [error] = body["errors"]
     assert error["code"] == "payload_too_large"
@@ -326,3 +326,46 @@ def test_serve_applies_the_bounds_given_on_its_command_line() -> None:
         for stream in (process.stdout, process.stderr):
             assert stream is not None
             stream.close()
+
+
+KEEPER_JS = """
+import { state } from 'integrator-api'
+
+function keep(options) {
+  const flow = { resourceType: 'flows', _id: 'orderSync' }
+  state.putForResource({ ...flow, key: options.queryString.key, value: 'from my api' })
+  return { statusCode: 200, body: state.getKeysForResource(flow).keys.sort() }
+}
+"""
+
+
+def test_my_apis_and_rest_writes_see_and_keep_each_others_changes(
+    api_token: str, tmp_path: Path
+) -> None:
+    """A My API runs on its own copy of the world: it starts from every write before it,
+    and what it changes is put back for the requests after it."""
+    (tmp_path / "keeper.js").write_text(KEEPER_JS)
+    (tmp_path / "world.yaml").write_text(
+        "flows: [{_id: orderSync, name: Order sync}]\n"
+        "apis: [{_id: keeper, script: keeper.js, function: keep}]\n"
+    )
+    from jsrt.server import load_served_world
+
+    world, apis = load_served_world(tmp_path / "world.yaml")
+    with (
+        serving(world, apis=apis) as served,
+        httpx.Client(base_url=served.url, headers=AUTH, timeout=30) as http,
+    ):
+        state = "/v1/flows/orderSync/state"
+        assert http.put(f"{state}/rest1", json=1).status_code == 201
+        assert http.post("/v1/apis/keeper/request?key=api1").json() == ["api1", "rest1"]
+        assert http.put(f"{state}/rest2", json=2).status_code == 201
+        assert http.post("/v1/apis/keeper/request?key=api2").json() == [
+            "api1",
+            "api2",
+            "rest1",
+            "rest2",
+        ]
+        assert http.get(f"{state}/api2").json() == "from my api"
+        assert http.post("/_jsrt/reset").status_code == 204
+        assert http.post("/v1/apis/keeper/request?key=api3").json() == ["api3"]
