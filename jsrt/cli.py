@@ -495,11 +495,11 @@ def test(
     help="How many faults POST /_jsrt/faults may leave pending.",
 )
 @click.option(
-    "--max-connections",
+    "--max-requests",
     type=click.IntRange(1, 10_000),
     default=100,
     show_default=True,
-    help="Connections and requests in flight at once; more get 503.",
+    help="Requests in flight at once; more get 503.",
 )
 @click.option(
     "--api-timeout",
@@ -521,7 +521,7 @@ def serve(
     max_body: float,
     read_timeout: float,
     max_faults: int,
-    max_connections: int,
+    max_requests: int,
     api_timeout: float,
 ) -> None:
     """Serve the local backend over HTTP with integrator.io's paths, status codes and bodies.
@@ -546,7 +546,7 @@ def serve(
         max_body_bytes=round(max_body * 1024 * 1024),
         read_timeout_s=read_timeout,
         max_pending_faults=max_faults,
-        max_connections=max_connections,
+        max_requests=max_requests,
         api_timeout_s=api_timeout,
     )
     try:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import anyio
 from starlette.datastructures import Headers, QueryParams
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from jsrt.api.errors import ApiError, BadRequest, PayloadTooLarge
@@ -27,8 +28,8 @@ READ_TIMEOUT_S = 30.0
 """How long a request's line and headers may take to arrive, and how long its body may
 pause between two reads (nginx's client_header_timeout and client_body_timeout)."""
 
-MAX_CONNECTIONS = 100
-"""How many connections (and requests in flight) jsrt serve holds; more get 503."""
+MAX_REQUESTS = 100
+"""How many requests jsrt serve answers at once (each may hold a body); more get 503."""
 
 MAX_PENDING_FAULTS = 1000
 """How many faults `POST /_jsrt/faults` may leave waiting: more than any test needs."""
@@ -51,7 +52,7 @@ class ServeLimits:
     max_body_bytes: int = MAX_BODY_BYTES
     read_timeout_s: float = READ_TIMEOUT_S
     max_pending_faults: int = MAX_PENDING_FAULTS
-    max_connections: int = MAX_CONNECTIONS
+    max_requests: int = MAX_REQUESTS
     api_timeout_s: float | None = None
     """A My API run's time limit; None: the runtime's default for a hook."""
 
@@ -84,19 +85,31 @@ class _ReadTimedOut(Exception):
 
 
 class BoundedRequests:
-    """ASGI middleware: a request body over `max_body_bytes` gets 413 (at once when its
-    Content-Length says so, else as soon as the bytes read pass it; the rest is dropped
-    as it arrives, never kept), and a body that pauses longer than `read_timeout_s`
-    between reads gets 408 and the connection closed."""
+    """ASGI middleware: beyond `max_requests` in flight a request gets 503; a request
+    body over `max_body_bytes` gets 413 (at once when its Content-Length says so, else
+    as soon as the bytes read pass it; the rest is dropped as it arrives, never kept);
+    a body that pauses longer than `read_timeout_s` between reads gets 408 and the
+    connection closed."""
 
     def __init__(self, app: ASGIApp, limits: ServeLimits) -> None:
         self.app = app
         self.limits = limits
+        self.in_flight = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        if self.in_flight >= self.limits.max_requests:
+            await error_response(self._busy(), headers={"Retry-After": "1"})(scope, receive, send)
+            return
+        self.in_flight += 1
+        try:
+            await self._bounded(scope, receive, send)
+        finally:
+            self.in_flight -= 1
+
+    async def _bounded(self, scope: Scope, receive: Receive, send: Send) -> None:
         declared = Headers(scope=scope).get("content-length", "")
         if declared.isdigit() and int(declared) > self.limits.max_body_bytes:
             await error_response(self._too_large())(scope, receive, send)
@@ -123,6 +136,8 @@ class BoundedRequests:
 
         try:
             await self.app(scope, bounded_receive, watched_send)
+        except ClientDisconnect:
+            return  # the client left mid-body: there is no one to answer
         except (_BodyTooLarge, _ReadTimedOut) as stopped:
             if started:
                 raise
@@ -132,6 +147,14 @@ class BoundedRequests:
                 await error_response(self._stalled(), headers={"Connection": "close"})(
                     scope, receive, send
                 )
+
+    def _busy(self) -> ApiError:
+        return ApiError(
+            f"jsrt serve is answering {self.limits.max_requests} requests already; retry "
+            "(jsrt serve --max-requests sets how many it answers at once)",
+            code="service_unavailable",
+            status_code=503,
+        )
 
     def _too_large(self) -> ApiError:
         limit = self.limits.max_body_bytes

@@ -107,9 +107,7 @@ def _config(app: ASGIApp, limits: ServeLimits, **options: Any) -> uvicorn.Config
     protocol = type(
         "HeaderDeadline", (_HeaderDeadline,), {"header_timeout_s": limits.read_timeout_s}
     )
-    return uvicorn.Config(
-        app, http=protocol, lifespan="off", limit_concurrency=limits.max_connections, **options
-    )
+    return uvicorn.Config(app, http=protocol, lifespan="off", **options)
 
 
 @contextlib.contextmanager

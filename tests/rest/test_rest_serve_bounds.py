@@ -299,10 +299,10 @@ def test_serve_states_its_bounds_and_their_defaults_in_help() -> None:
     assert defaults["max_body"] * 1024 * 1024 == limits.max_body_bytes
     assert defaults["read_timeout"] == limits.read_timeout_s
     assert defaults["max_faults"] == limits.max_pending_faults
-    assert defaults["max_connections"] == limits.max_connections
+    assert defaults["max_requests"] == limits.max_requests
     assert defaults["api_timeout"] == DEFAULT_TIMEOUT_S
     shown = CliRunner().invoke(main, ["serve", "--help"]).output
-    for option in ("--max-body", "--read-timeout", "--max-faults", "--max-connections"):
+    for option in ("--max-body", "--read-timeout", "--max-faults", "--max-requests"):
         assert option in shown
     assert "--api-timeout" in shown and "default: 8.0" in shown
 
@@ -369,3 +369,26 @@ def test_my_apis_and_rest_writes_see_and_keep_each_others_changes(
         assert http.get(f"{state}/api2").json() == "from my api"
         assert http.post("/_jsrt/reset").status_code == 204
         assert http.post("/v1/apis/keeper/request?key=api3").json() == ["api3"]
+
+
+def test_requests_beyond_the_in_flight_limit_get_503_until_one_ends(api_token: str) -> None:
+    with serving(limits=ServeLimits(max_requests=1, read_timeout_s=20)) as served:
+        stalled = _connect(served.url)
+        stalled.sendall(_request_head("/v1/exports", "Content-Length: 10"))  # the body: never
+        answers = _poll_until(served.url, 503)
+        [error] = answers.json()["errors"]
+        assert error["code"] == "service_unavailable" and "--max-requests" in error["message"]
+        assert answers.headers["retry-after"] == "1"
+        stalled.close()
+        assert _poll_until(served.url, 200).json()["name"] == "Order sync"
+
+
+def _poll_until(url: str, status: int) -> httpx.Response:
+    """GET a flow until the answer has `status` (the stalled request is in flight, or
+    gone), at most 100 times."""
+    for _ in range(100):
+        answer = httpx.get(f"{url}/v1/flows/orderSync", headers=AUTH, timeout=10)
+        if answer.status_code == status:
+            return answer
+        time.sleep(0.05)
+    raise AssertionError(f"never answered {status}: {answer.status_code} {answer.text}")
