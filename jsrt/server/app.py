@@ -34,7 +34,10 @@ _ANY_VERB = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 def create_app(account: Account, *, token: str) -> Starlette:
     """The Starlette app serving `account`, for requests bearing `token`, within the
     account's `limits`."""
-    world_turn = _WorldTurn()
+    # The turn to change the world, awaited without holding a thread. A My API holds it
+    # for its whole run (its runtime changes a copy of the world, put back at the end),
+    # so a write from another request waits for it; reads never take it.
+    world_turn = anyio.Lock()
     routes = [
         *_catalog_routes(account, world_turn),
         *_api_routes(account, world_turn),
@@ -50,22 +53,7 @@ def create_app(account: Account, *, token: str) -> Starlette:
     return Starlette(routes=routes, middleware=middleware, exception_handlers=handlers)
 
 
-class _WorldTurn:
-    """The turn to change the world, awaited without holding a thread. A My API holds it
-    for its whole run (its runtime changes a copy of the world, put back at the end), so
-    a write from another request waits for it; reads never take it."""
-
-    def __init__(self) -> None:
-        self._lock: anyio.Lock | None = None
-
-    @property
-    def lock(self) -> anyio.Lock:
-        if self._lock is None:  # made in the server's event loop, on the first write
-            self._lock = anyio.Lock()
-        return self._lock
-
-
-def _catalog_routes(account: Account, world_turn: _WorldTurn) -> list[Route]:
+def _catalog_routes(account: Account, world_turn: anyio.Lock) -> list[Route]:
     """One route per catalog path, dispatching on the verb."""
     by_path: dict[str, dict[str, Method]] = {}
     for method in CATALOG:
@@ -82,7 +70,7 @@ def _catalog_routes(account: Account, world_turn: _WorldTurn) -> list[Route]:
 
 
 def _call_endpoint(
-    account: Account, verbs: dict[str, Method], world_turn: _WorldTurn
+    account: Account, verbs: dict[str, Method], world_turn: anyio.Lock
 ) -> Callable[..., Any]:
     async def endpoint(request: Request) -> Response:
         method = verbs["GET" if request.method == "HEAD" else request.method]
@@ -94,13 +82,13 @@ def _call_endpoint(
             return error_response(err)
         if not method.changes_account:
             return await run_in_threadpool(account.answer, method, arg, request.url)
-        async with world_turn.lock:
+        async with world_turn:
             return await run_in_threadpool(account.answer, method, arg, request.url)
 
     return endpoint
 
 
-def _api_routes(account: Account, world_turn: _WorldTurn) -> list[Route]:
+def _api_routes(account: Account, world_turn: anyio.Lock) -> list[Route]:
     async def by_id(request: Request) -> Response:
         api = account.apis.get(request.path_params["_id"])
         if api is None:
@@ -129,7 +117,7 @@ def _api_routes(account: Account, world_turn: _WorldTurn) -> list[Route]:
 
 async def _run_api(
     account: Account,
-    world_turn: _WorldTurn,
+    world_turn: anyio.Lock,
     api: MyApi,
     request: Request,
     path_params: dict[str, str],
@@ -145,7 +133,7 @@ async def _run_api(
         "rawBody": raw.decode("utf-8", errors="replace"),
         "_apiId": api.api_id,
     }
-    async with world_turn.lock:
+    async with world_turn:
         return await run_in_threadpool(account.call_api, api, options)
 
 
@@ -191,9 +179,9 @@ def _is_int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _admin_reset(account: Account, world_turn: _WorldTurn) -> Callable[..., Any]:
+def _admin_reset(account: Account, world_turn: anyio.Lock) -> Callable[..., Any]:
     async def endpoint(request: Request) -> Response:
-        async with world_turn.lock:
+        async with world_turn:
             await run_in_threadpool(account.reset)
         return Response(status_code=204)
 
