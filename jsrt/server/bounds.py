@@ -6,6 +6,7 @@ integrator.io's `{errors: [{code, message}]}` envelope instead of memory or a ha
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -16,6 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from jsrt.api.errors import ApiError, BadRequest, PayloadTooLarge
 from jsrt.describe import describe
+from jsrt.errors import UsageError
 from jsrt.server.responses import error_response
 
 MIB = 1024 * 1024
@@ -55,6 +57,16 @@ class ServeLimits:
     max_requests: int = MAX_REQUESTS
     api_timeout_s: float | None = None
     """A My API run's time limit; None: the runtime's default for a hook."""
+
+    def __post_init__(self) -> None:
+        for name, value in vars(self).items():
+            number = isinstance(value, int | float) and not isinstance(value, bool)
+            if value is None and name == "api_timeout_s":
+                continue
+            if not number or not 0 < value < math.inf:
+                raise UsageError(
+                    f"ServeLimits.{name} must be a positive finite number, got {describe(value)}"
+                )
 
 
 _DIGITS = re.compile(r"[0-9]{1,18}")

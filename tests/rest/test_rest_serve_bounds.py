@@ -17,6 +17,7 @@ import orjson
 import pytest
 from rest_servers import TOKEN, Served, serving
 
+from jsrt.errors import UsageError
 from jsrt.runner import DEFAULT_TIMEOUT_S
 from jsrt.server import ServeLimits
 
@@ -392,3 +393,12 @@ def _poll_until(url: str, status: int) -> httpx.Response:
             return answer
         time.sleep(0.05)
     raise AssertionError(f"never answered {status}: {answer.status_code} {answer.text}")
+
+
+@pytest.mark.parametrize(
+    "given",
+    [{"max_body_bytes": 0}, {"read_timeout_s": float("inf")}, {"max_requests": "10"}],
+)
+def test_serve_limits_refuse_what_bounds_nothing(given: dict) -> None:
+    with pytest.raises(UsageError, match=r"ServeLimits\.\w+ must be a positive finite number"):
+        ServeLimits(**given)
