@@ -457,7 +457,8 @@ def test(
 @click.option(
     "--token",
     envvar="JSRT_SERVE_TOKEN",
-    help="Bearer token clients must send (default $JSRT_SERVE_TOKEN, else a new one, printed).",
+    help="Bearer token clients must send (default $JSRT_SERVE_TOKEN, else a new one, "
+    "printed); an empty one is refused.",
 )
 @click.option(
     "--throttle",
@@ -476,7 +477,7 @@ def test(
     default=8.0,
     show_default=True,
     metavar="MB",
-    help="Largest request body in MiB; a larger one gets 413 and is not read.",
+    help="Largest request body in MiB; a larger one gets 413 and is not kept.",
 )
 @click.option(
     "--read-timeout",
