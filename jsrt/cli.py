@@ -25,6 +25,7 @@ from jsrt.run.choice import (
     flag_spelling,
     unknown_value,
 )
+from jsrt.run.limits import MEMORY, TIMEOUT, Limit
 
 if TYPE_CHECKING:
     from jsrt.cases import Case
@@ -77,6 +78,26 @@ class _OneOf(click.Choice):
 
 _BEARER_TOKEN = re.compile(r"[\x21-\x7e]+")
 """What `jsrt serve --token` accepts: visible ASCII without spaces, as a header carries it."""
+
+
+class _LimitValue(click.ParamType):
+    """A limit (`jsrt.run.limits`) as an option's value, refused with its accepted range."""
+
+    def __init__(self, limit: Limit) -> None:
+        self.limit = limit
+        self.name = "integer" if limit.whole else "float"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str):
+            try:
+                value = int(value) if self.limit.whole else float(value)
+            except ValueError:
+                self.fail(f"must be {self.limit.accepted}, got {value!r}", param, ctx)
+        problem = self.limit.problem(value)
+        if problem is not None:
+            self.fail(problem, param, ctx)
+        return value
+
 
 _BACKEND_OPTIONS = (
     click.option(
@@ -140,7 +161,20 @@ def _backend_choice(given: dict[str, Any]) -> BackendChoice:
 
 class RunsHooks(click.Command):
     """A command that runs hooks: `jsrt.console` keeps the engine's worker it forked
-    before loading this module only for these (`runs_hooks`)."""
+    before loading this module only for these (`runs_hooks`).
+
+    With `--json`, a command line click refuses (a limit out of range, an unknown
+    backend) is answered as every other failure is: one JSON object, exit 2."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        wants_json = "--json" in args
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as error:
+            if not wants_json:
+                raise
+            usage = UsageError(error.format_message(), hint=f"see jsrt {self.name} --help")
+            _fail(usage, as_json=True)
 
 
 @click.group()
@@ -175,17 +209,17 @@ def runs_hooks(args: list[str]) -> bool:
 )
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=0.001),
-    default=30.0,
+    type=_LimitValue(TIMEOUT),
+    default=TIMEOUT.default,
     show_default=True,
-    help="Wall-clock limit, seconds.",
+    help=f"Wall-clock limit, {TIMEOUT.accepted}.",
 )
 @click.option(
     "--memory",
-    type=click.IntRange(min=16),
-    default=256,
+    type=_LimitValue(MEMORY),
+    default=MEMORY.default,
     show_default=True,
-    help="Heap limit, MB.",
+    help=f"Heap limit, {MEMORY.accepted}.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object with everything.")
 @_backend_options
@@ -362,8 +396,9 @@ def modules_fetch() -> None:
 )
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=0.001),
-    help="Wall-clock limit, seconds, for cases that set none (default 30).",
+    type=_LimitValue(TIMEOUT),
+    help=f"Wall-clock limit for cases that set none ({TIMEOUT.accepted}; default "
+    f"{TIMEOUT.default:g}).",
 )
 @_backend_options
 def test(

@@ -25,14 +25,17 @@ import itertools
 import os
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 import orjson
 
+from jsrt.backends.cassette import Cassette
+from jsrt.describe import describe, format_path
 from jsrt.errors import ContractViolation, HookError, JsrtError, ScriptError, UsageError
+from jsrt.json_values import non_finite_path
 from jsrt.run.choice import (
     DEFAULT_RECORD_MODE,
     BackendChoice,
@@ -40,6 +43,7 @@ from jsrt.run.choice import (
     RecordMode,
     Region,
 )
+from jsrt.run.limits import MEMORY, TIMEOUT, checked_memory, checked_timeout
 from jsrt.run.program import HOOK_RUNS
 from jsrt.run.protocol import (
     BackendSpec,
@@ -54,14 +58,13 @@ from jsrt.run.protocol import (
 from jsrt.worker.supervisor import InlineExecutor, Supervisor
 
 if TYPE_CHECKING:
-    from jsrt.backends.cassette import Cassette
     from jsrt.backends.local import World
     from jsrt.hooks import Contract
     from jsrt.loader import PreparedScript
     from jsrt.run.choice import CassetteFile
 
-DEFAULT_TIMEOUT_S = 30.0
-DEFAULT_MEMORY_MB = 256
+DEFAULT_TIMEOUT_S = float(TIMEOUT.default)
+DEFAULT_MEMORY_MB = int(MEMORY.default)
 
 Executor = Supervisor | InlineExecutor
 
@@ -183,6 +186,16 @@ class Runtime:
         cassette_scope: str | None = None,
         policy_from_world: bool | None = None,
     ) -> None:
+        _expect(state_dir, (str, os.PathLike, type(None)), "state_dir", "a folder path, or None")
+        self.timeout_s = checked_timeout(timeout_s, "timeout_s")
+        self.memory_mb = checked_memory(memory_mb, "memory_mb")
+        _expect(executor, (Supervisor, InlineExecutor, type(None)), "executor", _EXECUTOR)
+        for name, cassette in (("record", record), ("replay", replay)):
+            _expect(cassette, (str, os.PathLike, Cassette, type(None)), name, _CASSETTE)
+        if not isinstance(secret_fields, tuple | list):
+            _expect(secret_fields, (), "secret_fields", "a tuple of field names")
+        _expect(cassette_scope, (str, type(None)), "cassette_scope", "a string, or None")
+        _expect(policy_from_world, (bool, type(None)), "policy_from_world", "True, False or None")
         choice = _choice(
             backend,
             base_url=base_url,
@@ -205,6 +218,7 @@ class Runtime:
             self.executor.start()  # V8 starts while the rest below loads
         from jsrt.backends.local import StateDir, World, load_world
 
+        _expect(world, (World, str, os.PathLike, type(None)), "world", _WORLD)
         self._rest = None
         if self.backend == "rest":
             from jsrt.backends.rest.settings import RestSettings
@@ -228,8 +242,6 @@ class Runtime:
         else:
             seeded = World()
         self.world = self._state_dir.open(seeded) if self._state_dir else seeded
-        self.timeout_s = timeout_s
-        self.memory_mb = memory_mb
         self._key = f"{os.getpid()}-{next(self._ids)}-{uuid.uuid4().hex[:8]}"
         self._synced: tuple[int, Executor] | None = None
 
@@ -271,8 +283,16 @@ class Runtime:
     ) -> HookResult:
         from jsrt.api.policy import PolicyContext
         from jsrt.hooks import CONTRACTS, contract_for, infer_hook
+        from jsrt.loader import PreparedScript
 
         started = time.perf_counter()
+        _expect(script, (str, os.PathLike, PreparedScript), "script", _SCRIPT)
+        _expect(function, (str, type(None)), "function", "a function name, or None")
+        _expect(options, (Mapping, type(None)), "options", _OPTIONS)
+        _expect(hook, (str, type(None)), "hook", "a script type such as 'preSavePage', or None")
+        _expect(source, (str, type(None)), "source", "the script's text, or None")
+        timeout = self.timeout_s if timeout_s is None else checked_timeout(timeout_s, "timeout_s")
+        memory = self.memory_mb if memory_mb is None else checked_memory(memory_mb, "memory_mb")
         prepared = self._prepare(script, source)
         entry = prepared.require_function(function, prefer=CONTRACTS)
         hook = hook or infer_hook(entry)
@@ -295,9 +315,9 @@ class Runtime:
                 "line1_column_offset": prepared.line1_column_offset,
             },
             "function": entry,
-            "inputs_json": _json_text(inputs),
-            "timeout_s": timeout_s or self.timeout_s,
-            "memory_mb": memory_mb or self.memory_mb,
+            "inputs_json": _json_text(inputs, given),
+            "timeout_s": timeout,
+            "memory_mb": memory,
             "policy": asdict(policy),
             "backend": self._backend_spec(send_world=False),
         }
@@ -501,16 +521,54 @@ def _parsed(outcomes: list[Outcome] | orjson.Fragment) -> list[dict[str, Any]]:
     return cast("list[dict[str, Any]]", outcomes)
 
 
-def _json_text(inputs: list[dict[str, Any]]) -> bytes:
+_JSON_DATA = "options must be JSON data: objects, arrays, strings, numbers, booleans, null"
+
+
+def _json_text(inputs: list[dict[str, Any]], given: dict[str, Any]) -> bytes:
     """The inputs as the JSON text (UTF-8) V8 parses (see `jsrt.run.execute`); as bytes, they
-    reach the worker raw, as a frame attachment."""
+    reach the worker raw, as a frame attachment.
+
+    orjson writes NaN and the infinities as `null`, which would change the user's data
+    without a word; JSON has no such numbers, so they are refused at their place in the
+    `given` options (the inputs are built from them). Text without a `null` cannot hold
+    one, so a page without nulls is not walked."""
     try:
-        return orjson.dumps(inputs)
+        text = orjson.dumps(inputs)
     except TypeError as exc:
         raise UsageError(
-            f"the options cannot be given to the hook: {exc}",
-            hint="options must be JSON data: objects, arrays, strings, numbers, booleans, null",
+            f"the options cannot be given to the hook: {exc}", hint=_JSON_DATA
         ) from exc
+    if b"null" in text:
+        path = non_finite_path(given)
+        if path is not None:
+            number = describe(_at(given, path))
+            raise UsageError(
+                f"the options hold {number} at {format_path(path)}; JSON has no NaN or "
+                "Infinity, and the hook would receive null",
+                hint="give a finite number there, or null (None) if the value is unknown",
+                path=format_path(path),
+            )
+    return text
+
+
+def _at(value: Any, path: list[str | int]) -> Any:
+    """The value at `path` in a JSON value."""
+    for part in path:
+        value = value[part]
+    return value
+
+
+_WORLD = "a World, a path to a world file, or None"
+_EXECUTOR = "a Supervisor, an InlineExecutor, or None"
+_CASSETTE = "a path to a cassette file, a Cassette, or None"
+_SCRIPT = "a path to a .js file, or a PreparedScript"
+_OPTIONS = 'the options object, a dict such as {"data": [...]}, or None'
+
+
+def _expect(value: object, types: tuple[type, ...], name: str, expected: str) -> None:
+    """Refuse a Python API argument of the wrong type in words, not with a TypeError later."""
+    if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
+        raise UsageError(f"{name} must be {expected}, got {describe(value)}", argument=name)
 
 
 def _choice(backend: BackendKind | BackendChoice | None, **arguments: Any) -> BackendChoice:
