@@ -13,11 +13,11 @@ engine can honour:
   script debug window, celigo-reference §2.4), and far inside what the worker's frame
   reader can wait for (a poll takes at most 2**31 - 1 ms, about 24.8 days); at least a
   millisecond, the poll's resolution.
-- heap: up to half of V8's heap cage. V8 caps an isolate's heap at 4 GiB whatever
-  `--max-old-space-size` says (pointer compression; `heap_size_limit` stays 4096 MiB
-  with 8192 or more asked), and the hard limit only stops a script while it sits well
-  below V8's own ceiling (`jsrt.engine.heap`); past it V8 aborts the whole process. At
-  least 16 MiB, which the shims and a small page need.
+- heap: up to `jsrt.engine.heap.LARGEST_HEAP_MB`, half of V8's heap cage. V8 caps an
+  isolate's heap at 4 GiB whatever `--max-old-space-size` says (pointer compression;
+  `heap_size_limit` stays 4096 MiB with 8192 or more asked), and the hard limit only
+  stops a script while it sits well below V8's own ceiling; past it V8 aborts the whole
+  process. At least 16 MiB, which the shims and a small page need.
 """
 
 from __future__ import annotations
@@ -26,11 +26,8 @@ import math
 from dataclasses import dataclass
 
 from jsrt.describe import describe
-from jsrt.engine.heap import OLD_SPACE_FACTOR
+from jsrt.engine.heap import LARGEST_HEAP_MB
 from jsrt.errors import UsageError
-
-V8_HEAP_CAGE_MB = 4096
-"""The most heap V8 gives an isolate in mini-racer's build (pointer compression)."""
 
 
 @dataclass(frozen=True)
@@ -77,7 +74,7 @@ MEMORY = Limit(
     what="the heap limit",
     unit="MiB",
     low=16,
-    high=V8_HEAP_CAGE_MB // OLD_SPACE_FACTOR,
+    high=LARGEST_HEAP_MB,
     default=256,
     whole=True,
 )
