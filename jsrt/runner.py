@@ -187,6 +187,12 @@ class Runtime:
         policy_from_world: bool | None = None,
     ) -> None:
         _expect(state_dir, (str, os.PathLike, type(None)), "state_dir", "a folder path, or None")
+        if state_dir is not None and not os.fspath(state_dir):
+            raise UsageError(
+                "state_dir is empty; it would keep the world in the current folder",
+                hint="give the folder to keep the world in, e.g. .jsrt-state",
+                argument="state_dir",
+            )
         self.timeout_s = checked_timeout(timeout_s, "timeout_s")
         self.memory_mb = checked_memory(memory_mb, "memory_mb")
         _expect(executor, (Supervisor, InlineExecutor, type(None)), "executor", _EXECUTOR)

@@ -87,6 +87,12 @@ def test_run_hook_refuses_wrong_typed_arguments(
     assert refused.value.message == f"{name} must be {EXPECTED[name]}, got {given}"
 
 
+def test_an_empty_state_dir_is_refused_not_taken_as_the_current_folder() -> None:
+    result = CliRunner().invoke(main, ["run", "hook.js", "--state-dir", "", "--json"])
+    assert result.exit_code == 2
+    assert json.loads(result.stdout)["error"]["message"].startswith("state_dir is empty")
+
+
 def test_run_hook_refuses_a_script_that_is_not_a_path() -> None:
     with pytest.raises(UsageError) as refused:
         Runtime().run_hook(123)  # type: ignore[arg-type]
