@@ -67,7 +67,10 @@ def test_a_bad_limit_with_json_prints_one_json_object(hook_files: tuple[Path, Pa
     assert TIMEOUT_RANGE in out["error"]["message"]
 
 
-def test_jsrt_run_runs_at_the_edges_of_the_range(hook_files: tuple[Path, Path]) -> None:
+def test_jsrt_run_states_the_range_and_runs_at_its_edges(hook_files: tuple[Path, Path]) -> None:
+    help_text = " ".join(invoke("run", "--help").output.split())
+    assert f"Wall-clock limit, {TIMEOUT_RANGE}." in help_text
+    assert f"Heap limit, {MEMORY_RANGE}." in help_text
     script, options = hook_files
     result = invoke(
         "run", str(script), "--options", str(options), "--timeout", "3600", "--memory", "2048"
