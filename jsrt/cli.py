@@ -167,7 +167,7 @@ class RunsHooks(click.Command):
     backend) is answered as every other failure is: one JSON object, exit 2."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        wants_json = "--json" in args
+        wants_json = "--json" in args and any(p.name == "as_json" for p in self.params)
         try:
             return super().parse_args(ctx, args)
         except click.UsageError as error:
