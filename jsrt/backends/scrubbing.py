@@ -4,7 +4,8 @@
 else that hides secrets. A name is secret when, lower-cased with `_`, `-`, `.` and spaces
 taken out (so `client_secret`, `clientSecret` and `Client-Secret` are one name), it is in
 the list or ends with one of `SECRET_NAME_ENDINGS` (`pgpPassphrase`, `dbPassword`,
-`oauthToken`, `webhookSecret`), or is the plural of such a name (`passwords`).
+`oauthToken`, `webhookSecret`, `consumerPrivateKey`), or is the plural of such a name
+(`passwords`).
 
 Where integrator.io keeps secrets, from its connection documents (the public Celigo test
 fixtures, SubarnaCeligo/Backlog-Bugs `testData/Connections/Create/*.json`, and
@@ -60,6 +61,14 @@ SECRET_NAMES: tuple[str, ...] = (
     "secretAccessKey",
     "sessionToken",
     "credentials",
+    # keys integrator.io masks (celigo/ai skills/configuring-connections/references/
+    # schemas: ftp.yml `authKey`, `pgpDecryptKey`; http.yml `clientCertificates.pfx`;
+    # jdbc.yml `wallet`; oauth.yml `pkceCodeVerifier`; `...PrivateKey` by its ending)
+    "authKey",
+    "pgpDecryptKey",
+    "pfx",
+    "wallet",
+    "pkceCodeVerifier",
     # auth headers, as an object's keys or the `name` of a {name, value} pair
     "Authorization",
     "Proxy-Authorization",
@@ -71,7 +80,14 @@ SECRET_NAMES: tuple[str, ...] = (
     "Set-Cookie",
 )
 """The names whose values never reach a cassette (matched across naming styles)."""
-SECRET_NAME_ENDINGS: tuple[str, ...] = ("password", "passphrase", "secret", "token", "apikey")
+SECRET_NAME_ENDINGS: tuple[str, ...] = (
+    "password",
+    "passphrase",
+    "secret",
+    "token",
+    "apikey",
+    "privatekey",
+)
 """A name that ends with one of these (compared as `SECRET_NAMES` are) is secret too."""
 SCRUBBED = "<scrubbed>"
 TOKEN_PLACEHOLDER = "<token>"

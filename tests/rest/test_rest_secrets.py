@@ -270,6 +270,13 @@ SECRET_NAMES_IN_EVERY_STYLE = (
     "refresh_token",
     "dbPassword",
     "passwords",
+    "consumerPrivateKey",
+    "userPrivateKey",
+    "authKey",
+    "pgpDecryptKey",
+    "pfx",
+    "wallet",
+    "pkceCodeVerifier",
 )
 SETTINGS_NEXT_TO_SECRETS = (
     "encryptedFields",
