@@ -10,9 +10,11 @@ import json
 import textwrap
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner, Result
 
 from jsrt.cli import main
+from jsrt.pytest_plugin import assert_called
 from jsrt.runner import Runtime
 
 SECRETS = (
@@ -165,7 +167,9 @@ def test_test_reports_hold_no_secret_but_expectations_see_the_real_values(
     assert [case["status"] for case in cases] == ["passed", "failed", "failed"]
 
 
-def test_a_hook_results_repr_holds_no_secret(tmp_path: Path) -> None:
+def test_a_hook_results_repr_and_the_pytest_helpers_messages_hold_no_secret(
+    tmp_path: Path,
+) -> None:
     write_project(tmp_path)
     options = {"headers": {"Authorization": "Bearer SECRET-TOKEN-1"}}
     result = Runtime(tmp_path / "world.yaml").run_hook(
@@ -177,3 +181,11 @@ def test_a_hook_results_repr_holds_no_secret(tmp_path: Path) -> None:
     # ... but its repr, printed by asserts, debuggers and logs, does not show them.
     assert "connections" in repr(result)
     assert_no_secret(repr(result))
+    # The pytest helper matches the real value, and its message shows none.
+    assert_called(result, "connections.update", args_subset={"name": "Vault"})
+    with pytest.raises(AssertionError) as raised:
+        assert_called(
+            result, "connections.update", args_subset={"http": {"auth": {"token": {"token": "x"}}}}
+        )
+    assert "at $.args[0].http.auth.token: differs from the expected value" in str(raised.value)
+    assert_no_secret(str(raised.value))
