@@ -26,13 +26,14 @@ import os
 import time
 import uuid
 from collections.abc import Iterator, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 import orjson
 
 from jsrt.backends.cassette import Cassette
+from jsrt.backends.scrubbing import scrubbed
 from jsrt.describe import describe, format_path
 from jsrt.errors import ContractViolation, HookError, JsrtError, ScriptError, UsageError
 from jsrt.json_values import non_finite_path
@@ -96,7 +97,8 @@ class HookResult:
     duration_ms: float = 0.0
 
     def to_json(self) -> dict[str, Any]:
-        """The `jsrt run --json` object."""
+        """The `jsrt run --json` object; its calls `scrubbed`, as a cassette has them (what
+        the function returned and logged is shown as it is: the script's own output)."""
         out = {
             "ok": self.ok,
             "hook": self.hook,
@@ -104,7 +106,7 @@ class HookResult:
             "result": self.value,
             "errors": self.errors,
             "logs": self.logs,
-            "calls": self.calls,
+            "calls": scrubbed(self.calls),
             "error": self.error,
             "duration_ms": round(self.duration_ms, 3),
         }
@@ -113,6 +115,13 @@ class HookResult:
         if self.notes:
             out["notes"] = self.notes
         return out
+
+    def __repr__(self) -> str:
+        """The fields, with the calls and options `scrubbed`: a repr is what an assert
+        message, a debugger or a log prints, so it shows no secret the run handled."""
+        shown = {f.name: getattr(self, f.name) for f in fields(self)}
+        shown["calls"], shown["options"] = scrubbed(self.calls), scrubbed(self.options)
+        return f"HookResult({', '.join(f'{name}={value!r}' for name, value in shown.items())})"
 
     def raise_for_error(self) -> HookResult:
         """Raise the run's failure as a `JsrtError` (for callers that prefer exceptions)."""

@@ -4,7 +4,8 @@
 else that hides secrets. A name is secret when, lower-cased with `_`, `-`, `.` and spaces
 taken out (so `client_secret`, `clientSecret` and `Client-Secret` are one name), it is in
 the list or ends with one of `SECRET_NAME_ENDINGS` (`pgpPassphrase`, `dbPassword`,
-`oauthToken`, `webhookSecret`), or is the plural of such a name (`passwords`).
+`oauthToken`, `webhookSecret`, `consumerPrivateKey`), or is the plural of such a name
+(`passwords`).
 
 Where integrator.io keeps secrets, from its connection documents (the public Celigo test
 fixtures, SubarnaCeligo/Backlog-Bugs `testData/Connections/Create/*.json`, and
@@ -22,13 +23,21 @@ fixtures, SubarnaCeligo/Backlog-Bugs `testData/Connections/Create/*.json`, and
 
 A value under a secret name is replaced whole, whatever it is (a string, a list, an
 object): an object under a secret name (`http.auth.token`, `encrypted`) may hold its
-secret under any key.
+secret under any key. `scrubbed` does that (without tokens) for what jsrt prints or writes
+for a person or CI: `jsrt run`'s calls, test reports, a `HookResult`'s repr.
+
+`masked` is different: it is what integrator.io itself answers for a connection
+(celigo/ai `skills/configuring-connections/SKILL.md`, HEAD 082ce7f: "GET masks
+credentials. Passwords, tokens, and secrets are returned as "******""; its
+`references/schemas/http.yml`: `encrypted` is "Returned as the masked string "******"",
+`auth.token.token` is "returned masked"), so a script reading a connection from the local
+world or `jsrt serve` reads what it would read from integrator.io.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 from urllib.parse import quote, quote_plus
 
@@ -52,6 +61,14 @@ SECRET_NAMES: tuple[str, ...] = (
     "secretAccessKey",
     "sessionToken",
     "credentials",
+    # keys integrator.io masks (celigo/ai skills/configuring-connections/references/
+    # schemas: ftp.yml `authKey`, `pgpDecryptKey`; http.yml `clientCertificates.pfx`;
+    # jdbc.yml `wallet`; oauth.yml `pkceCodeVerifier`; `...PrivateKey` by its ending)
+    "authKey",
+    "pgpDecryptKey",
+    "pfx",
+    "wallet",
+    "pkceCodeVerifier",
     # auth headers, as an object's keys or the `name` of a {name, value} pair
     "Authorization",
     "Proxy-Authorization",
@@ -63,10 +80,21 @@ SECRET_NAMES: tuple[str, ...] = (
     "Set-Cookie",
 )
 """The names whose values never reach a cassette (matched across naming styles)."""
-SECRET_NAME_ENDINGS: tuple[str, ...] = ("password", "passphrase", "secret", "token", "apikey")
+SECRET_NAME_ENDINGS: tuple[str, ...] = (
+    "password",
+    "passphrase",
+    "secret",
+    "token",
+    "apikey",
+    "privatekey",
+)
 """A name that ends with one of these (compared as `SECRET_NAMES` are) is secret too."""
 SCRUBBED = "<scrubbed>"
 TOKEN_PLACEHOLDER = "<token>"
+MASKED = "******"
+"""What integrator.io answers in place of a connection's secret (see `masked`)."""
+MASKED_WHOLE = "encrypted"
+"""The one object integrator.io masks whole: its keys are the user's own field names."""
 
 
 def normal_name(name: str) -> str:
@@ -88,6 +116,41 @@ def is_secret_name(name: str) -> bool:
     )
 
 
+def holds_secret(
+    container: Mapping[str, Any], key: str, is_secret: Callable[[str], bool] = is_secret_name
+) -> bool:
+    """Whether the value under `key` in `container` is a secret: `key` is a secret name, or
+    `container` is a `{name, value}` header pair whose name is secret and `key` is `value`."""
+    if is_secret(key):
+        return True
+    name = container.get("name")
+    return key == "value" and isinstance(name, str) and is_secret(name)
+
+
+def scrubbed(value: Any) -> Any:
+    """`value` as jsrt may print or write it for a person or CI: every value that
+    `holds_secret` is replaced whole by `SCRUBBED`, as a cassette has it (see `Scrubber`)."""
+    return _BY_NAME(value)
+
+
+def masked(document: Any) -> Any:
+    """A connection as integrator.io answers it (see the module docstring): every value
+    under a secret name is `MASKED`, except that an object under a secret name other than
+    `MASKED_WHOLE` (`http.auth.token`, `http.auth.cookie`: settings beside the secret) keeps
+    its shape with its own secrets masked. Null and booleans are kept (nothing to hide), and
+    so are header pairs: integrator.io answers `http.headers` as they were written."""
+    if isinstance(document, list):
+        return [masked(item) for item in document]
+    if not isinstance(document, dict):
+        return document
+    out: dict[str, Any] = {}
+    for key, value in document.items():
+        hidden = is_secret_name(key) and value is not None and not isinstance(value, bool)
+        keeps_shape = isinstance(value, dict) and normal_name(key) != MASKED_WHOLE
+        out[key] = MASKED if hidden and not keeps_shape else masked(value)
+    return out
+
+
 def token_forms(tokens: Iterable[str]) -> list[str]:
     """Every form in which a token may be written: as held (the variable's raw value),
     as sent (stripped, the way `read_token` sends it) and URL-encoded; longest first,
@@ -103,7 +166,9 @@ def token_forms(tokens: Iterable[str]) -> list[str]:
 class Scrubber:
     """Replaces secrets in a JSON value: token values in every string (and key), and,
     `by_name`, the values under secret names (`is_secret_name`, plus `extra_names`
-    compared the same way) or in a `{name, value}` pair whose name is secret."""
+    compared the same way) or in a `{name, value}` pair whose name is secret. Null and
+    integrator.io's mask (`MASKED`) are kept: they hide nothing, and a replayed answer
+    then reads as integrator.io's did."""
 
     def __init__(
         self, tokens: Iterable[str] = (), extra_names: Iterable[str] = (), *, by_name: bool = True
@@ -114,11 +179,9 @@ class Scrubber:
 
     def __call__(self, value: Any) -> Any:
         if isinstance(value, dict):
-            name = value.get("name")
-            pair_is_secret = isinstance(name, str) and self.is_secret(name)
             return {
                 self.text(key): SCRUBBED
-                if item is not None and (self.is_secret(key) or (pair_is_secret and key == "value"))
+                if item not in (None, MASKED) and holds_secret(value, key, self.is_secret)
                 else self(item)
                 for key, item in value.items()
             }
@@ -137,6 +200,9 @@ class Scrubber:
     def is_secret(self, name: str) -> bool:
         """Whether this scrubber hides the value under `name`."""
         return self.by_name and (is_secret_name(name) or normal_name(name) in self.extra_names)
+
+
+_BY_NAME = Scrubber()
 
 
 def redacted_url(url: str) -> str:
