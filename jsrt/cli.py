@@ -8,6 +8,7 @@ never as a traceback. Every command is testable in-process with click's `CliRunn
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -24,6 +25,7 @@ from jsrt.run.choice import (
     flag_spelling,
     unknown_value,
 )
+from jsrt.run.limits import MEMORY, TIMEOUT, Limit
 
 if TYPE_CHECKING:
     from jsrt.cases import Case
@@ -71,6 +73,29 @@ class _OneOf(click.Choice):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if value not in self.choices:
             self.fail(unknown_value(self.field, value), param, ctx)
+        return value
+
+
+_BEARER_TOKEN = re.compile(r"[\x21-\x7e]+")
+"""What `jsrt serve --token` accepts: visible ASCII without spaces, as a header carries it."""
+
+
+class _LimitValue(click.ParamType):
+    """A limit (`jsrt.run.limits`) as an option's value, refused with its accepted range."""
+
+    def __init__(self, limit: Limit) -> None:
+        self.limit = limit
+        self.name = "integer" if limit.whole else "float"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str):
+            try:
+                value = int(value) if self.limit.whole else float(value)
+            except ValueError:
+                self.fail(f"must be {self.limit.accepted}, got {value!r}", param, ctx)
+        problem = self.limit.problem(value)
+        if problem is not None:
+            self.fail(problem, param, ctx)
         return value
 
 
@@ -136,7 +161,20 @@ def _backend_choice(given: dict[str, Any]) -> BackendChoice:
 
 class RunsHooks(click.Command):
     """A command that runs hooks: `jsrt.console` keeps the engine's worker it forked
-    before loading this module only for these (`runs_hooks`)."""
+    before loading this module only for these (`runs_hooks`).
+
+    With `--json`, a command line click refuses (a limit out of range, an unknown
+    backend) is answered as every other failure is: one JSON object, exit 2."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        wants_json = "--json" in args and any(p.name == "as_json" for p in self.params)
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as error:
+            if not wants_json:
+                raise
+            usage = UsageError(error.format_message(), hint=f"see jsrt {self.name} --help")
+            _fail(usage, as_json=True)
 
 
 @click.group()
@@ -171,17 +209,17 @@ def runs_hooks(args: list[str]) -> bool:
 )
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=0.001),
-    default=30.0,
+    type=_LimitValue(TIMEOUT),
+    default=TIMEOUT.default,
     show_default=True,
-    help="Wall-clock limit, seconds.",
+    help=f"Wall-clock limit, {TIMEOUT.accepted}.",
 )
 @click.option(
     "--memory",
-    type=click.IntRange(min=16),
-    default=256,
+    type=_LimitValue(MEMORY),
+    default=MEMORY.default,
     show_default=True,
-    help="Heap limit, MB.",
+    help=f"Heap limit, {MEMORY.accepted}.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object with everything.")
 @_backend_options
@@ -358,8 +396,9 @@ def modules_fetch() -> None:
 )
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=0.001),
-    help="Wall-clock limit, seconds, for cases that set none (default 30).",
+    type=_LimitValue(TIMEOUT),
+    help=f"Wall-clock limit for cases that set none ({TIMEOUT.accepted}; default "
+    f"{TIMEOUT.default:g}).",
 )
 @_backend_options
 def test(
@@ -453,7 +492,8 @@ def test(
 @click.option(
     "--token",
     envvar="JSRT_SERVE_TOKEN",
-    help="Bearer token clients must send (default $JSRT_SERVE_TOKEN, else a new one, printed).",
+    help="Bearer token clients must send (default $JSRT_SERVE_TOKEN, else a new one, "
+    "printed); an empty one is refused.",
 )
 @click.option(
     "--throttle",
@@ -463,8 +503,48 @@ def test(
 )
 @click.option(
     "--page-size",
-    type=click.IntRange(min=1),
+    type=click.IntRange(1, 1000),
     help="Documents per page of a list, the next page in its Link header (default 100).",
+)
+@click.option(
+    "--max-body",
+    type=click.FloatRange(0.001, 1024),
+    default=8.0,
+    show_default=True,
+    metavar="MB",
+    help="Largest request body in MiB; a larger one gets 413 and is not kept.",
+)
+@click.option(
+    "--read-timeout",
+    type=click.FloatRange(0.01, 3600),
+    default=30.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="How long a request's headers may take, and its body may pause (then 408 or "
+    "the connection is closed).",
+)
+@click.option(
+    "--max-faults",
+    type=click.IntRange(1, 1_000_000),
+    default=1000,
+    show_default=True,
+    help="How many faults POST /_jsrt/faults may leave pending.",
+)
+@click.option(
+    "--max-requests",
+    type=click.IntRange(1, 10_000),
+    default=100,
+    show_default=True,
+    help="Requests in flight at once; more get 503.",
+)
+@click.option(
+    "--api-timeout",
+    type=click.FloatRange(0.01, 3600),
+    default=30.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Time limit of one My API run (then 504). My APIs run one at a time, off the "
+    "server's loop: other requests are answered meanwhile.",
 )
 def serve(
     world: str | None,
@@ -474,15 +554,37 @@ def serve(
     token: str | None,
     throttle: float | None,
     page_size: int | None,
+    max_body: float,
+    read_timeout: float,
+    max_faults: int,
+    max_requests: int,
+    api_timeout: float,
 ) -> None:
     """Serve the local backend over HTTP with integrator.io's paths, status codes and bodies.
 
     Point the REST backend at it: --backend rest --base-url http://127.0.0.1:PORT, with the
     token in INTEGRATOR_IO_TOKEN. Stop it with Ctrl-C.
     """
+    if token is not None and not _BEARER_TOKEN.fullmatch(token):
+        what = "empty" if not token.strip() else "not a bearer token"
+        _fail(
+            UsageError(
+                f"--token is {what}: a bearer token is visible ASCII without spaces",
+                hint="give a token, or leave --token (and $JSRT_SERVE_TOKEN) out "
+                "to have one made and printed",
+            ),
+            as_json=False,
+        )
     from jsrt import server
     from jsrt.backends.local import StateDir, World
 
+    limits = server.ServeLimits(
+        max_body_bytes=round(max_body * 1024 * 1024),
+        read_timeout_s=read_timeout,
+        max_pending_faults=max_faults,
+        max_requests=max_requests,
+        api_timeout_s=api_timeout,
+    )
     try:
         seeded, apis = server.load_served_world(world) if world else (World(), ())
         store = StateDir(state_dir) if state_dir else None
@@ -491,12 +593,13 @@ def serve(
             apis=apis,
             state_dir=store,
             throttle=throttle,
+            limits=limits,
             **({"page_size": page_size} if page_size else {}),
         )
     except JsrtError as error:
         _fail(error, as_json=False)
     shown = token is None
-    if not token:
+    if token is None:
         import secrets  # only `jsrt serve` needs it; every command pays for a top-level import
 
         token = secrets.token_urlsafe(24)
@@ -518,7 +621,11 @@ def serve(
 
     try:
         server.serve_forever(
-            server.create_app(account, token=token), host=host, port=port, announce=announce
+            server.create_app(account, token=token),
+            host=host,
+            port=port,
+            announce=announce,
+            limits=limits,
         )
     except JsrtError as error:
         _fail(error, as_json=False)

@@ -51,6 +51,7 @@ from jsrt.run.choice import (
     BackendChoice,
     option_name,
 )
+from jsrt.run.limits import TIMEOUT
 
 if TYPE_CHECKING:
     from _pytest._code.code import TerminalRepr, TracebackStyle
@@ -84,12 +85,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--jsrt-timeout",
         dest="jsrt_timeout",
-        type=float,
         default=None,
         metavar="SECONDS",
-        help="wall-clock limit for each hook run (default: the jsrt_timeout ini option, or 30)",
+        help=f"wall-clock limit for each hook run, {TIMEOUT.accepted} (default: the "
+        f"jsrt_timeout ini option, or {TIMEOUT.default:g})",
     )
-    parser.addini("jsrt_timeout", "wall-clock limit for each hook run, seconds (default 30)")
+    parser.addini(
+        "jsrt_timeout",
+        f"wall-clock limit for each hook run, {TIMEOUT.accepted} (default {TIMEOUT.default:g})",
+    )
     for name, (values, text) in _BACKEND_OPTIONS.items():
         flag = _flag(name)
         if values is None:
@@ -123,6 +127,7 @@ def pytest_configure(config: pytest.Config) -> None:
         "(relative to the test file)",
     )
     _refuse_recording_under_xdist(config)
+    _timeout(config)  # a bad limit stops the session before the first test
 
 
 def _refuse_recording_under_xdist(config: pytest.Config) -> None:
@@ -141,17 +146,21 @@ def _refuse_recording_under_xdist(config: pytest.Config) -> None:
 
 
 def _timeout(config: pytest.Config) -> float | None:
-    """`--jsrt-timeout`, else the ini option, else None (the runtime's default)."""
-    given = config.getoption("jsrt_timeout")
-    if given is not None:
-        return float(given)
-    ini = config.getini("jsrt_timeout")
-    if not ini:
+    """`--jsrt-timeout`, else the ini option, else None (the runtime's default), checked
+    against the accepted range (`jsrt.run.limits`)."""
+    given, name = config.getoption("jsrt_timeout"), "--jsrt-timeout"
+    if given is None:
+        given, name = config.getini("jsrt_timeout") or None, "jsrt_timeout (ini)"
+    if given is None:
         return None
     try:
-        return float(ini)
+        seconds = float(given)
     except ValueError:
-        raise pytest.UsageError(f"jsrt_timeout = {ini!r}: give a number of seconds") from None
+        seconds = given
+    problem = TIMEOUT.problem(seconds)
+    if problem is not None:
+        raise pytest.UsageError(f"{name} {problem}")
+    return float(seconds)
 
 
 def _flag(field: str) -> str:

@@ -25,13 +25,16 @@ import itertools
 import os
 import time
 import uuid
-from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterator, Mapping
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 import orjson
 
+from jsrt.backends.cassette import Cassette
+from jsrt.backends.scrubbing import scrubbed
+from jsrt.describe import describe, format_path
 from jsrt.errors import (
     ContractViolation,
     HookError,
@@ -40,6 +43,7 @@ from jsrt.errors import (
     ScriptError,
     UsageError,
 )
+from jsrt.json_values import non_finite_path
 from jsrt.run.choice import (
     DEFAULT_RECORD_MODE,
     BackendChoice,
@@ -47,6 +51,7 @@ from jsrt.run.choice import (
     RecordMode,
     Region,
 )
+from jsrt.run.limits import MEMORY, TIMEOUT, checked_memory, checked_timeout
 from jsrt.run.program import HOOK_RUNS
 from jsrt.run.protocol import (
     BackendSpec,
@@ -61,14 +66,13 @@ from jsrt.run.protocol import (
 from jsrt.worker.supervisor import InlineExecutor, Supervisor
 
 if TYPE_CHECKING:
-    from jsrt.backends.cassette import Cassette
     from jsrt.backends.local import World
     from jsrt.hooks import Contract
     from jsrt.loader import PreparedScript
     from jsrt.run.choice import CassetteFile
 
-DEFAULT_TIMEOUT_S = 30.0
-DEFAULT_MEMORY_MB = 256
+DEFAULT_TIMEOUT_S = float(TIMEOUT.default)
+DEFAULT_MEMORY_MB = int(MEMORY.default)
 
 Executor = Supervisor | InlineExecutor
 
@@ -100,7 +104,8 @@ class HookResult:
     duration_ms: float = 0.0
 
     def to_json(self) -> dict[str, Any]:
-        """The `jsrt run --json` object."""
+        """The `jsrt run --json` object; its calls `scrubbed`, as a cassette has them (what
+        the function returned and logged is shown as it is: the script's own output)."""
         out = {
             "ok": self.ok,
             "hook": self.hook,
@@ -108,7 +113,7 @@ class HookResult:
             "result": self.value,
             "errors": self.errors,
             "logs": self.logs,
-            "calls": self.calls,
+            "calls": scrubbed(self.calls),
             "error": self.error,
             "duration_ms": round(self.duration_ms, 3),
         }
@@ -117,6 +122,13 @@ class HookResult:
         if self.notes:
             out["notes"] = self.notes
         return out
+
+    def __repr__(self) -> str:
+        """The fields, with the calls and options `scrubbed`: a repr is what an assert
+        message, a debugger or a log prints, so it shows no secret the run handled."""
+        shown = {f.name: getattr(self, f.name) for f in fields(self)}
+        shown["calls"], shown["options"] = scrubbed(self.calls), scrubbed(self.options)
+        return f"HookResult({', '.join(f'{name}={value!r}' for name, value in shown.items())})"
 
     def raise_for_error(self) -> HookResult:
         """Raise the run's failure as a `JsrtError` (for callers that prefer exceptions)."""
@@ -199,6 +211,22 @@ class Runtime:
         cassette_scope: str | None = None,
         policy_from_world: bool | None = None,
     ) -> None:
+        _expect(state_dir, (str, os.PathLike, type(None)), "state_dir", "a folder path, or None")
+        if state_dir is not None and not os.fspath(state_dir):
+            raise UsageError(
+                "state_dir is empty; it would keep the world in the current folder",
+                hint="give the folder to keep the world in, e.g. .jsrt-state",
+                argument="state_dir",
+            )
+        self.timeout_s = checked_timeout(timeout_s, "timeout_s")
+        self.memory_mb = checked_memory(memory_mb, "memory_mb")
+        _expect(executor, (Supervisor, InlineExecutor, type(None)), "executor", _EXECUTOR)
+        for name, cassette in (("record", record), ("replay", replay)):
+            _expect(cassette, (str, os.PathLike, Cassette, type(None)), name, _CASSETTE)
+        if not isinstance(secret_fields, tuple | list):
+            _expect(secret_fields, (), "secret_fields", "a tuple of field names")
+        _expect(cassette_scope, (str, type(None)), "cassette_scope", "a string, or None")
+        _expect(policy_from_world, (bool, type(None)), "policy_from_world", "True, False or None")
         choice = _choice(
             backend,
             base_url=base_url,
@@ -221,6 +249,7 @@ class Runtime:
             self.executor.start()  # V8 starts while the rest below loads
         from jsrt.backends.local import StateDir, World, load_world
 
+        _expect(world, (World, str, os.PathLike, type(None)), "world", _WORLD)
         self._rest = None
         if self.backend == "rest":
             from jsrt.backends.rest.settings import RestSettings
@@ -244,8 +273,6 @@ class Runtime:
         else:
             seeded = World()
         self.world = self._state_dir.open(seeded) if self._state_dir else seeded
-        self.timeout_s = timeout_s
-        self.memory_mb = memory_mb
         self._key = f"{os.getpid()}-{next(self._ids)}-{uuid.uuid4().hex[:8]}"
         self._synced: tuple[int, Executor] | None = None
 
@@ -287,8 +314,16 @@ class Runtime:
     ) -> HookResult:
         from jsrt.api.policy import PolicyContext
         from jsrt.hooks import CONTRACTS, contract_for, infer_hook
+        from jsrt.loader import PreparedScript
 
         started = time.perf_counter()
+        _expect(script, (str, os.PathLike, PreparedScript), "script", _SCRIPT)
+        _expect(function, (str, type(None)), "function", "a function name, or None")
+        _expect(options, (Mapping, type(None)), "options", _OPTIONS)
+        _expect(hook, (str, type(None)), "hook", "a script type such as 'preSavePage', or None")
+        _expect(source, (str, type(None)), "source", "the script's text, or None")
+        timeout = self.timeout_s if timeout_s is None else checked_timeout(timeout_s, "timeout_s")
+        memory = self.memory_mb if memory_mb is None else checked_memory(memory_mb, "memory_mb")
         prepared = self._prepare(script, source)
         try:
             entry = prepared.require_function(function, prefer=CONTRACTS)
@@ -304,6 +339,7 @@ class Runtime:
                 options=built,
                 world=self.world if self.policy_from_world else None,
             )
+            inputs_json = _json_text(inputs, given)
         except JsrtError:
             if prepared.syntax_error is not None:  # it explains the rest (loader docstring)
                 raise prepared.syntax_error from None
@@ -316,9 +352,9 @@ class Runtime:
                 "modules": list(prepared.modules),
             },
             "function": entry,
-            "inputs_json": _json_text(inputs),
-            "timeout_s": timeout_s or self.timeout_s,
-            "memory_mb": memory_mb or self.memory_mb,
+            "inputs_json": inputs_json,
+            "timeout_s": timeout,
+            "memory_mb": memory,
             "policy": asdict(policy),
             "backend": self._backend_spec(send_world=False),
         }
@@ -525,16 +561,54 @@ def _parsed(outcomes: list[Outcome] | orjson.Fragment) -> list[dict[str, Any]]:
     return cast("list[dict[str, Any]]", outcomes)
 
 
-def _json_text(inputs: list[dict[str, Any]]) -> bytes:
+_JSON_DATA = "options must be JSON data: objects, arrays, strings, numbers, booleans, null"
+
+
+def _json_text(inputs: list[dict[str, Any]], given: dict[str, Any]) -> bytes:
     """The inputs as the JSON text (UTF-8) V8 parses (see `jsrt.run.execute`); as bytes, they
-    reach the worker raw, as a frame attachment."""
+    reach the worker raw, as a frame attachment.
+
+    orjson writes NaN and the infinities as `null`, which would change the user's data
+    without a word; JSON has no such numbers, so they are refused at their place in the
+    `given` options (the inputs are built from them). Text without a `null` cannot hold
+    one, so a page without nulls is not walked."""
     try:
-        return orjson.dumps(inputs)
+        text = orjson.dumps(inputs)
     except TypeError as exc:
         raise UsageError(
-            f"the options cannot be given to the hook: {exc}",
-            hint="options must be JSON data: objects, arrays, strings, numbers, booleans, null",
+            f"the options cannot be given to the hook: {exc}", hint=_JSON_DATA
         ) from exc
+    if b"null" in text:
+        path = non_finite_path(given)
+        if path is not None:
+            number = describe(_at(given, path))
+            raise UsageError(
+                f"the options hold {number} at {format_path(path)}; JSON has no NaN or "
+                "Infinity, and the hook would receive null",
+                hint="give a finite number there, or null (None) if the value is unknown",
+                path=format_path(path),
+            )
+    return text
+
+
+def _at(value: Any, path: list[str | int]) -> Any:
+    """The value at `path` in a JSON value."""
+    for part in path:
+        value = value[part]
+    return value
+
+
+_WORLD = "a World, a path to a world file, or None"
+_EXECUTOR = "a Supervisor, an InlineExecutor, or None"
+_CASSETTE = "a path to a cassette file, a Cassette, or None"
+_SCRIPT = "a path to a .js file, or a PreparedScript"
+_OPTIONS = 'the options object, a dict such as {"data": [...]}, or None'
+
+
+def _expect(value: object, types: tuple[type, ...], name: str, expected: str) -> None:
+    """Refuse a Python API argument of the wrong type in words, not with a TypeError later."""
+    if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
+        raise UsageError(f"{name} must be {expected}, got {describe(value)}", argument=name)
 
 
 def _choice(backend: BackendKind | BackendChoice | None, **arguments: Any) -> BackendChoice:

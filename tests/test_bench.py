@@ -121,7 +121,8 @@ def test_json_holds_every_row_with_figures_samples_and_the_machine(tiny_plan, ca
         "text": "≥ 40,000 calls/s",
     }
     assert small["jsrt"] > 0 and small["reference"] > 0
-    assert small["ratio"] == pytest.approx(small["reference"] / small["jsrt"], rel=1e-3)
+    # the document rounds a ratio to 3 decimals
+    assert small["ratio"] == pytest.approx(small["reference"] / small["jsrt"], abs=6e-4)
     assert small["met"] in (True, False)
     assert len(small["samples"]["jsrt"]) == TINY.bridge_repeats
     assert one_kb["target"] is None and one_kb["met"] is None

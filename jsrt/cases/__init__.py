@@ -8,8 +8,8 @@ says what running one of its functions should do::
     function: preSavePage           # optional: the script's only function, if it has one
     hook: preSavePage               # optional: inferred from the function name
     world: world.yaml               # optional: seeds the local backend (fresh for each case)
-    timeout: 5                      # optional: seconds (default 30)
-    memory: 128                     # optional: heap limit in MB (default 256)
+    timeout: 5                      # optional: seconds, 0.001 to 3600 (default 30)
+    memory: 128                     # optional: heap limit in MiB, 16 to 2048 (default 256)
     options: {pageIndex: 0}         # optional: options shared by every case below
     cases:
       - name: totals an order that has lines

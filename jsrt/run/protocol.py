@@ -33,7 +33,8 @@ class ScriptSource(TypedDict):
 
 
 class CassetteSpec(TypedDict):
-    """`Cassette.run_spec()`: the scope's interactions, the mode, the fields to scrub."""
+    """`Cassette.run_spec()`: the scope's interactions, the mode, and the configured fields
+    to scrub (besides `jsrt.backends.scrubbing.SECRET_NAMES`, which the worker knows)."""
 
     path: str
     scope: str | None

@@ -7,6 +7,7 @@ import math
 import threading
 import time
 from collections import deque
+from dataclasses import dataclass
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
@@ -19,8 +20,9 @@ from jsrt.api.checks import check_args
 from jsrt.api.errors import ApiError, BadRequest, RateLimited, ServerError
 from jsrt.api.wire import empty_list_status, success_reply
 from jsrt.backends.local import LocalBackend, StateDir, World
-from jsrt.errors import JsrtError
+from jsrt.errors import HookTimeout, JsrtError
 from jsrt.server.apis import MyApi
+from jsrt.server.bounds import MAX_LIST_LIMIT, MAX_SKIP, ServeLimits, query_count
 from jsrt.server.responses import error_code, error_response, json_response, reply_response
 
 if TYPE_CHECKING:
@@ -31,7 +33,8 @@ DEFAULT_PAGE_SIZE = 100
 
 class Account:
     """The account `jsrt serve` answers for: the world, its backend, its My APIs, and the
-    faults and throttle tests asked for. Calls are answered one at a time."""
+    faults and throttle tests asked for. Calls are answered one at a time; a My API runs
+    outside that turn, against its runtime's copy of the world (`call_api`)."""
 
     def __init__(
         self,
@@ -41,30 +44,49 @@ class Account:
         state_dir: StateDir | None = None,
         page_size: int = DEFAULT_PAGE_SIZE,
         throttle: float | None = None,
+        limits: ServeLimits | None = None,
     ) -> None:
         self.world = world
         self.apis = {api.api_id: api for api in apis}
         self.page_size = page_size
+        self.limits = limits or ServeLimits()
         self._backend = LocalBackend(world)
         self._state_dir = state_dir
         self._saved_version = world.version
         self._lock = threading.Lock()
-        self._faults: deque[tuple[int, float]] = deque()
+        self._faults: deque[_Fault] = deque()
+        self._pending_faults = 0
         self._bucket = _Bucket(throttle) if throttle else None
         self._runtime: Runtime | None = None
 
     # ---- faults and throttle ------------------------------------------------------------
 
     def add_faults(self, status: int, count: int, retry_after: float = 1.0) -> None:
-        """Make the next `count` API requests fail with `status`."""
+        """Make the next `count` API requests fail with `status`; a `BadRequest` when more
+        than `limits.max_pending_faults` would be waiting. Kept as one entry per call, so
+        memory grows with the calls, never with `count`."""
         with self._lock:
-            self._faults.extend([(status, retry_after)] * count)
+            limit = self.limits.max_pending_faults
+            if count > limit - self._pending_faults:
+                raise BadRequest(
+                    f"at most {limit} faults may be pending and {self._pending_faults} are: "
+                    f"count may be at most {limit - self._pending_faults} "
+                    "(POST /_jsrt/reset clears them; jsrt serve --max-faults sets the limit)",
+                    code="too_many_faults",
+                )
+            self._faults.append(_Fault(status, retry_after, count))
+            self._pending_faults += count
 
     def refusal(self) -> Response | None:
         """A pending fault or the throttle's 429 for this request, or None to answer it."""
         with self._lock:
             if self._faults:
-                status, retry_after = self._faults.popleft()
+                fault = self._faults[0]
+                status, retry_after = fault.status, fault.retry_after
+                fault.left -= 1
+                self._pending_faults -= 1
+                if not fault.left:
+                    self._faults.popleft()
             elif self._bucket is not None and (wait := self._bucket.take()) is not None:
                 status, retry_after = 429, wait
             else:
@@ -106,8 +128,8 @@ class Account:
     def _list_page(self, method: Method, items: list[Any], url: URL) -> Response:
         try:
             query = QueryParams(url.query)
-            skip = _count(query, "skip", 0)
-            limit = _count(query, "limit", self.page_size)
+            skip = query_count(query, "skip", default=0, low=0, high=MAX_SKIP)
+            limit = query_count(query, "limit", default=self.page_size, low=1, high=MAX_LIST_LIMIT)
         except ApiError as err:
             return error_response(err)
         empty_status = empty_list_status(method)
@@ -120,8 +142,10 @@ class Account:
         return json_response(items[skip : skip + limit], headers=headers)
 
     def reset(self) -> None:
-        """Back to the seed (and saved, with a state dir)."""
+        """Back to the seed (and saved, with a state dir), with no fault pending."""
         with self._lock:
+            self._faults.clear()
+            self._pending_faults = 0
             self.world.reset()
             self._persist()
 
@@ -137,21 +161,36 @@ class Account:
     # ---- My APIs ------------------------------------------------------------------------
 
     def call_api(self, api: MyApi, options: dict[str, Any]) -> Response:
-        """Run the API's handleRequest function and send what it returned."""
-        from jsrt.runner import Runtime  # the engine starts only when an API is called
+        """Run the API's handleRequest function and send what it returned.
 
+        The run takes minutes at worst (`limits.api_timeout_s`), so it holds no lock: it
+        runs against the API runtime's own copy of the world (brought up to date first)
+        and its changes are put back afterwards. The caller gives it the world's write
+        turn (`jsrt.server.app`), so no other write lands in between; reads go on.
+        """
+        runtime = self._api_runtime()
+        try:
+            result = runtime.run_hook(
+                api.script,
+                api.function,
+                options,
+                "handleRequest",
+                source=api.source,
+                timeout_s=self.limits.api_timeout_s,
+            )
+        except JsrtError as err:
+            return error_response(ServerError(str(err), code="script_error"))
         with self._lock:
-            if self._runtime is None:
-                self._runtime = Runtime(self.world)
-            try:
-                result = self._runtime.run_hook(
-                    api.script, api.function, options, "handleRequest", source=api.source
-                )
-            except JsrtError as err:
-                return error_response(ServerError(str(err), code="script_error"))
-            self._persist()
+            if runtime.world.version != self.world.version:
+                self.world.restore(runtime.world.snapshot(), version=runtime.world.version)
+                self._persist()
         if not result.ok:
-            message = JsrtError.from_dict(result.error).message if result.error else "failed"
+            error = JsrtError.from_dict(result.error) if result.error else None
+            if isinstance(error, HookTimeout):
+                return error_response(
+                    ApiError(error.message, code="script_timeout", status_code=504)
+                )
+            message = error.message if error else "failed"
             return error_response(ServerError(message, code="script_error"))
         reply = result.value
         headers = {str(k).lower(): str(v) for k, v in (reply.get("headers") or {}).items()}
@@ -163,6 +202,26 @@ class Account:
             headers.setdefault("content-type", "text/plain; charset=utf-8")
             content = str(body).encode()
         return Response(content, status_code=reply["statusCode"], headers=headers)
+
+    def _api_runtime(self) -> Runtime:
+        """The runtime My APIs run in, its world a copy of the account's as it is now."""
+        from jsrt.runner import Runtime  # the engine starts only when an API is called
+
+        with self._lock:
+            if self._runtime is None:
+                self._runtime = Runtime(World.from_snapshot(self.world.snapshot(), check=False))
+            elif self._runtime.world.version != self.world.version:
+                self._runtime.world.restore(self.world.snapshot(), version=self.world.version)
+            return self._runtime
+
+
+@dataclass
+class _Fault:
+    """`left` more API requests fail with `status` (429s ask to wait `retry_after` s)."""
+
+    status: int
+    retry_after: float
+    left: int
 
 
 class _Bucket:
@@ -183,16 +242,3 @@ class _Bucket:
             self.level -= 1
             return None
         return (1 - self.level) / self.rate
-
-
-def _count(query: QueryParams, name: str, default: int) -> int:
-    text = query.get(name)
-    if text is None:
-        return default
-    if not text.isdigit() or (name == "limit" and int(text) == 0):
-        raise BadRequest(
-            f"{name} must be a {'positive' if name == 'limit' else 'non-negative'} integer, "
-            f"got {text!r}",
-            code="invalid_query_params",
-        )
-    return int(text)

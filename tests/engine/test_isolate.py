@@ -189,6 +189,9 @@ def test_a_closed_isolate_refuses_work_and_closes_twice() -> None:
 def test_bad_arguments_are_usage_errors() -> None:
     with pytest.raises(UsageError):
         Isolate(memory_mb=0)
+    # V8 caps an isolate's heap at 4 GiB, and a hard limit works only below half of it.
+    with pytest.raises(UsageError, match="memory_mb must be a whole number of MiB from 1 to 2048"):
+        Isolate(memory_mb=1_000_000)
     with pytest.raises(UsageError):
         Isolate(max_bridge_mb=0)
     with Isolate() as isolate, pytest.raises(UsageError, match="line break"):
