@@ -5,9 +5,9 @@ where `import` and `export` are SyntaxErrors. The loader reads the script with a
 JavaScript parser (tree-sitter, never regular expressions) and rewrites it in place,
 never moving a token the user wrote to another line or column:
 
-* every `import … from 'm'` becomes `const … = __jsrt_import("m");` on the same lines, so
-  every later line keeps its number and every later column on a line of its own stays put
-  (the runtime provides `__jsrt_import`);
+* every `import … from 'm'` is blanked where it stands and becomes
+  `const … = __jsrt_import("m");` in a prologue run, as a module's imports are, before
+  the code, in the scope around it (the runtime provides `__jsrt_import`);
 * imports of anything but integrator-api, dayjs and sjcl, and dynamic `import()`, fail here
   with the file, line and column, because integrator.io refuses them too; so does an
   import tree-sitter cannot fully read (the old `assert { type: 'json' }`, TypeScript's
@@ -103,6 +103,9 @@ class PreparedScript:
 
     filename: str
     code: str
+    prologue: str
+    """The imports' bindings (`const dayjs = __jsrt_import("dayjs");`), declared in the
+    scope around the code before it runs."""
     epilogue: str
     functions: tuple[str, ...]
     modules: tuple[ScriptModule, ...]
@@ -218,6 +221,7 @@ def prepare(source: str, filename: str) -> PreparedScript:
     return PreparedScript(
         filename=filename,
         code=rewriter.result(),
+        prologue="\n".join(rewriter.imports),
         epilogue=_epilogue(functions),
         functions=functions,
         modules=tuple(m for m in ALLOWED_MODULES if m in rewriter.modules),
@@ -266,9 +270,13 @@ class _Rewriter:
         self.data = data
         self.filename = filename
         self.modules: set[str] = set()
+        self.imports: list[str] = []
         self._edits: list[tuple[int, int, str]] = []
 
     def rewrite_import(self, node: tree_sitter.Node) -> None:
+        """Blank the import where it stands and bind its names in the prologue, so the
+        code around it, on its lines too, keeps every column (modules bind their imports
+        before their body runs, as the prologue does)."""
         source = node.child_by_field_name("source")
         if source is None or node.has_error:
             return  # not a readable import: V8 will report it where it stands
@@ -277,8 +285,8 @@ class _Rewriter:
         clause = next((c for c in node.children if c.type == "import_clause"), None)
         call = f"{IMPORT_FUNCTION}({json.dumps(module)})"
         bindings = _bindings(clause, call) if clause is not None else []
-        statement = f"const {', '.join(bindings)};" if bindings else f"{call};"
-        self._replace_keeping_lines(node, statement)
+        self.imports.append(f"const {', '.join(bindings)};" if bindings else f"{call};")
+        self.blank(node)
 
     def strip_export(self, node: tree_sitter.Node) -> None:
         """Overwrite `export` / `export default` so the declaration or value stays put.
@@ -426,21 +434,6 @@ class _Rewriter:
             line=line,
             column=column,
             source_line=_line_text(self.data, offset),
-        )
-
-    def _replace_keeping_lines(self, node: tree_sitter.Node, statement: str) -> None:
-        """Put `statement` where `node` was, with the same line terminators after it.
-
-        The last line is padded with spaces to the original width where the statement is
-        shorter, so code that follows on that line keeps its column too.
-        """
-        original = self._segment(node)
-        terminators = _LINE_TERMINATOR.findall(original)
-        original_tail = len(_LINE_TERMINATOR.split(original)[-1])
-        replacement_tail = 0 if terminators else len(statement)
-        padding = " " * max(0, original_tail - replacement_tail)
-        self._edits.append(
-            (node.start_byte, node.end_byte, statement + "".join(terminators) + padding)
         )
 
     def _segment(self, node: tree_sitter.Node) -> str:

@@ -347,6 +347,7 @@ class Runtime:
         request: RunRequest = {
             "script": {
                 "code": prepared.code,
+                "prologue": prepared.prologue,
                 "epilogue": prepared.epilogue,
                 "filename": prepared.filename,
                 "modules": list(prepared.modules),

@@ -136,6 +136,18 @@ def test_a_runtime_error_on_line_1_has_the_users_column(runtime: Runtime, write_
     assert f"at f ({script}:1:28)" in result.error["stack"]
 
 
+def test_code_sharing_a_line_with_an_import_keeps_its_column(
+    runtime: Runtime, write_script
+) -> None:
+    line2 = "import { state } from 'integrator-api'; function f(o) { return o.a.b }"
+    script = write_script(f"// one line, one hook\n{line2}\n")
+
+    result = runtime.run_hook(script, "f", {})
+
+    assert result.error is not None
+    assert (result.error["line"], result.error["column"]) == (2, line2.index("b }") + 1)
+
+
 def test_a_load_error_on_line_1_shows_the_users_source_line(runtime: Runtime, write_script) -> None:
     script = write_script("function f(o) { var x = 010; return x }\n")
 

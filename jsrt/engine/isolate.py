@@ -45,19 +45,7 @@ MIB = 1024 * 1024
 SCOPED_SOURCE_GLOBAL = "__jsrt_scoped_source"
 """The global `eval_scoped` puts the code in, for its evaluator to take (and delete)."""
 
-_SCOPED_EVALUATOR = "__jsrt_eval_scoped"
 _SCOPED_FILENAME = "jsrt:scope.js"
-# A strict function at the top of its own script, so the only names the evaluated code
-# sees besides its own are the globals; a direct eval inside it is strict and keeps the
-# code's declarations in a scope of their own.
-_SCOPED_EVALUATOR_SOURCE = f"""Object.defineProperty(globalThis, '{_SCOPED_EVALUATOR}', {{
-  value: function () {{
-    'use strict';
-    try {{ return eval(globalThis.{SCOPED_SOURCE_GLOBAL}); }}
-    finally {{ delete globalThis.{SCOPED_SOURCE_GLOBAL}; }}
-  }},
-  writable: false, configurable: false, enumerable: false,
-}});"""
 
 
 class Isolate:
@@ -78,7 +66,6 @@ class Isolate:
         self.memory_mb = memory_mb
         self._lock = threading.Lock()
         self._must_drain = False
-        self._scoped_evaluator = False
         self._channel: _BridgeSlot = _BridgeSlot()
         self._native = _minirace.NativeContext(on_notify=self._channel)
         self._finalizer = weakref.finalize(self, self._native.close)
@@ -129,32 +116,34 @@ class Isolate:
         code: str,
         *,
         filename: str,
+        prologue: str = "",
         epilogue: str = "",
         deadline: float | None = None,
     ) -> Primitive:
         """Evaluate `code` named `filename` the way an ES module body runs: strict, its
         top-level declarations (`var`, `let`, functions) in a scope of their own rather
         than on the global object, `this` undefined and a top-level `return` a
-        SyntaxError; then `epilogue` (the caller's own line, in the same scope). Returns
-        the completion value as `eval` does.
+        SyntaxError. `prologue` runs first, in the scope around the code (the names it
+        declares are the code's, as a module's imports are); `epilogue` runs after it, in
+        its scope. Returns the code's completion value as `eval` does.
 
-        The code is the body of a strict direct `eval`, with nothing of jsrt's in front
-        of it, so every position V8 reports (syntax errors, frames, source lines) is the
-        file's own line and column. Raises as `eval` does: LoadError for code V8 cannot
-        compile (placed at the code's end when V8 reads on into the epilogue, as it does
-        for a missing `}`), ScriptError for an uncaught throw.
+        The code is the body of a strict direct `eval` in a function at the top of a
+        script of jsrt's (so it sees only the globals and the prologue's names), with
+        nothing in front of it: every position V8 reports (syntax errors, frames, source
+        lines) is the file's own line and column. Raises as `eval` does: LoadError for
+        code V8 cannot compile (placed at the code's end when V8 reads on into the
+        epilogue, as it does for a missing `}`), ScriptError for an uncaught throw.
         """
         _check_filename(filename)
-        if not self._scoped_evaluator:
-            self.eval(_SCOPED_EVALUATOR_SOURCE, filename=_SCOPED_FILENAME)
-            self._scoped_evaluator = True
         self.set_global(SCOPED_SOURCE_GLOBAL, f"{code}\n{epilogue}\n//# sourceURL={filename}")
+        evaluator = (
+            f"(function () {{ 'use strict';\n{prologue}\n"
+            f"try {{ return eval(globalThis.{SCOPED_SOURCE_GLOBAL}); }}\n"
+            f"finally {{ delete globalThis.{SCOPED_SOURCE_GLOBAL}; }} }})()"
+        )
         try:
             return self._eval(
-                f"{_SCOPED_EVALUATOR}()",
-                filename=_SCOPED_FILENAME,
-                deadline=deadline,
-                running=filename,
+                evaluator, filename=_SCOPED_FILENAME, deadline=deadline, running=filename
             )
         except ScriptError as error:
             raise js_errors.scoped_compile_error(error, code, filename) or error from None

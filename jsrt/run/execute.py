@@ -269,6 +269,7 @@ def _run(isolate: Isolate, request: RunRequest, deadline: float) -> str:
         isolate.eval_scoped(
             script["code"],
             filename=script["filename"],
+            prologue=script["prologue"],
             epilogue=script["epilogue"],
             deadline=deadline,
         )

@@ -40,7 +40,10 @@ class ScriptContext:
 
     def run(self, prepared: PreparedScript) -> None:
         self.isolate.eval_scoped(
-            prepared.code, filename=prepared.filename, epilogue=prepared.epilogue
+            prepared.code,
+            filename=prepared.filename,
+            prologue=prepared.prologue,
+            epilogue=prepared.epilogue,
         )
 
     def eval(self, expression: str) -> Primitive:

@@ -38,13 +38,17 @@ def user_lines(code: str) -> list[str]:
         ),
     ],
 )
-def test_each_import_form_becomes_a_binding_on_its_own_line(statement: str, expected: str) -> None:
+def test_each_import_form_becomes_a_binding_of_the_prologue_and_blank_where_it_was(
+    statement: str, expected: str
+) -> None:
     source = f"// line 1\n{statement}\n{MARKER}\n"
 
-    lines = user_lines(prepare(source, "hook.js").code)
+    prepared = prepare(source, "hook.js")
+    lines = user_lines(prepared.code)
 
+    assert prepared.prologue == expected
     assert len(lines) == source.count("\n") + 1
-    assert lines[1].rstrip() == expected
+    assert lines[1] == " " * len(statement)
     assert lines[2] == MARKER
 
 
@@ -57,11 +61,13 @@ def test_multi_line_import_keeps_every_later_line_and_column() -> None:
         f"{MARKER}\n"
     )
 
-    lines = user_lines(prepare(source, "hook.js").code)
+    prepared = prepare(source, "hook.js")
+    lines = user_lines(prepared.code)
 
+    assert prepared.prologue == 'const { exports, state: st } = __jsrt_import("integrator-api");'
     assert len(lines) == 6
-    assert lines[0] == 'const { exports, state: st } = __jsrt_import("integrator-api");'
     assert lines[3].index("const sameLine") == source.split("\n")[3].index("const sameLine")
+    assert lines[3].strip() == "const sameLine = 1;"
     assert lines[4] == MARKER
 
 
@@ -200,7 +206,7 @@ def test_a_syntax_error_after_imports_is_kept_with_its_line_and_the_source_line(
 
     prepared = prepare(source, "hook.js")
 
-    assert user_lines(prepared.code)[0].startswith("const { exports } = __jsrt_import(")
+    assert prepared.prologue.startswith("const { exports } = __jsrt_import(")
     error = prepared.syntax_error
     assert error is not None
     assert error.message == "hook.js:4:11: SyntaxError: Unexpected token '='"
