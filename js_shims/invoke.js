@@ -35,6 +35,8 @@
   // uses the place when the value it is given is the one recorded.
   const captureStackTrace = Error.captureStackTrace;
   const stringify = JSON.stringify;
+  const sameValue = Object.is;
+  const toText = String;
   const callSites = (_, sites) => sites;
   let lastThrow = null;
   const throwPlace = (setter) => {
@@ -70,7 +72,7 @@
       if (typeof value === 'string') text = value.includes("'") ? stringify(value) : `'${value}'`;
       else if (typeof value === 'function') text = `[Function: ${value.name || '(anonymous)'}]`;
       else if (typeof value === 'object' && value !== null) text = stringify(value);
-      if (text === undefined) text = String(value);
+      if (text === undefined) text = toText(value);
     } catch (e) {
       return 'a value that cannot be shown';
     }
@@ -84,7 +86,7 @@
       try { props = JSON.parse(JSON.stringify(thrown)); } catch (e) { /* circular: skip */ }
       return { name: thrown.name || 'Error', message: String(thrown.message), stack, frames: thrown.__jsrt_frames || [], props };
     }
-    const recorded = lastThrow !== null && Object.is(lastThrow.value, thrown) ? lastThrow.place : null;
+    const recorded = lastThrow !== null && sameValue(lastThrow.value, thrown) ? lastThrow.place : null;
     lastThrow = null;
     return { name: null, message: `Uncaught ${shown(thrown)}`, stack: '', frames: recorded ? [recorded] : [], props: null };
   };

@@ -58,7 +58,7 @@ IMPORT_FUNCTION = "__jsrt_import"
 """The runtime function that returns a module's value; rewritten imports call it."""
 
 PUBLISHED_FUNCTIONS = "__jsrt_script"
-"""The global the wrapper's suffix sets to `{name: function}` for each top-level function."""
+"""The global the epilogue sets to `{name: function}` for each top-level function."""
 
 THROW_RECORDER = "$thr"
 """The global setter `throw` is rewritten to assign (`$thr=` is as wide as `throw`)."""

@@ -288,6 +288,12 @@ def test_a_script_with_its_own_thr_name_runs_unchanged(runtime: Runtime, write_s
     assert result.error is not None
     assert result.error["message"].endswith("Uncaught 'mine'")
 
+    # Its throws are not rewritten: a top-level one is placed by V8 itself.
+    top = write_script("const $thr = 'mine'\n  throw $thr\nfunction f() {}\n", "top.js")
+    result = runtime.run_hook(top, "f", {})
+    assert result.error is not None
+    assert result.error["message"] == f"{top}:2:3: Uncaught mine"
+
 
 # A top-level `return` is the SyntaxError a module gives.
 

@@ -42,7 +42,7 @@ from jsrt.errors import (
 
 MIB = 1024 * 1024
 
-SCOPED_SOURCE_GLOBAL = "__jsrt_scoped_source"
+_SCOPED_SOURCE_GLOBAL = "__jsrt_scoped_source"
 """The global `eval_scoped` puts the code in, for its evaluator to take (and delete)."""
 
 _SCOPED_FILENAME = "jsrt:scope.js"
@@ -135,11 +135,11 @@ class Isolate:
         epilogue, as it does for a missing `}`), ScriptError for an uncaught throw.
         """
         _check_filename(filename)
-        self.set_global(SCOPED_SOURCE_GLOBAL, f"{code}\n{epilogue}\n//# sourceURL={filename}")
+        self.set_global(_SCOPED_SOURCE_GLOBAL, f"{code}\n{epilogue}\n//# sourceURL={filename}")
         evaluator = (
             f"(function () {{ 'use strict';\n{prologue}\n"
-            f"try {{ return eval(globalThis.{SCOPED_SOURCE_GLOBAL}); }}\n"
-            f"finally {{ delete globalThis.{SCOPED_SOURCE_GLOBAL}; }} }})()"
+            f"try {{ return eval(globalThis.{_SCOPED_SOURCE_GLOBAL}); }}\n"
+            f"finally {{ delete globalThis.{_SCOPED_SOURCE_GLOBAL}; }} }})()"
         )
         try:
             return self._eval(

@@ -65,6 +65,11 @@ def _shim_source(name: str) -> str:
     return files("jsrt.js_shims").joinpath(name).read_text(encoding="utf-8")
 
 
+def _shim_filename(name: str) -> str:
+    """The file name a shim's frames and errors carry (`jsrt:` marks jsrt's own code)."""
+    return f"jsrt:{name}"
+
+
 @cache
 def _install_api_call() -> str:
     return f"__jsrt_install_api({orjson.dumps(js_surface()).decode()})"
@@ -172,7 +177,7 @@ def _new_isolate_with_shims(memory_mb: int) -> tuple[Isolate, _Relay]:
     isolate = Isolate(memory_mb=memory_mb, bridge=relay)
     try:
         for name in SHIMS:
-            isolate.eval(_shim_source(name), filename=f"jsrt:{name}")
+            isolate.eval(_shim_source(name), filename=_shim_filename(name))
         isolate.eval(_install_api_call(), filename="jsrt:install-api.js")
     except BaseException:
         isolate.close()
@@ -286,16 +291,23 @@ def _run(isolate: Isolate, request: RunRequest, deadline: float) -> str:
 
 def _uncaught_value(isolate: Isolate, error: ScriptError) -> ScriptError:
     """A value other than an Error thrown by the script's top level, worded and placed
-    as `invoke.js` does for one thrown by a call (`Uncaught 'text'` at the `throw`):
-    V8 places the throw in the shim that recorded it."""
-    described = isolate.eval("__jsrt_describe_last_throw()", filename="jsrt:call.js")
-    assert isinstance(described, str), "__jsrt_describe_last_throw returns JSON text"
-    failure = orjson.loads(described)
-    place = failure["frames"][0] if failure["frames"] else None
-    if place is None:
+    as `invoke.js` does for one thrown by a call (`Uncaught 'text'` at the `throw`).
+
+    V8 places such a throw in `invoke.js`, whose `$thr` setter recorded it (see
+    `jsrt.loader`); one V8 placed elsewhere (a library's throw, a script whose `throw`s
+    were not rewritten) keeps V8's report.
+    """
+    if error.details.get("file") != _shim_filename("invoke.js"):
         return error
+    try:
+        described = isolate.eval("__jsrt_describe_last_throw()", filename="jsrt:call.js")
+        failure = orjson.loads(described if isinstance(described, str) else "null")
+        place = failure["frames"][0]
+        where = f"{place['file']}:{place['line']}:{place['column']}"
+    except (JsrtError, orjson.JSONDecodeError, LookupError, TypeError):
+        return error  # a hook that broke the shims' globals: V8's report stands
     return ScriptError(
-        f"{place['file']}:{place['line']}:{place['column']}: {failure['message']}",
+        f"{where}: {failure['message']}",
         hint=error.hint,
         name=None,
         js_message=failure["message"],

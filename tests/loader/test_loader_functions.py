@@ -1,4 +1,4 @@
-"""Entry functions, the scope wrapper, real-script habits, and reading script files."""
+"""Entry functions, the scope a script runs in, real-script habits, and reading script files."""
 
 from __future__ import annotations
 

@@ -213,7 +213,7 @@ def test_a_syntax_error_after_imports_is_kept_with_its_line_and_the_source_line(
     assert error.source_line == "  const x = ;"
 
 
-def test_a_hashbang_line_is_blanked_so_the_wrapper_can_precede_it(scripts: ScriptContext) -> None:
+def test_a_hashbang_line_is_blanked_and_the_script_still_runs(scripts: ScriptContext) -> None:
     prepared = prepare("#!/usr/bin/env node\nfunction f() { return 2; }\n", "hook.js")
 
     scripts.run(prepared)
