@@ -318,7 +318,8 @@ class _Rewriter:
     def check_unreadable_imports(self, root: tree_sitter.Node) -> None:
         """Refuse a top-level import or re-export tree-sitter could not fully read (the
         old `assert { type: 'json' }`, TypeScript's `import type`) by its module, as a
-        readable one would be; one of an allowed module is left to `syntax_error`."""
+        readable one would be. One of an allowed module is a SyntaxError at the first
+        token after the module it could not read (`assert`)."""
         for statement in root.children:
             if statement.has_error and _first_leaf(statement).type in ("import", "export"):
                 source = _first_source(statement)
