@@ -39,8 +39,21 @@ def _fail(error: JsrtError, *, as_json: bool, extra: dict[str, Any] | None = Non
     if as_json:
         click.echo(_dumps({"ok": False, **(extra or {}), "error": error.to_dict()}))
     else:
-        click.echo(f"error: {error}", err=True)
+        click.echo(_error_text(error), err=True)
     sys.exit(error.exit_code)
+
+
+def _error_text(error: JsrtError) -> str:
+    """An error as the terminal shows it: the message; the script's line with a caret
+    under the column, as node shows an uncaught error; the hint."""
+    lines = [f"error: {error.message}"]
+    source_line, column = error.details.get("source_line"), error.details.get("column")
+    if isinstance(source_line, str) and isinstance(column, int) and column >= 1:
+        indent = "".join(c if c == "\t" else " " for c in source_line[: column - 1])
+        lines += [f"    {source_line}", f"    {indent}^"]
+    if error.hint:
+        lines.append(f"  hint: {error.hint}")
+    return "\n".join(lines)
 
 
 def _echo_logs(logs: list[dict[str, Any]]) -> None:
@@ -258,7 +271,7 @@ def run(
         for note in result.notes:
             click.echo(f"note: {note}", err=True)
         if result.error is not None:
-            click.echo(f"error: {JsrtError.from_dict(result.error)}", err=True)
+            click.echo(_error_text(JsrtError.from_dict(result.error)), err=True)
             stack = result.error.get("stack")
             if stack:
                 click.echo(stack, err=True)

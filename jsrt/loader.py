@@ -118,13 +118,14 @@ class PreparedScript:
     evaluates the code (and runs it, should tree-sitter's grammar lag V8's)."""
 
     def show_source_line(self, details: dict[str, Any]) -> None:
-        """Make the `source_line` V8 gave for a place in this script the line as written
-        (V8 shows the code it ran: `$thr=` where the user wrote `throw`)."""
+        """Set `source_line` of an error placed in this script to the line as written:
+        V8 shows the code it ran (`$thr=` where the user wrote `throw`), and a throw
+        caught by the runtime comes with no line at all."""
         line = details.get("line")
-        if details.get("source_line") is None or details.get("file") != self.filename:
+        if details.get("file") != self.filename or not isinstance(line, int):
             return
         lines = _LINE_TERMINATOR.split(self.source)
-        if isinstance(line, int) and 1 <= line <= len(lines):
+        if 1 <= line <= len(lines):
             details["source_line"] = lines[line - 1]
 
     def require_function(self, name: str | None, *, prefer: Collection[str] = ()) -> str:

@@ -371,10 +371,13 @@ class Runtime:
             result.calls = reply["calls"]
             if reply["status"] == "failed":
                 result.error = reply["error"]
-                prepared.show_source_line(result.error)
             else:
                 outcomes = _parsed(reply["outcomes"])
                 self._judge(result, contract, inputs, outcomes, reply["outcomes_size_bound"])
+            failed_records = [r["error"] for r in result.records or [] if r.get("error")]
+            for failure in [result.error, *failed_records]:
+                if failure is not None:
+                    prepared.show_source_line(failure)
         result.duration_ms = (time.perf_counter() - started) * 1000
         return result
 

@@ -262,6 +262,11 @@ def test_each_failing_record_names_its_own_throw(runtime: Runtime, write_script)
         f'{script}:7:15: Uncaught {{"code":7}}',
         f"{script}:8:26: TypeError: Cannot read properties of undefined (reading 'b')",
     ]
+    assert [f["source_line"] for f in failures] == [
+        "  if (r.bad) throw 'bad record ' + r.id",
+        "  if (r.code) throw { code: r.code }",
+        "  if (r.deep) return r.a.b; return r",
+    ]
 
 
 def test_caught_and_rethrown_values_are_the_values_thrown(runtime: Runtime, write_script) -> None:
@@ -318,3 +323,16 @@ def test_jsrt_run_reports_a_thrown_string_with_its_place(write_script, tmp_path:
 
     assert code == 1
     assert out["error"]["message"] == f"{script}:2:3: Uncaught 'no orders'"
+
+
+def test_jsrt_run_shows_the_line_and_a_caret_under_the_column(write_script) -> None:
+    script = write_script("function f(o) {\n\tif (!o.id) throw 'no id'\n}\n")
+
+    result = CliRunner().invoke(main, ["run", str(script), "-f", "f"])
+
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[:3] == [
+        f"error: {script}:2:13: Uncaught 'no id'",
+        "    \tif (!o.id) throw 'no id'",
+        "    \t           ^",
+    ]
