@@ -139,7 +139,8 @@ class Runtime:
     """Runs hooks against one world and one backend, with limits and a worker.
 
     `world` is a `World`, a path to a world file (JSON or YAML), or None for an empty
-    world. `state_dir` keeps the world across runs (written atomically after each run).
+    world. `state_dir` keeps the world across runs and processes: each run starts from
+    what the folder holds and saves what it changed (`jsrt.backends.local.StateDir`).
     `executor` defaults to the process-wide supervised worker; pass `InlineExecutor(HOOK_RUNS)` to
     run inside this process, without crash protection.
 
@@ -273,6 +274,8 @@ class Runtime:
         from jsrt.hooks import CONTRACTS, contract_for, infer_hook
 
         started = time.perf_counter()
+        if self._state_dir:
+            self._state_dir.sync(self.world)  # what other processes saved meanwhile
         prepared = self._prepare(script, source)
         entry = prepared.require_function(function, prefer=CONTRACTS)
         hook = hook or infer_hook(entry)
@@ -382,7 +385,7 @@ class Runtime:
         if reply["world"] is not None:
             self.world.restore(reply["world"], version=reply["world_version"])
             if self._state_dir:
-                self._state_dir.save(self.world)
+                self._state_dir.sync(self.world)
         if self.backend == "local":
             self._synced = (self.world.version, executor)
         return reply

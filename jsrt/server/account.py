@@ -19,6 +19,7 @@ from jsrt.api.checks import check_args
 from jsrt.api.errors import ApiError, BadRequest, RateLimited, ServerError
 from jsrt.api.wire import empty_list_status, success_reply
 from jsrt.backends.local import LocalBackend, StateDir, World
+from jsrt.backends.local.persistence import StateNotSaved
 from jsrt.errors import JsrtError
 from jsrt.server.apis import MyApi
 from jsrt.server.responses import error_code, error_response, json_response, reply_response
@@ -47,7 +48,6 @@ class Account:
         self.page_size = page_size
         self._backend = LocalBackend(world)
         self._state_dir = state_dir
-        self._saved_version = world.version
         self._lock = threading.Lock()
         self._faults: deque[tuple[int, float]] = deque()
         self._bucket = _Bucket(throttle) if throttle else None
@@ -85,12 +85,13 @@ class Account:
         """The HTTP answer integrator.io gives for this call."""
         with self._lock:
             try:
+                self._persist()  # what other processes saved in the state dir meanwhile
                 checked = check_args(method, [arg])
                 key_was_new = method.served == "text_created" and not self._has_key(checked[0])
                 value = self._backend.call(method.obj, method.name, checked)
+                self._persist()
             except ApiError as err:
                 return error_response(err)
-            self._persist()
         if method.served in ("page", "page_or_empty"):
             return self._list_page(method, value, url)
         try:
@@ -127,12 +128,18 @@ class Account:
 
     def snapshot(self) -> dict[str, Any]:
         with self._lock:
+            self._persist()
             return self.world.snapshot()
 
     def _persist(self) -> None:
-        if self._state_dir is not None and self.world.version != self._saved_version:
-            self._state_dir.save(self.world)
-            self._saved_version = self.world.version
+        """Save what the world changed to the state dir and take in what other processes
+        saved there; a `ServerError` when the changes could not be saved."""
+        if self._state_dir is None:
+            return
+        try:
+            self._state_dir.sync(self.world)
+        except StateNotSaved as err:
+            raise ServerError(err.message, code="state_not_saved") from None
 
     # ---- My APIs ------------------------------------------------------------------------
 
@@ -144,12 +151,15 @@ class Account:
             if self._runtime is None:
                 self._runtime = Runtime(self.world)
             try:
+                self._persist()
                 result = self._runtime.run_hook(
                     api.script, api.function, options, "handleRequest", source=api.source
                 )
+                self._persist()
+            except ApiError as err:
+                return error_response(err)
             except JsrtError as err:
                 return error_response(ServerError(str(err), code="script_error"))
-            self._persist()
         if not result.ok:
             message = JsrtError.from_dict(result.error).message if result.error else "failed"
             return error_response(ServerError(message, code="script_error"))
