@@ -169,6 +169,22 @@ def test_two_holders_of_one_state_dir_keep_each_others_writes(tmp_path, world_fi
         assert [job.get("startDate") for job in world.jobs("orders")] == [None, "2024-01-01"]
 
 
+def test_a_workers_copy_brought_back_by_restore_saves_what_the_copy_changed(tmp_path, world_file):
+    """What `jsrt run` does: the worker changes its copy, the caller restores it, and the
+    state dir saves the differences (deleted keys and entries included)."""
+    state_dir = StateDir(tmp_path / "s")
+    world = state_dir.open(world_file)
+    copy = busy(World.from_snapshot(world.snapshot()))
+    copy.delete_state("exports", "getOrders", "cursor")
+    copy.cache_delete("skus", ["A"])
+    copy.delete("imports", "plain")
+    world.restore(copy.snapshot())
+    state_dir.sync(world)
+    saved, wanted = StateDir(tmp_path / "s").load().snapshot(), copy.snapshot()
+    assert saved["current"] == wanted["current"] and saved["history"] == wanted["history"]
+    assert saved["nextId"] == wanted["nextId"]
+
+
 def test_documents_created_at_once_by_two_holders_are_refused_not_overwritten(tmp_path, world_file):
     first_dir, second_dir = StateDir(tmp_path / "s"), StateDir(tmp_path / "s")
     first, second = first_dir.open(world_file), second_dir.open(world_file)

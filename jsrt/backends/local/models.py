@@ -68,7 +68,7 @@ class World:
             problem = f"holds a value that is not plain JSON ({err})"
             raise WorldDataError(f"world: {problem}", problem=problem) from None
         self.version = 0
-        self._journal = Journal()
+        self._journal: Journal | None = None
         self._load(clone(self._seed))
 
     def _load(self, doc: dict[str, Any]) -> None:
@@ -131,7 +131,8 @@ class World:
     def reset(self) -> None:
         """Back to the seed: documents, state, cache data, history and the id counter."""
         self._load(clone(self._seed))
-        self._journal.everything = True
+        if self._journal is not None:
+            self._journal.everything = True
         self._changed()
 
     def snapshot(self) -> dict[str, Any]:
@@ -191,7 +192,8 @@ class World:
         """
         restored = World.from_snapshot(snapshot)
         restored._journal = self._journal
-        restored._journal.merge(self._differences(restored))
+        if restored._journal is not None:
+            restored._journal.merge(self._differences(restored))
         self.__dict__.update(restored.__dict__)
         if version is not None:
             self.version = version
@@ -202,20 +204,27 @@ class World:
         still grows, so a worker's copy of the world is seen to be stale."""
         restored = World.from_snapshot(snapshot)
         restored.version = max(restored.version, self.version + 1)
+        restored._journal = None if self._journal is None else Journal()
         self.__dict__.update(restored.__dict__)
 
     # ---- changes, for persistence (see changes.py) ---------------------------------------
 
+    def track_changes(self) -> None:
+        """Note what changes from now on (`take_changes`); a world kept in memory only
+        notes nothing, and pays nothing for it."""
+        self._journal = Journal()
+
     def has_changes(self) -> bool:
-        """Whether the world changed since `take_changes` was last called."""
-        return bool(self._journal)
+        """Whether the world changed since `take_changes` was last called (True for a
+        world that does not track its changes: what changed is unknown)."""
+        return self._journal is None or bool(self._journal)
 
     def take_changes(self) -> Delta:
-        """The values of what changed since the last call (or since the world was made),
-        and start noting afresh."""
+        """The values of what changed since the last call (everything, for a world that
+        was not tracking its changes), and start noting afresh."""
         journal, self._journal = self._journal, Journal()
-        delta = Delta(next_id=self._next_id, everything=journal.everything)
-        if journal.everything:
+        delta = Delta(next_id=self._next_id, everything=journal is None or journal.everything)
+        if journal is None or journal.everything:
             return delta
         for collection, _id in journal.documents:
             document = self._docs[collection].get(_id)
@@ -331,8 +340,7 @@ class World:
         self._collection(collection)[stored["_id"]] = stored
         if collection == "lookupcaches":
             self._caches.add(stored["_id"], [])
-        self._journal.documents[collection, stored["_id"]] = None
-        self._journal.created[collection, stored["_id"]] = None
+        self._note_document(collection, stored["_id"], created=True)
         self._changed()
         return clone(stored)
 
@@ -345,7 +353,7 @@ class World:
             stored["createdAt"] = old["createdAt"]
         stored["lastModified"] = _now()
         self._collection(collection)[stored["_id"]] = stored
-        self._journal.documents[collection, stored["_id"]] = None
+        self._note_document(collection, stored["_id"])
         self._changed()
         return clone(stored)
 
@@ -354,18 +362,16 @@ class World:
         self._refuse_cache_data(collection, stored)
         stored["lastModified"] = _now()
         self._collection(collection)[_id] = stored
-        self._journal.documents[collection, _id] = None
+        self._note_document(collection, _id)
         self._changed()
 
     def delete(self, collection: str, _id: str) -> None:
         """Remove a document, with its state and (for a lookup cache) its entries."""
         self._require(collection, _id)
         del self._collection(collection)[_id]
-        self._journal.documents[collection, _id] = None
+        self._note_document(collection, _id)
         name = f"{collection}/{_id}"
-        self._journal.state.update(
-            {(name, key): None for key in self._state.namespaces.get(name, {})}
-        )
+        self._note_state_keys(name, self._state.namespaces.get(name, {}))
         self._state.drop(collection, _id)
         if collection == "lookupcaches":
             self._note_cache_keys(_id, self._caches.entries[_id])
@@ -420,7 +426,7 @@ class World:
         }
         job.update({k: options[k] for k in ("startDate", "endDate") if k in options})
         self._jobs.append(job)
-        self._journal.append("jobs")
+        self._note_appended("jobs")
         self._changed()
         return {"_jobId": job["_id"], "status": "queued"}
 
@@ -449,7 +455,7 @@ class World:
                 "settings": clone(options.get("settings")),
             }
         )
-        self._journal.append("importRuns")
+        self._note_appended("importRuns")
         self._changed()
         return responses
 
@@ -460,7 +466,7 @@ class World:
         self._export_runs.append(
             {"exportId": export_id, "virtual": virtual, "options": clone(passed)}
         )
-        self._journal.append("exportRuns")
+        self._note_appended("exportRuns")
         self._changed()
 
     # ---- state (the `StateStore`) --------------------------------------------------------
@@ -474,12 +480,12 @@ class World:
 
     def put_state(self, resource_type: str, _id: str, key: str, value: Any) -> None:
         self._state.put(resource_type, _id, key, clone(value))
-        self._journal.state[namespace(resource_type, _id), key] = None
+        self._note_state_keys(namespace(resource_type, _id), [key])
         self._changed()
 
     def delete_state(self, resource_type: str, _id: str, key: str) -> None:
         self._state.delete(resource_type, _id, key)
-        self._journal.state[namespace(resource_type, _id), key] = None
+        self._note_state_keys(namespace(resource_type, _id), [key])
         self._changed()
 
     # ---- lookup cache data (the `CacheStore`, for caches the world holds) ---------------
@@ -605,8 +611,25 @@ class World:
         self._next_id += 1
         return digest[:24]
 
+    # Noting changes (when the world tracks them: `track_changes`).
+
+    def _note_document(self, collection: str, _id: str, *, created: bool = False) -> None:
+        if self._journal is not None:
+            self._journal.documents[collection, _id] = None
+            if created:
+                self._journal.created[collection, _id] = None
+
+    def _note_state_keys(self, name: str, keys: Iterable[str]) -> None:
+        if self._journal is not None:
+            self._journal.state.update({(name, key): None for key in keys})
+
     def _note_cache_keys(self, cache_id: str, keys: Iterable[str]) -> None:
-        self._journal.cache_entries.update({(cache_id, key): None for key in keys})
+        if self._journal is not None:
+            self._journal.cache_entries.update({(cache_id, key): None for key in keys})
+
+    def _note_appended(self, history_list: str) -> None:
+        if self._journal is not None:
+            self._journal.append(history_list)
 
     def _changed(self) -> None:
         self.version += 1

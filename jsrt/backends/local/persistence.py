@@ -112,6 +112,7 @@ class StateDir:
             with _writing(database):
                 if self._initialized(database):
                     world = self._world_from(self._read_snapshot(database))
+                    world.track_changes()
                     self._seen, self._generation, _ = _counters(database)
                 else:
                     world = self._first_world(seed)
@@ -137,11 +138,13 @@ class StateDir:
         with self._lock, self._failures():
             database = self._connect()
             if world.has_changes():
-                self._save(database, world)
-            elif _data_version(database) != self._data_version:
+                self._save(database, world)  # takes in others' commits too
+                return
+            data_version = _data_version(database)
+            if data_version != self._data_version:
                 with _reading(database):
                     self._catch_up(database, world)
-            self._data_version = _data_version(database)
+                self._data_version = data_version
 
     def close(self) -> None:
         """Close the database (SQLite folds its journal back in when the last one closes)."""
@@ -224,7 +227,7 @@ class StateDir:
         self, database: sqlite3.Connection, world: World, seq: int, *, generation: int
     ) -> None:
         """Replace the whole database with `world` (its first save, or a reset)."""
-        world.take_changes()  # everything is written: nothing is left to save
+        world.track_changes()  # everything is written: nothing is left to save
         snapshot = world.snapshot()
         current = snapshot["current"]
         for table in (*KEYED_TABLES, "history", "removals", "meta"):
@@ -266,6 +269,10 @@ class StateDir:
             ("state", delta.state, delta.removed_state),
             ("cache_entries", delta.cache_entries, delta.removed_cache_entries),
         ):
+            if values:
+                _upsert(database, table, list(values.items()), seq)
+            if not removed:
+                continue
             database.executemany(
                 f"DELETE FROM {table} WHERE scope = ? AND key = ?",
                 list(removed),
@@ -274,12 +281,13 @@ class StateDir:
                 "INSERT INTO removals VALUES (?, ?, ?, ?)",
                 [(table, scope, key, seq) for scope, key in removed],
             )
-            _upsert(database, table, list(values.items()), seq)
-        _append_history(database, delta.history, seq)
+        if delta.history:
+            _append_history(database, delta.history, seq)
         database.execute(
-            "UPDATE meta SET value = max(value, ?) WHERE name = 'next_id'", (delta.next_id,)
+            "UPDATE meta SET value = CASE name WHEN 'seq' THEN ?1 ELSE max(value, ?2) END "
+            "WHERE name IN ('seq', 'next_id')",
+            (seq, delta.next_id),
         )
-        database.execute("UPDATE meta SET value = ? WHERE name = 'seq'", (seq,))
         if seq % PURGE_EVERY == 0:
             purged = seq - KEPT_REMOVALS
             database.execute("DELETE FROM removals WHERE seq <= ?", (purged,))
@@ -533,11 +541,14 @@ def _reading(database: sqlite3.Connection) -> Iterator[None]:
 
 def _counters(database: sqlite3.Connection) -> tuple[int, int, int]:
     """The last commit's number, the generation (resets) and the oldest removals kept."""
-    return (
-        _meta(database, "seq"),
-        _meta(database, "generation"),
-        _meta(database, "purged"),
+    found = dict(
+        database.execute(
+            "SELECT name, value FROM meta WHERE name IN ('seq', 'generation', 'purged')"
+        )
     )
+    if len(found) != 3:
+        raise sqlite3.DatabaseError("the meta table lacks seq, generation or purged")
+    return found["seq"], found["generation"], found["purged"]
 
 
 def _meta(database: sqlite3.Connection, name: str) -> Any:
