@@ -8,6 +8,7 @@ import json
 import os
 import random
 import signal
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -16,8 +17,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+from click.testing import CliRunner
 
 from jsrt.backends.local import StateDir
+from jsrt.cli import main
 
 PUT_HOOK = """
 import { state } from 'integrator-api'
@@ -185,3 +188,31 @@ def test_a_writer_killed_again_and_again_loses_nothing_and_leaves_no_litter(
         assert saved[f"blob{counter % 7}"] == str(counter) * 300_000  # never torn
         assert {p.name for p in folder.iterdir()} <= FOLDER_FILES
     assert committed >= 8
+
+
+@pytest.mark.parametrize(
+    ("damage", "problem"),
+    [
+        ("garbage", "SQLite cannot use this state database (file is not a database)"),
+        ("foreign", "a SQLite database that is not a jsrt state dir (tables: orders)"),
+    ],
+)
+def test_a_state_dir_that_is_not_jsrts_exits_2_with_its_path_and_no_traceback(
+    project: Path, damage: str, problem: str
+) -> None:
+    database = project / "state" / "world.sqlite3"
+    database.parent.mkdir()
+    if damage == "garbage":
+        database.write_bytes(b"not SQLite at all; a user's notes\n" * 300)
+    else:
+        foreign = sqlite3.connect(database)
+        foreign.execute("CREATE TABLE orders (id)")
+        foreign.commit()
+        foreign.close()
+    for as_json in ([], ["--json"]):
+        command = ["run", str(project / "put.js"), "--state-dir", str(project / "state")]
+        result = CliRunner().invoke(main, [*command, *as_json])
+        assert result.exit_code == 2, result.output
+        assert "Traceback" not in result.output
+        assert f"{database}: {problem}" in result.output
+    assert json.loads(result.output)["error"]["file"] == str(database)

@@ -257,7 +257,7 @@ def test_a_damaged_snapshot_an_older_jsrt_wrote_is_an_input_error(tmp_path):
 @pytest.mark.parametrize(
     ("content", "problem"),
     [
-        (b"this is not a database, just text" * 200, "not a state database jsrt can read"),
+        (b"this is not a database, just text" * 200, "SQLite cannot use this state database"),
         (None, "a SQLite database that is not a jsrt state dir (tables: orders)"),
     ],
 )

@@ -306,6 +306,9 @@ class StateDir:
     def _read_snapshot(self, database: sqlite3.Connection) -> dict[str, Any]:
         """The whole saved world, as `World.snapshot()` shapes it."""
         meta = dict(database.execute("SELECT name, value FROM meta"))
+        missing = {"id_seed", "version", "next_id", "seed"} - meta.keys()
+        if missing:
+            raise self._damaged(f"its meta table lacks {', '.join(sorted(missing))}")
         current: dict[str, Any] = {"idSeed": meta["id_seed"]}
         current.update({collection: [] for collection in COLLECTIONS})
         for (collection, _id), document in self._rows(database, "documents"):
@@ -477,7 +480,7 @@ class StateDir:
     def _retire_legacy_snapshot(self) -> None:
         """Keep an older jsrt's snapshot aside once the database holds it, and remove the
         temporary files its interrupted saves left."""
-        if self._legacy_path.exists():
+        with contextlib.suppress(FileNotFoundError):  # another process may have done it
             self._legacy_path.replace(self.path / f"{LEGACY_SNAPSHOT_NAME}.migrated")
         for leftover in self.path.glob(f".{LEGACY_SNAPSHOT_NAME}.*.tmp"):
             leftover.unlink(missing_ok=True)
@@ -509,7 +512,7 @@ class StateDir:
     def _unreadable(self, err: sqlite3.Error) -> InputError:
         self._disconnect()
         return InputError(
-            f"{self.database_path}: not a state database jsrt can read ({err})",
+            f"{self.database_path}: SQLite cannot use this state database ({err})",
             hint="give --state-dir a folder of its own, or delete this file to start again "
             "from the world file",
             file=str(self.database_path),
