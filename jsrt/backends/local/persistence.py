@@ -14,7 +14,9 @@ standard library's, in WAL mode) rather than one JSON file:
 - **A kill at any moment** leaves the last committed transaction, never a torn file nor
   temporary files: SQLite's journal is part of the database and is rolled back or
   forward by the next opener.
-  A lock plus merge on a JSON file would still rewrite the whole world per write.
+
+The alternative, a lock plus a merge on one JSON file, would still rewrite (and sync)
+the whole world on every write, and leave its temporary file behind a kill.
 
 Every commit takes the next number of a counter (`seq`) and stamps the rows it writes;
 removed keys leave a row in `removals`. Before each run (`sync`), a process asks SQLite
@@ -109,19 +111,26 @@ class StateDir:
         empty world without one), saved at once."""
         with self._lock, self._failures():
             database = self._connect()
-            with _writing(database):
-                if self._initialized(database):
-                    world = self._world_from(self._read_snapshot(database))
-                    world.track_changes()
-                    self._seen, self._generation, _ = _counters(database)
-                else:
-                    world = self._first_world(seed)
-                    for statement in SCHEMA.split(";")[:-1]:
-                        database.execute(statement)
-                    self._write_everything(database, world, 1, generation=1)
-                    self._seen, self._generation = 1, 1
+            with _reading(database):  # readers do not wait for each other nor for writers
+                world = self._saved_world(database) if self._initialized(database) else None
+            if world is None:
+                with _writing(database):  # the first opener seeds; the others then read
+                    if self._initialized(database):
+                        world = self._saved_world(database)
+                    else:
+                        world = self._first_world(seed)
+                        for statement in SCHEMA.split(";")[:-1]:
+                            database.execute(statement)
+                        self._write_everything(database, world, 1, generation=1)
+                        self._seen, self._generation = 1, 1
             self._data_version = _data_version(database)
         self._retire_legacy_snapshot()
+        return world
+
+    def _saved_world(self, database: sqlite3.Connection) -> World:
+        world = self._world_from(self._read_snapshot(database))
+        world.track_changes()
+        self._seen, self._generation, _ = _counters(database)
         return world
 
     def load(self) -> World | None:
