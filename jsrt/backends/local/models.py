@@ -480,12 +480,12 @@ class World:
 
     def put_state(self, resource_type: str, _id: str, key: str, value: Any) -> None:
         self._state.put(resource_type, _id, key, clone(value))
-        self._note_state_keys(namespace(resource_type, _id), [key])
+        self._note_state_key(resource_type, _id, key)
         self._changed()
 
     def delete_state(self, resource_type: str, _id: str, key: str) -> None:
         self._state.delete(resource_type, _id, key)
-        self._note_state_keys(namespace(resource_type, _id), [key])
+        self._note_state_key(resource_type, _id, key)
         self._changed()
 
     # ---- lookup cache data (the `CacheStore`, for caches the world holds) ---------------
@@ -505,14 +505,14 @@ class World:
     def cache_put(self, cache_id: str, items: list[Any]) -> list[dict[str, Any]]:
         self._require("lookupcaches", cache_id)
         results = self._caches.put(cache_id, items)
-        self._note_cache_keys(cache_id, [r["key"] for r in results if r["success"]])
+        self._note_cache_results(cache_id, results)
         self._changed()
         return results
 
     def cache_delete(self, cache_id: str, keys: list[str]) -> list[dict[str, Any]]:
         self._require("lookupcaches", cache_id)
         results = self._caches.delete(cache_id, keys)
-        self._note_cache_keys(cache_id, [r["key"] for r in results if r["success"]])
+        self._note_cache_results(cache_id, results)
         self._changed()
         return results
 
@@ -622,6 +622,15 @@ class World:
     def _note_state_keys(self, name: str, keys: Iterable[str]) -> None:
         if self._journal is not None:
             self._journal.state.update({(name, key): None for key in keys})
+
+    def _note_state_key(self, resource_type: str, _id: str, key: str) -> None:
+        if self._journal is not None:
+            self._journal.state[namespace(resource_type, _id), key] = None
+
+    def _note_cache_results(self, cache_id: str, results: list[dict[str, Any]]) -> None:
+        """The keys a putData or deleteData changed: those it answered success for."""
+        if self._journal is not None:
+            self._note_cache_keys(cache_id, [r["key"] for r in results if r["success"]])
 
     def _note_cache_keys(self, cache_id: str, keys: Iterable[str]) -> None:
         if self._journal is not None:
