@@ -19,6 +19,9 @@ Decisions worth knowing:
   `<idSeed>:<counter>`, so the same world file and the same calls give the same ids.
 - `version` grows by one on every change (including `reset`), so a copy of the world in
   another process can tell whether it is stale.
+- A world a state dir keeps notes the key of each change (`track_changes`, changes.py),
+  and `restore` notes what a worker's copy changed, so that a save writes only those and
+  several processes can share the state dir; a world in memory only notes nothing.
 - State is stored per resource (`"exports/<_id>"`) without checking that the resource
   exists, so hooks can use the ids of their sample `options`. Reading or deleting a key
   that was never put is a 404, as with REST.
