@@ -167,7 +167,8 @@ class Runtime:
     """Runs hooks against one world and one backend, with limits and a worker.
 
     `world` is a `World`, a path to a world file (JSON or YAML), or None for an empty
-    world. `state_dir` keeps the world across runs (written atomically after each run).
+    world. `state_dir` keeps the world across runs and processes: each run starts from
+    what the folder holds and saves what it changed (`jsrt.backends.local.StateDir`).
     `executor` defaults to the process-wide supervised worker; pass `InlineExecutor(HOOK_RUNS)` to
     run inside this process, without crash protection.
 
@@ -324,6 +325,8 @@ class Runtime:
         _expect(source, (str, type(None)), "source", "the script's text, or None")
         timeout = self.timeout_s if timeout_s is None else checked_timeout(timeout_s, "timeout_s")
         memory = self.memory_mb if memory_mb is None else checked_memory(memory_mb, "memory_mb")
+        if self._state_dir:
+            self._state_dir.sync(self.world)  # what other processes saved meanwhile
         prepared = self._prepare(script, source)
         try:
             entry = prepared.require_function(function, prefer=CONTRACTS)
@@ -447,7 +450,7 @@ class Runtime:
         if reply["world"] is not None:
             self.world.restore(reply["world"], version=reply["world_version"])
             if self._state_dir:
-                self._state_dir.save(self.world)
+                self._state_dir.sync(self.world)
         if self.backend == "local":
             self._synced = (self.world.version, executor)
         return reply
