@@ -179,6 +179,18 @@ def test_source_lines_are_the_lines_as_written_not_the_rewritten_code(
     assert result.error["source_line"] == thrown
 
 
+def test_an_error_a_built_in_throws_is_placed_at_the_users_call(
+    runtime: Runtime, write_script
+) -> None:
+    script = write_script("function f(o) {\n  return JSON.parse(o.body)\n}\n")
+
+    result = runtime.run_hook(script, "f", {"body": "{"})
+
+    assert result.error is not None
+    assert result.error["message"].startswith(f"{script}:2:15: SyntaxError: ")
+    assert result.error["source_line"] == "  return JSON.parse(o.body)"
+
+
 # Only the user's frames: none past the end of the file.
 
 
