@@ -149,7 +149,7 @@ def _script_error(failure: dict[str, Any]) -> ScriptError:
     """A JS throw as a Python error naming the user's file, line and column: its first
     frame in a script (one in a built-in, `JSON.parse` say, has no file)."""
     frames = failure.get("frames") or []
-    top = next((frame for frame in frames if frame.get("file")), {})
+    top: dict[str, Any] = next((frame for frame in frames if frame.get("file")), {})
     where = f"{top['file']}:{top['line']}:{top['column']}: " if top.get("file") else ""
     return ScriptError(
         f"{where}{_thrown(failure)}",
