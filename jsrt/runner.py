@@ -257,6 +257,13 @@ class Runtime:
         else:
             seeded = World()
         self.world = self._state_dir.open(seeded) if self._state_dir else seeded
+        from jsrt.integration.scripts import WorldPlace
+
+        self._place = (
+            WorldPlace.of_file(Path(world))
+            if isinstance(world, str | os.PathLike)
+            else WorldPlace(Path.cwd(), "the world")
+        )
         self._key = f"{os.getpid()}-{next(self._ids)}-{uuid.uuid4().hex[:8]}"
         self._synced: tuple[int, Executor] | None = None
 
@@ -285,6 +292,46 @@ class Runtime:
         """
         with _gc_paused():
             return self._run_hook(script, function, options, hook, source, timeout_s, memory_mb)
+
+    def run_step(
+        self,
+        flow: str,
+        step: str | int,
+        hook: str,
+        options: dict[str, Any] | None = None,
+        *,
+        timeout_s: float | None = None,
+        memory_mb: int | None = None,
+    ) -> HookResult:
+        """Run the `hook` hook of `step` of `flow` as the world's documents wire it: the
+        script document's code and function, with options built from the documents.
+
+        `flow` is a flow's `_id` or name; `step` a step's `_id` (its own or its export's
+        or import's), its name, or its 0-based index in the flow (page generators, page
+        processors, then routers and their branches' processors); `hook` a script type
+        (`preMap`, `postResponseMap`, …) or the key that holds the reference
+        (`inputFilter`). `options` is the data part (records, responses); without it the
+        hook gets its contract's sample. Unknown names raise `UsageError` with the closest
+        candidates; a hook whose script or function is missing raises `InputError`.
+        """
+        from jsrt.integration.options import step_options
+        from jsrt.integration.scripts import script_code
+        from jsrt.integration.steps import find_hook
+
+        _expect(flow, (str,), "flow", "a flow's _id or name")
+        _expect(step, (str, int), "step", "a step's _id, name or 0-based index")
+        _expect(hook, (str,), "hook", "a script type such as 'preMap'")
+        _expect(options, (Mapping, type(None)), "options", _OPTIONS)
+        site = find_hook(self.world, self._place, flow, step, hook)
+        assert site.script is not None, "a hook that runs has its script document"
+        code = script_code(dict(site.script), self._place)
+        given = step_options(site, options)
+        limits: dict[str, Any] = {"timeout_s": timeout_s, "memory_mb": memory_mb}
+        if code.path is not None:
+            return self.run_hook(code.path, site.function, given, site.hook, **limits)
+        return self.run_hook(
+            code.filename, site.function, given, site.hook, source=code.code, **limits
+        )
 
     def _run_hook(
         self,
