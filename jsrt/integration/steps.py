@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 from jsrt.closest import most_alike
@@ -214,7 +215,7 @@ def _references(step: FlowStep) -> Iterator[tuple[ScriptType | str, str, Mapping
         return
     for document in (step.resource or {}, step.entry):
         hooks = document.get("hooks")
-        for name, reference in (hooks.items() if isinstance(hooks, Mapping) else ()):
+        for name, reference in hooks.items() if isinstance(hooks, Mapping) else ():
             if isinstance(reference, Mapping) and _written(reference):
                 yield name, f"hooks.{name}", reference
     for key, hook in _RESOURCE_SLOTS.get(step.kind, ()):
@@ -290,8 +291,7 @@ class _Checker:
             if len(functions) == 1:
                 return functions[0]  # a blank function runs the only one ([C S15])
             problems.append(
-                f"names no function, and script {label} defines "
-                f"{', '.join(functions) or 'none'}"
+                f"names no function, and script {label} defines {', '.join(functions) or 'none'}"
             )
             return None
         if function not in functions:
@@ -341,7 +341,7 @@ def find_flow(world: WorldLike, flow: str) -> Mapping[str, Any]:
         f"no flow {flow!r} in the world",
         hint=f"the closest flows: {', '.join(most_alike(flow, labels))}"
         if labels
-        else "the world holds no flows: add them to the world file",
+        else "the world holds no flows: give the world file that holds the flow (--world)",
         argument="flow",
         candidates=labels,
     )
@@ -397,9 +397,7 @@ def find_hook(
     sites = [checker.site(h, slot, ref, step=found) for h, slot, ref in _references(found)]
     wanted = _wanted_type(hook)
     matching = [
-        site
-        for site in sites
-        if site.hook == wanted or site.slot in (hook, f"hooks.{hook}")
+        site for site in sites if site.hook == wanted or site.slot in (hook, f"hooks.{hook}")
     ]
     where = f"{found.label} of flow {flow_label}"
     if not matching:
@@ -422,8 +420,8 @@ def find_hook(
     if site.problems:
         raise InputError(
             f"the {site.hook} hook of {where} cannot run: {'; '.join(site.problems)}",
-            hint="add the script to the world (scripts: [{_id, name, content}]) or fix the "
-            "reference's function",
+            hint="fix the reference or the script in the world (scripts: [{_id, name, "
+            "content}]); `jsrt hooks` lists every hook and what it lacks",
             file=place.label,
         )
     return site
@@ -437,3 +435,43 @@ def _wanted_type(hook: str) -> str:
         return contract_for(hook).name
     except JsrtError:
         return hook
+
+
+# --- a world from a path ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WorldHooks:
+    """Every hook of a world read from a path (`jsrt hooks`), and how many flows and My
+    APIs it holds."""
+
+    place: WorldPlace
+    sites: list[HookSite]
+    flows: int
+    apis: int
+
+
+def hooks_of_path(path: Path) -> WorldHooks:
+    """The hooks of the world at `path`: a world file (JSON or YAML; its `apis` are the My
+    APIs) or a state dir (`jsrt run --state-dir`, its saved world)."""
+    from jsrt.backends.local import StateDir, load_world
+    from jsrt.inputs import load_data_file
+
+    apis: list[Mapping[str, Any]] = []
+    if path.is_dir():
+        store = StateDir(path)
+        saved = store.load()
+        if saved is None:
+            raise UsageError(
+                f"{path} is a folder without a saved world ({store.snapshot_path.name})",
+                hint="give a world file, or a state dir a run with --state-dir has written",
+                argument="world",
+            )
+        world, place = saved, WorldPlace(path, str(store.snapshot_path))
+    else:
+        world, place = load_world(path), WorldPlace.of_file(path)
+        document = load_data_file(path, what="world file")
+        declared = document.get("apis") if isinstance(document, Mapping) else None
+        apis = [api for api in _list(declared) if isinstance(api, Mapping)]
+    sites = hook_sites(world, place, apis)
+    return WorldHooks(place, sites, len(world.docs("flows")), len(apis))
