@@ -208,7 +208,8 @@ def runs_hooks(args: list[str]) -> bool:
 @click.option(
     "--step",
     metavar="STEP",
-    help="With --flow: the step whose hook runs (its _id, name or 0-based index).",
+    help="With --flow: the step whose hook runs (its _id, name or 0-based index; --hook "
+    "may be left out when the step has one hook).",
 )
 @click.option(
     "--options", "options_path", metavar="FILE|-", help="JSON/YAML options file, or - for stdin."
@@ -297,7 +298,7 @@ def _hook_of_step(
     hook: str | None,
     flow: str | None,
     step: str | None,
-) -> tuple[str, str, str] | None:
+) -> tuple[str, str, str | None] | None:
     """(flow, step, hook) when `jsrt run` runs a hook of the world, None for a SCRIPT."""
     if flow is None and step is None:
         if script is None:
@@ -314,11 +315,12 @@ def _hook_of_step(
             hint="with --flow and --step, the step's hook reference names the script and "
             "function: leave " + given + " out",
         )
-    if flow is None or step is None or hook is None:
-        flags = {"--flow": flow, "--step": step, "--hook": hook}
+    if flow is None or step is None:
+        flags = {"--flow": flow, "--step": step}
         missing = [name for name, value in flags.items() if value is None]
         raise UsageError(
-            f"a hook of the world needs --flow, --step and --hook; {', '.join(missing)} missing",
+            f"a hook of the world needs --flow and --step (and --hook, unless the step has "
+            f"one hook); {', '.join(missing)} missing",
             hint="e.g. jsrt run --world world.yaml --flow 'Orders to ERP' --step 1 --hook preMap",
         )
     return flow, step, hook
