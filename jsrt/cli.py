@@ -270,7 +270,8 @@ def run(
         )
         if from_step is not None:
             given = _read_options(options_path) if options_path is not None else None
-            result = runtime.run_step(*from_step, given)
+            flow, step, hook = from_step
+            result = runtime.run_step(flow, step, hook, given)
         else:
             assert script is not None
             result = runtime.run_hook(script, function, _read_options(options_path), hook)

@@ -297,7 +297,7 @@ class Runtime:
         self,
         flow: str,
         step: str | int,
-        hook: str,
+        hook: str | None = None,
         options: dict[str, Any] | None = None,
         *,
         timeout_s: float | None = None,
@@ -310,9 +310,9 @@ class Runtime:
         or import's), its name, or its 0-based index in the flow (page generators, page
         processors, then routers and their branches' processors); `hook` a script type
         (`preMap`, `postResponseMap`, …) or the key that holds the reference
-        (`inputFilter`). `options` is the data part (records, responses); without it the
-        hook gets its contract's sample. Unknown names raise `UsageError` with the closest
-        candidates; a hook whose script or function is missing raises `InputError`.
+        (`inputFilter`); None runs the step's only hook. `options` is the data part
+        (records, responses); without it the hook gets its contract's sample. Unknown
+        names raise `UsageError` with the closest candidates; a hook whose script or function is missing raises `InputError`.
         """
         from jsrt.integration.options import step_options
         from jsrt.integration.scripts import script_code
@@ -320,7 +320,7 @@ class Runtime:
 
         _expect(flow, (str,), "flow", "a flow's _id or name")
         _expect(step, (str, int), "step", "a step's _id, name or 0-based index")
-        _expect(hook, (str,), "hook", "a script type such as 'preMap'")
+        _expect(hook, (str, type(None)), "hook", "a script type such as 'preMap', or None")
         _expect(options, (Mapping, type(None)), "options", _OPTIONS)
         site = find_hook(self.world, self._place, flow, step, hook)
         assert site.script is not None, "a hook that runs has its script document"

@@ -383,9 +383,10 @@ def find_step(steps: Sequence[FlowStep], step: str | int, flow_label: str) -> Fl
 
 
 def find_hook(
-    world: WorldLike, place: WorldPlace, flow: str, step: str | int, hook: str
+    world: WorldLike, place: WorldPlace, flow: str, step: str | int, hook: str | None
 ) -> HookSite:
-    """The hook of type (or slot) `hook` on `step` of `flow`, ready to run.
+    """The hook of type (or slot) `hook` on `step` of `flow`, ready to run; with `hook`
+    None, the step's only hook.
 
     Unknown flows, steps and hooks are a `UsageError` naming the closest candidates; a
     hook that cannot run (its script or function missing) is an `InputError` saying why.
@@ -395,11 +396,21 @@ def find_hook(
     found = find_step(flow_steps(flow_document, world), step, flow_label)
     checker = _Checker(world, place)
     sites = [checker.site(h, slot, ref, step=found) for h, slot, ref in _references(found)]
+    where = f"{found.label} of flow {flow_label}"
+    if hook is None:
+        if len(sites) != 1:
+            held = ", ".join(f"{s.hook} ({s.slot})" for s in sites) or "no hooks"
+            raise UsageError(
+                f"{where} has {held}: say which to run",
+                hint="give the hook's type (--hook preMap)",
+                argument="hook",
+                candidates=[s.hook for s in sites],
+            )
+        hook = sites[0].hook
     wanted = _wanted_type(hook)
     matching = [
         site for site in sites if site.hook == wanted or site.slot in (hook, f"hooks.{hook}")
     ]
-    where = f"{found.label} of flow {flow_label}"
     if not matching:
         held = ", ".join(f"{s.hook} ({s.slot})" for s in sites) or "no hooks"
         raise UsageError(
