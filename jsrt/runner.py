@@ -312,7 +312,8 @@ class Runtime:
         (`preMap`, `postResponseMap`, …) or the key that holds the reference
         (`inputFilter`); None runs the step's only hook. `options` is the data part
         (records, responses); without it the hook gets its contract's sample. Unknown
-        names raise `UsageError` with the closest candidates; a hook whose script or function is missing raises `InputError`.
+        names raise `UsageError` with the closest candidates; a hook whose script or
+        function is missing raises `InputError`.
         """
         from jsrt.integration.options import step_options
         from jsrt.integration.scripts import script_code
