@@ -171,6 +171,10 @@ class Runtime:
     with other runtimes) with `record_mode` `once` (the default), `new`, `none` or `all`;
     `secret_fields` are scrubbed from it besides the token and the usual secret names.
     `cassette_scope` labels this runtime's interactions in a shared cassette (a test's name).
+
+    `world_file` names the file a `World` given as `world` was read from: `run_step`
+    reads a script document's `contentFile` relative to its folder (a world given as a
+    path is its own world file; without either, the current folder).
     """
 
     _ids = itertools.count()
@@ -194,6 +198,7 @@ class Runtime:
         secret_fields: tuple[str, ...] = (),
         cassette_scope: str | None = None,
         policy_from_world: bool | None = None,
+        world_file: str | os.PathLike[str] | None = None,
     ) -> None:
         _expect(state_dir, (str, os.PathLike, type(None)), "state_dir", "a folder path, or None")
         if state_dir is not None and not os.fspath(state_dir):
@@ -259,9 +264,11 @@ class Runtime:
         self.world = self._state_dir.open(seeded) if self._state_dir else seeded
         from jsrt.integration.scripts import WorldPlace
 
+        _expect(world_file, (str, os.PathLike, type(None)), "world_file", "a path, or None")
+        source = world_file if world_file is not None else world
         self._place = (
-            WorldPlace.of_file(Path(world))
-            if isinstance(world, str | os.PathLike)
+            WorldPlace.of_file(Path(source))
+            if isinstance(source, str | os.PathLike)
             else WorldPlace(Path.cwd(), "the world")
         )
         self._key = f"{os.getpid()}-{next(self._ids)}-{uuid.uuid4().hex[:8]}"
