@@ -21,6 +21,7 @@ the world lacks, a function the code does not define) is in its `problems`.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -295,7 +296,7 @@ class _Checker:
             )
             return None
         if function not in functions:
-            near = most_alike(function, functions, limit=1)
+            near = difflib.get_close_matches(function, functions, n=1)
             problems.append(
                 f"function {function!r} not in script {label} (it defines "
                 f"{', '.join(functions) or 'no function'}"
