@@ -190,6 +190,27 @@ def test_post_response_map_given_both_ids_gets_the_settings_of_both_resources(
     assert seen["settings"]["import"] == {"subsidiary": 3}
 
 
+def test_a_post_response_map_run_by_hand_with_both_ids_gets_both_settings(
+    world_file: Path,
+) -> None:
+    result = Runtime(world_file).run_hook(
+        "prm.js",
+        "postResponseMap",
+        {"postResponseMapData": [{}], "_importId": SAVE_ORDERS, "_exportId": FIND_CUSTOMER},
+        source="function postResponseMap(o) { return [o.settings] }",
+    )
+    assert result.ok, result.error
+    assert set(result.value[0]) == {
+        "integration",
+        "flowGrouping",
+        "flow",
+        "import",
+        "connection",
+        "export",
+    }
+    assert result.value[0]["import"] == {"subsidiary": 3} and result.value[0]["export"] == {}
+
+
 def test_a_branching_script_of_a_router_runs_from_its_content_file(world_file: Path) -> None:
     result = Runtime(world_file).run_step(
         "Returns", "r8Kd2", "router", {"records": [{"total": 500}, {"total": 5}]}
@@ -234,7 +255,7 @@ def test_unknown_flow_step_and_hook_are_usage_errors_with_the_closest_candidates
         f"step 0 (export 'Get orders') of flow {ORDERS_FLOW} (Orders to ERP) has no preMap "
         "hook; it has preSavePage (hooks.preSavePage), filter (filter)"
     )
-    with pytest.raises(UsageError, match="has preMap .*, postResponseMap .*: say which"):
+    with pytest.raises(UsageError, match=r"has preMap .*, postResponseMap .*: say which"):
         runtime.run_step("Orders to ERP", 2)
 
 
