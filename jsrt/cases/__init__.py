@@ -24,16 +24,16 @@ says what running one of its functions should do::
         expect:
           result_subset: {data: [], errors: [{code: NO_LINES}]}
 
+Without `cases:` the file itself is one case (its `name` defaults to the file name).
+With `cases:`, every other top-level key is a default each case may override; `options`
+merge key by key (the case's win).
+
 Instead of `script` and `function`, a case may run a hook as a world's flow wires it:
 `flow` (its `_id` or name), `step` (its `_id`, name or 0-based index) and `hook` (the
 script type; optional when the step has one hook), with `world` required. The script
 and function come from the step's hook reference, the ids and settings in `options`
 from the documents; `options`, `data` and `record` then give only the data part
 (without them, the hook's sample).
-
-Without `cases:` the file itself is one case (its `name` defaults to the file name).
-With `cases:`, every other top-level key is a default each case may override; `options`
-merge key by key (the case's win).
 
 Keys of a case:
 

@@ -29,8 +29,8 @@ from typing import Any, Literal
 
 from jsrt.closest import most_alike
 from jsrt.errors import InputError, JsrtError, UsageError
-from jsrt.hooks import WorldLike, infer_hook
-from jsrt.hooks.kinds import ScriptType
+from jsrt.hooks import WorldLike
+from jsrt.hooks.kinds import SCRIPT_TYPES, ScriptType
 from jsrt.integration.scripts import WorldPlace, script_code, script_label
 
 StepKind = Literal["export", "import", "router", "api"]
@@ -254,8 +254,7 @@ class _Checker:
         written = reference.get("function")
         function = written if isinstance(written, str) and written else None
         problems: list[str] = []
-        known = infer_hook(hook)
-        if known is None:
+        if hook not in SCRIPT_TYPES:
             problems.append(f"{hook!r} is not a script type integrator.io runs")
         document = self.world.get("scripts", script_id) if script_id else None
         if reference.get("_stackId") and not script_id:
@@ -270,7 +269,7 @@ class _Checker:
         else:
             function = self._function(document, function, problems)
         return HookSite(
-            hook=known or hook,
+            hook=hook,
             slot=slot,
             script_id=script_id,
             function=function,
