@@ -353,27 +353,26 @@ def _flow_label(flow: Mapping[str, Any]) -> str:
 
 
 def find_step(steps: Sequence[FlowStep], step: str | int, flow_label: str) -> FlowStep:
-    """The step whose `_id` (own or its resource's), name or 0-based index is `step`."""
-    if isinstance(step, int) or step.isdigit():
-        index = int(step)
-        if 0 <= index < len(steps):
-            return steps[index]
-    else:
-        for candidate in steps:
-            if step in (candidate.step_id, candidate.resource_id):
-                return candidate
-        named = [candidate for candidate in steps if candidate.name == step]
-        if len(named) == 1:
-            return named[0]
-        if named:
-            raise UsageError(
-                f"{len(named)} steps of flow {flow_label} are named {step!r}",
-                hint="give the step's index or _id: "
-                + ", ".join(f"{s.index} ({s.step_id})" for s in named),
-                argument="step",
-            )
+    """The step whose `_id` (its own or its resource's), 0-based index or name is `step`,
+    tried in that order (an `_id` is never mistaken for an index)."""
+    text = str(step)
+    for candidate in steps:
+        if text in (candidate.step_id, candidate.resource_id):
+            return candidate
+    if text.isdigit() and int(text) < len(steps):
+        return steps[int(text)]
+    named = [candidate for candidate in steps if candidate.name == text]
+    if len(named) == 1:
+        return named[0]
+    if named:
+        raise UsageError(
+            f"{len(named)} steps of flow {flow_label} are named {text!r}",
+            hint="give the step's index or _id: "
+            + ", ".join(f"{s.index} ({s.step_id})" for s in named),
+            argument="step",
+        )
     labels = [f"{s.index}: {s.name or s.step_id} ({s.kind})" for s in steps]
-    near = most_alike(str(step), labels) if not str(step).isdigit() else labels[:5]
+    near = labels[:5] if text.isdigit() else most_alike(text, labels)
     raise UsageError(
         f"no step {step!r} in flow {flow_label} ({len(steps)} steps, indexes from 0)",
         hint=f"the closest steps: {'; '.join(near)}" if steps else "the flow has no steps",
