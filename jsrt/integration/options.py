@@ -20,8 +20,6 @@ from jsrt.errors import UsageError
 from jsrt.hooks import contract_for
 from jsrt.integration.steps import HookSite
 
-_SAYS = "the step says"
-
 
 def step_ids(site: HookSite) -> dict[str, Any]:
     """The ids and step fields the site's documents give its hook."""
@@ -68,7 +66,7 @@ def step_options(site: HookSite, given: Mapping[str, Any] | None = None) -> dict
             where = site.step.label if site.step else "the My API"
             raise UsageError(
                 f"the options give {key} {options[key]!r}, but {where} runs with {value!r}",
-                hint=f"leave {key} out of the options: {_SAYS} which it is",
+                hint=f"leave {key} out of the options: the step says which it is",
                 path=key,
             )
         options.setdefault(key, value)

@@ -53,15 +53,6 @@ def script_label(document: dict[str, Any]) -> str:
     return f"{name!r} ({script_id})" if isinstance(name, str) and name else repr(script_id)
 
 
-def code_problem(document: dict[str, Any], place: WorldPlace) -> str | None:
-    """Why the document's code cannot be read (None when it can), in a listing's words."""
-    try:
-        script_code(document, place)
-    except InputError as error:
-        return error.message
-    return None
-
-
 def script_code(document: dict[str, Any], place: WorldPlace) -> ScriptCode:
     """The code of a script document: its `contentFile` (read as UTF-8) or its `content`.
 
