@@ -397,12 +397,13 @@ pytest_plugins = ["pytester"]
 
 
 def test_the_pytest_plugin_runs_a_hook_from_its_step(pytester: pytest.Pytester) -> None:
-    write_integration(pytester.path)
+    (pytester.path / "worlds").mkdir()
+    write_integration(pytester.path / "worlds")  # its contentFile is relative to worlds/
     pytester.makepyfile(
         test_orders=f"""
         import pytest
 
-        @pytest.mark.jsrt_world("world.yaml")
+        @pytest.mark.jsrt_world("worlds/world.yaml")
         def test_route(jsrt_run):
             result = jsrt_run.step("Returns", "Big or small", "branching",
                                    {{"record": {{"total": 500}}}})
