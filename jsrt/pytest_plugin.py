@@ -335,6 +335,7 @@ def jsrt_runtime(jsrt_world: World, request: pytest.FixtureRequest) -> Runtime:
         cassette_scope=request.node.nodeid,
         backend=chosen.with_cassettes(_cassettes(config)),
         policy_from_world=chosen.kind == "local" if _world_file(request) is None else None,
+        world_file=_world_file(request),
     )
 
 
@@ -366,10 +367,25 @@ class HookRunner:
         self.results.append(result)
         return result
 
+    def step(
+        self,
+        flow: str,
+        step: str | int,
+        hook: str | None = None,
+        options: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> HookResult:
+        """`Runtime.run_step`: the hook of a step of a flow of the test's world, as the
+        world's documents wire it (`options` is the data part)."""
+        result = self.runtime.run_step(flow, step, hook, options, **kwargs)
+        self.results.append(result)
+        return result
+
 
 @pytest.fixture
 def jsrt_run(jsrt_runtime: Runtime, request: pytest.FixtureRequest) -> HookRunner:
-    """Call it like `Runtime.run_hook`; it returns the `HookResult` and keeps it as `.last`."""
+    """Call it like `Runtime.run_hook` (or `.step(flow, step, hook)` like
+    `Runtime.run_step`); it returns the `HookResult` and keeps it as `.last`."""
     return HookRunner(jsrt_runtime, Path(request.path).parent)
 
 

@@ -37,7 +37,8 @@ MINIMAL = {
     "branching": ({"record": RECORD}, {"record"} | HOOK_CONTEXT),
     "handleRequest": (
         {},
-        {"method", "headers", "queryString", "queryParams", "pathParams", "rawBody", "_apiId"},
+        {"method", "headers", "queryString", "queryParams", "pathParams", "rawBody", "_apiId"}
+        | {"settings", "sandbox"},
     ),
     "contentBasedFlowRouter": (
         {"rawMessageBody": "ISA*00*~"},
