@@ -473,11 +473,11 @@ def hooks_of_path(path: Path) -> WorldHooks:
         saved = store.load()
         if saved is None:
             raise UsageError(
-                f"{path} is a folder without a saved world ({store.snapshot_path.name})",
+                f"{path} is a folder without a saved world ({store.database_path.name})",
                 hint="give a world file, or a state dir a run with --state-dir has written",
                 argument="world",
             )
-        world, place = saved, WorldPlace(path, str(store.snapshot_path))
+        world, place = saved, WorldPlace(path, str(store.database_path))
     else:
         world, place = load_world(path), WorldPlace.of_file(path)
         document = load_data_file(path, what="world file")

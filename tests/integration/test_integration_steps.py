@@ -137,7 +137,7 @@ def test_jsrt_hooks_marks_a_stack_hook_and_reads_a_state_dir(tmp_path: Path) -> 
 def test_jsrt_hooks_refuses_a_folder_without_a_saved_world(tmp_path: Path) -> None:
     code, _, err = invoke("hooks", str(tmp_path))
     assert code == 2
-    assert f"{tmp_path} is a folder without a saved world (world.json)" in err
+    assert f"{tmp_path} is a folder without a saved world (world.sqlite3)" in err
 
 
 # --- running a hook from its step -----------------------------------------------------------
