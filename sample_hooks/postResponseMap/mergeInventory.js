@@ -4,9 +4,8 @@
  *
  * responseData[i] is what the lookup answered for record i: {statusCode, data: [rows],
  * errors, ignored}. Each row is one item at one location, so quantities are added up per
- * item. A lookup that
- * failed for a record leaves the lines unknown and says why on the record, instead of
- * failing the whole page.
+ * item. A lookup that failed for a record leaves the lines unknown and says why on the
+ * record, instead of failing the whole page.
  */
 function postResponseMap (options) {
   return options.postResponseMapData.map((order, i) => {
