@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from click.testing import CliRunner
@@ -230,7 +231,12 @@ def test_jsrt_test_shows_the_warning_of_a_passing_case(tmp_path: Path) -> None:
     assert "::judged as a preSavePage" in lines[2] and "warning" not in lines[3]
     assert run.output.count("warning:") == 1
 
-    as_json = CliRunner().invoke(main, ["test", str(tmp_path), "--json"])
+    junit = tmp_path / "junit.xml"
+    as_json = CliRunner().invoke(main, ["test", str(tmp_path), "--json", "--junit", str(junit)])
     first, second = json.loads(as_json.stdout)["cases"]
     assert first["status"] == "passed" and "--hook" in first["warnings"][0]
     assert "warnings" not in second
+    cases = ElementTree.parse(junit).getroot().iter("testcase")
+    stderr = {case.get("name"): case.findtext("system-err") for case in cases}
+    assert stderr["pairs"].startswith("warning: convertObjToArray's script type is not known")
+    assert stderr["judged as a preSavePage"] is None
