@@ -277,6 +277,8 @@ def run(
             result = runtime.run_hook(script, function, _read_options(options_path), hook)
     except JsrtError as error:
         _fail(error, as_json=as_json, extra={"hook": hook, "function": function})
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
     if as_json:
         click.echo(_dumps(result.to_json()))
     else:

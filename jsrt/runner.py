@@ -78,8 +78,9 @@ class HookResult:
     (for per-record types run over several records: one value per record). `errors` are
     the per-record errors the hook itself reported; `problems` are the ways the return
     broke its contract; `notes` are facts worth saying that break nothing (an ignored
-    return, `abort: true`, skipped records); `records` has one outcome per record for
-    per-record types.
+    return, `abort: true`, skipped records); `warnings` are what the run could not know
+    and did without (a function whose name says no script type ran with no contract);
+    `records` has one outcome per record for per-record types.
     """
 
     ok: bool
@@ -91,6 +92,7 @@ class HookResult:
     errors: list[dict[str, Any]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     records: list[dict[str, Any]] | None = None
     error: dict[str, Any] | None = None
     options: dict[str, Any] | None = None
@@ -108,6 +110,7 @@ class HookResult:
             "logs": self.logs,
             "calls": scrubbed(self.calls),
             "error": self.error,
+            "warnings": self.warnings,
             "duration_ms": round(self.duration_ms, 3),
         }
         if self.records is not None:
@@ -294,8 +297,9 @@ class Runtime:
 
         `script` is a path (or a `PreparedScript`); `source` gives the text directly, with
         `script` as its file name. `hook` defaults to the type the function's name names
-        (`preSavePage`, …); without one the function runs as a generic script and its
-        return is kept as is. Load errors and bad input raise (`LoadError`, `InputError`);
+        (`preSavePage`, or a name the UI's stubs used such as `preSavePageFunction`);
+        without one the function runs as a generic script, its return kept as is, and the
+        result's `warnings` say so. Load errors and bad input raise (`LoadError`, `InputError`);
         everything the hook does, including throwing, comes back in the `HookResult`.
         """
         with _gc_paused():
@@ -353,7 +357,8 @@ class Runtime:
         memory_mb: int | None,
     ) -> HookResult:
         from jsrt.api.policy import PolicyContext
-        from jsrt.hooks import CONTRACTS, contract_for, infer_hook
+        from jsrt.hooks import contract_for, infer_hook, untyped_warning
+        from jsrt.hooks.kinds import STUB_FUNCTION_NAMES
         from jsrt.loader import PreparedScript
 
         started = time.perf_counter()
@@ -367,8 +372,9 @@ class Runtime:
         if self._state_dir:
             self._state_dir.sync(self.world)  # what other processes saved meanwhile
         prepared = self._prepare(script, source)
-        entry = prepared.require_function(function, prefer=CONTRACTS)
+        entry = prepared.require_function(function, prefer=STUB_FUNCTION_NAMES)
         hook = hook or infer_hook(entry)
+        warnings = [] if hook else [untyped_warning(entry)]
         contract = contract_for(hook) if hook else None
         given = dict(options or {})
         built = contract.build_options(given, self.world) if contract else given
@@ -394,7 +400,9 @@ class Runtime:
             "policy": asdict(policy),
             "backend": self._backend_spec(send_world=False),
         }
-        result = HookResult(ok=False, value=None, hook=hook, function=entry, options=built)
+        result = HookResult(
+            ok=False, value=None, hook=hook, function=entry, options=built, warnings=warnings
+        )
         try:
             reply = self._execute(request)
         except HookError as error:  # the worker crashed or was stopped: no run data

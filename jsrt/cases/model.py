@@ -64,3 +64,5 @@ class CaseOutcome:
     duration_ms: float = 0.0
     error: dict[str, Any] | None = None
     logs: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    """The run's warnings (`HookResult.warnings`): shown whether the case passed or not."""

@@ -71,6 +71,7 @@ def run_case(
         duration_ms=(time.perf_counter() - started) * 1000,
         error=result.error,
         logs=result.logs,
+        warnings=result.warnings,
     )
 
 
