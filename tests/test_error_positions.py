@@ -343,7 +343,9 @@ def test_jsrt_run_shows_the_line_and_a_caret_under_the_column(write_script) -> N
     result = CliRunner().invoke(main, ["run", str(script), "-f", "f"])
 
     assert result.exit_code == 1
-    assert result.stderr.splitlines()[:3] == [
+    lines = result.stderr.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("error: "))
+    assert lines[at : at + 3] == [
         f"error: {script}:2:13: Uncaught 'no id'",
         "    \tif (!o.id) throw 'no id'",
         "    \t           ^",
