@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
+from jsrt.describe import source_excerpt
 from jsrt.errors import EXIT_HOOK_FAILED, EXIT_OK, InputError, JsrtError, UsageError
 from jsrt.run.choice import (
     BACKEND_KINDS,
@@ -46,11 +47,7 @@ def _fail(error: JsrtError, *, as_json: bool, extra: dict[str, Any] | None = Non
 def _error_text(error: JsrtError) -> str:
     """An error as the terminal shows it: the message; the script's line with a caret
     under the column, as node shows an uncaught error; the hint."""
-    lines = [f"error: {error.message}"]
-    source_line, column = error.details.get("source_line"), error.details.get("column")
-    if isinstance(source_line, str) and isinstance(column, int) and column >= 1:
-        indent = "".join(c if c == "\t" else " " for c in source_line[: column - 1])
-        lines += [f"    {source_line}", f"    {indent}^"]
+    lines = [f"error: {error.message}", *source_excerpt(error.details)]
     if error.hint:
         lines.append(f"  hint: {error.hint}")
     return "\n".join(lines)
