@@ -150,8 +150,10 @@ def _script_error(failure: dict[str, Any]) -> ScriptError:
 class Runtime:
     """Runs hooks against one world and one backend, with limits and a worker.
 
-    `world` is a `World`, a path to a world file (JSON or YAML), or None for an empty
-    world. `state_dir` keeps the world across runs (written atomically after each run).
+    `world` is a `World`, a path to a world file (JSON or YAML), to a folder holding
+    one (`world.json`, the layout `jsrt import` writes), to an integration download (a
+    `.zip` or the folder it unzips to; what it lacks is in `world_warnings`), or None
+    for an empty world. `state_dir` keeps the world across runs (written atomically after each run).
     `executor` defaults to the process-wide supervised worker; pass `InlineExecutor(HOOK_RUNS)` to
     run inside this process, without crash protection.
 
@@ -231,7 +233,7 @@ class Runtime:
         self._executor = executor
         if isinstance(self.executor, Supervisor):
             self.executor.start()  # V8 starts while the rest below loads
-        from jsrt.backends.local import StateDir, World, load_world
+        from jsrt.backends.local import StateDir, World
 
         _expect(world, (World, str, os.PathLike, type(None)), "world", _WORLD)
         self._rest = None
@@ -250,10 +252,12 @@ class Runtime:
             policy_from_world = self.backend == "local" or world is not None or bool(state_dir)
         self.policy_from_world = policy_from_world
         self._state_dir = StateDir(Path(state_dir)) if state_dir is not None else None
+        self.world_warnings: list[str] = []
+        """What was missing from an integration download given as the world."""
         if isinstance(world, World):
             seeded = world
         elif world is not None:
-            seeded = load_world(Path(world))
+            seeded, self.world_warnings = _seed_world(Path(world))
         else:
             seeded = World()
         self.world = self._state_dir.open(seeded) if self._state_dir else seeded
@@ -573,7 +577,23 @@ def _at(value: Any, path: list[str | int]) -> Any:
     return value
 
 
-_WORLD = "a World, a path to a world file, or None"
+def _seed_world(path: Path) -> tuple[World, list[str]]:
+    """The world a path names, and what was missing from it: a world file, a folder
+    holding one (the layout `jsrt import` and `jsrt pull` write), or an integration
+    download (a `.zip`, or the folder it unzips to)."""
+    from jsrt.backends.local import load_world
+    from jsrt.integration.download import is_download, read_download
+    from jsrt.integration.layout import WORLD_FILE
+
+    if path.is_dir() and (path / WORLD_FILE).is_file():
+        return load_world(path / WORLD_FILE), []
+    if is_download(path):
+        download = read_download(path)
+        return download.to_world(), download.warnings
+    return load_world(path), []
+
+
+_WORLD = "a World, a path to a world file or an integration download, or None"
 _EXECUTOR = "a Supervisor, an InlineExecutor, or None"
 _CASSETTE = "a path to a cassette file, a Cassette, or None"
 _SCRIPT = "a path to a .js file, or a PreparedScript"

@@ -23,8 +23,8 @@ A script document without `content` (a download whose `.js` was missing) is kept
 is, without `contentFile`.
 
 A script's file is named as integrator.io names it in a download: its `name` with every
-run of characters other than ASCII letters and digits replaced by one `-`, then `-`
-and its `_id` (`Transform Orders` / `5f…` → `scripts/Transform-Orders-5f….js`).
+run of characters other than ASCII letters, digits and `_` replaced by one `-`, then
+`-` and its `_id` (`Transform Orders` / `5f…` → `scripts/Transform-Orders-5f….js`).
 
 `write_layout` and `read_layout` are inverses: reading a written layout gives back the
 documents written, each script's `content` read from its file.
@@ -65,7 +65,7 @@ COLLECTION_ORDER = (
 )
 """The order of the collections in a written world file; others follow, by name."""
 
-_NOT_A_NAME_CHARACTER = re.compile(r"[^A-Za-z0-9]+")
+_NOT_A_NAME_CHARACTER = re.compile(r"[^A-Za-z0-9_]+")
 
 
 def file_stem(document: Mapping[str, Any]) -> str:

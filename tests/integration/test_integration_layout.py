@@ -58,6 +58,8 @@ def test_a_script_file_is_named_as_a_download_names_it() -> None:
     assert script_file({"name": "pdf doc add", "_id": SCRIPT_ID}) == (
         f"scripts/pdf-doc-add-{SCRIPT_ID}.js"
     )
+    # Underscores are kept (QA templates: `scripts/presave_page-65fa….js`).
+    assert file_stem({"name": "presave_page", "_id": "65fa"}) == "presave_page-65fa"
     assert file_stem({"name": "../../etc", "_id": "../x"}) == "-etc--x"
 
 
