@@ -454,3 +454,22 @@ def test_not_a_download_is_refused_in_words(tmp_path: Path) -> None:
     refused = jsrt("import", str(tmp_path / "broken.zip"))
     assert refused.exit_code == 2
     assert "broken.zip: cannot read it as a zip" in refused.stderr
+
+
+def test_an_unzipped_download_imports_beside_itself_and_its_layout_is_a_world() -> None:
+    _zip(Path("download.zip"), _members(_documents()))
+    with zipfile.ZipFile("download.zip") as archive:
+        archive.extractall("Shopify-NetSuite")
+
+    imported = jsrt("import", "Shopify-NetSuite")
+    assert imported.exit_code == 0, imported.output
+    assert Path("Shopify-NetSuite-jsrt/world.json").is_file()
+
+    # The layout's folder is a world: `--world` finds its world.json.
+    Path("presave.js").write_text(SCRIPT_CODE[PRESAVE], encoding="utf-8")
+    data = [{"id": "A", "lines": [{"qty": 1, "price": 99}]}, {"id": "B", "lines": []}]
+    options = {"_exportId": GET_ORDERS, "_flowId": ORDERS_FLOW, "data": data}
+    Path("options.json").write_text(json.dumps(options))
+    ran = jsrt("run", "presave.js", "--world", "Shopify-NetSuite-jsrt", "--options", "options.json")
+    assert ran.exit_code == 0, ran.output
+    assert json.loads(ran.stdout)["data"] == []  # minTotal 100, from the layout's export
