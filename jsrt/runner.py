@@ -257,7 +257,7 @@ class Runtime:
         if isinstance(world, World):
             seeded = world
         elif world is not None:
-            seeded, self.world_warnings = _seed_world(Path(world))
+            seeded, self.world_warnings = world_from_path(Path(world))
         else:
             seeded = World()
         self.world = self._state_dir.open(seeded) if self._state_dir else seeded
@@ -577,7 +577,7 @@ def _at(value: Any, path: list[str | int]) -> Any:
     return value
 
 
-def _seed_world(path: Path) -> tuple[World, list[str]]:
+def world_from_path(path: Path) -> tuple[World, list[str]]:
     """The world a path names, and what was missing from it: a world file, a folder
     holding one (the layout `jsrt import` and `jsrt pull` write), or an integration
     download (a `.zip`, or the folder it unzips to)."""
