@@ -190,14 +190,27 @@ def runs_hooks(args: list[str]) -> bool:
 
 
 @main.command(cls=RunsHooks)
-@click.argument("script", type=click.Path(dir_okay=False))
+@click.argument("script", type=click.Path(dir_okay=False), required=False)
 @click.option(
     "--function",
     "-f",
     "function",
     help="Entry function (default: the only one, or the one named after a script type).",
 )
-@click.option("--hook", help="Script type when the function name does not say it (preMap, …).")
+@click.option(
+    "--hook",
+    help="Script type when the function name does not say it (preMap, …); with --flow and "
+    "--step, the hook of the step to run.",
+)
+@click.option(
+    "--flow", metavar="FLOW", help="Run a hook of this flow of the world (its _id or name)."
+)
+@click.option(
+    "--step",
+    metavar="STEP",
+    help="With --flow: the step whose hook runs (its _id, name or 0-based index; --hook "
+    "may be left out when the step has one hook).",
+)
 @click.option(
     "--options", "options_path", metavar="FILE|-", help="JSON/YAML options file, or - for stdin."
 )
@@ -227,9 +240,11 @@ def runs_hooks(args: list[str]) -> bool:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object with everything.")
 @_backend_options
 def run(
-    script: str,
+    script: str | None,
     function: str | None,
     hook: str | None,
+    flow: str | None,
+    step: str | None,
     options_path: str | None,
     world: str | None,
     state_dir: str | None,
@@ -238,10 +253,16 @@ def run(
     as_json: bool,
     **backend: Any,
 ) -> None:
-    """Run FUNCTION of SCRIPT once and print what it returned."""
+    """Run FUNCTION of SCRIPT once and print what it returned.
+
+    Or run a hook of the world as its flow wires it: --flow FLOW --step STEP --hook TYPE
+    finds the script document and function the step names, and builds the options from
+    the documents (--options then gives only the data part; without it, the sample).
+    """
     from jsrt.runner import Runtime
 
     try:
+        from_step = _hook_of_step(script, function, hook, flow, step)
         # The Runtime first: it starts the engine's worker, which warms up meanwhile.
         runtime = Runtime(
             world,
@@ -252,10 +273,17 @@ def run(
         )
         for warning in runtime.world_warnings:
             click.echo(f"warning: {warning}", err=True)
-        options = _read_options(options_path)
-        result = runtime.run_hook(script, function, options, hook)
+        if from_step is not None:
+            given = _read_options(options_path) if options_path is not None else None
+            flow, step, hook = from_step
+            result = runtime.run_step(flow, step, hook, given)
+        else:
+            assert script is not None
+            result = runtime.run_hook(script, function, _read_options(options_path), hook)
     except JsrtError as error:
         _fail(error, as_json=as_json, extra={"hook": hook, "function": function})
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
     if as_json:
         click.echo(_dumps(result.to_json()))
     else:
@@ -270,6 +298,118 @@ def run(
         else:
             click.echo(_dumps(result.value))
     sys.exit(EXIT_OK if result.ok else EXIT_HOOK_FAILED)
+
+
+def _hook_of_step(
+    script: str | None,
+    function: str | None,
+    hook: str | None,
+    flow: str | None,
+    step: str | None,
+) -> tuple[str, str, str | None] | None:
+    """(flow, step, hook) when `jsrt run` runs a hook of the world, None for a SCRIPT."""
+    if flow is None and step is None:
+        if script is None:
+            raise UsageError(
+                "give the SCRIPT to run, or a hook of the world: --flow FLOW --step STEP "
+                "--hook TYPE",
+                hint="see jsrt run --help; `jsrt hooks WORLD` lists the world's hooks",
+            )
+        return None
+    if script is not None or function is not None:
+        given = "SCRIPT" if script is not None else "--function"
+        raise UsageError(
+            f"{given} and --flow/--step both say what to run",
+            hint="with --flow and --step, the step's hook reference names the script and "
+            "function: leave " + given + " out",
+        )
+    if flow is None or step is None:
+        flags = {"--flow": flow, "--step": step}
+        missing = [name for name, value in flags.items() if value is None]
+        raise UsageError(
+            f"a hook of the world needs --flow and --step (and --hook, unless the step has "
+            f"one hook); {', '.join(missing)} missing",
+            hint="e.g. jsrt run --world world.yaml --flow 'Orders to ERP' --step 1 --hook preMap",
+        )
+    return flow, step, hook
+
+
+_WORLD_FILE_NAMES = ("world.yaml", "world.yml", "world.json")
+"""Where `jsrt hooks` looks for a world when given none (in the current folder)."""
+
+
+@main.command("hooks")
+@click.argument("world", required=False, type=click.Path())
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object with every hook.")
+def hooks_command(world: str | None, as_json: bool) -> None:
+    """List every hook of every flow of WORLD, and its My APIs: flow, step, hook type,
+    script and function.
+
+    WORLD is a world file or a state dir (default: world.yaml, world.yml or world.json
+    here). Hooks whose script or function is missing are listed with what is missing
+    (the exit code is still 0); run one with jsrt run --flow FLOW --step STEP --hook TYPE.
+    """
+    from jsrt.integration.steps import hooks_of_path
+
+    try:
+        found = hooks_of_path(_world_path(world))
+    except JsrtError as error:
+        _fail(error, as_json=as_json)
+    broken = sum(1 for site in found.sites if not site.runs)
+    if as_json:
+        out = {
+            "ok": True,
+            "world": found.place.label,
+            "hooks": [site.to_json() for site in found.sites],
+            "count": len(found.sites),
+            "cannot_run": broken,
+        }
+        click.echo(_dumps(out))
+        return
+    rows = [("FLOW", "STEP", "HOOK", "SCRIPT", "FUNCTION")]
+    notes: dict[int, tuple[str, ...]] = {}
+    for site in found.sites:
+        if site.step is not None:
+            step = site.step
+            where = (step.flow_name or step.flow_id, f"{step.index} {step.name or step.step_id}")
+        else:
+            api = site.api or {}
+            where = ("(My API)", str(api.get("name") or api.get("_id")))
+        script = (site.script or {}).get("name") or site.script_id or "-"
+        hook = (
+            site.hook
+            if site.slot in ("script", f"hooks.{site.hook}")
+            else f"{site.hook} ({site.slot})"
+        )
+        rows.append((*where, hook, str(script), site.function or "-"))
+        if site.problems:
+            notes[len(rows) - 1] = site.problems
+    widths = [max(len(row[column]) for row in rows) for column in range(5)]
+    for number, row in enumerate(rows):
+        click.echo(
+            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        )
+        for problem in notes.get(number, ()):
+            click.echo(f"    ! {problem}")
+    flows = f"{found.flows} flow{'s' if found.flows != 1 else ''}"
+    summary = f"{len(found.sites)} hooks in {flows} and {found.apis} My APIs of {found.place.label}"
+    click.echo(summary + (f"; {broken} cannot run (marked !)" if broken else ""))
+
+
+def _world_path(world: str | None) -> Path:
+    """The world `jsrt hooks` reads: the one given, else the world file here."""
+    if world is not None:
+        path = Path(world)
+        if not path.exists():
+            raise InputError(f"{path} does not exist", hint="give a world file or a state dir")
+        return path
+    for name in _WORLD_FILE_NAMES:
+        if Path(name).is_file():
+            return Path(name)
+    raise UsageError(
+        f"no world given, and none of {', '.join(_WORLD_FILE_NAMES)} is here",
+        hint="give the world: jsrt hooks path/to/world.yaml",
+    )
 
 
 @main.command()

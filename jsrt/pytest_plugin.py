@@ -3,7 +3,9 @@
 **Case files.** pytest collects `*.case.yaml`, `*.case.yml` and `*.case.json` files it is
 pointed at (format: `jsrt.cases`), one test per case, and reports a failing case with the
 same text as `jsrt test`: the expectation, the paths where values part, the diff. A case
-file that cannot be read is a collection error that names the file, line and column.
+file that cannot be read is a collection error that names the file, line and column. A
+run's warnings (a function whose name says no script type) are `JsrtRunWarning`s, shown
+in pytest's warnings summary at the case's line.
 
 **Fixtures** for hook tests written in Python:
 
@@ -39,6 +41,7 @@ nothing in projects that have neither.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -253,6 +256,11 @@ class JsrtCaseFile(pytest.File):
         return super().repr_failure(excinfo)  # a Collector's takes no style
 
 
+class JsrtRunWarning(UserWarning):
+    """A warning of a case's run (`HookResult.warnings`): the run went on, but without
+    something it could not know, such as the script type of a function's name."""
+
+
 class JsrtCase(pytest.Item):
     """One case of a case file, run against a fresh Runtime."""
 
@@ -269,6 +277,10 @@ class JsrtCase(pytest.Item):
             backend=_backend_choice(self.config),
             cassettes=_cassettes(self.config),
         )
+        for text in outcome.warnings:
+            warnings.warn_explicit(
+                text, JsrtRunWarning, filename=str(self.case.file), lineno=self.case.line
+            )
         if outcome.status != "passed":
             raise CaseFailed(outcome)
 
@@ -337,6 +349,7 @@ def jsrt_runtime(jsrt_world: World, request: pytest.FixtureRequest) -> Runtime:
         cassette_scope=request.node.nodeid,
         backend=chosen.with_cassettes(_cassettes(config)),
         policy_from_world=chosen.kind == "local" if _world_file(request) is None else None,
+        world_file=_world_file(request),
     )
 
 
@@ -368,10 +381,25 @@ class HookRunner:
         self.results.append(result)
         return result
 
+    def step(
+        self,
+        flow: str,
+        step: str | int,
+        hook: str | None = None,
+        options: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> HookResult:
+        """`Runtime.run_step`: the hook of a step of a flow of the test's world, as the
+        world's documents wire it (`options` is the data part)."""
+        result = self.runtime.run_step(flow, step, hook, options, **kwargs)
+        self.results.append(result)
+        return result
+
 
 @pytest.fixture
 def jsrt_run(jsrt_runtime: Runtime, request: pytest.FixtureRequest) -> HookRunner:
-    """Call it like `Runtime.run_hook`; it returns the `HookResult` and keeps it as `.last`."""
+    """Call it like `Runtime.run_hook` (or `.step(flow, step, hook)` like
+    `Runtime.run_step`); it returns the `HookResult` and keeps it as `.last`."""
     return HookRunner(jsrt_runtime, Path(request.path).parent)
 
 

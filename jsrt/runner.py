@@ -78,8 +78,9 @@ class HookResult:
     (for per-record types run over several records: one value per record). `errors` are
     the per-record errors the hook itself reported; `problems` are the ways the return
     broke its contract; `notes` are facts worth saying that break nothing (an ignored
-    return, `abort: true`, skipped records); `records` has one outcome per record for
-    per-record types.
+    return, `abort: true`, skipped records); `warnings` are what the run could not know
+    and did without (a function whose name says no script type ran with no contract);
+    `records` has one outcome per record for per-record types.
     """
 
     ok: bool
@@ -91,6 +92,7 @@ class HookResult:
     errors: list[dict[str, Any]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     records: list[dict[str, Any]] | None = None
     error: dict[str, Any] | None = None
     options: dict[str, Any] | None = None
@@ -108,6 +110,7 @@ class HookResult:
             "logs": self.logs,
             "calls": scrubbed(self.calls),
             "error": self.error,
+            "warnings": self.warnings,
             "duration_ms": round(self.duration_ms, 3),
         }
         if self.records is not None:
@@ -175,6 +178,10 @@ class Runtime:
     with other runtimes) with `record_mode` `once` (the default), `new`, `none` or `all`;
     `secret_fields` are scrubbed from it besides the token and the usual secret names.
     `cassette_scope` labels this runtime's interactions in a shared cassette (a test's name).
+
+    `world_file` names the file a `World` given as `world` was read from: `run_step`
+    reads a script document's `contentFile` relative to its folder (a world given as a
+    path is its own world file; without either, the current folder).
     """
 
     _ids = itertools.count()
@@ -198,6 +205,7 @@ class Runtime:
         secret_fields: tuple[str, ...] = (),
         cassette_scope: str | None = None,
         policy_from_world: bool | None = None,
+        world_file: str | os.PathLike[str] | None = None,
     ) -> None:
         _expect(state_dir, (str, os.PathLike, type(None)), "state_dir", "a folder path, or None")
         if state_dir is not None and not os.fspath(state_dir):
@@ -263,6 +271,15 @@ class Runtime:
         else:
             seeded = World()
         self.world = self._state_dir.open(seeded) if self._state_dir else seeded
+        from jsrt.integration.scripts import WorldPlace
+
+        _expect(world_file, (str, os.PathLike, type(None)), "world_file", "a path, or None")
+        source = world_file if world_file is not None else world
+        self._place = (
+            WorldPlace.of_file(Path(source))
+            if isinstance(source, str | os.PathLike)
+            else WorldPlace(Path.cwd(), "the world")
+        )
         self._key = f"{os.getpid()}-{next(self._ids)}-{uuid.uuid4().hex[:8]}"
         self._synced: tuple[int, Executor] | None = None
 
@@ -285,12 +302,54 @@ class Runtime:
 
         `script` is a path (or a `PreparedScript`); `source` gives the text directly, with
         `script` as its file name. `hook` defaults to the type the function's name names
-        (`preSavePage`, …); without one the function runs as a generic script and its
-        return is kept as is. Load errors and bad input raise (`LoadError`, `InputError`);
+        (`preSavePage`, or a name the UI's stubs used such as `preSavePageFunction`);
+        without one the function runs as a generic script, its return kept as is, and the
+        result's `warnings` say so. Load errors and bad input raise (`LoadError`, `InputError`);
         everything the hook does, including throwing, comes back in the `HookResult`.
         """
         with _gc_paused():
             return self._run_hook(script, function, options, hook, source, timeout_s, memory_mb)
+
+    def run_step(
+        self,
+        flow: str,
+        step: str | int,
+        hook: str | None = None,
+        options: dict[str, Any] | None = None,
+        *,
+        timeout_s: float | None = None,
+        memory_mb: int | None = None,
+    ) -> HookResult:
+        """Run the `hook` hook of `step` of `flow` as the world's documents wire it: the
+        script document's code and function, with options built from the documents.
+
+        `flow` is a flow's `_id` or name; `step` a step's `_id` (its own or its export's
+        or import's), its name, or its 0-based index in the flow (page generators, page
+        processors, then routers and their branches' processors); `hook` a script type
+        (`preMap`, `postResponseMap`, …) or the key that holds the reference
+        (`inputFilter`); None runs the step's only hook. `options` is the data part
+        (records, responses); without it the hook gets its contract's sample. Unknown
+        names raise `UsageError` with the closest candidates; a hook whose script or
+        function is missing raises `InputError`.
+        """
+        from jsrt.integration.options import step_options
+        from jsrt.integration.scripts import script_code
+        from jsrt.integration.steps import find_hook
+
+        _expect(flow, (str,), "flow", "a flow's _id or name")
+        _expect(step, (str, int), "step", "a step's _id, name or 0-based index")
+        _expect(hook, (str, type(None)), "hook", "a script type such as 'preMap', or None")
+        _expect(options, (Mapping, type(None)), "options", _OPTIONS)
+        site = find_hook(self.world, self._place, flow, step, hook)
+        assert site.script is not None, "a hook that runs has its script document"
+        code = script_code(dict(site.script), self._place)
+        given = step_options(site, options)
+        limits: dict[str, Any] = {"timeout_s": timeout_s, "memory_mb": memory_mb}
+        if code.path is not None:
+            return self.run_hook(code.path, site.function, given, site.hook, **limits)
+        return self.run_hook(
+            code.filename, site.function, given, site.hook, source=code.code, **limits
+        )
 
     def _run_hook(
         self,
@@ -303,7 +362,8 @@ class Runtime:
         memory_mb: int | None,
     ) -> HookResult:
         from jsrt.api.policy import PolicyContext
-        from jsrt.hooks import CONTRACTS, contract_for, infer_hook
+        from jsrt.hooks import contract_for, infer_hook, untyped_warning
+        from jsrt.hooks.kinds import STUB_FUNCTION_NAMES
         from jsrt.loader import PreparedScript
 
         started = time.perf_counter()
@@ -317,8 +377,9 @@ class Runtime:
         if self._state_dir:
             self._state_dir.sync(self.world)  # what other processes saved meanwhile
         prepared = self._prepare(script, source)
-        entry = prepared.require_function(function, prefer=CONTRACTS)
+        entry = prepared.require_function(function, prefer=STUB_FUNCTION_NAMES)
         hook = hook or infer_hook(entry)
+        warnings = [] if hook else [untyped_warning(entry)]
         contract = contract_for(hook) if hook else None
         given = dict(options or {})
         built = contract.build_options(given, self.world) if contract else given
@@ -344,7 +405,9 @@ class Runtime:
             "policy": asdict(policy),
             "backend": self._backend_spec(send_world=False),
         }
-        result = HookResult(ok=False, value=None, hook=hook, function=entry, options=built)
+        result = HookResult(
+            ok=False, value=None, hook=hook, function=entry, options=built, warnings=warnings
+        )
         try:
             reply = self._execute(request)
         except HookError as error:  # the worker crashed or was stopped: no run data

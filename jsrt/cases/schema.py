@@ -276,6 +276,10 @@ class _Settings(_Part):
 
     script: Annotated[str | None, _typed(str, "a path relative to the case file")] = None
     function: Annotated[str | None, _typed(str, "a function name", nullable=True)] = None
+    flow: Annotated[str | None, _typed(str, "a flow's _id or name")] = None
+    step: Annotated[str | int | None, _typed((str, int), "a step's _id, name or 0-based index")] = (
+        None
+    )
     hook: Annotated[
         str | None,
         _then(_canonical_hook),

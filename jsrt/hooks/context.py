@@ -277,6 +277,11 @@ def hook_context(
     if kind is not None:
         settings[kind] = _settings_of(resource)
         settings["connection"] = _settings_of(lookup.get("connections", connection_id))
+    for other in receives:
+        # postResponseMap gets both `_exportId` and `_importId` (celigo-reference §1.3),
+        # and the settings of each resource it is given.
+        if other != kind and read.has(f"_{other}Id"):
+            settings[other] = _settings_of(lookup.get(f"{other}s", read.string(f"_{other}Id")))
     given_settings = read.object("settings", {})
     read.fields["settings"] = {**settings, **given_settings}
 
@@ -284,3 +289,18 @@ def hook_context(
     read.boolean("sandbox", False)
     job = {"_id": PLACEHOLDER_IDS["job"], "type": kind or "flow", "startedAt": RUN_STARTED_AT}
     read.fields["job"] = {**job, **read.object("job", {})}
+
+
+def api_context(read: Inputs, world: WorldLike | None) -> None:
+    """What a My API's handleRequest receives besides the request, like other hooks:
+    `settings` with its integration's (the given `_integrationId`'s, else the world's
+    only integration's) and `sandbox` (issue 11 item 5; celigo-reference §1.3)."""
+    lookup = _Lookup(world)
+    if read.has("_integrationId"):
+        integration = lookup.get("integrations", read.string("_integrationId"))
+    else:
+        integrations = lookup.all("integrations")
+        integration = integrations[0] if len(integrations) == 1 else {}
+    given_settings = read.object("settings", {})
+    read.fields["settings"] = {"integration": _settings_of(integration), **given_settings}
+    read.boolean("sandbox", False)

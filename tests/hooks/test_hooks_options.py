@@ -37,7 +37,8 @@ MINIMAL = {
     "branching": ({"record": RECORD}, {"record"} | HOOK_CONTEXT),
     "handleRequest": (
         {},
-        {"method", "headers", "queryString", "queryParams", "pathParams", "rawBody", "_apiId"},
+        {"method", "headers", "queryString", "queryParams", "pathParams", "rawBody", "_apiId"}
+        | {"settings", "sandbox"},
     ),
     "contentBasedFlowRouter": (
         {"rawMessageBody": "ISA*00*~"},
@@ -216,12 +217,50 @@ def test_post_response_map_on_a_lookup_gets_lookup_responses(world) -> None:
     contract = contract_for("postResponseMap")
     lookup = contract.build_options({"postResponseMapData": [RECORD], "_exportId": "E2"}, world)
     assert lookup["_flowId"] == "F1" and lookup["_connectionId"] == "C2"
-    assert lookup["responseData"] == [{"data": [], "errors": []}]
+    # Each response carries statusCode and ignored, a lookup's also data (the UI's
+    # postResponseMap stub; the runtime objects specification's response fields).
+    assert lookup["responseData"] == [
+        {"statusCode": 200, "data": [], "errors": [], "ignored": False}
+    ]
     assert "_importId" not in lookup
     imported = contract.build_options({"postResponseMapData": [RECORD, RECORD]})
     assert [r["statusCode"] for r in imported["responseData"]] == [200, 200]
     assert imported["_importId"] == PLACEHOLDER_IDS["import"]
     assert imported["oneToMany"] is False and "pathToMany" not in imported
+
+
+def test_given_lookup_responses_are_completed_as_integrator_io_passes_them(world) -> None:
+    contract = contract_for("postResponseMap")
+    given = {
+        "postResponseMapData": [RECORD, RECORD, RECORD],
+        "responseData": [
+            {"data": [{"sku": "A-100", "onHand": 4}]},
+            {"errors": [{"code": "404", "message": "not found"}]},
+            {"statusCode": 200, "data": [], "ignored": True},
+        ],
+        "_exportId": "E2",
+    }
+    options = contract.build_options(given, world)
+    assert options["responseData"] == [
+        {
+            "statusCode": 200,
+            "ignored": False,
+            "errors": [],
+            "data": [{"sku": "A-100", "onHand": 4}],
+        },
+        {"statusCode": 422, "ignored": False, "errors": [{"code": "404", "message": "not found"}]},
+        {"statusCode": 200, "ignored": True, "errors": [], "data": []},
+    ]
+    assert given["responseData"][0] == {"data": [{"sku": "A-100", "onHand": 4}]}  # not changed
+
+
+def test_given_import_responses_of_post_submit_carry_status_and_ignored() -> None:
+    options = contract_for("postSubmit").build_options(
+        {"postMapData": [RECORD], "responseData": [{"id": "48213"}]}
+    )
+    assert options["responseData"] == [
+        {"statusCode": 200, "ignored": False, "errors": [], "id": "48213"}
+    ]
 
 
 def test_post_submit_fills_records_or_responses_from_whichever_is_given() -> None:

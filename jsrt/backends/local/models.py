@@ -29,6 +29,11 @@ Decisions worth knowing:
   mock records, as integrator.io returns only the first page; `runVirtualWithPaging`
   returns the following pages. Its `pagedExportState` is `{"jsrtPage": <n>}`, and the last
   page is the one without a `pagedExportState`.
+- A virtual run (`exports.runVirtual`, `runVirtualWithPaging`, `imports.runVirtual`)
+  whose `_connectionId` the world does not hold is a 422 `invalid_ref`. A connection
+  with `offline: true` answers 401: an export run on it fails (`ConnectionOffline`), an
+  import run answers each record `{statusCode: 401, ignored: false, errors: [...]}` (the
+  runtime objects specification) and imports nothing.
 - `flows.run` records a job `{_id, _flowId, type: "flow", status: "queued", ...}` and
   answers `{_jobId, status: "queued"}`; the local world runs nothing.
 """
@@ -41,11 +46,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from jsrt.api.catalog import COLLECTIONS, collection_noun
-from jsrt.api.errors import InvalidArgument, NotFound
+from jsrt.api.errors import ConnectionOffline, InvalidArgument, NotFound, Unprocessable
 from jsrt.backends.local import export_pages
 from jsrt.backends.local.changes import HISTORY_LISTS, Delta, Journal, Key
 from jsrt.backends.local.errors import SnapshotError, WorldDataError
-from jsrt.backends.local.mocks import import_responses, map_records
+from jsrt.backends.local.mocks import import_responses, map_records, offline_responses
 from jsrt.backends.local.patching import apply_patch
 from jsrt.backends.local.stores import CacheStore, StateStore, namespace
 from jsrt.describe import format_path
@@ -386,6 +391,7 @@ class World:
     def run_export(self, export_id: str, options: Mapping[str, Any]) -> dict[str, Any]:
         """`exports.run`: the first page of the export's mock records."""
         export = self._require("exports", export_id)
+        self._refuse_offline(self._run_connection(export), f"export {export_id!r}")
         records = export_pages.mock_records(export, f"export {export_id!r}")
         answer = export_pages.export_page(records, 0, export_pages.page_size(export))
         self._record_export_run(export_id, False, options, "_id")
@@ -394,8 +400,10 @@ class World:
     def run_virtual_export(self, options: Mapping[str, Any], *, paged: bool = False) -> dict:
         """`exports.runVirtual` (first page) or `runVirtualWithPaging` (page by page)."""
         definition = options["export"]
-        source = self._virtual_source(definition)
         label = f"export definition {definition.get('_id', '(virtual)')!r}"
+        method = "exports.runVirtualWithPaging" if paged else "exports.runVirtual"
+        self._refuse_offline(self._virtual_connection("exports", definition, method), label)
+        source = self._virtual_source(definition)
         records = export_pages.mock_records(source, label)
         size = export_pages.page_size(definition if "pageSize" in definition else source)
         page = export_pages.page_from_state(options.get("pagedExportState")) if paged else 0
@@ -408,14 +416,16 @@ class World:
     def run_import(self, import_id: str, options: Mapping[str, Any]) -> list[dict[str, Any]]:
         """`imports.run`: one response per record, from the import's mockResponse."""
         import_ = self._require("imports", import_id)
-        return self._import(import_id, False, import_, options, f"import {import_id!r}")
+        connection = self._run_connection(import_)
+        return self._import(import_id, False, import_, options, f"import {import_id!r}", connection)
 
     def run_virtual_import(self, options: Mapping[str, Any]) -> list[dict[str, Any]]:
         """`imports.runVirtual`: as `run_import`, from the definition's own mockResponse."""
         definition = options["import"]
         _id = definition.get("_id")
         label = f"import definition {_id or '(virtual)'!r}"
-        return self._import(_id, True, definition, options, label)
+        connection = self._virtual_connection("imports", definition, "imports.runVirtual")
+        return self._import(_id, True, definition, options, label, connection)
 
     def run_flow(self, flow_id: str, options: Mapping[str, Any]) -> dict[str, Any]:
         """`flows.run`: record a queued job."""
@@ -433,6 +443,51 @@ class World:
         self._changed()
         return {"_jobId": job["_id"], "status": "queued"}
 
+    def _run_connection(self, resource: Mapping[str, Any]) -> dict[str, Any] | None:
+        """The connection a stored export or import runs on, when the world holds it (a
+        world need not hold every connection its resources name)."""
+        _id = resource.get("_connectionId")
+        return self._docs["connections"].get(_id) if isinstance(_id, str) else None
+
+    def _virtual_connection(
+        self, collection: str, definition: Mapping[str, Any], method: str
+    ) -> dict[str, Any] | None:
+        """The connection a virtual run uses: its definition's `_connectionId`, else that of
+        the stored resource of the same `_id`. A virtual run needs an existing connection
+        (runtime objects specification: "using an existing connection"), so an id the
+        account does not have is refused as integrator.io refuses a reference to a missing
+        document: 422 `invalid_ref` naming the field."""
+        stored = self._docs[collection].get(definition.get("_id", ""), {})
+        _id = definition.get("_connectionId", stored.get("_connectionId"))
+        if _id is None:
+            return None
+        connection = self._docs["connections"].get(_id) if isinstance(_id, str) else None
+        if connection is None:
+            noun = collection_noun(collection)
+            have = list(self._docs["connections"])
+            listed = ", ".join(repr(c) for c in have[:5]) + (", ..." if len(have) > 5 else "")
+            message = (
+                f"{method}: the {noun} definition's _connectionId {_id!r} is not a connection"
+                f" in this account (the local world has {listed or 'no connections'}); add"
+                " the connection to the world file's connections, or use the _id of one it has"
+            )
+            field = {"code": "invalid_ref", "message": message, "field": "_connectionId"}
+            raise Unprocessable(message, code="invalid_ref", errors=[field])
+        return connection
+
+    @staticmethod
+    def _offline_message(connection: Mapping[str, Any], label: str) -> str:
+        name = connection.get("name") or connection["_id"]
+        return (
+            f"{label} runs on connection {name!r} ({connection['_id']}), which is offline;"
+            " set offline: false on it in the world file to answer from the mocks"
+        )
+
+    def _refuse_offline(self, connection: Mapping[str, Any] | None, label: str) -> None:
+        """An export on an offline connection cannot run: the call fails with 401."""
+        if connection is not None and connection.get("offline") is True:
+            raise ConnectionOffline(self._offline_message(connection, label))
+
     def _virtual_source(self, definition: Mapping[str, Any]) -> Mapping[str, Any]:
         """Where a virtual export's records come from: its own mockOutput, else the stored
         export with the same `_id`, else nowhere (no records)."""
@@ -447,8 +502,11 @@ class World:
         import_: Mapping[str, Any],
         options: Mapping[str, Any],
         label: str,
+        connection: Mapping[str, Any] | None,
     ) -> list[dict[str, Any]]:
         data = options["data"]
+        if connection is not None and connection.get("offline") is True:
+            return offline_responses(data, self._offline_message(connection, label))
         responses = import_responses(import_.get("mockResponse"), data, self._new_id, label)
         self._import_runs.append(
             {

@@ -15,6 +15,7 @@ import orjson
 from jsrt.api.errors import (
     ApiError,
     BadRequest,
+    ConnectionOffline,
     Forbidden,
     NotFound,
     PayloadTooLarge,
@@ -51,6 +52,8 @@ def api_error(
     status = response.status_code
     message, code, errors = _error_parts(response, text)
     where = f"{request.verb} {request.path}"
+    if status == 401 and code == ConnectionOffline.code:
+        return ConnectionOffline(message, errors=errors)  # the account answered, not the token
     if status == 401:
         message = (
             f"integrator.io refused the API token ({message}) on {where}: set "
