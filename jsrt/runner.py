@@ -274,9 +274,11 @@ class Runtime:
         from jsrt.integration.scripts import WorldPlace
 
         _expect(world_file, (str, os.PathLike, type(None)), "world_file", "a path, or None")
+        from jsrt.integration.layout import world_file_in
+
         source = world_file if world_file is not None else world
         self._place = (
-            WorldPlace.of_file(Path(source))
+            WorldPlace.of_file(world_file_in(Path(source)))
             if isinstance(source, str | os.PathLike)
             else WorldPlace(Path.cwd(), "the world")
         )
@@ -649,15 +651,14 @@ def world_from_path(path: Path) -> tuple[World, list[str]]:
     holding one (the layout `jsrt import` and `jsrt pull` write), or an integration
     download (a `.zip`, or the folder it unzips to)."""
     from jsrt.backends.local import load_world
-    from jsrt.integration.download import is_download, read_download
-    from jsrt.integration.layout import WORLD_FILE
+    from jsrt.integration.download import read_download
+    from jsrt.integration.layout import world_file_in
 
-    if path.is_dir() and (path / WORLD_FILE).is_file():
-        return load_world(path / WORLD_FILE), []
-    if is_download(path):
-        download = read_download(path)
+    world_file = world_file_in(path)
+    if world_file.is_dir() or world_file.suffix.lower() == ".zip":
+        download = read_download(world_file)
         return download.to_world(), download.warnings
-    return load_world(path), []
+    return load_world(world_file), []
 
 
 _WORLD = "a World, a path to a world file or an integration download, or None"

@@ -140,10 +140,23 @@ class DeclaredHook:
 
 
 def is_download(path: str | Path) -> bool:
-    """Whether `path` is read as a download rather than a world file: a folder, or a
-    `.zip` file."""
+    """Whether `path` is an integration download: a `.zip`, or a folder holding
+    `integration.json` or a download's folders (at its top, or in its one top folder)."""
     path = Path(path)
-    return path.is_dir() or path.suffix.lower() == ".zip"
+    if not path.is_dir():
+        return path.suffix.lower() == ".zip"
+    children = [child for child in path.iterdir() if not _is_clutter(child.name)]
+    if any(_is_download_part(child) for child in children):
+        return True
+    return (
+        len(children) == 1
+        and children[0].is_dir()
+        and any(_is_download_part(child) for child in children[0].iterdir())
+    )
+
+
+def _is_download_part(path: Path) -> bool:
+    return path.name == INTEGRATION_FILE or (path.is_dir() and path.name.lower() in FOLDERS)
 
 
 def read_download(path: str | Path) -> Download:

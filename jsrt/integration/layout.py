@@ -81,6 +81,12 @@ def script_file(document: Mapping[str, Any]) -> str:
     return f"{SCRIPTS_FOLDER}/{file_stem(document)}.js"
 
 
+def world_file_in(path: Path) -> Path:
+    """The world file `path` names: a layout's `world.json` for the layout's folder, else
+    `path` itself (what `contentFile` paths are relative to is the folder of this file)."""
+    return path / WORLD_FILE if path.is_dir() and (path / WORLD_FILE).is_file() else path
+
+
 def write_layout(world: Mapping[str, Any], folder: str | Path) -> list[Path]:
     """Write `world` (a world document, script code inline as `content`) as a layout in
     `folder`; the paths written, the world file first. Files already there are

@@ -496,3 +496,21 @@ def test_the_pytest_world_marker_takes_a_download(pytester: pytest.Pytester) -> 
     )
     result = pytester.runpytest("-p", "no:benchmark")
     result.assert_outcomes(passed=1)
+
+
+def test_jsrt_hooks_and_run_step_take_a_download_and_its_imported_layout() -> None:
+    _zip(Path("download.zip"), _members(_documents()))
+    assert jsrt("import", "download.zip", "--out", "shop").exit_code == 0
+    Path("page.json").write_text(json.dumps({"data": [{"id": "7"}]}))
+
+    for world in ("download.zip", "shop"):
+        listed = jsrt("hooks", world)
+        assert listed.exit_code == 0, listed.output
+        assert listed.stdout.splitlines()[-1].startswith("11 hooks in 2 flows and 1 My APIs of")
+        # The layout's script code is its contentFile, relative to the layout's world.json.
+        ran = jsrt(
+            "run", "--world", world, "--flow", "Shopify Orders to NetSuite",
+            "--step", "Create Sales Orders", "--hook", "preMap", "--options", "page.json",
+        )  # fmt: skip
+        assert ran.exit_code == 0, ran.output
+        assert json.loads(ran.stdout) == [{"data": {"id": "7", "externalId": "SHOP-7"}}]
