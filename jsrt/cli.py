@@ -534,17 +534,16 @@ def import_download(download: str, out: str | None, force: bool) -> None:
     code, ...) is a warning, not a failure.
     """
     from jsrt.cases.scaffold import scaffold_cases
-    from jsrt.integration.download import declared_hooks, read_download
-    from jsrt.integration.layout import WORLD_FILE, read_layout, write_layout
+    from jsrt.integration.download import read_download
+    from jsrt.integration.layout import read_layout, write_layout
 
     try:
         folder = _import_folder(download, out, force)
         loaded = read_download(download)
         loaded.to_world()  # a document the world cannot hold fails before anything is written
         written = write_layout(loaded.world, folder)
-        world = json.loads((folder / WORLD_FILE).read_text(encoding="utf-8"))
         read_layout(folder)  # the layout reads back: every script file is in place
-        scaffold = scaffold_cases(folder, world, declared_hooks(world))
+        scaffold = scaffold_cases(folder)
     except JsrtError as error:
         _fail(error, as_json=False)
     for warning in [*loaded.warnings, *scaffold.warnings]:

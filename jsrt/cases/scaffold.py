@@ -1,35 +1,36 @@
 """Case files for the hooks of an imported integration: one per hook, green from the start.
 
 `jsrt import` writes the layout (`jsrt.integration.layout`), then a case file per hook
-the documents declare (`jsrt.integration.download.declared_hooks`), under `cases/`:
-`cases/<flow>/<export or import>.<hook>.case.yaml` for a flow step's hook,
-`cases/<flow>/router.branching.case.yaml` for a router's script and
+of its world (`jsrt.integration.steps.hook_sites`, as `jsrt hooks` lists them) under
+`cases/`: `cases/<flow>/<export or import>.<hook>.case.yaml` for a flow step's hook,
+`cases/<flow>/router-<id>.branching.case.yaml` for a router's script and
 `cases/apis/<My API>.handleRequest.case.yaml` for a My API.
 
 A case names the script file, the function and the hook type directly (`script:`,
-`function:`, `hook:`), the layout's world file (`world:`), and the step's ids in its
-options (`_flowId`, `_exportId` or `_importId`), so the world fills in the connection,
-the settings and the rest as for any run. The input is the contract's sample (what
-`jsrt sample TYPE` prints). Its expectation is what the hook does with that input now,
-so `jsrt test cases` passes on an unchanged integration and fails when the hook's
-behaviour changes: the result it returns, or, when the sample makes it throw, the
-error's name and message. A hook whose result differs from one run to the next (a date,
-a random id) is only expected to succeed. The user then replaces the sample with a
-record of their own and says what the hook should do with it.
+`function:`, `hook:`), the layout's world file (`world:`), and the options the step
+gives its hook (`jsrt.integration.options.step_options`: `_flowId`, `_exportId` or
+`_importId`, `_connectionId`, …), so the world fills in the settings and the rest as for
+any run. The input is the contract's sample (what `jsrt sample TYPE` prints). Its
+expectation is what the hook does with that input now, so `jsrt test cases` passes on
+an unchanged integration and fails when the hook's behaviour changes: the result it
+returns, or, when the sample makes it throw, the error's name and message. A hook whose
+result differs from one run to the next (a date, a random id) is only expected to
+succeed. The user then replaces the sample with a record of their own and says what the
+hook should do with it. A hook that cannot run (its script or function missing, its
+code not parsing) gets no case, and a warning that says why.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from jsrt.errors import JsrtError
-from jsrt.hooks import contract_for
-from jsrt.integration.download import DeclaredHook
 from jsrt.integration.layout import CONTENT_FILE, WORLD_FILE, file_stem
+from jsrt.integration.options import step_options
+from jsrt.integration.steps import HookSite, hooks_of_path
 from jsrt.runner import HookResult, Runtime
 
 CASES_FOLDER = "cases"
@@ -45,75 +46,66 @@ class Scaffold:
     warnings: list[str] = field(default_factory=list)
 
 
-def scaffold_cases(folder: Path, world: Mapping[str, Any], hooks: list[DeclaredHook]) -> Scaffold:
-    """Write a case file under `folder/cases/` for each hook of the layout in `folder`,
-    whose world document (as written, scripts naming their `contentFile`) is `world`."""
+def scaffold_cases(folder: Path) -> Scaffold:
+    """Write a case file under `folder/cases/` for each hook of the layout in `folder`."""
     scaffold = Scaffold()
-    documents = {
-        collection: {d.get("_id"): d for d in world.get(collection, []) if isinstance(d, dict)}
-        for collection in ("flows", "exports", "imports", "apis", "scripts")
-    }
-    runtime = Runtime(folder / WORLD_FILE)
+    world_file = folder / WORLD_FILE
+    runtime = Runtime(world_file)
     taken: set[Path] = set()
-    for hook in hooks:
-        script = documents["scripts"].get(hook.script_id)
-        problem = _missing_part(hook, script)
-        if problem is not None:
-            scaffold.warnings.append(f"no case for {hook.where}: {problem}")
+    for site in hooks_of_path(world_file).sites:
+        where = _where(site)
+        if site.problems or site.script is None or site.function is None:
+            scaffold.warnings.append(f"no case for {where}: {'; '.join(site.problems)}")
             continue
-        assert script is not None and hook.function is not None
-        case_file = _free(folder / CASES_FOLDER / _case_path(hook, documents), taken)
-        script_path = folder / script[CONTENT_FILE]
-        given = _options(hook)
+        case_file = _free(folder / CASES_FOLDER / _case_path(site), taken)
+        script_path = folder / site.script[CONTENT_FILE]
         try:
-            first = _run(runtime, script_path, hook, given)
-            again = _run(runtime, script_path, hook, given)
+            given = step_options(site)
+            first = _run(runtime, script_path, site, given)
+            again = _run(runtime, script_path, site, given)
         except JsrtError as error:
-            scaffold.warnings.append(f"no case for {hook.where}: {error.message}")
+            scaffold.warnings.append(f"no case for {where}: {error.message}")
             continue
         expect, note = _expectation(first, again, str(script_path))
         document = {
             "script": _relative(script_path, case_file.parent),
-            "function": hook.function,
-            "hook": hook.hook,
-            "world": _relative(folder / WORLD_FILE, case_file.parent),
+            "function": site.function,
+            "hook": site.hook,
+            "world": _relative(world_file, case_file.parent),
             "cases": [sample_case(given, expect)],
         }
         try:
             case_file.parent.mkdir(parents=True, exist_ok=True)
-            case_file.write_text(case_file_text(_header(hook, note), document), encoding="utf-8")
+            text = case_file_text(_header(site, where, note), document)
+            case_file.write_text(text, encoding="utf-8")
         except OSError as exc:
-            scaffold.warnings.append(f"no case for {hook.where}: cannot write {case_file}: {exc}")
+            scaffold.warnings.append(f"no case for {where}: cannot write {case_file}: {exc}")
             continue
         scaffold.files.append(case_file)
     return scaffold
 
 
-def _missing_part(hook: DeclaredHook, script: Mapping[str, Any] | None) -> str | None:
-    """Why a hook cannot be run, or None."""
-    if hook.script_id is None:
-        return "it names no script (_scriptId)"
-    if script is None:
-        return f"its script {hook.script_id!r} is not in the download"
-    if not isinstance(script.get(CONTENT_FILE), str):
-        return f"its script {hook.script_id!r} has no code in the download"
-    if hook.function is None:
-        return "it names no function"
-    return None
+def _where(site: HookSite) -> str:
+    """`flow 'Orders' step 2 (import 'Save orders') hooks.preMap`, `My API 'Orders' script`."""
+    if site.step is not None:
+        flow = site.step.flow_name or site.step.flow_id
+        return f"flow {flow!r} {site.step.label} {site.slot}"
+    api = site.api or {}
+    return f"My API {api.get('name') or api.get('_id')!r} {site.slot}"
 
 
-def _case_path(hook: DeclaredHook, documents: Mapping[str, Mapping[Any, Any]]) -> Path:
-    """`<flow>/<export or import>.<hook>.case.yaml`, `<flow>/router.branching…`,
+def _case_path(site: HookSite) -> Path:
+    """`<flow>/<export or import>.<hook>.case.yaml`, `<flow>/router-<id>.branching…`,
     `apis/<My API>.handleRequest.case.yaml`."""
-    if hook.api_id is not None:
-        api = documents["apis"].get(hook.api_id) or {"_id": hook.api_id}
-        return Path("apis") / f"{file_stem(api)}.{hook.hook}.case.yaml"
-    flow = documents["flows"].get(hook.flow_id) or {"_id": hook.flow_id}
-    step = "router"
-    for kind, step_id in (("exports", hook.export_id), ("imports", hook.import_id)):
-        if step_id is not None:
-            step = file_stem(documents[kind].get(step_id) or {"_id": step_id})
-    return Path(file_stem(flow)) / f"{step}.{hook.hook}.case.yaml"
+    step = site.step
+    if step is None:
+        return Path("apis") / f"{file_stem(site.api or {})}.{site.hook}.case.yaml"
+    flow = file_stem({"name": step.flow_name, "_id": step.flow_id})
+    if step.kind == "router":
+        name = file_stem({"name": "router", "_id": step.step_id})
+    else:
+        name = file_stem(step.resource or {"_id": step.resource_id})
+    return Path(flow) / f"{name}.{site.hook}.case.yaml"
 
 
 def _free(path: Path, taken: set[Path]) -> Path:
@@ -126,18 +118,10 @@ def _free(path: Path, taken: set[Path]) -> Path:
     return candidate
 
 
-def _options(hook: DeclaredHook) -> dict[str, Any]:
-    """The step's ids, then the contract's sample input."""
-    ids = {"_flowId": hook.flow_id, "_exportId": hook.export_id, "_importId": hook.import_id}
-    given: dict[str, Any] = {key: value for key, value in ids.items() if value is not None}
-    given.update(contract_for(hook.hook).sample)
-    return given
-
-
-def _run(runtime: Runtime, script: Path, hook: DeclaredHook, given: dict[str, Any]) -> HookResult:
+def _run(runtime: Runtime, script: Path, site: HookSite, given: dict[str, Any]) -> HookResult:
     """One run on the layout's world as it was written (as each case of `jsrt test`)."""
     runtime.world.reset()
-    return runtime.run_hook(script, hook.function, dict(given), hook.hook)
+    return runtime.run_hook(script, site.function, dict(given), site.hook)
 
 
 def _expectation(first: HookResult, again: HookResult, script: str) -> tuple[dict[str, Any], str]:
@@ -188,10 +172,10 @@ def case_file_text(header: str, document: dict[str, Any]) -> str:
     return header + body
 
 
-def _header(hook: DeclaredHook, note: str) -> str:
+def _header(site: HookSite, where: str, note: str) -> str:
     return (
-        f"# The {hook.hook} hook of {hook.where}: {hook.function}().\n"
-        f"# The input is the sample from `jsrt sample {hook.hook}` with the step's ids.\n"
+        f"# The {site.hook} hook of {where}: {site.function}().\n"
+        f"# The input is the sample from `jsrt sample {site.hook}` with the step's ids.\n"
         f"# {note}\n"
         "# Replace the sample with a real record, then say what the hook should do: `result`,\n"
         "# `result_subset` (only the fields you name), `calls`, `logs`, `errors`, `world` or\n"

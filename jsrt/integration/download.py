@@ -24,21 +24,17 @@ gives it. Nothing that is merely missing or unknown fails: a flow naming an expo
 is not in the download, a script without its `.js`, a `.js` without its `.json`, a file
 no download holds, each is one warning, and the rest loads. Bad JSON is an `InputError`
 naming the file (`download.zip:flows/x.json`), line and column.
-
-`declared_hooks` lists the hooks the documents declare, where integrator.io keeps them:
-an export's or import's `hooks: {<type>: {_scriptId, function}}`, a flow step's `hooks`
-(`postResponseMap`), a script `filter` or `transform`, a router's `script`, and a My
-API's `script` (celigo-reference §1; the UI's `src/forms/definitions/exports/hooks.js`).
 """
 
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from jsrt.api.catalog import collection_noun
 from jsrt.backends.local import World, WorldDataError
 from jsrt.describe import format_path
 from jsrt.errors import InputError
@@ -72,27 +68,10 @@ REFERENCES: dict[str, str] = {
 }
 """The keys by which one document names another, and the collection it names."""
 
-NOUNS = {
-    "integrations": "integration",
-    "flows": "flow",
-    "exports": "export",
-    "imports": "import",
-    "connections": "connection",
-    "asyncHelpers": "async helper",
-    "fileDefinitions": "file definition",
-    "lookupcaches": "lookup cache",
-    "scripts": "script",
-    "apis": "My API",
-}
 
-RESOURCE_HOOKS = {
-    "exports": ("preSavePage",),
-    "imports": ("preMap", "postMap", "postSubmit", "postAggregate"),
-}
-"""The hook types an export's or import's `hooks` may hold (the UI's hook forms)."""
-
-STEP_HOOKS = ("postResponseMap",)
-"""The hook types a flow's page processor may hold in its own `hooks`."""
+def _noun(collection: str) -> str:
+    """A collection's document in prose: `export`, `lookup cache`, `My API`."""
+    return "My API" if collection == "apis" else collection_noun(collection)
 
 
 @dataclass
@@ -121,22 +100,6 @@ class Download:
             raise InputError(
                 f"{where}:{label} {err.problem}", hint=err.hint, file=self.source
             ) from None
-
-
-@dataclass(frozen=True)
-class DeclaredHook:
-    """A hook a document declares: its script type, script and function, and the ids of
-    the step it runs at (a flow step, or a My API)."""
-
-    hook: str
-    script_id: str | None
-    function: str | None
-    where: str
-    """`flow "Orders" step 2 (import "Post orders") hooks.preMap`: where it is declared."""
-    flow_id: str | None = None
-    export_id: str | None = None
-    import_id: str | None = None
-    api_id: str | None = None
 
 
 def is_download(path: str | Path) -> bool:
@@ -279,7 +242,7 @@ def _keep(download: Download, collection: str, relative: str, document: dict[str
         if _id is not None and other.get("_id") == _id:
             first = download.members[(collection, index)]
             download.warnings.append(
-                f"{download.source}:{relative}: {NOUNS[collection]} {_id!r} is also in "
+                f"{download.source}:{relative}: {_noun(collection)} {_id!r} is also in "
                 f"{first}; the second is ignored"
             )
             return
@@ -326,7 +289,7 @@ def _check_references(download: Download) -> None:
     for (target, value), places in sorted(missing.items(), key=lambda m: order.index(m[0][0])):
         shown = ", ".join(places[:3]) + (f" and {len(places) - 3} more" if len(places) > 3 else "")
         download.warnings.append(
-            f"{download.source}: {NOUNS[target]} {value!r} is not in the download "
+            f"{download.source}: {_noun(target)} {value!r} is not in the download "
             f"(named by {shown})"
         )
 
@@ -343,118 +306,3 @@ def _references(value: Any, where: tuple[str | int, ...]) -> Iterator[tuple[str,
     elif isinstance(value, list):
         for index, item in enumerate(value):
             yield from _references(item, (*where, index))
-
-
-# --- the hooks the documents declare ------------------------------------------------------
-
-
-def declared_hooks(world: Mapping[str, Any]) -> list[DeclaredHook]:
-    """Every hook of every flow step (in flow and step order), then every My API's.
-
-    A step's hooks are its export's or import's own (`hooks`, a script `filter` or
-    `transform`), then the step's (`postResponseMap`); a router's script is a
-    `branching` hook of the flow. Hooks of exports and imports no flow uses are left out:
-    integrator.io runs them only in a flow.
-    """
-    by_id = {
-        collection: {d["_id"]: d for d in world.get(collection, []) if isinstance(d, dict)}
-        for collection in ("exports", "imports")
-    }
-    found: list[DeclaredHook] = []
-    for flow in world.get("flows", []):
-        flow_label = _label("flow", flow)
-        for number, step in enumerate(_steps(flow), start=1):
-            kind = "import" if step.get("_importId") or step.get("type") == "import" else "export"
-            step_id = step.get(f"_{kind}Id")
-            resource = by_id[f"{kind}s"].get(step_id) if isinstance(step_id, str) else None
-            ids = {"flow_id": flow.get("_id"), f"{kind}_id": step_id}
-            step_label = (
-                f"{flow_label} step {number} ({_label(kind, resource or {'_id': step_id})})"
-            )
-            if resource is not None:
-                for hook, script_id, function, at in _resource_hooks(resource, f"{kind}s"):
-                    found.append(
-                        DeclaredHook(hook, script_id, function, f"{step_label} {at}", **ids)
-                    )
-            for hook, script_id, function, at in _hooks_field(step, STEP_HOOKS):
-                found.append(DeclaredHook(hook, script_id, function, f"{step_label} {at}", **ids))
-        for index, router in enumerate(flow.get("routers") or []):
-            script = router.get("script") if isinstance(router, dict) else None
-            if isinstance(router, dict) and router.get("routeRecordsUsing") == "script":
-                script_id, function = _script_of(script)
-                found.append(
-                    DeclaredHook(
-                        "branching",
-                        script_id,
-                        function,
-                        f"{flow_label} routers[{index}].script",
-                        flow_id=flow.get("_id"),
-                    )
-                )
-    for api in world.get("apis", []):
-        if isinstance(api, dict) and (isinstance(api.get("script"), dict) or "_scriptId" in api):
-            script_id, function = _script_of(api.get("script") or api)
-            found.append(
-                DeclaredHook(
-                    "handleRequest",
-                    script_id,
-                    function,
-                    f"{_label('My API', api)} script",
-                    api_id=api.get("_id"),
-                )
-            )
-    return found
-
-
-def _steps(flow: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
-    """A flow's steps: its page generators, its page processors, then those of its
-    routers' branches (newer flows)."""
-    for key in ("pageGenerators", "pageProcessors"):
-        yield from (s for s in flow.get(key) or [] if isinstance(s, dict))
-    for router in flow.get("routers") or []:
-        for branch in (router or {}).get("branches") or []:
-            yield from (
-                s for s in (branch or {}).get("pageProcessors") or [] if isinstance(s, dict)
-            )
-
-
-def _resource_hooks(
-    resource: Mapping[str, Any], collection: str
-) -> Iterator[tuple[str, str | None, str | None, str]]:
-    """An export's or import's hooks: `hooks`, then a script `filter` (an output filter,
-    or a lookup's or import's `inputFilter`) and `transform`."""
-    yield from _hooks_field(resource, RESOURCE_HOOKS[collection])
-    for key, hook in (("filter", "filter"), ("inputFilter", "filter"), ("transform", "transform")):
-        part = resource.get(key)
-        if isinstance(part, dict) and part.get("type") == "script":
-            script_id, function = _script_of(part.get("script"))
-            yield hook, script_id, function, f"{key}.script"
-
-
-def _hooks_field(
-    document: Mapping[str, Any], types: tuple[str, ...]
-) -> Iterator[tuple[str, str | None, str | None, str]]:
-    hooks = document.get("hooks")
-    if not isinstance(hooks, dict):
-        return
-    for hook in types:
-        declared = hooks.get(hook)
-        if isinstance(declared, dict) and (declared.get("_scriptId") or declared.get("function")):
-            script_id, function = _script_of(declared)
-            yield hook, script_id, function, f"hooks.{hook}"
-
-
-def _script_of(part: Any) -> tuple[str | None, str | None]:
-    """`(_scriptId, function)` of `{_scriptId, function}` (None where absent)."""
-    if not isinstance(part, dict):
-        return None, None
-    script_id, function = part.get("_scriptId"), part.get("function")
-    return (
-        script_id if isinstance(script_id, str) and script_id else None,
-        function if isinstance(function, str) and function else None,
-    )
-
-
-def _label(noun: str, document: Mapping[str, Any]) -> str:
-    name = document.get("name")
-    return f"{noun} {name!r}" if isinstance(name, str) and name else f"{noun} {document.get('_id')}"

@@ -20,7 +20,7 @@ import yaml
 from click.testing import CliRunner, Result
 
 from jsrt.cli import main
-from jsrt.integration.download import declared_hooks, read_download
+from jsrt.integration.download import read_download
 
 pytest_plugins = ["pytester"]
 
@@ -283,7 +283,7 @@ def test_an_imported_download_keeps_every_document_and_its_cases_pass() -> None:
                 for flow in (orders, refunds)
                 for hook in ("preMap", "postMap", "postSubmit")
             ),
-            f"{refunds}/router.branching.case.yaml",
+            f"{refunds}/router-1yKb53wbubg.branching.case.yaml",
         ]
     )
     presave = yaml.safe_load(
@@ -293,7 +293,11 @@ def test_an_imported_download_keeps_every_document_and_its_cases_pass() -> None:
     assert presave["function"] == presave["hook"] == "preSavePage"
     assert presave["world"] == "../../world.json"
     (case,) = presave["cases"]
-    assert case["options"] == {"_flowId": ORDERS_FLOW, "_exportId": GET_ORDERS}
+    assert case["options"] == {
+        "_exportId": GET_ORDERS,
+        "_connectionId": SHOPIFY,
+        "_flowId": ORDERS_FLOW,
+    }
     # The export's own settings (minTotal 100) reached the hook: the order of 19 is dropped.
     assert [r["id"] for r in case["expect"]["result"]["data"]] == ["SO-1002"]
     merge = yaml.safe_load(
@@ -349,11 +353,12 @@ def test_a_partial_download_loads_with_one_warning_per_missing_piece() -> None:
         f"warning: partial.zip: script {MERGE_CUSTOMER!r} is not in the download (named by "
         f"flows/Shopify-Orders-to-NetSuite-{ORDERS_FLOW}.json "
         "pageProcessors[0].hooks.postResponseMap._scriptId)",
-        f"warning: no case for flow 'Route Refunds' routers[0].script: its script {ROUTE!r} "
-        "has no code in the download",
-        f"warning: no case for flow 'Shopify Orders to NetSuite' step 2 (export "
-        f"{FIND_CUSTOMER}) hooks.postResponseMap: its script {MERGE_CUSTOMER!r} is not in "
-        "the download",
+        "warning: no case for flow 'Route Refunds' step 1 (router 1yKb53wbubg) script: "
+        f"{Path('partial/world.json')}: script 'Route' ({ROUTE}) has no code: neither "
+        "`content` nor `contentFile`",
+        "warning: no case for flow 'Shopify Orders to NetSuite' step 1 (export "
+        f"{FIND_CUSTOMER}) hooks.postResponseMap: script {MERGE_CUSTOMER} not in "
+        f"{Path('partial/world.json')}",
     ]
     assert "wrote 9 case files" in imported.stdout
     tested = jsrt("test", "partial/cases")
@@ -400,7 +405,7 @@ def test_a_zip_with_one_top_folder_and_its_unzipped_folder_read_alike(tmp_path: 
     assert flat.world == nested.world == unzipped.world
     assert flat.warnings == nested.warnings == unzipped.warnings == []
     assert flat.world["scripts"][0]["content"] in SCRIPT_CODE.values()
-    assert len(declared_hooks(flat.world)) == 11
+    assert sum("content" in script for script in flat.world["scripts"]) == 5
 
 
 def test_a_download_is_a_world_wherever_a_world_file_is(tmp_path: Path) -> None:
