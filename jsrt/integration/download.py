@@ -19,11 +19,14 @@ documents sit in one top folder is read from that folder. Folder names are match
 without regard to case (`asynchelpers/`, `fileDefinitions/`).
 
 `read_download` gives the world document the download holds: every document exactly as
-integrator.io wrote it, a script's code (from its `.js`) as `content`, as the REST API
-gives it. Nothing that is merely missing or unknown fails: a flow naming an export that
-is not in the download, a script without its `.js`, a `.js` without its `.json`, a file
-no download holds, each is one warning, and the rest loads. Bad JSON is an `InputError`
-naming the file (`download.zip:flows/x.json`), line and column.
+integrator.io wrote it, but for two things the account's copy has and the download
+leaves out: a script's code (from its `.js`) as `content`, and, in a download of one
+integration, each flow's `_integrationId` (so the world runs its hooks in the
+integration, as integrator.io does). Nothing that is merely missing or unknown fails:
+a flow naming an export that is not in the download, a script without its `.js`, a `.js`
+without its `.json`, a file no download holds, each is one warning, and the rest loads.
+Bad JSON is an `InputError` naming the file (`download.zip:flows/x.json`), line and
+column.
 """
 
 from __future__ import annotations
@@ -170,8 +173,33 @@ def read_download(path: str | Path) -> Download:
     if "integrations" not in download.world:
         download.warnings.append(f"{source}: no {INTEGRATION_FILE}; loaded without an integration")
     _attach_code(download, scripts_code)
+    _flows_in_the_integration(download)
     _check_references(download)
     return download
+
+
+def _flows_in_the_integration(download: Download) -> None:
+    """Put each flow in the download's integration: a download's flows carry no
+    `_integrationId`, its `integration.json` being their integration (DL, see the module
+    docstring), while the account's copy of each flow names it, as `jsrt pull` writes it.
+    Without it the world would take them for standalone flows, whose hooks may not run
+    exports or imports (`jsrt.api.policy`). The key goes after the flow's `name`."""
+    integrations = download.world.get("integrations", [])
+    integration_id = integrations[0].get("_id") if len(integrations) == 1 else None
+    if not isinstance(integration_id, str) or not integration_id:
+        return
+    flows = download.world.get("flows", [])
+    for index, flow in enumerate(flows):
+        if "_integrationId" in flow:
+            continue
+        after = "name" if "name" in flow else "_id"
+        placed: dict[str, Any] = {}
+        for key, value in flow.items():
+            placed[key] = value
+            if key == after:
+                placed["_integrationId"] = integration_id
+        placed.setdefault("_integrationId", integration_id)
+        flows[index] = placed
 
 
 def _members(path: Path) -> Iterator[tuple[str, bytes]]:

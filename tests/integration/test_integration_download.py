@@ -262,6 +262,12 @@ def test_an_imported_download_keeps_every_document_and_its_cases_pass() -> None:
                 Path("shop", code_file).read_text(encoding="utf-8")
                 == (SCRIPT_CODE[document["_id"]])
             )
+        elif collection == "flows":
+            # What the account's copy has and a download leaves out: the flow's integration.
+            keys = list(document)
+            at = keys.index("name") + 1
+            assert list(kept) == [*keys[:at], "_integrationId", *keys[at:]]
+            assert kept == {**document, "_integrationId": INTEGRATION}
         else:
             assert kept == document
             assert json.dumps(kept) == json.dumps(document)  # the keys in their order
@@ -519,3 +525,25 @@ def test_jsrt_hooks_and_run_step_take_a_download_and_its_imported_layout() -> No
         )  # fmt: skip
         assert ran.exit_code == 0, ran.output
         assert json.loads(ran.stdout) == [{"data": {"id": "7", "externalId": "SHOP-7"}}]
+
+
+def test_a_downloads_flows_are_in_its_integration_so_their_hooks_may_run_exports() -> None:
+    # A standalone flow's hooks may not run an export (jsrt.api.policy); a download's flows
+    # carry no _integrationId, but they are in the download's integration.
+    documents = _documents()
+    members = _members(documents)
+    members[f"scripts/Order-hooks-{ORDER_HOOKS}.js"] = f"""
+import {{ exports }} from 'integrator-api'
+function preMap (options) {{
+  const found = exports.run({{ _id: '{FIND_CUSTOMER}' }})
+  return options.data.map(d => ({{ data: Object.assign({{ found: found.data.length }}, d) }}))
+}}
+"""
+    _zip(Path("download.zip"), members)
+    Path("page.json").write_text(json.dumps({"data": [{"id": "7"}]}))
+    ran = jsrt(
+        "run", "--world", "download.zip", "--flow", "Shopify Orders to NetSuite",
+        "--step", "Create Sales Orders", "--hook", "preMap", "--options", "page.json",
+    )  # fmt: skip
+    assert ran.exit_code == 0, ran.output
+    assert json.loads(ran.stdout) == [{"data": {"found": 0, "id": "7"}}]
