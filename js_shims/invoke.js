@@ -8,12 +8,15 @@
 
   // Every Error records its frames (minus jsrt's own) when its stack is first formatted,
   // so a failure can name the user's file, line and column without parsing text.
+  // The script's top level runs as a direct eval (Isolate.eval_scoped): its frame is
+  // shown as node shows a module's, `at hook.js:2:1`, not as V8's `at eval (…)`.
+  const topLevel = (f) => f.isEval() && f.getFunctionName() === 'eval';
   Error.prepareStackTrace = (err, frames) => {
     const visible = frames.filter((f) => !INTERNAL.test(f.getScriptNameOrSourceURL() || ''));
     try {
       Object.defineProperty(err, '__jsrt_frames', {
         value: visible.map((f) => ({
-          function: f.getFunctionName(),
+          function: topLevel(f) ? null : f.getFunctionName(),
           file: f.getScriptNameOrSourceURL(),
           line: f.getLineNumber(),
           column: f.getColumnNumber(),
@@ -22,7 +25,58 @@
       });
     } catch (e) { /* a frozen error keeps only its text stack */ }
     const header = `${err.name || 'Error'}${err.message ? ': ' + err.message : ''}`;
-    return [header, ...visible.map((f) => `    at ${f.toString()}`)].join('\n');
+    const where = (f) => (topLevel(f) ? `${f.getScriptNameOrSourceURL()}:${f.getLineNumber()}:${f.getColumnNumber()}` : f.toString());
+    return [header, ...visible.map((f) => `    at ${where(f)}`)].join('\n');
+  };
+
+  // The loader writes `$thr=` in place of each `throw` keyword (as wide: jsrt/loader.py):
+  // this setter records where the throw happened, then throws the value as `throw`
+  // would. JavaScript cannot tell where a string or an object was thrown; describe()
+  // uses the place when the value it is given is the one recorded.
+  const captureStackTrace = Error.captureStackTrace;
+  const stringify = JSON.stringify;
+  const sameValue = Object.is;
+  const toText = String;
+  const callSites = (_, sites) => sites;
+  let lastThrow = null;
+  const throwPlace = (setter) => {
+    const saved = Error.prepareStackTrace;
+    const holder = {};
+    let swapped = false;
+    try {
+      Error.prepareStackTrace = callSites;
+      swapped = true;
+      captureStackTrace(holder, setter);
+      const site = holder.stack[0];
+      // V8 places a setter's call at its `=`, four columns after the `throw` it replaced.
+      return site ? { function: topLevel(site) ? null : site.getFunctionName(), file: site.getScriptNameOrSourceURL(), line: site.getLineNumber(), column: site.getColumnNumber() - 4 } : null;
+    } catch (e) {
+      return null;
+    } finally {
+      try { if (swapped) Error.prepareStackTrace = saved; } catch (e) { /* made read-only */ }
+    }
+  };
+  Object.defineProperty(g, '$thr', {
+    set: function recordThrow(value) {
+      lastThrow = { value, place: throwPlace(recordThrow) };
+      throw value;
+    },
+    configurable: false, enumerable: false,
+  });
+
+  // A thrown value that is not an Error, as node shows an uncaught one: 'text', 42, null,
+  // or an object's JSON (cut at 500 characters).
+  const shown = (value) => {
+    let text;
+    try {
+      if (typeof value === 'string') text = value.includes("'") ? stringify(value) : `'${value}'`;
+      else if (typeof value === 'function') text = `[Function: ${value.name || '(anonymous)'}]`;
+      else if (typeof value === 'object' && value !== null) text = stringify(value);
+      if (text === undefined) text = toText(value);
+    } catch (e) {
+      return 'a value that cannot be shown';
+    }
+    return text.length > 500 ? `${text.slice(0, 500)}…` : text;
   };
 
   const describe = (thrown) => {
@@ -32,10 +86,17 @@
       try { props = JSON.parse(JSON.stringify(thrown)); } catch (e) { /* circular: skip */ }
       return { name: thrown.name || 'Error', message: String(thrown.message), stack, frames: thrown.__jsrt_frames || [], props };
     }
-    let text;
-    try { text = typeof thrown === 'string' ? thrown : JSON.stringify(thrown); } catch (e) { text = String(thrown); }
-    return { name: 'Error', message: `Uncaught ${text}`, stack: '', frames: [], props: null };
+    const recorded = lastThrow !== null && sameValue(lastThrow.value, thrown) ? lastThrow.place : null;
+    lastThrow = null;
+    return { name: null, message: `Uncaught ${shown(thrown)}`, stack: '', frames: recorded ? [recorded] : [], props: null };
   };
+
+  // The description of the last value thrown through `$thr` (for one thrown by the
+  // script's top level, which reaches Python as V8's report of an uncaught throw).
+  Object.defineProperty(g, '__jsrt_describe_last_throw', {
+    value: () => stringify(describe(lastThrow === null ? undefined : lastThrow.value)),
+    writable: false, configurable: false, enumerable: false,
+  });
 
   const settle = (fn, input) => {
     let value;

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
+from jsrt.describe import source_excerpt
 from jsrt.errors import EXIT_HOOK_FAILED, EXIT_OK, InputError, JsrtError, UsageError
 from jsrt.run.choice import (
     BACKEND_KINDS,
@@ -39,8 +40,17 @@ def _fail(error: JsrtError, *, as_json: bool, extra: dict[str, Any] | None = Non
     if as_json:
         click.echo(_dumps({"ok": False, **(extra or {}), "error": error.to_dict()}))
     else:
-        click.echo(f"error: {error}", err=True)
+        click.echo(_error_text(error), err=True)
     sys.exit(error.exit_code)
+
+
+def _error_text(error: JsrtError) -> str:
+    """An error as the terminal shows it: the message; the script's line with a caret
+    under the column, as node shows an uncaught error; the hint."""
+    lines = [f"error: {error.message}", *source_excerpt(error.details)]
+    if error.hint:
+        lines.append(f"  hint: {error.hint}")
+    return "\n".join(lines)
 
 
 def _echo_logs(logs: list[dict[str, Any]]) -> None:
@@ -291,7 +301,7 @@ def run(
         for note in result.notes:
             click.echo(f"note: {note}", err=True)
         if result.error is not None:
-            click.echo(f"error: {JsrtError.from_dict(result.error)}", err=True)
+            click.echo(_error_text(JsrtError.from_dict(result.error)), err=True)
             stack = result.error.get("stack")
             if stack:
                 click.echo(stack, err=True)

@@ -34,7 +34,7 @@ from typing import Any, Final
 from jsrt.api.errors import ApiError
 from jsrt.backends.scrubbing import holds_secret, scrubbed
 from jsrt.closest import closest, json_diff
-from jsrt.describe import format_path, short_json
+from jsrt.describe import format_path, short_json, source_excerpt
 from jsrt.errors import JsrtError
 
 ABSENT: Final = type("Absent", (), {"__repr__": lambda self: "ABSENT"})()
@@ -391,7 +391,7 @@ def error_mismatches(expected: Mapping[str, str], error: Mapping[str, Any]) -> l
 
 def describe_error(error: Mapping[str, Any]) -> list[str]:
     """A run's error as report lines: the message, then the JS stack when there is one."""
-    lines = [f"{error.get('type')}: {error.get('message')}"]
+    lines = [f"{error.get('type')}: {error.get('message')}", *source_excerpt(error)]
     if error.get("hint"):
         lines.append(f"hint: {error['hint']}")
     stack = error.get("stack")

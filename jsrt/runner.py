@@ -35,7 +35,14 @@ import orjson
 from jsrt.backends.cassette import Cassette
 from jsrt.backends.scrubbing import scrubbed
 from jsrt.describe import describe, format_path
-from jsrt.errors import ContractViolation, HookError, JsrtError, ScriptError, UsageError
+from jsrt.errors import (
+    ContractViolation,
+    HookError,
+    JsrtError,
+    LoadError,
+    ScriptError,
+    UsageError,
+)
 from jsrt.json_values import non_finite_path
 from jsrt.run.choice import (
     DEFAULT_RECORD_MODE,
@@ -133,13 +140,23 @@ class HookResult:
         return self
 
 
+_NOT_AN_ERROR_HINT = "throw an Error (throw new Error('…')) to keep a name and a stack trace"
+
+
+def _thrown(failure: dict[str, Any]) -> str:
+    """`Name: message` for an Error; `Uncaught <value>` (the message) for any other value."""
+    return f"{failure['name']}: {failure['message']}" if failure["name"] else failure["message"]
+
+
 def _script_error(failure: dict[str, Any]) -> ScriptError:
-    """A JS throw as a Python error naming the user's file, line and column."""
+    """A JS throw as a Python error naming the user's file, line and column: its first
+    frame in a script (one in a built-in, `JSON.parse` say, has no file)."""
     frames = failure.get("frames") or []
-    top = frames[0] if frames else {}
+    top: dict[str, Any] = next((frame for frame in frames if frame.get("file")), {})
     where = f"{top['file']}:{top['line']}:{top['column']}: " if top.get("file") else ""
     return ScriptError(
-        f"{where}{failure['name']}: {failure['message']}",
+        f"{where}{_thrown(failure)}",
+        hint=None if failure["name"] else _NOT_AN_ERROR_HINT,
         name=failure["name"],
         js_message=failure["message"],
         file=top.get("file"),
@@ -379,29 +396,36 @@ class Runtime:
         if self._state_dir:
             self._state_dir.sync(self.world)  # what other processes saved meanwhile
         prepared = self._prepare(script, source)
-        entry = prepared.require_function(function, prefer=STUB_FUNCTION_NAMES)
-        hook = hook or infer_hook(entry)
-        warnings = [] if hook else [untyped_warning(entry)]
-        contract = contract_for(hook) if hook else None
-        given = dict(options or {})
-        built = contract.build_options(given, self.world) if contract else given
-        inputs = contract.split_records(built) if contract and contract.per_record else [built]
-        script_kind = contract.script_kind if contract else "script"
-        policy = PolicyContext.resolve(
-            script_kind=script_kind,
-            hook=hook,
-            options=built,
-            world=self.world if self.policy_from_world else None,
-        )
+        try:
+            entry = prepared.require_function(function, prefer=STUB_FUNCTION_NAMES)
+            hook = hook or infer_hook(entry)
+            warnings = [] if hook else [untyped_warning(entry)]
+            contract = contract_for(hook) if hook else None
+            given = dict(options or {})
+            built = contract.build_options(given, self.world) if contract else given
+            inputs = contract.split_records(built) if contract and contract.per_record else [built]
+            script_kind = contract.script_kind if contract else "script"
+            policy = PolicyContext.resolve(
+                script_kind=script_kind,
+                hook=hook,
+                options=built,
+                world=self.world if self.policy_from_world else None,
+            )
+            inputs_json = _json_text(inputs, given)
+        except JsrtError:
+            if prepared.syntax_error is not None:  # it explains the rest (loader docstring)
+                raise prepared.syntax_error from None
+            raise
         request: RunRequest = {
             "script": {
                 "code": prepared.code,
+                "prologue": prepared.prologue,
+                "epilogue": prepared.epilogue,
                 "filename": prepared.filename,
                 "modules": list(prepared.modules),
-                "line1_column_offset": prepared.line1_column_offset,
             },
             "function": entry,
-            "inputs_json": _json_text(inputs, given),
+            "inputs_json": inputs_json,
             "timeout_s": timeout,
             "memory_mb": memory,
             "policy": asdict(policy),
@@ -414,6 +438,9 @@ class Runtime:
             reply = self._execute(request)
         except HookError as error:  # the worker crashed or was stopped: no run data
             result.error = error.to_dict()
+        except LoadError as error:  # V8 could not compile the script
+            prepared.show_source_line(error.details)
+            raise
         else:
             result.calls = reply["calls"]
             if reply["status"] == "failed":
@@ -421,6 +448,10 @@ class Runtime:
             else:
                 outcomes = _parsed(reply["outcomes"])
                 self._judge(result, contract, inputs, outcomes, reply["outcomes_size_bound"])
+            failed_records = [r["error"] for r in result.records or [] if r.get("error")]
+            for failure in [result.error, *failed_records]:
+                if failure is not None:
+                    prepared.show_source_line(failure)
         result.duration_ms = (time.perf_counter() - started) * 1000
         return result
 
@@ -573,8 +604,7 @@ class Runtime:
         failure = outcome["error"]
         if outcome.get("stage") == "return":
             return ContractViolation(
-                f"the returned value cannot be kept as JSON: {failure['name']}: "
-                f"{failure['message']}",
+                f"the returned value cannot be kept as JSON: {_thrown(failure)}",
             )
         return _script_error(failure)
 

@@ -22,13 +22,16 @@ if TYPE_CHECKING:
 
 
 class ScriptSource(TypedDict):
-    """The loaded script: its code after the loader's rewrite, the file name frames
-    name, the pinned libraries it imports, and the loader's line-1 column shift."""
+    """The loaded script: its code after the loader's rewrite, the prologue that binds
+    its imports and the epilogue that publishes its functions (evaluated as a strict
+    scope, `Isolate.eval_scoped`), the file name frames name, the pinned libraries it
+    imports."""
 
     code: str
+    prologue: str
+    epilogue: str
     filename: str
     modules: list[str]
-    line1_column_offset: int
 
 
 class CassetteSpec(TypedDict):
