@@ -225,7 +225,10 @@ def runs_hooks(args: list[str]) -> bool:
     "--options", "options_path", metavar="FILE|-", help="JSON/YAML options file, or - for stdin."
 )
 @click.option(
-    "--world", type=click.Path(dir_okay=False), help="World file seeding the local backend."
+    "--world",
+    type=click.Path(),
+    help="World file seeding the local backend; or an integration download (.zip or "
+    "folder), or a folder holding world.json.",
 )
 @click.option(
     "--state-dir", type=click.Path(file_okay=False), help="Keep the world across runs here."
@@ -278,6 +281,8 @@ def run(
             memory_mb=memory,
             backend=_backend_choice(backend),
         )
+        for warning in runtime.world_warnings:
+            click.echo(f"warning: {warning}", err=True)
         if from_step is not None:
             given = _read_options(options_path) if options_path is not None else None
             flow, step, hook = from_step
@@ -446,14 +451,9 @@ def _new_paths(script_type: str, path: str | None) -> tuple[Path, Path]:
 
 def _new_case_file(script: Path, function: str, given: dict[str, Any], result: Any) -> str:
     """A case file pinning what the stub returns for the sample input, so it passes as written."""
-    import yaml
+    from jsrt.cases.scaffold import case_file_text, sample_case
 
-    case: dict[str, Any] = {"name": "runs on the sample input"}
-    options = {key: value for key, value in given.items() if key not in ("data", "record")}
-    if options:
-        case["options"] = options
-    case.update({key: given[key] for key in ("data", "record") if key in given})
-    case["expect"] = {"result": result}
+    case = sample_case(given, {"result": result})
     document = {"script": script.name, "function": function, "cases": [case]}
     header = (
         f"# Test cases for {script.name}: run them with `jsrt test {script.stem}.case.yaml`.\n"
@@ -462,10 +462,7 @@ def _new_case_file(script: Path, function: str, given: dict[str, Any], result: A
         "# `result_subset` checks only the fields you name; add cases with `calls`, `logs`,\n"
         "# `errors`, `world` or `error` (see `jsrt test --help` and sample_hooks/).\n"
     )
-    body = yaml.safe_dump(
-        document, sort_keys=False, allow_unicode=True, width=100, default_flow_style=None
-    )
-    return header + body
+    return case_file_text(header, document)
 
 
 @main.command(cls=RunsHooks)
@@ -506,6 +503,67 @@ def new(script_type: str, path: str | None, force: bool) -> None:
     click.echo(f"wrote {script}  ({contract.name} stub)")
     click.echo(f"wrote {case_file}  (1 case: the stub on sample input)")
     click.echo(f"next: edit {script}, then run  jsrt test {case_file}")
+
+
+def _import_folder(download: str, out: str | None, force: bool) -> Path:
+    """Where `jsrt import` writes: `--out`, else the zip's name without `.zip` (a
+    download folder's name with `-jsrt`); an existing folder must be empty, or `force`."""
+    source = Path(download)
+    if out is not None:
+        folder = Path(out)
+    elif source.suffix.lower() == ".zip":
+        folder = source.with_suffix("")
+    else:
+        folder = source.with_name(f"{source.resolve().name}-jsrt")
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"{folder} is a file, not a folder", hint="give another --out")
+    if folder.is_dir() and any(folder.iterdir()) and not force:
+        raise UsageError(
+            f"{folder} already exists and is not empty; nothing was written",
+            hint="give another --out, or add --force to write over the files there",
+        )
+    return folder
+
+
+@main.command("import", cls=RunsHooks)
+@click.argument("download", type=click.Path())
+@click.option(
+    "--out",
+    type=click.Path(),
+    help="Folder to write (default: the zip's name without .zip, or FOLDER-jsrt).",
+)
+@click.option("--force", is_flag=True, help="Write into --out even if it is not empty.")
+def import_download(download: str, out: str | None, force: bool) -> None:
+    """Turn an integration DOWNLOAD (integrator.io's "Download integration" zip, or the
+    folder it unzips to) into a folder to keep in git and test.
+
+    Writes world.json (every document as integrator.io wrote it; each script names its
+    code file as contentFile), scripts/<name>-<_id>.js (the code, to edit), and one case
+    file per hook under cases/, expecting what the hook does with sample input now, so
+    `jsrt test OUT/cases` passes. What the download lacks (a flow's export, a script's
+    code, ...) is a warning, not a failure.
+    """
+    from jsrt.cases.scaffold import scaffold_cases
+    from jsrt.integration.download import read_download
+    from jsrt.integration.layout import read_layout, write_layout
+
+    try:
+        folder = _import_folder(download, out, force)
+        loaded = read_download(download)
+        loaded.to_world()  # a document the world cannot hold fails before anything is written
+        written = write_layout(loaded.world, folder)
+        read_layout(folder)  # the layout reads back: every script file is in place
+        scaffold = scaffold_cases(folder)
+    except JsrtError as error:
+        _fail(error, as_json=False)
+    for warning in [*loaded.warnings, *scaffold.warnings]:
+        click.echo(f"warning: {warning}", err=True)
+    documents = sum(len(v) for v in loaded.world.values() if isinstance(v, list))
+    click.echo(f"wrote {written[0]}  ({documents} documents)")
+    click.echo(f"wrote {len(written) - 1} scripts in {folder / 'scripts'}")
+    click.echo(f"wrote {len(scaffold.files)} case files in {folder / 'cases'}")
+    if scaffold.files:
+        click.echo(f"next: jsrt test {folder / 'cases'}")
 
 
 @main.group()

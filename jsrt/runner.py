@@ -170,9 +170,12 @@ def _script_error(failure: dict[str, Any]) -> ScriptError:
 class Runtime:
     """Runs hooks against one world and one backend, with limits and a worker.
 
-    `world` is a `World`, a path to a world file (JSON or YAML), or None for an empty
-    world. `state_dir` keeps the world across runs and processes: each run starts from
-    what the folder holds and saves what it changed (`jsrt.backends.local.StateDir`).
+    `world` is a `World`, a path to a world file (JSON or YAML), to a folder holding
+    one (`world.json`, the layout `jsrt import` writes), to an integration download (a
+    `.zip` or the folder it unzips to; what it lacks is in `world_warnings`), or None
+    for an empty world. `state_dir` keeps the world across runs and processes: each run
+    starts from what the folder holds and saves what it changed
+    (`jsrt.backends.local.StateDir`).
     `executor` defaults to the process-wide supervised worker; pass `InlineExecutor(HOOK_RUNS)` to
     run inside this process, without crash protection.
 
@@ -257,7 +260,7 @@ class Runtime:
         self._executor = executor
         if isinstance(self.executor, Supervisor):
             self.executor.start()  # V8 starts while the rest below loads
-        from jsrt.backends.local import StateDir, World, load_world
+        from jsrt.backends.local import StateDir, World
 
         _expect(world, (World, str, os.PathLike, type(None)), "world", _WORLD)
         self._rest = None
@@ -276,19 +279,23 @@ class Runtime:
             policy_from_world = self.backend == "local" or world is not None or bool(state_dir)
         self.policy_from_world = policy_from_world
         self._state_dir = StateDir(Path(state_dir)) if state_dir is not None else None
+        self.world_warnings: list[str] = []
+        """What was missing from an integration download given as the world."""
         if isinstance(world, World):
             seeded = world
         elif world is not None:
-            seeded = load_world(Path(world))
+            seeded, self.world_warnings = world_from_path(Path(world))
         else:
             seeded = World()
         self.world = self._state_dir.open(seeded) if self._state_dir else seeded
         from jsrt.integration.scripts import WorldPlace
 
         _expect(world_file, (str, os.PathLike, type(None)), "world_file", "a path, or None")
+        from jsrt.integration.layout import world_file_in
+
         source = world_file if world_file is not None else world
         self._place = (
-            WorldPlace.of_file(Path(source))
+            WorldPlace.of_file(world_file_in(Path(source)))
             if isinstance(source, str | os.PathLike)
             else WorldPlace(Path.cwd(), "the world")
         )
@@ -669,7 +676,22 @@ def _at(value: Any, path: list[str | int]) -> Any:
     return value
 
 
-_WORLD = "a World, a path to a world file, or None"
+def world_from_path(path: Path) -> tuple[World, list[str]]:
+    """The world a path names, and what was missing from it: a world file, a folder
+    holding one (the layout `jsrt import` and `jsrt pull` write), or an integration
+    download (a `.zip`, or the folder it unzips to)."""
+    from jsrt.backends.local import load_world
+    from jsrt.integration.download import read_download
+    from jsrt.integration.layout import world_file_in
+
+    world_file = world_file_in(path)
+    if world_file.is_dir() or world_file.suffix.lower() == ".zip":
+        download = read_download(world_file)
+        return download.to_world(), download.warnings
+    return load_world(world_file), []
+
+
+_WORLD = "a World, a path to a world file or an integration download, or None"
 _EXECUTOR = "a Supervisor, an InlineExecutor, or None"
 _CASSETTE = "a path to a cassette file, a Cassette, or None"
 _SCRIPT = "a path to a .js file, or a PreparedScript"

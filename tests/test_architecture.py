@@ -48,7 +48,7 @@ _BELOW_FRONT_ENDS = (
 ALLOWED: dict[str, tuple[str, ...]] = {
     **{front: (*FRONT_ENDS, *_BELOW_FRONT_ENDS) for front in FRONT_ENDS},
     "jsrt.runner": _BELOW_FRONT_ENDS[1:],
-    "jsrt.run": _BELOW_FRONT_ENDS[2:],
+    "jsrt.run": _BELOW_FRONT_ENDS[3:],
     "jsrt.integration": ("jsrt.hooks", "jsrt.backends", "jsrt.api", "jsrt.loader", "jsrt.modules"),
     "jsrt.hooks": ("jsrt.loader", "jsrt.modules", "jsrt.api"),
     "jsrt.loader": ("jsrt.modules",),

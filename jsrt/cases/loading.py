@@ -98,7 +98,8 @@ def _case(
         script = locator.existing_file(merged["script"], place("script"), "script")
     world = None
     if merged.get("world") is not None:
-        world = locator.existing_file(merged["world"], place("world"), "world file")
+        # A world file, or an integration download or layout folder (`jsrt.runner.Runtime`).
+        world = locator.existing_file(merged["world"], place("world"), "world file", folder_ok=True)
     options: dict[str, Any] = {}
     for source in (defaults, body):
         if source.get("options") is not None:

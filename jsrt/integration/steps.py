@@ -463,12 +463,20 @@ class WorldHooks:
 
 def hooks_of_path(path: Path) -> WorldHooks:
     """The hooks of the world at `path`: a world file (JSON or YAML; its `apis` are the My
-    APIs) or a state dir (`jsrt run --state-dir`, its saved world)."""
+    APIs), a folder holding one (`jsrt import`'s layout), an integration download (a
+    `.zip` or its folder) or a state dir (`jsrt run --state-dir`, its saved world)."""
     from jsrt.backends.local import StateDir, load_world
     from jsrt.inputs import load_data_file
+    from jsrt.integration.download import is_download, read_download
+    from jsrt.integration.layout import world_file_in
 
     apis: list[Mapping[str, Any]] = []
-    if path.is_dir():
+    path = world_file_in(path)
+    if is_download(path):
+        download = read_download(path)
+        world, place = download.to_world(), WorldPlace(path.parent, str(path))
+        apis = [api for api in download.world.get("apis", []) if isinstance(api, Mapping)]
+    elif path.is_dir():
         store = StateDir(path)
         saved = store.load()
         if saved is None:
