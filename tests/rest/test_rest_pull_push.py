@@ -14,12 +14,17 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from click.testing import CliRunner, Result
-from rest_servers import Served, serving
+from rest_servers import TOKEN, Served, serving
 
+from jsrt.api.errors import Forbidden
 from jsrt.backends.local import World
+from jsrt.backends.rest.client import RestBackend
+from jsrt.backends.rest.settings import RestSettings
 from jsrt.cli import main
+from jsrt.integration.account import pull
 
 PULLED_AT = "2025-03-01T10:00:00.000Z"
 SECRET = "hunter2-do-not-write"
@@ -267,3 +272,56 @@ def test_push_of_a_folder_that_was_not_pulled_says_to_pull(tmp_path: Path) -> No
     result = jsrt("push", str(tmp_path))
     assert result.exit_code == 2
     assert "no .jsrt-pull.json" in result.output and "jsrt pull INTEGRATION_ID" in result.output
+
+
+def test_pull_tells_its_progress_once_per_document_read(account: Served, tmp_path: Path) -> None:
+    told: list[tuple[str, int, int]] = []
+    settings = RestSettings.resolve(base_url=account.url)
+    pull(settings, "int1", tmp_path / "shop", progress=lambda *seen: told.append(seen))
+    assert told[0] == ("integration 'Shop sync' (int1)", 1, 1)
+    assert sorted(what for what, _, _ in told[1:]) == [
+        "connection 'Shop API' (conn1)",
+        "export 'Get orders' (exp1)",
+        "import 'Post orders' (imp1)",
+        "lookup cache 'SKU map' (cache1)",
+        "script 'Filter orders' (s1)",
+        "script 'Map order' (s2)",
+        "script 'Merge ids' (s3)",
+    ]
+    assert [done for _, done, _ in told] == list(range(1, 9))
+    assert told[-1][1:] == (8, 8)
+
+
+def test_pull_refuses_a_folder_that_is_not_empty_unless_forced(
+    account: Served, tmp_path: Path
+) -> None:
+    (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
+    refused = jsrt("pull", "int1", "--out", str(tmp_path), "--base-url", account.url)
+    assert refused.exit_code == 2 and "not empty; nothing was pulled" in refused.output
+    assert not (tmp_path / "world.json").exists()
+    _pull(account, tmp_path, "--force")
+    assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_serve_answers_scripts_as_integrator_io_does(account: Served) -> None:
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    with httpx.Client(base_url=account.url, headers=headers) as http:
+        found = http.get("/v1/scripts/s1")
+        missing = http.get("/v1/scripts/nope")
+        other_id = http.put("/v1/scripts/s1", json={"_id": "s2", "content": ""})
+        not_a_document = http.put("/v1/scripts/s1", json=[1])
+        replaced = http.put("/v1/scripts/s1", json={"name": "Filter orders", "content": "//"})
+    assert found.status_code == 200 and found.json()["content"] == FILTER_ORDERS
+    assert missing.status_code == 404 and missing.json()["errors"][0]["code"] == "not_found"
+    assert other_id.status_code == 400 and not_a_document.status_code == 400
+    assert replaced.status_code == 200
+    assert replaced.json()["content"] == "//" and replaced.json()["lastModified"] != PULLED_AT
+    assert "createdAt" in replaced.json()  # PUT replaces the document; createdAt is kept
+
+
+def test_a_script_write_needs_allow_writes_like_every_other(account: Served) -> None:
+    with RestBackend(RestSettings.resolve(base_url=account.url)) as backend:
+        assert backend.rest("GET", "/v1/scripts/nope") is None
+        with pytest.raises(Forbidden, match="PUT /v1/scripts/s1 would change"):
+            backend.rest("PUT", "/v1/scripts/s1", {"content": "//"})
+    assert account.account.world.get("scripts", "s1")["content"] == FILTER_ORDERS
