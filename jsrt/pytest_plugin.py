@@ -9,7 +9,8 @@ file that cannot be read is a collection error that names the file, line and col
 
 * `jsrt_world`: a fresh local-backend `World` per test: empty, or seeded from the world
   file named by `@pytest.mark.jsrt_world("world.yaml")` (relative to the test file) or by
-  the `jsrt_world` ini option (relative to the ini file's folder).
+  the `jsrt_world` ini option (relative to the ini file's folder); an integration
+  download (`.zip` or folder) or a folder holding `world.json` seeds it too.
 * `jsrt_runtime`: a `Runtime` bound to `jsrt_world`.
 * `jsrt_run`: `jsrt_run(script, function=None, options=None, hook=None, **kwargs)` runs a
   hook (a relative script path is taken from the test file's folder) and returns the
@@ -306,14 +307,15 @@ def _world_file(request: pytest.FixtureRequest) -> Path | None:
 @pytest.fixture
 def jsrt_world(request: pytest.FixtureRequest) -> World:
     """A fresh local-backend world for this test (seeded by the marker or ini option)."""
-    from jsrt.backends.local import World, load_world
+    from jsrt.backends.local import World
     from jsrt.errors import InputError
+    from jsrt.runner import world_from_path
 
     path = _world_file(request)
     if path is None:
         return World()
     try:
-        return load_world(path)
+        return world_from_path(path)[0]  # a world file, a download, or a layout's folder
     except InputError as error:
         pytest.fail(str(error), pytrace=False)
 

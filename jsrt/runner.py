@@ -153,7 +153,9 @@ class Runtime:
     `world` is a `World`, a path to a world file (JSON or YAML), to a folder holding
     one (`world.json`, the layout `jsrt import` writes), to an integration download (a
     `.zip` or the folder it unzips to; what it lacks is in `world_warnings`), or None
-    for an empty world. `state_dir` keeps the world across runs (written atomically after each run).
+    for an empty world. `state_dir` keeps the world across runs and processes: each run
+    starts from what the folder holds and saves what it changed
+    (`jsrt.backends.local.StateDir`).
     `executor` defaults to the process-wide supervised worker; pass `InlineExecutor(HOOK_RUNS)` to
     run inside this process, without crash protection.
 
@@ -257,7 +259,7 @@ class Runtime:
         if isinstance(world, World):
             seeded = world
         elif world is not None:
-            seeded, self.world_warnings = _seed_world(Path(world))
+            seeded, self.world_warnings = world_from_path(Path(world))
         else:
             seeded = World()
         self.world = self._state_dir.open(seeded) if self._state_dir else seeded
@@ -312,6 +314,8 @@ class Runtime:
         _expect(source, (str, type(None)), "source", "the script's text, or None")
         timeout = self.timeout_s if timeout_s is None else checked_timeout(timeout_s, "timeout_s")
         memory = self.memory_mb if memory_mb is None else checked_memory(memory_mb, "memory_mb")
+        if self._state_dir:
+            self._state_dir.sync(self.world)  # what other processes saved meanwhile
         prepared = self._prepare(script, source)
         entry = prepared.require_function(function, prefer=CONTRACTS)
         hook = hook or infer_hook(entry)
@@ -421,7 +425,7 @@ class Runtime:
         if reply["world"] is not None:
             self.world.restore(reply["world"], version=reply["world_version"])
             if self._state_dir:
-                self._state_dir.save(self.world)
+                self._state_dir.sync(self.world)
         if self.backend == "local":
             self._synced = (self.world.version, executor)
         return reply
@@ -577,7 +581,7 @@ def _at(value: Any, path: list[str | int]) -> Any:
     return value
 
 
-def _seed_world(path: Path) -> tuple[World, list[str]]:
+def world_from_path(path: Path) -> tuple[World, list[str]]:
     """The world a path names, and what was missing from it: a world file, a folder
     holding one (the layout `jsrt import` and `jsrt pull` write), or an integration
     download (a `.zip`, or the folder it unzips to)."""

@@ -38,6 +38,8 @@ TINY = Plan(
     suite_repeats=1,
     suite_front_ends=("jsrt test",),
     memory_runs=100,
+    persist_writes=5,
+    persist_repeats=1,
 )
 
 needs_node = pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
@@ -79,12 +81,14 @@ def test_every_workload_prints_a_row_with_a_ratio(tiny_plan, capsys):
         "per-case overhead, jsrt test (3 cases)",
         "RSS of the worker after 100 runs",
         "RSS of the caller after 100 runs",
+        "persisted writes, small world",
+        "persisted writes, 10 MB world",
     }
     assert rows["cold `jsrt run`, 100 records"]["jsrt"].endswith(" ms")
     assert rows["bridge: state.getForResource, small value"]["jsrt"].endswith(" calls/s")
     for row in rows.values():  # numbers (a tiny plan's marginal cost may even be negative)
         figure, unit = row["jsrt"].rsplit(" ", 1)
-        assert float(figure.replace(",", "")) and unit in ("ms", "calls/s", "MiB"), row
+        assert float(figure.replace(",", "")) and unit in ("ms", "calls/s", "MiB", "writes/s"), row
         assert row["ratio"].endswith("x") and float(row["ratio"][:-1]), row
     judged = [row for row in rows.values() if row["target"]]
     assert judged and all(row["verdict"] in ("ok", "MISSED") for row in judged)

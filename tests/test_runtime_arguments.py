@@ -26,7 +26,7 @@ def script(tmp_path: Path) -> Path:
 
 
 EXPECTED = {
-    "world": "a World, a path to a world file, or None",
+    "world": "a World, a path to a world file or an integration download, or None",
     "state_dir": "a folder path, or None",
     "executor": "a Supervisor, an InlineExecutor, or None",
     "record": "a path to a cassette file, a Cassette, or None",

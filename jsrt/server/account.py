@@ -20,6 +20,7 @@ from jsrt.api.checks import check_args
 from jsrt.api.errors import ApiError, BadRequest, NotFound, RateLimited, ServerError
 from jsrt.api.wire import empty_list_status, success_reply
 from jsrt.backends.local import LocalBackend, StateDir, World
+from jsrt.backends.local.persistence import StateNotSaved
 from jsrt.errors import HookTimeout, JsrtError
 from jsrt.server.apis import MyApi
 from jsrt.server.bounds import MAX_LIST_LIMIT, MAX_SKIP, ServeLimits, query_count
@@ -52,7 +53,6 @@ class Account:
         self.limits = limits or ServeLimits()
         self._backend = LocalBackend(world)
         self._state_dir = state_dir
-        self._saved_version = world.version
         self._lock = threading.Lock()
         self._faults: deque[_Fault] = deque()
         self._pending_faults = 0
@@ -107,12 +107,13 @@ class Account:
         """The HTTP answer integrator.io gives for this call."""
         with self._lock:
             try:
+                self._persist()  # what other processes saved in the state dir meanwhile
                 checked = check_args(method, [arg])
                 key_was_new = method.served == "text_created" and not self._has_key(checked[0])
                 value = self._backend.call(method.obj, method.name, checked)
+                self._persist()
             except ApiError as err:
                 return error_response(err)
-            self._persist()
         if method.served in ("page", "page_or_empty"):
             return self._list_page(method, value, url)
         try:
@@ -184,12 +185,18 @@ class Account:
 
     def snapshot(self) -> dict[str, Any]:
         with self._lock:
+            self._persist()
             return self.world.snapshot()
 
     def _persist(self) -> None:
-        if self._state_dir is not None and self.world.version != self._saved_version:
-            self._state_dir.save(self.world)
-            self._saved_version = self.world.version
+        """Save what the world changed to the state dir and take in what other processes
+        saved there; a `ServerError` when the changes could not be saved."""
+        if self._state_dir is None:
+            return
+        try:
+            self._state_dir.sync(self.world)
+        except StateNotSaved as err:
+            raise ServerError(err.message, code="state_not_saved") from None
 
     # ---- My APIs ------------------------------------------------------------------------
 
@@ -197,8 +204,8 @@ class Account:
         """Run the API's handleRequest function and send what it returned.
 
         The run takes minutes at worst (`limits.api_timeout_s`), so it holds no lock: it
-        runs against the API runtime's own copy of the world (brought up to date first)
-        and its changes are put back afterwards. The caller gives it the world's write
+        runs in the API runtime (`_api_runtime`: the state dir's world, or a copy of the
+        account's), and its changes are taken in afterwards. The caller gives it the world's write
         turn (`jsrt.server.app`), so no other write lands in between; reads go on.
         """
         runtime = self._api_runtime()
@@ -214,9 +221,10 @@ class Account:
         except JsrtError as err:
             return error_response(ServerError(str(err), code="script_error"))
         with self._lock:
-            if runtime.world.version != self.world.version:
+            if self._state_dir is not None:
+                self._persist()  # what the My API saved in the state dir
+            elif runtime.world.version != self.world.version:
                 self.world.restore(runtime.world.snapshot(), version=runtime.world.version)
-                self._persist()
         if not result.ok:
             error = JsrtError.from_dict(result.error) if result.error else None
             if isinstance(error, HookTimeout):
@@ -237,13 +245,21 @@ class Account:
         return Response(content, status_code=reply["statusCode"], headers=headers)
 
     def _api_runtime(self) -> Runtime:
-        """The runtime My APIs run in, its world a copy of the account's as it is now."""
+        """The runtime My APIs run in. With a state dir it keeps the world there too, so a
+        run saves only what it changed, in its own transaction, and the account takes that
+        in afterwards (other processes' writes made during the run are kept); without
+        one, its world is a copy of the account's as it is now, put back after the run."""
         from jsrt.runner import Runtime  # the engine starts only when an API is called
 
         with self._lock:
+            self._persist()  # what other processes saved meanwhile
             if self._runtime is None:
-                self._runtime = Runtime(World.from_snapshot(self.world.snapshot(), check=False))
-            elif self._runtime.world.version != self.world.version:
+                if self._state_dir is not None:
+                    self._runtime = Runtime(state_dir=self._state_dir.path)
+                else:
+                    copy = World.from_snapshot(self.world.snapshot(), check=False)
+                    self._runtime = Runtime(copy)
+            elif self._state_dir is None and self._runtime.world.version != self.world.version:
                 self._runtime.world.restore(self.world.snapshot(), version=self.world.version)
             return self._runtime
 

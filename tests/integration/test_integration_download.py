@@ -22,6 +22,8 @@ from click.testing import CliRunner, Result
 from jsrt.cli import main
 from jsrt.integration.download import declared_hooks, read_download
 
+pytest_plugins = ["pytester"]
+
 INTEGRATION = "654e6568a34a1e27b19aa591"
 SHOPIFY = "64fa2feeba13695e3ab09df1"
 NETSUITE = "64fa2feeba13695e3ab09df6"
@@ -473,3 +475,24 @@ def test_an_unzipped_download_imports_beside_itself_and_its_layout_is_a_world() 
     ran = jsrt("run", "presave.js", "--world", "Shopify-NetSuite-jsrt", "--options", "options.json")
     assert ran.exit_code == 0, ran.output
     assert json.loads(ran.stdout)["data"] == []  # minTotal 100, from the layout's export
+
+
+def test_the_pytest_world_marker_takes_a_download(pytester: pytest.Pytester) -> None:
+    _zip(pytester.path / "download.zip", _members(_documents()))
+    (pytester.path / "presave.js").write_text(SCRIPT_CODE[PRESAVE], encoding="utf-8")
+    pytester.makepyfile(
+        f"""
+        import pytest
+
+        @pytest.mark.jsrt_world("download.zip")
+        def test_the_exports_settings_come_from_the_download(jsrt_run, jsrt_world):
+            assert jsrt_world.get("flows", "{ORDERS_FLOW}")["name"] == "Shopify Orders to NetSuite"
+            data = [{{"id": "A", "lines": [{{"qty": 1, "price": 99}}]}}]
+            options = {{"_exportId": "{GET_ORDERS}", "_flowId": "{ORDERS_FLOW}", "data": data}}
+            result = jsrt_run("presave.js", "preSavePage", options)
+            assert result.ok, result.error
+            assert result.value["data"] == []
+        """
+    )
+    result = pytester.runpytest("-p", "no:benchmark")
+    result.assert_outcomes(passed=1)

@@ -402,3 +402,39 @@ def _poll_until(url: str, status: int) -> httpx.Response:
 def test_serve_limits_refuse_what_bounds_nothing(given: dict) -> None:
     with pytest.raises(UsageError, match=r"ServeLimits\.\w+ must be a positive finite number"):
         ServeLimits(**given)
+
+
+def test_a_my_api_served_with_a_state_dir_saves_there_and_sees_other_processes_writes(
+    api_token: str, tmp_path: Path
+) -> None:
+    """With a state dir, a My API saves what it changed there in its own transaction: a
+    runtime on the same folder (another process's view) sees it, and what that runtime
+    saved meanwhile is in the My API's next answer."""
+    (tmp_path / "keeper.js").write_text(KEEPER_JS)
+    (tmp_path / "world.yaml").write_text(
+        "flows: [{_id: orderSync, name: Order sync}]\n"
+        "apis: [{_id: keeper, script: keeper.js, function: keep}]\n"
+    )
+    from jsrt.backends.local import StateDir
+    from jsrt.runner import Runtime
+    from jsrt.server import load_served_world
+
+    world, apis = load_served_world(tmp_path / "world.yaml")
+    state_dir = StateDir(tmp_path / "state")
+    with (
+        serving(state_dir.open(world), apis=apis, state_dir=state_dir) as served,
+        httpx.Client(base_url=served.url, headers=AUTH, timeout=30) as http,
+    ):
+        assert http.post("/v1/apis/keeper/request?key=api1").json() == ["api1"]
+        other = Runtime(state_dir=tmp_path / "state")
+        assert other.world.get_state("flows", "orderSync", "api1") == "from my api"
+        (tmp_path / "put.js").write_text(
+            "import { state } from 'integrator-api'\n"
+            "function put(options) {\n"
+            "  state.putForResource({ resourceType: 'flows', _id: 'orderSync',"
+            " key: 'other', value: 1 })\n"
+            "}\n"
+        )
+        assert other.run_hook(tmp_path / "put.js", "put", {}).ok
+        assert http.post("/v1/apis/keeper/request?key=api2").json() == ["api1", "api2", "other"]
+        assert http.get("/v1/flows/orderSync/state/other").json() == 1
