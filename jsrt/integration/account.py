@@ -494,12 +494,19 @@ def _account(settings: RestSettings) -> Iterator[RestBackend]:
         with RestBackend(settings) as backend:
             yield backend
     except ApiError as err:
-        raise AccountError(
-            f"the account at {settings.base_url} answered {err.status_code}: {err.message}",
-            hint="check the base URL or region and the API token",
-            status_code=err.status_code,
-            code=err.code,
-        ) from None
+        unreached = err.code == "network_error"  # its message says what to check
+        message = (
+            err.message
+            if unreached
+            else (f"the account at {settings.base_url} answered {err.status_code}: {err.message}")
+        )
+        hint = None
+        if err.status_code in (401, 403):
+            hint = (
+                f"export {settings.token_env} with an API token of this account that may "
+                "read (and, for jsrt push, change) its integrations"
+            )
+        raise AccountError(message, hint=hint, status_code=err.status_code, code=err.code) from None
 
 
 def _label(collection: str, document: Mapping[str, Any], code_files: Mapping[str, str]) -> str:

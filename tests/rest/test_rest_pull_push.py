@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 import pytest
 from click.testing import CliRunner, Result
-from rest_servers import TOKEN, Served, serving
+from rest_servers import TOKEN, Served, closed_port_url, serving
 
 from jsrt.api.errors import Forbidden
 from jsrt.backends.local import World
@@ -37,10 +37,8 @@ MAP_ORDER = """function preMap (options) {
   return options.data.map(d => ({ data: d }))
 }
 """
-MERGE_IDS = """function postResponseMap (options) {
-  return options.postResponseMapData
-}
-"""
+MERGE_IDS = "function postResponseMap (options) {\r\n  return options.postResponseMapData\r\n}\r\n"
+"""Saved from an editor that ends lines with CR LF: read back with LF, still unchanged."""
 
 
 def _account() -> dict[str, Any]:
@@ -146,7 +144,9 @@ def test_pull_writes_the_integration_as_a_layout_with_masks_kept_and_cases_that_
     account: Served, tmp_path: Path
 ) -> None:
     folder = tmp_path / "shop"
+    version = account.account.world.version
     result = _pull(account, folder)
+    assert account.account.world.version == version  # read-only calls
 
     world = _world(folder)
     ids = {c: [d["_id"] for d in docs] for c, docs in world.items()}
@@ -164,6 +164,7 @@ def test_pull_writes_the_integration_as_a_layout_with_masks_kept_and_cases_that_
     assert world["connections"][0]["http"]["auth"]["basic"]["password"] == "******"
     every_file = [p for p in folder.rglob("*") if p.is_file()]
     assert not [p for p in every_file if SECRET in p.read_text(encoding="utf-8")]
+    assert not [p for p in every_file if TOKEN in p.read_text(encoding="utf-8")]
     assert "data" not in world["lookupcaches"][0]  # entries only with --with-data
     scripts = {d["_id"]: d for d in world["scripts"]}
     assert scripts["s1"]["contentFile"] == "scripts/Filter-orders-s1.js"
@@ -205,6 +206,7 @@ def test_push_shows_the_diff_refuses_without_allow_writes_then_sends_only_the_ed
         refused.output
     )
     assert "only with --allow-writes; nothing was sent" in refused.output
+    assert "Merge-ids" not in refused.output and "Filter-orders" not in refused.output
     assert account.account.world.get("scripts", "s2")["content"] == MAP_ORDER
 
     sent = jsrt("push", str(folder), "--allow-writes")
@@ -325,3 +327,16 @@ def test_a_script_write_needs_allow_writes_like_every_other(account: Served) -> 
         with pytest.raises(Forbidden, match="PUT /v1/scripts/s1 would change"):
             backend.rest("PUT", "/v1/scripts/s1", {"content": "//"})
     assert account.account.world.get("scripts", "s1")["content"] == FILTER_ORDERS
+
+
+def test_pull_with_a_wrong_token_or_no_server_fails_in_words_without_the_token(
+    account: Served, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    unreached = jsrt("pull", "int1", "--out", str(tmp_path / "a"), "--base-url", closed_port_url())
+    assert unreached.exit_code == 2 and "could not reach integrator.io" in unreached.output
+    monkeypatch.setenv("INTEGRATOR_IO_TOKEN", "not-the-token-0000")
+    refused = jsrt("pull", "int1", "--out", str(tmp_path / "b"), "--base-url", account.url)
+    assert refused.exit_code == 2
+    assert "answered 401" in refused.output and "export INTEGRATOR_IO_TOKEN" in refused.output
+    assert "not-the-token-0000" not in refused.output
+    assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
