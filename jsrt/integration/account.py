@@ -393,8 +393,8 @@ def _change(
     diff = ""
     if code_changed:
         diff += _unified(
-            _text(current.get("content")),
-            _text(local.get("content")),
+            _normal_code(current.get("content")),
+            _normal_code(local.get("content")),
             f"account/{code_file}",
             f"local/{code_file}",
         )
@@ -468,10 +468,15 @@ def _document_digest(collection: str, document: Mapping[str, Any]) -> str:
 
 
 def _code_digest(document: Mapping[str, Any]) -> str:
-    """A digest of a script's code, its line ends made `\\n` (as it reads back from its
-    file) and without a byte order mark."""
-    code = _text(document.get("content")).removeprefix("\ufeff")
-    return _digest(code.replace("\r\n", "\n").replace("\r", "\n"))
+    """A digest of a script's code, as `_normal_code`."""
+    return _digest(_normal_code(document.get("content")))
+
+
+def _normal_code(code: Any) -> str:
+    """A script's code as it reads back from its file: line ends made `\\n`, without a
+    byte order mark ('' when there is none)."""
+    text = code if isinstance(code, str) else ""
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _without_code(collection: str, document: Mapping[str, Any]) -> dict[str, Any]:
@@ -541,10 +546,6 @@ def _name(document: Mapping[str, Any]) -> str:
     name = document.get("name")
     _id = document.get("_id")
     return f"{name!r} ({_id})" if isinstance(name, str) and name else repr(_id)
-
-
-def _text(value: Any) -> str:
-    return value if isinstance(value, str) else ""
 
 
 def _json_text(document: Mapping[str, Any]) -> str:
