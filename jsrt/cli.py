@@ -566,6 +566,138 @@ def import_download(download: str, out: str | None, force: bool) -> None:
         click.echo(f"next: jsrt test {folder / 'cases'}")
 
 
+def _progress_line(what: str, done: int, total: int) -> None:
+    """One line on a terminal's stderr, rewritten per document read (nothing when stderr
+    is not a terminal: a log gets the summary alone)."""
+    width = 20
+    filled = width * done // max(total, 1)
+    line = f"[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {what}"
+    click.echo(f"\r{line[:100]:<100}", nl=False, err=True)
+
+
+@main.command(cls=RunsHooks)
+@click.argument("integration_id")
+@click.option(
+    "--out", type=click.Path(file_okay=False), help="Folder to write (default ./NAME-ID)."
+)
+@click.option("--force", is_flag=True, help="Write into --out even if it is not empty.")
+@click.option("--with-data", is_flag=True, help="Also read every lookup cache's entries (paged).")
+@click.option(
+    "--base-url",
+    metavar="URL",
+    help="API root (default $INTEGRATOR_IO_BASE_URL, else the region's).",
+)
+@click.option("--region", type=_OneOf("region", REGION_NAMES), help="integrator.io region.")
+@click.option(
+    "--token-env",
+    metavar="VAR",
+    help="Environment variable holding the API token (default INTEGRATOR_IO_TOKEN).",
+)
+def pull(
+    integration_id: str,
+    out: str | None,
+    force: bool,
+    with_data: bool,
+    base_url: str | None,
+    region: str | None,
+    token_env: str | None,
+) -> None:
+    """Read integration INTEGRATION_ID from an integrator.io account (read-only calls)
+    into a folder to keep in git, test and push: the layout `jsrt import` writes.
+
+    Writes world.json (the integration, its flows, exports, imports, connections with
+    their secrets masked as integrator.io answers them, async helpers, file definitions,
+    lookup caches, script documents), scripts/<name>-<_id>.js (the code, to edit), one
+    case file per hook under cases/ (unless cases/ exists), and .jsrt-pull.json (what was
+    pulled, for jsrt push).
+    """
+    from jsrt.backends.rest.settings import RestSettings
+    from jsrt.cases.scaffold import scaffold_cases
+    from jsrt.integration.account import pull as pull_integration
+    from jsrt.integration.download import declared_hooks
+    from jsrt.integration.layout import WORLD_FILE
+
+    show = _progress_line if sys.stderr.isatty() else None
+    try:
+        settings = RestSettings.resolve(base_url=base_url, region=region, token_env=token_env)
+        pulled = pull_integration(
+            settings,
+            integration_id,
+            Path(out) if out is not None else None,
+            force=force,
+            with_data=with_data,
+            progress=show,
+        )
+        if show is not None:
+            click.echo(err=True)
+        folder = pulled.folder
+        scaffold = None
+        if not (folder / "cases").exists():
+            world = json.loads((folder / WORLD_FILE).read_text(encoding="utf-8"))
+            scaffold = scaffold_cases(folder, world, declared_hooks(world))
+    except JsrtError as error:
+        _fail(error, as_json=False)
+    for warning in [*pulled.warnings, *(scaffold.warnings if scaffold else [])]:
+        click.echo(f"warning: {warning}", err=True)
+    counts = ", ".join(f"{len(docs)} {name}" for name, docs in pulled.world.items())
+    click.echo(f"wrote {pulled.written[0]}  ({counts})")
+    click.echo(f"wrote {len(pulled.written) - 1} scripts in {folder / 'scripts'}")
+    if scaffold is None:
+        click.echo(f"kept the case files in {folder / 'cases'}")
+    else:
+        click.echo(f"wrote {len(scaffold.files)} case files in {folder / 'cases'}")
+    click.echo(f"next: jsrt test {folder / 'cases'}; after editing scripts, jsrt push {folder}")
+
+
+@main.command()
+@click.argument("folder", default=".", type=click.Path(file_okay=False, exists=True))
+@click.option(
+    "--resources",
+    is_flag=True,
+    help="Also send edited documents (exports, imports, flows, ...), not only script code.",
+)
+@click.option(
+    "--allow-writes", is_flag=True, help="Send the changes (without it, only the diff is shown)."
+)
+@click.option(
+    "--token-env",
+    metavar="VAR",
+    help="Environment variable holding the API token (default INTEGRATOR_IO_TOKEN).",
+)
+def push(folder: str, resources: bool, allow_writes: bool, token_env: str | None) -> None:
+    """Send what changed in the pulled FOLDER (default .) back to the account it was
+    pulled from: the code of edited scripts and, with --resources, edited documents.
+
+    Shows a unified diff per document first, and sends nothing without --allow-writes,
+    nor when a document to send changed in the account since the pull (its lastModified).
+    """
+    from jsrt.backends.rest.settings import RestSettings
+    from jsrt.integration.account import plan_push, read_record
+    from jsrt.integration.account import push as push_changes
+
+    where = Path(folder)
+    try:
+        record = read_record(where)
+        settings = RestSettings.resolve(
+            base_url=record.get("baseUrl"), token_env=token_env, allow_writes=allow_writes
+        )
+        plan = plan_push(settings, where, resources=resources)
+    except JsrtError as error:
+        _fail(error, as_json=False)
+    for left_out in plan.left_out:
+        click.echo(f"not sent: {left_out}", err=True)
+    if not plan.changes:
+        click.echo(f"nothing to push: nothing in {where} to send changed since the pull")
+        return
+    click.echo(plan.diff, nl=False)
+    try:
+        sent = push_changes(settings, plan)
+    except JsrtError as error:
+        _fail(error, as_json=False)
+    for change in sent:
+        click.echo(f"sent {change.label}")
+
+
 @main.group()
 def modules() -> None:
     """The JavaScript libraries scripts may import (dayjs, sjcl)."""

@@ -18,6 +18,8 @@ from jsrt import cli
         (["test"], True),
         (["new", "preMap"], True),
         (["import", "download.zip"], True),
+        (["pull", "654e6568a34a1e27b19aa591"], True),
+        (["push"], False),
         (["sample", "preMap"], False),
         (["serve"], False),
         (["modules", "fetch"], False),

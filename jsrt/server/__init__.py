@@ -20,6 +20,10 @@ their own `path` (a Starlette path such as `/orders/{orderId}`, whose parameters
       - {_id: ping, type: script, script: {_scriptId: s1, function: ping}}  # as exported;
         # its code is the `content` of the world's script document s1
 
+Scripts, which integrator-api does not expose (no catalog entry), answer `GET` and `PUT
+/v1/scripts/{_id}` (a script document, its code as `content`), which `jsrt pull` and
+`jsrt push` use.
+
 Tests can make the server misbehave: `POST /_jsrt/faults {"status": 429, "count": 2,
 "retryAfter": 1}` makes the next two API requests fail that way (429 with `Retry-After`,
 or any 4xx/5xx), and `throttle` (`--throttle N`) answers 429 beyond N requests a second,

@@ -17,7 +17,7 @@ from starlette.responses import Response
 
 from jsrt.api.catalog import Method
 from jsrt.api.checks import check_args
-from jsrt.api.errors import ApiError, BadRequest, RateLimited, ServerError
+from jsrt.api.errors import ApiError, BadRequest, NotFound, RateLimited, ServerError
 from jsrt.api.wire import empty_list_status, success_reply
 from jsrt.backends.local import LocalBackend, StateDir, World
 from jsrt.backends.local.persistence import StateNotSaved
@@ -120,6 +120,39 @@ class Account:
             return reply_response(success_reply(method, checked[0], value, key_was_new=key_was_new))
         except ApiError as err:
             return error_response(err)
+
+    def script(self, _id: str) -> Response:
+        """`GET /v1/scripts/{_id}`: the script document, its code as `content` (200), or
+        404. Scripts are no integrator-api object, so they have no catalog entry; their
+        REST CRUD is the standard one (celigo-reference §3.2, §3.5)."""
+        with self._lock:
+            document = self.world.get("scripts", _id)
+        if document is None:
+            return error_response(
+                NotFound(f"no script with _id {_id!r} in the served world; check the id")
+            )
+        return json_response(document)
+
+    def replace_script(self, _id: str, body: Any) -> Response:
+        """`PUT /v1/scripts/{_id}`: replace the script document (fields left out are
+        erased, as with every PUT) and answer it with 200, or 400 / 404."""
+        if not isinstance(body, dict):
+            return error_response(
+                BadRequest(
+                    "the body of PUT /v1/scripts/{_id} is the script document (a JSON object)"
+                )
+            )
+        if body.get("_id", _id) != _id:
+            return error_response(
+                BadRequest(f"the body's _id {body['_id']!r} is not the path's {_id!r}")
+            )
+        with self._lock:
+            try:
+                stored = self.world.update("scripts", {**body, "_id": _id})
+            except ApiError as err:
+                return error_response(err)
+            self._persist()
+        return json_response(stored)
 
     def _has_key(self, options: dict[str, Any]) -> bool:
         """Whether a state put's key is already there (integrator.io answers 201 if not)."""

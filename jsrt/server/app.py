@@ -41,6 +41,7 @@ def create_app(account: Account, *, token: str) -> Starlette:
     routes = [
         *_catalog_routes(account, world_turn),
         *_api_routes(account, world_turn),
+        *_script_routes(account, world_turn),
         Route(f"{ADMIN_PREFIX}/faults", _admin_faults(account), methods=["POST"]),
         Route(f"{ADMIN_PREFIX}/reset", _admin_reset(account, world_turn), methods=["POST"]),
         Route(f"{ADMIN_PREFIX}/world", _admin_world(account), methods=["GET"]),
@@ -86,6 +87,24 @@ def _call_endpoint(
             return await run_in_threadpool(account.answer, method, arg, request.url)
 
     return endpoint
+
+
+def _script_routes(account: Account, world_turn: anyio.Lock) -> list[Route]:
+    """`GET` and `PUT /v1/scripts/{_id}`: scripts are no integrator-api object (no catalog
+    entry), but `jsrt pull` reads them and `jsrt push` sends their code back."""
+
+    async def endpoint(request: Request) -> Response:
+        _id = request.path_params["_id"]
+        if request.method in ("GET", "HEAD"):
+            return await run_in_threadpool(account.script, _id)
+        try:
+            body = await read_body(request)
+        except ApiError as err:
+            return error_response(err)
+        async with world_turn:
+            return await run_in_threadpool(account.replace_script, _id, body)
+
+    return [Route("/v1/scripts/{_id}", endpoint, methods=["GET", "PUT"])]
 
 
 def _api_routes(account: Account, world_turn: anyio.Lock) -> list[Route]:

@@ -32,6 +32,9 @@ Decisions worth knowing:
 - `get` of an unknown `_id` answers `undefined` (404), like the local backend.
 - `find` follows `Link: <...>; rel="next"` pages and filters by `externalId` itself
   (integrator.io documents no query filter for it).
+- `RestBackend.rest` makes a REST call that is no integrator-api function (a script
+  document, which `jsrt pull` and `jsrt push` read and replace), with the same token,
+  retries, errors and write guard (any verb but GET needs `allow_writes`).
 - A function with no public route (`imports.runMapping`) fails as `Unsupported`: jsrt
   does not guess an endpoint.
 """

@@ -21,7 +21,7 @@ from jsrt.api.catalog import find_method
 from jsrt.api.errors import ApiError, Unsupported
 from jsrt.api.wire import NO_BODY, WireRequest, decode_answer, route_of, to_wire
 from jsrt.backends.rest.failures import api_error, network_error, unexpected
-from jsrt.backends.rest.guard import check_write
+from jsrt.backends.rest.guard import check_write, refuse_write
 from jsrt.backends.rest.retry import retry_after
 from jsrt.backends.rest.settings import RestSettings, read_token
 from jsrt.backends.scrubbing import Scrubber, redacted_url
@@ -69,13 +69,34 @@ class RestBackend:
         try:
             return self._without_token(self._call(obj, method, args))
         except ApiError as err:
-            scrubbed = self._without_token(err.to_dict())
-            raise type(err)(
-                scrubbed["message"],
-                code=scrubbed["code"],
-                status_code=scrubbed["statusCode"],
-                errors=scrubbed["errors"],
-            ) from None
+            raise self._scrubbed_error(err) from None
+
+    def rest(self, verb: str, path: str, body: Any = NO_BODY) -> Any:
+        """A REST call that is no integrator-api function (a script document: integrator-api
+        has no `scripts` object, celigo-reference §3.5), with the same token, retries,
+        errors and token scrubbing; refused unless `allow_writes` when `verb` is not
+        GET. The answer's JSON, or None for a 404 GET (like `get`) or an empty answer."""
+        request = WireRequest(verb, path, body=body)
+        if verb != "GET" and not self.settings.allow_writes:
+            raise refuse_write(f"{verb} {path}", self.settings.base_url)
+        try:
+            response = self._send(request)
+            if verb == "GET" and response.status_code == 404:
+                return None
+            self._raise_for_status(request, response)
+            answer = self._json(response, request) if response.content else None
+            return self._without_token(answer)
+        except ApiError as err:
+            raise self._scrubbed_error(err) from None
+
+    def _scrubbed_error(self, err: ApiError) -> ApiError:
+        scrubbed = self._without_token(err.to_dict())
+        return type(err)(
+            scrubbed["message"],
+            code=scrubbed["code"],
+            status_code=scrubbed["statusCode"],
+            errors=scrubbed["errors"],
+        )
 
     def _call(self, obj: str, method: str, args: list[Any]) -> Any:
         entry = find_method(obj, method)
