@@ -51,7 +51,8 @@ Served = Literal[
 ]
 """How integrator.io answers a successful call (what `jsrt serve` sends): JSON with 200;
 JSON with 201; JSON with 200, or 404 when there is no such document; 204 without a body;
-plain-text `OK`; plain-text `Created` with 201 for a new key, else `OK`; a page of a list
+plain-text `OK`; plain-text `Created` for a new key, else `OK` (200 both: the State API's
+table); a page of a list
 (`Link` to the next); the same, with 204 for an empty list (flows, lookup caches,
 celigo-reference §3.1). See `jsrt.api.wire`."""
 

@@ -39,12 +39,14 @@ SUCCESS_STATUS: Final[dict[Served, int]] = {
     "found": 200,
     "no_content": 204,
     "text_ok": 200,
-    "text_created": 201,
+    "text_created": 200,
     "page": 200,
     "page_or_empty": 200,
 }
-"""The status of a successful answer, by how the method is served (`text_created`: when
-the key is new; `page_or_empty`: when the list is not empty)."""
+"""The status of a successful answer, by how the method is served (`page_or_empty`: when
+the list is not empty). A state put answers 200 whether the key is new or not: the State
+API's table says 200 for "Create/update"; only its body differs, `Created` for a new key as
+in the table's example, else `OK` (integrator-api-docs state.md, celigo-reference §3.4)."""
 
 _PLACEHOLDER = re.compile(r"{(\w+)}")
 
@@ -186,7 +188,7 @@ def success_reply(method: Method, arg: Any, value: Any, *, key_was_new: bool = F
     key. A `found` method with no document answers 404 (`NotFound`)."""
     served = method.served
     if served == "text_created":
-        return WireReply(201, text="Created") if key_was_new else WireReply(200, text="OK")
+        return WireReply(200, text="Created" if key_was_new else "OK")
     if served == "text_ok":
         return WireReply(200, text="OK")
     if served == "found" and value is None:

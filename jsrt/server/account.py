@@ -7,13 +7,14 @@ import math
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
 import orjson
 from starlette.datastructures import URL, QueryParams
-from starlette.responses import Response
+from starlette.responses import PlainTextResponse, Response
 
 from jsrt.api.catalog import Method
 from jsrt.api.checks import check_args
@@ -153,6 +154,62 @@ class Account:
                 return error_response(err)
             self._persist()
         return json_response(stored)
+
+    # ---- state endpoints no integrator-api function reaches (celigo-reference §3.4) -----
+
+    def global_state_keys(self) -> Response:
+        """`GET /v1/state`: `{keys}` of the global keys, 204 without a body when there are
+        none (developer.celigo.com State reference)."""
+        keys = self._on_world(lambda world: world.global_state_keys())
+        if isinstance(keys, Response):
+            return keys
+        return json_response({"keys": keys}) if keys else Response(status_code=204)
+
+    def global_state(self, key: str) -> Response:
+        """`GET /v1/state/{key}`: the stored value as it was put, or 404."""
+        value = self._on_world(lambda world: world.get_global_state(key))
+        return value if isinstance(value, Response) else json_response(value)
+
+    def put_global_state(self, key: str, value: Any) -> Response:
+        """`PUT /v1/state/{key}`: 200 `Created` for a new key, else `OK` (the State API's
+        table says 200 for create/update; its examples answer `OK` and `Created`)."""
+
+        def put(world: World) -> str:
+            new = key not in world.global_state_keys()
+            world.put_global_state(key, value)
+            return "Created" if new else "OK"
+
+        answer = self._on_world(put, changes=True)
+        return answer if isinstance(answer, Response) else PlainTextResponse(answer)
+
+    def delete_global_state(self, key: str) -> Response:
+        """`DELETE /v1/state/{key}`: 204, or 404 for a key never put (State API table)."""
+        done = self._on_world(lambda world: world.delete_global_state(key), changes=True)
+        return done if isinstance(done, Response) else Response(status_code=204)
+
+    def clear_global_state(self) -> Response:
+        """`DELETE /v1/state`: every global key gone, 204 (State API table)."""
+        done = self._on_world(lambda world: world.clear_global_state(), changes=True)
+        return done if isinstance(done, Response) else Response(status_code=204)
+
+    def clear_resource_state(self, resource_type: str, _id: str) -> Response:
+        """`DELETE /v1/{resourceType}/{_id}/state`: every key of the resource gone, 200
+        (State API table; its body is not documented: `OK`, as a key's delete answers)."""
+        done = self._on_world(lambda world: world.clear_state(resource_type, _id), changes=True)
+        return done if isinstance(done, Response) else PlainTextResponse("OK")
+
+    def _on_world(self, action: Callable[[World], Any], *, changes: bool = False) -> Any:
+        """`action(world)` in the account's turn, with what other processes saved taken in
+        first (and, for a change, saved after): its value, or the error's response."""
+        with self._lock:
+            try:
+                self._persist()
+                value = action(self.world)
+                if changes:
+                    self._persist()
+            except ApiError as err:
+                return error_response(err)
+        return value
 
     def _has_key(self, options: dict[str, Any]) -> bool:
         """Whether a state put's key is already there (integrator.io answers 201 if not)."""

@@ -42,6 +42,7 @@ def create_app(account: Account, *, token: str) -> Starlette:
         *_catalog_routes(account, world_turn),
         *_api_routes(account, world_turn),
         *_script_routes(account, world_turn),
+        *_state_routes(account, world_turn),
         Route(f"{ADMIN_PREFIX}/faults", _admin_faults(account), methods=["POST"]),
         Route(f"{ADMIN_PREFIX}/reset", _admin_reset(account, world_turn), methods=["POST"]),
         Route(f"{ADMIN_PREFIX}/world", _admin_world(account), methods=["GET"]),
@@ -62,18 +63,40 @@ def _catalog_routes(account: Account, world_turn: anyio.Lock) -> list[Route]:
             by_path.setdefault(method.route.path, {})[method.route.verb] = method
     return [
         Route(
-            path.replace("{key}", "{key:path}"),
-            _call_endpoint(account, verbs, world_turn),
+            _any_key(path),
+            _call_endpoint(account, path, verbs, world_turn),
             methods=list(verbs),
         )
         for path, verbs in by_path.items()
     ]
 
 
+def _any_key(path: str) -> str:
+    """A route path whose `{key}` also matches a key holding `/`, so that the endpoint can
+    tell an escaped `%2F` (part of the key) from a bare `/` (`_split_key`)."""
+    return path.replace("{key}", "{key:path}")
+
+
+def _split_key(request: Request, template: str) -> Response | None:
+    """The 404 for a request whose raw path has more segments than its route's template:
+    a state key with a bare `/`, which integrator.io routes as more path, not as a key.
+    None when the path is the template's shape (an escaped `%2F` stays in the key)."""
+    raw = request.scope.get("raw_path") or request.url.path.encode()
+    if raw.split(b"?")[0].count(b"/") == template.count("/"):
+        return None
+    message = (
+        f"{request.method} {request.url.path} is not an endpoint jsrt serve answers: a state key"
+        " holding '/' must be sent escaped, as %2F"
+    )
+    return error_response(NotFound(message))
+
+
 def _call_endpoint(
-    account: Account, verbs: dict[str, Method], world_turn: anyio.Lock
+    account: Account, template: str, verbs: dict[str, Method], world_turn: anyio.Lock
 ) -> Callable[..., Any]:
     async def endpoint(request: Request) -> Response:
+        if (split := _split_key(request, template)) is not None:
+            return split
         method = verbs["GET" if request.method == "HEAD" else request.method]
         try:
             arg = from_wire(
@@ -105,6 +128,50 @@ def _script_routes(account: Account, world_turn: anyio.Lock) -> list[Route]:
             return await run_in_threadpool(account.replace_script, _id, body)
 
     return [Route("/v1/scripts/{_id}", endpoint, methods=["GET", "PUT"])]
+
+
+def _state_routes(account: Account, world_turn: anyio.Lock) -> list[Route]:
+    """The State API's endpoints that no integrator-api function reaches (celigo-reference
+    §3.4, integrator-api-docs state.md): the account's global keys, and deleting every key
+    of a resource."""
+    keys_path, key_path = "/v1/state", "/v1/state/{key}"
+    resource_path = "/v1/{resourceType}/{_id}/state"
+
+    async def global_keys(request: Request) -> Response:
+        if request.method in ("GET", "HEAD"):
+            return await run_in_threadpool(account.global_state_keys)
+        async with world_turn:
+            return await run_in_threadpool(account.clear_global_state)
+
+    async def global_key(request: Request) -> Response:
+        if (split := _split_key(request, key_path)) is not None:
+            return split
+        key = request.path_params["key"]
+        if request.method in ("GET", "HEAD"):
+            return await run_in_threadpool(account.global_state, key)
+        if request.method == "DELETE":
+            async with world_turn:
+                return await run_in_threadpool(account.delete_global_state, key)
+        try:
+            body = await read_body(request)
+        except ApiError as err:
+            return error_response(err)
+        value = None if body is NO_BODY else body
+        async with world_turn:
+            return await run_in_threadpool(account.put_global_state, key, value)
+
+    async def resource_keys(request: Request) -> Response:
+        params = request.path_params
+        async with world_turn:
+            return await run_in_threadpool(
+                account.clear_resource_state, params["resourceType"], params["_id"]
+            )
+
+    return [
+        Route(keys_path, global_keys, methods=["GET", "DELETE"]),
+        Route(_any_key(key_path), global_key, methods=["GET", "PUT", "DELETE"]),
+        Route(resource_path, resource_keys, methods=["DELETE"]),
+    ]
 
 
 def _api_routes(account: Account, world_turn: anyio.Lock) -> list[Route]:
