@@ -23,8 +23,9 @@ Decisions worth knowing:
   and `restore` notes what a worker's copy changed, so that a save writes only those and
   several processes can share the state dir; a world in memory only notes nothing.
 - State is stored per resource (`"exports/<_id>"`) without checking that the resource
-  exists (the account's global keys, REST-only, in a namespace of their own), so hooks can use the ids of their sample `options`. Reading or deleting a key
-  that was never put is a 404, as with REST.
+  exists, so hooks can use the ids of their sample `options`; the account's global keys
+  (REST-only) have a namespace of their own. Reading or deleting a key that was never put
+  is a 404, as with REST.
 - `exports.run` / `runVirtual` return the first page (`pageSize`, default 20) of the
   mock records, as integrator.io returns only the first page; `runVirtualWithPaging`
   returns the following pages. Its `pagedExportState` is `{"jsrtPage": <n>}`, and the last

@@ -35,7 +35,6 @@ from pydantic import (
 from pydantic import ValidationInfo as Info
 
 from jsrt.api.catalog import COLLECTIONS, STATE_RESOURCE_TYPES
-from jsrt.backends.local.stores import GLOBAL_STATE
 from jsrt.backends.local.errors import WorldDataError
 from jsrt.backends.local.mocks import (
     CANONICAL_MOCK_OUTPUT,
@@ -43,6 +42,7 @@ from jsrt.backends.local.mocks import (
     check_mock_response,
     export_records,
 )
+from jsrt.backends.local.stores import GLOBAL_STATE
 from jsrt.describe import describe_document_value
 from jsrt.document_schema import expect_mapping, first_problem, problem
 

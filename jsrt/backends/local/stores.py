@@ -13,7 +13,6 @@ from jsrt.api.catalog import STATE_RESOURCE_TYPES
 from jsrt.api.errors import InvalidArgument, NotFound
 from jsrt.backends.local import lookup_data
 
-
 GLOBAL_STATE = "global"
 """The namespace of the account's global state keys (REST `/v1/state/{key}`, which no
 integrator-api function reaches): separate from every resource's, as integrator.io keeps
