@@ -10,7 +10,8 @@ The mapping: path placeholders (`{_id}`, `{resourceType}`, `{key}`) come from th
 argument; a document is the body of create/update; the remaining options are the body of
 a run; `state.putForResource` sends its `value` as the body; `patch` sends the script's
 patch as given (an object of fields or JSON-Patch operations); `lookupcaches.getData`
-sends `{keys}` and takes `pageSize` and a `nextPageURL`'s query as query parameters.
+sends `{keys}` or `{startsWith}` and takes `pageSize` and a `nextPageURL`'s query as query
+parameters.
 
 A successful answer: a 204 or an empty body stands for `[]` for `find` (the client reads
 lists itself), `{keys: []}` for `getKeysForResource`, else `undefined`; the plain-text
@@ -132,7 +133,11 @@ def _cache_page_request(
         params.update(parse_qsl(parts.query))
     if options.get("pageSize") is not None:
         params["pageSize"] = str(options["pageSize"])
-    body = {"keys": options["keys"]} if options.get("keys") is not None else NO_BODY
+    body: Any = NO_BODY
+    if options.get("keys") is not None:
+        body = {"keys": options["keys"]}
+    elif options.get("startsWith") is not None:
+        body = {"startsWith": options["startsWith"]}
     return WireRequest(route.verb, path, params, body)
 
 
@@ -169,8 +174,8 @@ def _cache_page_options(
     route: Route, given: dict[str, str], query: Mapping[str, str], body: Any
 ) -> dict[str, Any]:
     options: dict[str, Any] = dict(given)
-    if isinstance(body, dict) and "keys" in body:
-        options["keys"] = body["keys"]
+    if isinstance(body, dict):
+        options.update({name: body[name] for name in ("keys", "startsWith") if name in body})
     if "pageSize" in query:
         options["pageSize"] = query["pageSize"]
     if "startAfterKey" in query:

@@ -91,6 +91,24 @@ def _split_key(request: Request, template: str) -> Response | None:
     return error_response(NotFound(message))
 
 
+async def _not_json(request: Request) -> Response | None:
+    """The 415 for a request whose body is not declared JSON: the lookup cache data API
+    answers it when the Content-Type is not application/json (celigo-reference §3.3;
+    developer.celigo.com API conventions: "Non-JSON bodies return 415"). A request without
+    a body (getData's first page, purge) needs no Content-Type."""
+    if not (await request.body()).strip():
+        return None
+    given = request.headers.get("content-type", "")
+    media_type = given.partition(";")[0].strip().lower()
+    if media_type == "application/json" or media_type.endswith("+json"):
+        return None
+    message = (
+        f"{request.method} {request.url.path}: Content-Type must be application/json, got "
+        f"{given or 'none'}; send the body as JSON with Content-Type: application/json"
+    )
+    return error_response(ApiError(message, code="unsupported_media_type", status_code=415))
+
+
 def _call_endpoint(
     account: Account, template: str, verbs: dict[str, Method], world_turn: anyio.Lock
 ) -> Callable[..., Any]:
@@ -98,6 +116,8 @@ def _call_endpoint(
         if (split := _split_key(request, template)) is not None:
             return split
         method = verbs["GET" if request.method == "HEAD" else request.method]
+        if method.kind == "data" and (refused := await _not_json(request)) is not None:
+            return refused
         try:
             arg = from_wire(
                 method, request.path_params, request.query_params, await read_body(request)

@@ -48,7 +48,7 @@ from typing import Any
 
 from jsrt.api.catalog import COLLECTIONS, collection_noun
 from jsrt.api.errors import ConnectionOffline, InvalidArgument, NotFound, Unprocessable
-from jsrt.backends.local import export_pages
+from jsrt.backends.local import export_pages, lookup_data
 from jsrt.backends.local.changes import HISTORY_LISTS, Delta, Journal, Key
 from jsrt.backends.local.errors import SnapshotError, WorldDataError
 from jsrt.backends.local.mocks import import_responses, map_records, offline_responses
@@ -588,10 +588,18 @@ class World:
         keys: list[str] | None = None,
         page_size: int | None = None,
         page_url: str | None = None,
+        starts_with: str | None = None,
     ) -> dict[str, Any]:
         """`lookupcaches.getData` (see `lookup_data.read`)."""
         self._require("lookupcaches", cache_id)
-        return self._caches.read(cache_id, keys=keys, page_size=page_size, page_url=page_url)
+        return lookup_data.read(
+            cache_id,
+            self._caches.entries[cache_id],
+            keys=keys,
+            page_size=page_size,
+            page_url=page_url,
+            starts_with=starts_with,
+        )
 
     def cache_put(self, cache_id: str, items: list[Any]) -> list[dict[str, Any]]:
         self._require("lookupcaches", cache_id)
@@ -661,6 +669,7 @@ class World:
             keys=options.get("keys"),
             page_size=options.get("pageSize"),
             page_url=options.get("nextPageURL"),
+            starts_with=options.get("startsWith"),
         )
 
     def on_cache_put(self, _obj: str, options: Mapping[str, Any]) -> list[dict[str, Any]]:

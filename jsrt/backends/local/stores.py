@@ -79,20 +79,6 @@ class CacheStore:
         """A cache's entries as a world file writes them: `[{key, value}]`."""
         return [{"key": k, "value": v} for k, v in self.entries[cache_id].items()]
 
-    def read(
-        self,
-        cache_id: str,
-        *,
-        keys: list[str] | None,
-        page_size: int | None,
-        page_url: str | None,
-    ) -> dict[str, Any]:
-        """`lookupcaches.getData` (see `lookup_data.read`)."""
-        entries = self.entries[cache_id]
-        return lookup_data.read(
-            cache_id, entries, keys=keys, page_size=page_size, page_url=page_url
-        )
-
     def put(self, cache_id: str, items: list[Any]) -> list[dict[str, Any]]:
         return lookup_data.upsert(self.entries[cache_id], items)
 
