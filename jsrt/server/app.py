@@ -26,6 +26,8 @@ from jsrt.server.apis import MyApi
 from jsrt.server.bounds import MAX_RETRY_AFTER_S, BoundedRequests
 from jsrt.server.gate import Gate
 from jsrt.server.responses import error_code, error_response, json_response, read_body
+from jsrt.server.rest_handlers import RestCall
+from jsrt.server.rest_table import REST_ROUTES, RestRoute
 
 _ANY_VERB = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 """A My API answers whatever method it is called with (its script reads options.method)."""
@@ -41,8 +43,7 @@ def create_app(account: Account, *, token: str) -> Starlette:
     routes = [
         *_catalog_routes(account, world_turn),
         *_api_routes(account, world_turn),
-        *_script_routes(account, world_turn),
-        *_state_routes(account, world_turn),
+        *_rest_table_routes(account, world_turn),
         Route(f"{ADMIN_PREFIX}/faults", _admin_faults(account), methods=["POST"]),
         Route(f"{ADMIN_PREFIX}/reset", _admin_reset(account, world_turn), methods=["POST"]),
         Route(f"{ADMIN_PREFIX}/world", _admin_world(account), methods=["GET"]),
@@ -132,66 +133,42 @@ def _call_endpoint(
     return endpoint
 
 
-def _script_routes(account: Account, world_turn: anyio.Lock) -> list[Route]:
-    """`GET` and `PUT /v1/scripts/{_id}`: scripts are no integrator-api object (no catalog
-    entry), but `jsrt pull` reads them and `jsrt push` sends their code back."""
-
-    async def endpoint(request: Request) -> Response:
-        _id = request.path_params["_id"]
-        if request.method in ("GET", "HEAD"):
-            return await run_in_threadpool(account.script, _id)
-        try:
-            body = await read_body(request)
-        except ApiError as err:
-            return error_response(err)
-        async with world_turn:
-            return await run_in_threadpool(account.replace_script, _id, body)
-
-    return [Route("/v1/scripts/{_id}", endpoint, methods=["GET", "PUT"])]
-
-
-def _state_routes(account: Account, world_turn: anyio.Lock) -> list[Route]:
-    """The State API's endpoints that no integrator-api function reaches (celigo-reference
-    §3.4, integrator-api-docs state.md): the account's global keys, and deleting every key
-    of a resource."""
-    keys_path, key_path = "/v1/state", "/v1/state/{key}"
-    resource_path = "/v1/{resourceType}/{_id}/state"
-
-    async def global_keys(request: Request) -> Response:
-        if request.method in ("GET", "HEAD"):
-            return await run_in_threadpool(account.global_state_keys)
-        async with world_turn:
-            return await run_in_threadpool(account.clear_global_state)
-
-    async def global_key(request: Request) -> Response:
-        if (split := _split_key(request, key_path)) is not None:
-            return split
-        key = request.path_params["key"]
-        if request.method in ("GET", "HEAD"):
-            return await run_in_threadpool(account.global_state, key)
-        if request.method == "DELETE":
-            async with world_turn:
-                return await run_in_threadpool(account.delete_global_state, key)
-        try:
-            body = await read_body(request)
-        except ApiError as err:
-            return error_response(err)
-        value = None if body is NO_BODY else body
-        async with world_turn:
-            return await run_in_threadpool(account.put_global_state, key, value)
-
-    async def resource_keys(request: Request) -> Response:
-        params = request.path_params
-        async with world_turn:
-            return await run_in_threadpool(
-                account.clear_resource_state, params["resourceType"], params["_id"]
-            )
-
+def _rest_table_routes(account: Account, world_turn: anyio.Lock) -> list[Route]:
+    """One route per path of `jsrt.server.rest_table` (the REST endpoints no catalog entry
+    maps to), dispatching on the verb to the row's handler."""
+    by_path: dict[str, dict[str, RestRoute]] = {}
+    for row in REST_ROUTES:
+        by_path.setdefault(row.path, {})[row.verb] = row
     return [
-        Route(keys_path, global_keys, methods=["GET", "DELETE"]),
-        Route(_any_key(key_path), global_key, methods=["GET", "PUT", "DELETE"]),
-        Route(resource_path, resource_keys, methods=["DELETE"]),
+        Route(_any_key(path), _rest_endpoint(account, path, rows, world_turn), methods=list(rows))
+        for path, rows in by_path.items()
     ]
+
+
+def _rest_endpoint(
+    account: Account, template: str, rows: dict[str, RestRoute], world_turn: anyio.Lock
+) -> Callable[..., Any]:
+    async def endpoint(request: Request) -> Response:
+        if (split := _split_key(request, template)) is not None:
+            return split
+        row = rows["GET" if request.method == "HEAD" else request.method]
+        call = RestCall(
+            method=request.method,
+            path_params=dict(request.path_params),
+            query=request.query_params,
+            url=request.url,
+            headers=request.headers,
+            raw=await request.body(),
+        )
+        try:
+            if not row.changes_account:
+                return await run_in_threadpool(row.handler, account, call)
+            async with world_turn:
+                return await run_in_threadpool(row.handler, account, call)
+        except ApiError as err:
+            return error_response(err)
+
+    return endpoint
 
 
 def _api_routes(account: Account, world_turn: anyio.Lock) -> list[Route]:
