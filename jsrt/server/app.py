@@ -15,6 +15,7 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from jsrt.api.catalog import CATALOG, Method
 from jsrt.api.errors import ApiError, BadRequest, NotFound
@@ -52,8 +53,29 @@ def create_app(account: Account, *, token: str) -> Starlette:
     middleware = [
         Middleware(BoundedRequests, limits=account.limits),
         Middleware(Gate, account=account, token=token),
+        Middleware(OneTrailingSlash),
     ]
-    return Starlette(routes=routes, middleware=middleware, exception_handlers=handlers)
+    app = Starlette(routes=routes, middleware=middleware, exception_handlers=handlers)
+    app.router.redirect_slashes = False  # integrator.io answers, it does not redirect
+    return app
+
+
+class OneTrailingSlash:
+    """Answers `/v1/exports/` as `/v1/exports`: integrator.io answers a REST path with a
+    trailing slash as it answers the path without one, where Starlette would redirect
+    (307), which clients that do not follow redirects read as a failure. Only for the
+    REST paths (`/v1/...`): a My API declares its own path, slash and all."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        raw = scope.get("raw_path") or path.encode()
+        # A key ending in an escaped %2F decodes to a trailing "/" too: not a slash to drop.
+        if scope["type"] == "http" and path.startswith("/v1/") and raw.endswith(b"/"):
+            scope = {**scope, "path": path[:-1], "raw_path": raw[:-1]}
+        await self.app(scope, receive, send)
 
 
 def _catalog_routes(account: Account, world_turn: anyio.Lock) -> list[Route]:
