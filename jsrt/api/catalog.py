@@ -261,7 +261,8 @@ def _crud(obj: str, name: str) -> Method:
             (_ID, Field("patch", ("patch",), required=True)),
             f"Changes only the given fields of the {noun}.",
             Route("PATCH", item),
-            "sets the fields, or applies add/replace/remove ops; 404 for an unknown _id",
+            "sets the fields, or applies add/replace/remove ops, only to the fields"
+            " integrator.io's PATCH may change (e.g. debugUntil; else 422); 404 for an unknown _id",
         ),
         "delete": (
             "id",

@@ -8,8 +8,9 @@ its catalog entry (`Method.wire_body`, `served`, `empty_answer`), never from its
 
 The mapping: path placeholders (`{_id}`, `{resourceType}`, `{key}`) come from the
 argument; a document is the body of create/update; the remaining options are the body of
-a run; `state.putForResource` sends its `value` as the body; `patch` sends the script's
-patch as given (an object of fields or JSON-Patch operations); `lookupcaches.getData`
+a run; `state.putForResource` sends its `value` as the body; `patch` sends JSON-Patch
+operations (a script's object of fields as one `add` per field), and `jsrt serve`
+takes nothing else; `lookupcaches.getData`
 sends `{keys}` or `{startsWith}` and takes `pageSize` and a `nextPageURL`'s query as query
 parameters.
 
@@ -29,7 +30,9 @@ from urllib.parse import parse_qsl, quote, urlsplit
 import orjson
 
 from jsrt.api.catalog import Method, Route, Served
-from jsrt.api.errors import InvalidArgument, NotFound, Unsupported
+from jsrt.api.checks import patch_problem
+from jsrt.api.errors import BadRequest, InvalidArgument, NotFound, Unsupported
+from jsrt.describe import describe
 
 NO_BODY: Any = type("NoBody", (), {"__repr__": lambda self: "NO_BODY"})()
 """A request without a body (distinct from a JSON `null` body)."""
@@ -112,7 +115,7 @@ def to_wire(method: Method, arg: Any) -> WireRequest:
     if form == "value":
         return WireRequest(route.verb, path, body=rest.get("value"))
     if form == "patch":
-        return WireRequest(route.verb, path, body=rest["patch"])
+        return WireRequest(route.verb, path, body=as_json_patch(rest["patch"]))
     if form == "cache_page":
         return _cache_page_request(method, route, path, rest)
     return WireRequest(route.verb, path, body=rest if rest else NO_BODY)
@@ -162,12 +165,47 @@ def from_wire(
     if form == "value":
         return {**given, "value": body}
     if form == "patch":
-        return {**given, "patch": body}
+        request_line = f"{route.verb} {fill_path(route, given)}"
+        return {**given, "patch": json_patch_body(NO_BODY if body is None else body, request_line)}
     if form == "cache_page":
         return _cache_page_options(route, given, query, body)
     if form == "options" and body is None:
         return given
     return {**body, **given} if isinstance(body, dict) else body
+
+
+def as_json_patch(patch: dict[str, Any] | list[Any]) -> list[Any]:
+    """A script's patch as integrator.io's REST PATCH takes it: JSON-Patch operations as
+    given, an object of fields as one `add` per field (RFC 6902: `add` sets a member
+    whether or not it is there, exactly what merging the fields does)."""
+    if isinstance(patch, list):
+        return patch
+    return [
+        {"op": "add", "path": f"/{_pointer_token(name)}", "value": value}
+        for name, value in patch.items()
+    ]
+
+
+def _pointer_token(name: str) -> str:
+    """RFC 6901: a field name as one token of a JSON pointer."""
+    return name.replace("~", "~0").replace("/", "~1")
+
+
+def json_patch_body(body: Any, request_line: str) -> list[Any]:
+    """The JSON-Patch operations a REST PATCH sends as its body, or a `BadRequest`
+    showing the form: integrator.io's PATCH takes only `[{op, path, value}]`
+    (celigo-reference §3.1), never a plain object of fields."""
+    if isinstance(body, list):
+        problem = patch_problem(body)
+        if problem is None:
+            return body
+        raise BadRequest(f"the body of {request_line} is JSON-Patch operations: body{problem}")
+    given = "no body" if body is NO_BODY else describe(body)
+    raise BadRequest(
+        f"the body of {request_line} is a JSON-Patch array such as "
+        '[{"op": "replace", "path": "/debugUntil", "value": "2030-01-01T00:00:00.000Z"}], '
+        f"not an object of fields; got {given}"
+    )
 
 
 def _cache_page_options(

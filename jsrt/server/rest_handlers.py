@@ -20,9 +20,8 @@ from starlette.datastructures import URL, Headers, QueryParams
 from starlette.responses import PlainTextResponse, Response
 
 from jsrt.api.catalog import collection_noun
-from jsrt.api.checks import patch_problem
 from jsrt.api.errors import BadRequest, ConnectionOffline, NotFound, Unsupported
-from jsrt.api.wire import NO_BODY
+from jsrt.api.wire import NO_BODY, json_patch_body
 from jsrt.backends.local import World
 from jsrt.describe import describe
 from jsrt.integration.steps import flow_steps
@@ -75,16 +74,7 @@ def patch_integration(account: Account, call: RestCall) -> Response:
     """JSON-Patch operations, as integrator.io's PATCH takes them (celigo-reference
     §3.1); answered 204 with no body."""
     _id = call.path_params["_id"]
-    ops = call.body()
-    if not isinstance(ops, list):
-        given = "no body" if ops is NO_BODY else describe(ops)
-        raise BadRequest(
-            'the body of PATCH is a JSON-Patch array such as [{"op": "replace", "path": '
-            f'"/name", "value": "New name"}}], got {given}'
-        )
-    problem = patch_problem(ops)
-    if problem:
-        raise BadRequest(f"body{problem}")
+    ops = json_patch_body(call.body(), f"PATCH {call.url.path}")
     with account.turn() as world:
         world.patch("integrations", _id, ops)
     return Response(status_code=204)

@@ -159,9 +159,10 @@ def test_every_call_is_recorded(world):
 def test_recorded_results_do_not_change_with_the_world(world):
     d = dispatcher(world, kind="script")
     send(d, "exports", "get", "getOrders")
-    send(d, "exports", "patch", {"_id": "getOrders", "patch": {"name": "renamed"}})
-    assert "name" not in d.calls[0]["result"]
-    assert world.get("exports", "getOrders")["name"] == "renamed"
+    later = "2030-01-01T00:00:00.000Z"
+    send(d, "exports", "patch", {"_id": "getOrders", "patch": {"debugUntil": later}})
+    assert "debugUntil" not in d.calls[0]["result"]
+    assert world.get("exports", "getOrders")["debugUntil"] == later
 
 
 def test_get_with_an_id_object_reaches_the_backend_as_a_string(world):

@@ -76,45 +76,90 @@ def test_update_of_an_unknown_id_is_404(call):
 
 
 def test_patch_with_fields(call, world):
-    assert call("exports.patch", {"_id": "noMock", "patch": {"name": "renamed", "x": 1}}) is None
-    patched = world.get("exports", "noMock")
-    assert patched["name"] == "renamed" and patched["x"] == 1
+    assert call("lookupcaches.patch", {"_id": "skus", "patch": {"name": "SKUs", "x": 1}}) is None
+    patched = world.get("lookupcaches", "skus")
+    assert patched["name"] == "SKUs" and patched["x"] == 1
     assert ISO.match(patched["lastModified"])
 
 
 def test_patch_with_json_patch_operations(call, world):
     call(
-        "connections.patch",
+        "lookupcaches.patch",
         {
-            "_id": "conn",
+            "_id": "skus",
             "patch": [
-                {"op": "replace", "path": "/name", "value": "Shopify EU"},
+                {"op": "replace", "path": "/name", "value": "SKU map EU"},
                 {"op": "add", "path": "/http", "value": {"headers": [{"name": "a"}]}},
                 {"op": "add", "path": "/http/headers/-", "value": {"name": "b"}},
                 {"op": "add", "path": "/http/headers/0", "value": {"name": "first"}},
-                {"op": "remove", "path": "/externalId"},
+                {"op": "remove", "path": "/name"},
             ],
         },
     )
-    conn = world.get("connections", "conn")
-    assert conn["name"] == "Shopify EU"
-    assert [h["name"] for h in conn["http"]["headers"]] == ["first", "a", "b"]
-    assert "externalId" not in conn
+    cache = world.get("lookupcaches", "skus")
+    assert [h["name"] for h in cache["http"]["headers"]] == ["first", "a", "b"]
+    assert "name" not in cache
 
 
 @pytest.mark.parametrize(
     "patch",
     [
         [{"op": "replace", "path": "/missing", "value": 1}],
-        [{"op": "remove", "path": "/http/x"}],
+        [{"op": "remove", "path": "/name/x"}],
         [{"op": "add", "path": "/name/deeper", "value": 1}],
     ],
 )
 def test_patch_of_a_missing_path_is_422_and_changes_nothing(call, world, patch):
-    before = world.get("connections", "conn")
+    before = world.get("lookupcaches", "skus")
     with pytest.raises(Unprocessable, match="does not exist"):
-        call("connections.patch", {"_id": "conn", "patch": patch})
-    assert world.get("connections", "conn") == before
+        call("lookupcaches.patch", {"_id": "skus", "patch": patch})
+    assert world.get("lookupcaches", "skus") == before
+
+
+@pytest.mark.parametrize(
+    ("collection", "_id", "field"),
+    [
+        ("exports", "getOrders", "debugUntil"),
+        ("imports", "plain", "debugUntil"),
+        ("flows", "orders", "debugUntil"),
+        ("connections", "conn", "debugDate"),
+    ],
+)
+def test_replace_of_an_absent_whitelisted_field_sets_it_and_remove_clears_it(
+    call, world, collection, _id, field
+):
+    """celigo-reference §3.1: PATCH `[{"op": "replace", "path": "/debugUntil", ...}]` is how
+    debug mode is switched on, on a resource that never had it; `remove` switches it off."""
+    later = "2030-01-01T00:00:00.000Z"
+    assert field not in world.get(collection, _id)
+    replace = [{"op": "replace", "path": f"/{field}", "value": later}]
+    assert call(f"{collection}.patch", {"_id": _id, "patch": replace}) is None
+    assert world.get(collection, _id)[field] == later
+    call(f"{collection}.patch", {"_id": _id, "patch": [{"op": "remove", "path": f"/{field}"}]})
+    call(f"{collection}.patch", {"_id": _id, "patch": [{"op": "remove", "path": f"/{field}"}]})
+    assert field not in world.get(collection, _id)
+
+
+@pytest.mark.parametrize(
+    "patch",
+    [
+        {"name": "renamed"},
+        [{"op": "replace", "path": "/name", "value": "renamed"}],
+        [
+            {"op": "replace", "path": "/debugUntil", "value": "2030-01-01T00:00:00.000Z"},
+            {"op": "add", "path": "/settings", "value": {}},
+        ],
+    ],
+)
+def test_a_field_off_the_whitelist_is_422_and_changes_nothing(call, world, patch):
+    before = world.get("exports", "getOrders")
+    with pytest.raises(Unprocessable) as raised:
+        call("exports.patch", {"_id": "getOrders", "patch": patch})
+    assert raised.value.code == "invalid_patch"
+    assert "integrator.io's PATCH may change only debugUntil of an export, not " in str(
+        raised.value
+    )
+    assert world.get("exports", "getOrders") == before
 
 
 def test_patch_cannot_change_the_id(call):
@@ -163,7 +208,7 @@ def test_every_mutation_bumps_the_version(call, world):
     versions.append(world.version)
     call("exports.get", "getOrders")
     versions.append(world.version)
-    call("exports.patch", {"_id": "getOrders", "patch": {"a": 1}})
+    call("exports.patch", {"_id": "getOrders", "patch": {"debugUntil": "2030-01-01T00:00Z"}})
     versions.append(world.version)
     assert versions == [0, 1, 1, 2]
 

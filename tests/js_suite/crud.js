@@ -60,11 +60,14 @@ function crudCycle(options) {
   seen.update = attempt(() => summary(target.update({ ...target.get(subject), name: 'Renamed' })))
   seen.updateUnknown = attempt(() => target.update({ _id: UNKNOWN_ID, name: 'Nobody' }))
   if (has('patch')) {
-    seen.patch = attempt(() => target.patch({ _id: subject, patch: { description: 'patched' } }))
-    seen.jsonPatch = attempt(() => target.patch({ _id: subject, patch: [{ op: 'replace', path: '/name', value: 'Patched' }] }))
-    seen.afterPatches = attempt(() => summary(target.get(subject)))
-    seen.patchUnknown = attempt(() => target.patch({ _id: UNKNOWN_ID, patch: { name: 'x' } }))
-    seen.patchMissingPath = attempt(() => target.patch({ _id: subject, patch: [{ op: 'remove', path: '/nowhere' }] }))
+    // options.patchField: a field integrator.io's PATCH may change on this object.
+    const field = options.patchField
+    seen.patch = attempt(() => target.patch({ _id: subject, patch: { [field]: 'patched' } }))
+    seen.jsonPatch = attempt(() => target.patch({ _id: subject, patch: [{ op: 'replace', path: `/${field}`, value: 'Patched' }] }))
+    seen.afterPatches = attempt(() => target.get(subject)[field])
+    seen.patchUnknown = attempt(() => target.patch({ _id: UNKNOWN_ID, patch: { [field]: 'x' } }))
+    seen.patchMissingPath = attempt(() => target.patch({ _id: subject, patch: [{ op: 'remove', path: `/${field}/nowhere` }] }))
+    seen.patchName = attempt(() => target.patch({ _id: subject, patch: [{ op: 'replace', path: '/name', value: 'Patched name' }] }))
   }
   seen.delete = attempt(() => target.delete(subject))
   seen.afterDelete = attempt(() => target.get(subject) === undefined)

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from jsrt.api.catalog import find_method, js_surface
+from jsrt.backends.local.patching import PATCHABLE_FIELDS
 
 SUITE_DIR = Path(__file__).parent
 WORLD_FILE = SUITE_DIR / "world.yaml"
@@ -197,15 +198,30 @@ def _crud_case(s: Seeded) -> JsCase:
         "updateUnknown": _not_found(f"{no_such} '{UNKNOWN_ID}'"),
     }
     if "patch" in functions:
+        # integrator.io's PATCH changes only its whitelist where it has one (celigo-reference
+        # §3.1); a lookup cache has none documented, so its name may change too.
+        whitelist = PATCHABLE_FIELDS.get(o)
+        field = whitelist[0] if whitelist else "description"
+        options["patchField"] = field
+        article = "an" if s.noun[0] in "aeiou" else "a"
         expected |= {
             "patch": ok(),
             "jsonPatch": ok(),
-            "afterPatches": ok(
-                {"name": "Patched", "description": "patched", "lastModified": "string"}
-            ),
+            "afterPatches": ok("Patched"),
             "patchUnknown": _not_found(f"{no_such} '{UNKNOWN_ID}'"),
             "patchMissingPath": Failure(
-                "invalid_request", 422, "patch[0] (remove /nowhere): the path does not exist"
+                "invalid_request",
+                422,
+                f"patch[0] (remove /{field}/nowhere): the path does not exist",
+            ),
+            "patchName": ok()
+            if whitelist is None
+            else Failure(
+                "invalid_patch",
+                422,
+                f"patch[0] (replace /name): integrator.io's PATCH may change only {field} of"
+                f" {article} {s.noun}, not name; change other fields with update (PUT),"
+                " which replaces the document",
             ),
         }
     expected |= {"delete": ok(), "afterDelete": ok(True), "deleteAgain": _not_found(no_such)}

@@ -114,7 +114,8 @@ def test_the_write_guard_refuses_changes_without_allow_writes(
 def test_allow_writes_lets_every_change_through(writer: RestBackend, server: Served) -> None:
     created = writer.call("exports", "create", [{"name": "New"}])
     assert server.account.world.get("exports", created["_id"])["name"] == "New"
-    assert writer.call("exports", "patch", [{"_id": "e1", "patch": {"name": "Renamed"}}]) is None
+    later = "2030-01-01T00:00:00.000Z"
+    assert writer.call("exports", "patch", [{"_id": "e1", "patch": {"debugUntil": later}}]) is None
     assert writer.call("exports", "delete", ["e2"]) is None
     assert writer.call("state", "putForResource", [{**FLOW, "key": "k", "value": {"a": 1}}]) is None
     assert writer.call("state", "putForResource", [{**FLOW, "key": "k", "value": None}]) is None
@@ -122,7 +123,7 @@ def test_allow_writes_lets_every_change_through(writer: RestBackend, server: Ser
     assert writer.call("lookupcaches", "purgeData", [{"_id": "skuMap"}]) is None
     assert writer.call("flows", "run", [{"_id": "orderSync"}])["status"] == "queued"
     world = server.account.world
-    assert world.get("exports", "e1")["name"] == "Renamed"
+    assert world.get("exports", "e1")["debugUntil"] == later
     assert world.get("exports", "e2") is None
     assert world.state_of("flows", "orderSync") == {"k": None}
     assert world.cache_entries("skuMap") == {}

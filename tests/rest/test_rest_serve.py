@@ -71,7 +71,8 @@ def test_a_missing_or_wrong_token_gets_the_bare_401_of_integrator_io(served: Ser
 def test_paths_status_codes_and_bodies_follow_integrator_io(client: httpx.Client) -> None:
     created = client.post("/v1/exports", json={"name": "New"})
     assert created.status_code == 201 and created.json()["name"] == "New"
-    assert client.patch("/v1/exports/e1", json={"name": "x"}).status_code == 204
+    debug = [{"op": "replace", "path": "/debugUntil", "value": "2030-01-01T00:00:00.000Z"}]
+    assert client.patch("/v1/exports/e1", json=debug).status_code == 204
     assert client.delete("/v1/exports/e1").status_code == 204
     assert client.post("/v1/flows/orderSync/run").status_code == 201
     first = client.put("/v1/flows/orderSync/state/cursor", json={"page": 1})

@@ -11,7 +11,7 @@ import pytest
 
 from jsrt.api.catalog import CATALOG, Method, find_method
 from jsrt.api.checks import check_args
-from jsrt.api.errors import InvalidArgument, Unsupported
+from jsrt.api.errors import BadRequest, InvalidArgument, Unsupported
 from jsrt.api.wire import NO_BODY, from_wire, to_wire
 from jsrt.backends.rest.settings import REGIONS, RestSettings, read_token, resolve_base_url
 from jsrt.errors import UsageError
@@ -25,7 +25,7 @@ _SAMPLES = {
     "any": {"page": 3, "ids": [1, 2]},
     "date": "2024-01-02T03:04:05",
     "count": 5,
-    "patch": {"description": "patched"},
+    "patch": [{"op": "replace", "path": "/debugUntil", "value": "2030-01-01T00:00:00.000Z"}],
 }
 
 
@@ -96,13 +96,26 @@ def test_a_next_page_url_of_another_endpoint_is_refused_before_any_request() -> 
         to_wire(method, arg)
 
 
-def test_state_put_sends_the_bare_value_and_patch_sends_what_the_script_gave() -> None:
+def test_state_put_sends_the_bare_value_and_patch_sends_json_patch_operations() -> None:
     put = find_method("state", "putForResource")
     request = to_wire(put, {"resourceType": "flows", "_id": "f1", "key": "k", "value": None})
     assert (request.verb, request.path, request.body) == ("PUT", "/v1/flows/f1/state/k", None)
     patch = find_method("connections", "patch")
     ops = [{"op": "replace", "path": "/name", "value": "n"}]
     assert to_wire(patch, {"_id": "c1", "patch": ops}).body == ops
+    fields = {"debugDate": "2030-01-01T00:00:00.000Z", "a/b~c": 1}
+    assert to_wire(patch, {"_id": "c1", "patch": fields}).body == [
+        {"op": "add", "path": "/debugDate", "value": "2030-01-01T00:00:00.000Z"},
+        {"op": "add", "path": "/a~1b~0c", "value": 1},
+    ]
+
+
+def test_serve_reads_only_json_patch_operations_as_a_patch_body() -> None:
+    patch = find_method("exports", "patch")
+    with pytest.raises(BadRequest, match=r"PATCH /v1/exports/e1 is a JSON-Patch array such as"):
+        from_wire(patch, {"_id": "e1"}, {}, {"debugUntil": "2030-01-01T00:00:00.000Z"})
+    with pytest.raises(BadRequest, match=r"body\[0\]\.op must be one of add, replace, remove"):
+        from_wire(patch, {"_id": "e1"}, {}, [{"op": "copy", "path": "/a"}])
 
 
 def test_a_function_without_a_public_route_is_unsupported_not_guessed() -> None:

@@ -54,7 +54,7 @@ from jsrt.backends.local import export_pages, lookup_data
 from jsrt.backends.local.changes import HISTORY_LISTS, Delta, Journal, Key
 from jsrt.backends.local.errors import SnapshotError, WorldDataError
 from jsrt.backends.local.mocks import import_responses, map_records, offline_responses
-from jsrt.backends.local.patching import apply_patch
+from jsrt.backends.local.patching import PATCHABLE_FIELDS, apply_patch
 from jsrt.backends.local.stores import GLOBAL_STATE, CacheStore, StateStore, namespace
 from jsrt.describe import format_path
 from jsrt.json_values import clone
@@ -375,8 +375,20 @@ class World:
         self._changed()
         return clone(stored)
 
-    def patch(self, collection: str, _id: str, patch: dict[str, Any] | list[Any]) -> None:
-        stored = apply_patch(self._require(collection, _id), patch)
+    def patch(
+        self,
+        collection: str,
+        _id: str,
+        patch: dict[str, Any] | list[Any],
+        *,
+        patchable: tuple[str, ...] | None = None,
+    ) -> None:
+        """Change the fields a patch names; with `patchable`, only those (a 422 otherwise,
+        nothing changed). An integrator-api or REST patch passes integrator.io's whitelist
+        (`on_patch`); tests and jsrt itself may change any field."""
+        stored = apply_patch(
+            self._require(collection, _id), patch, patchable, collection_noun(collection)
+        )
         self._refuse_cache_data(collection, stored)
         stored["lastModified"] = _now()
         self._collection(collection)[_id] = stored
@@ -635,7 +647,9 @@ class World:
     # take it as they are.
 
     def on_patch(self, collection: str, options: Mapping[str, Any]) -> None:
-        self.patch(collection, options["_id"], options["patch"])
+        """`<resource>.patch` and REST PATCH: integrator.io's whitelist applies."""
+        patchable = PATCHABLE_FIELDS.get(collection)
+        self.patch(collection, options["_id"], options["patch"], patchable=patchable)
 
     def on_export_run(self, _obj: str, options: Mapping[str, Any]) -> dict[str, Any]:
         return self.run_export(options["_id"], options)

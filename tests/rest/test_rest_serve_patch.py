@@ -1,0 +1,84 @@
+"""`jsrt serve`'s PATCH over real HTTP: the documented JSON-Patch body, integrator.io's
+whitelist of patchable fields, and a plain object refused (celigo-reference §3.1, §3.5)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from rest_servers import TOKEN, Served
+
+LATER = "2030-01-01T00:00:00.000Z"
+
+
+@pytest.fixture
+def client(served: Served) -> Iterator[httpx.Client]:
+    served.account.reset()
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    with httpx.Client(base_url=served.url, headers=headers) as http:
+        yield http
+
+
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [
+        ("/v1/exports/e1", "debugUntil"),
+        ("/v1/imports/putOrders", "debugUntil"),
+        ("/v1/flows/orderSync", "debugUntil"),
+    ],
+)
+def test_the_documented_debug_until_replace_answers_204_on_a_resource_without_it(
+    client: httpx.Client, path: str, field: str
+) -> None:
+    assert field not in client.get(path).json()
+    done = client.patch(path, json=[{"op": "replace", "path": f"/{field}", "value": LATER}])
+    assert (done.status_code, done.content) == (204, b"")
+    assert client.get(path).json()[field] == LATER
+    off = client.patch(path, json=[{"op": "remove", "path": f"/{field}"}])
+    assert off.status_code == 204
+    assert field not in client.get(path).json()
+
+
+def test_a_connections_debug_date_is_patchable(client: httpx.Client) -> None:
+    created = client.post("/v1/connections", json={"name": "Shop API", "type": "http"}).json()
+    path = f"/v1/connections/{created['_id']}"
+    done = client.patch(path, json=[{"op": "replace", "path": "/debugDate", "value": LATER}])
+    assert done.status_code == 204
+    assert client.get(path).json()["debugDate"] == LATER
+
+
+def test_a_field_off_the_whitelist_is_refused_and_nothing_changes(client: httpx.Client) -> None:
+    before = client.get("/v1/exports/e1").json()
+    ops = [
+        {"op": "replace", "path": "/debugUntil", "value": LATER},
+        {"op": "replace", "path": "/name", "value": "Renamed"},
+    ]
+    refused = client.patch("/v1/exports/e1", json=ops)
+    assert refused.status_code == 422
+    assert refused.headers["content-type"] == "application/json"
+    assert refused.json() == {
+        "errors": [
+            {
+                "code": "invalid_patch",
+                "message": "patch[1] (replace /name): integrator.io's PATCH may change only"
+                " debugUntil of an export, not name; change other fields with update (PUT),"
+                " which replaces the document",
+            }
+        ]
+    }
+    assert client.get("/v1/exports/e1").json() == before
+
+
+def test_a_plain_object_body_is_refused_with_the_form_to_send(client: httpx.Client) -> None:
+    refused = client.patch("/v1/exports/e1", json={"debugUntil": LATER})
+    assert refused.status_code == 400
+    [error] = refused.json()["errors"]
+    assert error["code"] == "bad_request"
+    assert error["message"].startswith(
+        'the body of PATCH /v1/exports/e1 is a JSON-Patch array such as [{"op": "replace", '
+        '"path": "/debugUntil", "value": "2030-01-01T00:00:00.000Z"}], not an object of fields;'
+    )
+    assert "debugUntil" not in client.get("/v1/exports/e1").json()
+    empty = client.patch("/v1/exports/e1")
+    assert empty.status_code == 400 and "got no body" in empty.json()["errors"][0]["message"]
