@@ -1,78 +1,164 @@
-// jsrt invoke: calls the user's entry function and hands back one JSON text per run.
+// jsrt invoke: calls the user's entry function and hands back its outcomes as one text.
 // The returned value goes through JSON.stringify exactly as integrator.io keeps it:
 // a Date becomes an ISO string and undefined fields vanish.
+//
+// The reply must be jsrt's whatever the hook does to the globals it shares with this
+// file (JSON, Object, Array.prototype, Error.prepareStackTrace, getters and toJSON on
+// what it returns or throws): every built-in used below is taken here, before any user
+// code runs; what jsrt writes itself is built from null-prototype objects and arrays (no
+// inherited toJSON or setter reaches it); and user code runs only inside a try whose
+// failure becomes that record's outcome. jsrt/run/outcomes.py reads the text.
 (function () {
   'use strict';
   const g = globalThis;
-  const INTERNAL = /^jsrt:/;
+  const INTERNAL = 'jsrt:';
+  const stringify = JSON.stringify, parse = JSON.parse;
+  const apply = Reflect.apply, setPrototypeOf = Object.setPrototypeOf;
+  const defineProperty = Object.defineProperty, getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
+  const isArray = Array.isArray, keys = Object.keys, StringCtor = String, ErrorCtor = Error;
+  const hasInstance = Function.prototype[Symbol.hasInstance];
+  const startsWith = String.prototype.startsWith, repeat = String.prototype.repeat;
+  const console = g.__jsrt_console;  // the log store prelude.js left for this file alone
+  delete g.__jsrt_console;
+
+  // A null-prototype array: nothing the hook puts on Array.prototype (a toJSON, an index
+  // setter) reaches it.
+  const list = () => setPrototypeOf([], null);
+  const append = (items, item) => { items[items.length] = item; };
+  const text = (value) => { try { return StringCtor(value); } catch (e) { return '[unprintable value]'; } };
+  const isError = (value) => { try { return apply(hasInstance, ErrorCtor, [value]); } catch (e) { return false; } };
+  const read = (object, key) => { try { return object[key]; } catch (e) { return undefined; } };
 
   // Every Error records its frames (minus jsrt's own) when its stack is first formatted,
   // so a failure can name the user's file, line and column without parsing text.
   Error.prepareStackTrace = (err, frames) => {
-    const visible = frames.filter((f) => !INTERNAL.test(f.getScriptNameOrSourceURL() || ''));
-    try {
-      Object.defineProperty(err, '__jsrt_frames', {
-        value: visible.map((f) => ({
-          function: f.getFunctionName(),
-          file: f.getScriptNameOrSourceURL(),
-          line: f.getLineNumber(),
-          column: f.getColumnNumber(),
-        })),
-        enumerable: false, configurable: true,
-      });
-    } catch (e) { /* a frozen error keeps only its text stack */ }
-    const header = `${err.name || 'Error'}${err.message ? ': ' + err.message : ''}`;
-    return [header, ...visible.map((f) => `    at ${f.toString()}`)].join('\n');
-  };
-
-  const describe = (thrown) => {
-    if (thrown instanceof Error) {
-      const stack = String(thrown.stack || '');
-      let props = null;
-      try { props = JSON.parse(JSON.stringify(thrown)); } catch (e) { /* circular: skip */ }
-      return { name: thrown.name || 'Error', message: String(thrown.message), stack, frames: thrown.__jsrt_frames || [], props };
+    const visible = list();
+    for (let i = 0; i < frames.length; i++) {
+      const f = frames[i];
+      if (!apply(startsWith, text(f.getScriptNameOrSourceURL() || ''), [INTERNAL])) append(visible, f);
     }
-    let text;
-    try { text = typeof thrown === 'string' ? thrown : JSON.stringify(thrown); } catch (e) { text = String(thrown); }
-    return { name: 'Error', message: `Uncaught ${text}`, stack: '', frames: [], props: null };
+    const found = list();
+    for (let i = 0; i < visible.length; i++) {
+      const f = visible[i];
+      append(found, {
+        __proto__: null,
+        function: f.getFunctionName(),
+        file: f.getScriptNameOrSourceURL(),
+        line: f.getLineNumber(),
+        column: f.getColumnNumber(),
+      });
+    }
+    try {
+      defineProperty(err, '__jsrt_frames', { value: found, enumerable: false, configurable: true });
+    } catch (e) { /* a frozen error keeps only its text stack */ }
+    const name = read(err, 'name'), message = read(err, 'message');
+    let out = `${text(name || 'Error')}${message ? ': ' + text(message) : ''}`;
+    for (let i = 0; i < visible.length; i++) out += `\n    at ${text(visible[i])}`;
+    return out;
   };
 
-  const settle = (fn, input) => {
+  // Only the values JSON keeps, nested at most `depth` levels: an Error's own fields.
+  const shallow = (value, depth) => {
+    if (value === null || typeof value !== 'object') return true;
+    if (depth <= 0) return false;
+    const items = isArray(value) ? value : keys(value);
+    for (let i = 0; i < items.length; i++) {
+      if (!shallow(isArray(value) ? value[i] : value[items[i]], depth - 1)) return false;
+    }
+    return true;
+  };
+
+  // What was thrown, as data: never throws, whatever the value is (a Proxy whose traps
+  // throw, a Symbol, an object whose toString or name getter throws).
+  const describe = (thrown, maxDepth) => {
+    if (isError(thrown)) {
+      let props = null;
+      try {
+        const own = parse(stringify(thrown));
+        props = shallow(own, maxDepth) ? own : null;
+      } catch (e) { /* circular, or a getter that throws: skip */ }
+      const stack = text(read(thrown, 'stack') || '');  // formats it: records __jsrt_frames
+      const frames = read(thrown, '__jsrt_frames');
+      return {
+        __proto__: null,
+        name: text(read(thrown, 'name') || 'Error'),
+        message: text(read(thrown, 'message')),
+        stack,
+        frames: isArray(frames) ? frames : list(),
+        props,
+      };
+    }
+    let shown;
+    try { shown = typeof thrown === 'string' ? thrown : stringify(thrown); } catch (e) { shown = undefined; }
+    if (typeof shown !== 'string') shown = text(thrown);
+    return { __proto__: null, name: 'Error', message: `Uncaught ${shown}`, stack: '', frames: list(), props: null };
+  };
+
+  const failed = (stage, error) => ({ __proto__: null, ok: false, stage, error });
+
+  // One record: its head (jsrt's own data) and the returned value's JSON text (undefined
+  // when there is none).
+  const settle = (fn, input, maxDepth) => {
     let value;
     try {
-      value = fn(input);
+      value = apply(fn, undefined, [input]);
     } catch (thrown) {
-      return { ok: false, stage: 'call', error: describe(thrown) };
+      return { __proto__: null, head: failed('call', describe(thrown, maxDepth)), json: undefined };
     }
-    if (value !== null && typeof value === 'object' && typeof value.then === 'function') {
-      return { ok: false, stage: 'return', error: { name: 'TypeError', message: 'the function returned a Promise; integrator.io calls hooks synchronously and keeps the value itself (remove async/await)', stack: '', frames: [], props: null } };
-    }
-    let text;
+    let json;
     try {
-      text = JSON.stringify(value);
+      if (value !== null && typeof value === 'object' && typeof value.then === 'function') {
+        return { __proto__: null, head: failed('return', {
+          __proto__: null, name: 'TypeError',
+          message: 'the function returned a Promise; integrator.io calls hooks synchronously and keeps the value itself (remove async/await)',
+          stack: '', frames: list(), props: null,
+        }), json: undefined };
+      }
+      json = stringify(value);
     } catch (thrown) {
-      return { ok: false, stage: 'return', error: describe(thrown) };
+      return { __proto__: null, head: failed('return', describe(thrown, maxDepth)), json: undefined };
     }
-    return text === undefined ? { ok: true } : { ok: true, json: text };
+    return { __proto__: null, head: { __proto__: null, ok: true, returned: json !== undefined }, json };
   };
 
+  let limits = null;
+  Object.defineProperty(g, '__jsrt_begin', {
+    // Called by jsrt once, before the script is evaluated: the run's log limits and how
+    // the outcomes are wrapped (jsrt/run/outcomes.py). Later calls change nothing.
+    value: (maxLogLines, maxLogChars, depthPad, maxDepth) => {
+      if (limits !== null) return;
+      limits = { __proto__: null, depthPad, maxDepth };
+      console.limit(maxLogLines, maxLogChars);
+    },
+    writable: false, configurable: false, enumerable: false,
+  });
+
+  let invoked = false;
   Object.defineProperty(g, '__jsrt_invoke', {
     // Calls fn once per input; the inputs arrive as JSON text in the global
-    // __jsrt_inputs, taken away before the hook runs. Returns a JSON array text, one
-    // outcome per input, each {ok, value?, stage?, error?, logs}. Value texts are
-    // spliced in unparsed so that Python parses every value exactly once.
+    // __jsrt_inputs, taken away before the hook runs. Returns, inside `depthPad` extra
+    // arrays, one array of lines: per input its head {ok, returned?, stage?, error?,
+    // logs} then its value's JSON (null when there is none), and last the log counts
+    // {logs_dropped, log_chars_dropped}. No line holds a raw line break (JSON.stringify
+    // escapes them), so each can be read alone; values are kept as V8 wrote them, so
+    // Python parses every value exactly once.
     value: (name) => {
-      const inputs = JSON.parse(g.__jsrt_inputs);
-      delete g.__jsrt_inputs;
-      const fn = g.__jsrt_script[name];
-      const parts = [];
-      for (const input of inputs) {
-        const { json, ...outcome } = settle(fn, input);
-        outcome.logs = g.__jsrt_take_logs();
-        const head = JSON.stringify(outcome);
-        parts.push(json === undefined ? head : `${head.slice(0, -1)},"value":${json}}`);
+      if (invoked || limits === null) throw new ErrorCtor('__jsrt_invoke runs once per run, by jsrt');
+      invoked = true;
+      const inputs = parse(g.__jsrt_inputs);
+      g.__jsrt_inputs = undefined;
+      let fn;
+      try { fn = g.__jsrt_script[name]; } catch (thrown) { fn = thrown; }
+      let out = apply(repeat, '[', [limits.depthPad + 1]);
+      for (let i = 0; i < inputs.length; i++) {
+        const { head, json } = typeof fn === 'function'
+          ? settle(fn, inputs[i], limits.maxDepth - 2)
+          : { head: failed('call', describe(fn, limits.maxDepth - 2)), json: undefined };
+        head.logs = console.take();
+        out += `${i ? '\n,' : ''}${stringify(head)}\n,${json === undefined ? 'null' : json}`;
       }
-      return `[${parts.join(',')}]`;
+      out += `\n,${stringify(console.dropped())}`;
+      return out + apply(repeat, ']', [limits.depthPad + 1]);
     },
     writable: false, configurable: false, enumerable: false,
   });

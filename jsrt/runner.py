@@ -40,12 +40,13 @@ from jsrt.run.choice import (
     RecordMode,
     Region,
 )
+from jsrt.run.outcomes import read_outcomes
 from jsrt.run.program import HOOK_RUNS
 from jsrt.run.protocol import (
     BackendSpec,
     CassetteProgress,
     CassetteSpec,
-    Outcome,
+    RecordLimits,
     RunDone,
     RunFailed,
     RunReply,
@@ -62,6 +63,14 @@ if TYPE_CHECKING:
 
 DEFAULT_TIMEOUT_S = 30.0
 DEFAULT_MEMORY_MB = 256
+DEFAULT_LIMITS: RecordLimits = {
+    "max_log_lines": 100_000,
+    "max_log_chars": 16_000_000,
+    "max_calls": 100_000,
+}
+"""What one run keeps at most: far above what a hook logs or calls on purpose, far
+below what fills a machine's memory (a hook logging millions of lines or making
+hundreds of thousands of calls took gigabytes without them)."""
 
 Executor = Supervisor | InlineExecutor
 
@@ -75,7 +84,8 @@ class HookResult:
     the per-record errors the hook itself reported; `problems` are the ways the return
     broke its contract; `notes` are facts worth saying that break nothing (an ignored
     return, `abort: true`, skipped records); `records` has one outcome per record for
-    per-record types.
+    per-record types; `dropped` counts what went past the run's limits (`calls`, `logs`,
+    `log_chars`), when anything did.
     """
 
     ok: bool
@@ -88,6 +98,7 @@ class HookResult:
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     records: list[dict[str, Any]] | None = None
+    dropped: dict[str, int] = field(default_factory=dict)
     error: dict[str, Any] | None = None
     options: dict[str, Any] | None = None
     duration_ms: float = 0.0
@@ -109,6 +120,8 @@ class HookResult:
             out["records"] = self.records
         if self.notes:
             out["notes"] = self.notes
+        if self.dropped:
+            out["dropped"] = self.dropped
         return out
 
     def raise_for_error(self) -> HookResult:
@@ -159,6 +172,10 @@ class Runtime:
     with other runtimes) with `record_mode` `once` (the default), `new`, `none` or `all`;
     `secret_fields` are scrubbed from it besides the token and the usual secret names.
     `cassette_scope` labels this runtime's interactions in a shared cassette (a test's name).
+
+    `max_log_lines`, `max_log_chars` (characters of log text) and `max_calls` bound what
+    one run keeps of its logs and of its call log; what goes past them is counted in
+    `HookResult.dropped` and said in its notes.
     """
 
     _ids = itertools.count()
@@ -182,7 +199,13 @@ class Runtime:
         secret_fields: tuple[str, ...] = (),
         cassette_scope: str | None = None,
         policy_from_world: bool | None = None,
+        max_log_lines: int = DEFAULT_LIMITS["max_log_lines"],
+        max_log_chars: int = DEFAULT_LIMITS["max_log_chars"],
+        max_calls: int = DEFAULT_LIMITS["max_calls"],
     ) -> None:
+        self.limits = _record_limits(
+            max_log_lines=max_log_lines, max_log_chars=max_log_chars, max_calls=max_calls
+        )
         choice = _choice(
             backend,
             base_url=base_url,
@@ -300,6 +323,7 @@ class Runtime:
             "memory_mb": memory_mb or self.memory_mb,
             "policy": asdict(policy),
             "backend": self._backend_spec(send_world=False),
+            "limits": self.limits,
         }
         result = HookResult(ok=False, value=None, hook=hook, function=entry, options=built)
         try:
@@ -308,11 +332,18 @@ class Runtime:
             result.error = error.to_dict()
         else:
             result.calls = reply["calls"]
+            _count_dropped(result, "calls", reply["calls_dropped"], self.limits["max_calls"])
             if reply["status"] == "failed":
                 result.error = reply["error"]
             else:
-                outcomes = _parsed(reply["outcomes"])
-                self._judge(result, contract, inputs, outcomes, reply["outcomes_size_bound"])
+                outcomes, counts = read_outcomes(reply["outcomes"], len(inputs))
+                _count_dropped(result, "logs", counts["logs_dropped"], self.limits["max_log_lines"])
+                _count_dropped(
+                    result, "log_chars", counts["log_chars_dropped"], self.limits["max_log_chars"]
+                )
+                size_bound = len(reply["outcomes"])  # bounds every value's JSON size
+                records = cast("list[dict[str, Any]]", outcomes)
+                self._judge(result, contract, inputs, records, size_bound)
         result.duration_ms = (time.perf_counter() - started) * 1000
         return result
 
@@ -494,11 +525,30 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _parsed(outcomes: list[Outcome] | orjson.Fragment) -> list[dict[str, Any]]:
-    """The outcomes: parsed with the reply frame (worker), or still V8's text (in process)."""
-    if isinstance(outcomes, orjson.Fragment):
-        return orjson.loads(orjson.dumps(outcomes))
-    return cast("list[dict[str, Any]]", outcomes)
+_DROPPED_WHAT = {
+    "calls": ("integrator-api calls", "the call log keeps", "max_calls"),
+    "logs": ("log lines", "a run keeps", "max_log_lines"),
+    "log_chars": ("characters of log text", "a run keeps", "max_log_chars"),
+}
+
+
+def _count_dropped(result: HookResult, kind: str, count: int, limit: int) -> None:
+    """Say in `result` that `count` of `kind` went past their limit, when any did."""
+    if count:
+        what, keeper, name = _DROPPED_WHAT[kind]
+        result.dropped[kind] = count
+        result.notes.append(f"{count:,} {what} were not kept: {keeper} at most {limit:,} ({name})")
+
+
+def _record_limits(**limits: int) -> RecordLimits:
+    """The limits `Runtime` was given, checked: whole numbers of at least 1."""
+    for name, value in limits.items():
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise UsageError(
+                f"{name} must be a whole number of at least 1, got {value!r}",
+                hint=f"the default is {DEFAULT_LIMITS[name]:,}",  # type: ignore[literal-required]
+            )
+    return cast(RecordLimits, limits)
 
 
 def _json_text(inputs: list[dict[str, Any]]) -> bytes:

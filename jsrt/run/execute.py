@@ -41,6 +41,8 @@ from jsrt.backends.cassette import CassetteBackend
 from jsrt.backends.local import LocalBackend, World
 from jsrt.engine.isolate import Isolate
 from jsrt.errors import JsrtError, LoadError
+from jsrt.json_values import MAX_DEPTH
+from jsrt.run.outcomes import DEPTH_PAD
 from jsrt.run.protocol import (
     BackendSpec,
     CassetteProgress,
@@ -121,7 +123,9 @@ def execute(request: RunRequest) -> RunReply:
         return {"status": "stale_environment"}
     with contextlib.ExitStack() as stack:
         backend = _open_backend(spec, world, deadline, stack)
-        dispatcher = Dispatcher(backend, PolicyContext(**request["policy"]))
+        dispatcher = Dispatcher(
+            backend, PolicyContext(**request["policy"]), max_calls=request["limits"]["max_calls"]
+        )
         cassette = backend if isinstance(backend, CassetteBackend) else None
         with _isolate_with_shims(request["memory_mb"], dispatcher.handle) as isolate:
             try:
@@ -134,9 +138,9 @@ def execute(request: RunRequest) -> RunReply:
     changed = world is not None and world.version != version_before
     done: RunDone = {
         "status": "done",
-        "outcomes": orjson.Fragment(outcomes),
-        "outcomes_size_bound": _utf8_size_bound(outcomes),
+        "outcomes": outcomes,
         "calls": dispatcher.calls,
+        "calls_dropped": dispatcher.calls_dropped,
         "world": world.snapshot() if world is not None and changed else None,
         "world_version": world.version if world is not None else None,
         "cassette": _progress(cassette),
@@ -151,6 +155,7 @@ def _failed(
         "status": "failed",
         "error": error.to_dict(),
         "calls": dispatcher.calls,
+        "calls_dropped": dispatcher.calls_dropped,
         "cassette": progress,
     }
 
@@ -216,13 +221,6 @@ def between_runs() -> None:
         _spare = _new_isolate_with_shims(_last_memory_mb)
 
 
-def _utf8_size_bound(text: str) -> int:
-    """At least the UTF-8 size of `text`, without encoding it: a character takes one
-    byte when the text is ASCII, at most four otherwise. The outcomes hold every
-    returned value, so a value's JSON is never larger (the 5 MB check uses it)."""
-    return len(text) if text.isascii() else 4 * len(text)
-
-
 def _holds_another_token(spec: BackendSpec) -> bool:
     """Whether this process's environment holds another API token than the caller's
     (which set or changed it after this process started)."""
@@ -266,12 +264,18 @@ def _open_backend(
     return CassetteBackend(inner, dict(cassette), tokens=[os.environ.get(token_env, "")])
 
 
-def _run(isolate: Isolate, request: RunRequest, deadline: float) -> str:
+def _run(isolate: Isolate, request: RunRequest, deadline: float) -> bytes:
     """Evaluate the libraries and the script in the isolate with the shims, then call
-    the function; its outcomes as V8's JSON text. A failure here is raised, for `execute`
-    to reply with the calls made until then (one making the isolate is not: the
-    supervisor answers a heap ceiling too low by restarting its worker)."""
+    the function; its outcomes as invoke.js's text (`jsrt.run.outcomes`), UTF-8. A
+    failure here is raised, for `execute` to reply with the calls made until then (one
+    making the isolate is not: the supervisor answers a heap ceiling too low by
+    restarting its worker)."""
     script: ScriptSource = request["script"]
+    limits = request["limits"]
+    begin = (
+        f"__jsrt_begin({limits['max_log_lines']},{limits['max_log_chars']},{DEPTH_PAD},{MAX_DEPTH})"
+    )
+    isolate.eval(begin, filename="jsrt:begin.js")
     for module in script["modules"]:
         if module != "integrator-api":
             isolate.eval(_library_js(module), filename=f"jsrt:{module}.js")
@@ -282,5 +286,5 @@ def _run(isolate: Isolate, request: RunRequest, deadline: float) -> str:
     isolate.set_global(INPUTS_GLOBAL, request["inputs_json"])
     call = f"__jsrt_invoke({orjson.dumps(request['function']).decode()})"
     reply = isolate.eval(call, filename="jsrt:call.js", deadline=deadline)
-    assert isinstance(reply, str), "__jsrt_invoke returns its outcomes as JSON text"
-    return reply
+    assert isinstance(reply, str), "__jsrt_invoke returns its outcomes as text"
+    return reply.encode()

@@ -13,8 +13,9 @@ V8 errors) or hangs in Python takes down only this process. Protocol, in frames
    first run);
 3. then, for each `{"payload": {...}, "attached": [keys]}` (the payload's bytes values,
    sent as the frame's attachments under those keys), it answers `{"ok": <the dict the
-   run returned>}` or `{"error": <JsrtError.to_dict()>}`, and then lets the program
-   prepare its next run (`Job.between_runs`).
+   run returned>, "attached": [keys]}` (its bytes values attached the same way) or
+   `{"error": <JsrtError.to_dict()>}`, and then lets the program prepare its next run
+   (`Job.between_runs`).
 
 The worker exits when the request pipe closes, or when its parent process is gone.
 """
@@ -92,14 +93,13 @@ def _load(served: WorkerProgram) -> Job | JsrtError:
 
 
 def _answer(served: WorkerProgram, job: Job | JsrtError, request: dict[str, Any]) -> bytes:
-    payload = request["payload"]
-    payload.update(zip(request["attached"], request.get(frames.ATTACHMENTS, ()), strict=True))
+    payload = frames.restore_raw(request, "payload")
     try:
         if isinstance(job, JsrtError):
             raise job
         result = program.call(served.name, job, payload)
         try:
-            return frames.encode({"ok": result})
+            return frames.encode_with_raw("ok", result)
         except (TypeError, ValueError) as exc:
             raise JsrtError(f"{served.name} returned a dict JSON cannot hold: {exc}") from exc
     except JsrtError as error:

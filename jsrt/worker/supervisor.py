@@ -202,7 +202,7 @@ class Supervisor:
                 reply = self._exchange(name, request, timeout_s)
                 if "error" in reply:
                     raise JsrtError.from_dict(reply["error"])
-            return reply["ok"]
+            return frames.restore_raw(reply, "ok")
 
     def start(self, *, fork: bool = False) -> None:
         """Start the worker now if none runs, without waiting for it, so that its start
@@ -307,13 +307,8 @@ class Supervisor:
 
 def _request_frame(payload: Mapping[str, Any]) -> bytes:
     """The frame asking the worker to run its program over `payload`. The payload's
-    top-level bytes values travel as attachments, raw (see `frames`); `attached` names
-    their keys."""
-    raw = {key: value for key, value in payload.items() if isinstance(value, bytes)}
-    if raw:
-        payload = {key: value for key, value in payload.items() if key not in raw}
-    message = {"payload": payload, "attached": list(raw)}
-    return frames.encode(message, attachments=list(raw.values()))
+    top-level bytes values travel as attachments, raw (see `frames`)."""
+    return frames.encode_with_raw("payload", payload)
 
 
 def _spawn_worker(
