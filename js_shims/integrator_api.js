@@ -10,6 +10,7 @@
   // Taken before user code runs, so that a hook replacing them cannot change its calls.
   const stringify = JSON.stringify, parse = JSON.parse, defineProperty = Object.defineProperty;
   const ErrorCtor = Error, freeze = Object.freeze, keys = Object.keys;
+  const setPrototypeOf = Object.setPrototypeOf;
 
   const enumerable = (target, name, value) =>
     defineProperty(target, name, { value, enumerable: true, writable: true, configurable: true });
@@ -26,7 +27,9 @@
   };
 
   const call = (object, method, args) => {
-    const reply = parse(bridge(stringify({ __proto__: null, object, method, args })));
+    // The arguments list is jsrt's: no toJSON the hook puts on Array.prototype applies.
+    const request = { __proto__: null, object, method, args: setPrototypeOf(args, null) };
+    const reply = parse(bridge(stringify(request)));
     if (!reply.ok) throw toError(reply.error);
     return reply.value;
   };

@@ -332,18 +332,17 @@ class Runtime:
             result.error = error.to_dict()
         else:
             result.calls = reply["calls"]
-            _count_dropped(result, "calls", reply["calls_dropped"], self.limits["max_calls"])
+            dropped = {"calls": reply["calls_dropped"]}
             if reply["status"] == "failed":
                 result.error = reply["error"]
             else:
                 outcomes, counts = read_outcomes(reply["outcomes"], len(inputs))
-                _count_dropped(result, "logs", counts["logs_dropped"], self.limits["max_log_lines"])
-                _count_dropped(
-                    result, "log_chars", counts["log_chars_dropped"], self.limits["max_log_chars"]
-                )
+                dropped["logs"] = counts["logs_dropped"]
+                dropped["log_chars"] = counts["log_chars_dropped"]
                 size_bound = len(reply["outcomes"])  # bounds every value's JSON size
                 records = cast("list[dict[str, Any]]", outcomes)
                 self._judge(result, contract, inputs, records, size_bound)
+            self._say_dropped(result, dropped)
         result.duration_ms = (time.perf_counter() - started) * 1000
         return result
 
@@ -417,6 +416,17 @@ class Runtime:
         if self.backend == "local":
             self._synced = (self.world.version, executor)
         return reply
+
+    def _say_dropped(self, result: HookResult, dropped: dict[str, int]) -> None:
+        """Count in `result`, and say in its notes, what went past the run's limits."""
+        for kind, count in dropped.items():
+            if count:
+                what, keeper, name = _DROPPED_WHAT[kind]
+                result.dropped[kind] = count
+                limit = self.limits[name]  # type: ignore[literal-required]
+                result.notes.append(
+                    f"{count:,} {what} were not kept: {keeper} at most {limit:,} ({name})"
+                )
 
     def _keep_recording(self, progress: CassetteProgress | None) -> None:
         if self._cassette is not None and progress is not None:
@@ -530,14 +540,6 @@ _DROPPED_WHAT = {
     "logs": ("log lines", "a run keeps", "max_log_lines"),
     "log_chars": ("characters of log text", "a run keeps", "max_log_chars"),
 }
-
-
-def _count_dropped(result: HookResult, kind: str, count: int, limit: int) -> None:
-    """Say in `result` that `count` of `kind` went past their limit, when any did."""
-    if count:
-        what, keeper, name = _DROPPED_WHAT[kind]
-        result.dropped[kind] = count
-        result.notes.append(f"{count:,} {what} were not kept: {keeper} at most {limit:,} ({name})")
 
 
 def _record_limits(**limits: int) -> RecordLimits:
