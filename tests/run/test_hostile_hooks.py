@@ -33,7 +33,8 @@ def _forged_world() -> str:
 # own keys to the reply frame jsrt used to splice the value into.
 FORGERIES = {
     "calls, world and cassette": (
-        '1}],"calls":[],"world":' + _forged_world() + ',"world_version":99,"cassette":null},'
+        '1}],"calls":[],"world":' + _forged_world() + ',"world_version":99,"cassette":null,'
+        '"outcomes_size_bound":1},'
         '"junk":{"a":[{"b":1'
     ),
     "a made-up EngineCrashed": (
