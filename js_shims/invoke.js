@@ -123,12 +123,29 @@
 
   let limits = null;
   Object.defineProperty(g, '__jsrt_begin', {
-    // Called by jsrt once, before the script is evaluated: the run's log limits and how
-    // the outcomes are wrapped (jsrt/run/outcomes.py). Later calls change nothing.
-    value: (maxLogLines, maxLogChars, depthPad, maxDepth) => {
+    // Called by jsrt once, before the script is evaluated: the run's log limits, how the
+    // outcomes are wrapped (jsrt/run/outcomes.py), and the key __jsrt_leftovers asks for
+    // (which user code never sees). Later calls change nothing.
+    value: (maxLogLines, maxLogChars, depthPad, maxDepth, key) => {
       if (limits !== null) return;
-      limits = { __proto__: null, depthPad, maxDepth };
+      limits = { __proto__: null, depthPad, maxDepth, key };
       console.limit(maxLogLines, maxLogChars);
+    },
+    writable: false, configurable: false, enumerable: false,
+  });
+
+  Object.defineProperty(g, '__jsrt_leftovers', {
+    // What a run that did not finish (stopped at its deadline, a load error) logged: a
+    // JSON text {logs, logs_dropped, log_chars_dropped}, for jsrt alone (its key).
+    value: (key) => {
+      if (limits === null || key !== limits.key) throw new ErrorCtor('__jsrt_leftovers is jsrt\'s');
+      const counts = console.dropped();
+      return stringify({
+        __proto__: null,
+        logs: console.take(),
+        logs_dropped: counts.logs_dropped,
+        log_chars_dropped: counts.log_chars_dropped,
+      });
     },
     writable: false, configurable: false, enumerable: false,
   });

@@ -335,6 +335,9 @@ class Runtime:
             dropped = {"calls": reply["calls_dropped"]}
             if reply["status"] == "failed":
                 result.error = reply["error"]
+                result.logs = reply["logs"]
+                dropped["logs"] = reply["logs_dropped"]
+                dropped["log_chars"] = reply["log_chars_dropped"]
             else:
                 outcomes, counts = read_outcomes(reply["outcomes"], len(inputs))
                 dropped["logs"] = counts["logs_dropped"]

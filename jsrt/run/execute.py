@@ -24,12 +24,13 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import time
 from collections import OrderedDict
 from collections.abc import Callable
 from functools import cache
 from importlib.resources import files
-from typing import cast
+from typing import Any, cast
 
 import orjson
 
@@ -40,9 +41,9 @@ from jsrt.api.seam import Backend
 from jsrt.backends.cassette import CassetteBackend
 from jsrt.backends.local import LocalBackend, World
 from jsrt.engine.isolate import Isolate
-from jsrt.errors import JsrtError, LoadError
-from jsrt.json_values import MAX_DEPTH
-from jsrt.run.outcomes import DEPTH_PAD
+from jsrt.errors import HookTimeout, JsrtError, LoadError
+from jsrt.json_values import MAX_DEPTH, parse_from_v8
+from jsrt.run.outcomes import DEPTH_PAD, LogCounts
 from jsrt.run.protocol import (
     BackendSpec,
     CassetteProgress,
@@ -53,6 +54,7 @@ from jsrt.run.protocol import (
     RunRequest,
     ScriptSource,
 )
+from jsrt.worker import progress
 
 INPUTS_GLOBAL = "__jsrt_inputs"  # the inputs' JSON text; js_shims/invoke.js parses it
 SHIMS = ("prelude.js", "integrator_api.js", "invoke.js")
@@ -111,6 +113,7 @@ def _shift_line1(error: LoadError, offset: int) -> LoadError:
 def execute(request: RunRequest) -> RunReply:
     """Run the request's function over its inputs; see the module docstring."""
     deadline = time.monotonic() + request["timeout_s"]
+    progress.current().run_started()
     spec = request["backend"]
     world = None
     if spec["kind"] == "local":
@@ -127,11 +130,20 @@ def execute(request: RunRequest) -> RunReply:
             backend, PolicyContext(**request["policy"]), max_calls=request["limits"]["max_calls"]
         )
         cassette = backend if isinstance(backend, CassetteBackend) else None
+        key = secrets.token_hex(16)
         with _isolate_with_shims(request["memory_mb"], dispatcher.handle) as isolate:
             try:
-                outcomes = _run(isolate, request, deadline)
+                outcomes = _run(isolate, request, deadline, key)
             except JsrtError as error:
-                return _failed(error, dispatcher, _progress(cassette))
+                progress.current().stopping()
+                logs, counts = _leftovers(isolate, key)
+                error = _with_progress(error, dispatcher, logs)
+                failed: RunFailed | None = _failed(error, dispatcher, cassette, logs, counts)
+            else:
+                failed = None
+        progress.current().replying()  # the isolate is closed: V8 has let go
+        if failed is not None:
+            return failed
 
     if cassette is not None and (mismatch := cassette.mismatch()) is not None:
         return _failed(mismatch, dispatcher, None)
@@ -148,16 +160,66 @@ def execute(request: RunRequest) -> RunReply:
     return done
 
 
+_NOTHING_DROPPED: LogCounts = {"logs_dropped": 0, "log_chars_dropped": 0}
+
+
 def _failed(
-    error: JsrtError, dispatcher: Dispatcher, progress: CassetteProgress | None
+    error: JsrtError,
+    dispatcher: Dispatcher,
+    cassette: CassetteBackend | None,
+    logs: list[dict[str, Any]] | None = None,
+    counts: LogCounts = _NOTHING_DROPPED,
 ) -> RunFailed:
     return {
         "status": "failed",
         "error": error.to_dict(),
         "calls": dispatcher.calls,
         "calls_dropped": dispatcher.calls_dropped,
-        "cassette": progress,
+        "cassette": _progress(cassette),
+        "logs": logs or [],
+        "logs_dropped": counts["logs_dropped"],
+        "log_chars_dropped": counts["log_chars_dropped"],
     }
+
+
+LEFTOVERS_TIMEOUT_S = 0.5
+"""How long a failed run's isolate may take to hand over its logs: V8 may still be busy
+with what it was stopped in, and the reply must not wait for it long."""
+
+
+def _leftovers(isolate: Isolate, key: str) -> tuple[list[dict[str, Any]], LogCounts]:
+    """What a run that did not finish logged, and the log counts; none when its isolate
+    cannot tell (still busy, out of heap, the shims not reached)."""
+    deadline = time.monotonic() + LEFTOVERS_TIMEOUT_S
+    call = f"__jsrt_leftovers('{key}')"
+    try:
+        text = isolate.eval(call, filename="jsrt:leftovers.js", deadline=deadline)
+    except Exception:  # an isolate stopped mid-run may fail in any way
+        return [], _NOTHING_DROPPED
+    if not isinstance(text, str):
+        return [], _NOTHING_DROPPED
+    found = parse_from_v8(text)
+    return found.pop("logs"), cast(LogCounts, found)
+
+
+def _with_progress(
+    error: JsrtError, dispatcher: Dispatcher, logs: list[dict[str, Any]]
+) -> JsrtError:
+    """A run stopped at its deadline, said with what it had done by then."""
+    if not isinstance(error, HookTimeout):
+        return error
+    calls = len(dispatcher.calls) + dispatcher.calls_dropped
+    done = (
+        f"{calls:,} integrator-api call{'s' if calls != 1 else ''} and "
+        f"{len(logs):,} log line{'s' if len(logs) != 1 else ''} so far"
+    )
+    return HookTimeout(
+        f"{error.message} ({done})",
+        hint=error.hint,
+        **error.details,
+        calls=calls,
+        log_lines=len(logs),
+    )
 
 
 def _progress(cassette: CassetteBackend | None) -> CassetteProgress | None:
@@ -174,7 +236,12 @@ class _Relay:
     def __call__(self, request: str) -> str:
         if self.handler is None:
             raise RuntimeError("the bridge was called before a run took this isolate")
-        return self.handler(request)
+        record = progress.current()  # what the supervisor reads if it must kill the worker
+        record.call_started()
+        try:
+            return self.handler(request)
+        finally:
+            record.call_finished()
 
 
 _spare: tuple[Isolate, _Relay] | None = None
@@ -264,7 +331,7 @@ def _open_backend(
     return CassetteBackend(inner, dict(cassette), tokens=[os.environ.get(token_env, "")])
 
 
-def _run(isolate: Isolate, request: RunRequest, deadline: float) -> bytes:
+def _run(isolate: Isolate, request: RunRequest, deadline: float, key: str) -> bytes:
     """Evaluate the libraries and the script in the isolate with the shims, then call
     the function; its outcomes as invoke.js's text (`jsrt.run.outcomes`), UTF-8. A
     failure here is raised, for `execute` to reply with the calls made until then (one
@@ -273,7 +340,8 @@ def _run(isolate: Isolate, request: RunRequest, deadline: float) -> bytes:
     script: ScriptSource = request["script"]
     limits = request["limits"]
     begin = (
-        f"__jsrt_begin({limits['max_log_lines']},{limits['max_log_chars']},{DEPTH_PAD},{MAX_DEPTH})"
+        f"__jsrt_begin({limits['max_log_lines']},{limits['max_log_chars']},"
+        f"{DEPTH_PAD},{MAX_DEPTH},'{key}')"
     )
     isolate.eval(begin, filename="jsrt:begin.js")
     for module in script["modules"]:

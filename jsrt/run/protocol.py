@@ -131,13 +131,16 @@ class RunDone(TypedDict):
 class RunFailed(TypedDict):
     """The run failed after it started (the script did not load, V8's deadline or heap
     limit, a call the cassette could not answer): `error` is the `JsrtError.to_dict()`,
-    with the calls made and the cassette's progress up to then."""
+    with the calls made, the cassette's progress and what the hook logged up to then."""
 
     status: Literal["failed"]
     error: dict[str, Any]
     calls: list[dict[str, Any]]
     calls_dropped: int
     cassette: CassetteProgress | None
+    logs: list[dict[str, Any]]
+    logs_dropped: int
+    log_chars_dropped: int
 
 
 class NeedWorld(TypedDict):

@@ -108,3 +108,38 @@ def test_jsrt_run_says_what_was_dropped(tmp_path: Path, world: World, write_scri
     out = json.loads(as_json.stdout)
     assert out["dropped"] == {"logs": 5}
     assert len(out["logs"]) == 100_000
+
+
+def test_a_run_stopped_at_its_deadline_keeps_its_logs_and_says_how_far_it_got(
+    world: World, write_script
+) -> None:
+    script = write_script(
+        """
+        import { state } from 'integrator-api';
+        export function preSavePage(options) {
+          const where = { resourceType: 'flows', _id: 'f1', key: 'k' };
+          for (let i = 0; i < 3; i++) state.getForResource(where);
+          console.log('before the loop');
+          console.warn('still before');
+          for (;;) {}
+        }
+        """
+    )
+    result = Runtime(world, timeout_s=0.5).run_hook(script, options={"data": [{"a": 1}]})
+    assert result.error is not None and result.error["type"] == "HookTimeout"
+    assert result.error["message"].endswith("(3 integrator-api calls and 2 log lines so far)")
+    assert [entry["text"] for entry in result.logs] == ["before the loop", "still before"]
+    assert len(result.calls) == 3
+
+
+def test_logs_before_a_load_failure_are_kept(write_script) -> None:
+    script = write_script(
+        """
+        console.log('top level');
+        null.boom;
+        export function preSavePage(options) { return options; }
+        """
+    )
+    result = Runtime(timeout_s=5).run_hook(script, options={"data": [{"a": 1}]})
+    assert result.error is not None and result.error["type"] == "ScriptError"
+    assert [entry["text"] for entry in result.logs] == ["top level"]
