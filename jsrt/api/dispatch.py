@@ -50,7 +50,7 @@ class Dispatcher:
         obj = method_name = args = None
         try:
             obj, method_name, args = _parse(request_json)
-            if any(nested_deeper_than(arg, MAX_DEPTH) for arg in args):
+            if _may_nest_too_deeply(request_json) and nested_deeper_than(args, MAX_DEPTH + 1):
                 args = None  # the call log could not hold them either
                 raise _too_deep(obj, method_name)
             method = find_method(obj, method_name)
@@ -103,6 +103,19 @@ def _parse(request_json: str) -> tuple[str, str, list[Any]]:
     if not isinstance(obj, str) or not isinstance(method, str) or not isinstance(args, list):
         raise BadRequest("malformed bridge request: object and method must be strings, args a list")
     return obj, method, args
+
+
+_OPENERS_OF_A_REQUEST = 2  # its own object and its args list
+
+
+def _may_nest_too_deeply(request_json: str) -> bool:
+    """Whether the request's arguments could nest deeper than `MAX_DEPTH`: only when its
+    text opens more objects and arrays than that (counted at C speed, where walking the
+    parsed arguments would cost most of a small call)."""
+    if len(request_json) <= 2 * MAX_DEPTH:
+        return False
+    openers = request_json.count("{") + request_json.count("[")
+    return openers > MAX_DEPTH + _OPENERS_OF_A_REQUEST
 
 
 def _too_deep(obj: str | None, method: str | None) -> InvalidArgument:

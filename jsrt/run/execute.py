@@ -232,16 +232,16 @@ class _Relay:
 
     def __init__(self) -> None:
         self.handler: Callable[[str], str] | None = None
+        self.progress = progress.current()  # what the supervisor reads if it kills the worker
 
     def __call__(self, request: str) -> str:
         if self.handler is None:
             raise RuntimeError("the bridge was called before a run took this isolate")
-        record = progress.current()  # what the supervisor reads if it must kill the worker
-        record.call_started()
+        self.progress.call_started()
         try:
             return self.handler(request)
         finally:
-            record.call_finished()
+            self.progress.call_finished()
 
 
 _spare: tuple[Isolate, _Relay] | None = None

@@ -18,21 +18,25 @@ from __future__ import annotations
 
 import mmap
 import os
-import struct
 import time
 from typing import Any
 
-_LAYOUT = struct.Struct("<IIQd")  # phase, unused, calls started, when the current call began
+_SIZE = 24  # phase (u64), calls started (u64), when the current call began (f64, monotonic)
 _IDLE, _RUNNING, _CALLING, _STOPPING, _REPLYING = 0, 1, 2, 3, 4
 
 
 class Progress:
-    """One worker's progress record (see the module docstring)."""
+    """One worker's progress record (see the module docstring). Writes are item
+    assignments into views of the shared memory: a bridge call costs two or three."""
 
     def __init__(self, memory: mmap.mmap | None, fd: int | None = None) -> None:
         self._memory = memory
         self.fd = fd
         self._calls = 0
+        view = memoryview(memory) if memory is not None else memoryview(bytearray(_SIZE))
+        self._words = view[:16].cast("Q")  # [phase, calls]
+        self._since = view[16:].cast("d")  # [when the current call began]
+        self._views = (view, self._words, self._since)
 
     @classmethod
     def create(cls) -> Progress:
@@ -40,50 +44,52 @@ class Progress:
         if not hasattr(os, "memfd_create"):
             return cls.absent()
         fd = os.memfd_create("jsrt-worker-progress", os.MFD_CLOEXEC)
-        os.ftruncate(fd, _LAYOUT.size)
-        return cls(mmap.mmap(fd, _LAYOUT.size), fd)
+        os.ftruncate(fd, _SIZE)
+        return cls(mmap.mmap(fd, _SIZE), fd)
 
     @classmethod
     def attach(cls, fd: int | None) -> Progress:
         """The record the supervisor made, in the worker (None: there is none)."""
         if fd is None:
             return cls.absent()
-        return cls(mmap.mmap(fd, _LAYOUT.size))
+        return cls(mmap.mmap(fd, _SIZE))
 
     @classmethod
     def absent(cls) -> Progress:
+        """A record in private memory: written as usual, read by nobody."""
         return cls(None)
 
     def run_started(self) -> None:
-        self._calls = 0
-        self._write(_RUNNING, 0.0)
+        self._words[1] = 0
+        self._words[0] = _RUNNING
 
     def call_started(self) -> None:
-        self._calls += 1
-        self._write(_CALLING, time.monotonic())
+        self._words[1] += 1
+        self._since[0] = time.monotonic()
+        self._words[0] = _CALLING
 
     def call_finished(self) -> None:
-        self._write(_RUNNING, 0.0)
+        self._words[0] = _RUNNING
 
     def stopping(self) -> None:
         """The run's JavaScript failed or passed its deadline; V8 is letting it go."""
-        self._write(_STOPPING, 0.0)
+        self._words[0] = _STOPPING
 
     def replying(self) -> None:
-        self._write(_REPLYING, 0.0)
+        self._words[0] = _REPLYING
 
     def idle(self) -> None:
-        self._write(_IDLE, 0.0)
+        self._words[0] = _IDLE
 
     def report(self) -> tuple[str, dict[str, Any]]:
         """What the run was doing when last written: a phrase for a message (empty when
         nothing is known) and structured details."""
         if self._memory is None:
             return "", {}
-        phase, _, calls, since = _LAYOUT.unpack_from(self._memory, 0)
+        phase, calls = self._words
         made = f"{calls:,} integrator-api call{'s' if calls != 1 else ''} so far"
         if phase == _CALLING:
-            waited = time.monotonic() - since
+            waited = time.monotonic() - self._since[0]
             return (
                 f"it was waiting {waited:.1f} s for integrator-api call {calls:,} to return "
                 "(V8 cannot interrupt a call in progress)",
@@ -106,15 +112,13 @@ class Progress:
     def close(self) -> None:
         """Let go of the memory and the descriptor (the supervisor's side)."""
         if self._memory is not None:
+            for view in reversed(self._views):
+                view.release()
             self._memory.close()
             self._memory = None
         if self.fd is not None:
             os.close(self.fd)
             self.fd = None
-
-    def _write(self, phase: int, since: float) -> None:
-        if self._memory is not None:
-            _LAYOUT.pack_into(self._memory, 0, phase, 0, self._calls, since)
 
 
 _current = Progress.absent()
