@@ -26,10 +26,12 @@
     return err;
   };
 
-  const call = (object, method, args) => {
-    // The arguments list is jsrt's: no toJSON the hook puts on Array.prototype applies.
-    const request = { __proto__: null, object, method, args: setPrototypeOf(args, null) };
-    const reply = parse(bridge(stringify(request)));
+  // The request's text around the arguments is written once per method; the arguments
+  // list is jsrt's, so a toJSON the hook puts on Array.prototype or Object.prototype does
+  // not apply to it (the list then loses its prototype: slower, but only for such a hook).
+  const call = (head, args) => {
+    if (args.toJSON !== undefined) setPrototypeOf(args, null);
+    const reply = parse(bridge(`${head}${stringify(args)}}`));
     if (!reply.ok) throw toError(reply.error);
     return reply.value;
   };
@@ -41,7 +43,8 @@
         const target = {};
         for (const method of surface[object]) {
           // A named function per method, so stack traces read "at exports.run".
-          const fn = { [method](...args) { return call(object, method, args); } }[method];
+          const head = `{"object":${stringify(object)},"method":${stringify(method)},"args":`;
+          const fn = { [method](...args) { return call(head, args); } }[method];
           target[method] = fn;
         }
         api[object] = freeze(target);

@@ -94,10 +94,17 @@
     return { __proto__: null, name: 'Error', message: `Uncaught ${shown}`, stack: '', frames: list(), props: null };
   };
 
-  const failed = (stage, error) => ({ __proto__: null, ok: false, stage, error });
+  // A failed record's head, without its logs: `error` is describe's (null-prototype) data.
+  const failed = (stage, error) => `{"ok":false,"stage":"${stage}","error":${stringify(error)}`;
+  const PROMISE = {
+    __proto__: null, name: 'TypeError',
+    message: 'the function returned a Promise; integrator.io calls hooks synchronously and keeps the value itself (remove async/await)',
+    stack: '', frames: list(), props: null,
+  };
 
-  // One record: its head (jsrt's own data) and the returned value's JSON text (undefined
-  // when there is none).
+  // One record: its head as JSON text without its closing brace and logs (jsrt's own
+  // data, written from strings), and the returned value's JSON text (undefined when
+  // there is none).
   const settle = (fn, input, maxDepth) => {
     let value;
     try {
@@ -108,17 +115,13 @@
     let json;
     try {
       if (value !== null && typeof value === 'object' && typeof value.then === 'function') {
-        return { __proto__: null, head: failed('return', {
-          __proto__: null, name: 'TypeError',
-          message: 'the function returned a Promise; integrator.io calls hooks synchronously and keeps the value itself (remove async/await)',
-          stack: '', frames: list(), props: null,
-        }), json: undefined };
+        return { __proto__: null, head: failed('return', PROMISE), json: undefined };
       }
       json = stringify(value);
     } catch (thrown) {
       return { __proto__: null, head: failed('return', describe(thrown, maxDepth)), json: undefined };
     }
-    return { __proto__: null, head: { __proto__: null, ok: true, returned: json !== undefined }, json };
+    return { __proto__: null, head: `{"ok":true,"returned":${json !== undefined}`, json };
   };
 
   let limits = null;
@@ -136,16 +139,10 @@
 
   Object.defineProperty(g, '__jsrt_leftovers', {
     // What a run that did not finish (stopped at its deadline, a load error) logged: a
-    // JSON text {logs, logs_dropped, log_chars_dropped}, for jsrt alone (its key).
+    // JSON text {logs, counts: {logs_dropped, log_chars_dropped}}, for jsrt alone (its key).
     value: (key) => {
       if (limits === null || key !== limits.key) throw new ErrorCtor('__jsrt_leftovers is jsrt\'s');
-      const counts = console.dropped();
-      return stringify({
-        __proto__: null,
-        logs: console.take(),
-        logs_dropped: counts.logs_dropped,
-        log_chars_dropped: counts.log_chars_dropped,
-      });
+      return `{"logs":${console.take()},"counts":${console.dropped()}}`;
     },
     writable: false, configurable: false, enumerable: false,
   });
@@ -171,10 +168,10 @@
         const { head, json } = typeof fn === 'function'
           ? settle(fn, inputs[i], limits.maxDepth - 2)
           : { head: failed('call', describe(fn, limits.maxDepth - 2)), json: undefined };
-        head.logs = console.take();
-        out += `${i ? '\n,' : ''}${stringify(head)}\n,${json === undefined ? 'null' : json}`;
+        const logs = console.take();
+        out += `${i ? '\n,' : ''}${head},"logs":${logs}}\n,${json === undefined ? 'null' : json}`;
       }
-      out += `\n,${stringify(console.dropped())}`;
+      out += `\n,${console.dropped()}`;
       return out + apply(repeat, ']', [limits.depthPad + 1]);
     },
     writable: false, configurable: false, enumerable: false,

@@ -20,15 +20,14 @@
   // (`limit`, set by jsrt before the script runs) bound what is kept: past them a line
   // is counted, not formatted, and a line longer than the characters left is cut.
   const stringify = JSON.stringify, StringCtor = String, NumberCtor = Number;
-  const apply = Reflect.apply, setPrototypeOf = Object.setPrototypeOf;
+  const apply = Reflect.apply;
   const DateCtor = Date, toISOString = Date.prototype.toISOString;
   const includes = String.prototype.includes, replace = String.prototype.replace;
   const slice = String.prototype.slice, trunc = Math.trunc, parseFloatFn = parseFloat;
   const ErrorCtor = Error, hasInstance = Function.prototype[Symbol.hasInstance];
   const SPEC = /%([sdifjoOc%])/g;
-  const list = () => setPrototypeOf([], null);
   const text = (value) => { try { return StringCtor(value); } catch (e) { return '[unprintable value]'; } };
-  let entries = list();
+  let logged = '';  // the entries since the last take, as JSON texts joined by commas
   let maxLines = Infinity, maxChars = Infinity, lines = 0, chars = 0, droppedLines = 0, droppedChars = 0;
 
   const inspect = (value) => {
@@ -90,7 +89,8 @@
     chars += line.length;
     let time;
     try { time = apply(toISOString, new DateCtor(), []); } catch (e) { time = null; }
-    entries[entries.length] = { __proto__: null, level, text: line, time };
+    // Kept as its JSON text: jsrt's own, written from strings (no toJSON reaches it).
+    logged += `${logged ? ',' : ''}{"level":"${level}","text":${stringify(line)},"time":${time === null ? 'null' : `"${time}"`}}`;
   };
   const console = {
     log: record('log'),
@@ -102,14 +102,15 @@
   };
   Object.defineProperty(g, 'console', { value: Object.freeze(console), writable: false, configurable: false, enumerable: false });
 
-  // The log store, for jsrt:invoke.js alone: it takes this global away before user code
-  // runs.
+  // The log store, for jsrt:invoke.js alone (it takes this global away before user code
+  // runs): `take` hands over the entries since the last take as a JSON array text,
+  // `dropped` the counts of what the limits left out as a JSON object text.
   Object.defineProperty(g, '__jsrt_console', {
     value: Object.freeze({
       __proto__: null,
       limit: (maxLogLines, maxLogChars) => { maxLines = maxLogLines; maxChars = maxLogChars; },
-      take: () => { const taken = entries; entries = list(); return taken; },
-      dropped: () => ({ __proto__: null, logs_dropped: droppedLines, log_chars_dropped: droppedChars }),
+      take: () => { const taken = `[${logged}]`; logged = ''; return taken; },
+      dropped: () => `{"logs_dropped":${droppedLines},"log_chars_dropped":${droppedChars}}`,
     }),
     writable: false, configurable: true, enumerable: false,
   });
