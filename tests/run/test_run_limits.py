@@ -125,7 +125,7 @@ def test_a_run_stopped_at_its_deadline_keeps_its_logs_and_says_how_far_it_got(
         }
         """
     )
-    result = Runtime(world, timeout_s=0.5).run_hook(script, options={"data": [{"a": 1}]})
+    result = Runtime(world, timeout_s=2).run_hook(script, options={"data": [{"a": 1}]})
     assert result.error is not None and result.error["type"] == "HookTimeout"
     assert result.error["message"].endswith("(3 integrator-api calls and 2 log lines so far)")
     assert [entry["text"] for entry in result.logs] == ["before the loop", "still before"]
