@@ -14,7 +14,7 @@
   const INTERNAL = 'jsrt:';
   const stringify = JSON.stringify, parse = JSON.parse;
   const apply = Reflect.apply, setPrototypeOf = Object.setPrototypeOf;
-  const defineProperty = Object.defineProperty, getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
+  const defineProperty = Object.defineProperty;
   const isArray = Array.isArray, keys = Object.keys, StringCtor = String, ErrorCtor = Error;
   const hasInstance = Function.prototype[Symbol.hasInstance];
   const startsWith = String.prototype.startsWith, repeat = String.prototype.repeat;
