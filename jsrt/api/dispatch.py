@@ -94,7 +94,7 @@ def _parse(request_json: str) -> tuple[str, str, list[Any]]:
     try:
         request = parse_from_v8(request_json)
     except orjson.JSONDecodeError as err:
-        if "depth" in str(err):
+        if _may_nest_too_deeply(request_json):  # deeper than orjson reads
             raise _too_deep(None, None) from None
         raise BadRequest(f"malformed bridge request (not JSON: {err})") from None
     if not isinstance(request, dict):
