@@ -126,11 +126,11 @@
 
   let limits = null;
   Object.defineProperty(g, '__jsrt_begin', {
-    // Called by jsrt once, before the script is evaluated: the run's log limits, how the
+    // Called by jsrt before the script is evaluated: the run's log limits, how the
     // outcomes are wrapped (jsrt/run/outcomes.py), and the key __jsrt_leftovers asks for
-    // (which user code never sees). Later calls change nothing.
+    // (which user code never sees). Later calls change something only with that key.
     value: (maxLogLines, maxLogChars, depthPad, maxDepth, key) => {
-      if (limits !== null) return;
+      if (limits !== null && key !== limits.key) return;
       limits = { __proto__: null, depthPad, maxDepth, key };
       console.limit(maxLogLines, maxLogChars);
     },

@@ -48,6 +48,7 @@ from jsrt.run.protocol import (
     BackendSpec,
     CassetteProgress,
     LocalBackendSpec,
+    RecordLimits,
     RunDone,
     RunFailed,
     RunReply,
@@ -130,10 +131,12 @@ def execute(request: RunRequest) -> RunReply:
             backend, PolicyContext(**request["policy"]), max_calls=request["limits"]["max_calls"]
         )
         cassette = backend if isinstance(backend, CassetteBackend) else None
-        key = secrets.token_hex(16)
-        with _isolate_with_shims(request["memory_mb"], dispatcher.handle) as isolate:
+        isolate, key = _isolate_with_shims(
+            request["memory_mb"], request["limits"], dispatcher.handle
+        )
+        with isolate:
             try:
-                outcomes = _run(isolate, request, deadline, key)
+                outcomes = _run(isolate, request, deadline)
             except JsrtError as error:
                 progress.current().stopping()
                 logs, counts = _leftovers(isolate, key)
@@ -233,6 +236,8 @@ class _Relay:
     def __init__(self) -> None:
         self.handler: Callable[[str], str] | None = None
         self.progress = progress.current()  # what the supervisor reads if it kills the worker
+        self.key = secrets.token_hex(16)  # the isolate's run key (`_begin_call`)
+        self.limits: RecordLimits | None = None
 
     def __call__(self, request: str) -> str:
         if self.handler is None:
@@ -246,36 +251,55 @@ class _Relay:
 
 _spare: tuple[Isolate, _Relay] | None = None
 _last_memory_mb: int | None = None
+_last_limits: RecordLimits | None = None
 
 
-def _new_isolate_with_shims(memory_mb: int) -> tuple[Isolate, _Relay]:
-    """A fresh isolate with the shims evaluated and the API installed (no user code)."""
+def _new_isolate_with_shims(memory_mb: int, limits: RecordLimits) -> tuple[Isolate, _Relay]:
+    """A fresh isolate with the shims evaluated, the API installed and the run begun
+    with `limits` under a new key (no user code)."""
     relay = _Relay()
     isolate = Isolate(memory_mb=memory_mb, bridge=relay)
     try:
         for name in SHIMS:
             isolate.eval(_shim_source(name), filename=f"jsrt:{name}")
-        isolate.eval(_install_api_call(), filename="jsrt:install-api.js")
+        begin = _begin_call(limits, relay.key)
+        isolate.eval(f"{_install_api_call()};{begin}", filename="jsrt:install-api.js")
     except BaseException:
         isolate.close()
         raise
+    relay.limits = limits
     return isolate, relay
 
 
-def _isolate_with_shims(memory_mb: int, handler: Callable[[str], str]) -> Isolate:
-    """The isolate for one run: the spare `between_runs` made, when it was made for this
-    heap size, else a new one; its bridge answers through `handler`."""
-    global _spare, _last_memory_mb
+def _begin_call(limits: RecordLimits, key: str) -> str:
+    """The call that gives invoke.js the run's limits, the outcomes' wrapping and the
+    key only jsrt knows (`__jsrt_leftovers` asks for it; changing the limits needs it)."""
+    return (
+        f"__jsrt_begin({limits['max_log_lines']},{limits['max_log_chars']},"
+        f"{DEPTH_PAD},{MAX_DEPTH},'{key}')"
+    )
+
+
+def _isolate_with_shims(
+    memory_mb: int, limits: RecordLimits, handler: Callable[[str], str]
+) -> tuple[Isolate, str]:
+    """The isolate for one run and its key: the spare `between_runs` made, when it was
+    made for this heap size (given these limits if it was made with others), else a new
+    one; its bridge answers through `handler`."""
+    global _spare, _last_memory_mb, _last_limits
     spare, _spare = _spare, None
-    _last_memory_mb = memory_mb
+    _last_memory_mb, _last_limits = memory_mb, limits
     if spare is not None and spare[0].memory_mb == memory_mb:
         isolate, relay = spare
+        if relay.limits != limits:
+            isolate.eval(_begin_call(limits, relay.key), filename="jsrt:begin.js")
+            relay.limits = limits
     else:
         if spare is not None:
             spare[0].close()
-        isolate, relay = _new_isolate_with_shims(memory_mb)
+        isolate, relay = _new_isolate_with_shims(memory_mb, limits)
     relay.handler = handler
-    return isolate
+    return isolate, relay.key
 
 
 def between_runs() -> None:
@@ -284,8 +308,8 @@ def between_runs() -> None:
     this after each reply (`jsrt.run.program` registers it); a run in the
     caller's own process never does, and makes its isolate when it starts."""
     global _spare
-    if _spare is None and _last_memory_mb is not None:
-        _spare = _new_isolate_with_shims(_last_memory_mb)
+    if _spare is None and _last_memory_mb is not None and _last_limits is not None:
+        _spare = _new_isolate_with_shims(_last_memory_mb, _last_limits)
 
 
 def _holds_another_token(spec: BackendSpec) -> bool:
@@ -331,19 +355,13 @@ def _open_backend(
     return CassetteBackend(inner, dict(cassette), tokens=[os.environ.get(token_env, "")])
 
 
-def _run(isolate: Isolate, request: RunRequest, deadline: float, key: str) -> bytes:
+def _run(isolate: Isolate, request: RunRequest, deadline: float) -> bytes:
     """Evaluate the libraries and the script in the isolate with the shims, then call
     the function; its outcomes as invoke.js's text (`jsrt.run.outcomes`), UTF-8. A
     failure here is raised, for `execute` to reply with the calls made until then (one
     making the isolate is not: the supervisor answers a heap ceiling too low by
     restarting its worker)."""
     script: ScriptSource = request["script"]
-    limits = request["limits"]
-    begin = (
-        f"__jsrt_begin({limits['max_log_lines']},{limits['max_log_chars']},"
-        f"{DEPTH_PAD},{MAX_DEPTH},'{key}')"
-    )
-    isolate.eval(begin, filename="jsrt:begin.js")
     for module in script["modules"]:
         if module != "integrator-api":
             isolate.eval(_library_js(module), filename=f"jsrt:{module}.js")
