@@ -129,9 +129,9 @@
     // Called by jsrt before the script is evaluated: the run's log limits, how the
     // outcomes are wrapped (jsrt/run/outcomes.py), and the key __jsrt_leftovers asks for
     // (which user code never sees). Later calls change something only with that key.
-    value: (maxLogLines, maxLogChars, depthPad, maxDepth, key) => {
+    value: (maxLogLines, maxLogChars, depthPad, padFrom, maxDepth, key) => {
       if (limits !== null && key !== limits.key) return;
-      limits = { __proto__: null, depthPad, maxDepth, key };
+      limits = { __proto__: null, depthPad, padFrom, maxDepth, key };
       console.limit(maxLogLines, maxLogChars);
     },
     writable: false, configurable: false, enumerable: false,
@@ -150,8 +150,8 @@
   let invoked = false;
   Object.defineProperty(g, '__jsrt_invoke', {
     // Calls fn once per input; the inputs arrive as JSON text in the global
-    // __jsrt_inputs, taken away before the hook runs. Returns, inside `depthPad` extra
-    // arrays, one array of lines: per input its head {ok, returned?, stage?, error?,
+    // __jsrt_inputs, taken away before the hook runs. Returns (inside `depthPad` extra
+    // arrays when it is `padFrom` characters long or more) one array of lines: per input its head {ok, returned?, stage?, error?,
     // logs} then its value's JSON (null when there is none), and last the log counts
     // {logs_dropped, log_chars_dropped}. No line holds a raw line break (JSON.stringify
     // escapes them), so each can be read alone; values are kept as V8 wrote them, so
@@ -163,7 +163,7 @@
       g.__jsrt_inputs = undefined;
       let fn;
       try { fn = g.__jsrt_script[name]; } catch (thrown) { fn = thrown; }
-      let out = apply(repeat, '[', [limits.depthPad + 1]);
+      let out = '[';
       for (let i = 0; i < inputs.length; i++) {
         const { head, json } = typeof fn === 'function'
           ? settle(fn, inputs[i], limits.maxDepth - 2)
@@ -171,8 +171,9 @@
         const logs = console.take();
         out += `${i ? '\n,' : ''}${head},"logs":${logs}}\n,${json === undefined ? 'null' : json}`;
       }
-      out += `\n,${console.dropped()}`;
-      return out + apply(repeat, ']', [limits.depthPad + 1]);
+      out += `\n,${console.dropped()}]`;
+      if (out.length < limits.padFrom) return out;
+      return apply(repeat, '[', [limits.depthPad]) + out + apply(repeat, ']', [limits.depthPad]);
     },
     writable: false, configurable: false, enumerable: false,
   });

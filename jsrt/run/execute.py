@@ -43,7 +43,7 @@ from jsrt.backends.local import LocalBackend, World
 from jsrt.engine.isolate import Isolate
 from jsrt.errors import HookTimeout, JsrtError, LoadError
 from jsrt.json_values import MAX_DEPTH, parse_from_v8
-from jsrt.run.outcomes import DEPTH_PAD, LogCounts
+from jsrt.run.outcomes import DEPTH_PAD, PAD_FROM_CHARS, LogCounts
 from jsrt.run.protocol import (
     BackendSpec,
     CassetteProgress,
@@ -276,7 +276,7 @@ def _begin_call(limits: RecordLimits, key: str) -> str:
     key only jsrt knows (`__jsrt_leftovers` asks for it; changing the limits needs it)."""
     return (
         f"__jsrt_begin({limits['max_log_lines']},{limits['max_log_chars']},"
-        f"{DEPTH_PAD},{MAX_DEPTH},'{key}')"
+        f"{DEPTH_PAD},{PAD_FROM_CHARS},{MAX_DEPTH},'{key}')"
     )
 
 

@@ -390,7 +390,30 @@ def test_a_deep_value_keeps_json_output_one_object(tmp_path: Path, write_script)
 def test_outcomes_of_another_shape_are_refused_not_trusted(runtime: Runtime) -> None:
     from jsrt.run.outcomes import DEPTH_PAD, read_outcomes
 
-    pad = DEPTH_PAD + 1
-    wrong = b"[" * pad + b'{"ok":true,"returned":false,"logs":[]}\n,null' + b"]" * pad
-    with pytest.raises(JsrtError, match="not the 1 jsrt expected"):
-        read_outcomes(wrong, 1)
+    line = b'{"ok":true,"returned":false,"logs":[]}\n,null'
+    for pad in (1, DEPTH_PAD + 1):
+        with pytest.raises(JsrtError, match="not the 1 jsrt expected"):
+            read_outcomes(b"[" * pad + line + b"]" * pad, 1)
+
+
+@pytest.mark.parametrize("filler", [0, 200_000], ids=["short outcomes", "long outcomes"])
+def test_the_depth_limit_holds_however_long_the_outcomes_are(
+    runtime: Runtime, write_script, filler: int
+) -> None:
+    script = write_script(
+        f"""
+        export function transform(options) {{
+          const id = options.record.id;
+          if (id === 1) return {{ id, filler: 'x'.repeat({filler}) }};
+          if (id === 2) return {_nested(201)};
+          if (id === 3) return {_nested(200)};
+          return options.record;
+        }}
+        """
+    )
+    result = runtime.run_hook(
+        script, options={"records": [{"id": 1}, {"id": 2}, {"id": 3}, {"id": 4}]}
+    )
+    assert [r["ok"] for r in result.records] == [True, False, True, True]
+    assert len(result.records[0]["value"]["filler"]) == filler
+    assert "nested deeper than 200 levels" in result.records[1]["error"]["message"]
