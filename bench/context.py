@@ -33,6 +33,8 @@ class Plan:
     suite_repeats: int
     suite_front_ends: tuple[str, ...]
     memory_runs: int
+    persist_writes: int = 200
+    persist_repeats: int = 3
 
 
 PLANS = {
@@ -47,6 +49,8 @@ PLANS = {
         suite_repeats=3,
         suite_front_ends=("jsrt test", "pytest -n 0", "pytest -n 2"),
         memory_runs=10_000,
+        persist_writes=500,
+        persist_repeats=7,
     ),
     "quick": Plan(
         name="quick",

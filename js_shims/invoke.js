@@ -18,6 +18,8 @@
   const isArray = Array.isArray, keys = Object.keys, StringCtor = String, ErrorCtor = Error;
   const hasInstance = Function.prototype[Symbol.hasInstance];
   const startsWith = String.prototype.startsWith, repeat = String.prototype.repeat;
+  const includes = String.prototype.includes, slice = String.prototype.slice;
+  const captureStackTrace = Error.captureStackTrace, sameValue = Object.is;
   const console = g.__jsrt_console;  // the log store prelude.js left for this file alone
   delete g.__jsrt_console;
 
@@ -31,6 +33,10 @@
 
   // Every Error records its frames (minus jsrt's own) when its stack is first formatted,
   // so a failure can name the user's file, line and column without parsing text.
+  // The script's top level runs as a direct eval (Isolate.eval_scoped): its frame is
+  // shown as node shows a module's, `at hook.js:2:1`, not as V8's `at eval (…)`.
+  const topLevel = (f) => f.isEval() && f.getFunctionName() === 'eval';
+  const where = (f) => (topLevel(f) ? `${text(f.getScriptNameOrSourceURL())}:${f.getLineNumber()}:${f.getColumnNumber()}` : text(f));
   Error.prepareStackTrace = (err, frames) => {
     const visible = list();
     for (let i = 0; i < frames.length; i++) {
@@ -42,7 +48,7 @@
       const f = visible[i];
       append(found, {
         __proto__: null,
-        function: f.getFunctionName(),
+        function: topLevel(f) ? null : f.getFunctionName(),
         file: f.getScriptNameOrSourceURL(),
         line: f.getLineNumber(),
         column: f.getColumnNumber(),
@@ -53,8 +59,60 @@
     } catch (e) { /* a frozen error keeps only its text stack */ }
     const name = read(err, 'name'), message = read(err, 'message');
     let out = `${text(name || 'Error')}${message ? ': ' + text(message) : ''}`;
-    for (let i = 0; i < visible.length; i++) out += `\n    at ${text(visible[i])}`;
+    for (let i = 0; i < visible.length; i++) out += `\n    at ${where(visible[i])}`;
     return out;
+  };
+
+  // The loader writes `$thr=` in place of each `throw` keyword (as wide: jsrt/loader.py):
+  // this setter records where the throw happened, then throws the value as `throw`
+  // would. JavaScript cannot tell where a string or an object was thrown; describe()
+  // uses the place when the value it is given is the one recorded.
+  const callSites = (_, sites) => sites;
+  let lastThrow = null;
+  const throwPlace = (setter) => {
+    const saved = Error.prepareStackTrace;
+    const holder = { __proto__: null };
+    let swapped = false;
+    try {
+      Error.prepareStackTrace = callSites;
+      swapped = true;
+      captureStackTrace(holder, setter);
+      const site = holder.stack[0];
+      // V8 places a setter's call at its `=`, four columns after the `throw` it replaced.
+      return site ? {
+        __proto__: null,
+        function: topLevel(site) ? null : site.getFunctionName(),
+        file: site.getScriptNameOrSourceURL(),
+        line: site.getLineNumber(),
+        column: site.getColumnNumber() - 4,
+      } : null;
+    } catch (e) {
+      return null;
+    } finally {
+      try { if (swapped) Error.prepareStackTrace = saved; } catch (e) { /* made read-only */ }
+    }
+  };
+  defineProperty(g, '$thr', {
+    set: function recordThrow(value) {
+      lastThrow = { __proto__: null, value, place: throwPlace(recordThrow) };
+      throw value;
+    },
+    configurable: false, enumerable: false,
+  });
+
+  // A thrown value that is not an Error, as node shows an uncaught one: 'text', 42, null,
+  // or an object's JSON (cut at 500 characters).
+  const shown = (value) => {
+    let out;
+    try {
+      if (typeof value === 'string') out = apply(includes, value, ["'"]) ? stringify(value) : `'${value}'`;
+      else if (typeof value === 'function') out = `[Function: ${text(value.name) || '(anonymous)'}]`;
+      else if (typeof value === 'object' && value !== null) out = stringify(value);
+      if (typeof out !== 'string') out = text(value);
+    } catch (e) {
+      return 'a value that cannot be shown';
+    }
+    return out.length > 500 ? `${apply(slice, out, [0, 500])}…` : out;
   };
 
   // Only the values JSON keeps, nested at most `depth` levels: an Error's own fields.
@@ -88,11 +146,19 @@
         props,
       };
     }
-    let shown;
-    try { shown = typeof thrown === 'string' ? thrown : stringify(thrown); } catch (e) { shown = undefined; }
-    if (typeof shown !== 'string') shown = text(thrown);
-    return { __proto__: null, name: 'Error', message: `Uncaught ${shown}`, stack: '', frames: list(), props: null };
+    const recorded = lastThrow !== null && sameValue(lastThrow.value, thrown) ? lastThrow.place : null;
+    lastThrow = null;
+    const frames = list();
+    if (recorded) append(frames, recorded);
+    return { __proto__: null, name: null, message: `Uncaught ${shown(thrown)}`, stack: '', frames, props: null };
   };
+
+  // The description of the last value thrown through `$thr` (for one thrown by the
+  // script's top level, which reaches Python as V8's report of an uncaught throw).
+  defineProperty(g, '__jsrt_describe_last_throw', {
+    value: () => stringify(describe(lastThrow === null ? undefined : lastThrow.value, propsDepth())),
+    writable: false, configurable: false, enumerable: false,
+  });
 
   // A failed record's head, without its logs: `error` is describe's (null-prototype) data.
   const failed = (stage, error) => `{"ok":false,"stage":"${stage}","error":${stringify(error)}`;
@@ -125,6 +191,8 @@
   };
 
   let limits = null;
+  // How deeply a thrown Error's own fields may nest: they sit two levels down in a head.
+  const propsDepth = () => (limits === null ? 0 : limits.maxDepth - 2);
   Object.defineProperty(g, '__jsrt_begin', {
     // Called by jsrt before the script is evaluated: the run's log limits, how the
     // outcomes are wrapped (jsrt/run/outcomes.py), and the key __jsrt_leftovers asks for
@@ -166,8 +234,8 @@
       let out = '[';
       for (let i = 0; i < inputs.length; i++) {
         const { head, json } = typeof fn === 'function'
-          ? settle(fn, inputs[i], limits.maxDepth - 2)
-          : { head: failed('call', describe(fn, limits.maxDepth - 2)), json: undefined };
+          ? settle(fn, inputs[i], propsDepth())
+          : { head: failed('call', describe(fn, propsDepth())), json: undefined };
         const logs = console.take();
         out += `${i ? '\n,' : ''}${head},"logs":${logs}}\n,${json === undefined ? 'null' : json}`;
       }

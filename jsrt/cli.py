@@ -8,6 +8,7 @@ never as a traceback. Every command is testable in-process with click's `CliRunn
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
+from jsrt.describe import source_excerpt
 from jsrt.errors import EXIT_HOOK_FAILED, EXIT_OK, InputError, JsrtError, UsageError
 from jsrt.run.choice import (
     BACKEND_KINDS,
@@ -24,6 +26,7 @@ from jsrt.run.choice import (
     flag_spelling,
     unknown_value,
 )
+from jsrt.run.limits import MEMORY, TIMEOUT, Limit
 
 if TYPE_CHECKING:
     from jsrt.cases import Case
@@ -37,8 +40,17 @@ def _fail(error: JsrtError, *, as_json: bool, extra: dict[str, Any] | None = Non
     if as_json:
         click.echo(_dumps({"ok": False, **(extra or {}), "error": error.to_dict()}))
     else:
-        click.echo(f"error: {error}", err=True)
+        click.echo(_error_text(error), err=True)
     sys.exit(error.exit_code)
+
+
+def _error_text(error: JsrtError) -> str:
+    """An error as the terminal shows it: the message; the script's line with a caret
+    under the column, as node shows an uncaught error; the hint."""
+    lines = [f"error: {error.message}", *source_excerpt(error.details)]
+    if error.hint:
+        lines.append(f"  hint: {error.hint}")
+    return "\n".join(lines)
 
 
 def _echo_logs(logs: list[dict[str, Any]]) -> None:
@@ -71,6 +83,29 @@ class _OneOf(click.Choice):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if value not in self.choices:
             self.fail(unknown_value(self.field, value), param, ctx)
+        return value
+
+
+_BEARER_TOKEN = re.compile(r"[\x21-\x7e]+")
+"""What `jsrt serve --token` accepts: visible ASCII without spaces, as a header carries it."""
+
+
+class _LimitValue(click.ParamType):
+    """A limit (`jsrt.run.limits`) as an option's value, refused with its accepted range."""
+
+    def __init__(self, limit: Limit) -> None:
+        self.limit = limit
+        self.name = "integer" if limit.whole else "float"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str):
+            try:
+                value = int(value) if self.limit.whole else float(value)
+            except ValueError:
+                self.fail(f"must be {self.limit.accepted}, got {value!r}", param, ctx)
+        problem = self.limit.problem(value)
+        if problem is not None:
+            self.fail(problem, param, ctx)
         return value
 
 
@@ -136,7 +171,20 @@ def _backend_choice(given: dict[str, Any]) -> BackendChoice:
 
 class RunsHooks(click.Command):
     """A command that runs hooks: `jsrt.console` keeps the engine's worker it forked
-    before loading this module only for these (`runs_hooks`)."""
+    before loading this module only for these (`runs_hooks`).
+
+    With `--json`, a command line click refuses (a limit out of range, an unknown
+    backend) is answered as every other failure is: one JSON object, exit 2."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        wants_json = "--json" in args and any(p.name == "as_json" for p in self.params)
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as error:
+            if not wants_json:
+                raise
+            usage = UsageError(error.format_message(), hint=f"see jsrt {self.name} --help")
+            _fail(usage, as_json=True)
 
 
 @click.group()
@@ -152,43 +200,61 @@ def runs_hooks(args: list[str]) -> bool:
 
 
 @main.command(cls=RunsHooks)
-@click.argument("script", type=click.Path(dir_okay=False))
+@click.argument("script", type=click.Path(dir_okay=False), required=False)
 @click.option(
     "--function",
     "-f",
     "function",
     help="Entry function (default: the only one, or the one named after a script type).",
 )
-@click.option("--hook", help="Script type when the function name does not say it (preMap, …).")
+@click.option(
+    "--hook",
+    help="Script type when the function name does not say it (preMap, …); with --flow and "
+    "--step, the hook of the step to run.",
+)
+@click.option(
+    "--flow", metavar="FLOW", help="Run a hook of this flow of the world (its _id or name)."
+)
+@click.option(
+    "--step",
+    metavar="STEP",
+    help="With --flow: the step whose hook runs (its _id, name or 0-based index; --hook "
+    "may be left out when the step has one hook).",
+)
 @click.option(
     "--options", "options_path", metavar="FILE|-", help="JSON/YAML options file, or - for stdin."
 )
 @click.option(
-    "--world", type=click.Path(dir_okay=False), help="World file seeding the local backend."
+    "--world",
+    type=click.Path(),
+    help="World file seeding the local backend; or an integration download (.zip or "
+    "folder), or a folder holding world.json.",
 )
 @click.option(
     "--state-dir", type=click.Path(file_okay=False), help="Keep the world across runs here."
 )
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=0.001),
-    default=30.0,
+    type=_LimitValue(TIMEOUT),
+    default=TIMEOUT.default,
     show_default=True,
-    help="Wall-clock limit, seconds.",
+    help=f"Wall-clock limit, {TIMEOUT.accepted}.",
 )
 @click.option(
     "--memory",
-    type=click.IntRange(min=16),
-    default=256,
+    type=_LimitValue(MEMORY),
+    default=MEMORY.default,
     show_default=True,
-    help="Heap limit, MB.",
+    help=f"Heap limit, {MEMORY.accepted}.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object with everything.")
 @_backend_options
 def run(
-    script: str,
+    script: str | None,
     function: str | None,
     hook: str | None,
+    flow: str | None,
+    step: str | None,
     options_path: str | None,
     world: str | None,
     state_dir: str | None,
@@ -197,10 +263,16 @@ def run(
     as_json: bool,
     **backend: Any,
 ) -> None:
-    """Run FUNCTION of SCRIPT once and print what it returned."""
+    """Run FUNCTION of SCRIPT once and print what it returned.
+
+    Or run a hook of the world as its flow wires it: --flow FLOW --step STEP --hook TYPE
+    finds the script document and function the step names, and builds the options from
+    the documents (--options then gives only the data part; without it, the sample).
+    """
     from jsrt.runner import Runtime
 
     try:
+        from_step = _hook_of_step(script, function, hook, flow, step)
         # The Runtime first: it starts the engine's worker, which warms up meanwhile.
         runtime = Runtime(
             world,
@@ -209,10 +281,19 @@ def run(
             memory_mb=memory,
             backend=_backend_choice(backend),
         )
-        options = _read_options(options_path)
-        result = runtime.run_hook(script, function, options, hook)
+        for warning in runtime.world_warnings:
+            click.echo(f"warning: {warning}", err=True)
+        if from_step is not None:
+            given = _read_options(options_path) if options_path is not None else None
+            flow, step, hook = from_step
+            result = runtime.run_step(flow, step, hook, given)
+        else:
+            assert script is not None
+            result = runtime.run_hook(script, function, _read_options(options_path), hook)
     except JsrtError as error:
         _fail(error, as_json=as_json, extra={"hook": hook, "function": function})
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
     if as_json:
         click.echo(_dumps(result.to_json()))
     else:
@@ -220,13 +301,125 @@ def run(
         for note in result.notes:
             click.echo(f"note: {note}", err=True)
         if result.error is not None:
-            click.echo(f"error: {JsrtError.from_dict(result.error)}", err=True)
+            click.echo(_error_text(JsrtError.from_dict(result.error)), err=True)
             stack = result.error.get("stack")
             if stack:
                 click.echo(stack, err=True)
         else:
             click.echo(_dumps(result.value))
     sys.exit(EXIT_OK if result.ok else EXIT_HOOK_FAILED)
+
+
+def _hook_of_step(
+    script: str | None,
+    function: str | None,
+    hook: str | None,
+    flow: str | None,
+    step: str | None,
+) -> tuple[str, str, str | None] | None:
+    """(flow, step, hook) when `jsrt run` runs a hook of the world, None for a SCRIPT."""
+    if flow is None and step is None:
+        if script is None:
+            raise UsageError(
+                "give the SCRIPT to run, or a hook of the world: --flow FLOW --step STEP "
+                "--hook TYPE",
+                hint="see jsrt run --help; `jsrt hooks WORLD` lists the world's hooks",
+            )
+        return None
+    if script is not None or function is not None:
+        given = "SCRIPT" if script is not None else "--function"
+        raise UsageError(
+            f"{given} and --flow/--step both say what to run",
+            hint="with --flow and --step, the step's hook reference names the script and "
+            "function: leave " + given + " out",
+        )
+    if flow is None or step is None:
+        flags = {"--flow": flow, "--step": step}
+        missing = [name for name, value in flags.items() if value is None]
+        raise UsageError(
+            f"a hook of the world needs --flow and --step (and --hook, unless the step has "
+            f"one hook); {', '.join(missing)} missing",
+            hint="e.g. jsrt run --world world.yaml --flow 'Orders to ERP' --step 1 --hook preMap",
+        )
+    return flow, step, hook
+
+
+_WORLD_FILE_NAMES = ("world.yaml", "world.yml", "world.json")
+"""Where `jsrt hooks` looks for a world when given none (in the current folder)."""
+
+
+@main.command("hooks")
+@click.argument("world", required=False, type=click.Path())
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object with every hook.")
+def hooks_command(world: str | None, as_json: bool) -> None:
+    """List every hook of every flow of WORLD, and its My APIs: flow, step, hook type,
+    script and function.
+
+    WORLD is a world file or a state dir (default: world.yaml, world.yml or world.json
+    here). Hooks whose script or function is missing are listed with what is missing
+    (the exit code is still 0); run one with jsrt run --flow FLOW --step STEP --hook TYPE.
+    """
+    from jsrt.integration.steps import hooks_of_path
+
+    try:
+        found = hooks_of_path(_world_path(world))
+    except JsrtError as error:
+        _fail(error, as_json=as_json)
+    broken = sum(1 for site in found.sites if not site.runs)
+    if as_json:
+        out = {
+            "ok": True,
+            "world": found.place.label,
+            "hooks": [site.to_json() for site in found.sites],
+            "count": len(found.sites),
+            "cannot_run": broken,
+        }
+        click.echo(_dumps(out))
+        return
+    rows = [("FLOW", "STEP", "HOOK", "SCRIPT", "FUNCTION")]
+    notes: dict[int, tuple[str, ...]] = {}
+    for site in found.sites:
+        if site.step is not None:
+            step = site.step
+            where = (step.flow_name or step.flow_id, f"{step.index} {step.name or step.step_id}")
+        else:
+            api = site.api or {}
+            where = ("(My API)", str(api.get("name") or api.get("_id")))
+        script = (site.script or {}).get("name") or site.script_id or "-"
+        hook = (
+            site.hook
+            if site.slot in ("script", f"hooks.{site.hook}")
+            else f"{site.hook} ({site.slot})"
+        )
+        rows.append((*where, hook, str(script), site.function or "-"))
+        if site.problems:
+            notes[len(rows) - 1] = site.problems
+    widths = [max(len(row[column]) for row in rows) for column in range(5)]
+    for number, row in enumerate(rows):
+        click.echo(
+            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        )
+        for problem in notes.get(number, ()):
+            click.echo(f"    ! {problem}")
+    flows = f"{found.flows} flow{'s' if found.flows != 1 else ''}"
+    summary = f"{len(found.sites)} hooks in {flows} and {found.apis} My APIs of {found.place.label}"
+    click.echo(summary + (f"; {broken} cannot run (marked !)" if broken else ""))
+
+
+def _world_path(world: str | None) -> Path:
+    """The world `jsrt hooks` reads: the one given, else the world file here."""
+    if world is not None:
+        path = Path(world)
+        if not path.exists():
+            raise InputError(f"{path} does not exist", hint="give a world file or a state dir")
+        return path
+    for name in _WORLD_FILE_NAMES:
+        if Path(name).is_file():
+            return Path(name)
+    raise UsageError(
+        f"no world given, and none of {', '.join(_WORLD_FILE_NAMES)} is here",
+        hint="give the world: jsrt hooks path/to/world.yaml",
+    )
 
 
 @main.command()
@@ -258,14 +451,9 @@ def _new_paths(script_type: str, path: str | None) -> tuple[Path, Path]:
 
 def _new_case_file(script: Path, function: str, given: dict[str, Any], result: Any) -> str:
     """A case file pinning what the stub returns for the sample input, so it passes as written."""
-    import yaml
+    from jsrt.cases.scaffold import case_file_text, sample_case
 
-    case: dict[str, Any] = {"name": "runs on the sample input"}
-    options = {key: value for key, value in given.items() if key not in ("data", "record")}
-    if options:
-        case["options"] = options
-    case.update({key: given[key] for key in ("data", "record") if key in given})
-    case["expect"] = {"result": result}
+    case = sample_case(given, {"result": result})
     document = {"script": script.name, "function": function, "cases": [case]}
     header = (
         f"# Test cases for {script.name}: run them with `jsrt test {script.stem}.case.yaml`.\n"
@@ -274,10 +462,7 @@ def _new_case_file(script: Path, function: str, given: dict[str, Any], result: A
         "# `result_subset` checks only the fields you name; add cases with `calls`, `logs`,\n"
         "# `errors`, `world` or `error` (see `jsrt test --help` and sample_hooks/).\n"
     )
-    body = yaml.safe_dump(
-        document, sort_keys=False, allow_unicode=True, width=100, default_flow_style=None
-    )
-    return header + body
+    return case_file_text(header, document)
 
 
 @main.command(cls=RunsHooks)
@@ -320,6 +505,199 @@ def new(script_type: str, path: str | None, force: bool) -> None:
     click.echo(f"next: edit {script}, then run  jsrt test {case_file}")
 
 
+def _import_folder(download: str, out: str | None, force: bool) -> Path:
+    """Where `jsrt import` writes: `--out`, else the zip's name without `.zip` (a
+    download folder's name with `-jsrt`); an existing folder must be empty, or `force`."""
+    source = Path(download)
+    if out is not None:
+        folder = Path(out)
+    elif source.suffix.lower() == ".zip":
+        folder = source.with_suffix("")
+    else:
+        folder = source.with_name(f"{source.resolve().name}-jsrt")
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"{folder} is a file, not a folder", hint="give another --out")
+    if folder.is_dir() and any(folder.iterdir()) and not force:
+        raise UsageError(
+            f"{folder} already exists and is not empty; nothing was written",
+            hint="give another --out, or add --force to write over the files there",
+        )
+    return folder
+
+
+@main.command("import", cls=RunsHooks)
+@click.argument("download", type=click.Path())
+@click.option(
+    "--out",
+    type=click.Path(),
+    help="Folder to write (default: the zip's name without .zip, or FOLDER-jsrt).",
+)
+@click.option("--force", is_flag=True, help="Write into --out even if it is not empty.")
+def import_download(download: str, out: str | None, force: bool) -> None:
+    """Turn an integration DOWNLOAD (integrator.io's "Download integration" zip, or the
+    folder it unzips to) into a folder to keep in git and test.
+
+    Writes world.json (every document as integrator.io wrote it; each script names its
+    code file as contentFile), scripts/<name>-<_id>.js (the code, to edit), and one case
+    file per hook under cases/, expecting what the hook does with sample input now, so
+    `jsrt test OUT/cases` passes. What the download lacks (a flow's export, a script's
+    code, ...) is a warning, not a failure.
+    """
+    from jsrt.cases.scaffold import scaffold_cases
+    from jsrt.integration.download import read_download
+    from jsrt.integration.layout import read_layout, write_layout
+
+    try:
+        folder = _import_folder(download, out, force)
+        loaded = read_download(download)
+        loaded.to_world()  # a document the world cannot hold fails before anything is written
+        written = write_layout(loaded.world, folder)
+        read_layout(folder)  # the layout reads back: every script file is in place
+        scaffold = scaffold_cases(folder)
+    except JsrtError as error:
+        _fail(error, as_json=False)
+    for warning in [*loaded.warnings, *scaffold.warnings]:
+        click.echo(f"warning: {warning}", err=True)
+    documents = sum(len(v) for v in loaded.world.values() if isinstance(v, list))
+    click.echo(f"wrote {written[0]}  ({documents} documents)")
+    click.echo(f"wrote {len(written) - 1} scripts in {folder / 'scripts'}")
+    click.echo(f"wrote {len(scaffold.files)} case files in {folder / 'cases'}")
+    if scaffold.files:
+        click.echo(f"next: jsrt test {folder / 'cases'}")
+
+
+def _progress_line(what: str, done: int, total: int) -> None:
+    """One line on a terminal's stderr, rewritten per document read (nothing when stderr
+    is not a terminal: a log gets the summary alone)."""
+    width = 20
+    filled = width * done // max(total, 1)
+    line = f"[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {what}"
+    click.echo(f"\r{line[:100]:<100}", nl=False, err=True)
+
+
+@main.command(cls=RunsHooks)
+@click.argument("integration_id")
+@click.option(
+    "--out", type=click.Path(file_okay=False), help="Folder to write (default ./NAME-ID)."
+)
+@click.option("--force", is_flag=True, help="Write into --out even if it is not empty.")
+@click.option("--with-data", is_flag=True, help="Also read every lookup cache's entries (paged).")
+@click.option(
+    "--base-url",
+    metavar="URL",
+    help="API root (default $INTEGRATOR_IO_BASE_URL, else the region's).",
+)
+@click.option("--region", type=_OneOf("region", REGION_NAMES), help="integrator.io region.")
+@click.option(
+    "--token-env",
+    metavar="VAR",
+    help="Environment variable holding the API token (default INTEGRATOR_IO_TOKEN).",
+)
+def pull(
+    integration_id: str,
+    out: str | None,
+    force: bool,
+    with_data: bool,
+    base_url: str | None,
+    region: str | None,
+    token_env: str | None,
+) -> None:
+    """Read integration INTEGRATION_ID from an integrator.io account (read-only calls)
+    into a folder to keep in git, test and push: the layout `jsrt import` writes.
+
+    Writes world.json (the integration, its flows, exports, imports, connections with
+    their secrets masked as integrator.io answers them, async helpers, file definitions,
+    lookup caches, script documents), scripts/<name>-<_id>.js (the code, to edit), one
+    case file per hook under cases/ (unless cases/ exists), and .jsrt-pull.json (what was
+    pulled, for jsrt push).
+    """
+    from jsrt.backends.rest.settings import RestSettings
+    from jsrt.cases.scaffold import scaffold_cases
+    from jsrt.integration.account import pull as pull_integration
+    from jsrt.integration.download import declared_hooks
+    from jsrt.integration.layout import WORLD_FILE
+
+    show = _progress_line if sys.stderr.isatty() else None
+    try:
+        settings = RestSettings.resolve(base_url=base_url, region=region, token_env=token_env)
+        pulled = pull_integration(
+            settings,
+            integration_id,
+            Path(out) if out is not None else None,
+            force=force,
+            with_data=with_data,
+            progress=show,
+        )
+        if show is not None:
+            click.echo(err=True)
+        folder = pulled.folder
+        scaffold = None
+        if not (folder / "cases").exists():
+            world = json.loads((folder / WORLD_FILE).read_text(encoding="utf-8"))
+            scaffold = scaffold_cases(folder, world, declared_hooks(world))
+    except JsrtError as error:
+        _fail(error, as_json=False)
+    for warning in [*pulled.warnings, *(scaffold.warnings if scaffold else [])]:
+        click.echo(f"warning: {warning}", err=True)
+    counts = ", ".join(f"{len(docs)} {name}" for name, docs in pulled.world.items())
+    click.echo(f"wrote {pulled.written[0]}  ({counts})")
+    click.echo(f"wrote {len(pulled.written) - 1} scripts in {folder / 'scripts'}")
+    if scaffold is None:
+        click.echo(f"kept the case files in {folder / 'cases'}")
+    else:
+        click.echo(f"wrote {len(scaffold.files)} case files in {folder / 'cases'}")
+    click.echo(f"next: jsrt test {folder / 'cases'}; after editing scripts, jsrt push {folder}")
+
+
+@main.command()
+@click.argument("folder", default=".", type=click.Path(file_okay=False, exists=True))
+@click.option(
+    "--resources",
+    is_flag=True,
+    help="Also send edited documents (exports, imports, flows, ...), not only script code.",
+)
+@click.option(
+    "--allow-writes", is_flag=True, help="Send the changes (without it, only the diff is shown)."
+)
+@click.option(
+    "--token-env",
+    metavar="VAR",
+    help="Environment variable holding the API token (default INTEGRATOR_IO_TOKEN).",
+)
+def push(folder: str, resources: bool, allow_writes: bool, token_env: str | None) -> None:
+    """Send what changed in the pulled FOLDER (default .) back to the account it was
+    pulled from: the code of edited scripts and, with --resources, edited documents.
+
+    Shows a unified diff per document first, and sends nothing without --allow-writes,
+    nor when a document to send changed in the account since the pull (its lastModified).
+    """
+    from jsrt.backends.rest.settings import RestSettings
+    from jsrt.integration.account import plan_push, read_record
+    from jsrt.integration.account import push as push_changes
+
+    where = Path(folder)
+    try:
+        record = read_record(where)
+        settings = RestSettings.resolve(
+            base_url=record.get("baseUrl"), token_env=token_env, allow_writes=allow_writes
+        )
+        plan = plan_push(settings, where, resources=resources)
+    except JsrtError as error:
+        _fail(error, as_json=False)
+    for left_out in plan.left_out:
+        click.echo(f"not sent: {left_out}", err=True)
+    if not plan.changes:
+        click.echo(f"nothing to push: nothing in {where} to send changed since the pull")
+        return
+    click.echo(plan.diff, nl=False)
+    try:
+        sent = push_changes(settings, plan)
+    except JsrtError as error:
+        _fail(error, as_json=False)
+    for change in sent:
+        click.echo(f"sent {change.label}")
+
+
 @main.group()
 def modules() -> None:
     """The JavaScript libraries scripts may import (dayjs, sjcl)."""
@@ -358,8 +736,9 @@ def modules_fetch() -> None:
 )
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=0.001),
-    help="Wall-clock limit, seconds, for cases that set none (default 30).",
+    type=_LimitValue(TIMEOUT),
+    help=f"Wall-clock limit for cases that set none ({TIMEOUT.accepted}; default "
+    f"{TIMEOUT.default:g}).",
 )
 @_backend_options
 def test(
@@ -453,7 +832,8 @@ def test(
 @click.option(
     "--token",
     envvar="JSRT_SERVE_TOKEN",
-    help="Bearer token clients must send (default $JSRT_SERVE_TOKEN, else a new one, printed).",
+    help="Bearer token clients must send (default $JSRT_SERVE_TOKEN, else a new one, "
+    "printed); an empty one is refused.",
 )
 @click.option(
     "--throttle",
@@ -463,8 +843,48 @@ def test(
 )
 @click.option(
     "--page-size",
-    type=click.IntRange(min=1),
+    type=click.IntRange(1, 1000),
     help="Documents per page of a list, the next page in its Link header (default 100).",
+)
+@click.option(
+    "--max-body",
+    type=click.FloatRange(0.001, 1024),
+    default=8.0,
+    show_default=True,
+    metavar="MB",
+    help="Largest request body in MiB; a larger one gets 413 and is not kept.",
+)
+@click.option(
+    "--read-timeout",
+    type=click.FloatRange(0.01, 3600),
+    default=30.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="How long a request's headers may take, and its body may pause (then 408 or "
+    "the connection is closed).",
+)
+@click.option(
+    "--max-faults",
+    type=click.IntRange(1, 1_000_000),
+    default=1000,
+    show_default=True,
+    help="How many faults POST /_jsrt/faults may leave pending.",
+)
+@click.option(
+    "--max-requests",
+    type=click.IntRange(1, 10_000),
+    default=100,
+    show_default=True,
+    help="Requests in flight at once; more get 503.",
+)
+@click.option(
+    "--api-timeout",
+    type=click.FloatRange(0.01, 3600),
+    default=30.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Time limit of one My API run (then 504). My APIs run one at a time, off the "
+    "server's loop: other requests are answered meanwhile.",
 )
 def serve(
     world: str | None,
@@ -474,15 +894,37 @@ def serve(
     token: str | None,
     throttle: float | None,
     page_size: int | None,
+    max_body: float,
+    read_timeout: float,
+    max_faults: int,
+    max_requests: int,
+    api_timeout: float,
 ) -> None:
     """Serve the local backend over HTTP with integrator.io's paths, status codes and bodies.
 
     Point the REST backend at it: --backend rest --base-url http://127.0.0.1:PORT, with the
     token in INTEGRATOR_IO_TOKEN. Stop it with Ctrl-C.
     """
+    if token is not None and not _BEARER_TOKEN.fullmatch(token):
+        what = "empty" if not token.strip() else "not a bearer token"
+        _fail(
+            UsageError(
+                f"--token is {what}: a bearer token is visible ASCII without spaces",
+                hint="give a token, or leave --token (and $JSRT_SERVE_TOKEN) out "
+                "to have one made and printed",
+            ),
+            as_json=False,
+        )
     from jsrt import server
     from jsrt.backends.local import StateDir, World
 
+    limits = server.ServeLimits(
+        max_body_bytes=round(max_body * 1024 * 1024),
+        read_timeout_s=read_timeout,
+        max_pending_faults=max_faults,
+        max_requests=max_requests,
+        api_timeout_s=api_timeout,
+    )
     try:
         seeded, apis = server.load_served_world(world) if world else (World(), ())
         store = StateDir(state_dir) if state_dir else None
@@ -491,12 +933,13 @@ def serve(
             apis=apis,
             state_dir=store,
             throttle=throttle,
+            limits=limits,
             **({"page_size": page_size} if page_size else {}),
         )
     except JsrtError as error:
         _fail(error, as_json=False)
     shown = token is None
-    if not token:
+    if token is None:
         import secrets  # only `jsrt serve` needs it; every command pays for a top-level import
 
         token = secrets.token_urlsafe(24)
@@ -518,7 +961,11 @@ def serve(
 
     try:
         server.serve_forever(
-            server.create_app(account, token=token), host=host, port=port, announce=announce
+            server.create_app(account, token=token),
+            host=host,
+            port=port,
+            announce=announce,
+            limits=limits,
         )
     except JsrtError as error:
         _fail(error, as_json=False)

@@ -51,3 +51,10 @@ def closest(items: Iterable[Item], score: Callable[[Item], Any]) -> tuple[int, I
         if rank is not None and (best is None or rank > best[0]):
             best = (rank, index, item)
     return None if best is None else (best[1], best[2])
+
+
+def most_alike(text: str, candidates: Iterable[str], limit: int = 5) -> list[str]:
+    """The `limit` candidates most like `text`, the most alike first (ties keep their
+    order): what a "did you mean" hint lists when a name or id is not known."""
+    ranked = sorted(candidates, key=lambda c: -difflib.SequenceMatcher(None, text, c).ratio())
+    return ranked[:limit]

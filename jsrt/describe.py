@@ -96,3 +96,13 @@ def format_path(parts: Sequence[str | int], *, root: str = "$") -> str:
         else:
             out += f"[{json.dumps(part, ensure_ascii=False)}]"
     return out
+
+
+def source_excerpt(error: Mapping[str, Any]) -> list[str]:
+    """The script's line an error names, with a caret under its column (as node shows
+    an uncaught error); no lines when the error carries no `source_line` and `column`."""
+    source_line, column = error.get("source_line"), error.get("column")
+    if not isinstance(source_line, str) or not isinstance(column, int) or column < 1:
+        return []
+    indent = "".join(c if c == "\t" else " " for c in source_line[: column - 1])
+    return [f"    {source_line}", f"    {indent}^"]

@@ -116,6 +116,13 @@ class InputError(JsrtError):
     """Character offset of a JSON syntax error in `file`."""
 
 
+class AccountError(JsrtError):
+    """An integrator.io account refused or failed a `jsrt pull` or `jsrt push`, or changed
+    since the pull (exit 2: nothing the hooks did; the command or its account is wrong)."""
+
+    exit_code = EXIT_BAD_INPUT
+
+
 class LoadError(InputError):
     """The script cannot be loaded: syntax error, disallowed import, missing function."""
 

@@ -17,6 +17,10 @@ unified diff of pretty JSON where the actual value is cut down to the expected s
 the diff shows what differs and nothing the test did not ask about. For a call that was
 not made, the diff is against the closest call that was: the same `object.method` with the
 most matching arguments.
+
+A failure never shows a secret: values are compared as they are, but a value under a
+secret name (`jsrt.backends.scrubbing.holds_secret`) is shown `scrubbed` in diffs and
+call listings, and a mismatch there says only that it differs.
 """
 
 from __future__ import annotations
@@ -28,8 +32,9 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from jsrt.api.errors import ApiError
+from jsrt.backends.scrubbing import holds_secret, scrubbed
 from jsrt.closest import closest, json_diff
-from jsrt.describe import format_path, short_json
+from jsrt.describe import format_path, short_json, source_excerpt
 from jsrt.errors import JsrtError
 
 ABSENT: Final = type("Absent", (), {"__repr__": lambda self: "ABSENT"})()
@@ -37,6 +42,7 @@ ABSENT: Final = type("Absent", (), {"__repr__": lambda self: "ABSENT"})()
 
 MAX_MISMATCHES = 8
 """More paths than this in one failure are summarised: the diff shows the rest."""
+SECRET_DIFFERS = "differs from the expected value (a secret: neither value is shown)"
 
 MAX_LISTED = 20
 """Logs or calls listed in a failure before the list is cut."""
@@ -66,7 +72,7 @@ class Failure:
         """The unified diff of expected vs actual as pretty JSON ('' without both)."""
         if self.expected is ABSENT or self.actual is ABSENT:
             return ""
-        return json_diff(self.expected, self.actual)
+        return json_diff(scrubbed(self.expected), scrubbed(self.actual))
 
     def headline(self) -> str:
         """`what: message`, the failure in one line."""
@@ -87,9 +93,9 @@ class Failure:
         if self.details:
             out["details"] = self.details
         if self.expected is not ABSENT:
-            out["expected"] = self.expected
+            out["expected"] = scrubbed(self.expected)
         if self.actual is not ABSENT:
-            out["actual"] = self.actual
+            out["actual"] = scrubbed(self.actual)
         diff = self.diff
         if diff:
             out["diff"] = diff
@@ -131,7 +137,10 @@ def mismatches(
             if key not in actual:
                 found.append(f"at {format_path(path)}: missing key {json.dumps(key)}")
             else:
-                found.extend(mismatches(value, actual[key], subset=subset, path=(*path, key)))
+                parted = mismatches(value, actual[key], subset=subset, path=(*path, key))
+                if parted and (holds_secret(actual, key) or holds_secret(expected, key)):
+                    parted = [f"at {format_path((*path, key))}: {SECRET_DIFFERS}"]
+                found.extend(parted)
         if not subset:
             found.extend(
                 f"at {format_path(path)}: unexpected key {json.dumps(key)}"
@@ -263,7 +272,8 @@ def _listing(lines: list[str]) -> list[str]:
 
 def _call_line(index: int, call: Mapping[str, Any]) -> str:
     status = "" if call.get("ok", True) else "  (threw)"
-    return f"#{index + 1} {call_name(call)}({short_json(call.get('args', []), 100)[1:-1]}){status}"
+    args = short_json(scrubbed(call.get("args", [])), 100)[1:-1]
+    return f"#{index + 1} {call_name(call)}({args}){status}"
 
 
 def calls_summary(calls: Sequence[Mapping[str, Any]]) -> list[str]:
@@ -381,7 +391,7 @@ def error_mismatches(expected: Mapping[str, str], error: Mapping[str, Any]) -> l
 
 def describe_error(error: Mapping[str, Any]) -> list[str]:
     """A run's error as report lines: the message, then the JS stack when there is one."""
-    lines = [f"{error.get('type')}: {error.get('message')}"]
+    lines = [f"{error.get('type')}: {error.get('message')}", *source_excerpt(error)]
     if error.get("hint"):
         lines.append(f"hint: {error['hint']}")
     stack = error.get("stack")

@@ -8,6 +8,7 @@ mutation of one would silently rewrite the others. orjson makes the round trip c
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any, TypeVar
 
@@ -85,3 +86,28 @@ def nested_deeper_than(value: Any, limit: int) -> bool:
     if limit <= 0:
         return True
     return any(nested_deeper_than(child, limit - 1) for child in children)
+
+
+def non_finite_path(value: Any) -> list[str | int] | None:
+    """The path to the first NaN or infinite number in a JSON value, or None when it has
+    none. JSON has no such numbers: orjson writes them as `null`, so a caller that must
+    not lose one silently looks for it first (`jsrt.describe.format_path` words the path)."""
+    if isinstance(value, float):
+        return None if math.isfinite(value) else []
+    if isinstance(value, dict):
+        items: Any = value.items()
+    elif isinstance(value, list | tuple):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        if isinstance(item, _MAY_HOLD_ONE):
+            found = non_finite_path(item)
+            if found is not None:
+                return [key, *found]
+    return None
+
+
+_MAY_HOLD_ONE = (dict, list, tuple, float)
+"""What `non_finite_path` looks into; strings, ints, booleans and null are skipped
+without a call."""

@@ -2,22 +2,34 @@
 
 integrator.io runs hook scripts as ES modules; mini-racer compiles classic scripts only,
 where `import` and `export` are SyntaxErrors. The loader reads the script with a real
-JavaScript parser (tree-sitter, never regular expressions) and rewrites it in place:
+JavaScript parser (tree-sitter, never regular expressions) and rewrites it in place,
+never moving a token the user wrote to another line or column:
 
-* every `import … from 'm'` becomes `const … = __jsrt_import("m");` on the same lines, so
-  every later line keeps its number and every later column on a line of its own stays put
-  (the runtime provides `__jsrt_import`);
+* every `import … from 'm'` is blanked where it stands and becomes
+  `const … = __jsrt_import("m");` in a prologue run, as a module's imports are, before
+  the code, in the scope around it (the runtime provides `__jsrt_import`);
 * imports of anything but integrator-api, dayjs and sjcl, and dynamic `import()`, fail here
-  with the file, line and column, because integrator.io refuses them too;
+  with the file, line and column, because integrator.io refuses them too; so does an
+  import tree-sitter cannot fully read (the old `assert { type: 'json' }`, TypeScript's
+  `import type`), by its module like any other;
 * `export` and `export default` are overwritten with spaces (or `void` for an exported
   expression), keeping columns;
-* the whole script is wrapped in a strict function (modules are strict) whose prefix sits on
-  line 1 without a newline and whose suffix, on a new last line, publishes the top-level
-  functions as `globalThis.__jsrt_script`, so top-level names never leak into the global
-  scope and a script can be evaluated twice without "already declared" errors.
+* `throw` becomes `$thr=` (as wide), an assignment to a setter the runtime provides that
+  records where the throw happened and throws the same value: JavaScript cannot tell
+  where a string or an object was thrown, and a report must say it
+  (`js_shims/invoke.js`);
+* an epilogue, run after the code, publishes the top-level functions as
+  `globalThis.__jsrt_script`.
 
-Syntax errors are left for V8 to report: tree-sitter's grammar may lag V8, so an ERROR node
-is never a reason to refuse a script on its own.
+The code is evaluated as a strict scope of its own (`Isolate.eval_scoped`), with nothing
+in front of it, so every position V8 reports is the file's own.
+
+Syntax errors: the first place tree-sitter cannot read (an ERROR or MISSING node), or a
+`return` outside every function (which tree-sitter accepts and a module cannot have), is
+kept as `PreparedScript.syntax_error`. It wins over every check the runner makes before
+V8 sees the code: a missing `}` is a syntax error, not "no such function". When those
+checks pass, V8 reports its own syntax error, at its exact place, before anything runs;
+and should tree-sitter's grammar lag V8's, the script still runs.
 """
 
 from __future__ import annotations
@@ -30,7 +42,7 @@ import threading
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
 import tree_sitter
 import tree_sitter_javascript
@@ -46,13 +58,16 @@ IMPORT_FUNCTION = "__jsrt_import"
 """The runtime function that returns a module's value; rewritten imports call it."""
 
 PUBLISHED_FUNCTIONS = "__jsrt_script"
-"""The global the wrapper's suffix sets to `{name: function}` for each top-level function."""
+"""The global the epilogue sets to `{name: function}` for each top-level function."""
 
-WRAPPER_PREFIX = "(function(){'use strict';"
+THROW_RECORDER = "$thr"
+"""The global setter `throw` is rewritten to assign (`$thr=` is as wide as `throw`)."""
 
 _ALLOWED_TEXT = "integrator.io scripts can import only integrator-api, dayjs and sjcl"
 _FUNCTION_NODES = ("function_declaration", "generator_function_declaration")
 _FUNCTION_VALUES = ("function_expression", "arrow_function", "generator_function")
+_FUNCTION_BODIES = (*_FUNCTION_NODES, *_FUNCTION_VALUES, "method_definition")
+_OPENERS = {"}": "{", ")": "(", "]": "["}
 # ECMAScript line terminators: what V8 counts as a new line (not str.splitlines' wider set).
 _LINE_TERMINATOR = re.compile("\r\n|[\n\r\u2028\u2029]")
 
@@ -65,8 +80,13 @@ def _language() -> tree_sitter.Language:
 
 
 @functools.cache
-def _dynamic_import_query() -> tree_sitter.Query:
-    return tree_sitter.Query(_language(), "(call_expression function: (import) @dynamic_import)")
+def _statements_query() -> tree_sitter.Query:
+    """The nodes the loader looks for anywhere in a script, found in one pass."""
+    return tree_sitter.Query(
+        _language(),
+        "(call_expression function: (import) @dynamic_import)"
+        " (return_statement) @return (throw_statement) @throw",
+    )
 
 
 def _parser() -> tree_sitter.Parser:
@@ -83,9 +103,30 @@ class PreparedScript:
 
     filename: str
     code: str
+    prologue: str
+    """The imports' bindings (`const dayjs = __jsrt_import("dayjs");`), declared in the
+    scope around the code before it runs."""
+    epilogue: str
     functions: tuple[str, ...]
     modules: tuple[ScriptModule, ...]
-    line1_column_offset: int
+    source: str
+    """The script as written: the lines errors show (the code's rewritten ones differ)."""
+    syntax_error: LoadError | None
+    """The first syntax error tree-sitter found. The runner reports it in place of any
+    check of its own that fails (a syntax error explains "no such function" and the
+    like); when they all pass, V8 reports its own, with its exact place, when it
+    evaluates the code (and runs it, should tree-sitter's grammar lag V8's)."""
+
+    def show_source_line(self, details: dict[str, Any]) -> None:
+        """Set `source_line` of an error placed in this script to the line as written:
+        V8 shows the code it ran (`$thr=` where the user wrote `throw`), and a throw
+        caught by the runtime comes with no line at all."""
+        line = details.get("line")
+        if details.get("file") != self.filename or not isinstance(line, int):
+            return
+        lines = _LINE_TERMINATOR.split(self.source)
+        if 1 <= line <= len(lines):
+            details["source_line"] = lines[line - 1]
 
     def require_function(self, name: str | None, *, prefer: Collection[str] = ()) -> str:
         """The entry function to call: `name`; when `name` is None, the only function, or
@@ -152,10 +193,19 @@ def load_script(path: str | Path) -> PreparedScript:
 
 
 def prepare(source: str, filename: str) -> PreparedScript:
-    """Rewrite `source` into code V8 can evaluate as a classic script, named `filename`."""
+    """Rewrite `source` into code V8 evaluates as a strict scope (`Isolate.eval_scoped`)
+    named `filename`, with the syntax error tree-sitter finds, if any (see the module
+    docstring); LoadError for an import integrator.io refuses."""
     data = source.encode("utf-8", "surrogatepass")
     root = _parser().parse(data).root_node
     rewriter = _Rewriter(data, filename)
+    found = tree_sitter.QueryCursor(_statements_query()).captures(root)
+    syntax_error: LoadError | None
+    if root.has_error:
+        rewriter.check_unreadable_imports(root)
+        syntax_error = rewriter.syntax_error(root)
+    else:
+        syntax_error = rewriter.top_level_return(found.get("return", []))
     for node in root.children:
         if node.type == "import_statement":
             rewriter.rewrite_import(node)
@@ -163,18 +213,21 @@ def prepare(source: str, filename: str) -> PreparedScript:
             rewriter.strip_export(node)
         elif node.type == "hash_bang_line":
             rewriter.blank(node)
-    dynamic_imports = tree_sitter.QueryCursor(_dynamic_import_query()).captures(root)
-    if dynamic_imports:
-        first = min(dynamic_imports["dynamic_import"], key=lambda n: n.start_byte)
+    if found.get("dynamic_import"):
+        first = min(found["dynamic_import"], key=lambda n: n.start_byte)
         rewriter.reject_dynamic_import(first)
+    if THROW_RECORDER not in source:  # else the user's own `$thr` would take the throws
+        rewriter.record_throws(found.get("throw", []))
     functions = tuple(dict.fromkeys(_top_level_functions(root)))
-    code = WRAPPER_PREFIX + rewriter.result() + _suffix(functions, filename)
     return PreparedScript(
         filename=filename,
-        code=code,
+        code=rewriter.result(),
+        prologue="\n".join(rewriter.imports),
+        epilogue=_epilogue(functions),
         functions=functions,
         modules=tuple(m for m in ALLOWED_MODULES if m in rewriter.modules),
-        line1_column_offset=len(WRAPPER_PREFIX),
+        source=source,
+        syntax_error=syntax_error,
     )
 
 
@@ -201,13 +254,14 @@ def _top_level_functions(root: tree_sitter.Node) -> Iterator[str]:
                     yield _text(name)
 
 
-def _suffix(functions: tuple[str, ...], filename: str) -> str:
+def _epilogue(functions: tuple[str, ...]) -> str:
+    """The line run after the script: its top-level functions, published for the runtime
+    to call."""
     entries = ", ".join(
         f'{json.dumps(name)}: typeof {name} === "function" ? {name} : undefined'
         for name in functions
     )
-    source_url = _LINE_TERMINATOR.sub(" ", filename)
-    return f"\n;globalThis.{PUBLISHED_FUNCTIONS} = {{{entries}}};}})()\n//# sourceURL={source_url}"
+    return f";globalThis.{PUBLISHED_FUNCTIONS} = {{{entries}}};"
 
 
 class _Rewriter:
@@ -217,9 +271,13 @@ class _Rewriter:
         self.data = data
         self.filename = filename
         self.modules: set[str] = set()
+        self.imports: list[str] = []
         self._edits: list[tuple[int, int, str]] = []
 
     def rewrite_import(self, node: tree_sitter.Node) -> None:
+        """Blank the import where it stands and bind its names in the prologue, so the
+        code around it, on its lines too, keeps every column (modules bind their imports
+        before their body runs, as the prologue does)."""
         source = node.child_by_field_name("source")
         if source is None or node.has_error:
             return  # not a readable import: V8 will report it where it stands
@@ -228,8 +286,8 @@ class _Rewriter:
         clause = next((c for c in node.children if c.type == "import_clause"), None)
         call = f"{IMPORT_FUNCTION}({json.dumps(module)})"
         bindings = _bindings(clause, call) if clause is not None else []
-        statement = f"const {', '.join(bindings)};" if bindings else f"{call};"
-        self._replace_keeping_lines(node, statement)
+        self.imports.append(f"const {', '.join(bindings)};" if bindings else f"{call};")
+        self.blank(node)
 
     def strip_export(self, node: tree_sitter.Node) -> None:
         """Overwrite `export` / `export default` so the declaration or value stays put.
@@ -257,6 +315,67 @@ class _Rewriter:
                 )
             elif child.type == "default":
                 self.blank(child)
+
+    def check_unreadable_imports(self, root: tree_sitter.Node) -> None:
+        """Refuse a top-level import or re-export tree-sitter could not fully read (the
+        old `assert { type: 'json' }`, TypeScript's `import type`) by its module, as a
+        readable one would be. One of an allowed module is a SyntaxError at the first
+        token after the module it could not read (`assert`)."""
+        for statement in root.children:
+            if statement.has_error and _first_leaf(statement).type in ("import", "export"):
+                source = _first_source(statement)
+                if source is None:
+                    continue
+                self._checked_module(source)
+                after = source.next_sibling
+                if after is not None and (after.is_error or after.type == "identifier"):
+                    token = _first_leaf(after)
+                    raise self._syntax_error(
+                        token.start_byte,
+                        _unexpected(token),
+                        "import attributes are written with { type: 'json' }",
+                    )
+
+    def syntax_error(self, root: tree_sitter.Node) -> LoadError:
+        """The script's first syntax error, at the place tree-sitter could not read: a
+        token it had to skip (V8's "Unexpected token"), or one it found missing."""
+        problem = _first_problem(root)
+        if not problem.is_missing:
+            token = _first_leaf(problem)
+            hint = "fix the syntax here; integrator.io could not run this script either"
+            return self._syntax_error(token.start_byte, _unexpected(token), hint)
+        expected = problem.type
+        at_end = not self.data[problem.start_byte :].strip()
+        text = f"Unexpected end of input (a {expected!r} is missing)" if at_end else ""
+        hint = f"add the missing {expected!r}"
+        opener = _OPENERS.get(expected)
+        siblings = problem.parent.children if problem.parent is not None else []
+        opening = next((c for c in siblings if opener and c.type == opener), None)
+        if opening is not None:
+            line, column = _position(self.data, opening.start_byte)
+            hint += f" that closes the {opener!r} at line {line}, column {column}"
+        return self._syntax_error(problem.start_byte, text or f"missing {expected!r}", hint)
+
+    def top_level_return(self, returns: list[tree_sitter.Node]) -> LoadError | None:
+        """A `return` outside every function: a SyntaxError in a module (V8: "Illegal
+        return statement"), which tree-sitter's grammar accepts."""
+        for node in sorted(returns, key=lambda n: n.start_byte):
+            if not _inside_function(node):
+                return self._syntax_error(
+                    node.start_byte,
+                    "Illegal return statement",
+                    "a script's top level cannot return; return from the hook function",
+                )
+        return None
+
+    def record_throws(self, throws: list[tree_sitter.Node]) -> None:
+        """Overwrite each `throw` keyword with `$thr=` (see the module docstring). A
+        comma expression (`throw a, b`) would assign only `a`, so it stays as written."""
+        for statement in throws:
+            keyword = statement.children[0]
+            value = [c for c in statement.named_children if c.type != "comment"]
+            if keyword.type == "throw" and value and value[0].type != "sequence_expression":
+                self._edits.append((keyword.start_byte, keyword.end_byte, f"{THROW_RECORDER}="))
 
     def reject_dynamic_import(self, node: tree_sitter.Node) -> None:
         raise self._refusal(
@@ -308,19 +427,15 @@ class _Rewriter:
             **details,
         )
 
-    def _replace_keeping_lines(self, node: tree_sitter.Node, statement: str) -> None:
-        """Put `statement` where `node` was, with the same line terminators after it.
-
-        The last line is padded with spaces to the original width where the statement is
-        shorter, so code that follows on that line keeps its column too.
-        """
-        original = self._segment(node)
-        terminators = _LINE_TERMINATOR.findall(original)
-        original_tail = len(_LINE_TERMINATOR.split(original)[-1])
-        replacement_tail = 0 if terminators else len(statement)
-        padding = " " * max(0, original_tail - replacement_tail)
-        self._edits.append(
-            (node.start_byte, node.end_byte, statement + "".join(terminators) + padding)
+    def _syntax_error(self, offset: int, problem: str, hint: str) -> LoadError:
+        line, column = _position(self.data, offset)
+        return LoadError(
+            f"{self.filename}:{line}:{column}: SyntaxError: {problem}",
+            hint=hint,
+            file=self.filename,
+            line=line,
+            column=column,
+            source_line=_line_text(self.data, offset),
         )
 
     def _segment(self, node: tree_sitter.Node) -> str:
@@ -364,3 +479,67 @@ def _position(data: bytes, offset: int) -> tuple[int, int]:
     terminators = list(_LINE_TERMINATOR.finditer(before))
     line_start = terminators[-1].end() if terminators else 0
     return len(terminators) + 1, len(before) - line_start + 1
+
+
+def _line_text(data: bytes, offset: int) -> str:
+    """The whole line holding a byte offset, without its terminator."""
+    text = data.decode("utf-8", "replace")
+    line, _ = _position(data, offset)
+    lines = _LINE_TERMINATOR.split(text)
+    return lines[min(line, len(lines)) - 1]
+
+
+def _first_problem(node: tree_sitter.Node) -> tree_sitter.Node:
+    """The first ERROR or MISSING node in source order under a node that has an error."""
+    while not (node.is_error or node.is_missing):
+        inner = next((c for c in node.children if c.has_error or c.is_missing), None)
+        if inner is None:
+            return node
+        node = inner
+    return node
+
+
+def _first_leaf(node: tree_sitter.Node) -> tree_sitter.Node:
+    while node.child_count:
+        node = node.children[0]
+    return node
+
+
+def _unexpected(token: tree_sitter.Node) -> str:
+    """V8's wording for an unexpected token."""
+    text = _text(token)
+    if token.type in ("identifier", "property_identifier", "shorthand_property_identifier"):
+        return f"Unexpected identifier {text!r}"
+    if token.type in ("string", "string_fragment", '"', "'"):
+        return "Unexpected string"
+    if token.type == "number":
+        return "Unexpected number"
+    if not text:
+        return "Unexpected end of input"
+    return f"Unexpected token {text[:40]!r}"
+
+
+def _first_source(statement: tree_sitter.Node) -> tree_sitter.Node | None:
+    """The first `source:` string under an import or export statement, however
+    tree-sitter grouped the parts it could not read."""
+    cursor = statement.walk()
+    while True:
+        node = cursor.node
+        if cursor.field_name == "source" and node is not None and node.type == "string":
+            return node
+        if cursor.goto_first_child() or cursor.goto_next_sibling():
+            continue
+        while cursor.goto_parent():
+            if cursor.goto_next_sibling():
+                break
+        else:
+            return None
+
+
+def _inside_function(node: tree_sitter.Node) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if parent.type in _FUNCTION_BODIES:
+            return True
+        parent = parent.parent
+    return False

@@ -3,13 +3,16 @@
 **Case files.** pytest collects `*.case.yaml`, `*.case.yml` and `*.case.json` files it is
 pointed at (format: `jsrt.cases`), one test per case, and reports a failing case with the
 same text as `jsrt test`: the expectation, the paths where values part, the diff. A case
-file that cannot be read is a collection error that names the file, line and column.
+file that cannot be read is a collection error that names the file, line and column. A
+run's warnings (a function whose name says no script type) are `JsrtRunWarning`s, shown
+in pytest's warnings summary at the case's line.
 
 **Fixtures** for hook tests written in Python:
 
 * `jsrt_world`: a fresh local-backend `World` per test: empty, or seeded from the world
   file named by `@pytest.mark.jsrt_world("world.yaml")` (relative to the test file) or by
-  the `jsrt_world` ini option (relative to the ini file's folder).
+  the `jsrt_world` ini option (relative to the ini file's folder); an integration
+  download (`.zip` or folder) or a folder holding `world.json` seeds it too.
 * `jsrt_runtime`: a `Runtime` bound to `jsrt_world`.
 * `jsrt_run`: `jsrt_run(script, function=None, options=None, hook=None, **kwargs)` runs a
   hook (a relative script path is taken from the test file's folder) and returns the
@@ -38,6 +41,7 @@ nothing in projects that have neither.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -51,6 +55,7 @@ from jsrt.run.choice import (
     BackendChoice,
     option_name,
 )
+from jsrt.run.limits import TIMEOUT
 
 if TYPE_CHECKING:
     from _pytest._code.code import TerminalRepr, TracebackStyle
@@ -84,12 +89,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--jsrt-timeout",
         dest="jsrt_timeout",
-        type=float,
         default=None,
         metavar="SECONDS",
-        help="wall-clock limit for each hook run (default: the jsrt_timeout ini option, or 30)",
+        help=f"wall-clock limit for each hook run, {TIMEOUT.accepted} (default: the "
+        f"jsrt_timeout ini option, or {TIMEOUT.default:g})",
     )
-    parser.addini("jsrt_timeout", "wall-clock limit for each hook run, seconds (default 30)")
+    parser.addini(
+        "jsrt_timeout",
+        f"wall-clock limit for each hook run, {TIMEOUT.accepted} (default {TIMEOUT.default:g})",
+    )
     for name, (values, text) in _BACKEND_OPTIONS.items():
         flag = _flag(name)
         if values is None:
@@ -123,6 +131,7 @@ def pytest_configure(config: pytest.Config) -> None:
         "(relative to the test file)",
     )
     _refuse_recording_under_xdist(config)
+    _timeout(config)  # a bad limit stops the session before the first test
 
 
 def _refuse_recording_under_xdist(config: pytest.Config) -> None:
@@ -141,17 +150,21 @@ def _refuse_recording_under_xdist(config: pytest.Config) -> None:
 
 
 def _timeout(config: pytest.Config) -> float | None:
-    """`--jsrt-timeout`, else the ini option, else None (the runtime's default)."""
-    given = config.getoption("jsrt_timeout")
-    if given is not None:
-        return float(given)
-    ini = config.getini("jsrt_timeout")
-    if not ini:
+    """`--jsrt-timeout`, else the ini option, else None (the runtime's default), checked
+    against the accepted range (`jsrt.run.limits`)."""
+    given, name = config.getoption("jsrt_timeout"), "--jsrt-timeout"
+    if given is None:
+        given, name = config.getini("jsrt_timeout") or None, "jsrt_timeout (ini)"
+    if given is None:
         return None
     try:
-        return float(ini)
+        seconds = float(given)
     except ValueError:
-        raise pytest.UsageError(f"jsrt_timeout = {ini!r}: give a number of seconds") from None
+        seconds = given
+    problem = TIMEOUT.problem(seconds)
+    if problem is not None:
+        raise pytest.UsageError(f"{name} {problem}")
+    return float(seconds)
 
 
 def _flag(field: str) -> str:
@@ -243,6 +256,11 @@ class JsrtCaseFile(pytest.File):
         return super().repr_failure(excinfo)  # a Collector's takes no style
 
 
+class JsrtRunWarning(UserWarning):
+    """A warning of a case's run (`HookResult.warnings`): the run went on, but without
+    something it could not know, such as the script type of a function's name."""
+
+
 class JsrtCase(pytest.Item):
     """One case of a case file, run against a fresh Runtime."""
 
@@ -259,6 +277,10 @@ class JsrtCase(pytest.Item):
             backend=_backend_choice(self.config),
             cassettes=_cassettes(self.config),
         )
+        for text in outcome.warnings:
+            warnings.warn_explicit(
+                text, JsrtRunWarning, filename=str(self.case.file), lineno=self.case.line
+            )
         if outcome.status != "passed":
             raise CaseFailed(outcome)
 
@@ -297,14 +319,15 @@ def _world_file(request: pytest.FixtureRequest) -> Path | None:
 @pytest.fixture
 def jsrt_world(request: pytest.FixtureRequest) -> World:
     """A fresh local-backend world for this test (seeded by the marker or ini option)."""
-    from jsrt.backends.local import World, load_world
+    from jsrt.backends.local import World
     from jsrt.errors import InputError
+    from jsrt.runner import world_from_path
 
     path = _world_file(request)
     if path is None:
         return World()
     try:
-        return load_world(path)
+        return world_from_path(path)[0]  # a world file, a download, or a layout's folder
     except InputError as error:
         pytest.fail(str(error), pytrace=False)
 
@@ -326,6 +349,7 @@ def jsrt_runtime(jsrt_world: World, request: pytest.FixtureRequest) -> Runtime:
         cassette_scope=request.node.nodeid,
         backend=chosen.with_cassettes(_cassettes(config)),
         policy_from_world=chosen.kind == "local" if _world_file(request) is None else None,
+        world_file=_world_file(request),
     )
 
 
@@ -357,10 +381,25 @@ class HookRunner:
         self.results.append(result)
         return result
 
+    def step(
+        self,
+        flow: str,
+        step: str | int,
+        hook: str | None = None,
+        options: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> HookResult:
+        """`Runtime.run_step`: the hook of a step of a flow of the test's world, as the
+        world's documents wire it (`options` is the data part)."""
+        result = self.runtime.run_step(flow, step, hook, options, **kwargs)
+        self.results.append(result)
+        return result
+
 
 @pytest.fixture
 def jsrt_run(jsrt_runtime: Runtime, request: pytest.FixtureRequest) -> HookRunner:
-    """Call it like `Runtime.run_hook`; it returns the `HookResult` and keeps it as `.last`."""
+    """Call it like `Runtime.run_hook` (or `.step(flow, step, hook)` like
+    `Runtime.run_step`); it returns the `HookResult` and keeps it as `.last`."""
     return HookRunner(jsrt_runtime, Path(request.path).parent)
 
 

@@ -82,8 +82,10 @@ def summary_line(report: Report) -> str:
 
 
 def status_line(outcome: CaseOutcome) -> str:
-    """`PASS  file::name  (12 ms)`: one case in the text report."""
-    return f"{_STATUS_LABEL[outcome.status]} {outcome.case.id}  ({outcome.duration_ms:.0f} ms)"
+    """`PASS  file::name  (12 ms)`: one case in the text report, with a `warning:` line
+    under it for each of the run's warnings (a case may pass and still warn)."""
+    line = f"{_STATUS_LABEL[outcome.status]} {outcome.case.id}  ({outcome.duration_ms:.0f} ms)"
+    return "\n".join([line, *(f"      warning: {w}" for w in outcome.warnings)])
 
 
 def bad_file_line(bad: BadFile) -> str:
@@ -116,6 +118,8 @@ def outcome_json(outcome: CaseOutcome) -> dict[str, Any]:
         "status": outcome.status,
         "duration_ms": round(outcome.duration_ms, 3),
     }
+    if outcome.warnings:
+        out["warnings"] = outcome.warnings
     if outcome.failures:
         out["failures"] = [failure.to_json() for failure in outcome.failures]
     if outcome.status != "passed":
@@ -172,6 +176,9 @@ def _case_element(suite: ET.Element, outcome: CaseOutcome) -> None:
     if outcome.logs:
         logs = "\n".join(f"[{e.get('level')}] {e.get('text')}" for e in outcome.logs)
         ET.SubElement(testcase, "system-out").text = _xml_text(logs)
+    if outcome.warnings:
+        warnings = "\n".join(f"warning: {warning}" for warning in outcome.warnings)
+        ET.SubElement(testcase, "system-err").text = _xml_text(warnings)
 
 
 def render_junit(report: Report) -> str:

@@ -25,14 +25,25 @@ import itertools
 import os
 import time
 import uuid
-from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterator, Mapping
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 import orjson
 
-from jsrt.errors import ContractViolation, HookError, JsrtError, ScriptError, UsageError
+from jsrt.backends.cassette import Cassette
+from jsrt.backends.scrubbing import scrubbed
+from jsrt.describe import describe, format_path
+from jsrt.errors import (
+    ContractViolation,
+    HookError,
+    JsrtError,
+    LoadError,
+    ScriptError,
+    UsageError,
+)
+from jsrt.json_values import non_finite_path
 from jsrt.run.choice import (
     DEFAULT_RECORD_MODE,
     BackendChoice,
@@ -40,6 +51,7 @@ from jsrt.run.choice import (
     RecordMode,
     Region,
 )
+from jsrt.run.limits import MEMORY, TIMEOUT, checked_memory, checked_timeout
 from jsrt.run.outcomes import read_outcomes
 from jsrt.run.program import HOOK_RUNS
 from jsrt.run.protocol import (
@@ -55,14 +67,13 @@ from jsrt.run.protocol import (
 from jsrt.worker.supervisor import InlineExecutor, Supervisor
 
 if TYPE_CHECKING:
-    from jsrt.backends.cassette import Cassette
     from jsrt.backends.local import World
     from jsrt.hooks import Contract
     from jsrt.loader import PreparedScript
     from jsrt.run.choice import CassetteFile
 
-DEFAULT_TIMEOUT_S = 30.0
-DEFAULT_MEMORY_MB = 256
+DEFAULT_TIMEOUT_S = float(TIMEOUT.default)
+DEFAULT_MEMORY_MB = int(MEMORY.default)
 DEFAULT_LIMITS: RecordLimits = {
     "max_log_lines": 100_000,
     "max_log_chars": 16_000_000,
@@ -83,9 +94,10 @@ class HookResult:
     (for per-record types run over several records: one value per record). `errors` are
     the per-record errors the hook itself reported; `problems` are the ways the return
     broke its contract; `notes` are facts worth saying that break nothing (an ignored
-    return, `abort: true`, skipped records); `records` has one outcome per record for
-    per-record types; `dropped` counts what went past the run's limits (`calls`, `logs`,
-    `log_chars`), when anything did.
+    return, `abort: true`, skipped records); `warnings` are what the run could not know
+    and did without (a function whose name says no script type ran with no contract);
+    `records` has one outcome per record for per-record types; `dropped` counts what
+    went past the run's limits (`calls`, `logs`, `log_chars`), when anything did.
     """
 
     ok: bool
@@ -97,6 +109,7 @@ class HookResult:
     errors: list[dict[str, Any]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     records: list[dict[str, Any]] | None = None
     dropped: dict[str, int] = field(default_factory=dict)
     error: dict[str, Any] | None = None
@@ -104,7 +117,8 @@ class HookResult:
     duration_ms: float = 0.0
 
     def to_json(self) -> dict[str, Any]:
-        """The `jsrt run --json` object."""
+        """The `jsrt run --json` object; its calls `scrubbed`, as a cassette has them (what
+        the function returned and logged is shown as it is: the script's own output)."""
         out = {
             "ok": self.ok,
             "hook": self.hook,
@@ -112,8 +126,9 @@ class HookResult:
             "result": self.value,
             "errors": self.errors,
             "logs": self.logs,
-            "calls": self.calls,
+            "calls": scrubbed(self.calls),
             "error": self.error,
+            "warnings": self.warnings,
             "duration_ms": round(self.duration_ms, 3),
         }
         if self.records is not None:
@@ -124,6 +139,13 @@ class HookResult:
             out["dropped"] = self.dropped
         return out
 
+    def __repr__(self) -> str:
+        """The fields, with the calls and options `scrubbed`: a repr is what an assert
+        message, a debugger or a log prints, so it shows no secret the run handled."""
+        shown = {f.name: getattr(self, f.name) for f in fields(self)}
+        shown["calls"], shown["options"] = scrubbed(self.calls), scrubbed(self.options)
+        return f"HookResult({', '.join(f'{name}={value!r}' for name, value in shown.items())})"
+
     def raise_for_error(self) -> HookResult:
         """Raise the run's failure as a `JsrtError` (for callers that prefer exceptions)."""
         if self.error is not None:
@@ -131,13 +153,23 @@ class HookResult:
         return self
 
 
+_NOT_AN_ERROR_HINT = "throw an Error (throw new Error('…')) to keep a name and a stack trace"
+
+
+def _thrown(failure: dict[str, Any]) -> str:
+    """`Name: message` for an Error; `Uncaught <value>` (the message) for any other value."""
+    return f"{failure['name']}: {failure['message']}" if failure["name"] else failure["message"]
+
+
 def _script_error(failure: dict[str, Any]) -> ScriptError:
-    """A JS throw as a Python error naming the user's file, line and column."""
+    """A JS throw as a Python error naming the user's file, line and column: its first
+    frame in a script (one in a built-in, `JSON.parse` say, has no file)."""
     frames = failure.get("frames") or []
-    top = frames[0] if frames else {}
+    top: dict[str, Any] = next((frame for frame in frames if frame.get("file")), {})
     where = f"{top['file']}:{top['line']}:{top['column']}: " if top.get("file") else ""
     return ScriptError(
-        f"{where}{failure['name']}: {failure['message']}",
+        f"{where}{_thrown(failure)}",
+        hint=None if failure["name"] else _NOT_AN_ERROR_HINT,
         name=failure["name"],
         js_message=failure["message"],
         file=top.get("file"),
@@ -151,8 +183,12 @@ def _script_error(failure: dict[str, Any]) -> ScriptError:
 class Runtime:
     """Runs hooks against one world and one backend, with limits and a worker.
 
-    `world` is a `World`, a path to a world file (JSON or YAML), or None for an empty
-    world. `state_dir` keeps the world across runs (written atomically after each run).
+    `world` is a `World`, a path to a world file (JSON or YAML), to a folder holding
+    one (`world.json`, the layout `jsrt import` writes), to an integration download (a
+    `.zip` or the folder it unzips to; what it lacks is in `world_warnings`), or None
+    for an empty world. `state_dir` keeps the world across runs and processes: each run
+    starts from what the folder holds and saves what it changed
+    (`jsrt.backends.local.StateDir`).
     `executor` defaults to the process-wide supervised worker; pass `InlineExecutor(HOOK_RUNS)` to
     run inside this process, without crash protection.
 
@@ -172,6 +208,10 @@ class Runtime:
     with other runtimes) with `record_mode` `once` (the default), `new`, `none` or `all`;
     `secret_fields` are scrubbed from it besides the token and the usual secret names.
     `cassette_scope` labels this runtime's interactions in a shared cassette (a test's name).
+
+    `world_file` names the file a `World` given as `world` was read from: `run_step`
+    reads a script document's `contentFile` relative to its folder (a world given as a
+    path is its own world file; without either, the current folder).
 
     `max_log_lines`, `max_log_chars` (characters of log text) and `max_calls` bound what
     one run keeps of its logs and of its call log; what goes past them is counted in
@@ -202,10 +242,27 @@ class Runtime:
         max_log_lines: int = DEFAULT_LIMITS["max_log_lines"],
         max_log_chars: int = DEFAULT_LIMITS["max_log_chars"],
         max_calls: int = DEFAULT_LIMITS["max_calls"],
+        world_file: str | os.PathLike[str] | None = None,
     ) -> None:
         self.limits = _record_limits(
             max_log_lines=max_log_lines, max_log_chars=max_log_chars, max_calls=max_calls
         )
+        _expect(state_dir, (str, os.PathLike, type(None)), "state_dir", "a folder path, or None")
+        if state_dir is not None and not os.fspath(state_dir):
+            raise UsageError(
+                "state_dir is empty; it would keep the world in the current folder",
+                hint="give the folder to keep the world in, e.g. .jsrt-state",
+                argument="state_dir",
+            )
+        self.timeout_s = checked_timeout(timeout_s, "timeout_s")
+        self.memory_mb = checked_memory(memory_mb, "memory_mb")
+        _expect(executor, (Supervisor, InlineExecutor, type(None)), "executor", _EXECUTOR)
+        for name, cassette in (("record", record), ("replay", replay)):
+            _expect(cassette, (str, os.PathLike, Cassette, type(None)), name, _CASSETTE)
+        if not isinstance(secret_fields, tuple | list):
+            _expect(secret_fields, (), "secret_fields", "a tuple of field names")
+        _expect(cassette_scope, (str, type(None)), "cassette_scope", "a string, or None")
+        _expect(policy_from_world, (bool, type(None)), "policy_from_world", "True, False or None")
         choice = _choice(
             backend,
             base_url=base_url,
@@ -226,8 +283,9 @@ class Runtime:
         self._executor = executor
         if isinstance(self.executor, Supervisor):
             self.executor.start()  # V8 starts while the rest below loads
-        from jsrt.backends.local import StateDir, World, load_world
+        from jsrt.backends.local import StateDir, World
 
+        _expect(world, (World, str, os.PathLike, type(None)), "world", _WORLD)
         self._rest = None
         if self.backend == "rest":
             from jsrt.backends.rest.settings import RestSettings
@@ -244,15 +302,26 @@ class Runtime:
             policy_from_world = self.backend == "local" or world is not None or bool(state_dir)
         self.policy_from_world = policy_from_world
         self._state_dir = StateDir(Path(state_dir)) if state_dir is not None else None
+        self.world_warnings: list[str] = []
+        """What was missing from an integration download given as the world."""
         if isinstance(world, World):
             seeded = world
         elif world is not None:
-            seeded = load_world(Path(world))
+            seeded, self.world_warnings = world_from_path(Path(world))
         else:
             seeded = World()
         self.world = self._state_dir.open(seeded) if self._state_dir else seeded
-        self.timeout_s = timeout_s
-        self.memory_mb = memory_mb
+        from jsrt.integration.scripts import WorldPlace
+
+        _expect(world_file, (str, os.PathLike, type(None)), "world_file", "a path, or None")
+        from jsrt.integration.layout import world_file_in
+
+        source = world_file if world_file is not None else world
+        self._place = (
+            WorldPlace.of_file(world_file_in(Path(source)))
+            if isinstance(source, str | os.PathLike)
+            else WorldPlace(Path.cwd(), "the world")
+        )
         self._key = f"{os.getpid()}-{next(self._ids)}-{uuid.uuid4().hex[:8]}"
         self._synced: tuple[int, Executor] | None = None
 
@@ -275,12 +344,54 @@ class Runtime:
 
         `script` is a path (or a `PreparedScript`); `source` gives the text directly, with
         `script` as its file name. `hook` defaults to the type the function's name names
-        (`preSavePage`, …); without one the function runs as a generic script and its
-        return is kept as is. Load errors and bad input raise (`LoadError`, `InputError`);
+        (`preSavePage`, or a name the UI's stubs used such as `preSavePageFunction`);
+        without one the function runs as a generic script, its return kept as is, and the
+        result's `warnings` say so. Load errors and bad input raise (`LoadError`, `InputError`);
         everything the hook does, including throwing, comes back in the `HookResult`.
         """
         with _gc_paused():
             return self._run_hook(script, function, options, hook, source, timeout_s, memory_mb)
+
+    def run_step(
+        self,
+        flow: str,
+        step: str | int,
+        hook: str | None = None,
+        options: dict[str, Any] | None = None,
+        *,
+        timeout_s: float | None = None,
+        memory_mb: int | None = None,
+    ) -> HookResult:
+        """Run the `hook` hook of `step` of `flow` as the world's documents wire it: the
+        script document's code and function, with options built from the documents.
+
+        `flow` is a flow's `_id` or name; `step` a step's `_id` (its own or its export's
+        or import's), its name, or its 0-based index in the flow (page generators, page
+        processors, then routers and their branches' processors); `hook` a script type
+        (`preMap`, `postResponseMap`, …) or the key that holds the reference
+        (`inputFilter`); None runs the step's only hook. `options` is the data part
+        (records, responses); without it the hook gets its contract's sample. Unknown
+        names raise `UsageError` with the closest candidates; a hook whose script or
+        function is missing raises `InputError`.
+        """
+        from jsrt.integration.options import step_options
+        from jsrt.integration.scripts import script_code
+        from jsrt.integration.steps import find_hook
+
+        _expect(flow, (str,), "flow", "a flow's _id or name")
+        _expect(step, (str, int), "step", "a step's _id, name or 0-based index")
+        _expect(hook, (str, type(None)), "hook", "a script type such as 'preMap', or None")
+        _expect(options, (Mapping, type(None)), "options", _OPTIONS)
+        site = find_hook(self.world, self._place, flow, step, hook)
+        assert site.script is not None, "a hook that runs has its script document"
+        code = script_code(dict(site.script), self._place)
+        given = step_options(site, options)
+        limits: dict[str, Any] = {"timeout_s": timeout_s, "memory_mb": memory_mb}
+        if code.path is not None:
+            return self.run_hook(code.path, site.function, given, site.hook, **limits)
+        return self.run_hook(
+            code.filename, site.function, given, site.hook, source=code.code, **limits
+        )
 
     def _run_hook(
         self,
@@ -293,43 +404,67 @@ class Runtime:
         memory_mb: int | None,
     ) -> HookResult:
         from jsrt.api.policy import PolicyContext
-        from jsrt.hooks import CONTRACTS, contract_for, infer_hook
+        from jsrt.hooks import contract_for, infer_hook, untyped_warning
+        from jsrt.hooks.kinds import STUB_FUNCTION_NAMES
+        from jsrt.loader import PreparedScript
 
         started = time.perf_counter()
+        _expect(script, (str, os.PathLike, PreparedScript), "script", _SCRIPT)
+        _expect(function, (str, type(None)), "function", "a function name, or None")
+        _expect(options, (Mapping, type(None)), "options", _OPTIONS)
+        _expect(hook, (str, type(None)), "hook", "a script type such as 'preSavePage', or None")
+        _expect(source, (str, type(None)), "source", "the script's text, or None")
+        timeout = self.timeout_s if timeout_s is None else checked_timeout(timeout_s, "timeout_s")
+        memory = self.memory_mb if memory_mb is None else checked_memory(memory_mb, "memory_mb")
+        if self._state_dir:
+            self._state_dir.sync(self.world)  # what other processes saved meanwhile
         prepared = self._prepare(script, source)
-        entry = prepared.require_function(function, prefer=CONTRACTS)
-        hook = hook or infer_hook(entry)
-        contract = contract_for(hook) if hook else None
-        given = dict(options or {})
-        built = contract.build_options(given, self.world) if contract else given
-        inputs = contract.split_records(built) if contract and contract.per_record else [built]
-        script_kind = contract.script_kind if contract else "script"
-        policy = PolicyContext.resolve(
-            script_kind=script_kind,
-            hook=hook,
-            options=built,
-            world=self.world if self.policy_from_world else None,
-        )
+        try:
+            entry = prepared.require_function(function, prefer=STUB_FUNCTION_NAMES)
+            hook = hook or infer_hook(entry)
+            warnings = [] if hook else [untyped_warning(entry)]
+            contract = contract_for(hook) if hook else None
+            given = dict(options or {})
+            built = contract.build_options(given, self.world) if contract else given
+            inputs = contract.split_records(built) if contract and contract.per_record else [built]
+            script_kind = contract.script_kind if contract else "script"
+            policy = PolicyContext.resolve(
+                script_kind=script_kind,
+                hook=hook,
+                options=built,
+                world=self.world if self.policy_from_world else None,
+            )
+            inputs_json = _json_text(inputs, given)
+        except JsrtError:
+            if prepared.syntax_error is not None:  # it explains the rest (loader docstring)
+                raise prepared.syntax_error from None
+            raise
         request: RunRequest = {
             "script": {
                 "code": prepared.code,
+                "prologue": prepared.prologue,
+                "epilogue": prepared.epilogue,
                 "filename": prepared.filename,
                 "modules": list(prepared.modules),
-                "line1_column_offset": prepared.line1_column_offset,
             },
             "function": entry,
-            "inputs_json": _json_text(inputs),
-            "timeout_s": timeout_s or self.timeout_s,
-            "memory_mb": memory_mb or self.memory_mb,
+            "inputs_json": inputs_json,
+            "timeout_s": timeout,
+            "memory_mb": memory,
             "policy": asdict(policy),
             "backend": self._backend_spec(send_world=False),
             "limits": self.limits,
         }
-        result = HookResult(ok=False, value=None, hook=hook, function=entry, options=built)
+        result = HookResult(
+            ok=False, value=None, hook=hook, function=entry, options=built, warnings=warnings
+        )
         try:
             reply = self._execute(request)
         except HookError as error:  # the worker crashed or was stopped: no run data
             result.error = error.to_dict()
+        except LoadError as error:  # V8 could not compile the script
+            prepared.show_source_line(error.details)
+            raise
         else:
             result.calls = reply["calls"]
             dropped = {"calls": reply["calls_dropped"]}
@@ -345,6 +480,10 @@ class Runtime:
                 size_bound = len(reply["outcomes"])  # bounds every value's JSON size
                 records = cast("list[dict[str, Any]]", outcomes)
                 self._judge(result, contract, inputs, records, size_bound)
+            failed_records = [r["error"] for r in result.records or [] if r.get("error")]
+            for failure in [result.error, *failed_records]:
+                if failure is not None:
+                    prepared.show_source_line(failure)
             self._say_dropped(result, dropped)
         result.duration_ms = (time.perf_counter() - started) * 1000
         return result
@@ -415,7 +554,7 @@ class Runtime:
         if reply["world"] is not None:
             self.world.restore(reply["world"], version=reply["world_version"])
             if self._state_dir:
-                self._state_dir.save(self.world)
+                self._state_dir.sync(self.world)
         if self.backend == "local":
             self._synced = (self.world.version, executor)
         return reply
@@ -509,8 +648,7 @@ class Runtime:
         failure = outcome["error"]
         if outcome.get("stage") == "return":
             return ContractViolation(
-                f"the returned value cannot be kept as JSON: {failure['name']}: "
-                f"{failure['message']}",
+                f"the returned value cannot be kept as JSON: {_thrown(failure)}",
             )
         return _script_error(failure)
 
@@ -556,16 +694,69 @@ def _record_limits(**limits: int) -> RecordLimits:
     return cast(RecordLimits, limits)
 
 
-def _json_text(inputs: list[dict[str, Any]]) -> bytes:
+_JSON_DATA = "options must be JSON data: objects, arrays, strings, numbers, booleans, null"
+
+
+def _json_text(inputs: list[dict[str, Any]], given: dict[str, Any]) -> bytes:
     """The inputs as the JSON text (UTF-8) V8 parses (see `jsrt.run.execute`); as bytes, they
-    reach the worker raw, as a frame attachment."""
+    reach the worker raw, as a frame attachment.
+
+    orjson writes NaN and the infinities as `null`, which would change the user's data
+    without a word; JSON has no such numbers, so they are refused at their place in the
+    `given` options (the inputs are built from them). Text without a `null` cannot hold
+    one, so a page without nulls is not walked."""
     try:
-        return orjson.dumps(inputs)
+        text = orjson.dumps(inputs)
     except TypeError as exc:
         raise UsageError(
-            f"the options cannot be given to the hook: {exc}",
-            hint="options must be JSON data: objects, arrays, strings, numbers, booleans, null",
+            f"the options cannot be given to the hook: {exc}", hint=_JSON_DATA
         ) from exc
+    if b"null" in text:
+        path = non_finite_path(given)
+        if path is not None:
+            number = describe(_at(given, path))
+            raise UsageError(
+                f"the options hold {number} at {format_path(path)}; JSON has no NaN or "
+                "Infinity, and the hook would receive null",
+                hint="give a finite number there, or null (None) if the value is unknown",
+                path=format_path(path),
+            )
+    return text
+
+
+def _at(value: Any, path: list[str | int]) -> Any:
+    """The value at `path` in a JSON value."""
+    for part in path:
+        value = value[part]
+    return value
+
+
+def world_from_path(path: Path) -> tuple[World, list[str]]:
+    """The world a path names, and what was missing from it: a world file, a folder
+    holding one (the layout `jsrt import` and `jsrt pull` write), or an integration
+    download (a `.zip`, or the folder it unzips to)."""
+    from jsrt.backends.local import load_world
+    from jsrt.integration.download import read_download
+    from jsrt.integration.layout import world_file_in
+
+    world_file = world_file_in(path)
+    if world_file.is_dir() or world_file.suffix.lower() == ".zip":
+        download = read_download(world_file)
+        return download.to_world(), download.warnings
+    return load_world(world_file), []
+
+
+_WORLD = "a World, a path to a world file or an integration download, or None"
+_EXECUTOR = "a Supervisor, an InlineExecutor, or None"
+_CASSETTE = "a path to a cassette file, a Cassette, or None"
+_SCRIPT = "a path to a .js file, or a PreparedScript"
+_OPTIONS = 'the options object, a dict such as {"data": [...]}, or None'
+
+
+def _expect(value: object, types: tuple[type, ...], name: str, expected: str) -> None:
+    """Refuse a Python API argument of the wrong type in words, not with a TypeError later."""
+    if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
+        raise UsageError(f"{name} must be {expected}, got {describe(value)}", argument=name)
 
 
 def _choice(backend: BackendKind | BackendChoice | None, **arguments: Any) -> BackendChoice:

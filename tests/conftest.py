@@ -7,6 +7,11 @@ from pathlib import Path
 
 import pytest
 
+# Loaded before any in-process pytester run: pytester drops the modules a run imported,
+# and a PyYAML imported again would meet the nodes of its first import (its C extension
+# keeps them), failing with "could not determine a constructor for the tag None".
+import yaml  # noqa: F401
+
 
 @pytest.fixture
 def write_script(tmp_path: Path):

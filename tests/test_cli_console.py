@@ -17,6 +17,9 @@ from jsrt import cli
         (["run", "hook.js"], True),
         (["test"], True),
         (["new", "preMap"], True),
+        (["import", "download.zip"], True),
+        (["pull", "654e6568a34a1e27b19aa591"], True),
+        (["push"], False),
         (["sample", "preMap"], False),
         (["serve"], False),
         (["modules", "fetch"], False),
@@ -33,5 +36,6 @@ def test_every_command_that_builds_a_runtime_is_marked() -> None:
         if isinstance(command, click.Group):
             continue
         source = inspect.getsource(command.callback)
-        builds = "Runtime(" in source or "run_case(" in source
+        # scaffold_cases runs each hook of an imported integration in a Runtime.
+        builds = any(call in source for call in ("Runtime(", "run_case(", "scaffold_cases("))
         assert isinstance(command, cli.RunsHooks) is builds, name

@@ -1,6 +1,6 @@
 """The workloads, each a `measure(ctx) -> list[Row]`, in the order the report shows them."""
 
-from bench.workloads import bridge, cold, memory, pages, suite
+from bench.workloads import bridge, cold, memory, pages, persist, suite
 
 WORKLOADS = {
     "cold": cold.measure,
@@ -8,4 +8,5 @@ WORKLOADS = {
     "bridge": bridge.measure,
     "suite": suite.measure,
     "memory": memory.measure,
+    "persist": persist.measure,
 }

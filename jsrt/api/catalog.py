@@ -389,7 +389,8 @@ _RUNS = (
         ),
         "Runs the export and returns its first page: {data, dataURIs, errors}.",
         Route("POST", "/v1/exports/{_id}/invoke"),
-        "first page of the export's mockOutput; records data and settings; 404 for an unknown _id",
+        "first page of the export's mockOutput; records data and settings; 404 for an unknown _id;"
+        " 401 when its connection is offline",
         handler="on_export_run",
         changes_account=False,
     ),
@@ -400,7 +401,8 @@ _RUNS = (
         (Field("export", ("object",), required=True), *_DATES, Field("data", ("object", "array"))),
         "Runs an export definition that is not saved in the account.",
         Route("POST", "/v1/exports/virtual"),
-        "first page of the definition's mockOutput (or the stored export's of the same _id)",
+        "first page of the definition's mockOutput (or the stored export's of the same _id); 422"
+        " invalid_ref for a _connectionId the world lacks, 401 for an offline connection",
         handler="on_virtual_export_run",
         changes_account=False,
     ),
@@ -415,7 +417,8 @@ _RUNS = (
         ),
         "Runs an export definition one page at a time, continuing from pagedExportState.",
         Route("POST", "/v1/exports/virtual/paged"),
-        "pages of mockOutput (pageSize, default 20); the last page has no pagedExportState",
+        "pages of mockOutput (pageSize, default 20); the last page has no pagedExportState;"
+        " connections as runVirtual",
         handler="on_virtual_export_page",
         changes_account=False,
     ),
@@ -426,7 +429,8 @@ _RUNS = (
         (_ID, Field("data", ("array",), required=True), Field("settings", ("object",))),
         "Runs the import on the records and returns one response per record.",
         Route("POST", "/v1/imports/{_id}/invoke"),
-        "answers from mockResponse, else 200 with a new id; records what was imported",
+        "answers from mockResponse, else 200 with a new id; records what was imported; on an"
+        " offline connection each record is answered 401 and nothing is imported",
         handler="on_import_run",
         changes_account=True,
     ),
@@ -437,7 +441,8 @@ _RUNS = (
         (Field("import", ("object",), required=True), Field("data", ("array",), required=True)),
         "Runs an import definition that is not saved in the account.",
         Route("POST", "/v1/imports/virtual"),
-        "as imports.run, from the definition's own mockResponse",
+        "as imports.run, from the definition's own mockResponse; 422 invalid_ref for a"
+        " _connectionId the world lacks",
         handler="on_virtual_import_run",
         changes_account=True,
     ),

@@ -8,6 +8,7 @@ the usual case (plain JSON types) skips the full type check.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any, NoReturn
@@ -168,8 +169,13 @@ def _patch_problem(ops: list[Any]) -> str | None:
     return None
 
 
+_COUNT_TEXT = re.compile(r"[0-9]{1,18}")
+
+
 def _as_count(value: Any) -> int | None:
-    if isinstance(value, str) and value.isdigit():
+    """A positive integer, or a string of up to 18 ASCII digits (as a query parameter
+    gives it); longer strings are refused before `int` (it raises past 4,300 digits)."""
+    if isinstance(value, str) and _COUNT_TEXT.fullmatch(value):
         value = int(value)
     if isinstance(value, int) and not isinstance(value, bool) and value > 0:
         return value

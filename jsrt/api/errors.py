@@ -63,6 +63,13 @@ class Unauthorized(ApiError):
     code = "unauthorized"
 
 
+class ConnectionOffline(Unauthorized):
+    """The resource's connection is offline: integrator.io answers 401 ("connection is
+    offline", the runtime objects specification's imports.run and runVirtual responses)."""
+
+    code = "connection_offline"
+
+
 class Forbidden(ApiError):
     status_code = 403
     code = "forbidden"

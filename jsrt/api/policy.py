@@ -124,8 +124,8 @@ def check(ctx: PolicyContext, method: Method, args: list[Any]) -> None:
         raise PolicyViolation(
             f"{method.qualified} is refused in {ctx.where} (rule: a hook that runs an export, "
             f"lookup or import must be in an integration). {_standalone(ctx)}. Fix: put the "
-            "flow in an integration (give it an _integrationId in the world file), or pass "
-            "options._integrationId"
+            "flow in an integration (give it an _integrationId in the world file), or run the "
+            "hook in a flow that is in one (options._flowId)"
         )
     if rule == HOOKS_NEED_REGISTERED_CACHE and ctx.registered_caches is not None:
         cache_id = args[0]["_id"]

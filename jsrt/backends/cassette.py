@@ -3,7 +3,7 @@
 A cassette is a readable JSON file::
 
     {"format": "jsrt-cassette/1",
-     "secretFields": ["note"],                            # scrubbed besides SECRET_FIELDS
+     "secretFields": ["note"],                            # scrubbed besides SECRET_NAMES
      "interactions": [
        {"scope": "orders.case.yaml::keeps orders",        # optional: which test made it
         "object": "state", "method": "getForResource", "args": [{...}],
@@ -30,11 +30,12 @@ loads it, knows the mode and which interactions were used, and saves atomically.
 `Cassette.run_spec`; what it used and recorded goes back in the run's reply to
 `Cassette.merge`. So a worker that crashes never leaves a torn cassette.
 
-Secrets never reach the file: the API token (wherever its value appears) and the values
-of secret fields (`SECRET_FIELDS` plus configured ones, by key name at any depth) are
-replaced by placeholders before anything is recorded; a replayed call is scrubbed the
-same way before it is matched. The configured fields are kept in the file, so a replay
-scrubs as its recording did without being told again.
+Secrets never reach the file: the API token (wherever its value appears, as the variable
+holds it and as it is sent) and the values under secret names (`jsrt.backends.scrubbing`:
+`SECRET_NAMES` plus configured ones, at any depth, in any naming style; a header pair's
+value when its name is secret) are replaced by placeholders before anything is recorded;
+a replayed call is scrubbed the same way before it is matched. The configured fields are
+kept in the file, so a replay scrubs as its recording did without being told again.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ import orjson
 
 from jsrt.api.errors import ApiError
 from jsrt.api.seam import Backend
+from jsrt.backends.scrubbing import Scrubber, is_secret_name
 from jsrt.closest import closest, json_diff, pretty_json
 from jsrt.describe import format_path
 from jsrt.errors import InputError, UsageError
@@ -60,45 +62,7 @@ RecordMode = Literal["once", "new", "none", "all"]
 """VCR's record modes: once: replay the cassette if it exists, else record it; new:
 replay, and record the calls it lacks; none: replay only; all: record it afresh."""
 MODES: tuple[RecordMode, ...] = get_args(RecordMode)
-SECRET_FIELDS = (
-    "password",
-    "token",
-    "bearerToken",
-    "accessToken",
-    "refreshToken",
-    "clientSecret",
-    "apiKey",
-    "secret",
-)
-SCRUBBED = "<scrubbed>"
-TOKEN_PLACEHOLDER = "<token>"
 NOT_RECORDED = "not_recorded"
-
-
-class Scrubber:
-    """Replaces secrets in a JSON value: token values anywhere, secret fields by name."""
-
-    def __init__(self, tokens: Iterable[str] = (), fields: Iterable[str] = SECRET_FIELDS) -> None:
-        self.tokens = [token for token in tokens if token]
-        self.fields = {name.lower() for name in fields}
-
-    def __call__(self, value: Any) -> Any:
-        if isinstance(value, dict):
-            return {key: self._field(key, item) for key, item in value.items()}
-        if isinstance(value, list):
-            return [self(item) for item in value]
-        if isinstance(value, str):
-            for token in self.tokens:
-                value = value.replace(token, TOKEN_PLACEHOLDER)
-        return value
-
-    def _field(self, key: str, item: Any) -> Any:
-        """A secret field's value is replaced; an object under a secret name (integrator.io's
-        `http.auth.token`) is searched instead, so its settings stay readable."""
-        secret = key.lower() in self.fields
-        if secret and item is not None and not isinstance(item, dict | list):
-            return SCRUBBED
-        return self(item)
 
 
 # ---- the caller's side: the file ----------------------------------------------------------
@@ -132,7 +96,7 @@ class Cassette:
             )
         keep = existed and mode != "all"
         kept_fields, self.interactions = _load(self.path) if keep else ((), [])
-        extra = [f for f in (*kept_fields, *secret_fields) if f not in SECRET_FIELDS]
+        extra = [f for f in (*kept_fields, *secret_fields) if not is_secret_name(f)]
         self.extra_secret_fields = tuple(dict.fromkeys(extra))
         self.playback = mode in ("new", "none") or (mode == "once" and existed)
         self.recording = mode in ("new", "all") or (mode == "once" and not existed)
@@ -146,7 +110,7 @@ class Cassette:
             "scope": scope,
             "playback": self.playback,
             "recording": self.recording,
-            "secret_fields": [*SECRET_FIELDS, *self.extra_secret_fields],
+            "secret_fields": list(self.extra_secret_fields),
             "interactions": [
                 {**interaction, "index": index, "used": index in self._used}
                 for index, interaction in enumerate(self.interactions)
@@ -233,7 +197,7 @@ class CassetteBackend:
     ) -> None:
         self.inner = inner
         self.spec = spec
-        self.scrub = Scrubber(tokens, spec["secret_fields"])
+        self.scrub = Scrubber(tokens, extra_names=spec["secret_fields"])
         self.used: list[int] = []
         self.recorded: list[dict[str, Any]] = []
         self.unmatched: list[str] = []

@@ -8,8 +8,8 @@ says what running one of its functions should do::
     function: preSavePage           # optional: the script's only function, if it has one
     hook: preSavePage               # optional: inferred from the function name
     world: world.yaml               # optional: seeds the local backend (fresh for each case)
-    timeout: 5                      # optional: seconds (default 30)
-    memory: 128                     # optional: heap limit in MB (default 256)
+    timeout: 5                      # optional: seconds, 0.001 to 3600 (default 30)
+    memory: 128                     # optional: heap limit in MiB, 16 to 2048 (default 256)
     options: {pageIndex: 0}         # optional: options shared by every case below
     cases:
       - name: totals an order that has lines
@@ -28,10 +28,18 @@ Without `cases:` the file itself is one case (its `name` defaults to the file na
 With `cases:`, every other top-level key is a default each case may override; `options`
 merge key by key (the case's win).
 
+Instead of `script` and `function`, a case may run a hook as a world's flow wires it:
+`flow` (its `_id` or name), `step` (its `_id`, name or 0-based index) and `hook` (the
+script type; optional when the step has one hook), with `world` required. The script
+and function come from the step's hook reference, the ids and settings in `options`
+from the documents; `options`, `data` and `record` then give only the data part
+(without them, the hook's sample).
+
 Keys of a case:
 
 * `name`: unique in the file; `-k` filters on it.
-* `script`, `function`, `hook`, `world`, `timeout`, `memory`: as above, per case.
+* `script`, `function`, `hook`, `world`, `timeout`, `memory`: as above, per case; or
+  `flow`, `step` and `hook` (a hook of the world).
 * `backend` (`local`, `rest`, `replay`), `base_url`, `region`, `token_env`,
   `allow_writes`: what answers the integrator-api calls (`jsrt.runner.Runtime`);
   `cassette` (a file to record to, relative to this file) with `record_mode` (`once`,

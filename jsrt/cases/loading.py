@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -82,16 +83,23 @@ def _case(
         """Where `key` is written: in this case, or among the file's defaults."""
         return (*where, key) if key in body else (key,)
 
-    if "script" not in merged:
+    from_step = "flow" in merged or "step" in merged
+    if from_step:
+        _check_step_keys(locator, merged, where, place)
+        script = None
+    elif "script" not in merged:
         raise locator.fail(
             where,
             "no script given",
-            "add `script: <path of the .js file, relative to the case file>`",
+            "add `script: <path of the .js file, relative to the case file>`, or run a hook "
+            "of the world: `world:`, `flow:`, `step:` (and `hook:`)",
         )
-    script = locator.existing_file(merged["script"], place("script"), "script")
+    else:
+        script = locator.existing_file(merged["script"], place("script"), "script")
     world = None
     if merged.get("world") is not None:
-        world = locator.existing_file(merged["world"], place("world"), "world file")
+        # A world file, or an integration download or layout folder (`jsrt.runner.Runtime`).
+        world = locator.existing_file(merged["world"], place("world"), "world file", folder_ok=True)
     options: dict[str, Any] = {}
     for source in (defaults, body):
         if source.get("options") is not None:
@@ -113,7 +121,31 @@ def _case(
         options=options,
         expect=_expectations(document.expect),
         backend=read_backend_choice(locator, merged, place),
+        flow=merged.get("flow"),
+        step=merged.get("step"),
     )
+
+
+def _check_step_keys(
+    locator: Locator, merged: dict[str, Any], where: Where, place: Callable[[str], Where]
+) -> None:
+    """A case that runs a hook of the world's flows (`flow`, `step`, `hook`) names no
+    script or function (the step's reference does), and needs both keys and a world."""
+    for key in ("script", "function"):
+        if key in merged:
+            raise locator.fail(
+                place(key),
+                f"`{key}` and `flow`/`step` both say what to run",
+                f"with flow and step, the step's hook reference names the script and "
+                f"function: remove `{key}`",
+            )
+    for key in ("flow", "step", "world"):
+        if merged.get(key) is None:
+            raise locator.fail(
+                where,
+                f"a hook of the world needs `flow`, `step` and `world`; `{key}` is missing",
+                "add e.g. `world: world.yaml`, `flow: Orders to ERP`, `step: 1`, `hook: preMap`",
+            )
 
 
 def _expectations(expect: Expect | None) -> Expectations:

@@ -43,11 +43,14 @@ class Locator:
             raise self.fail(where, *found)
         return value
 
-    def existing_file(self, value: Any, where: Where, what: str) -> Path:
-        """The file `value` names, relative to the case file's folder, which must exist."""
+    def existing_file(
+        self, value: Any, where: Where, what: str, *, folder_ok: bool = False
+    ) -> Path:
+        """The file `value` names, relative to the case file's folder, which must exist
+        (or, with `folder_ok`, the folder)."""
         self.typed(value, where, str, "a path relative to the case file")
         path = self.path.parent / value
-        if not path.is_file():
+        if not (path.is_file() or (folder_ok and path.is_dir())):
             raise self.fail(
                 where,
                 f"{what} {value!r} not found (looked for {path})",

@@ -15,12 +15,13 @@ CaseStatus = Literal["passed", "failed", "error"]
 
 @dataclass(frozen=True)
 class Case:
-    """One run of one hook function and what it must do."""
+    """One run of one hook function and what it must do: `script`'s `function`, or the
+    hook of a world's flow step (`flow`, `step`)."""
 
     name: str
     file: Path
     line: int
-    script: Path
+    script: Path | None
     function: str | None
     hook: str | None
     world: Path | None
@@ -30,6 +31,10 @@ class Case:
     expect: Expectations
     backend: BackendChoice = field(default_factory=BackendChoice)
     """The backend and cassette the case chooses (paths made absolute)."""
+    flow: str | None = None
+    step: str | int | None = None
+    """A hook of the world to run instead of `script`: the `hook` of this step of this
+    flow (`Runtime.run_step`); `script` is then None."""
 
     @property
     def id(self) -> str:
@@ -59,3 +64,5 @@ class CaseOutcome:
     duration_ms: float = 0.0
     error: dict[str, Any] | None = None
     logs: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    """The run's warnings (`HookResult.warnings`): shown whether the case passed or not."""

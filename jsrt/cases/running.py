@@ -49,7 +49,12 @@ def run_case(
             cassette_scope=f"{case.file.name}::{case.name}",
             backend=chosen,
         )
-        result = runtime.run_hook(case.script, case.function, case.options, case.hook)
+        if case.flow is not None and case.step is not None:
+            given = case.options or None  # none given: the hook contract's sample
+            result = runtime.run_step(case.flow, case.step, case.hook, given)
+        else:
+            assert case.script is not None, "a case runs a script or a flow step"
+            result = runtime.run_hook(case.script, case.function, case.options, case.hook)
     except JsrtError as exc:
         error = exc.to_dict()
         duration = (time.perf_counter() - started) * 1000
@@ -66,6 +71,7 @@ def run_case(
         duration_ms=(time.perf_counter() - started) * 1000,
         error=result.error,
         logs=result.logs,
+        warnings=result.warnings,
     )
 
 

@@ -25,6 +25,7 @@ from jsrt.document_schema import problem
 from jsrt.errors import JsrtError
 from jsrt.expect import ABSENT
 from jsrt.hooks import contract_for
+from jsrt.run.limits import MEMORY, TIMEOUT, Limit
 
 
 def type_problem(
@@ -255,16 +256,16 @@ def _canonical_hook(name: str) -> str:
         raise problem(error.message, error.hint or "") from None
 
 
-def _above_zero(timeout: Any) -> Any:
-    if timeout <= 0:
-        raise problem("timeout must be above 0", "give seconds, e.g. 5")
-    return timeout
+def _within(limit: Limit, name: str, example: str) -> Callable[[Any], Any]:
+    """A check that a limit's value is in its accepted range (`jsrt.run.limits`)."""
 
+    def check(value: Any) -> Any:
+        found = limit.problem(value)
+        if found is not None:
+            raise problem(f"{name} {found}", f"give e.g. {name}: {example}")
+        return value
 
-def _at_least_16(memory: Any) -> Any:
-    if memory < 16:
-        raise problem("memory must be at least 16 (MB)", "give e.g. 128")
-    return memory
+    return check
 
 
 _Path = Annotated[str | None, _typed(str, "a path relative to the case file", nullable=True)]
@@ -275,6 +276,10 @@ class _Settings(_Part):
 
     script: Annotated[str | None, _typed(str, "a path relative to the case file")] = None
     function: Annotated[str | None, _typed(str, "a function name", nullable=True)] = None
+    flow: Annotated[str | None, _typed(str, "a flow's _id or name")] = None
+    step: Annotated[str | int | None, _typed((str, int), "a step's _id, name or 0-based index")] = (
+        None
+    )
     hook: Annotated[
         str | None,
         _then(_canonical_hook),
@@ -282,10 +287,14 @@ class _Settings(_Part):
     ] = None
     world: _Path = None
     timeout: Annotated[
-        float | None, _then(_above_zero), _typed((int, float), "a number of seconds", nullable=True)
+        float | None,
+        _then(_within(TIMEOUT, "timeout", "5")),
+        _typed((int, float), "a number of seconds", nullable=True),
     ] = None
     memory: Annotated[
-        int | None, _then(_at_least_16), _typed(int, "a whole number of MB", nullable=True)
+        int | None,
+        _then(_within(MEMORY, "memory", "128")),
+        _typed(int, "a whole number of MiB", nullable=True),
     ] = None
     backend: Any = None
     base_url: Any = None

@@ -19,6 +19,14 @@ DEFAULT_HEAP_CEILING_MB = 1024
 OLD_SPACE_FACTOR = 2
 """V8's old space is this many times the ceiling, so the hard limit always fires first."""
 
+V8_HEAP_CAGE_MB = 4096
+"""The most heap V8 gives an isolate in mini-racer's build (pointer compression): its
+`heap_size_limit` stays 4096 MiB whatever larger `--max-old-space-size` is asked."""
+
+LARGEST_HEAP_MB = V8_HEAP_CAGE_MB // OLD_SPACE_FACTOR
+"""The largest heap limit (and ceiling) a process can honour: above it, the old space the
+ceiling asks for is cut to the cage, and V8 may abort before the hard limit fires."""
+
 
 def v8_flags(heap_ceiling_mb: int) -> tuple[str, ...]:
     """The V8 flags for a process serving isolates of up to `heap_ceiling_mb` MiB.

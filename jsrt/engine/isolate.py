@@ -1,14 +1,18 @@
 """`Isolate`: one fresh V8 context with limits, named scripts and the synchronous bridge.
 
-The engine knows nothing of hooks: callers evaluate their shims and scripts with
-`eval(code, filename=...)` and call functions by evaluating small expressions that
-return strings. What this class adds to mini-racer:
+The engine knows nothing of hooks: callers evaluate their shims with
+`eval(code, filename=...)`, a user's script with `eval_scoped(code, filename=...)`, and
+call functions by evaluating small expressions that return strings. What this class
+adds to mini-racer:
 
 * a deadline per eval (the script is terminated at that `time.monotonic()` value) and a
   hard heap limit (`memory_mb`), reported as HookTimeout and HeapLimitExceeded;
 * after either, the termination V8 may still hold armed is drained before the next
   eval, and the heap limit is re-armed, so the next eval is not killed by the last one;
 * errors carry the file, line and column users wrote (see `js_errors`);
+* `eval_scoped` runs code as a strict scope of its own (what an ES module body is to
+  its top-level names) with nothing added before the code, so every line and column V8
+  reports is the file's own (see `eval_scoped`);
 * `__jsrt_bridge(request) -> response` reaches the Python callable given here; calling
   back into the isolate from that callable is refused instead of deadlocking;
 * no `setTimeout`/`clearTimeout` (mini-racer's own class installs them; this one does
@@ -37,6 +41,11 @@ from jsrt.errors import (
 )
 
 MIB = 1024 * 1024
+
+_SCOPED_SOURCE_GLOBAL = "__jsrt_scoped_source"
+"""The global `eval_scoped` puts the code in, for its evaluator to take (and delete)."""
+
+_SCOPED_FILENAME = "jsrt:scope.js"
 
 
 class Isolate:
@@ -75,28 +84,69 @@ class Isolate:
         Raises LoadError (syntax), ScriptError (uncaught throw), HookTimeout (still
         running at `deadline`, a `time.monotonic()` value) or HeapLimitExceeded.
         """
-        if "\n" in filename or "\r" in filename:
-            raise UsageError(f"a script file name cannot contain a line break: {filename!r}")
+        _check_filename(filename)
+        return self._eval(code, filename=filename, deadline=deadline, running=filename)
+
+    def _eval(self, code: str, *, filename: str, deadline: float | None, running: str) -> Primitive:
+        """`eval`, naming `running` (the user's file while it runs through jsrt's own
+        script) in timeout and heap-limit errors."""
         self._refuse_reentry("eval")
         if self._native.closed:
             raise UsageError("this Isolate is closed; create a new one")
         with self._lock:
-            self._drain(deadline, filename)
+            self._drain(deadline, running)
             started = time.monotonic()
             try:
                 return self._native.eval(
-                    f"{code}\n//# sourceURL={filename}", timeout=_remaining(deadline, filename)
+                    f"{code}\n//# sourceURL={filename}", timeout=_remaining(deadline, running)
                 )
             except _minirace.EvalTimedOut:
                 self._must_drain = True
-                raise _timeout(filename, time.monotonic() - started) from None
+                raise _timeout(running, time.monotonic() - started) from None
             except (_minirace.JSOutOfMemory, _minirace.JSTerminated) as failure:
                 self._must_drain = True
-                raise self._termination_error(failure, filename) from None
+                raise self._termination_error(failure, running) from None
             except _minirace.JSParseFailure as failure:
                 raise js_errors.load_error(failure.text, filename) from None
             except _minirace.JSExecutionFailure as failure:
                 raise js_errors.script_error(failure.text) from None
+
+    def eval_scoped(
+        self,
+        code: str,
+        *,
+        filename: str,
+        prologue: str = "",
+        epilogue: str = "",
+        deadline: float | None = None,
+    ) -> Primitive:
+        """Evaluate `code` named `filename` the way an ES module body runs: strict, its
+        top-level declarations (`var`, `let`, functions) in a scope of their own rather
+        than on the global object, `this` undefined and a top-level `return` a
+        SyntaxError. `prologue` runs first, in the scope around the code (the names it
+        declares are the code's, as a module's imports are); `epilogue` runs after it, in
+        its scope. Returns the code's completion value as `eval` does.
+
+        The code is the body of a strict direct `eval` in a function at the top of a
+        script of jsrt's (so it sees only the globals and the prologue's names), with
+        nothing in front of it: every position V8 reports (syntax errors, frames, source
+        lines) is the file's own line and column. Raises as `eval` does: LoadError for
+        code V8 cannot compile (placed at the code's end when V8 reads on into the
+        epilogue, as it does for a missing `}`), ScriptError for an uncaught throw.
+        """
+        _check_filename(filename)
+        self.set_global(_SCOPED_SOURCE_GLOBAL, f"{code}\n{epilogue}\n//# sourceURL={filename}")
+        evaluator = (
+            f"(function () {{ 'use strict';\n{prologue}\n"
+            f"try {{ return eval(globalThis.{_SCOPED_SOURCE_GLOBAL}); }}\n"
+            f"finally {{ delete globalThis.{_SCOPED_SOURCE_GLOBAL}; }} }})()"
+        )
+        try:
+            return self._eval(
+                evaluator, filename=_SCOPED_FILENAME, deadline=deadline, running=filename
+            )
+        except ScriptError as error:
+            raise js_errors.scoped_compile_error(error, code, filename) or error from None
 
     def set_global(self, name: str, text: str | bytes) -> None:
         """Define the global `name` as the string `text` (bytes: UTF-8): how large inputs
@@ -186,6 +236,11 @@ class _BridgeSlot:
     def __call__(self) -> None:
         if self.target is not None:
             self.target()
+
+
+def _check_filename(filename: str) -> None:
+    if "\n" in filename or "\r" in filename:
+        raise UsageError(f"a script file name cannot contain a line break: {filename!r}")
 
 
 def _remaining(deadline: float | None, filename: str) -> float | None:

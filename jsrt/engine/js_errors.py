@@ -11,8 +11,9 @@ mini-racer renders a failure the way d8 does::
 For a syntax error FILE is mini-racer's fixed `<anonymous>` origin, so the caller's file
 name replaces it. For a runtime error the stack names files through `//# sourceURL`;
 frames of files whose name starts with `jsrt:` are jsrt's own shims and are dropped, and
-when the throw itself happened in a shim (the bridge throwing a Python error, say), the
-position reported is the first user frame's.
+when the throw itself happened in a shim (the bridge throwing a Python error, say) or in
+no script (`JSON.parse` reports a place in the text it parsed), the position reported is
+the first user frame's.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ _CARETS = re.compile(r" *\^+")
 _ERROR_TEXT = re.compile(r"(?P<name>[A-Za-z_$][\w$]*)(?:: (?P<message>.*))?", re.DOTALL)
 _LOCATION = re.compile(r"(?P<file>.+):(?P<line>\d+):(?P<column>\d+)")
 _FRAME_PREFIX = "    at "
+# ECMAScript line terminators: what V8 counts as a new line.
+_LINE_TERMINATOR = re.compile("\r\n|[\n\r\u2028\u2029]")
 
 
 @dataclass(frozen=True)
@@ -84,16 +87,17 @@ def script_error(report: str) -> ScriptError:
     stack = user_stack(parsed.stack) if parsed.stack is not None else None
     file, line, column = parsed.file, parsed.line, parsed.column
     source_line = parsed.source_line
-    if file.startswith(INTERNAL_PREFIX) and stack:
-        frame = _first_location(stack)
-        if frame is not None:
-            file, line, column = frame
-            source_line = None
+    frames = _locations(stack) if stack else []
+    if frames and (file.startswith(INTERNAL_PREFIX) or all(f[0] != file for f in frames)):
+        # V8 placed the throw in a shim, or in no script at all (`JSON.parse` points
+        # into the text it parsed): the first frame of the caller's code is the place.
+        file, line, column = frames[0]
+        source_line = None
     where = _position(file, line, column)
     error_text = _ERROR_TEXT.fullmatch(parsed.text) if parsed.stack is not None else None
     if error_text is None:
         return ScriptError(
-            f"{where}: uncaught non-Error value: {parsed.text}",
+            f"{where}: Uncaught {parsed.text}",
             hint="throw an Error (throw new Error('…')) to keep a name and a stack trace",
             name=None,
             js_message=parsed.text,
@@ -112,6 +116,38 @@ def script_error(report: str) -> ScriptError:
         column=column,
         source_line=source_line,
         stack=stack,
+    )
+
+
+def scoped_compile_error(error: ScriptError, code: str, filename: str) -> LoadError | None:
+    """The LoadError `error` stands for when it is V8 refusing to compile code evaluated
+    by `Isolate.eval_scoped` as `filename`, else None.
+
+    A direct `eval` reports code it cannot compile as a SyntaxError thrown from its call,
+    so no frame of the failed code exists yet; one thrown while the code ran (say
+    `JSON.parse` at its top level) has the code's own frame. V8 names the file before it
+    has read the code's `sourceURL` "undefined": the caller's file name replaces it. An
+    unfinished construct (a missing `}`) is reported past the code's end: it is placed
+    just after the code's last character instead.
+    """
+    details = error.details
+    if details.get("name") != "SyntaxError" or _locations(details.get("stack") or ""):
+        return None
+    if details.get("file") not in (filename, "undefined"):
+        return None
+    line, column = details.get("line"), details.get("column")
+    source_line = details.get("source_line")
+    lines = _LINE_TERMINATOR.split(code)
+    if line is not None and line > len(lines):  # V8 read on past the code's end
+        while len(lines) > 1 and not lines[-1].strip():
+            lines.pop()
+        line, column, source_line = len(lines), len(lines[-1]) + 1, lines[-1]
+    return LoadError(
+        f"{_position(filename, line, column)}: SyntaxError: {details.get('js_message', '')}",
+        file=filename,
+        line=line,
+        column=column,
+        source_line=source_line,
     )
 
 
@@ -138,12 +174,9 @@ def _frame_location(frame: str) -> tuple[str, int, int] | None:
     return found["file"], int(found["line"]), int(found["column"])
 
 
-def _first_location(stack: str) -> tuple[str, int, int] | None:
-    for frame in stack.split("\n"):
-        location = _frame_location(frame)
-        if location is not None:
-            return location
-    return None
+def _locations(stack: str) -> list[tuple[str, int, int]]:
+    """`(file, line, column)` of each frame of `stack` that names one."""
+    return [loc for frame in stack.split("\n") if (loc := _frame_location(frame)) is not None]
 
 
 def _position(file: str, line: int | None, column: int | None) -> str:

@@ -14,7 +14,13 @@ import os
 import threading
 
 from jsrt.engine import _minirace
-from jsrt.engine.heap import DEFAULT_HEAP_CEILING_MB, HeapCeilingTooLow, v8_flags
+from jsrt.engine.heap import (
+    DEFAULT_HEAP_CEILING_MB,
+    LARGEST_HEAP_MB,
+    V8_HEAP_CAGE_MB,
+    HeapCeilingTooLow,
+    v8_flags,
+)
 from jsrt.errors import UsageError
 
 FOREIGN_HEAP_CEILING_MB = 512
@@ -33,7 +39,7 @@ def configure(heap_ceiling_mb: int = DEFAULT_HEAP_CEILING_MB) -> None:
     again with the same ceiling is a no-op; a different one is a UsageError, because V8
     flags cannot change once V8 has started.
     """
-    _check_positive("heap_ceiling_mb", heap_ceiling_mb)
+    _check_heap_size("heap_ceiling_mb", heap_ceiling_mb)
     with _lock:
         if _ceiling_mb is None:
             _start(heap_ceiling_mb)
@@ -56,7 +62,7 @@ def reserve_heap(memory_mb: int) -> None:
     Starts V8 if needed (with a ceiling large enough for `memory_mb`); raises
     HeapCeilingTooLow when V8 already runs with a smaller ceiling.
     """
-    _check_positive("memory_mb", memory_mb)
+    _check_heap_size("memory_mb", memory_mb)
     with _lock:
         if _ceiling_mb is None:
             _start(max(DEFAULT_HEAP_CEILING_MB, memory_mb))
@@ -73,9 +79,13 @@ def reserve_heap(memory_mb: int) -> None:
         )
 
 
-def _check_positive(name: str, value: int) -> None:
-    if not isinstance(value, int) or value < 1:
-        raise UsageError(f"{name} must be a positive whole number of MiB, got {value!r}")
+def _check_heap_size(name: str, value: int) -> None:
+    if not isinstance(value, int) or not 1 <= value <= LARGEST_HEAP_MB:
+        raise UsageError(
+            f"{name} must be a whole number of MiB from 1 to {LARGEST_HEAP_MB}, got {value!r}",
+            hint=f"V8 gives an isolate at most {V8_HEAP_CAGE_MB} MiB, and a heap limit works only "
+            "up to half of that",
+        )
 
 
 def _start(heap_ceiling_mb: int) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 from jsrt.api.policy import ScriptKind
 from jsrt.describe import describe
 from jsrt.errors import InputError, UsageError
-from jsrt.hooks.context import WorldLike, hook_context
+from jsrt.hooks.context import WorldLike, api_context, hook_context
 from jsrt.hooks.inputs import Inputs
 from jsrt.hooks.kinds import OnThrow, ReceivedResource, Resource, ScriptType
 from jsrt.hooks.returns import MAX_RETURN_BYTES, Findings, ReturnCheck, Verdict, size_problem
@@ -70,6 +70,8 @@ class Contract:
         self.read_inputs(read)
         if self.script_kind == "hook":
             hook_context(read, world, self.receives)
+        elif self.script_kind == "api":
+            api_context(read, world)
         options = read.fields
         for key, value in read.given.items():
             options.setdefault(key, value)

@@ -26,9 +26,12 @@ MAPPED_ELEMENT = "{data}, {errors}, {data, errors} or {} (skip)"
 
 
 def _responses(read: Inputs, key: str) -> list[dict[str, Any]] | None:
-    """An optional array of destination responses, one object per record."""
+    """An optional array of destination responses, one object per record, each completed
+    with the fields every response carries (`_complete_response`)."""
     responses = read.array(key, OMIT)
-    for position, response in enumerate(responses or ()):
+    if responses is None:
+        return None
+    for position, response in enumerate(responses):
         if not isinstance(response, dict):
             read.fail(
                 f"{key}[{position}]",
@@ -36,7 +39,17 @@ def _responses(read: Inputs, key: str) -> list[dict[str, Any]] | None:
                 describe(response),
                 f'give every element of "{key}" as {{"statusCode": 200}}',
             )
-    return responses
+    read.fields[key] = [_complete_response(response) for response in responses]
+    return read.fields[key]
+
+
+def _complete_response(given: dict[str, Any]) -> dict[str, Any]:
+    """A response as integrator.io passes every one, an import's or a lookup's: with
+    `statusCode` (200 success, 422 error; runtime objects specification, imports.run) and
+    `ignored` (true only when the record was skipped), and `errors` ([] when none). A
+    given field is kept; a response that reports errors and no status is a 422."""
+    status = 422 if given.get("errors") else 200
+    return {"statusCode": status, "ignored": False, "errors": [], **clone(given)}
 
 
 def _import_response(position: int) -> dict[str, Any]:
@@ -52,8 +65,10 @@ def _import_response(position: int) -> dict[str, Any]:
 
 
 def _lookup_response(_position: int) -> dict[str, Any]:
-    """What a lookup answers for a record it found nothing for."""
-    return {"data": [], "errors": []}
+    """What a lookup answers for a record it found nothing for: a success with no data
+    (each response carries `statusCode`, `errors`, `ignored` and, for a lookup, `data`:
+    the postResponseMap stub of integrator.io's UI)."""
+    return {"statusCode": 200, "data": [], "errors": [], "ignored": False}
 
 
 # preSavePage ----------------------------------------------------------------------------

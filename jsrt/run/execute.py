@@ -41,7 +41,7 @@ from jsrt.api.seam import Backend
 from jsrt.backends.cassette import CassetteBackend
 from jsrt.backends.local import LocalBackend, World
 from jsrt.engine.isolate import Isolate
-from jsrt.errors import HookTimeout, JsrtError, LoadError
+from jsrt.errors import HookTimeout, JsrtError, ScriptError
 from jsrt.json_values import MAX_DEPTH, parse_from_v8
 from jsrt.run.outcomes import DEPTH_PAD, PAD_FROM_CHARS, LogCounts
 from jsrt.run.protocol import (
@@ -68,6 +68,11 @@ _MAX_REPLICAS = 8
 @cache
 def _shim_source(name: str) -> str:
     return files("jsrt.js_shims").joinpath(name).read_text(encoding="utf-8")
+
+
+def _shim_filename(name: str) -> str:
+    """The file name a shim's frames and errors carry (`jsrt:` marks jsrt's own code)."""
+    return f"jsrt:{name}"
 
 
 @cache
@@ -99,16 +104,6 @@ def _local_world(spec: LocalBackendSpec) -> World | None:
     while len(_REPLICAS) > _MAX_REPLICAS:
         _REPLICAS.popitem(last=False)
     return world
-
-
-def _shift_line1(error: LoadError, offset: int) -> LoadError:
-    """Undo the loader's wrapper prefix in a line-1 column."""
-    column = error.details.get("column")
-    if error.details.get("line") != 1 or not column or not offset:
-        return error
-    details = dict(error.details, column=max(1, column - offset))
-    text = error.message.replace(f":1:{column}:", f":1:{details['column']}:", 1)
-    return LoadError(text, hint=error.hint, **details)
 
 
 def execute(request: RunRequest) -> RunReply:
@@ -261,7 +256,7 @@ def _new_isolate_with_shims(memory_mb: int, limits: RecordLimits) -> tuple[Isola
     isolate = Isolate(memory_mb=memory_mb, bridge=relay)
     try:
         for name in SHIMS:
-            isolate.eval(_shim_source(name), filename=f"jsrt:{name}")
+            isolate.eval(_shim_source(name), filename=_shim_filename(name))
         begin = _begin_call(limits, relay.key)
         isolate.eval(f"{_install_api_call()};{begin}", filename="jsrt:install-api.js")
     except BaseException:
@@ -366,11 +361,47 @@ def _run(isolate: Isolate, request: RunRequest, deadline: float) -> bytes:
         if module != "integrator-api":
             isolate.eval(_library_js(module), filename=f"jsrt:{module}.js")
     try:
-        isolate.eval(script["code"], filename=script["filename"], deadline=deadline)
-    except LoadError as error:
-        raise _shift_line1(error, script["line1_column_offset"]) from None
+        isolate.eval_scoped(
+            script["code"],
+            filename=script["filename"],
+            prologue=script["prologue"],
+            epilogue=script["epilogue"],
+            deadline=deadline,
+        )
+    except ScriptError as error:
+        if error.details.get("name") is not None:
+            raise
+        raise _uncaught_value(isolate, error) from None
     isolate.set_global(INPUTS_GLOBAL, request["inputs_json"])
     call = f"__jsrt_invoke({orjson.dumps(request['function']).decode()})"
     reply = isolate.eval(call, filename="jsrt:call.js", deadline=deadline)
     assert isinstance(reply, str), "__jsrt_invoke returns its outcomes as text"
     return reply.encode()
+
+
+def _uncaught_value(isolate: Isolate, error: ScriptError) -> ScriptError:
+    """A value other than an Error thrown by the script's top level, worded and placed
+    as `invoke.js` does for one thrown by a call (`Uncaught 'text'` at the `throw`).
+
+    V8 places such a throw in `invoke.js`, whose `$thr` setter recorded it (see
+    `jsrt.loader`); one V8 placed elsewhere (a library's throw, a script whose `throw`s
+    were not rewritten) keeps V8's report.
+    """
+    if error.details.get("file") != _shim_filename("invoke.js"):
+        return error
+    try:
+        described = isolate.eval("__jsrt_describe_last_throw()", filename="jsrt:call.js")
+        failure = parse_from_v8(described if isinstance(described, str) else "null")
+        place = failure["frames"][0]
+        where = f"{place['file']}:{place['line']}:{place['column']}"
+    except (JsrtError, orjson.JSONDecodeError, LookupError, TypeError):
+        return error  # a hook that broke the shims' globals: V8's report stands
+    return ScriptError(
+        f"{where}: {failure['message']}",
+        hint=error.hint,
+        name=None,
+        js_message=failure["message"],
+        file=place["file"],
+        line=place["line"],
+        column=place["column"],
+    )

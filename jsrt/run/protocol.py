@@ -20,17 +20,21 @@ from typing import Any, Literal, NotRequired, TypedDict
 
 
 class ScriptSource(TypedDict):
-    """The loaded script: its code after the loader's rewrite, the file name frames
-    name, the pinned libraries it imports, and the loader's line-1 column shift."""
+    """The loaded script: its code after the loader's rewrite, the prologue that binds
+    its imports and the epilogue that publishes its functions (evaluated as a strict
+    scope, `Isolate.eval_scoped`), the file name frames name, the pinned libraries it
+    imports."""
 
     code: str
+    prologue: str
+    epilogue: str
     filename: str
     modules: list[str]
-    line1_column_offset: int
 
 
 class CassetteSpec(TypedDict):
-    """`Cassette.run_spec()`: the scope's interactions, the mode, the fields to scrub."""
+    """`Cassette.run_spec()`: the scope's interactions, the mode, and the configured fields
+    to scrub (besides `jsrt.backends.scrubbing.SECRET_NAMES`, which the worker knows)."""
 
     path: str
     scope: str | None

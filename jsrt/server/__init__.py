@@ -20,25 +20,39 @@ their own `path` (a Starlette path such as `/orders/{orderId}`, whose parameters
       - {_id: ping, type: script, script: {_scriptId: s1, function: ping}}  # as exported;
         # its code is the `content` of the world's script document s1
 
+Scripts, which integrator-api does not expose (no catalog entry), answer `GET` and `PUT
+/v1/scripts/{_id}` (a script document, its code as `content`), which `jsrt pull` and
+`jsrt push` use.
+
 Tests can make the server misbehave: `POST /_jsrt/faults {"status": 429, "count": 2,
 "retryAfter": 1}` makes the next two API requests fail that way (429 with `Retry-After`,
 or any 4xx/5xx), and `throttle` (`--throttle N`) answers 429 beyond N requests a second,
 integrator.io's leaky bucket in small. `POST /_jsrt/reset` puts the world back to its
 seed and `GET /_jsrt/world` shows its snapshot. Every path needs the bearer token.
 
+What one client can make the server hold is bounded (`ServeLimits`, each a `jsrt serve`
+option): the request body (413), a stalled request (408, or the connection closed when
+its headers never end), pending faults, connections, the numbers a query carries, and a
+My API's run (each runs on a thread, one at a time, holding the world's write turn, so
+other requests keep being answered).
+
 The parts: `apis` (My APIs declared in a world file), `account` (the served account:
-world, backend, faults, throttle), `responses` (HTTP answers), `gate` (bearer auth, then
-faults), `app` (routes and endpoints), `running` (binding and running uvicorn).
+world, backend, faults, throttle), `responses` (HTTP answers), `bounds` (the limits and
+the middleware that holds requests to them), `gate` (bearer auth, then faults), `app`
+(routes and endpoints), `running` (binding and running uvicorn, with a deadline on
+request headers).
 """
 
 from jsrt.server.account import Account
 from jsrt.server.apis import MyApi, load_served_world
 from jsrt.server.app import create_app
+from jsrt.server.bounds import ServeLimits
 from jsrt.server.running import is_loopback, running, serve_forever
 
 __all__ = [
     "Account",
     "MyApi",
+    "ServeLimits",
     "create_app",
     "is_loopback",
     "load_served_world",

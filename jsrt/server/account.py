@@ -7,6 +7,7 @@ import math
 import threading
 import time
 from collections import deque
+from dataclasses import dataclass
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
@@ -16,11 +17,13 @@ from starlette.responses import Response
 
 from jsrt.api.catalog import Method
 from jsrt.api.checks import check_args
-from jsrt.api.errors import ApiError, BadRequest, RateLimited, ServerError
+from jsrt.api.errors import ApiError, BadRequest, NotFound, RateLimited, ServerError
 from jsrt.api.wire import empty_list_status, success_reply
 from jsrt.backends.local import LocalBackend, StateDir, World
-from jsrt.errors import JsrtError
+from jsrt.backends.local.persistence import StateNotSaved
+from jsrt.errors import HookTimeout, JsrtError
 from jsrt.server.apis import MyApi
+from jsrt.server.bounds import MAX_LIST_LIMIT, MAX_SKIP, ServeLimits, query_count
 from jsrt.server.responses import error_code, error_response, json_response, reply_response
 
 if TYPE_CHECKING:
@@ -31,7 +34,8 @@ DEFAULT_PAGE_SIZE = 100
 
 class Account:
     """The account `jsrt serve` answers for: the world, its backend, its My APIs, and the
-    faults and throttle tests asked for. Calls are answered one at a time."""
+    faults and throttle tests asked for. Calls are answered one at a time; a My API runs
+    outside that turn, against its runtime's copy of the world (`call_api`)."""
 
     def __init__(
         self,
@@ -41,30 +45,48 @@ class Account:
         state_dir: StateDir | None = None,
         page_size: int = DEFAULT_PAGE_SIZE,
         throttle: float | None = None,
+        limits: ServeLimits | None = None,
     ) -> None:
         self.world = world
         self.apis = {api.api_id: api for api in apis}
         self.page_size = page_size
+        self.limits = limits or ServeLimits()
         self._backend = LocalBackend(world)
         self._state_dir = state_dir
-        self._saved_version = world.version
         self._lock = threading.Lock()
-        self._faults: deque[tuple[int, float]] = deque()
+        self._faults: deque[_Fault] = deque()
+        self._pending_faults = 0
         self._bucket = _Bucket(throttle) if throttle else None
         self._runtime: Runtime | None = None
 
     # ---- faults and throttle ------------------------------------------------------------
 
     def add_faults(self, status: int, count: int, retry_after: float = 1.0) -> None:
-        """Make the next `count` API requests fail with `status`."""
+        """Make the next `count` API requests fail with `status`; a `BadRequest` when more
+        than `limits.max_pending_faults` would be waiting. Kept as one entry per call, so
+        memory grows with the calls, never with `count`."""
         with self._lock:
-            self._faults.extend([(status, retry_after)] * count)
+            limit = self.limits.max_pending_faults
+            if count > limit - self._pending_faults:
+                raise BadRequest(
+                    f"at most {limit} faults may be pending and {self._pending_faults} are: "
+                    f"count may be at most {limit - self._pending_faults} "
+                    "(POST /_jsrt/reset clears them; jsrt serve --max-faults sets the limit)",
+                    code="too_many_faults",
+                )
+            self._faults.append(_Fault(status, retry_after, count))
+            self._pending_faults += count
 
     def refusal(self) -> Response | None:
         """A pending fault or the throttle's 429 for this request, or None to answer it."""
         with self._lock:
             if self._faults:
-                status, retry_after = self._faults.popleft()
+                fault = self._faults[0]
+                status, retry_after = fault.status, fault.retry_after
+                fault.left -= 1
+                self._pending_faults -= 1
+                if not fault.left:
+                    self._faults.popleft()
             elif self._bucket is not None and (wait := self._bucket.take()) is not None:
                 status, retry_after = 429, wait
             else:
@@ -85,18 +107,52 @@ class Account:
         """The HTTP answer integrator.io gives for this call."""
         with self._lock:
             try:
+                self._persist()  # what other processes saved in the state dir meanwhile
                 checked = check_args(method, [arg])
                 key_was_new = method.served == "text_created" and not self._has_key(checked[0])
                 value = self._backend.call(method.obj, method.name, checked)
+                self._persist()
             except ApiError as err:
                 return error_response(err)
-            self._persist()
         if method.served in ("page", "page_or_empty"):
             return self._list_page(method, value, url)
         try:
             return reply_response(success_reply(method, checked[0], value, key_was_new=key_was_new))
         except ApiError as err:
             return error_response(err)
+
+    def script(self, _id: str) -> Response:
+        """`GET /v1/scripts/{_id}`: the script document, its code as `content` (200), or
+        404. Scripts are no integrator-api object, so they have no catalog entry; their
+        REST CRUD is the standard one (celigo-reference §3.2, §3.5)."""
+        with self._lock:
+            document = self.world.get("scripts", _id)
+        if document is None:
+            return error_response(
+                NotFound(f"no script with _id {_id!r} in the served world; check the id")
+            )
+        return json_response(document)
+
+    def replace_script(self, _id: str, body: Any) -> Response:
+        """`PUT /v1/scripts/{_id}`: replace the script document (fields left out are
+        erased, as with every PUT) and answer it with 200, or 400 / 404."""
+        if not isinstance(body, dict):
+            return error_response(
+                BadRequest(
+                    "the body of PUT /v1/scripts/{_id} is the script document (a JSON object)"
+                )
+            )
+        if body.get("_id", _id) != _id:
+            return error_response(
+                BadRequest(f"the body's _id {body['_id']!r} is not the path's {_id!r}")
+            )
+        with self._lock:
+            try:
+                stored = self.world.update("scripts", {**body, "_id": _id})
+            except ApiError as err:
+                return error_response(err)
+            self._persist()
+        return json_response(stored)
 
     def _has_key(self, options: dict[str, Any]) -> bool:
         """Whether a state put's key is already there (integrator.io answers 201 if not)."""
@@ -106,8 +162,8 @@ class Account:
     def _list_page(self, method: Method, items: list[Any], url: URL) -> Response:
         try:
             query = QueryParams(url.query)
-            skip = _count(query, "skip", 0)
-            limit = _count(query, "limit", self.page_size)
+            skip = query_count(query, "skip", default=0, low=0, high=MAX_SKIP)
+            limit = query_count(query, "limit", default=self.page_size, low=1, high=MAX_LIST_LIMIT)
         except ApiError as err:
             return error_response(err)
         empty_status = empty_list_status(method)
@@ -120,38 +176,62 @@ class Account:
         return json_response(items[skip : skip + limit], headers=headers)
 
     def reset(self) -> None:
-        """Back to the seed (and saved, with a state dir)."""
+        """Back to the seed (and saved, with a state dir), with no fault pending."""
         with self._lock:
+            self._faults.clear()
+            self._pending_faults = 0
             self.world.reset()
             self._persist()
 
     def snapshot(self) -> dict[str, Any]:
         with self._lock:
+            self._persist()
             return self.world.snapshot()
 
     def _persist(self) -> None:
-        if self._state_dir is not None and self.world.version != self._saved_version:
-            self._state_dir.save(self.world)
-            self._saved_version = self.world.version
+        """Save what the world changed to the state dir and take in what other processes
+        saved there; a `ServerError` when the changes could not be saved."""
+        if self._state_dir is None:
+            return
+        try:
+            self._state_dir.sync(self.world)
+        except StateNotSaved as err:
+            raise ServerError(err.message, code="state_not_saved") from None
 
     # ---- My APIs ------------------------------------------------------------------------
 
     def call_api(self, api: MyApi, options: dict[str, Any]) -> Response:
-        """Run the API's handleRequest function and send what it returned."""
-        from jsrt.runner import Runtime  # the engine starts only when an API is called
+        """Run the API's handleRequest function and send what it returned.
 
+        The run takes minutes at worst (`limits.api_timeout_s`), so it holds no lock: it
+        runs in the API runtime (`_api_runtime`: the state dir's world, or a copy of the
+        account's), and its changes are taken in afterwards. The caller gives it the world's write
+        turn (`jsrt.server.app`), so no other write lands in between; reads go on.
+        """
+        runtime = self._api_runtime()
+        try:
+            result = runtime.run_hook(
+                api.script,
+                api.function,
+                options,
+                "handleRequest",
+                source=api.source,
+                timeout_s=self.limits.api_timeout_s,
+            )
+        except JsrtError as err:
+            return error_response(ServerError(str(err), code="script_error"))
         with self._lock:
-            if self._runtime is None:
-                self._runtime = Runtime(self.world)
-            try:
-                result = self._runtime.run_hook(
-                    api.script, api.function, options, "handleRequest", source=api.source
-                )
-            except JsrtError as err:
-                return error_response(ServerError(str(err), code="script_error"))
-            self._persist()
+            if self._state_dir is not None:
+                self._persist()  # what the My API saved in the state dir
+            elif runtime.world.version != self.world.version:
+                self.world.restore(runtime.world.snapshot(), version=runtime.world.version)
         if not result.ok:
-            message = JsrtError.from_dict(result.error).message if result.error else "failed"
+            error = JsrtError.from_dict(result.error) if result.error else None
+            if isinstance(error, HookTimeout):
+                return error_response(
+                    ApiError(error.message, code="script_timeout", status_code=504)
+                )
+            message = error.message if error else "failed"
             return error_response(ServerError(message, code="script_error"))
         reply = result.value
         headers = {str(k).lower(): str(v) for k, v in (reply.get("headers") or {}).items()}
@@ -163,6 +243,34 @@ class Account:
             headers.setdefault("content-type", "text/plain; charset=utf-8")
             content = str(body).encode()
         return Response(content, status_code=reply["statusCode"], headers=headers)
+
+    def _api_runtime(self) -> Runtime:
+        """The runtime My APIs run in. With a state dir it keeps the world there too, so a
+        run saves only what it changed, in its own transaction, and the account takes that
+        in afterwards (other processes' writes made during the run are kept); without
+        one, its world is a copy of the account's as it is now, put back after the run."""
+        from jsrt.runner import Runtime  # the engine starts only when an API is called
+
+        with self._lock:
+            self._persist()  # what other processes saved meanwhile
+            if self._runtime is None:
+                if self._state_dir is not None:
+                    self._runtime = Runtime(state_dir=self._state_dir.path)
+                else:
+                    copy = World.from_snapshot(self.world.snapshot(), check=False)
+                    self._runtime = Runtime(copy)
+            elif self._state_dir is None and self._runtime.world.version != self.world.version:
+                self._runtime.world.restore(self.world.snapshot(), version=self.world.version)
+            return self._runtime
+
+
+@dataclass
+class _Fault:
+    """`left` more API requests fail with `status` (429s ask to wait `retry_after` s)."""
+
+    status: int
+    retry_after: float
+    left: int
 
 
 class _Bucket:
@@ -183,16 +291,3 @@ class _Bucket:
             self.level -= 1
             return None
         return (1 - self.level) / self.rate
-
-
-def _count(query: QueryParams, name: str, default: int) -> int:
-    text = query.get(name)
-    if text is None:
-        return default
-    if not text.isdigit() or (name == "limit" and int(text) == 0):
-        raise BadRequest(
-            f"{name} must be a {'positive' if name == 'limit' else 'non-negative'} integer, "
-            f"got {text!r}",
-            code="invalid_query_params",
-        )
-    return int(text)

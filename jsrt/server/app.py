@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from http import HTTPStatus
-from typing import Any
+from typing import Any, TypeGuard
 
+import anyio
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
@@ -17,10 +18,12 @@ from starlette.routing import Route
 
 from jsrt.api.catalog import CATALOG, Method
 from jsrt.api.errors import ApiError, BadRequest, NotFound
-from jsrt.api.wire import from_wire
+from jsrt.api.wire import NO_BODY, from_wire
+from jsrt.describe import short_json
 from jsrt.server.account import Account
 from jsrt.server.api_schema import ADMIN_PREFIX
 from jsrt.server.apis import MyApi
+from jsrt.server.bounds import MAX_RETRY_AFTER_S, BoundedRequests
 from jsrt.server.gate import Gate
 from jsrt.server.responses import error_code, error_response, json_response, read_body
 
@@ -29,20 +32,29 @@ _ANY_VERB = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 
 def create_app(account: Account, *, token: str) -> Starlette:
-    """The Starlette app serving `account`, for requests bearing `token`."""
+    """The Starlette app serving `account`, for requests bearing `token`, within the
+    account's `limits`."""
+    # The turn to change the world, awaited without holding a thread. A My API holds it
+    # for its whole run (its runtime changes a copy of the world, put back at the end),
+    # so a write from another request waits for it; reads never take it.
+    world_turn = anyio.Lock()
     routes = [
-        *_catalog_routes(account),
-        *_api_routes(account),
+        *_catalog_routes(account, world_turn),
+        *_api_routes(account, world_turn),
+        *_script_routes(account, world_turn),
         Route(f"{ADMIN_PREFIX}/faults", _admin_faults(account), methods=["POST"]),
-        Route(f"{ADMIN_PREFIX}/reset", _admin_reset(account), methods=["POST"]),
+        Route(f"{ADMIN_PREFIX}/reset", _admin_reset(account, world_turn), methods=["POST"]),
         Route(f"{ADMIN_PREFIX}/world", _admin_world(account), methods=["GET"]),
     ]
     handlers = {404: _not_found, 405: _not_found}
-    middleware = [Middleware(Gate, account=account, token=token)]
+    middleware = [
+        Middleware(BoundedRequests, limits=account.limits),
+        Middleware(Gate, account=account, token=token),
+    ]
     return Starlette(routes=routes, middleware=middleware, exception_handlers=handlers)
 
 
-def _catalog_routes(account: Account) -> list[Route]:
+def _catalog_routes(account: Account, world_turn: anyio.Lock) -> list[Route]:
     """One route per catalog path, dispatching on the verb."""
     by_path: dict[str, dict[str, Method]] = {}
     for method in CATALOG:
@@ -50,13 +62,17 @@ def _catalog_routes(account: Account) -> list[Route]:
             by_path.setdefault(method.route.path, {})[method.route.verb] = method
     return [
         Route(
-            path.replace("{key}", "{key:path}"), _call_endpoint(account, verbs), methods=list(verbs)
+            path.replace("{key}", "{key:path}"),
+            _call_endpoint(account, verbs, world_turn),
+            methods=list(verbs),
         )
         for path, verbs in by_path.items()
     ]
 
 
-def _call_endpoint(account: Account, verbs: dict[str, Method]) -> Callable[..., Any]:
+def _call_endpoint(
+    account: Account, verbs: dict[str, Method], world_turn: anyio.Lock
+) -> Callable[..., Any]:
     async def endpoint(request: Request) -> Response:
         method = verbs["GET" if request.method == "HEAD" else request.method]
         try:
@@ -65,23 +81,44 @@ def _call_endpoint(account: Account, verbs: dict[str, Method]) -> Callable[..., 
             )
         except ApiError as err:
             return error_response(err)
-        return await run_in_threadpool(account.answer, method, arg, request.url)
+        if not method.changes_account:
+            return await run_in_threadpool(account.answer, method, arg, request.url)
+        async with world_turn:
+            return await run_in_threadpool(account.answer, method, arg, request.url)
 
     return endpoint
 
 
-def _api_routes(account: Account) -> list[Route]:
+def _script_routes(account: Account, world_turn: anyio.Lock) -> list[Route]:
+    """`GET` and `PUT /v1/scripts/{_id}`: scripts are no integrator-api object (no catalog
+    entry), but `jsrt pull` reads them and `jsrt push` sends their code back."""
+
+    async def endpoint(request: Request) -> Response:
+        _id = request.path_params["_id"]
+        if request.method in ("GET", "HEAD"):
+            return await run_in_threadpool(account.script, _id)
+        try:
+            body = await read_body(request)
+        except ApiError as err:
+            return error_response(err)
+        async with world_turn:
+            return await run_in_threadpool(account.replace_script, _id, body)
+
+    return [Route("/v1/scripts/{_id}", endpoint, methods=["GET", "PUT"])]
+
+
+def _api_routes(account: Account, world_turn: anyio.Lock) -> list[Route]:
     async def by_id(request: Request) -> Response:
         api = account.apis.get(request.path_params["_id"])
         if api is None:
             known = ", ".join(account.apis) or "none are declared in the world file"
             message = f"no My API with _id {request.path_params['_id']!r} (known: {known})"
             return error_response(NotFound(message))
-        return await _run_api(account, api, request, {})
+        return await _run_api(account, world_turn, api, request, {})
 
     def at_path(api: MyApi) -> Callable[..., Any]:
         async def endpoint(request: Request) -> Response:
-            return await _run_api(account, api, request, dict(request.path_params))
+            return await _run_api(account, world_turn, api, request, dict(request.path_params))
 
         return endpoint
 
@@ -98,8 +135,14 @@ def _api_routes(account: Account) -> list[Route]:
 
 
 async def _run_api(
-    account: Account, api: MyApi, request: Request, path_params: dict[str, str]
+    account: Account,
+    world_turn: anyio.Lock,
+    api: MyApi,
+    request: Request,
+    path_params: dict[str, str],
 ) -> Response:
+    """Run a My API on a thread (never on the event loop, which keeps answering other
+    requests), one at a time: each holds the world's write turn for its run."""
     raw = await request.body()
     options = {
         "method": request.method,
@@ -109,39 +152,56 @@ async def _run_api(
         "rawBody": raw.decode("utf-8", errors="replace"),
         "_apiId": api.api_id,
     }
-    return await run_in_threadpool(account.call_api, api, options)
+    async with world_turn:
+        return await run_in_threadpool(account.call_api, api, options)
 
 
 def _admin_faults(account: Account) -> Callable[..., Any]:
     async def endpoint(request: Request) -> Response:
         try:
-            body = await read_body(request)
-            status, count = body.get("status"), body.get("count", 1)
-            retry_after = body.get("retryAfter", 1)
-            valid = (
-                isinstance(status, int)
-                and 400 <= status <= 599
-                and isinstance(count, int)
-                and count >= 1
-                and isinstance(retry_after, int | float)
-                and retry_after >= 0
+            status, count, retry_after = _fault_request(
+                await read_body(request), account.limits.max_pending_faults
             )
-            if not valid:
-                raise BadRequest(
-                    'expected {"status": 400..599, "count": N >= 1, "retryAfter": seconds}'
-                )
-        except (ApiError, AttributeError) as err:
-            problem = err if isinstance(err, ApiError) else BadRequest("expected a JSON object")
-            return error_response(problem)
-        account.add_faults(status, count, retry_after)
+            account.add_faults(status, count, retry_after)
+        except ApiError as err:
+            return error_response(err)
         return Response(status_code=204)
 
     return endpoint
 
 
-def _admin_reset(account: Account) -> Callable[..., Any]:
+def _fault_request(body: Any, limit: int) -> tuple[int, int, float]:
+    """`POST /_jsrt/faults`' status, count and retryAfter, each in its range, or a
+    `BadRequest` that states the ranges."""
+    fields = body if isinstance(body, dict) else {}
+    status, count = fields.get("status"), fields.get("count", 1)
+    retry_after = fields.get("retryAfter", 1)
+    if (
+        _is_int(status)
+        and 400 <= status <= 599
+        and _is_int(count)
+        and 1 <= count <= limit
+        and isinstance(retry_after, int | float)
+        and not isinstance(retry_after, bool)
+        and 0 <= retry_after <= MAX_RETRY_AFTER_S
+    ):
+        return status, count, retry_after
+    expected = (
+        f'{{"status": 400..599, "count": 1..{limit}, "retryAfter": 0..{MAX_RETRY_AFTER_S} seconds}}'
+    )
+    given = "no body" if body is NO_BODY else short_json(body)
+    raise BadRequest(f"expected {expected}, got {given}")
+
+
+def _is_int(value: object) -> TypeGuard[int]:
+    """An int that is not a bool (JSON's true is not a count)."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _admin_reset(account: Account, world_turn: anyio.Lock) -> Callable[..., Any]:
     async def endpoint(request: Request) -> Response:
-        await run_in_threadpool(account.reset)
+        async with world_turn:
+            await run_in_threadpool(account.reset)
         return Response(status_code=204)
 
     return endpoint

@@ -2,10 +2,10 @@
  * postResponseMap: after the NetSuite inventory lookup, put the stock figures on each
  * order line and flag the orders that cannot ship complete.
  *
- * responseData[i] is what the lookup answered for record i: {data: [rows], errors}. Each
- * row is one item at one location, so quantities are added up per item. A lookup that
- * failed for a record leaves the lines unknown and says why on the record, instead of
- * failing the whole page.
+ * responseData[i] is what the lookup answered for record i: {statusCode, data: [rows],
+ * errors, ignored}. Each row is one item at one location, so quantities are added up per
+ * item. A lookup that failed for a record leaves the lines unknown and says why on the
+ * record, instead of failing the whole page.
  */
 function postResponseMap (options) {
   return options.postResponseMapData.map((order, i) => {

@@ -29,11 +29,11 @@ def test_a_snapshot_that_is_not_one_is_a_snapshot_error(tmp_path) -> None:
     with pytest.raises(SnapshotError, match="not a jsrt world snapshot") as raised:
         World.from_snapshot({"exports": []})
     assert raised.value.file is None
-    state_dir = StateDir(tmp_path)
-    state_dir.snapshot_path.write_text('{"format": "other"}', encoding="utf-8")
+    older_snapshot = tmp_path / "world.json"  # what a state dir held before its database
+    older_snapshot.write_text('{"format": "other"}', encoding="utf-8")
     with pytest.raises(InputError) as named:
-        state_dir.load()
-    assert named.value.file == str(state_dir.snapshot_path)
+        StateDir(tmp_path).load()
+    assert named.value.file == str(older_snapshot)
 
 
 def test_the_world_file_names_the_file_and_position(tmp_path) -> None:

@@ -228,6 +228,21 @@ def test_world_expectations_under_replay_say_why_they_cannot_hold(tmp_path: Path
     assert "ran on the replay backend" in world_failures[0]["message"]
 
 
+def test_a_case_whose_hook_throws_shows_the_scripts_line_and_a_caret(tmp_path: Path) -> None:
+    case = "script: hook.js\ncases:\n  - name: breaks\n    function: broken\n"
+    write_project(tmp_path, broken=case)
+    run = jsrt_test(str(tmp_path))
+    assert run.exit_code == 1
+    lines = run.output.splitlines()
+    at = next(i for i, line in enumerate(lines) if "TypeError: Cannot read" in line)
+    assert f"{tmp_path / 'hook.js'}:12:23: TypeError: Cannot read properties" in lines[at]
+    assert [line.strip() for line in lines[at + 1 : at + 3]] == [
+        "return options.nope.length",
+        "^",
+    ]
+    assert lines[at + 2].index("^") - lines[at + 1].index("return") == len("return options.nope.")
+
+
 HOSTILE_JS = """
 function halfAPair(options) {
   console.log('half: ' + '😀'.slice(0, 1));

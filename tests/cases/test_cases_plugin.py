@@ -43,6 +43,18 @@ def test_each_case_is_an_item_and_a_failure_reads_like_jsrt_test(pytester: pytes
     assert "jsrt/cases/" not in result.stdout.str()
 
 
+def test_a_case_whose_function_says_no_script_type_warns(pytester: pytest.Pytester) -> None:
+    write_project(pytester.path, orders=PASSING_CASES)
+    result = run_inline(pytester)
+    result.assert_outcomes(passed=2, warnings=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*orders.case.yaml:*: JsrtRunWarning: broken's script type is not known from its"
+            " name; it ran as a plain function with no contract*--hook*",
+        ]
+    )
+
+
 def test_a_bad_case_file_is_a_collection_error_without_a_traceback(
     pytester: pytest.Pytester,
 ) -> None:

@@ -81,7 +81,7 @@ def test_thrown_non_errors_are_reported_as_such(thrown: str, shown: str) -> None
     error = raised.value
     assert error.name is None
     assert error.js_message == shown
-    assert error.message == f"hook.js:2:3: uncaught non-Error value: {shown}"
+    assert error.message == f"hook.js:2:3: Uncaught {shown}"
     assert "throw an Error" in error.hint
 
 
@@ -189,6 +189,9 @@ def test_a_closed_isolate_refuses_work_and_closes_twice() -> None:
 def test_bad_arguments_are_usage_errors() -> None:
     with pytest.raises(UsageError):
         Isolate(memory_mb=0)
+    # V8 caps an isolate's heap at 4 GiB, and a hard limit works only below half of it.
+    with pytest.raises(UsageError, match="memory_mb must be a whole number of MiB from 1 to 2048"):
+        Isolate(memory_mb=1_000_000)
     with pytest.raises(UsageError):
         Isolate(max_bridge_mb=0)
     with Isolate() as isolate, pytest.raises(UsageError, match="line break"):
@@ -212,3 +215,42 @@ def test_set_global_takes_utf8_bytes_as_the_same_string() -> None:
         first = f"JSON.stringify(JSON.parse(__bytes.slice(0, {units})))"
         parsed = isolate.eval(first, filename="t.js")
         assert parsed == '["é€😀","a\\"b"]'
+
+
+def test_eval_scoped_runs_code_as_a_module_body_with_its_own_scope() -> None:
+    code = "var v = 1; let l = 2; function f() { return v + l }\n;globalThis.kept = f()"
+    with Isolate() as isolate:
+        isolate.eval_scoped(code, filename="hook.js", epilogue="globalThis.self = typeof this")
+        isolate.eval_scoped(code, filename="hook.js")  # the same declarations again
+
+        assert isolate.eval(
+            "[kept, self, typeof v, typeof l, typeof f].join()", filename="t.js"
+        ) == ("3,undefined,undefined,undefined,undefined")
+        with pytest.raises(ScriptError, match="undeclared is not defined"):
+            isolate.eval_scoped("undeclared = 1", filename="hook.js")  # strict
+
+
+def test_eval_scoped_reports_v8s_syntax_errors_at_the_files_own_place() -> None:
+    with Isolate() as isolate:
+        with pytest.raises(LoadError) as first_line:
+            isolate.eval_scoped("let a = 1; return a", filename="hook.js")
+        with pytest.raises(LoadError) as unfinished:
+            isolate.eval_scoped("function f() {\n  if (a) {\n", filename="hook.js", epilogue="1")
+
+    assert first_line.value.message == "hook.js:1:12: SyntaxError: Illegal return statement"
+    assert first_line.value.source_line == "let a = 1; return a"
+    assert unfinished.value.message == "hook.js:2:11: SyntaxError: Unexpected end of input"
+    assert unfinished.value.source_line == "  if (a) {"
+
+
+def test_eval_scoped_runtime_errors_name_the_users_file_not_jsrts() -> None:
+    with Isolate() as isolate:
+        with pytest.raises(ScriptError) as parsed:
+            isolate.eval_scoped("\nconst x = JSON.parse('{')", filename="hook.js")
+        with pytest.raises(HookTimeout) as looping:
+            isolate.eval_scoped(
+                "while (true) {}", filename="hook.js", deadline=time.monotonic() + 0.3
+            )
+
+    assert parsed.value.message.startswith("hook.js:2:16: SyntaxError: ")  # not a LoadError
+    assert looping.value.message.startswith("hook.js: still running at its deadline")

@@ -37,7 +37,8 @@ MINIMAL = {
     "branching": ({"record": RECORD}, {"record"} | HOOK_CONTEXT),
     "handleRequest": (
         {},
-        {"method", "headers", "queryString", "queryParams", "pathParams", "rawBody", "_apiId"},
+        {"method", "headers", "queryString", "queryParams", "pathParams", "rawBody", "_apiId"}
+        | {"settings", "sandbox"},
     ),
     "contentBasedFlowRouter": (
         {"rawMessageBody": "ISA*00*~"},
@@ -152,13 +153,22 @@ def test_import_id_finds_the_flow_through_its_page_processors(world) -> None:
 
 def test_given_ids_win_over_the_world(world) -> None:
     options = contract_for("preSavePage").build_options(
-        {"data": [], "_exportId": "E1", "_connectionId": "C2", "_flowId": "Fx"}, world
+        {"data": [], "_exportId": "E1", "_connectionId": "C2", "_flowId": "F0"}, world
     )
     assert options["_connectionId"] == "C2"
     assert options["settings"]["connection"] == {"account": "TSTDRV1"}
-    assert options["_flowId"] == "Fx"
-    assert options["_integrationId"] == PLACEHOLDER_IDS["integration"]
+    assert options["_flowId"] == "F0" and options["_integrationId"] == "I2"
     assert options["settings"]["flow"] == {}
+
+
+def test_a_flow_the_world_does_not_hold_is_refused_with_the_closest(world) -> None:
+    with pytest.raises(UsageError) as refused:
+        contract_for("preSavePage").build_options({"data": [], "_flowId": "F2"}, world)
+    assert refused.value.message == (
+        "preSavePage options: `_flowId` is 'F2', which is not a flow in the world"
+    )
+    assert refused.value.hint == "the closest flows in the world: 'F0', 'F1'; or leave _flowId out"
+    assert refused.value.exit_code == EXIT_BAD_INPUT
 
 
 def test_a_child_integration_gives_the_parent_id(world) -> None:
@@ -168,12 +178,24 @@ def test_a_child_integration_gives_the_parent_id(world) -> None:
     assert options["_parentIntegrationId"] == "I1"
 
 
+def test_an_unused_resource_in_a_world_of_several_flows_asks_for_the_flow(world) -> None:
+    with pytest.raises(UsageError) as refused:
+        contract_for("preMap").build_options({"data": [], "_importId": "nope"}, world)
+    assert refused.value.message == (
+        "preMap options: `_flowId` is not given and the world holds 2 flows, none of which "
+        "uses import 'nope', so which one the hook runs in is unknown"
+    )
+    assert refused.value.hint == "give _flowId, one of: 'F0', 'F1'"
+    assert refused.value.details["candidates"] == ["F0", "F1"]
+
+
 def test_ids_the_world_does_not_know_keep_placeholders_and_empty_settings(world) -> None:
-    options = contract_for("preMap").build_options({"data": [], "_importId": "nope"}, world)
+    options = contract_for("preMap").build_options(
+        {"data": [], "_importId": "nope", "_flowId": "F1"}, world
+    )
     assert options["_importId"] == "nope"
-    assert options["_flowId"] == PLACEHOLDER_IDS["flow"]
     assert options["_connectionId"] == PLACEHOLDER_IDS["connection"]
-    assert list(options["settings"].values()) == [{}, {}, {}, {}, {}]
+    assert options["settings"]["import"] == options["settings"]["connection"] == {}
 
 
 def test_record_hooks_sit_on_an_import_when_given_an_import_id(world) -> None:
@@ -195,12 +217,50 @@ def test_post_response_map_on_a_lookup_gets_lookup_responses(world) -> None:
     contract = contract_for("postResponseMap")
     lookup = contract.build_options({"postResponseMapData": [RECORD], "_exportId": "E2"}, world)
     assert lookup["_flowId"] == "F1" and lookup["_connectionId"] == "C2"
-    assert lookup["responseData"] == [{"data": [], "errors": []}]
+    # Each response carries statusCode and ignored, a lookup's also data (the UI's
+    # postResponseMap stub; the runtime objects specification's response fields).
+    assert lookup["responseData"] == [
+        {"statusCode": 200, "data": [], "errors": [], "ignored": False}
+    ]
     assert "_importId" not in lookup
     imported = contract.build_options({"postResponseMapData": [RECORD, RECORD]})
     assert [r["statusCode"] for r in imported["responseData"]] == [200, 200]
     assert imported["_importId"] == PLACEHOLDER_IDS["import"]
     assert imported["oneToMany"] is False and "pathToMany" not in imported
+
+
+def test_given_lookup_responses_are_completed_as_integrator_io_passes_them(world) -> None:
+    contract = contract_for("postResponseMap")
+    given = {
+        "postResponseMapData": [RECORD, RECORD, RECORD],
+        "responseData": [
+            {"data": [{"sku": "A-100", "onHand": 4}]},
+            {"errors": [{"code": "404", "message": "not found"}]},
+            {"statusCode": 200, "data": [], "ignored": True},
+        ],
+        "_exportId": "E2",
+    }
+    options = contract.build_options(given, world)
+    assert options["responseData"] == [
+        {
+            "statusCode": 200,
+            "ignored": False,
+            "errors": [],
+            "data": [{"sku": "A-100", "onHand": 4}],
+        },
+        {"statusCode": 422, "ignored": False, "errors": [{"code": "404", "message": "not found"}]},
+        {"statusCode": 200, "ignored": True, "errors": [], "data": []},
+    ]
+    assert given["responseData"][0] == {"data": [{"sku": "A-100", "onHand": 4}]}  # not changed
+
+
+def test_given_import_responses_of_post_submit_carry_status_and_ignored() -> None:
+    options = contract_for("postSubmit").build_options(
+        {"postMapData": [RECORD], "responseData": [{"id": "48213"}]}
+    )
+    assert options["responseData"] == [
+        {"statusCode": 200, "ignored": False, "errors": [], "id": "48213"}
+    ]
 
 
 def test_post_submit_fills_records_or_responses_from_whichever_is_given() -> None:

@@ -6,8 +6,8 @@ from importlib import resources
 from typing import get_args
 
 import pytest
-from py_mini_racer import MiniRacer
 
+from jsrt.engine import Isolate
 from jsrt.hooks import CONTRACTS
 from jsrt.hooks.kinds import SCRIPT_TYPES, ScriptType
 from jsrt.hooks.stub import HOOK_CONTEXT_MARK, stub_text
@@ -28,9 +28,11 @@ def test_a_shipped_stub_loads_and_exposes_the_type_function(name: ScriptType) ->
     assert prepared.functions == (name,)
     assert prepared.require_function(None) == name
     assert prepared.modules == ()
-    with MiniRacer() as ctx:
-        ctx.eval(prepared.code)  # V8 parses it: the loader leaves syntax errors to V8
-        assert ctx.eval(f"typeof globalThis.{PUBLISHED_FUNCTIONS}.{name}") == "function"
+    assert prepared.syntax_error is None
+    with Isolate() as isolate:  # V8 compiles and runs it as the runtime does
+        isolate.eval_scoped(prepared.code, filename=prepared.filename, epilogue=prepared.epilogue)
+        expression = f"typeof globalThis.{PUBLISHED_FUNCTIONS}.{name}"
+        assert isolate.eval(expression, filename="jsrt:test.js") == "function"
 
 
 @pytest.mark.parametrize("name", SCRIPT_TYPES)

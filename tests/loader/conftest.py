@@ -16,6 +16,9 @@ import pytest
 from py_mini_racer import MiniRacer
 
 from jsrt import modules
+from jsrt.engine._minirace import Primitive
+from jsrt.engine.isolate import Isolate
+from jsrt.loader import PreparedScript
 
 
 @pytest.fixture
@@ -26,6 +29,32 @@ def isolate() -> Iterator[MiniRacer]:
         yield context
     finally:
         context.close()
+
+
+class ScriptContext:
+    """A jsrt isolate that evaluates prepared scripts as the runtime does (a strict scope
+    of their own, `Isolate.eval_scoped`), and expressions as jsrt's own code."""
+
+    def __init__(self, isolate: Isolate) -> None:
+        self.isolate = isolate
+
+    def run(self, prepared: PreparedScript) -> None:
+        self.isolate.eval_scoped(
+            prepared.code,
+            filename=prepared.filename,
+            prologue=prepared.prologue,
+            epilogue=prepared.epilogue,
+        )
+
+    def eval(self, expression: str) -> Primitive:
+        return self.isolate.eval(expression, filename="jsrt:test.js")
+
+
+@pytest.fixture
+def scripts() -> Iterator[ScriptContext]:
+    """A fresh jsrt isolate for prepared scripts, closed after the test."""
+    with Isolate(memory_mb=64) as isolate:
+        yield ScriptContext(isolate)
 
 
 @pytest.fixture

@@ -1,14 +1,14 @@
-"""Entry functions, the scope wrapper, real-script habits, and reading script files."""
+"""Entry functions, the scope a script runs in, real-script habits, and reading script files."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from py_mini_racer import MiniRacer
 
-from jsrt.errors import InputError, LoadError
-from jsrt.loader import WRAPPER_PREFIX, load_script, prepare
+from jsrt.errors import InputError, LoadError, ScriptError
+from jsrt.loader import load_script, prepare
+from tests.loader.conftest import ScriptContext
 
 KINDS = """\
 function plain(options) { function nested() {} return nested; }
@@ -36,18 +36,22 @@ def test_top_level_functions_are_found_in_source_order_and_nested_ones_are_not()
     )
 
 
-def test_the_wrapper_publishes_the_functions_and_leaks_no_global(isolate: MiniRacer) -> None:
-    isolate.eval(prepare(KINDS, "hook.js").code)
+def test_the_last_line_publishes_the_functions_and_none_leaks_to_globals(
+    scripts: ScriptContext,
+) -> None:
+    scripts.run(prepare(KINDS, "hook.js"))
 
-    assert isolate.eval("Object.keys(__jsrt_script).join()") == (
+    assert scripts.eval("Object.keys(__jsrt_script).join()") == (
         "plain,asyncOne,generator,arrow,asyncArrow,expression,named"
     )
-    assert isolate.eval("typeof plain + typeof arrow + typeof notAFunction") == (
+    assert scripts.eval("typeof plain + typeof arrow + typeof notAFunction") == (
         "undefinedundefinedundefined"
     )
 
 
-def test_real_script_habits_run_top_level_fixtures_under_use_strict(isolate: MiniRacer) -> None:
+def test_real_script_habits_run_top_level_fixtures_under_use_strict(
+    scripts: ScriptContext,
+) -> None:
     source = """\
 'use strict';
 import { exports } from 'integrator-api';
@@ -59,30 +63,31 @@ function preSavePage(options) {
 const options = { data: [{ id: 1 }], errors: [] };
 globalThis.fixtureResult = preSavePage(options).data[0].seen;
 """
-    isolate.eval("globalThis.__jsrt_import = () => ({ exports: {} });")
+    scripts.eval("globalThis.__jsrt_import = () => ({ exports: {} });")
     prepared = prepare(source, "hook.js")
 
-    isolate.eval(prepared.code)
-    isolate.eval(prepared.code)  # top-level const twice in one context: the wrapper scopes it
+    scripts.run(prepared)
+    scripts.run(prepared)  # top-level const twice in one context: each run has its scope
 
-    assert isolate.eval("fixtureResult") is True
-    assert isolate.eval("__jsrt_script.preSavePage({ data: [{}], errors: [] }).data[0].seen")
+    assert scripts.eval("fixtureResult") is True
+    assert scripts.eval("__jsrt_script.preSavePage({ data: [{}], errors: [] }).data[0].seen")
     assert prepared.require_function(None) == "preSavePage"
 
 
-def test_scripts_run_strict_as_integrator_io_modules_do(isolate: MiniRacer) -> None:
-    isolate.eval(prepare("function f() { undeclared = 1; }\n", "hook.js").code)
+def test_scripts_run_strict_as_integrator_io_modules_do(scripts: ScriptContext) -> None:
+    scripts.run(prepare("function f() { undeclared = 1; }\n", "hook.js"))
 
-    with pytest.raises(Exception, match="undeclared is not defined"):
-        isolate.eval("__jsrt_script.f()")
+    with pytest.raises(ScriptError, match="undeclared is not defined"):
+        scripts.eval("__jsrt_script.f()")
 
 
-def test_line1_column_offset_is_the_wrapper_prefix_length() -> None:
-    prepared = prepare("function f() {}\n", "hook.js")
+def test_the_code_is_the_script_itself_and_the_epilogue_publishes_its_functions() -> None:
+    source = "function f() {}\nconst g = () => 1\n"
 
-    assert prepared.line1_column_offset == len(WRAPPER_PREFIX)
-    assert prepared.code[prepared.line1_column_offset :].startswith("function f() {}")
-    assert prepared.code.endswith("\n//# sourceURL=hook.js")
+    prepared = prepare(source, "hook.js")
+
+    assert prepared.code == source
+    assert "\n" not in prepared.epilogue and "__jsrt_script" in prepared.epilogue
 
 
 def test_a_missing_function_lists_the_ones_that_exist() -> None:
@@ -120,7 +125,7 @@ def test_load_script_reads_utf8_with_a_byte_order_mark(tmp_path: Path) -> None:
 
     assert prepared.filename == str(path)
     assert prepared.functions == ("transform",)
-    assert prepared.code.startswith(WRAPPER_PREFIX + "function transform")
+    assert prepared.code.startswith("function transform")
 
 
 def test_load_script_names_a_missing_file(tmp_path: Path) -> None:
@@ -159,4 +164,4 @@ def test_a_500_line_script_is_prepared_whole() -> None:
     prepared = prepare(source, "big.js")
 
     assert len(prepared.functions) == 125
-    assert prepared.code.count("\n") == source.count("\n") + 2
+    assert prepared.code.count("\n") == source.count("\n")

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import pytest
-from py_mini_racer import JSEvalException, JSParseException, MiniRacer
 
-from jsrt.errors import LoadError
-from jsrt.loader import WRAPPER_PREFIX, prepare
+from jsrt.errors import LoadError, ScriptError
+from jsrt.loader import prepare
+from tests.loader.conftest import ScriptContext
 
 MARKER = "    const marker = 'still here';"
 
 
 def user_lines(code: str) -> list[str]:
-    """The rewritten script's lines without the wrapper (prefix on line 1, two suffix lines)."""
-    return code.removeprefix(WRAPPER_PREFIX).split("\n")[:-2]
+    """The rewritten script's lines."""
+    return code.split("\n")
 
 
 @pytest.mark.parametrize(
@@ -38,13 +38,17 @@ def user_lines(code: str) -> list[str]:
         ),
     ],
 )
-def test_each_import_form_becomes_a_binding_on_its_own_line(statement: str, expected: str) -> None:
+def test_each_import_form_becomes_a_binding_of_the_prologue_and_blank_where_it_was(
+    statement: str, expected: str
+) -> None:
     source = f"// line 1\n{statement}\n{MARKER}\n"
 
-    lines = user_lines(prepare(source, "hook.js").code)
+    prepared = prepare(source, "hook.js")
+    lines = user_lines(prepared.code)
 
+    assert prepared.prologue == expected
     assert len(lines) == source.count("\n") + 1
-    assert lines[1].rstrip() == expected
+    assert lines[1] == " " * len(statement)
     assert lines[2] == MARKER
 
 
@@ -57,11 +61,13 @@ def test_multi_line_import_keeps_every_later_line_and_column() -> None:
         f"{MARKER}\n"
     )
 
-    lines = user_lines(prepare(source, "hook.js").code)
+    prepared = prepare(source, "hook.js")
+    lines = user_lines(prepared.code)
 
+    assert prepared.prologue == 'const { exports, state: st } = __jsrt_import("integrator-api");'
     assert len(lines) == 6
-    assert lines[0] == 'const { exports, state: st } = __jsrt_import("integrator-api");'
     assert lines[3].index("const sameLine") == source.split("\n")[3].index("const sameLine")
+    assert lines[3].strip() == "const sameLine = 1;"
     assert lines[4] == MARKER
 
 
@@ -71,11 +77,11 @@ def test_windows_line_endings_are_kept_inside_a_rewritten_import() -> None:
     code = prepare(source, "hook.js").code
 
     assert code.count("\r\n") == source.count("\r\n")
-    assert code.removeprefix(WRAPPER_PREFIX).split("\r\n")[3] == "function f() {}"
+    assert code.split("\r\n")[3] == "function f() {}"
 
 
-def test_rewritten_bindings_get_the_values_the_runtime_hands_out(isolate: MiniRacer) -> None:
-    isolate.eval(
+def test_rewritten_bindings_get_the_values_the_runtime_hands_out(scripts: ScriptContext) -> None:
+    scripts.eval(
         "globalThis.asked = [];"
         "globalThis.__jsrt_import = (name) => { asked.push(name);"
         " return { name, b: 'b of ' + name, default: 'default of ' + name }; };"
@@ -86,18 +92,18 @@ def test_rewritten_bindings_get_the_values_the_runtime_hands_out(isolate: MiniRa
         "import 'dayjs'\n"
         "function f() { return [d.name, c, q, ns.name].join('|'); }\n"
     )
-    isolate.eval(prepare(source, "hook.js").code)
+    scripts.run(prepare(source, "hook.js"))
 
-    assert isolate.eval("__jsrt_script.f()") == (
+    assert scripts.eval("__jsrt_script.f()") == (
         "integrator-api|b of integrator-api|default of integrator-api|sjcl"
     )
-    assert isolate.eval("asked.join()") == "integrator-api,sjcl,dayjs"
+    assert scripts.eval("asked.join()") == "integrator-api,sjcl,dayjs"
 
 
 def test_v8_reports_errors_after_imports_at_the_source_line_and_column(
-    isolate: MiniRacer,
+    scripts: ScriptContext,
 ) -> None:
-    isolate.eval("globalThis.__jsrt_import = () => ({});")
+    scripts.eval("globalThis.__jsrt_import = () => ({});")
     source = (
         "import {\n  exports,\n} from 'integrator-api'\n"
         "import dayjs from 'dayjs'\n"
@@ -105,10 +111,10 @@ def test_v8_reports_errors_after_imports_at_the_source_line_and_column(
         "    return options.data.missing.value;\n"
         "}\n"
     )
-    isolate.eval(prepare(source, "hook.js").code)
+    scripts.run(prepare(source, "hook.js"))
 
-    with pytest.raises(JSEvalException) as caught:
-        isolate.eval("__jsrt_script.preSavePage({ data: {} })")
+    with pytest.raises(ScriptError) as caught:
+        scripts.eval("__jsrt_script.preSavePage({ data: {} })")
 
     assert "hook.js:6:33" in str(caught.value)
 
@@ -160,14 +166,14 @@ def test_dynamic_import_is_refused_with_its_position() -> None:
     ],
 )
 def test_exported_declarations_lose_only_the_export_keywords(
-    source: str, expected_line: str, isolate: MiniRacer
+    source: str, expected_line: str, scripts: ScriptContext
 ) -> None:
     prepared = prepare(source + "\n", "hook.js")
 
     assert user_lines(prepared.code)[0] == expected_line
     assert prepared.functions == ("f",)
-    isolate.eval(prepared.code)
-    assert isolate.eval("typeof __jsrt_script.f") == "function"
+    scripts.run(prepared)
+    assert scripts.eval("typeof __jsrt_script.f") == "function"
 
 
 @pytest.mark.parametrize(
@@ -179,19 +185,17 @@ def test_exported_declarations_lose_only_the_export_keywords(
     ],
 )
 def test_export_forms_without_a_named_declaration_still_evaluate(
-    statement: str, isolate: MiniRacer
+    statement: str, scripts: ScriptContext
 ) -> None:
     source = f"function f() {{ return 1; }}\n{statement}\n{MARKER}\n"
     prepared = prepare(source, "hook.js")
 
     assert user_lines(prepared.code)[2] == MARKER
-    isolate.eval(prepared.code)
-    assert isolate.eval("__jsrt_script.f()") == 1
+    scripts.run(prepared)
+    assert scripts.eval("__jsrt_script.f()") == 1
 
 
-def test_a_syntax_error_is_left_for_v8_and_earlier_imports_are_still_rewritten(
-    isolate: MiniRacer,
-) -> None:
+def test_a_syntax_error_after_imports_is_kept_with_its_line_and_the_source_line() -> None:
     source = (
         "import { exports } from 'integrator-api'\n"
         "function preSavePage(options) {\n"
@@ -202,18 +206,19 @@ def test_a_syntax_error_is_left_for_v8_and_earlier_imports_are_still_rewritten(
 
     prepared = prepare(source, "hook.js")
 
-    assert user_lines(prepared.code)[0].startswith("const { exports } = __jsrt_import(")
-    with pytest.raises(JSParseException) as caught:
-        isolate.eval(prepared.code)
-    assert ":4: SyntaxError: Unexpected token ';'" in str(caught.value)
+    assert prepared.prologue.startswith("const { exports } = __jsrt_import(")
+    error = prepared.syntax_error
+    assert error is not None
+    assert error.message == "hook.js:4:11: SyntaxError: Unexpected token '='"
+    assert error.source_line == "  const x = ;"
 
 
-def test_a_hashbang_line_is_blanked_so_the_wrapper_can_precede_it(isolate: MiniRacer) -> None:
+def test_a_hashbang_line_is_blanked_and_the_script_still_runs(scripts: ScriptContext) -> None:
     prepared = prepare("#!/usr/bin/env node\nfunction f() { return 2; }\n", "hook.js")
 
-    isolate.eval(prepared.code)
+    scripts.run(prepared)
 
-    assert isolate.eval("__jsrt_script.f()") == 2
+    assert scripts.eval("__jsrt_script.f()") == 2
 
 
 def test_import_words_in_comments_strings_and_templates_are_left_alone() -> None:

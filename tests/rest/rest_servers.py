@@ -56,7 +56,7 @@ class Served:
 def serving(world: World | None = None, **account_options: Any) -> Iterator[Served]:
     """Serve `world` (default: `SMALL_WORLD`) with `TOKEN` while the block runs."""
     account = Account(world if world is not None else World(SMALL_WORLD), **account_options)
-    with running(create_app(account, token=TOKEN)) as url:
+    with running(create_app(account, token=TOKEN), limits=account.limits) as url:
         yield Served(url, account)
 
 

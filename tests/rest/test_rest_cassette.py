@@ -14,15 +14,9 @@ from rest_servers import SMALL_WORLD
 from jsrt.api.catalog import find_method
 from jsrt.api.checks import check_args
 from jsrt.api.errors import ApiError
-from jsrt.backends.cassette import (
-    SCRUBBED,
-    TOKEN_PLACEHOLDER,
-    Cassette,
-    CassetteBackend,
-    CassetteLibrary,
-    Scrubber,
-)
+from jsrt.backends.cassette import Cassette, CassetteBackend, CassetteLibrary
 from jsrt.backends.local import LocalBackend, World
+from jsrt.backends.scrubbing import SCRUBBED, TOKEN_PLACEHOLDER, Scrubber
 from jsrt.errors import InputError, UsageError
 
 FLOW = {"resourceType": "flows", "_id": "orderSync"}
@@ -186,13 +180,14 @@ def test_the_token_and_secret_fields_never_reach_the_file(tmp_path: Path) -> Non
         world=world,
         tokens=(token,),
     )
-    assert answers[0]["password"] == "hunter2"  # the hook itself saw the real answer
+    assert answers[0]["note"] == f"Bearer {token}"  # the hook itself saw the real answer
+    assert answers[0]["password"] == "******"  # masked by the world, as integrator.io does
     text = path.read_text()
     for secret in (token, "hunter2", "k-123", "s-456"):
         assert secret not in text
     assert json.loads(text)["secretFields"] == ["note"]  # a replay scrubs it too, untold
     first, second = json.loads(text)["interactions"]
-    assert first["value"]["http"]["auth"]["token"]["token"] == SCRUBBED
+    assert first["value"]["http"]["auth"] == {"token": SCRUBBED}
     assert first["value"]["note"] == SCRUBBED
     assert second["args"][0]["apiKey"] == SCRUBBED
     # A replayed call is scrubbed the same way, so it still matches.
@@ -200,11 +195,28 @@ def test_the_token_and_secret_fields_never_reach_the_file(tmp_path: Path) -> Non
         Cassette(path, "none"),
         [("connections", "create", {"name": "n", "apiKey": "k-123", "clientSecret": "s-456"})],
     )[0]
-    assert (again[0]["name"], again[0]["apiKey"]) == ("n", SCRUBBED)
+    assert (again[0]["name"], again[0]["apiKey"]) == ("n", "******")  # the mask is kept
+
+
+def test_the_token_is_scrubbed_as_sent_when_its_variable_has_whitespace(tmp_path: Path) -> None:
+    """The REST client sends the variable's value stripped; the scrubber must look for
+    what was sent (and URL-encoded), not only the raw value with its spaces."""
+    token = "sk-live 0123456789abcdef"
+    world = World({"connections": [{"_id": "c1", "note": f"Bearer {token}", "url": f"?t={token}"}]})
+    path = tmp_path / "c.json"
+    session(
+        Cassette(path, "once"),
+        [("connections", "get", "c1")],
+        world=world,
+        tokens=(f"  {token}\n",),
+    )
+    text = path.read_text()
+    assert "0123456789abcdef" not in text
+    assert json.loads(text)["interactions"][0]["value"]["note"] == f"Bearer {TOKEN_PLACEHOLDER}"
 
 
 def test_the_scrubber_replaces_a_token_inside_any_string() -> None:
-    scrub = Scrubber(tokens=["abc123"], fields=("secret",))
+    scrub = Scrubber(tokens=["abc123"])
     assert scrub({"url": "https://x/?t=abc123", "list": ["abc123"], "Secret": 1, "n": 2}) == {
         "url": f"https://x/?t={TOKEN_PLACEHOLDER}",
         "list": [TOKEN_PLACEHOLDER],

@@ -2,7 +2,9 @@
 
 It only routes: each catalog entry names the `World` operation that answers it
 (`Method.handler`), called as `handler(obj, arg)` with the argument `check_args`
-normalised (see `jsrt.api.catalog`). The semantics live in the model.
+normalised (see `jsrt.api.catalog`). The semantics live in the model, which keeps a
+connection's secrets as the world file gives them; what a connection call answers has them
+masked, as integrator.io answers them (`jsrt.backends.scrubbing.masked`).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 from jsrt.api.catalog import CATALOG
 from jsrt.api.errors import Unsupported
 from jsrt.backends.local.models import World
+from jsrt.backends.scrubbing import masked
 
 Handler = Callable[[str, Any], Any]
 
@@ -30,4 +33,5 @@ class LocalBackend:
         handler = self._handlers.get((obj, method))
         if handler is None:
             raise Unsupported(f"{obj}.{method} is not an integrator-api function")
-        return handler(obj, args[0])
+        answer = handler(obj, args[0])
+        return masked(answer) if obj == "connections" else answer

@@ -94,6 +94,15 @@ def import_responses(
     return [_response(entry, new_id) for entry in entries]
 
 
+def offline_responses(records: list[Any], message: str) -> list[dict[str, Any]]:
+    """What an import on an offline connection answers each record: statusCode 401
+    ("connection is offline", the runtime objects specification's imports.run)."""
+    error = {"code": "connection_offline", "message": message, "source": "connection"}
+    return [
+        {"statusCode": 401, "ignored": False, "errors": [dict(error)], "_json": {}} for _ in records
+    ]
+
+
 def _response(entry: dict[str, Any], new_id: Callable[[], str]) -> dict[str, Any]:
     response = {"statusCode": 200, "ignored": False, "errors": [], **clone(entry)}
     if response["statusCode"] == 200 and "id" not in response:

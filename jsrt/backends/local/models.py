@@ -19,6 +19,9 @@ Decisions worth knowing:
   `<idSeed>:<counter>`, so the same world file and the same calls give the same ids.
 - `version` grows by one on every change (including `reset`), so a copy of the world in
   another process can tell whether it is stale.
+- A world a state dir keeps notes the key of each change (`track_changes`, changes.py),
+  and `restore` notes what a worker's copy changed, so that a save writes only those and
+  several processes can share the state dir; a world in memory only notes nothing.
 - State is stored per resource (`"exports/<_id>"`) without checking that the resource
   exists, so hooks can use the ids of their sample `options`. Reading or deleting a key
   that was never put is a 404, as with REST.
@@ -26,6 +29,11 @@ Decisions worth knowing:
   mock records, as integrator.io returns only the first page; `runVirtualWithPaging`
   returns the following pages. Its `pagedExportState` is `{"jsrtPage": <n>}`, and the last
   page is the one without a `pagedExportState`.
+- A virtual run (`exports.runVirtual`, `runVirtualWithPaging`, `imports.runVirtual`)
+  whose `_connectionId` the world does not hold is a 422 `invalid_ref`. A connection
+  with `offline: true` answers 401: an export run on it fails (`ConnectionOffline`), an
+  import run answers each record `{statusCode: 401, ignored: false, errors: [...]}` (the
+  runtime objects specification) and imports nothing.
 - `flows.run` records a job `{_id, _flowId, type: "flow", status: "queued", ...}` and
   answers `{_jobId, status: "queued"}`; the local world runs nothing.
 """
@@ -33,17 +41,18 @@ Decisions worth knowing:
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 from jsrt.api.catalog import COLLECTIONS, collection_noun
-from jsrt.api.errors import InvalidArgument, NotFound
+from jsrt.api.errors import ConnectionOffline, InvalidArgument, NotFound, Unprocessable
 from jsrt.backends.local import export_pages
+from jsrt.backends.local.changes import HISTORY_LISTS, Delta, Journal, Key
 from jsrt.backends.local.errors import SnapshotError, WorldDataError
-from jsrt.backends.local.mocks import import_responses, map_records
+from jsrt.backends.local.mocks import import_responses, map_records, offline_responses
 from jsrt.backends.local.patching import apply_patch
-from jsrt.backends.local.stores import CacheStore, StateStore
+from jsrt.backends.local.stores import CacheStore, StateStore, namespace
 from jsrt.describe import format_path
 from jsrt.json_values import clone
 
@@ -67,6 +76,7 @@ class World:
             problem = f"holds a value that is not plain JSON ({err})"
             raise WorldDataError(f"world: {problem}", problem=problem) from None
         self.version = 0
+        self._journal: Journal | None = None
         self._load(clone(self._seed))
 
     def _load(self, doc: dict[str, Any]) -> None:
@@ -129,6 +139,8 @@ class World:
     def reset(self) -> None:
         """Back to the seed: documents, state, cache data, history and the id counter."""
         self._load(clone(self._seed))
+        if self._journal is not None:
+            self._journal.everything = True
         self._changed()
 
     def snapshot(self) -> dict[str, Any]:
@@ -187,9 +199,127 @@ class World:
         holds; `version` overrides the snapshot's own when given.
         """
         restored = World.from_snapshot(snapshot)
+        restored._journal = self._journal
+        if restored._journal is not None:
+            restored._journal.merge(self._differences(restored))
         self.__dict__.update(restored.__dict__)
         if version is not None:
             self.version = version
+
+    def reload(self, snapshot: Mapping[str, Any]) -> None:
+        """Become, in place, a world saved by another process (`persistence.py`): unlike
+        `restore`, the differences are not changes of this world's to save. The version
+        still grows, so a worker's copy of the world is seen to be stale."""
+        restored = World.from_snapshot(snapshot)
+        restored.version = max(restored.version, self.version + 1)
+        restored._journal = None if self._journal is None else Journal()
+        self.__dict__.update(restored.__dict__)
+
+    # ---- changes, for persistence (see changes.py) ---------------------------------------
+
+    def track_changes(self) -> None:
+        """Note what changes from now on (`take_changes`); a world kept in memory only
+        notes nothing, and pays nothing for it."""
+        self._journal = Journal()
+
+    def has_changes(self) -> bool:
+        """Whether the world changed since `take_changes` was last called (True for a
+        world that does not track its changes: what changed is unknown)."""
+        return self._journal is None or bool(self._journal)
+
+    def take_changes(self) -> Delta:
+        """The values of what changed since the last call (everything, for a world that
+        was not tracking its changes), and start noting afresh."""
+        journal, self._journal = self._journal, Journal()
+        delta = Delta(next_id=self._next_id, everything=journal is None or journal.everything)
+        if journal is None or journal.everything:
+            return delta
+        for collection, _id in journal.documents:
+            document = self._docs[collection].get(_id)
+            if document is None:
+                delta.removed_documents[collection, _id] = None
+            else:
+                delta.documents[collection, _id] = document
+        delta.created = {key: None for key in journal.created if key in delta.documents}
+        _split(journal.state, self._state.namespaces, delta.state, delta.removed_state)
+        _split(
+            journal.cache_entries,
+            self._caches.entries,
+            delta.cache_entries,
+            delta.removed_cache_entries,
+        )
+        for name, count in journal.appended.items():
+            if count:
+                delta.history.extend((name, entry) for entry in self._history(name)[-count:])
+        return delta
+
+    def apply_changes(self, delta: Delta, *, before: Delta | None = None) -> None:
+        """Take in changes another process saved (the delta's values become the world's
+        own). Not noted as this world's changes; the version grows. `before`: this
+        world's own changes, just saved after those: the history entries it appended
+        stay after the other process's."""
+        for collection, _id in delta.removed_documents:
+            self._collection(collection).pop(_id, None)
+            if collection == "lookupcaches":
+                self._caches.entries.pop(_id, None)
+        for (collection, _id), document in delta.documents.items():
+            if collection == "lookupcaches" and _id not in self._caches.entries:
+                self._caches.add(_id, [])
+            self._collection(collection)[_id] = document
+        for name, key in delta.removed_state:
+            values = self._state.namespaces.get(name)
+            if values is not None:
+                values.pop(key, None)
+                if not values:
+                    del self._state.namespaces[name]
+        for (name, key), value in delta.state.items():
+            self._state.namespaces.setdefault(name, {})[key] = value
+        for cache_id, key in delta.removed_cache_entries:
+            self._caches.entries.get(cache_id, {}).pop(key, None)
+        for (cache_id, key), value in delta.cache_entries.items():
+            if cache_id in self._caches.entries:
+                self._caches.entries[cache_id][key] = value
+        held_back: dict[str, int] = {}
+        for name, _entry in before.history if before else ():
+            held_back[name] = held_back.get(name, 0) + 1
+        for name, entry in delta.history:
+            entries = self._history(name)
+            entries.insert(len(entries) - held_back.get(name, 0), entry)
+        self._next_id = max(self._next_id, delta.next_id)
+        self._changed()
+
+    def _history(self, name: str) -> list[dict[str, Any]]:
+        """A history list by its snapshot name (a `ValueError` for another name)."""
+        if name == "exportRuns":
+            return self._export_runs
+        if name == "importRuns":
+            return self._import_runs
+        if name == "jobs":
+            return self._jobs
+        raise ValueError(f"no history list {name!r}; one of {', '.join(HISTORY_LISTS)}")
+
+    def _differences(self, other: World) -> Journal:
+        """What changed from this world to `other`, a later copy of it (a worker's)."""
+        journal = Journal()
+        shrunk = any(len(other._history(n)) < len(self._history(n)) for n in HISTORY_LISTS)
+        if shrunk or other._seed != self._seed or other._id_seed != self._id_seed:
+            journal.everything = True
+            return journal
+        for collection in COLLECTIONS:
+            before, after = self._docs[collection], other._docs[collection]
+            _compare(before, after, journal.documents, collection)
+            journal.created.update({(collection, _id): None for _id in after.keys() - before})
+        for name in self._state.namespaces.keys() | other._state.namespaces.keys():
+            before = self._state.namespaces.get(name, {})
+            after = other._state.namespaces.get(name, {})
+            _compare(before, after, journal.state, name)
+        for cache_id in self._caches.entries.keys() | other._caches.entries.keys():
+            before = self._caches.entries.get(cache_id, {})
+            after = other._caches.entries.get(cache_id, {})
+            _compare(before, after, journal.cache_entries, cache_id)
+        for name in HISTORY_LISTS:
+            journal.append(name, len(other._history(name)) - len(self._history(name)))
+        return journal
 
     def _current(self) -> dict[str, Any]:
         current: dict[str, Any] = {"idSeed": self._id_seed}
@@ -218,6 +348,7 @@ class World:
         self._collection(collection)[stored["_id"]] = stored
         if collection == "lookupcaches":
             self._caches.add(stored["_id"], [])
+        self._note_document(collection, stored["_id"], created=True)
         self._changed()
         return clone(stored)
 
@@ -230,6 +361,7 @@ class World:
             stored["createdAt"] = old["createdAt"]
         stored["lastModified"] = _now()
         self._collection(collection)[stored["_id"]] = stored
+        self._note_document(collection, stored["_id"])
         self._changed()
         return clone(stored)
 
@@ -238,14 +370,19 @@ class World:
         self._refuse_cache_data(collection, stored)
         stored["lastModified"] = _now()
         self._collection(collection)[_id] = stored
+        self._note_document(collection, _id)
         self._changed()
 
     def delete(self, collection: str, _id: str) -> None:
         """Remove a document, with its state and (for a lookup cache) its entries."""
         self._require(collection, _id)
         del self._collection(collection)[_id]
+        self._note_document(collection, _id)
+        name = f"{collection}/{_id}"
+        self._note_state_keys(name, self._state.namespaces.get(name, {}))
         self._state.drop(collection, _id)
         if collection == "lookupcaches":
+            self._note_cache_keys(_id, self._caches.entries[_id])
             self._caches.drop(_id)
         self._changed()
 
@@ -254,6 +391,7 @@ class World:
     def run_export(self, export_id: str, options: Mapping[str, Any]) -> dict[str, Any]:
         """`exports.run`: the first page of the export's mock records."""
         export = self._require("exports", export_id)
+        self._refuse_offline(self._run_connection(export), f"export {export_id!r}")
         records = export_pages.mock_records(export, f"export {export_id!r}")
         answer = export_pages.export_page(records, 0, export_pages.page_size(export))
         self._record_export_run(export_id, False, options, "_id")
@@ -262,8 +400,10 @@ class World:
     def run_virtual_export(self, options: Mapping[str, Any], *, paged: bool = False) -> dict:
         """`exports.runVirtual` (first page) or `runVirtualWithPaging` (page by page)."""
         definition = options["export"]
-        source = self._virtual_source(definition)
         label = f"export definition {definition.get('_id', '(virtual)')!r}"
+        method = "exports.runVirtualWithPaging" if paged else "exports.runVirtual"
+        self._refuse_offline(self._virtual_connection("exports", definition, method), label)
+        source = self._virtual_source(definition)
         records = export_pages.mock_records(source, label)
         size = export_pages.page_size(definition if "pageSize" in definition else source)
         page = export_pages.page_from_state(options.get("pagedExportState")) if paged else 0
@@ -276,14 +416,16 @@ class World:
     def run_import(self, import_id: str, options: Mapping[str, Any]) -> list[dict[str, Any]]:
         """`imports.run`: one response per record, from the import's mockResponse."""
         import_ = self._require("imports", import_id)
-        return self._import(import_id, False, import_, options, f"import {import_id!r}")
+        connection = self._run_connection(import_)
+        return self._import(import_id, False, import_, options, f"import {import_id!r}", connection)
 
     def run_virtual_import(self, options: Mapping[str, Any]) -> list[dict[str, Any]]:
         """`imports.runVirtual`: as `run_import`, from the definition's own mockResponse."""
         definition = options["import"]
         _id = definition.get("_id")
         label = f"import definition {_id or '(virtual)'!r}"
-        return self._import(_id, True, definition, options, label)
+        connection = self._virtual_connection("imports", definition, "imports.runVirtual")
+        return self._import(_id, True, definition, options, label, connection)
 
     def run_flow(self, flow_id: str, options: Mapping[str, Any]) -> dict[str, Any]:
         """`flows.run`: record a queued job."""
@@ -297,8 +439,54 @@ class World:
         }
         job.update({k: options[k] for k in ("startDate", "endDate") if k in options})
         self._jobs.append(job)
+        self._note_appended("jobs")
         self._changed()
         return {"_jobId": job["_id"], "status": "queued"}
+
+    def _run_connection(self, resource: Mapping[str, Any]) -> dict[str, Any] | None:
+        """The connection a stored export or import runs on, when the world holds it (a
+        world need not hold every connection its resources name)."""
+        _id = resource.get("_connectionId")
+        return self._docs["connections"].get(_id) if isinstance(_id, str) else None
+
+    def _virtual_connection(
+        self, collection: str, definition: Mapping[str, Any], method: str
+    ) -> dict[str, Any] | None:
+        """The connection a virtual run uses: its definition's `_connectionId`, else that of
+        the stored resource of the same `_id`. A virtual run needs an existing connection
+        (runtime objects specification: "using an existing connection"), so an id the
+        account does not have is refused as integrator.io refuses a reference to a missing
+        document: 422 `invalid_ref` naming the field."""
+        stored = self._docs[collection].get(definition.get("_id", ""), {})
+        _id = definition.get("_connectionId", stored.get("_connectionId"))
+        if _id is None:
+            return None
+        connection = self._docs["connections"].get(_id) if isinstance(_id, str) else None
+        if connection is None:
+            noun = collection_noun(collection)
+            have = list(self._docs["connections"])
+            listed = ", ".join(repr(c) for c in have[:5]) + (", ..." if len(have) > 5 else "")
+            message = (
+                f"{method}: the {noun} definition's _connectionId {_id!r} is not a connection"
+                f" in this account (the local world has {listed or 'no connections'}); add"
+                " the connection to the world file's connections, or use the _id of one it has"
+            )
+            field = {"code": "invalid_ref", "message": message, "field": "_connectionId"}
+            raise Unprocessable(message, code="invalid_ref", errors=[field])
+        return connection
+
+    @staticmethod
+    def _offline_message(connection: Mapping[str, Any], label: str) -> str:
+        name = connection.get("name") or connection["_id"]
+        return (
+            f"{label} runs on connection {name!r} ({connection['_id']}), which is offline;"
+            " set offline: false on it in the world file to answer from the mocks"
+        )
+
+    def _refuse_offline(self, connection: Mapping[str, Any] | None, label: str) -> None:
+        """An export on an offline connection cannot run: the call fails with 401."""
+        if connection is not None and connection.get("offline") is True:
+            raise ConnectionOffline(self._offline_message(connection, label))
 
     def _virtual_source(self, definition: Mapping[str, Any]) -> Mapping[str, Any]:
         """Where a virtual export's records come from: its own mockOutput, else the stored
@@ -314,8 +502,11 @@ class World:
         import_: Mapping[str, Any],
         options: Mapping[str, Any],
         label: str,
+        connection: Mapping[str, Any] | None,
     ) -> list[dict[str, Any]]:
         data = options["data"]
+        if connection is not None and connection.get("offline") is True:
+            return offline_responses(data, self._offline_message(connection, label))
         responses = import_responses(import_.get("mockResponse"), data, self._new_id, label)
         self._import_runs.append(
             {
@@ -325,6 +516,7 @@ class World:
                 "settings": clone(options.get("settings")),
             }
         )
+        self._note_appended("importRuns")
         self._changed()
         return responses
 
@@ -335,6 +527,7 @@ class World:
         self._export_runs.append(
             {"exportId": export_id, "virtual": virtual, "options": clone(passed)}
         )
+        self._note_appended("exportRuns")
         self._changed()
 
     # ---- state (the `StateStore`) --------------------------------------------------------
@@ -348,10 +541,12 @@ class World:
 
     def put_state(self, resource_type: str, _id: str, key: str, value: Any) -> None:
         self._state.put(resource_type, _id, key, clone(value))
+        self._note_state_key(resource_type, _id, key)
         self._changed()
 
     def delete_state(self, resource_type: str, _id: str, key: str) -> None:
         self._state.delete(resource_type, _id, key)
+        self._note_state_key(resource_type, _id, key)
         self._changed()
 
     # ---- lookup cache data (the `CacheStore`, for caches the world holds) ---------------
@@ -371,17 +566,20 @@ class World:
     def cache_put(self, cache_id: str, items: list[Any]) -> list[dict[str, Any]]:
         self._require("lookupcaches", cache_id)
         results = self._caches.put(cache_id, items)
+        self._note_cache_results(cache_id, results)
         self._changed()
         return results
 
     def cache_delete(self, cache_id: str, keys: list[str]) -> list[dict[str, Any]]:
         self._require("lookupcaches", cache_id)
         results = self._caches.delete(cache_id, keys)
+        self._note_cache_results(cache_id, results)
         self._changed()
         return results
 
     def cache_purge(self, cache_id: str) -> None:
         self._require("lookupcaches", cache_id)
+        self._note_cache_keys(cache_id, self._caches.entries[cache_id])
         self._caches.purge(cache_id)
         self._changed()
 
@@ -474,6 +672,35 @@ class World:
         self._next_id += 1
         return digest[:24]
 
+    # Noting changes (when the world tracks them: `track_changes`).
+
+    def _note_document(self, collection: str, _id: str, *, created: bool = False) -> None:
+        if self._journal is not None:
+            self._journal.documents[collection, _id] = None
+            if created:
+                self._journal.created[collection, _id] = None
+
+    def _note_state_keys(self, name: str, keys: Iterable[str]) -> None:
+        if self._journal is not None:
+            self._journal.state.update({(name, key): None for key in keys})
+
+    def _note_state_key(self, resource_type: str, _id: str, key: str) -> None:
+        if self._journal is not None:
+            self._journal.state[namespace(resource_type, _id), key] = None
+
+    def _note_cache_results(self, cache_id: str, results: list[dict[str, Any]]) -> None:
+        """The keys a putData or deleteData changed: those it answered success for."""
+        if self._journal is not None:
+            self._note_cache_keys(cache_id, [r["key"] for r in results if r["success"]])
+
+    def _note_cache_keys(self, cache_id: str, keys: Iterable[str]) -> None:
+        if self._journal is not None:
+            self._journal.cache_entries.update({(cache_id, key): None for key in keys})
+
+    def _note_appended(self, history_list: str) -> None:
+        if self._journal is not None:
+            self._journal.append(history_list)
+
     def _changed(self) -> None:
         self.version += 1
 
@@ -486,6 +713,34 @@ def _check_world(doc: Any) -> None:
     from jsrt.backends.local.schema import check_world
 
     check_world(doc)
+
+
+def _split(
+    keys: Iterable[Key],
+    values: Mapping[str, Mapping[str, Any]],
+    into: dict[Key, Any],
+    removed: dict[Key, None],
+) -> None:
+    """Sort `keys` of `values` (`{first: {second: value}}`) into their current values and
+    those no longer there."""
+    for first, second in keys:
+        inner = values.get(first, {})
+        if second in inner:
+            into[first, second] = inner[second]
+        else:
+            removed[first, second] = None
+
+
+def _compare(
+    before: Mapping[str, Any], after: Mapping[str, Any], into: dict[Key, None], first: str
+) -> None:
+    """Note `(first, key)` for each key whose value differs between the two (or is only in one)."""
+    missing = object()
+    for key, value in after.items():
+        if before.get(key, missing) != value:
+            into[first, key] = None
+    for key in before.keys() - after.keys():
+        into[first, key] = None
 
 
 def _history_list(history: Any, name: str) -> list[dict[str, Any]]:

@@ -13,9 +13,12 @@ the wire codec (`jsrt.api.wire`), which `jsrt serve` shares. The parts:
 Decisions worth knowing:
 
 - The base URL is explicit, else `$INTEGRATOR_IO_BASE_URL`, else the region's (`us`,
-  `eu`). The bearer token is read from `$INTEGRATOR_IO_TOKEN` (or the variable
-  `token_env` names) by the process that makes the calls, the engine's worker; it never
-  travels in a run request and is never put in a message, a log or a cassette.
+  `eu`). It may carry no `user:password@` (httpx would send Basic auth instead of the
+  token), query or fragment; a refused URL is shown redacted. The bearer token is read
+  from `$INTEGRATOR_IO_TOKEN` (or the variable `token_env` names) by the process that
+  makes the calls, the engine's worker; it never travels in a run request and is never
+  put in a message, a log or a cassette: the client takes it out of every answer and
+  error, should a server or proxy echo it.
 - The token goes only to the base URL: a `nextPageURL` is reduced to its query, and a
   `Link` to another origin or another path is refused.
 - Calls that change the account (`Method.changes_account`) are refused unless
@@ -29,6 +32,9 @@ Decisions worth knowing:
 - `get` of an unknown `_id` answers `undefined` (404), like the local backend.
 - `find` follows `Link: <...>; rel="next"` pages and filters by `externalId` itself
   (integrator.io documents no query filter for it).
+- `RestBackend.rest` makes a REST call that is no integrator-api function (a script
+  document, which `jsrt pull` and `jsrt push` read and replace), with the same token,
+  retries, errors and write guard (any verb but GET needs `allow_writes`).
 - A function with no public route (`imports.runMapping`) fails as `Unsupported`: jsrt
   does not guess an endpoint.
 """

@@ -2,8 +2,10 @@
 
 The request and the answer's value come from the wire codec (`jsrt.api.wire`); this
 module adds what only a client does: the bearer token, every page of a list, `undefined`
-for a 404 `get`, retries after 429 within the run's deadline, and refusing redirects and
-links that would send the token elsewhere (see the package docstring).
+for a 404 `get`, retries after 429 within the run's deadline, refusing redirects and
+links that would send the token elsewhere (see the package docstring), and taking the
+token out of whatever comes back (a server or proxy that echoes it in an answer or an
+error message must not hand it to the hook, its output or a cassette).
 """
 
 from __future__ import annotations
@@ -16,12 +18,13 @@ import httpx
 import orjson
 
 from jsrt.api.catalog import find_method
-from jsrt.api.errors import Unsupported
+from jsrt.api.errors import ApiError, Unsupported
 from jsrt.api.wire import NO_BODY, WireRequest, decode_answer, route_of, to_wire
 from jsrt.backends.rest.failures import api_error, network_error, unexpected
-from jsrt.backends.rest.guard import check_write
+from jsrt.backends.rest.guard import check_write, refuse_write
 from jsrt.backends.rest.retry import retry_after
 from jsrt.backends.rest.settings import RestSettings, read_token
+from jsrt.backends.scrubbing import Scrubber, redacted_url
 
 
 class RestBackend:
@@ -40,10 +43,12 @@ class RestBackend:
         self.settings = settings
         self.deadline = deadline
         self._origin = _origin(settings.base_url)
+        token = read_token(settings.token_env)
+        self._without_token = Scrubber(tokens=[token], by_name=False)
         self._client = httpx.Client(
             base_url=settings.base_url,
             headers={
-                "Authorization": f"Bearer {read_token(settings.token_env)}",
+                "Authorization": f"Bearer {token}",
                 "Accept": "application/json",
                 "User-Agent": "jsrt",
             },
@@ -60,6 +65,40 @@ class RestBackend:
         self.close()
 
     def call(self, obj: str, method: str, args: list[Any]) -> Any:
+        """The account's answer, with the token taken out of it (and out of any error)."""
+        try:
+            return self._without_token(self._call(obj, method, args))
+        except ApiError as err:
+            raise self._scrubbed_error(err) from None
+
+    def rest(self, verb: str, path: str, body: Any = NO_BODY) -> Any:
+        """A REST call that is no integrator-api function (a script document: integrator-api
+        has no `scripts` object, celigo-reference §3.5), with the same token, retries,
+        errors and token scrubbing; refused unless `allow_writes` when `verb` is not
+        GET. The answer's JSON, or None for a 404 GET (like `get`) or an empty answer."""
+        request = WireRequest(verb, path, body=body)
+        if verb != "GET" and not self.settings.allow_writes:
+            raise refuse_write(f"{verb} {path}", self.settings.base_url)
+        try:
+            response = self._send(request)
+            if verb == "GET" and response.status_code == 404:
+                return None
+            self._raise_for_status(request, response)
+            answer = self._json(response, request) if response.content else None
+            return self._without_token(answer)
+        except ApiError as err:
+            raise self._scrubbed_error(err) from None
+
+    def _scrubbed_error(self, err: ApiError) -> ApiError:
+        scrubbed = self._without_token(err.to_dict())
+        return type(err)(
+            scrubbed["message"],
+            code=scrubbed["code"],
+            status_code=scrubbed["statusCode"],
+            errors=scrubbed["errors"],
+        )
+
+    def _call(self, obj: str, method: str, args: list[Any]) -> Any:
         entry = find_method(obj, method)
         if entry is None:
             raise Unsupported(f"{obj}.{method} is not an integrator-api function")
@@ -84,7 +123,7 @@ class RestBackend:
             response = self._send(request)
             self._raise_for_status(request, response)
             if response.status_code != 204 and response.content:
-                page = _json(response, request)
+                page = self._json(response, request)
                 if not isinstance(page, list):
                     raise unexpected(request, f"expected a JSON array, got {type(page).__name__}")
                 found.extend(page)
@@ -108,13 +147,15 @@ class RestBackend:
         if _origin(str(url)) != self._origin or url.path != expected_path:
             raise unexpected(
                 request,
-                f"the next page link {str(url)!r} leaves {expected_path} on "
+                f"the next page link {redacted_url(str(url))!r} leaves {expected_path} on "
                 f"{self.settings.base_url}; jsrt sends the token nowhere else",
             )
         params = dict(url.params.multi_items())
         page = (request.path, tuple(sorted(params.items())))
         if page in pages:
-            raise unexpected(request, f"the next page link {str(url)!r} repeats a page")
+            raise unexpected(
+                request, f"the next page link {redacted_url(str(url))!r} repeats a page"
+            )
         pages.add(page)
         return WireRequest("GET", request.path, params)
 
@@ -149,7 +190,12 @@ class RestBackend:
             wait = min(retry_after(response), self.settings.max_wait_s)
             if self.deadline is not None and time.monotonic() + wait >= self.deadline:
                 raise api_error(
-                    self.settings, request, response, retried=attempt, past_deadline=True
+                    self.settings,
+                    request,
+                    response,
+                    self._text(response),
+                    retried=attempt,
+                    past_deadline=True,
                 )
             time.sleep(wait)
         raise AssertionError("unreachable: the last attempt returns")  # pragma: no cover
@@ -165,7 +211,7 @@ class RestBackend:
 
     def _raise_for_status(self, request: WireRequest, response: httpx.Response) -> None:
         if 300 <= response.status_code < 400:
-            where = response.headers.get("Location", "elsewhere")
+            where = redacted_url(response.headers.get("Location", "elsewhere"))
             raise unexpected(
                 request,
                 f"the server redirects ({response.status_code}) to {where}; jsrt does not "
@@ -173,17 +219,22 @@ class RestBackend:
             )
         if response.status_code >= 400:
             retried = self.settings.max_tries if response.status_code == 429 else 0
-            raise api_error(self.settings, request, response, retried=retried)
+            raise api_error(self.settings, request, response, self._text(response), retried=retried)
+
+    def _text(self, response: httpx.Response) -> str:
+        """The answer's text without the token, before any message cuts it short (a cut
+        could leave part of the token, which no scrubbing would find)."""
+        return self._without_token.text(response.text)
+
+    def _json(self, response: httpx.Response, request: WireRequest) -> Any:
+        try:
+            return orjson.loads(response.content)
+        except orjson.JSONDecodeError:
+            text = self._text(response)[:200]
+            raise unexpected(request, f"the answer is not JSON ({text!r})") from None
 
 
 def _origin(url: str) -> tuple[str, str, int | None]:
     parts = urlsplit(url)
     default = {"http": 80, "https": 443}.get(parts.scheme)
     return parts.scheme, (parts.hostname or "").lower(), parts.port or default
-
-
-def _json(response: httpx.Response, request: WireRequest) -> Any:
-    try:
-        return orjson.loads(response.content)
-    except orjson.JSONDecodeError:
-        raise unexpected(request, f"the answer is not JSON ({response.text[:200]!r})") from None

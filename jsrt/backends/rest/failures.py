@@ -15,6 +15,7 @@ import orjson
 from jsrt.api.errors import (
     ApiError,
     BadRequest,
+    ConnectionOffline,
     Forbidden,
     NotFound,
     PayloadTooLarge,
@@ -41,14 +42,18 @@ def api_error(
     settings: RestSettings,
     request: WireRequest,
     response: httpx.Response,
+    text: str,
     *,
     retried: int = 0,
     past_deadline: bool = False,
 ) -> ApiError:
-    """integrator.io's answer as the `ApiError` the local backend would raise."""
+    """integrator.io's answer as the `ApiError` the local backend would raise. `text` is
+    the answer's body as text, without the API token (the client takes it out)."""
     status = response.status_code
-    message, code, errors = _error_parts(response)
+    message, code, errors = _error_parts(response, text)
     where = f"{request.verb} {request.path}"
+    if status == 401 and code == ConnectionOffline.code:
+        return ConnectionOffline(message, errors=errors)  # the account answered, not the token
     if status == 401:
         message = (
             f"integrator.io refused the API token ({message}) on {where}: set "
@@ -86,8 +91,10 @@ def unexpected(request: WireRequest, problem: str) -> ServerError:
     )
 
 
-def _error_parts(response: httpx.Response) -> tuple[str, str | None, list[dict[str, Any]] | None]:
-    """(message, code, errors) from an envelope, a bare `{message}`, or plain text."""
+def _error_parts(
+    response: httpx.Response, text: str
+) -> tuple[str, str | None, list[dict[str, Any]] | None]:
+    """(message, code, errors) from an envelope, a bare `{message}`, or plain `text`."""
     try:
         body = orjson.loads(response.content) if response.content else None
     except orjson.JSONDecodeError:
@@ -99,5 +106,5 @@ def _error_parts(response: httpx.Response) -> tuple[str, str | None, list[dict[s
         return message, code if isinstance(code, str) else None, errors
     if isinstance(body, dict) and isinstance(body.get("message"), str):
         return body["message"], None, None
-    text = response.text.strip()
+    text = text.strip()
     return (text[:500] if text else response.reason_phrase or str(response.status_code)), None, None

@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
+from jsrt.backends.scrubbing import redacted_url
 from jsrt.errors import UsageError
 
 Region = Literal["us", "eu"]
@@ -46,13 +47,36 @@ def resolve_base_url(
         return REGIONS[region]
     chosen = base_url or environ.get(BASE_URL_ENV) or REGIONS[DEFAULT_REGION]
     source = "--base-url" if base_url else BASE_URL_ENV if environ.get(BASE_URL_ENV) else "region"
-    parts = urlsplit(chosen)
-    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query:
+    return _checked_api_root(chosen, source)
+
+
+def _checked_api_root(url: str, source: str) -> str:
+    """`url` without its trailing `/`, once it is an http(s) API root that carries no
+    credentials: a `user:password@` would make httpx send Basic auth instead of the token
+    (and put the password in messages and cassettes), and a query or fragment is no part
+    of an API root (and is where tokens travel). The URL is shown redacted."""
+    example = "give it like https://api.integrator.io or http://127.0.0.1:7420"
+    shown = redacted_url(url)
+    if "@" in url:
         raise UsageError(
-            f"{source}: {chosen!r} is not an http(s) URL of an API root",
-            hint="give it like https://api.integrator.io or http://127.0.0.1:7420",
+            f"{source}: {shown!r} carries credentials (user:password@); jsrt authenticates "
+            "with the API token alone, and never puts credentials in a URL",
+            hint=f"{example}, and export the API token in ${TOKEN_ENV} (or --token-env)",
         )
-    return chosen.rstrip("/")
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (a port that is not a number raises here)
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(f"{source}: {shown!r} is not an http(s) URL of an API root", hint=example)
+    if parts.query or parts.fragment or url.rstrip("/").endswith(("?", "#")):
+        raise UsageError(
+            f"{source}: {shown!r} has a query or fragment; an API root has neither, and "
+            "jsrt never sends a token in a URL",
+            hint=f"{example}, with the token in ${TOKEN_ENV} (or --token-env)",
+        )
+    return url.rstrip("/")
 
 
 def read_token(token_env: str, environ: Mapping[str, str] | None = None) -> str:
@@ -64,6 +88,15 @@ def read_token(token_env: str, environ: Mapping[str, str] | None = None) -> str:
             "not set in the process that runs the hooks",
             hint=f"create an API token in a sandbox account and export {token_env}=<token> "
             "before starting jsrt",
+            token_env=token_env,
+        )
+    if not re.fullmatch(r"[!-~]+", token):
+        # A bearer token is printable ASCII without spaces (RFC 6750's b64token); httpx
+        # would refuse any other in an error that quotes the header, token and all.
+        raise UsageError(
+            f"${token_env} holds spaces, line breaks or characters outside ASCII inside the "
+            "token, which an API token never has (its value is not shown)",
+            hint=f"export {token_env} with the token alone, as integrator.io shows it",
             token_env=token_env,
         )
     return token
@@ -103,8 +136,9 @@ class RestSettings:
     ) -> RestSettings:
         """Settings from what the user gave, the environment filling the rest."""
         if token_env is not None and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", token_env):
-            raise UsageError(
-                f"{token_env!r} is not an environment variable name",
+            raise UsageError(  # not echoed: a token given in its place would be printed
+                "the token variable's name is not an environment variable name (letters, "
+                "digits and _; the value given is not shown, in case it is the token)",
                 hint="give the name of the variable that holds the token, not the token",
             )
         return cls(

@@ -1,0 +1,90 @@
+"""The limits a hook runs under (wall-clock time, heap): their one declaration and check.
+
+Every front end reads a limit in its own spelling (`--timeout`, `--jsrt-timeout`, a case
+file's `timeout:`, `Runtime(timeout_s=...)`) and checks it here, so a value is accepted or
+refused the same way everywhere, with a message that gives the accepted range.
+
+The ranges: integrator.io publishes no time, memory or CPU limit for its JavaScript
+runtime (../shared/docs/celigo-reference.md §2.4 "Execution time, memory, CPU: not
+found"; §8 lists them as open questions), so both are configurable, within what the
+engine can honour:
+
+- time: up to one hour, the longest window integrator.io gives a running script (its
+  script debug window, celigo-reference §2.4), and far inside what the worker's frame
+  reader can wait for (a poll takes at most 2**31 - 1 ms, about 24.8 days); at least a
+  millisecond, the poll's resolution.
+- heap: up to `jsrt.engine.heap.LARGEST_HEAP_MB`, half of V8's heap cage. V8 caps an
+  isolate's heap at 4 GiB whatever `--max-old-space-size` says (pointer compression;
+  `heap_size_limit` stays 4096 MiB with 8192 or more asked), and the hard limit only
+  stops a script while it sits well below V8's own ceiling; past it V8 aborts the whole
+  process. At least 16 MiB, which the shims and a small page need.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from jsrt.describe import describe
+from jsrt.engine.heap import LARGEST_HEAP_MB
+from jsrt.errors import UsageError
+
+
+@dataclass(frozen=True)
+class Limit:
+    """One limit: the accepted range, in `unit`, of whole numbers when `whole`."""
+
+    what: str
+    unit: str
+    low: float
+    high: float
+    default: float
+    whole: bool = False
+
+    @property
+    def accepted(self) -> str:
+        """The accepted range as messages word it: `a number of seconds from 0.001 to 3600`."""
+        kind = "a whole number" if self.whole else "a number"
+        return f"{kind} of {self.unit} from {self.low:g} to {self.high:g}"
+
+    def problem(self, value: object) -> str | None:
+        """Why `value` is not an accepted value of this limit, or None when it is."""
+        numeric = (int,) if self.whole else (int, float)
+        if isinstance(value, bool) or not isinstance(value, numeric):
+            return f"must be {self.accepted}, got {describe(value)}"
+        if not math.isfinite(value):
+            return f"must be {self.accepted}, got {describe(value)}"
+        if not self.low <= value <= self.high:
+            shown = str(value) if isinstance(value, int) else f"{value:g}"
+            return f"must be {self.accepted}, got {shown}"
+        return None
+
+    def check(self, value: object, name: str) -> float:
+        """`value` when accepted; otherwise a UsageError that names the argument (`name`,
+        as the caller spelled it) and the accepted range."""
+        found = self.problem(value)
+        if found is not None:
+            raise UsageError(f"{name} {found}", hint=f"give {self.what} as {self.accepted}")
+        assert isinstance(value, int | float)
+        return value
+
+
+TIMEOUT = Limit(what="the wall-clock limit", unit="seconds", low=0.001, high=3600.0, default=30.0)
+MEMORY = Limit(
+    what="the heap limit",
+    unit="MiB",
+    low=16,
+    high=LARGEST_HEAP_MB,
+    default=256,
+    whole=True,
+)
+
+
+def checked_timeout(value: object, name: str) -> float:
+    """A time limit in seconds, checked (`name` is the argument as the caller spells it)."""
+    return float(TIMEOUT.check(value, name))
+
+
+def checked_memory(value: object, name: str) -> int:
+    """A heap limit in MiB, checked (`name` is the argument as the caller spells it)."""
+    return int(MEMORY.check(value, name))
