@@ -614,8 +614,6 @@ def pull(
     from jsrt.backends.rest.settings import RestSettings
     from jsrt.cases.scaffold import scaffold_cases
     from jsrt.integration.account import pull as pull_integration
-    from jsrt.integration.download import declared_hooks
-    from jsrt.integration.layout import WORLD_FILE
 
     show = _progress_line if sys.stderr.isatty() else None
     try:
@@ -633,8 +631,7 @@ def pull(
         folder = pulled.folder
         scaffold = None
         if not (folder / "cases").exists():
-            world = json.loads((folder / WORLD_FILE).read_text(encoding="utf-8"))
-            scaffold = scaffold_cases(folder, world, declared_hooks(world))
+            scaffold = scaffold_cases(folder)
     except JsrtError as error:
         _fail(error, as_json=False)
     for warning in [*pulled.warnings, *(scaffold.warnings if scaffold else [])]:

@@ -53,7 +53,7 @@ from jsrt.backends.rest.settings import RestSettings
 from jsrt.errors import AccountError, InputError, UsageError
 from jsrt.files import write_atomically
 from jsrt.inputs import parse_json, read_text
-from jsrt.integration.download import NOUNS
+from jsrt.integration.download import document_noun
 from jsrt.integration.layout import (
     COLLECTION_ORDER,
     CONTENT_FILE,
@@ -192,7 +192,7 @@ def _read_integration(
     seen: set[tuple[str, str]] = set()
 
     def name_references(collection: str, document: dict[str, Any]) -> None:
-        where = f"{_noun(collection)} {_name(document)}"
+        where = f"{document_noun(collection)} {_name(document)}"
         for target, _id in _references(document):
             if (target, _id) not in seen:
                 seen.add((target, _id))
@@ -209,14 +209,14 @@ def _read_integration(
         done += 1
         if found is None:
             warnings.append(
-                f"{_noun(collection)} {_id!r} (named by {named_by}) is not in the "
+                f"{document_noun(collection)} {_id!r} (named by {named_by}) is not in the "
                 "account; the layout is written without it"
             )
             continue
         document = found
         if collection == "lookupcaches" and with_data:
             document = {**found, "data": _cache_entries(backend, _id)}
-        tell(f"{_noun(collection)} {_name(document)}", done, done + len(pending))
+        tell(f"{document_noun(collection)} {_name(document)}", done, done + len(pending))
         world.setdefault(collection, []).append(document)
         name_references(collection, document)
     ordered = {c: world[c] for c in COLLECTION_ORDER if c in world}
@@ -515,7 +515,7 @@ def _account(settings: RestSettings) -> Iterator[RestBackend]:
 
 
 def _label(collection: str, document: Mapping[str, Any], code_files: Mapping[str, str]) -> str:
-    label = f"{_noun(collection)} {_name(document)}"
+    label = f"{document_noun(collection)} {_name(document)}"
     if collection != "scripts":
         return label
     return f"{label}, {code_files.get(str(document.get('_id')), script_file(document))}"
@@ -536,10 +536,6 @@ def _code_files(folder: Path) -> dict[str, str]:
         and isinstance(d.get(CONTENT_FILE), str)
         and isinstance(d.get("_id"), str)
     }
-
-
-def _noun(collection: str) -> str:
-    return NOUNS.get(collection, collection)
 
 
 def _name(document: Mapping[str, Any]) -> str:

@@ -72,7 +72,7 @@ REFERENCES: dict[str, str] = {
 """The keys by which one document names another, and the collection it names."""
 
 
-def _noun(collection: str) -> str:
+def document_noun(collection: str) -> str:
     """A collection's document in prose: `export`, `lookup cache`, `My API`."""
     return "My API" if collection == "apis" else collection_noun(collection)
 
@@ -270,7 +270,7 @@ def _keep(download: Download, collection: str, relative: str, document: dict[str
         if _id is not None and other.get("_id") == _id:
             first = download.members[(collection, index)]
             download.warnings.append(
-                f"{download.source}:{relative}: {_noun(collection)} {_id!r} is also in "
+                f"{download.source}:{relative}: {document_noun(collection)} {_id!r} is also in "
                 f"{first}; the second is ignored"
             )
             return
@@ -317,7 +317,7 @@ def _check_references(download: Download) -> None:
     for (target, value), places in sorted(missing.items(), key=lambda m: order.index(m[0][0])):
         shown = ", ".join(places[:3]) + (f" and {len(places) - 3} more" if len(places) > 3 else "")
         download.warnings.append(
-            f"{download.source}: {_noun(target)} {value!r} is not in the download "
+            f"{download.source}: {document_noun(target)} {value!r} is not in the download "
             f"(named by {shown})"
         )
 
