@@ -42,6 +42,7 @@ from jsrt.backends.local import World, WorldDataError
 from jsrt.describe import format_path
 from jsrt.errors import InputError
 from jsrt.inputs import parse_json
+from jsrt.integration.references import references
 
 INTEGRATION_FILE = "integration.json"
 
@@ -58,18 +59,6 @@ FOLDERS: dict[str, str] = {
     "apis": "apis",
 }
 """A download's folders (lower-cased) and the world collection each fills."""
-
-REFERENCES: dict[str, str] = {
-    "_integrationId": "integrations",
-    "_flowId": "flows",
-    "_exportId": "exports",
-    "_importId": "imports",
-    "_connectionId": "connections",
-    "_asyncHelperId": "asyncHelpers",
-    "_lookupCacheId": "lookupcaches",
-    "_scriptId": "scripts",
-}
-"""The keys by which one document names another, and the collection it names."""
 
 
 def document_noun(collection: str) -> str:
@@ -308,11 +297,10 @@ def _check_references(download: Download) -> None:
     for collection, documents in download.world.items():
         for index, document in enumerate(documents):
             member = download.members[(collection, index)]
-            for key, value, where in _references(document, ()):
-                target = REFERENCES[key]
-                if value not in held.get(target, set()):
-                    place = f"{member} {format_path(where, root='')}"
-                    missing.setdefault((target, value), []).append(place)
+            for reference in references(document):
+                if reference._id not in held.get(reference.collection, set()):
+                    place = f"{member} {format_path(reference.where, root='')}"
+                    missing.setdefault((reference.collection, reference._id), []).append(place)
     order = list(FOLDERS.values())
     for (target, value), places in sorted(missing.items(), key=lambda m: order.index(m[0][0])):
         shown = ", ".join(places[:3]) + (f" and {len(places) - 3} more" if len(places) > 3 else "")
@@ -320,17 +308,3 @@ def _check_references(download: Download) -> None:
             f"{download.source}: {document_noun(target)} {value!r} is not in the download "
             f"(named by {shown})"
         )
-
-
-def _references(value: Any, where: tuple[str | int, ...]) -> Iterator[tuple[str, str, Any]]:
-    """`(key, _id, place)` for every reference to another document inside `value`."""
-    if isinstance(value, dict):
-        for key, item in value.items():
-            place = (*where, key)
-            if key in REFERENCES and isinstance(item, str) and item:
-                yield key, item, place
-            else:
-                yield from _references(item, place)
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _references(item, (*where, index))
