@@ -36,6 +36,7 @@ GET_ORDERS = "6650c0de0000000000000003"
 SHOP = "6650c0de0000000000000004"
 API_SCRIPT = "6650c0de0000000000000005"
 ORDERS_API = "6650c0de0000000000000006"
+LEGACY_API = "6650c0de0000000000000009"
 GONE_SCRIPT = "6650c0de00000000000000ff"
 
 API_CODE = """\
@@ -218,26 +219,40 @@ def test_a_world_files_api_document_keeps_the_keys_the_account_adds(
     tmp_path: Path, api_token: str
 ) -> None:
     """A world file may hold API documents as read from the account (celigo/ai
-    building-apis response.yml): the keys jsrt does not read are kept, not refused."""
+    building-apis response.yml): the keys jsrt does not read are kept, not refused. A
+    legacy API has `type` null or absent and only the top-level `_scriptId` / `function`
+    (celigo/ai skills/building-apis/SKILL.md, "Legacy APIs")."""
+    legacy = {
+        "_id": LEGACY_API,
+        "createdAt": "2019-03-01T10:00:00.000Z",
+        "lastModified": "2019-03-01T10:00:00.000Z",
+        "name": "Legacy orders",
+        "type": None,
+        "_scriptId": API_SCRIPT,
+        "function": "handleRequest",
+    }
     world_file = tmp_path / "world.json"
     world_file.write_text(
         json.dumps(
             {
                 "scripts": [{"_id": API_SCRIPT, "name": "handler", "content": API_CODE}],
                 "apis": [
-                    api_document(ORDERS_API, "Orders API", API_SCRIPT, apim={"status": "draft"})
+                    api_document(ORDERS_API, "Orders API", API_SCRIPT, apim={"status": "draft"}),
+                    legacy,
                 ],
             }
         )
     )
     world, apis, warnings = load_served_world(world_file)
     assert [(api.api_id, api.name, api.function) for api in apis] == [
-        (ORDERS_API, "Orders API", "handleRequest")
+        (ORDERS_API, "Orders API", "handleRequest"),
+        (LEGACY_API, "Legacy orders", "handleRequest"),
     ]
     assert warnings == []
     with serving(world, apis=apis) as server, client(server.url) as http:
-        answer = http.post(f"/v1/apis/{ORDERS_API}/request", json={"orderId": "SO-4"})
-        assert answer.json() == {"received": "SO-4"}
+        for api_id in (ORDERS_API, LEGACY_API):
+            answer = http.post(f"/v1/apis/{api_id}/request", json={"orderId": "SO-4"})
+            assert answer.json() == {"received": "SO-4"}
 
 
 @pytest.mark.parametrize(
