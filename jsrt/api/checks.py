@@ -107,7 +107,7 @@ def _check_fields(method: Method, value: dict[str, Any]) -> dict[str, Any]:
 
 def _check_type(method: Method, where: str, field: Field, value: Any) -> Any:
     if field.types == ("patch",) and isinstance(value, list):
-        problem = _patch_problem(value)
+        problem = patch_problem(value)
         if problem:
             _fail(method, f"{where}{problem}")
         return value
@@ -153,7 +153,7 @@ def _parses_as_date(text: str) -> bool:
     return True
 
 
-def _patch_problem(ops: list[Any]) -> str | None:
+def patch_problem(ops: list[Any]) -> str | None:
     """What is wrong with the first bad JSON-Patch operation (a suffix for its path)."""
     for index, op in enumerate(ops):
         at = f"[{index}]"
