@@ -69,7 +69,6 @@ from jsrt.worker.supervisor import InlineExecutor, Supervisor
 if TYPE_CHECKING:
     from jsrt.backends.local import World
     from jsrt.hooks import Contract
-    from jsrt.integration.download import Download
     from jsrt.loader import PreparedScript
     from jsrt.run.choice import CassetteFile
 
@@ -737,26 +736,13 @@ def world_from_path(path: Path) -> tuple[World, list[str]]:
     holding one (the layout `jsrt import` and `jsrt pull` write), or an integration
     download (a `.zip`, or the folder it unzips to)."""
     from jsrt.backends.local import load_world
+    from jsrt.integration.download import download_at
     from jsrt.integration.layout import world_file_in
 
-    download = download_from_path(path)
+    download = download_at(path)
     if download is not None:
         return download.to_world(), download.warnings
     return load_world(world_file_in(path)), []
-
-
-def download_from_path(path: Path) -> Download | None:
-    """The integration download `path` names, read (a `.zip`, or a folder that holds no
-    `world.json`), or None when it names a world file or a folder holding one. The one
-    test of which a path is, for the runner's world and `jsrt serve`'s (which also
-    serves the download's My APIs)."""
-    from jsrt.integration.download import read_download
-    from jsrt.integration.layout import world_file_in
-
-    world_file = world_file_in(path)
-    if world_file.is_dir() or world_file.suffix.lower() == ".zip":
-        return read_download(world_file)
-    return None
 
 
 _WORLD = "a World, a path to a world file or an integration download, or None"

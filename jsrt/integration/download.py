@@ -110,6 +110,17 @@ def is_download(path: str | Path) -> bool:
     )
 
 
+def download_at(path: str | Path) -> Download | None:
+    """The integration download `path` names, read (a `.zip`, or a folder that holds a
+    download's files and no `world.json`), or None when it names something else: a world
+    file, a layout folder holding one, a state dir. The one test of which a path is, for
+    every command that takes a world (`jsrt run`, `jsrt hooks`, `jsrt serve`, …)."""
+    from jsrt.integration.layout import world_file_in
+
+    path = world_file_in(Path(path))
+    return read_download(path) if is_download(path) else None
+
+
 def _is_download_part(path: Path) -> bool:
     return path.name == INTEGRATION_FILE or (path.is_dir() and path.name.lower() in FOLDERS)
 

@@ -446,13 +446,13 @@ def hooks_of_path(path: Path) -> WorldHooks:
     `.zip` or its folder) or a state dir (`jsrt run --state-dir`, its saved world)."""
     from jsrt.backends.local import StateDir, load_world
     from jsrt.inputs import load_data_file
-    from jsrt.integration.download import is_download, read_download
+    from jsrt.integration.download import download_at
     from jsrt.integration.layout import world_file_in
 
     apis: list[Mapping[str, Any]] = []
     path = world_file_in(path)
-    if is_download(path):
-        download = read_download(path)
+    download = download_at(path)
+    if download is not None:
         world, place = download.to_world(), WorldPlace(path.parent, str(path))
         apis = [api for api in download.world.get("apis", []) if isinstance(api, Mapping)]
     elif path.is_dir():

@@ -3,7 +3,7 @@
 The world is a world file (JSON or YAML), a folder holding one (`world.json`, the layout
 `jsrt import` and `jsrt pull` write), or an integration download (a `.zip`, or the folder
 it unzips to), told apart and read as the runner reads them
-(`jsrt.runner.download_from_path`).
+(`jsrt.integration.download.download_at`).
 
 A world file's entry is jsrt's short form `{_id, script: FILE, function?, path?}`, or an
 integrator.io API document as exported (`{_id, name, type: script, script: {_scriptId,
@@ -70,11 +70,11 @@ def load_served_world(path: str | Path) -> ServedWorld:
     A world file's `apis` are read here, not by the local backend: they name script
     files, which only the server runs.
     """
+    from jsrt.integration.download import download_at
     from jsrt.integration.layout import world_file_in
-    from jsrt.runner import download_from_path
 
     path = Path(path)
-    download = download_from_path(path)
+    download = download_at(path)
     if download is not None:
         return _served_download(download)
     return _served_world_file(world_file_in(path))
