@@ -23,6 +23,7 @@ every backend receives:
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from typing import Final, Literal, get_args
 
@@ -45,6 +46,9 @@ WireBody = Literal["none", "document", "options", "value", "patch", "cache_page"
 nothing; the whole document; the remaining options; the options' `value` (a state put); the
 options' `patch`, as the script gave it; or `{keys}` with `pageSize` and a `nextPageURL`'s
 query as query parameters (`lookupcaches.getData`). See `jsrt.api.wire`."""
+
+QUERY_OPTIONS: Final[dict[WireBody, tuple[str, ...]]] = {"cache_page": ("pageSize", "nextPageURL")}
+"""The options a REST request gives as query parameters rather than in its body."""
 
 Served = Literal[
     "json", "created", "found", "no_content", "text_ok", "text_created", "page", "page_or_empty"
@@ -116,6 +120,9 @@ def collection_noun(collection: str) -> str:
 
 Verb = Literal["GET", "POST", "PUT", "PATCH", "DELETE"]
 
+PLACEHOLDER = re.compile(r"{(\w+)}")
+"""A placeholder of a route's path: `{_id}`."""
+
 
 @dataclass(frozen=True)
 class Route:
@@ -127,6 +134,11 @@ class Route:
     def __str__(self) -> str:
         return f"{self.verb} {self.path}"
 
+    @property
+    def placeholders(self) -> list[str]:
+        """The placeholders of its path (`{_id}`, `{key}`, ...), in order."""
+        return PLACEHOLDER.findall(self.path)
+
 
 @dataclass(frozen=True)
 class Field:
@@ -136,6 +148,12 @@ class Field:
     which arrives as an ISO string); `count` (a positive integer, also as a digit string,
     because the spec types `pageSize` as a String); `patch` (an object of fields or a
     JSON-Patch array).
+
+    `spread`: a REST body may give this object's properties at its top level instead of
+    under the field's name, and what a request's path names that is no option of the
+    function (`{_connectionId}`) goes in it too. Real clients send a virtual export as
+    `{_connectionId, adaptorType, http, ...}` (celigo-reference §3.2, S14), and
+    integrator-api-docs' connection.md runs one at `POST /v1/connections/{_id}/export`.
     """
 
     name: str
@@ -144,6 +162,7 @@ class Field:
     items: TypeName | None = None
     choices: tuple[str, ...] | None = None
     excludes: tuple[str, ...] = ()
+    spread: bool = False
 
     @functools.cached_property
     def plain_types(self) -> frozenset[type]:
@@ -174,6 +193,8 @@ class Method:
     served: Served  # how a successful call is answered on the wire
     wire_body: WireBody = "none"  # what the REST request's body carries
     empty_answer: EmptyAnswer = "undefined"  # what an answer without a body stands for
+    rest_fields: tuple[Field, ...] = ()  # body fields REST clients send that JS does not
+    other_routes: tuple[Route, ...] = ()  # further documented REST routes of the same call
 
     @property
     def qualified(self) -> str:
@@ -183,6 +204,16 @@ class Method:
     def field_names(self) -> frozenset[str]:
         """The option names it accepts (checked on every call, so kept)."""
         return frozenset(field.name for field in self.fields)
+
+    @functools.cached_property
+    def body_fields(self) -> tuple[Field, ...]:
+        """What a REST request may carry: the function's options and `rest_fields`."""
+        return (*self.fields, *self.rest_fields)
+
+    @functools.cached_property
+    def spread_field(self) -> Field | None:
+        """The option a flat REST body folds into (see `Field.spread`), if any."""
+        return next((field for field in self.fields if field.spread), None)
 
     @property
     def signature(self) -> str:
@@ -320,6 +351,8 @@ def _options(
     served: Served = "json",
     wire_body: WireBody = "options",
     empty_answer: EmptyAnswer = "undefined",
+    rest_fields: tuple[Field, ...] = (),
+    other_routes: tuple[Route, ...] = (),
 ) -> Method:
     return Method(
         obj,
@@ -336,6 +369,8 @@ def _options(
         served=served,
         wire_body=wire_body,
         empty_answer=empty_answer,
+        rest_fields=rest_fields,
+        other_routes=other_routes,
     )
 
 
@@ -375,6 +410,7 @@ def _state(
 
 
 _KEY = Field("key", ("string",), required=True)
+_EXPORT_DEFINITION = Field("export", ("object",), required=True, spread=True)
 _RUNS = (
     _options(
         "exports",
@@ -398,20 +434,21 @@ _RUNS = (
         "exports",
         "runVirtual",
         "run",
-        (Field("export", ("object",), required=True), *_DATES, Field("data", ("object", "array"))),
+        (_EXPORT_DEFINITION, *_DATES, Field("data", ("object", "array"))),
         "Runs an export definition that is not saved in the account.",
         Route("POST", "/v1/exports/virtual"),
         "first page of the definition's mockOutput (or the stored export's of the same _id); 422"
         " invalid_ref for a _connectionId the world lacks, 401 for an offline connection",
         handler="on_virtual_export_run",
         changes_account=False,
+        other_routes=(Route("POST", "/v1/connections/{_connectionId}/export"),),
     ),
     _options(
         "exports",
         "runVirtualWithPaging",
         "run",
         (
-            Field("export", ("object",), required=True),
+            _EXPORT_DEFINITION,
             Field("pagedExportState", ("object", "array")),
             *_DATES,
         ),
@@ -421,6 +458,7 @@ _RUNS = (
         " connections as runVirtual",
         handler="on_virtual_export_page",
         changes_account=False,
+        other_routes=(Route("POST", "/v1/connections/{_connectionId}/export/pages"),),
     ),
     _options(
         "imports",
@@ -438,13 +476,17 @@ _RUNS = (
         "imports",
         "runVirtual",
         "run",
-        (Field("import", ("object",), required=True), Field("data", ("array",), required=True)),
+        (
+            Field("import", ("object",), required=True, spread=True),
+            Field("data", ("array",), required=True),
+        ),
         "Runs an import definition that is not saved in the account.",
         Route("POST", "/v1/imports/virtual"),
         "as imports.run, from the definition's own mockResponse; 422 invalid_ref for a"
         " _connectionId the world lacks",
         handler="on_virtual_import_run",
         changes_account=True,
+        other_routes=(Route("POST", "/v1/connections/{_connectionId}/import"),),
     ),
     _options(
         "imports",
@@ -468,6 +510,9 @@ _RUNS = (
         handler="on_flow_run",
         changes_account=True,
         served="created",
+        # The run of only some of its exports: a real CLI client sends their ids so
+        # (celigo-reference §3.2: "The CLI supports start date, end date and export IDs").
+        rest_fields=(Field("_exportIds", ("array",), items="string"),),
     ),
 )
 _STATE = (

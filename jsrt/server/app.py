@@ -17,6 +17,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from jsrt.api.catalog import CATALOG, Method
+from jsrt.api.catalog import Route as ApiRoute
 from jsrt.api.errors import ApiError, BadRequest, NotFound
 from jsrt.api.wire import NO_BODY, from_wire
 from jsrt.describe import short_json
@@ -55,11 +56,13 @@ def create_app(account: Account, *, token: str) -> Starlette:
 
 
 def _catalog_routes(account: Account, world_turn: anyio.Lock) -> list[Route]:
-    """One route per catalog path, dispatching on the verb."""
-    by_path: dict[str, dict[str, Method]] = {}
+    """One route per catalog path (a method's own and its `other_routes`), dispatching on
+    the verb."""
+    by_path: dict[str, dict[str, tuple[Method, ApiRoute]]] = {}
     for method in CATALOG:
-        if method.route is not None:
-            by_path.setdefault(method.route.path, {})[method.route.verb] = method
+        routes = (method.route, *method.other_routes) if method.route else method.other_routes
+        for route in routes:
+            by_path.setdefault(route.path, {})[route.verb] = (method, route)
     return [
         Route(
             path.replace("{key}", "{key:path}"),
@@ -71,20 +74,19 @@ def _catalog_routes(account: Account, world_turn: anyio.Lock) -> list[Route]:
 
 
 def _call_endpoint(
-    account: Account, verbs: dict[str, Method], world_turn: anyio.Lock
+    account: Account, verbs: dict[str, tuple[Method, ApiRoute]], world_turn: anyio.Lock
 ) -> Callable[..., Any]:
     async def endpoint(request: Request) -> Response:
-        method = verbs["GET" if request.method == "HEAD" else request.method]
+        method, route = verbs["GET" if request.method == "HEAD" else request.method]
         try:
-            arg = from_wire(
-                method, request.path_params, request.query_params, await read_body(request)
-            )
+            body = await read_body(request)
+            arg = from_wire(method, request.path_params, request.query_params, body, route)
         except ApiError as err:
             return error_response(err)
         if not method.changes_account:
-            return await run_in_threadpool(account.answer, method, arg, request.url)
+            return await run_in_threadpool(account.answer, method, arg, request.url, route)
         async with world_turn:
-            return await run_in_threadpool(account.answer, method, arg, request.url)
+            return await run_in_threadpool(account.answer, method, arg, request.url, route)
 
     return endpoint
 
