@@ -13,9 +13,11 @@ import pytest
 from jsrt.api.docs import catalog_table_markdown
 from jsrt.backends.local import load_world
 from jsrt.runner import Runtime
+from jsrt.server.routes_doc import served_routes_markdown
 
 README = Path(__file__).parent.parent / "README.md"
 CATALOG_START, CATALOG_END = "<!-- catalog:start -->", "<!-- catalog:end -->"
+SERVED_START, SERVED_END = "<!-- served-routes:start -->", "<!-- served-routes:end -->"
 WORLD_EXAMPLE = "<!-- world-example -->"
 REGENERATE = (
     f"README.md's integrator-api table is out of date. Regenerate it with "
@@ -26,11 +28,16 @@ REGENERATE = (
 
 def readme_catalog_table() -> str:
     """The text between the catalog markers, without the blank lines around it."""
+    return readme_between(CATALOG_START, CATALOG_END)
+
+
+def readme_between(start: str, end: str) -> str:
+    """The text between two markers, without the blank lines around it."""
     text = README.read_text(encoding="utf-8")
-    assert text.count(CATALOG_START) == 1 and text.count(CATALOG_END) == 1, (
-        f"README.md must hold {CATALOG_START} and {CATALOG_END} once each"
+    assert text.count(start) == 1 and text.count(end) == 1, (
+        f"README.md must hold {start} and {end} once each"
     )
-    between = text.split(CATALOG_START, 1)[1].split(CATALOG_END, 1)[0]
+    between = text.split(start, 1)[1].split(end, 1)[0]
     return between.strip("\n") + "\n"
 
 
@@ -60,6 +67,28 @@ def test_the_regenerate_command_prints_the_table() -> None:
         [sys.executable, "-m", "jsrt.api.docs"], capture_output=True, text=True, check=True
     )
     assert printed.stdout == catalog_table_markdown()
+
+
+def test_readme_served_routes_table_is_the_generated_one() -> None:
+    """README lists what jsrt serve answers from the tables the server builds its routes
+    from (the catalog and jsrt/server/rest_table.py)."""
+    assert readme_between(SERVED_START, SERVED_END) == served_routes_markdown(), (
+        "README.md's 'What jsrt serve answers' table is out of date. Regenerate it with "
+        f"`python -m jsrt.server.routes_doc` and paste the output between {SERVED_START} "
+        f"and {SERVED_END} in README.md."
+    )
+
+
+def test_the_served_routes_command_prints_the_table() -> None:
+    printed = subprocess.run(
+        [sys.executable, "-m", "jsrt.server.routes_doc"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert printed.stdout == served_routes_markdown()
+    assert "`GET /v1/tokenInfo`" in printed.stdout  # a REST-only row
+    assert "`POST /v1/flows/{_id}/run`" in printed.stdout  # a catalog route
 
 
 def test_readme_world_example_loads(readme_world_file: Path) -> None:

@@ -22,6 +22,7 @@ every backend receives:
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from dataclasses import dataclass
@@ -126,10 +127,12 @@ PLACEHOLDER = re.compile(r"{(\w+)}")
 
 @dataclass(frozen=True)
 class Route:
-    """The integrator.io REST call behind a function: a verb and a path template."""
+    """The integrator.io REST call behind a function: a verb and a path template, and
+    where it is documented when celigo-reference §3 does not list it."""
 
     verb: Verb
     path: str
+    source: str | None = dataclasses.field(default=None, compare=False)
 
     def __str__(self) -> str:
         return f"{self.verb} {self.path}"
@@ -411,6 +414,9 @@ def _state(
 
 _KEY = Field("key", ("string",), required=True)
 _EXPORT_DEFINITION = Field("export", ("object",), required=True, spread=True)
+_ON_CONNECTION = "celigo/integrator-api-docs connection.md [C S6]"
+"""Where the virtual runs on a connection (`/v1/connections/{_id}/export`, ...) are
+documented, with their bodies `{export, pagedExportState}` and `{import, data}`."""
 _RUNS = (
     _options(
         "exports",
@@ -441,7 +447,7 @@ _RUNS = (
         " invalid_ref for a _connectionId the world lacks, 401 for an offline connection",
         handler="on_virtual_export_run",
         changes_account=False,
-        other_routes=(Route("POST", "/v1/connections/{_connectionId}/export"),),
+        other_routes=(Route("POST", "/v1/connections/{_connectionId}/export", _ON_CONNECTION),),
     ),
     _options(
         "exports",
@@ -458,7 +464,9 @@ _RUNS = (
         " connections as runVirtual",
         handler="on_virtual_export_page",
         changes_account=False,
-        other_routes=(Route("POST", "/v1/connections/{_connectionId}/export/pages"),),
+        other_routes=(
+            Route("POST", "/v1/connections/{_connectionId}/export/pages", _ON_CONNECTION),
+        ),
     ),
     _options(
         "imports",
@@ -486,7 +494,7 @@ _RUNS = (
         " _connectionId the world lacks",
         handler="on_virtual_import_run",
         changes_account=True,
-        other_routes=(Route("POST", "/v1/connections/{_connectionId}/import"),),
+        other_routes=(Route("POST", "/v1/connections/{_connectionId}/import", _ON_CONNECTION),),
     ),
     _options(
         "imports",

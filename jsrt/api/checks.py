@@ -236,7 +236,7 @@ def _check_fields(voice: _Voice, value: dict[str, Any]) -> dict[str, Any]:
 def _check_type(voice: _Voice, field: Field, value: Any) -> Any:
     name = field.name
     if field.types == ("patch",) and isinstance(value, list):
-        problem = _patch_problem(value)
+        problem = _patch_fault(value)
         if problem:
             at, text = problem
             voice.fail(f"{voice.name(name + at)}{text}", name + at)
@@ -285,7 +285,13 @@ def _parses_as_date(text: str) -> bool:
     return True
 
 
-def _patch_problem(ops: list[Any]) -> tuple[str, str] | None:
+def patch_problem(ops: list[Any]) -> str | None:
+    """What is wrong with the first bad JSON-Patch operation (a suffix for its path)."""
+    fault = _patch_fault(ops)
+    return None if fault is None else "".join(fault)
+
+
+def _patch_fault(ops: list[Any]) -> tuple[str, str] | None:
     """Where the first bad JSON-Patch operation is (`[0].op`) and what is wrong with it."""
     for index, op in enumerate(ops):
         at = f"[{index}]"

@@ -20,9 +20,10 @@ their own `path` (a Starlette path such as `/orders/{orderId}`, whose parameters
       - {_id: ping, type: script, script: {_scriptId: s1, function: ping}}  # as exported;
         # its code is the `content` of the world's script document s1
 
-Scripts, which integrator-api does not expose (no catalog entry), answer `GET` and `PUT
-/v1/scripts/{_id}` (a script document, its code as `content`), which `jsrt pull` and
-`jsrt push` use.
+The REST endpoints no integrator-api function maps to (integrations' lists, scripts,
+jobs, tokenInfo, ping, mirror, the 501s, ...) are the rows of `rest_table`, one per verb
+and path, each naming its handler in `rest_handlers`; README's "What jsrt serve answers"
+is generated from the catalog and that table (`routes_doc`).
 
 Tests can make the server misbehave: `POST /_jsrt/faults {"status": 429, "count": 2,
 "retryAfter": 1}` makes the next two API requests fail that way (429 with `Retry-After`,
@@ -39,7 +40,8 @@ other requests keep being answered).
 The parts: `apis` (My APIs declared in a world file), `account` (the served account:
 world, backend, faults, throttle), `responses` (HTTP answers), `bounds` (the limits and
 the middleware that holds requests to them), `gate` (bearer auth, then faults), `app`
-(routes and endpoints), `running` (binding and running uvicorn, with a deadline on
+(routes and endpoints), `rest_table` / `rest_handlers` / `jobs` (the REST-only endpoints,
+and the jobs' life cycle), `routes_doc` (README's table), `running` (binding and running uvicorn, with a deadline on
 request headers).
 """
 

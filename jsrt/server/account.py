@@ -3,10 +3,12 @@ and the faults and throttle tests ask for."""
 
 from __future__ import annotations
 
+import contextlib
 import math
 import threading
 import time
 from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
@@ -17,13 +19,14 @@ from starlette.responses import Response
 
 from jsrt.api.catalog import Method, Route
 from jsrt.api.checks import check_request
-from jsrt.api.errors import ApiError, BadRequest, NotFound, RateLimited, ServerError
+from jsrt.api.errors import ApiError, BadRequest, RateLimited, ServerError
 from jsrt.api.wire import empty_list_status, success_reply
 from jsrt.backends.local import LocalBackend, StateDir, World
 from jsrt.backends.local.persistence import StateNotSaved
 from jsrt.errors import HookTimeout, JsrtError
 from jsrt.server.apis import MyApi
 from jsrt.server.bounds import MAX_LIST_LIMIT, MAX_SKIP, ServeLimits, query_count
+from jsrt.server.jobs import JobBoard
 from jsrt.server.responses import error_code, error_response, json_response, reply_response
 
 if TYPE_CHECKING:
@@ -58,6 +61,7 @@ class Account:
         self._pending_faults = 0
         self._bucket = _Bucket(throttle) if throttle else None
         self._runtime: Runtime | None = None
+        self.jobs = JobBoard()
 
     # ---- faults and throttle ------------------------------------------------------------
 
@@ -122,52 +126,23 @@ class Account:
         except ApiError as err:
             return error_response(err)
 
-    def script(self, _id: str) -> Response:
-        """`GET /v1/scripts/{_id}`: the script document, its code as `content` (200), or
-        404. Scripts are no integrator-api object, so they have no catalog entry; their
-        REST CRUD is the standard one (celigo-reference §3.2, §3.5)."""
-        with self._lock:
-            document = self.world.get("scripts", _id)
-        if document is None:
-            return error_response(
-                NotFound(f"no script with _id {_id!r} in the served world; check the id")
-            )
-        return json_response(document)
-
-    def replace_script(self, _id: str, body: Any) -> Response:
-        """`PUT /v1/scripts/{_id}`: replace the script document (fields left out are
-        erased, as with every PUT) and answer it with 200, or 400 / 404."""
-        if not isinstance(body, dict):
-            return error_response(
-                BadRequest(
-                    "the body of PUT /v1/scripts/{_id} is the script document (a JSON object)"
-                )
-            )
-        if body.get("_id", _id) != _id:
-            return error_response(
-                BadRequest(f"the body's _id {body['_id']!r} is not the path's {_id!r}")
-            )
-        with self._lock:
-            try:
-                stored = self.world.update("scripts", {**body, "_id": _id})
-            except ApiError as err:
-                return error_response(err)
-            self._persist()
-        return json_response(stored)
-
     def _has_key(self, options: dict[str, Any]) -> bool:
         """Whether a state put's key is already there (integrator.io answers 201 if not)."""
         keys = self._backend.call("state", "getKeysForResource", [options])["keys"]
         return options["key"] in keys
 
     def _list_page(self, method: Method, items: list[Any], url: URL) -> Response:
+        return self.list_page(items, url, empty_status=empty_list_status(method))
+
+    def list_page(self, items: list[Any], url: URL, *, empty_status: int | None = None) -> Response:
+        """A page of a list as integrator.io sends it: `?skip=&limit=` with a `Link` to the
+        next page, or `empty_status` with no body for an empty list when it has one."""
         try:
             query = QueryParams(url.query)
             skip = query_count(query, "skip", default=0, low=0, high=MAX_SKIP)
             limit = query_count(query, "limit", default=self.page_size, low=1, high=MAX_LIST_LIMIT)
         except ApiError as err:
             return error_response(err)
-        empty_status = empty_list_status(method)
         if not items and empty_status is not None:
             return Response(status_code=empty_status)
         headers = {}
@@ -176,9 +151,21 @@ class Account:
             headers["Link"] = f'<{following}>; rel="next"'
         return json_response(items[skip : skip + limit], headers=headers)
 
-    def reset(self) -> None:
-        """Back to the seed (and saved, with a state dir), with no fault pending."""
+    @contextlib.contextmanager
+    def turn(self) -> Iterator[World]:
+        """The world for one request that no catalog entry answers: held under the
+        account's lock, with what other processes saved in the state dir taken in first
+        and what the request changed saved after."""
         with self._lock:
+            self._persist()
+            yield self.world
+            self._persist()
+
+    def reset(self) -> None:
+        """Back to the seed (and saved, with a state dir), with no fault pending and every
+        job's life cycle back at its start."""
+        with self._lock:
+            self.jobs.clear()
             self._faults.clear()
             self._pending_faults = 0
             self.world.reset()

@@ -27,6 +27,8 @@ from jsrt.server.apis import MyApi
 from jsrt.server.bounds import MAX_RETRY_AFTER_S, BoundedRequests
 from jsrt.server.gate import Gate
 from jsrt.server.responses import error_code, error_response, json_response, read_body
+from jsrt.server.rest_handlers import RestCall
+from jsrt.server.rest_table import REST_ROUTES, RestRoute
 
 _ANY_VERB = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 """A My API answers whatever method it is called with (its script reads options.method)."""
@@ -42,7 +44,7 @@ def create_app(account: Account, *, token: str) -> Starlette:
     routes = [
         *_catalog_routes(account, world_turn),
         *_api_routes(account, world_turn),
-        *_script_routes(account, world_turn),
+        *_rest_table_routes(account, world_turn),
         Route(f"{ADMIN_PREFIX}/faults", _admin_faults(account), methods=["POST"]),
         Route(f"{ADMIN_PREFIX}/reset", _admin_reset(account, world_turn), methods=["POST"]),
         Route(f"{ADMIN_PREFIX}/world", _admin_world(account), methods=["GET"]),
@@ -91,22 +93,40 @@ def _call_endpoint(
     return endpoint
 
 
-def _script_routes(account: Account, world_turn: anyio.Lock) -> list[Route]:
-    """`GET` and `PUT /v1/scripts/{_id}`: scripts are no integrator-api object (no catalog
-    entry), but `jsrt pull` reads them and `jsrt push` sends their code back."""
+def _rest_table_routes(account: Account, world_turn: anyio.Lock) -> list[Route]:
+    """One route per path of `jsrt.server.rest_table` (the REST endpoints no catalog entry
+    maps to), dispatching on the verb to the row's handler."""
+    by_path: dict[str, dict[str, RestRoute]] = {}
+    for row in REST_ROUTES:
+        by_path.setdefault(row.path, {})[row.verb] = row
+    return [
+        Route(path, _rest_endpoint(account, rows, world_turn), methods=list(rows))
+        for path, rows in by_path.items()
+    ]
 
+
+def _rest_endpoint(
+    account: Account, rows: dict[str, RestRoute], world_turn: anyio.Lock
+) -> Callable[..., Any]:
     async def endpoint(request: Request) -> Response:
-        _id = request.path_params["_id"]
-        if request.method in ("GET", "HEAD"):
-            return await run_in_threadpool(account.script, _id)
+        row = rows["GET" if request.method == "HEAD" else request.method]
+        call = RestCall(
+            method=request.method,
+            path_params=dict(request.path_params),
+            query=request.query_params,
+            url=request.url,
+            headers=request.headers,
+            raw=await request.body(),
+        )
         try:
-            body = await read_body(request)
+            if not row.changes_account:
+                return await run_in_threadpool(row.handler, account, call)
+            async with world_turn:
+                return await run_in_threadpool(row.handler, account, call)
         except ApiError as err:
             return error_response(err)
-        async with world_turn:
-            return await run_in_threadpool(account.replace_script, _id, body)
 
-    return [Route("/v1/scripts/{_id}", endpoint, methods=["GET", "PUT"])]
+    return endpoint
 
 
 def _api_routes(account: Account, world_turn: anyio.Lock) -> list[Route]:

@@ -39,7 +39,11 @@ def error_code(phrase: str) -> str:
 
 async def read_body(request: Request) -> Any:
     """The request's JSON body, `NO_BODY` when it has none, or `BadRequest`."""
-    raw = await request.body()
+    return parse_body(await request.body())
+
+
+def parse_body(raw: bytes) -> Any:
+    """A request body read as JSON, `NO_BODY` when it is empty, or `BadRequest`."""
     if not raw.strip():
         return NO_BODY
     try:

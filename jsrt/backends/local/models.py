@@ -130,9 +130,9 @@ class World:
         """Every record imported by an import, across its runs, in order."""
         return [record for run in self.import_runs(import_id) for record in run["data"]]
 
-    def jobs(self, flow_id: str) -> list[dict[str, Any]]:
-        """The jobs `flows.run` started for a flow."""
-        return clone([job for job in self._jobs if job["_flowId"] == flow_id])
+    def jobs(self, flow_id: str | None = None) -> list[dict[str, Any]]:
+        """The jobs `flows.run` started for a flow (every flow's, without one), oldest first."""
+        return clone([job for job in self._jobs if flow_id in (None, job["_flowId"])])
 
     # ---- lifecycle ----------------------------------------------------------------------
 
