@@ -213,6 +213,12 @@ class Method:
         """What a REST request may carry: the function's options and `rest_fields`."""
         return (*self.fields, *self.rest_fields)
 
+    @property
+    def served_routes(self) -> tuple[Route, ...]:
+        """Every REST route that answers it: its own, then `other_routes`."""
+        own = (self.route,) if self.route is not None else ()
+        return (*own, *self.other_routes)
+
     @functools.cached_property
     def spread_field(self) -> Field | None:
         """The option a flat REST body folds into (see `Field.spread`), if any."""

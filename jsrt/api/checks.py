@@ -133,10 +133,8 @@ class _RequestVoice(_Voice):
     def unknown(self, fields: list[str]) -> str:
         outside = self.in_path | self.in_query
         takes = [f"`{f.name}`" for f in self.fields if f.name not in outside]
-        return (
-            f"{self.refer(fields)} {'is no field' if len(fields) == 1 else 'are no fields'} it"
-            f" takes; its body takes {_names(takes) or 'nothing'}"
-        )
+        verb = "is not a field" if len(fields) == 1 else "are not fields"
+        return f"{self.refer(fields)} {verb} of its body, which takes {_names(takes) or 'none'}"
 
     def not_an_object(self, value: Any) -> str:
         got = js_type_name(value)

@@ -62,8 +62,7 @@ def _catalog_routes(account: Account, world_turn: anyio.Lock) -> list[Route]:
     the verb."""
     by_path: dict[str, dict[str, tuple[Method, ApiRoute]]] = {}
     for method in CATALOG:
-        routes = (method.route, *method.other_routes) if method.route else method.other_routes
-        for route in routes:
+        for route in method.served_routes:
             by_path.setdefault(route.path, {})[route.verb] = (method, route)
     return [
         Route(

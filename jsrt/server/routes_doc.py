@@ -24,12 +24,11 @@ def served_routes_markdown() -> str:
         if method.served == "page_or_empty":
             statuses.append(204)
         shown = ", ".join(str(status) for status in statuses)
-        routes = (method.route, *method.other_routes) if method.route else method.other_routes
-        for route in routes:
-            source = route.source or "celigo-reference §3"
+        for served in method.served_routes:
+            source = served.source or "celigo-reference §3"
             rows.append(
-                f"| `{route}` | {shown} | integrator-api `{method.signature}`"
-                f"{_spread_from_path(method, route)}: {method.local} "
+                f"| `{served}` | {shown} | integrator-api `{method.signature}`"
+                f"{_spread_from_path(method, served)}: {method.local} "
                 f"| the catalog (`jsrt/api/catalog.py`), {source} |"
             )
     for route in REST_ROUTES:
