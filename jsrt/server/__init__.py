@@ -41,8 +41,8 @@ The parts: `apis` (My APIs declared in a world file), `account` (the served acco
 world, backend, faults, throttle), `responses` (HTTP answers), `bounds` (the limits and
 the middleware that holds requests to them), `gate` (bearer auth, then faults), `app`
 (routes and endpoints), `rest_table` / `rest_handlers` / `jobs` (the REST-only endpoints,
-and the jobs' life cycle), `routes_doc` (README's table), `running` (binding and running uvicorn, with a deadline on
-request headers).
+and the jobs' life cycle), `routes_doc` (README's table), `running` (binding and running
+uvicorn, with a deadline on request headers).
 """
 
 from jsrt.server.account import Account
