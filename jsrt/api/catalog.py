@@ -157,6 +157,10 @@ class Field:
     function (`{_connectionId}`) goes in it too. Real clients send a virtual export as
     `{_connectionId, adaptorType, http, ...}` (celigo-reference §3.2, S14), and
     integrator-api-docs' connection.md runs one at `POST /v1/connections/{_id}/export`.
+
+    `bare`: a REST body that is a JSON array is this option. integrator.io's imports
+    invoke takes "data and settings ... as an array in the request body" (celigo-reference
+    §3.2, S7); jsrt reads such an array as the records.
     """
 
     name: str
@@ -166,6 +170,7 @@ class Field:
     choices: tuple[str, ...] | None = None
     excludes: tuple[str, ...] = ()
     spread: bool = False
+    bare: bool = False
 
     @functools.cached_property
     def plain_types(self) -> frozenset[type]:
@@ -218,6 +223,11 @@ class Method:
         """Every REST route that answers it: its own, then `other_routes`."""
         own = (self.route,) if self.route is not None else ()
         return (*own, *self.other_routes)
+
+    @functools.cached_property
+    def bare_field(self) -> Field | None:
+        """The option a REST body that is an array stands for (see `Field.bare`), if any."""
+        return next((field for field in self.fields if field.bare), None)
 
     @functools.cached_property
     def spread_field(self) -> Field | None:
@@ -478,7 +488,11 @@ _RUNS = (
         "imports",
         "run",
         "run",
-        (_ID, Field("data", ("array",), required=True), Field("settings", ("object",))),
+        (
+            _ID,
+            Field("data", ("array",), required=True, bare=True),
+            Field("settings", ("object",)),
+        ),
         "Runs the import on the records and returns one response per record.",
         Route("POST", "/v1/imports/{_id}/invoke"),
         "answers from mockResponse, else 200 with a new id; records what was imported; on an"

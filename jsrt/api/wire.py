@@ -142,6 +142,7 @@ def from_wire(
     a request made by `to_wire`, or one of the other forms integrator.io's clients send
     (`NO_BODY` when there is no body).
 
+    A body that is an array is the method's `bare` option (`Field.bare`), if it has one.
     A method with a `spread` option (`Field.spread`) also takes that option's properties
     at the body's top level, and the path's placeholders that are none of its options
     (`/v1/connections/{_connectionId}/export`) go in it. The result still goes through
@@ -161,6 +162,8 @@ def from_wire(
         return {**given, "patch": body}
     if form == "cache_page":
         return _cache_page_options(route, given, query, body)
+    if method.bare_field is not None and isinstance(body, list):
+        return {**given, method.bare_field.name: body}
     if method.spread_field is not None and isinstance(body, dict | None):
         return _spread_options(method, method.spread_field.name, given, body or {})
     if form == "options" and body is None:

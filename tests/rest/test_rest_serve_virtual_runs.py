@@ -196,6 +196,15 @@ def test_rest_bodies_are_refused_in_rest_words(client: httpx.Client) -> None:
     assert _invalid(on_connection, "data").startswith("POST /v1/connections/{_connectionId}/import")
 
 
+def test_an_import_invoke_takes_the_records_as_the_whole_body(client: httpx.Client) -> None:
+    """The Import API page: "Data and settings can be passed as an array in the request
+    body" (celigo-reference §3.2, S7)."""
+    for body in (RECORDS[:2], {"data": RECORDS[:2]}):
+        answers = _json(client.post("/v1/imports/putOrders/invoke", json=body), 200)
+        assert [a["statusCode"] for a in answers] == [200, 200]
+    assert [run["data"] for run in _history(client, "importRuns")] == [RECORDS[:2]] * 2
+
+
 def test_a_script_keeps_the_runtime_functions_own_options() -> None:
     """`_exportIds` is a REST body field; `flows.run` in a script still refuses it."""
     with pytest.raises(InvalidArgument) as raised:
