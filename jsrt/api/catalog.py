@@ -45,8 +45,8 @@ HookRule = Literal["refused", "integration", "registered_cache", "allowed"]
 WireBody = Literal["none", "document", "options", "value", "patch", "cache_page"]
 """What of the argument a REST request carries as its body, besides the path's placeholders:
 nothing; the whole document; the remaining options; the options' `value` (a state put); the
-options' `patch`, as the script gave it; or `{keys}` with `pageSize` and a `nextPageURL`'s
-query as query parameters (`lookupcaches.getData`). See `jsrt.api.wire`."""
+options' `patch`, as the script gave it; or `{keys}` (or `{startsWith}`) with `pageSize` and
+a `nextPageURL`'s query as query parameters (`lookupcaches.getData`). See `jsrt.api.wire`."""
 
 QUERY_OPTIONS: Final[dict[WireBody, tuple[str, ...]]] = {"cache_page": ("pageSize", "nextPageURL")}
 """The options a REST request gives as query parameters rather than in its body."""
@@ -56,7 +56,8 @@ Served = Literal[
 ]
 """How integrator.io answers a successful call (what `jsrt serve` sends): JSON with 200;
 JSON with 201; JSON with 200, or 404 when there is no such document; 204 without a body;
-plain-text `OK`; plain-text `Created` with 201 for a new key, else `OK`; a page of a list
+plain-text `OK`; plain-text `Created` for a new key, else `OK` (200 both: the State API's
+table); a page of a list
 (`Link` to the next); the same, with 204 for an empty list (flows, lookup caches,
 celigo-reference §3.1). See `jsrt.api.wire`."""
 
@@ -593,10 +594,14 @@ _CACHE_DATA = (
             Field("keys", ("array",), items="string"),
             Field("nextPageURL", ("string",), excludes=("keys",)),
             Field("pageSize", ("count",), excludes=("keys",)),
+            # Not in the runtime objects specification, but the REST call it maps to takes
+            # it (celigo-reference §3.3: getData `{"startsWith": "abc"}`, a prefix match).
+            Field("startsWith", ("string",), excludes=("keys",)),
         ),
         "Gets entries of a lookup cache by keys, or a page at a time with nextPageURL.",
         Route("POST", "/v1/lookupcaches/{_id}/getData"),
-        "entries in key order, pages of pageSize (default 1000) with nextPageURL",
+        "entries in key order (those starting with startsWith), pages of pageSize (default"
+        " 1000) with nextPageURL",
         handler="on_cache_get",
         changes_account=False,
         wire_body="cache_page",

@@ -10,7 +10,8 @@ The mapping: path placeholders (`{_id}`, `{resourceType}`, `{key}`) come from th
 argument; a document is the body of create/update; the remaining options are the body of
 a run; `state.putForResource` sends its `value` as the body; `patch` sends the script's
 patch as given (an object of fields or JSON-Patch operations); `lookupcaches.getData`
-sends `{keys}` and takes `pageSize` and a `nextPageURL`'s query as query parameters.
+sends `{keys}` or `{startsWith}` and takes `pageSize` and a `nextPageURL`'s query as query
+parameters.
 
 A successful answer: a 204 or an empty body stands for `[]` for `find` (the client reads
 lists itself), `{keys: []}` for `getKeysForResource`, else `undefined`; the plain-text
@@ -38,12 +39,14 @@ SUCCESS_STATUS: Final[dict[Served, int]] = {
     "found": 200,
     "no_content": 204,
     "text_ok": 200,
-    "text_created": 201,
+    "text_created": 200,
     "page": 200,
     "page_or_empty": 200,
 }
-"""The status of a successful answer, by how the method is served (`text_created`: when
-the key is new; `page_or_empty`: when the list is not empty)."""
+"""The status of a successful answer, by how the method is served (`page_or_empty`: when
+the list is not empty). A state put answers 200 whether the key is new or not: the State
+API's table says 200 for "Create/update"; only its body differs, `Created` for a new key as
+in the table's example, else `OK` (integrator-api-docs state.md, celigo-reference §3.4)."""
 
 
 @dataclass(frozen=True)
@@ -127,7 +130,11 @@ def _cache_page_request(
         params.update(parse_qsl(parts.query))
     if options.get("pageSize") is not None:
         params["pageSize"] = str(options["pageSize"])
-    body = {"keys": options["keys"]} if options.get("keys") is not None else NO_BODY
+    body: Any = NO_BODY
+    if options.get("keys") is not None:
+        body = {"keys": options["keys"]}
+    elif options.get("startsWith") is not None:
+        body = {"startsWith": options["startsWith"]}
     return WireRequest(route.verb, path, params, body)
 
 
@@ -194,8 +201,8 @@ def _cache_page_options(
     route: Route, given: dict[str, str], query: Mapping[str, str], body: Any
 ) -> dict[str, Any]:
     options: dict[str, Any] = dict(given)
-    if isinstance(body, dict) and "keys" in body:
-        options["keys"] = body["keys"]
+    if isinstance(body, dict):
+        options.update({name: body[name] for name in ("keys", "startsWith") if name in body})
     if "pageSize" in query:
         options["pageSize"] = query["pageSize"]
     if "startAfterKey" in query:
@@ -213,7 +220,7 @@ def success_reply(method: Method, arg: Any, value: Any, *, key_was_new: bool = F
     key. A `found` method with no document answers 404 (`NotFound`)."""
     served = method.served
     if served == "text_created":
-        return WireReply(201, text="Created") if key_was_new else WireReply(200, text="OK")
+        return WireReply(200, text="Created" if key_was_new else "OK")
     if served == "text_ok":
         return WireReply(200, text="OK")
     if served == "found" and value is None:

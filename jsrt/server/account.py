@@ -27,6 +27,7 @@ from jsrt.errors import HookTimeout, JsrtError
 from jsrt.server.apis import MyApi
 from jsrt.server.bounds import MAX_LIST_LIMIT, MAX_SKIP, ServeLimits, query_count
 from jsrt.server.jobs import JobBoard
+from jsrt.server.projection import list_projection
 from jsrt.server.responses import error_code, error_response, json_response, reply_response
 
 if TYPE_CHECKING:
@@ -127,7 +128,7 @@ class Account:
             return error_response(err)
 
     def _has_key(self, options: dict[str, Any]) -> bool:
-        """Whether a state put's key is already there (integrator.io answers 201 if not)."""
+        """Whether a state put's key is already there (integrator.io answers `Created` if not)."""
         keys = self._backend.call("state", "getKeysForResource", [options])["keys"]
         return options["key"] in keys
 
@@ -136,11 +137,13 @@ class Account:
 
     def list_page(self, items: list[Any], url: URL, *, empty_status: int | None = None) -> Response:
         """A page of a list as integrator.io sends it: `?skip=&limit=` with a `Link` to the
-        next page, or `empty_status` with no body for an empty list when it has one."""
+        next page, or `empty_status` with no body for an empty list when it has one; each
+        record projected as `include=` or `exclude=` asks (`jsrt.server.projection`)."""
         try:
             query = QueryParams(url.query)
             skip = query_count(query, "skip", default=0, low=0, high=MAX_SKIP)
             limit = query_count(query, "limit", default=self.page_size, low=1, high=MAX_LIST_LIMIT)
+            project = list_projection(query)
         except ApiError as err:
             return error_response(err)
         if not items and empty_status is not None:
@@ -149,7 +152,8 @@ class Account:
         if skip + limit < len(items):
             following = url.include_query_params(skip=skip + limit, limit=limit)
             headers["Link"] = f'<{following}>; rel="next"'
-        return json_response(items[skip : skip + limit], headers=headers)
+        page = items[skip : skip + limit]
+        return json_response([project(item) for item in page] if project else page, headers=headers)
 
     @contextlib.contextmanager
     def turn(self) -> Iterator[World]:

@@ -23,8 +23,9 @@ Decisions worth knowing:
   and `restore` notes what a worker's copy changed, so that a save writes only those and
   several processes can share the state dir; a world in memory only notes nothing.
 - State is stored per resource (`"exports/<_id>"`) without checking that the resource
-  exists, so hooks can use the ids of their sample `options`. Reading or deleting a key
-  that was never put is a 404, as with REST.
+  exists, so hooks can use the ids of their sample `options`; the account's global keys
+  (REST-only) have a namespace of their own. Reading or deleting a key that was never put
+  is a 404, as with REST.
 - `exports.run` / `runVirtual` return the first page (`pageSize`, default 20) of the
   mock records, as integrator.io returns only the first page; `runVirtualWithPaging`
   returns the following pages. Its `pagedExportState` is `{"jsrtPage": <n>}`, and the last
@@ -47,12 +48,12 @@ from typing import Any
 
 from jsrt.api.catalog import COLLECTIONS, collection_noun
 from jsrt.api.errors import ConnectionOffline, InvalidArgument, NotFound, Unprocessable
-from jsrt.backends.local import export_pages
+from jsrt.backends.local import export_pages, lookup_data
 from jsrt.backends.local.changes import HISTORY_LISTS, Delta, Journal, Key
 from jsrt.backends.local.errors import SnapshotError, WorldDataError
 from jsrt.backends.local.mocks import import_responses, map_records, offline_responses
 from jsrt.backends.local.patching import apply_patch
-from jsrt.backends.local.stores import CacheStore, StateStore, namespace
+from jsrt.backends.local.stores import GLOBAL_STATE, CacheStore, StateStore, namespace
 from jsrt.describe import format_path
 from jsrt.json_values import clone
 
@@ -378,9 +379,7 @@ class World:
         self._require(collection, _id)
         del self._collection(collection)[_id]
         self._note_document(collection, _id)
-        name = f"{collection}/{_id}"
-        self._note_state_keys(name, self._state.namespaces.get(name, {}))
-        self._state.drop(collection, _id)
+        self._note_state_keys(f"{collection}/{_id}", self._state.drop(f"{collection}/{_id}"))
         if collection == "lookupcaches":
             self._note_cache_keys(_id, self._caches.entries[_id])
             self._caches.drop(_id)
@@ -534,19 +533,50 @@ class World:
 
     def state_keys(self, resource_type: str, _id: str) -> dict[str, list[str]]:
         """`{keys: [...]}`, the REST shape of GET /v1/<resourceType>/<_id>/state."""
-        return {"keys": self._state.keys(resource_type, _id)}
+        return {"keys": self._state.keys(namespace(resource_type, _id))}
 
     def get_state(self, resource_type: str, _id: str, key: str) -> Any:
-        return clone(self._state.value(resource_type, _id, key))
+        return clone(self._state.value(namespace(resource_type, _id), key))
 
     def put_state(self, resource_type: str, _id: str, key: str, value: Any) -> None:
-        self._state.put(resource_type, _id, key, clone(value))
-        self._note_state_key(resource_type, _id, key)
-        self._changed()
+        self._put_state_in(namespace(resource_type, _id), key, value)
 
     def delete_state(self, resource_type: str, _id: str, key: str) -> None:
-        self._state.delete(resource_type, _id, key)
-        self._note_state_key(resource_type, _id, key)
+        self._delete_state_in(namespace(resource_type, _id), key)
+
+    def clear_state(self, resource_type: str, _id: str) -> None:
+        """Every key of a resource gone (REST `DELETE /v1/<resourceType>/<_id>/state`)."""
+        self._clear_state_in(namespace(resource_type, _id))
+
+    # Global state: REST `/v1/state`, which no integrator-api function reaches.
+
+    def global_state_keys(self) -> list[str]:
+        return self._state.keys(GLOBAL_STATE)
+
+    def get_global_state(self, key: str) -> Any:
+        return clone(self._state.value(GLOBAL_STATE, key))
+
+    def put_global_state(self, key: str, value: Any) -> None:
+        self._put_state_in(GLOBAL_STATE, key, value)
+
+    def delete_global_state(self, key: str) -> None:
+        self._delete_state_in(GLOBAL_STATE, key)
+
+    def clear_global_state(self) -> None:
+        self._clear_state_in(GLOBAL_STATE)
+
+    def _put_state_in(self, name: str, key: str, value: Any) -> None:
+        self._state.put(name, key, clone(value))
+        self._note_state_keys(name, (key,))
+        self._changed()
+
+    def _delete_state_in(self, name: str, key: str) -> None:
+        self._state.delete(name, key)
+        self._note_state_keys(name, (key,))
+        self._changed()
+
+    def _clear_state_in(self, name: str) -> None:
+        self._note_state_keys(name, self._state.drop(name))
         self._changed()
 
     # ---- lookup cache data (the `CacheStore`, for caches the world holds) ---------------
@@ -558,10 +588,18 @@ class World:
         keys: list[str] | None = None,
         page_size: int | None = None,
         page_url: str | None = None,
+        starts_with: str | None = None,
     ) -> dict[str, Any]:
         """`lookupcaches.getData` (see `lookup_data.read`)."""
         self._require("lookupcaches", cache_id)
-        return self._caches.read(cache_id, keys=keys, page_size=page_size, page_url=page_url)
+        return lookup_data.read(
+            cache_id,
+            self._caches.entries[cache_id],
+            keys=keys,
+            page_size=page_size,
+            page_url=page_url,
+            starts_with=starts_with,
+        )
 
     def cache_put(self, cache_id: str, items: list[Any]) -> list[dict[str, Any]]:
         self._require("lookupcaches", cache_id)
@@ -631,6 +669,7 @@ class World:
             keys=options.get("keys"),
             page_size=options.get("pageSize"),
             page_url=options.get("nextPageURL"),
+            starts_with=options.get("startsWith"),
         )
 
     def on_cache_put(self, _obj: str, options: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -683,10 +722,6 @@ class World:
     def _note_state_keys(self, name: str, keys: Iterable[str]) -> None:
         if self._journal is not None:
             self._journal.state.update({(name, key): None for key in keys})
-
-    def _note_state_key(self, resource_type: str, _id: str, key: str) -> None:
-        if self._journal is not None:
-            self._journal.state[namespace(resource_type, _id), key] = None
 
     def _note_cache_results(self, cache_id: str, results: list[dict[str, Any]]) -> None:
         """The keys a putData or deleteData changed: those it answered success for."""
