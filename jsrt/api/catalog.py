@@ -219,6 +219,11 @@ class Method:
         """What a REST request may carry: the function's options and `rest_fields`."""
         return (*self.fields, *self.rest_fields)
 
+    @functools.cached_property
+    def body_field_names(self) -> frozenset[str]:
+        """The names of `body_fields`."""
+        return frozenset(field.name for field in self.body_fields)
+
     @property
     def served_routes(self) -> tuple[Route, ...]:
         """Every REST route that answers it: its own, then `other_routes`."""

@@ -15,6 +15,7 @@ and words what is wrong as integrator.io does: the route, the body field, 422
 from __future__ import annotations
 
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any, NoReturn
@@ -55,29 +56,31 @@ def check_request(method: Method, arg: Any, route: Route | None = None) -> Any:
     return _READERS[method.shape](_RequestVoice(method, route or method.route), arg)
 
 
-class _Voice:
+class _Voice(ABC):
     """How a problem with a call is told: which fields the caller may send and how they
     are named. A script's voice (`_ScriptVoice`) names the function's signature and
     `options.x`; a REST client's (`_RequestVoice`) the route and the body field."""
 
-    def __init__(self, method: Method, fields: tuple[Field, ...]) -> None:
+    def __init__(self, method: Method, fields: tuple[Field, ...], names: frozenset[str]) -> None:
         self.method = method
         self.fields = fields
-        self.names = frozenset(field.name for field in fields)
+        self.names = names
 
+    @abstractmethod
     def name(self, field: str) -> str:
-        raise NotImplementedError
+        """A field (or a place inside one, `keys[1]`) as the caller knows it."""
 
+    @abstractmethod
     def refer(self, fields: list[str]) -> str:
         """Other fields, named in a message about one."""
-        raise NotImplementedError
 
+    @abstractmethod
     def unknown(self, fields: list[str]) -> str:
         """The problem with fields it may not send."""
-        raise NotImplementedError
 
+    @abstractmethod
     def not_an_object(self, value: Any) -> str:
-        raise NotImplementedError
+        """The problem with an argument (a body) that is not an object."""
 
     def missing(self, field: Field) -> str:
         return f"{self.name(field.name)} is required ({self.prose(field.types)})"
@@ -85,13 +88,14 @@ class _Voice:
     def prose(self, types: tuple[TypeName, ...]) -> str:
         return " or ".join(_TYPE_PROSE[t] for t in types)
 
+    @abstractmethod
     def fail(self, problem: str, field: str | None = None) -> NoReturn:
-        raise NotImplementedError
+        """Raise the caller's error for `problem`, about `field` when there is one."""
 
 
 class _ScriptVoice(_Voice):
     def __init__(self, method: Method) -> None:
-        super().__init__(method, method.fields)
+        super().__init__(method, method.fields, method.field_names)
 
     def name(self, field: str) -> str:
         return f"{self.method.arg}.{field}"
@@ -112,7 +116,7 @@ class _ScriptVoice(_Voice):
 
 class _RequestVoice(_Voice):
     def __init__(self, method: Method, route: Route | None) -> None:
-        super().__init__(method, method.body_fields)
+        super().__init__(method, method.body_fields, method.body_field_names)
         assert route is not None, f"{method.qualified} is served on no route"
         self.route = route
         self.in_path = frozenset(route.placeholders)
