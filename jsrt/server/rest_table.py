@@ -177,7 +177,7 @@ REST_ROUTES: tuple[RestRoute, ...] = (
         (200, 204),
         "`{keys}` of the account's global state keys; 204 with no body when there are none",
         _STATE + "; developer.celigo.com State reference (204)",
-        h.global_state_keys,
+        handlers.global_state_keys,
     ),
     RestRoute(
         "DELETE",
@@ -185,7 +185,7 @@ REST_ROUTES: tuple[RestRoute, ...] = (
         (204,),
         "deletes every global key",
         _STATE,
-        h.clear_global_state,
+        handlers.clear_global_state,
         changes_account=True,
     ),
     RestRoute(
@@ -194,7 +194,7 @@ REST_ROUTES: tuple[RestRoute, ...] = (
         (200, 404),
         "the value stored under a global key (a `/` in a key is sent as %2F)",
         _STATE,
-        h.get_global_state,
+        handlers.get_global_state,
     ),
     RestRoute(
         "PUT",
@@ -202,7 +202,7 @@ REST_ROUTES: tuple[RestRoute, ...] = (
         (200,),
         "stores the body under a global key: `Created` for a new key, else `OK` (text)",
         _STATE + "; 200 for both, as the table says (its examples answer `OK`, `Created`)",
-        h.put_global_state,
+        handlers.put_global_state,
         changes_account=True,
     ),
     RestRoute(
@@ -211,7 +211,7 @@ REST_ROUTES: tuple[RestRoute, ...] = (
         (204, 404),
         "deletes a global key",
         _STATE,
-        h.delete_global_state,
+        handlers.delete_global_state,
         changes_account=True,
     ),
     RestRoute(
@@ -220,7 +220,7 @@ REST_ROUTES: tuple[RestRoute, ...] = (
         (200, 400),
         "deletes every state key of a resource; `OK` (text)",
         _STATE + "; the body is not documented: plausible",
-        h.clear_resource_state,
+        handlers.clear_resource_state,
         changes_account=True,
     ),
     RestRoute(
