@@ -15,6 +15,7 @@ import pytest
 from rest_servers import SMALL_WORLD, TOKEN, Served, serving
 
 from jsrt.backends.local import StateDir, World
+from jsrt.backends.local.models import SEEDED_AT
 from jsrt.errors import InputError
 from jsrt.server.api_schema import API_KEYS, ApiEntry
 from jsrt.server.apis import load_served_world
@@ -345,7 +346,8 @@ def test_a_world_without_apis_loads_as_the_local_backend_loads_it(tmp_path: Path
         load_served_world(path)
     path.write_text("exports: [{_id: e1}]\n")
     world, apis = load_served_world(path)
-    assert isinstance(world, World) and world.get("exports", "e1") == {"_id": "e1"}
+    stamps = {"createdAt": SEEDED_AT, "lastModified": SEEDED_AT}
+    assert isinstance(world, World) and world.get("exports", "e1") == {"_id": "e1", **stamps}
     assert apis == ()
 
 

@@ -15,6 +15,8 @@ composes (it checks the resources they belong to, copies, and counts changes).
 Decisions worth knowing:
 
 - Everything that goes in or out is a deep copy; nothing a caller holds aliases the world.
+- Every document has `createdAt` and `lastModified`: a seeded one without them gets
+  `SEEDED_AT`; a write stamps the time.
 - `_id`s look like integrator.io's (24 lowercase hex) and are deterministic: the SHA-1 of
   `<idSeed>:<counter>`, so the same world file and the same calls give the same ids.
 - `version` grows by one on every change (including `reset`), so a copy of the world in
@@ -58,6 +60,11 @@ from jsrt.describe import format_path
 from jsrt.json_values import clone
 
 DEFAULT_ID_SEED = "jsrt"
+SEEDED_AT = "2024-01-01T00:00:00.000Z"
+"""The `createdAt` and `lastModified` of a seeded document that has none: integrator.io
+answers every document with both (developer.celigo.com API conventions), and a fixed
+stamp keeps them the same on every load, so a `jsrt pull` from `jsrt serve` still pushes
+after the server restarts (`jsrt push` refuses a document whose lastModified moved)."""
 SNAPSHOT_FORMAT = "jsrt-world-snapshot/1"
 
 
@@ -90,6 +97,8 @@ class World:
             for document in doc.get(collection, []):
                 if "_id" not in document:
                     document = {"_id": self._new_id(), **document}
+                document.setdefault("createdAt", SEEDED_AT)
+                document.setdefault("lastModified", document["createdAt"])
                 self._docs[collection][document["_id"]] = document
                 if collection == "lookupcaches":
                     self._caches.add(document["_id"], document.pop("data", []))
