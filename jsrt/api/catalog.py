@@ -540,7 +540,8 @@ _RUNS = (
         (_ID, *_DATES),
         "Starts the flow and returns its run status.",
         Route("POST", "/v1/flows/{_id}/run"),
-        "records a queued job and returns {_jobId, status: 'queued'}",
+        "records a queued job (with the _exportIds a REST body names) and returns {_jobId,"
+        " status: 'queued'}",
         handler="on_flow_run",
         changes_account=True,
         served="created",

@@ -170,6 +170,8 @@ def test_a_flow_run_takes_the_export_ids_rest_clients_send(client: httpx.Client)
     body = {"_exportIds": ["e1"], "startDate": "2025-01-01T00:00:00Z"}
     started = _json(client.post("/v1/flows/orderSync/run", json=body), 201)
     assert started["status"] == "queued" and isinstance(started["_jobId"], str)
+    (job,) = _history(client, "jobs")
+    assert (job["_id"], job["_exportIds"]) == (started["_jobId"], ["e1"])
 
 
 def test_rest_bodies_are_refused_in_rest_words(client: httpx.Client) -> None:
