@@ -134,11 +134,11 @@ def test_jsrt_serve_and_jsrt_run_on_one_state_dir_see_and_keep_each_others_write
 ) -> None:
     url, headers = served
     state = f"{url}/v1/flows/orderSync/state"
-    assert httpx.put(f"{state}/fromServe", json="one", headers=headers).status_code == 201
+    assert httpx.put(f"{state}/fromServe", json="one", headers=headers).status_code == 200
     ran = finished(run_putting(project, "run", {"fromRun": "two"}))
     assert ran["result"]["fromServe"] == "one"  # the run started from what serve saved
     assert httpx.get(f"{state}/fromRun", headers=headers).json() == "two"  # serve sees it
-    assert httpx.put(f"{state}/again", json="three", headers=headers).status_code == 201
+    assert httpx.put(f"{state}/again", json="three", headers=headers).status_code == 200
     assert saved_state(project) == {
         "seeded": True,
         "fromServe": "one",

@@ -10,7 +10,8 @@ The mapping: path placeholders (`{_id}`, `{resourceType}`, `{key}`) come from th
 argument; a document is the body of create/update; the remaining options are the body of
 a run; `state.putForResource` sends its `value` as the body; `patch` sends the script's
 patch as given (an object of fields or JSON-Patch operations); `lookupcaches.getData`
-sends `{keys}` and takes `pageSize` and a `nextPageURL`'s query as query parameters.
+sends `{keys}` or `{startsWith}` and takes `pageSize` and a `nextPageURL`'s query as query
+parameters.
 
 A successful answer: a 204 or an empty body stands for `[]` for `find` (the client reads
 lists itself), `{keys: []}` for `getKeysForResource`, else `undefined`; the plain-text
@@ -19,7 +20,6 @@ lists itself), `{keys: []}` for `getKeysForResource`, else `undefined`; the plai
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -27,7 +27,7 @@ from urllib.parse import parse_qsl, quote, urlsplit
 
 import orjson
 
-from jsrt.api.catalog import Method, Route, Served
+from jsrt.api.catalog import PLACEHOLDER, Method, Route, Served
 from jsrt.api.errors import InvalidArgument, NotFound, Unsupported
 
 NO_BODY: Any = type("NoBody", (), {"__repr__": lambda self: "NO_BODY"})()
@@ -39,14 +39,14 @@ SUCCESS_STATUS: Final[dict[Served, int]] = {
     "found": 200,
     "no_content": 204,
     "text_ok": 200,
-    "text_created": 201,
+    "text_created": 200,
     "page": 200,
     "page_or_empty": 200,
 }
-"""The status of a successful answer, by how the method is served (`text_created`: when
-the key is new; `page_or_empty`: when the list is not empty)."""
-
-_PLACEHOLDER = re.compile(r"{(\w+)}")
+"""The status of a successful answer, by how the method is served (`page_or_empty`: when
+the list is not empty). A state put answers 200 whether the key is new or not: the State
+API's table says 200 for "Create/update"; only its body differs, `Created` for a new key as
+in the table's example, else `OK` (integrator-api-docs state.md, celigo-reference §3.4)."""
 
 
 @dataclass(frozen=True)
@@ -81,12 +81,12 @@ def route_of(method: Method) -> Route:
 
 def path_names(route: Route) -> list[str]:
     """The placeholders of a route's path, in order."""
-    return _PLACEHOLDER.findall(route.path)
+    return route.placeholders
 
 
 def fill_path(route: Route, values: Mapping[str, Any]) -> str:
     """The route's path with each placeholder replaced by its value, URL-quoted."""
-    return _PLACEHOLDER.sub(lambda m: quote(str(values[m.group(1)]), safe=""), route.path)
+    return PLACEHOLDER.sub(lambda m: quote(str(values[m.group(1)]), safe=""), route.path)
 
 
 # ---- a call as a request, and back ----------------------------------------------------------
@@ -130,7 +130,11 @@ def _cache_page_request(
         params.update(parse_qsl(parts.query))
     if options.get("pageSize") is not None:
         params["pageSize"] = str(options["pageSize"])
-    body = {"keys": options["keys"]} if options.get("keys") is not None else NO_BODY
+    body: Any = NO_BODY
+    if options.get("keys") is not None:
+        body = {"keys": options["keys"]}
+    elif options.get("startsWith") is not None:
+        body = {"startsWith": options["startsWith"]}
     return WireRequest(route.verb, path, params, body)
 
 
@@ -139,12 +143,19 @@ def from_wire(
     path_params: Mapping[str, str],
     query: Mapping[str, str],
     body: Any,
+    route: Route | None = None,
 ) -> Any:
-    """The call argument a request made by `to_wire` stands for (`NO_BODY` when none).
+    """The call argument a request to `route` (default: the method's own) stands for:
+    a request made by `to_wire`, or one of the other forms integrator.io's clients send
+    (`NO_BODY` when there is no body).
 
-    The result still goes through `check_args`, as a script's argument does.
+    A body that is an array is the method's `bare` option (`Field.bare`), if it has one.
+    A method with a `spread` option (`Field.spread`) also takes that option's properties
+    at the body's top level, and the path's placeholders that are none of its options
+    (`/v1/connections/{_connectionId}/export`) go in it. The result still goes through
+    `check_request`, the REST rules.
     """
-    route = route_of(method)
+    route = route or route_of(method)
     given = {name: path_params[name] for name in path_names(route)}
     form = method.wire_body
     if form == "none":
@@ -158,17 +169,40 @@ def from_wire(
         return {**given, "patch": body}
     if form == "cache_page":
         return _cache_page_options(route, given, query, body)
+    if method.bare_field is not None and isinstance(body, list):
+        return {**given, method.bare_field.name: body}
+    if method.spread_field is not None and isinstance(body, dict | None):
+        return _spread_options(method, method.spread_field.name, given, body or {})
     if form == "options" and body is None:
         return given
     return {**body, **given} if isinstance(body, dict) else body
+
+
+def _spread_options(
+    method: Method, spread: str, given: dict[str, str], body: dict[str, Any]
+) -> dict[str, Any]:
+    """The options of a body that may give the `spread` option's properties at its top
+    level: the body's keys that are no other option go in it, unless it is there by
+    name; so do the path's values that are no option (they win over the body's)."""
+    options = {field.name for field in method.body_fields if field.name != spread}
+    to_spread = {k: v for k, v in given.items() if k not in options}
+    if spread not in body:
+        flat = {k: v for k, v in body.items() if k not in options}
+        body = {k: v for k, v in body.items() if k in options}
+        if flat:
+            body[spread] = flat
+    inner = body.get(spread)
+    if to_spread and isinstance(inner, dict):  # else check_request says what is missing
+        body = {**body, spread: {**inner, **to_spread}}
+    return {**body, **{k: v for k, v in given.items() if k in options}}
 
 
 def _cache_page_options(
     route: Route, given: dict[str, str], query: Mapping[str, str], body: Any
 ) -> dict[str, Any]:
     options: dict[str, Any] = dict(given)
-    if isinstance(body, dict) and "keys" in body:
-        options["keys"] = body["keys"]
+    if isinstance(body, dict):
+        options.update({name: body[name] for name in ("keys", "startsWith") if name in body})
     if "pageSize" in query:
         options["pageSize"] = query["pageSize"]
     if "startAfterKey" in query:
@@ -186,7 +220,7 @@ def success_reply(method: Method, arg: Any, value: Any, *, key_was_new: bool = F
     key. A `found` method with no document answers 404 (`NotFound`)."""
     served = method.served
     if served == "text_created":
-        return WireReply(201, text="Created") if key_was_new else WireReply(200, text="OK")
+        return WireReply(200, text="Created" if key_was_new else "OK")
     if served == "text_ok":
         return WireReply(200, text="OK")
     if served == "found" and value is None:

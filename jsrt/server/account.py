@@ -17,8 +17,8 @@ import orjson
 from starlette.datastructures import URL, QueryParams
 from starlette.responses import Response
 
-from jsrt.api.catalog import Method
-from jsrt.api.checks import check_args
+from jsrt.api.catalog import Method, Route
+from jsrt.api.checks import check_request
 from jsrt.api.errors import ApiError, BadRequest, RateLimited, ServerError
 from jsrt.api.wire import empty_list_status, success_reply
 from jsrt.backends.local import LocalBackend, StateDir, World
@@ -27,6 +27,7 @@ from jsrt.errors import HookTimeout, JsrtError
 from jsrt.server.apis import MyApi
 from jsrt.server.bounds import MAX_LIST_LIMIT, MAX_SKIP, ServeLimits, query_count
 from jsrt.server.jobs import JobBoard
+from jsrt.server.projection import list_projection
 from jsrt.server.responses import error_code, error_response, json_response, reply_response
 
 if TYPE_CHECKING:
@@ -107,12 +108,13 @@ class Account:
 
     # ---- integrator-api calls -----------------------------------------------------------
 
-    def answer(self, method: Method, arg: Any, url: URL) -> Response:
-        """The HTTP answer integrator.io gives for this call."""
+    def answer(self, method: Method, arg: Any, url: URL, route: Route | None = None) -> Response:
+        """The HTTP answer integrator.io gives for this call, requested at `route` (default:
+        the method's own), its body checked by REST rules."""
         with self._lock:
             try:
                 self._persist()  # what other processes saved in the state dir meanwhile
-                checked = check_args(method, [arg])
+                checked = [check_request(method, arg, route)]
                 key_was_new = method.served == "text_created" and not self._has_key(checked[0])
                 value = self._backend.call(method.obj, method.name, checked)
                 self._persist()
@@ -126,7 +128,7 @@ class Account:
             return error_response(err)
 
     def _has_key(self, options: dict[str, Any]) -> bool:
-        """Whether a state put's key is already there (integrator.io answers 201 if not)."""
+        """Whether a state put's key is already there (integrator.io answers `Created` if not)."""
         keys = self._backend.call("state", "getKeysForResource", [options])["keys"]
         return options["key"] in keys
 
@@ -135,11 +137,13 @@ class Account:
 
     def list_page(self, items: list[Any], url: URL, *, empty_status: int | None = None) -> Response:
         """A page of a list as integrator.io sends it: `?skip=&limit=` with a `Link` to the
-        next page, or `empty_status` with no body for an empty list when it has one."""
+        next page, or `empty_status` with no body for an empty list when it has one; each
+        record projected as `include=` or `exclude=` asks (`jsrt.server.projection`)."""
         try:
             query = QueryParams(url.query)
             skip = query_count(query, "skip", default=0, low=0, high=MAX_SKIP)
             limit = query_count(query, "limit", default=self.page_size, low=1, high=MAX_LIST_LIMIT)
+            project = list_projection(query)
         except ApiError as err:
             return error_response(err)
         if not items and empty_status is not None:
@@ -148,7 +152,8 @@ class Account:
         if skip + limit < len(items):
             following = url.include_query_params(skip=skip + limit, limit=limit)
             headers["Link"] = f'<{following}>; rel="next"'
-        return json_response(items[skip : skip + limit], headers=headers)
+        page = items[skip : skip + limit]
+        return json_response([project(item) for item in page] if project else page, headers=headers)
 
     @contextlib.contextmanager
     def turn(self) -> Iterator[World]:

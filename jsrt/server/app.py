@@ -15,8 +15,10 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from jsrt.api.catalog import CATALOG, Method
+from jsrt.api.catalog import Route as ApiRoute
 from jsrt.api.errors import ApiError, BadRequest, NotFound
 from jsrt.api.wire import NO_BODY, from_wire
 from jsrt.describe import short_json
@@ -52,41 +54,107 @@ def create_app(account: Account, *, token: str) -> Starlette:
     middleware = [
         Middleware(BoundedRequests, limits=account.limits),
         Middleware(Gate, account=account, token=token),
+        Middleware(OneTrailingSlash),
     ]
-    return Starlette(routes=routes, middleware=middleware, exception_handlers=handlers)
+    app = Starlette(routes=routes, middleware=middleware, exception_handlers=handlers)
+    app.router.redirect_slashes = False  # integrator.io answers, it does not redirect
+    return app
+
+
+class OneTrailingSlash:
+    """Answers `/v1/exports/` as `/v1/exports`: integrator.io answers a REST path with a
+    trailing slash as it answers the path without one, where Starlette would redirect
+    (307), which clients that do not follow redirects read as a failure. Only for the
+    REST paths (`/v1/...`): a My API declares its own path, slash and all."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        raw = scope.get("raw_path") or path.encode()
+        # A key ending in an escaped %2F decodes to a trailing "/" too: not a slash to drop.
+        if scope["type"] == "http" and path.startswith("/v1/") and raw.endswith(b"/"):
+            scope = {**scope, "path": path[:-1], "raw_path": raw[:-1]}
+        await self.app(scope, receive, send)
 
 
 def _catalog_routes(account: Account, world_turn: anyio.Lock) -> list[Route]:
-    """One route per catalog path, dispatching on the verb."""
-    by_path: dict[str, dict[str, Method]] = {}
+    """One route per catalog path (a method's own and its `other_routes`), dispatching on
+    the verb."""
+    by_path: dict[str, dict[str, tuple[Method, ApiRoute]]] = {}
     for method in CATALOG:
-        if method.route is not None:
-            by_path.setdefault(method.route.path, {})[method.route.verb] = method
+        for route in method.served_routes:
+            by_path.setdefault(route.path, {})[route.verb] = (method, route)
     return [
         Route(
-            path.replace("{key}", "{key:path}"),
-            _call_endpoint(account, verbs, world_turn),
+            _any_key(path),
+            _call_endpoint(account, path, verbs, world_turn),
             methods=list(verbs),
         )
         for path, verbs in by_path.items()
     ]
 
 
+def _any_key(path: str) -> str:
+    """A route path whose `{key}` also matches a key holding `/`, so that the endpoint can
+    tell an escaped `%2F` (part of the key) from a bare `/` (`_split_key`)."""
+    return path.replace("{key}", "{key:path}")
+
+
+def _split_key(request: Request, template: str) -> Response | None:
+    """The 404 for a request whose raw path has more segments than its route's template:
+    a state key with a bare `/`, which integrator.io routes as more path, not as a key.
+    None when the path is the template's shape (an escaped `%2F` stays in the key)."""
+    raw = request.scope.get("raw_path") or request.url.path.encode()
+    if raw.split(b"?")[0].count(b"/") == template.count("/"):
+        return None
+    message = (
+        f"{request.method} {request.url.path} is not an endpoint jsrt serve answers: a state key"
+        " holding '/' must be sent escaped, as %2F"
+    )
+    return error_response(NotFound(message))
+
+
+async def _not_json(request: Request) -> Response | None:
+    """The 415 for a request whose body is not declared JSON: the lookup cache data API
+    answers it when the Content-Type is not application/json (celigo-reference §3.3;
+    developer.celigo.com API conventions: "Non-JSON bodies return 415"). A request without
+    a body (getData's first page, purge) needs no Content-Type."""
+    if not (await request.body()).strip():
+        return None
+    given = request.headers.get("content-type", "")
+    media_type = given.partition(";")[0].strip().lower()
+    if media_type == "application/json" or media_type.endswith("+json"):
+        return None
+    message = (
+        f"{request.method} {request.url.path}: Content-Type must be application/json, got "
+        f"{given or 'none'}; send the body as JSON with Content-Type: application/json"
+    )
+    return error_response(ApiError(message, code="unsupported_media_type", status_code=415))
+
+
 def _call_endpoint(
-    account: Account, verbs: dict[str, Method], world_turn: anyio.Lock
+    account: Account,
+    template: str,
+    verbs: dict[str, tuple[Method, ApiRoute]],
+    world_turn: anyio.Lock,
 ) -> Callable[..., Any]:
     async def endpoint(request: Request) -> Response:
-        method = verbs["GET" if request.method == "HEAD" else request.method]
+        if (split := _split_key(request, template)) is not None:
+            return split
+        method, route = verbs["GET" if request.method == "HEAD" else request.method]
+        if method.kind == "data" and (refused := await _not_json(request)) is not None:
+            return refused
         try:
-            arg = from_wire(
-                method, request.path_params, request.query_params, await read_body(request)
-            )
+            body = await read_body(request)
+            arg = from_wire(method, request.path_params, request.query_params, body, route)
         except ApiError as err:
             return error_response(err)
         if not method.changes_account:
-            return await run_in_threadpool(account.answer, method, arg, request.url)
+            return await run_in_threadpool(account.answer, method, arg, request.url, route)
         async with world_turn:
-            return await run_in_threadpool(account.answer, method, arg, request.url)
+            return await run_in_threadpool(account.answer, method, arg, request.url, route)
 
     return endpoint
 
@@ -98,15 +166,17 @@ def _rest_table_routes(account: Account, world_turn: anyio.Lock) -> list[Route]:
     for row in REST_ROUTES:
         by_path.setdefault(row.path, {})[row.verb] = row
     return [
-        Route(path, _rest_endpoint(account, rows, world_turn), methods=list(rows))
+        Route(_any_key(path), _rest_endpoint(account, path, rows, world_turn), methods=list(rows))
         for path, rows in by_path.items()
     ]
 
 
 def _rest_endpoint(
-    account: Account, rows: dict[str, RestRoute], world_turn: anyio.Lock
+    account: Account, template: str, rows: dict[str, RestRoute], world_turn: anyio.Lock
 ) -> Callable[..., Any]:
     async def endpoint(request: Request) -> Response:
+        if (split := _split_key(request, template)) is not None:
+            return split
         row = rows["GET" if request.method == "HEAD" else request.method]
         call = RestCall(
             method=request.method,

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from starlette.datastructures import URL, Headers, QueryParams
-from starlette.responses import Response
+from starlette.responses import PlainTextResponse, Response
 
 from jsrt.api.catalog import collection_noun
 from jsrt.api.checks import patch_problem
@@ -207,6 +207,51 @@ def latest_flow_jobs(account: Account, call: RestCall) -> Response:
         flow = _require(world, "flows", _id)
         jobs = world.jobs(_id)
         return json_response([account.jobs.look(jobs[-1], flow)] if jobs else [])
+
+
+# ---- state no integrator-api function reaches (celigo-reference §3.4) ------------------
+
+
+def global_state_keys(account: Account, call: RestCall) -> Response:
+    """`{keys}` of the account's global keys; 204 without a body when there are none."""
+    with account.turn() as world:
+        keys = world.global_state_keys()
+    return json_response({"keys": keys}) if keys else Response(status_code=204)
+
+
+def clear_global_state(account: Account, call: RestCall) -> Response:
+    with account.turn() as world:
+        world.clear_global_state()
+    return Response(status_code=204)
+
+
+def get_global_state(account: Account, call: RestCall) -> Response:
+    """The value as it was put (any JSON), or 404."""
+    with account.turn() as world:
+        return json_response(world.get_global_state(call.path_params["key"]))
+
+
+def put_global_state(account: Account, call: RestCall) -> Response:
+    """The body (any JSON; none stores null) under the key: 200 `Created` for a new key,
+    else `OK`, as for a resource's key."""
+    key, body = call.path_params["key"], call.body()
+    with account.turn() as world:
+        new = key not in world.global_state_keys()
+        world.put_global_state(key, None if body is NO_BODY else body)
+    return PlainTextResponse("Created" if new else "OK")
+
+
+def delete_global_state(account: Account, call: RestCall) -> Response:
+    with account.turn() as world:
+        world.delete_global_state(call.path_params["key"])
+    return Response(status_code=204)
+
+
+def clear_resource_state(account: Account, call: RestCall) -> Response:
+    """Every key of one resource gone; `OK` as a key's delete answers."""
+    with account.turn() as world:
+        world.clear_state(call.path_params["resourceType"], call.path_params["_id"])
+    return PlainTextResponse("OK")
 
 
 # ---- the rest --------------------------------------------------------------------------

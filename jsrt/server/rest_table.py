@@ -44,6 +44,7 @@ class RestRoute:
 _CRUD = "celigo-reference §3.2 (standard CRUD) [C S5, S7]"
 _JOBS = "celigo/integrator-api-docs job.md; celigo-reference §3.2 [C S5]"
 _JOBS_CYCLE = "; the life cycle is not documented: plausible (jsrt/server/jobs.py)"
+_STATE = "celigo-reference §3.4; celigo/integrator-api-docs state.md [C S6, S7, S8]"
 _NOT_EMULATED = "celigo-reference §3.2 [C S7]; not emulated: 501"
 
 
@@ -168,6 +169,58 @@ REST_ROUTES: tuple[RestRoute, ...] = (
         "deletes the script document",
         "celigo-reference §3.5 [C S4]",
         handlers.delete_script,
+        changes_account=True,
+    ),
+    RestRoute(
+        "GET",
+        "/v1/state",
+        (200, 204),
+        "`{keys}` of the account's global state keys; 204 with no body when there are none",
+        _STATE + "; developer.celigo.com State reference (204)",
+        handlers.global_state_keys,
+    ),
+    RestRoute(
+        "DELETE",
+        "/v1/state",
+        (204,),
+        "deletes every global key",
+        _STATE,
+        handlers.clear_global_state,
+        changes_account=True,
+    ),
+    RestRoute(
+        "GET",
+        "/v1/state/{key}",
+        (200, 404),
+        "the value stored under a global key (a `/` in a key is sent as %2F)",
+        _STATE,
+        handlers.get_global_state,
+    ),
+    RestRoute(
+        "PUT",
+        "/v1/state/{key}",
+        (200,),
+        "stores the body under a global key: `Created` for a new key, else `OK` (text)",
+        _STATE + "; 200 for both, as the table says (its examples answer `OK`, `Created`)",
+        handlers.put_global_state,
+        changes_account=True,
+    ),
+    RestRoute(
+        "DELETE",
+        "/v1/state/{key}",
+        (204, 404),
+        "deletes a global key",
+        _STATE,
+        handlers.delete_global_state,
+        changes_account=True,
+    ),
+    RestRoute(
+        "DELETE",
+        "/v1/{resourceType}/{_id}/state",
+        (200, 400),
+        "deletes every state key of a resource; `OK` (text)",
+        _STATE + "; the body is not documented: plausible",
+        handlers.clear_resource_state,
         changes_account=True,
     ),
     RestRoute(

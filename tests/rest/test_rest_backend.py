@@ -213,7 +213,7 @@ def test_a_5xx_is_a_server_error_saying_what_failed(reader: RestBackend, server:
     assert reader.call("state", "getForResource", [{**FLOW, "key": "lastRun"}]) == "2025-01-14"
 
 
-def test_a_closed_port_is_a_network_error_naming_the_url() -> None:
+def test_a_closed_port_is_a_network_error_naming_the_url(api_token: str) -> None:
     url = closed_port_url()
     with backend(url) as rest, pytest.raises(ServerError) as raised:
         rest.call("exports", "get", ["e1"])

@@ -16,6 +16,8 @@ VAULT: dict[str, Any] = {
     "_id": "vault",
     "name": "Vault",
     "type": "http",
+    "createdAt": "2025-02-01T10:00:00.000Z",
+    "lastModified": "2025-02-03T10:00:00.000Z",
     "http": {
         "baseURI": "https://api.example.com",
         "auth": {

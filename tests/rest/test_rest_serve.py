@@ -15,6 +15,7 @@ import pytest
 from rest_servers import SMALL_WORLD, TOKEN, Served, serving
 
 from jsrt.backends.local import StateDir, World
+from jsrt.backends.local.models import SEEDED_AT
 from jsrt.errors import InputError
 from jsrt.server.api_schema import API_KEYS, ApiEntry
 from jsrt.server.apis import load_served_world
@@ -75,7 +76,7 @@ def test_paths_status_codes_and_bodies_follow_integrator_io(client: httpx.Client
     assert client.post("/v1/flows/orderSync/run").status_code == 201
     first = client.put("/v1/flows/orderSync/state/cursor", json={"page": 1})
     again = client.put("/v1/flows/orderSync/state/cursor", json={"page": 2})
-    assert (first.status_code, first.text) == (201, "Created")
+    assert (first.status_code, first.text) == (200, "Created")
     assert (again.status_code, again.text) == (200, "OK")
     assert client.get("/v1/flows/orderSync/state/cursor").json() == {"page": 2}
     gone = client.delete("/v1/flows/orderSync/state/cursor")
@@ -347,7 +348,8 @@ def test_a_world_without_apis_loads_as_the_local_backend_loads_it(tmp_path: Path
         load_served_world(path)
     path.write_text("exports: [{_id: e1}]\n")
     world, apis, warnings = load_served_world(path)
-    assert isinstance(world, World) and world.get("exports", "e1") == {"_id": "e1"}
+    stamps = {"createdAt": SEEDED_AT, "lastModified": SEEDED_AT}
+    assert isinstance(world, World) and world.get("exports", "e1") == {"_id": "e1", **stamps}
     assert (apis, warnings) == ((), [])
 
 

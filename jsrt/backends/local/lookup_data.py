@@ -8,6 +8,8 @@ The rules follow the REST data API (celigo-reference §3.3, §2.4):
   maximum 1,000), cut short before the page passes 5 MB. When more entries follow, the
   answer carries `nextPageURL` = `/v1/lookupcaches/<id>/getData?startAfterKey=<key>`,
   which the next call passes back (with its own `pageSize` again if it wants one).
+  `startsWith` keeps only the keys with that prefix (REST: `{"startsWith": "abc"}`); a
+  next page asks for it again.
 - `putData` upserts at most 1,000 entries or 5 MB per call (422 / 413 for the whole
   call) and answers `[{key, success: true}]`, or `{key, success: false, errors}` for an
   entry that is not `{key: <non-empty string>, value}`.
@@ -43,8 +45,10 @@ def read(
     keys: list[str] | None = None,
     page_size: int | None = None,
     page_url: str | None = None,
+    starts_with: str | None = None,
 ) -> dict[str, Any]:
-    """`lookupcaches.getData`: by keys, or one page in key order."""
+    """`lookupcaches.getData`: by keys, or one page in key order (of the keys starting with
+    `starts_with`, when given)."""
     if keys is not None:
         _limit_count(len(keys), "keys", "getData")
         data = [{"key": k, "value": entries[k]} for k in keys if k in entries]
@@ -58,7 +62,7 @@ def read(
         raise LimitExceeded(
             f"lookupcaches.getData: pageSize may be at most {MAX_KEYS_PER_CALL}, got {size}"
         )
-    ordered = sorted(entries)
+    ordered = sorted(k for k in entries if starts_with is None or k.startswith(starts_with))
     if page_url is not None:
         after = _start_after_key(cache_id, page_url)
         ordered = [k for k in ordered if k > after]

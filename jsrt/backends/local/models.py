@@ -15,6 +15,8 @@ composes (it checks the resources they belong to, copies, and counts changes).
 Decisions worth knowing:
 
 - Everything that goes in or out is a deep copy; nothing a caller holds aliases the world.
+- Every document has `createdAt` and `lastModified`: a seeded one without them gets
+  `SEEDED_AT`; a write stamps the time.
 - `_id`s look like integrator.io's (24 lowercase hex) and are deterministic: the SHA-1 of
   `<idSeed>:<counter>`, so the same world file and the same calls give the same ids.
 - `version` grows by one on every change (including `reset`), so a copy of the world in
@@ -23,8 +25,9 @@ Decisions worth knowing:
   and `restore` notes what a worker's copy changed, so that a save writes only those and
   several processes can share the state dir; a world in memory only notes nothing.
 - State is stored per resource (`"exports/<_id>"`) without checking that the resource
-  exists, so hooks can use the ids of their sample `options`. Reading or deleting a key
-  that was never put is a 404, as with REST.
+  exists, so hooks can use the ids of their sample `options`; the account's global keys
+  (REST-only) have a namespace of their own. Reading or deleting a key that was never put
+  is a 404, as with REST.
 - `exports.run` / `runVirtual` return the first page (`pageSize`, default 20) of the
   mock records, as integrator.io returns only the first page; `runVirtualWithPaging`
   returns the following pages. Its `pagedExportState` is `{"jsrtPage": <n>}`, and the last
@@ -47,16 +50,21 @@ from typing import Any
 
 from jsrt.api.catalog import COLLECTIONS, collection_noun
 from jsrt.api.errors import ConnectionOffline, InvalidArgument, NotFound, Unprocessable
-from jsrt.backends.local import export_pages
+from jsrt.backends.local import export_pages, lookup_data
 from jsrt.backends.local.changes import HISTORY_LISTS, Delta, Journal, Key
 from jsrt.backends.local.errors import SnapshotError, WorldDataError
 from jsrt.backends.local.mocks import import_responses, map_records, offline_responses
 from jsrt.backends.local.patching import apply_patch
-from jsrt.backends.local.stores import CacheStore, StateStore, namespace
+from jsrt.backends.local.stores import GLOBAL_STATE, CacheStore, StateStore, namespace
 from jsrt.describe import format_path
 from jsrt.json_values import clone
 
 DEFAULT_ID_SEED = "jsrt"
+SEEDED_AT = "2024-01-01T00:00:00.000Z"
+"""The `createdAt` and `lastModified` of a seeded document that has none: integrator.io
+answers every document with both (developer.celigo.com API conventions), and a fixed
+stamp keeps them the same on every load, so a `jsrt pull` from `jsrt serve` still pushes
+after the server restarts (`jsrt push` refuses a document whose lastModified moved)."""
 SNAPSHOT_FORMAT = "jsrt-world-snapshot/1"
 
 
@@ -89,6 +97,8 @@ class World:
             for document in doc.get(collection, []):
                 if "_id" not in document:
                     document = {"_id": self._new_id(), **document}
+                document.setdefault("createdAt", SEEDED_AT)
+                document.setdefault("lastModified", document["createdAt"])
                 self._docs[collection][document["_id"]] = document
                 if collection == "lookupcaches":
                     self._caches.add(document["_id"], document.pop("data", []))
@@ -378,9 +388,7 @@ class World:
         self._require(collection, _id)
         del self._collection(collection)[_id]
         self._note_document(collection, _id)
-        name = f"{collection}/{_id}"
-        self._note_state_keys(name, self._state.namespaces.get(name, {}))
-        self._state.drop(collection, _id)
+        self._note_state_keys(f"{collection}/{_id}", self._state.drop(f"{collection}/{_id}"))
         if collection == "lookupcaches":
             self._note_cache_keys(_id, self._caches.entries[_id])
             self._caches.drop(_id)
@@ -437,7 +445,7 @@ class World:
             "status": "queued",
             "createdAt": _now(),
         }
-        job.update({k: options[k] for k in ("startDate", "endDate") if k in options})
+        job.update({k: options[k] for k in ("startDate", "endDate", "_exportIds") if k in options})
         self._jobs.append(job)
         self._note_appended("jobs")
         self._changed()
@@ -534,19 +542,50 @@ class World:
 
     def state_keys(self, resource_type: str, _id: str) -> dict[str, list[str]]:
         """`{keys: [...]}`, the REST shape of GET /v1/<resourceType>/<_id>/state."""
-        return {"keys": self._state.keys(resource_type, _id)}
+        return {"keys": self._state.keys(namespace(resource_type, _id))}
 
     def get_state(self, resource_type: str, _id: str, key: str) -> Any:
-        return clone(self._state.value(resource_type, _id, key))
+        return clone(self._state.value(namespace(resource_type, _id), key))
 
     def put_state(self, resource_type: str, _id: str, key: str, value: Any) -> None:
-        self._state.put(resource_type, _id, key, clone(value))
-        self._note_state_key(resource_type, _id, key)
-        self._changed()
+        self._put_state_in(namespace(resource_type, _id), key, value)
 
     def delete_state(self, resource_type: str, _id: str, key: str) -> None:
-        self._state.delete(resource_type, _id, key)
-        self._note_state_key(resource_type, _id, key)
+        self._delete_state_in(namespace(resource_type, _id), key)
+
+    def clear_state(self, resource_type: str, _id: str) -> None:
+        """Every key of a resource gone (REST `DELETE /v1/<resourceType>/<_id>/state`)."""
+        self._clear_state_in(namespace(resource_type, _id))
+
+    # Global state: REST `/v1/state`, which no integrator-api function reaches.
+
+    def global_state_keys(self) -> list[str]:
+        return self._state.keys(GLOBAL_STATE)
+
+    def get_global_state(self, key: str) -> Any:
+        return clone(self._state.value(GLOBAL_STATE, key))
+
+    def put_global_state(self, key: str, value: Any) -> None:
+        self._put_state_in(GLOBAL_STATE, key, value)
+
+    def delete_global_state(self, key: str) -> None:
+        self._delete_state_in(GLOBAL_STATE, key)
+
+    def clear_global_state(self) -> None:
+        self._clear_state_in(GLOBAL_STATE)
+
+    def _put_state_in(self, name: str, key: str, value: Any) -> None:
+        self._state.put(name, key, clone(value))
+        self._note_state_keys(name, (key,))
+        self._changed()
+
+    def _delete_state_in(self, name: str, key: str) -> None:
+        self._state.delete(name, key)
+        self._note_state_keys(name, (key,))
+        self._changed()
+
+    def _clear_state_in(self, name: str) -> None:
+        self._note_state_keys(name, self._state.drop(name))
         self._changed()
 
     # ---- lookup cache data (the `CacheStore`, for caches the world holds) ---------------
@@ -558,10 +597,18 @@ class World:
         keys: list[str] | None = None,
         page_size: int | None = None,
         page_url: str | None = None,
+        starts_with: str | None = None,
     ) -> dict[str, Any]:
         """`lookupcaches.getData` (see `lookup_data.read`)."""
         self._require("lookupcaches", cache_id)
-        return self._caches.read(cache_id, keys=keys, page_size=page_size, page_url=page_url)
+        return lookup_data.read(
+            cache_id,
+            self._caches.entries[cache_id],
+            keys=keys,
+            page_size=page_size,
+            page_url=page_url,
+            starts_with=starts_with,
+        )
 
     def cache_put(self, cache_id: str, items: list[Any]) -> list[dict[str, Any]]:
         self._require("lookupcaches", cache_id)
@@ -631,6 +678,7 @@ class World:
             keys=options.get("keys"),
             page_size=options.get("pageSize"),
             page_url=options.get("nextPageURL"),
+            starts_with=options.get("startsWith"),
         )
 
     def on_cache_put(self, _obj: str, options: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -683,10 +731,6 @@ class World:
     def _note_state_keys(self, name: str, keys: Iterable[str]) -> None:
         if self._journal is not None:
             self._journal.state.update({(name, key): None for key in keys})
-
-    def _note_state_key(self, resource_type: str, _id: str, key: str) -> None:
-        if self._journal is not None:
-            self._journal.state[namespace(resource_type, _id), key] = None
 
     def _note_cache_results(self, cache_id: str, results: list[dict[str, Any]]) -> None:
         """The keys a putData or deleteData changed: those it answered success for."""

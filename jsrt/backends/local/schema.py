@@ -8,7 +8,7 @@ exports:      [{_id, name, pageSize, mockOutput: {page_of_records: [{record: {}}
 imports:      [{_id, name, mockResponse: {...} | [{...}, ...], mapping: {fields: [...]}}]
 connections, accessTokens, asyncHelpers, fileDefinitions, scripts: [{_id, ...}]
 lookupcaches: [{_id, name, data: [{key, value}]}]
-state:        {"<resourceType>/<_id>": {"<key>": <value>}}
+state:        {"<resourceType>/<_id>": {"<key>": <value>}, "global": {"<key>": <value>}}
 ```
 
 Every collection is a list of objects; an `_id` is optional (one is generated) but must
@@ -42,6 +42,7 @@ from jsrt.backends.local.mocks import (
     check_mock_response,
     export_records,
 )
+from jsrt.backends.local.stores import GLOBAL_STATE
 from jsrt.describe import describe_document_value
 from jsrt.document_schema import expect_mapping, first_problem, problem
 
@@ -179,11 +180,14 @@ def _state(state: Any) -> Any:
     expect_mapping(state, "expected an object of namespaces")
     for name, values in state.items():
         resource_type, _, _id = name.partition("/")
-        if resource_type not in STATE_RESOURCE_TYPES or not _id or "/" in _id:
+        resource = resource_type in STATE_RESOURCE_TYPES and _id and "/" not in _id
+        if name != GLOBAL_STATE and not resource:
             raise problem(
-                f"a state namespace must be shaped <resourceType>/<_id>, got {name!r}",
+                f"a state namespace must be shaped <resourceType>/<_id> or be {GLOBAL_STATE!r},"
+                f" got {name!r}",
                 f"resourceType is one of {', '.join(STATE_RESOURCE_TYPES)}; "
-                'for example "exports/5f4e3d2c1b0a998877665544"',
+                'for example "exports/5f4e3d2c1b0a998877665544"; '
+                f"{GLOBAL_STATE!r} holds the account's global keys (GET /v1/state)",
                 at=(name,),
             )
         expect_mapping(values, "expected an object", at=(name,))

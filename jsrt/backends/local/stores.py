@@ -13,10 +13,16 @@ from jsrt.api.catalog import STATE_RESOURCE_TYPES
 from jsrt.api.errors import InvalidArgument, NotFound
 from jsrt.backends.local import lookup_data
 
+GLOBAL_STATE = "global"
+"""The namespace of the account's global state keys (REST `/v1/state/{key}`, which no
+integrator-api function reaches): separate from every resource's, as integrator.io keeps
+them (celigo-reference §3.4)."""
+
 
 class StateStore:
-    """State keys per resource, by namespace `"<resourceType>/<_id>"` (the world file's
-    `state:`). The resource need not exist: hooks use the ids of their sample `options`."""
+    """State keys by namespace: a resource's is `"<resourceType>/<_id>"`, the account's
+    global keys are `GLOBAL_STATE` (the world file's `state:`). The resource need not
+    exist: hooks use the ids of their sample `options`."""
 
     def __init__(self, namespaces: dict[str, dict[str, Any]]) -> None:
         self.namespaces = namespaces
@@ -25,32 +31,38 @@ class StateStore:
         """The keys and values of one resource (`{}` when it has none); not a copy."""
         return self.namespaces.get(f"{resource_type}/{_id}", {})
 
-    def keys(self, resource_type: str, _id: str) -> list[str]:
-        return list(self.namespaces.get(namespace(resource_type, _id), {}))
+    def keys(self, name: str) -> list[str]:
+        """The keys of a namespace (`namespace(...)` or `GLOBAL_STATE`)."""
+        return list(self.namespaces.get(name, {}))
 
-    def value(self, resource_type: str, _id: str, key: str) -> Any:
+    def value(self, name: str, key: str) -> Any:
         """The value put under `key` (not a copy), or `NotFound`, as with REST."""
-        values = self.namespaces.get(namespace(resource_type, _id), {})
+        values = self.namespaces.get(name, {})
         if key not in values:
+            if name == GLOBAL_STATE:
+                raise NotFound(
+                    f"global state key {key!r} not found; put it first with "
+                    "PUT /v1/state/{key}, or seed it in the world file's state.global"
+                )
             raise NotFound(
-                f"state key {key!r} not found for {resource_type}/{_id}; "
+                f"state key {key!r} not found for {name}; "
                 "put it first with state.putForResource, or seed it in the world file's state"
             )
         return values[key]
 
-    def put(self, resource_type: str, _id: str, key: str, value: Any) -> None:
-        self.namespaces.setdefault(namespace(resource_type, _id), {})[key] = value
+    def put(self, name: str, key: str, value: Any) -> None:
+        self.namespaces.setdefault(name, {})[key] = value
 
-    def delete(self, resource_type: str, _id: str, key: str) -> None:
-        self.value(resource_type, _id, key)
-        name = namespace(resource_type, _id)
+    def delete(self, name: str, key: str) -> None:
+        self.value(name, key)
         del self.namespaces[name][key]
         if not self.namespaces[name]:
             del self.namespaces[name]
 
-    def drop(self, resource_type: str, _id: str) -> None:
-        """Forget a deleted resource's state."""
-        self.namespaces.pop(f"{resource_type}/{_id}", None)
+    def drop(self, name: str) -> list[str]:
+        """Forget every key of a namespace (a deleted resource's, or all global keys);
+        the keys that were there."""
+        return list(self.namespaces.pop(name, {}))
 
 
 class CacheStore:
@@ -66,20 +78,6 @@ class CacheStore:
     def data_of(self, cache_id: str) -> list[dict[str, Any]]:
         """A cache's entries as a world file writes them: `[{key, value}]`."""
         return [{"key": k, "value": v} for k, v in self.entries[cache_id].items()]
-
-    def read(
-        self,
-        cache_id: str,
-        *,
-        keys: list[str] | None,
-        page_size: int | None,
-        page_url: str | None,
-    ) -> dict[str, Any]:
-        """`lookupcaches.getData` (see `lookup_data.read`)."""
-        entries = self.entries[cache_id]
-        return lookup_data.read(
-            cache_id, entries, keys=keys, page_size=page_size, page_url=page_url
-        )
 
     def put(self, cache_id: str, items: list[Any]) -> list[dict[str, Any]]:
         return lookup_data.upsert(self.entries[cache_id], items)
