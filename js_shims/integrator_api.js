@@ -7,12 +7,16 @@
   'use strict';
   const g = globalThis;
   const bridge = g.__jsrt_bridge;
+  // Taken before user code runs, so that a hook replacing them cannot change its calls.
+  const stringify = JSON.stringify, parse = JSON.parse, defineProperty = Object.defineProperty;
+  const ErrorCtor = Error, freeze = Object.freeze, keys = Object.keys;
+  const setPrototypeOf = Object.setPrototypeOf;
 
   const enumerable = (target, name, value) =>
-    Object.defineProperty(target, name, { value, enumerable: true, writable: true, configurable: true });
+    defineProperty(target, name, { value, enumerable: true, writable: true, configurable: true });
 
   const toError = (failure) => {
-    const err = new Error(failure.message);
+    const err = new ErrorCtor(failure.message);
     if (failure.name) enumerable(err, 'name', failure.name);
     // Own enumerable fields, so that JSON.stringify(e) shows what failed, as scripts log it.
     enumerable(err, 'message', failure.message);
@@ -22,8 +26,12 @@
     return err;
   };
 
-  const call = (object, method, args) => {
-    const reply = JSON.parse(bridge(JSON.stringify({ object, method, args })));
+  // The request's text around the arguments is written once per method; the arguments
+  // list is jsrt's, so a toJSON the hook puts on Array.prototype or Object.prototype does
+  // not apply to it (the list then loses its prototype: slower, but only for such a hook).
+  const call = (head, args) => {
+    if (args.toJSON !== undefined) setPrototypeOf(args, null);
+    const reply = parse(bridge(`${head}${stringify(args)}}`));
     if (!reply.ok) throw toError(reply.error);
     return reply.value;
   };
@@ -31,16 +39,17 @@
   Object.defineProperty(g, '__jsrt_install_api', {
     value: (surface) => {
       const api = {};
-      for (const object of Object.keys(surface)) {
+      for (const object of keys(surface)) {
         const target = {};
         for (const method of surface[object]) {
           // A named function per method, so stack traces read "at exports.run".
-          const fn = { [method](...args) { return call(object, method, args); } }[method];
+          const head = `{"object":${stringify(object)},"method":${stringify(method)},"args":`;
+          const fn = { [method](...args) { return call(head, args); } }[method];
           target[method] = fn;
         }
-        api[object] = Object.freeze(target);
+        api[object] = freeze(target);
       }
-      g.__jsrt_modules['integrator-api'] = Object.freeze(api);
+      g.__jsrt_modules['integrator-api'] = freeze(api);
     },
     writable: false, configurable: false, enumerable: false,
   });

@@ -15,27 +15,44 @@
   }
 
   // console: captured per run with level, text and time, formatted like Node's util.format.
-  const entries = [];
+  // The built-ins it uses are taken now, before user code can replace them, and a call
+  // never throws (a value whose toString throws is shown as such). The run's limits
+  // (`limit`, set by jsrt before the script runs) bound what is kept: past them a line
+  // is counted, not formatted, and a line longer than the characters left is cut.
+  const stringify = JSON.stringify, StringCtor = String, NumberCtor = Number;
+  const apply = Reflect.apply;
+  const DateCtor = Date, toISOString = Date.prototype.toISOString;
+  const includes = String.prototype.includes, replace = String.prototype.replace;
+  const slice = String.prototype.slice, trunc = Math.trunc, parseFloatFn = parseFloat;
+  const ErrorCtor = Error, hasInstance = Function.prototype[Symbol.hasInstance];
+  const SPEC = /%([sdifjoOc%])/g;
+  const text = (value) => { try { return StringCtor(value); } catch (e) { return '[unprintable value]'; } };
+  let logged = '';  // the entries since the last take, as JSON texts joined by commas
+  let maxLines = Infinity, maxChars = Infinity, lines = 0, chars = 0, droppedLines = 0, droppedChars = 0;
+
   const inspect = (value) => {
     if (typeof value === 'string') return value;
     if (value === undefined) return 'undefined';
-    if (typeof value === 'function') return `[Function: ${value.name || 'anonymous'}]`;
-    if (typeof value === 'symbol' || typeof value === 'bigint') return String(value);
-    if (value instanceof Error) return value.stack || `${value.name}: ${value.message}`;
+    if (typeof value === 'function') return `[Function: ${text(value.name) || 'anonymous'}]`;
+    if (typeof value === 'symbol' || typeof value === 'bigint') return text(value);
+    if (apply(hasInstance, ErrorCtor, [value])) return text(value.stack || `${text(value.name)}: ${text(value.message)}`);
     try {
-      const text = JSON.stringify(value);
-      return text === undefined ? String(value) : text;
+      const json = stringify(value);
+      return json === undefined ? text(value) : json;
     } catch (e) {
-      return String(value);
+      return text(value);
     }
+  };
+  const join = (parts, from) => {
+    let out = '';
+    for (let i = from; i < parts.length; i++) out += (i > from ? ' ' : '') + inspect(parts[i]);
+    return out;
   };
   const format = (args) => {
     if (args.length === 0) return '';
-    let rest = args;
-    let head = '';
-    if (typeof args[0] === 'string' && args[0].includes('%')) {
+    if (typeof args[0] === 'string' && apply(includes, args[0], ['%'])) {
       let index = 1;
-      head = args[0].replace(/%([sdifjoOc%])/g, (match, spec) => {
+      const head = apply(replace, args[0], [SPEC, (match, spec) => {
         if (spec === '%') return '%';
         if (index >= args.length) return match;
         const arg = args[index++];
@@ -43,22 +60,37 @@
           case 's': return typeof arg === 'string' ? arg : inspect(arg);
           case 'd': case 'i': {
             if (typeof arg === 'object' && arg !== null) return 'NaN';
-            const n = Number(arg);
-            return String(spec === 'i' ? Math.trunc(n) : n);
+            const n = NumberCtor(arg);
+            return text(spec === 'i' ? trunc(n) : n);
           }
-          case 'f': return String(parseFloat(arg));
-          case 'j': try { return JSON.stringify(arg); } catch (e) { return '[Circular]'; }
+          case 'f': return text(parseFloatFn(arg));
+          case 'j': try { return stringify(arg); } catch (e) { return '[Circular]'; }
           case 'c': return '';
           default: return inspect(arg);
         }
-      });
-      rest = args.slice(index);
-      return [head, ...rest.map(inspect)].join(' ');
+      }]);
+      return index < args.length ? `${head} ${join(args, index)}` : head;
     }
-    return rest.map(inspect).join(' ');
+    return join(args, 0);
   };
   const record = (level) => function (...args) {
-    entries.push({ level, text: format(args), time: new Date().toISOString() });
+    if (lines >= maxLines || chars >= maxChars) {
+      droppedLines += 1;
+      return;
+    }
+    let line;
+    try { line = format(args); } catch (e) { line = undefined; }
+    if (typeof line !== 'string') line = '[unprintable value]';
+    if (chars + line.length > maxChars) {
+      droppedChars += chars + line.length - maxChars;
+      line = apply(slice, line, [0, maxChars - chars]);
+    }
+    lines += 1;
+    chars += line.length;
+    let time;
+    try { time = apply(toISOString, new DateCtor(), []); } catch (e) { time = null; }
+    // Kept as its JSON text: jsrt's own, written from strings (no toJSON reaches it).
+    logged += `${logged ? ',' : ''}{"level":"${level}","text":${stringify(line)},"time":${time === null ? 'null' : `"${time}"`}}`;
   };
   const console = {
     log: record('log'),
@@ -70,11 +102,23 @@
   };
   Object.defineProperty(g, 'console', { value: Object.freeze(console), writable: false, configurable: false, enumerable: false });
 
-  // Taken by jsrt:invoke.js with each result; not reachable under a user-friendly name.
-  Object.defineProperty(g, '__jsrt_take_logs', {
-    value: () => entries.splice(0, entries.length),
-    writable: false, configurable: false, enumerable: false,
+  // The log store, for jsrt:invoke.js alone (it takes this global away before user code
+  // runs): `take` hands over the entries since the last take as a JSON array text,
+  // `dropped` the counts of what the limits left out as a JSON object text.
+  Object.defineProperty(g, '__jsrt_console', {
+    value: Object.freeze({
+      __proto__: null,
+      limit: (maxLogLines, maxLogChars) => { maxLines = maxLogLines; maxChars = maxLogChars; },
+      take: () => { const taken = `[${logged}]`; logged = ''; return taken; },
+      dropped: () => `{"logs_dropped":${droppedLines},"log_chars_dropped":${droppedChars}}`,
+    }),
+    writable: false, configurable: true, enumerable: false,
   });
+
+  // The inputs' JSON text, set by jsrt after the script is evaluated and read by
+  // jsrt:invoke.js: a plain data property now, so that user code cannot make it an
+  // accessor that sees or changes what jsrt writes there.
+  Object.defineProperty(g, '__jsrt_inputs', { value: undefined, writable: true, configurable: false, enumerable: false });
 
   // Libraries the script may import register here (integrator-api, dayjs, sjcl).
   const modules = Object.create(null);

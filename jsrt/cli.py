@@ -814,8 +814,9 @@ def test(
 @main.command()
 @click.option(
     "--world",
-    type=click.Path(dir_okay=False),
-    help="World file: the account's documents, state, lookup caches, and My APIs (apis:).",
+    type=click.Path(),
+    help="World file: the account's documents, state, lookup caches, and My APIs (apis:); "
+    "or an integration download (.zip or folder), or a folder holding world.json.",
 )
 @click.option("--state-dir", type=click.Path(file_okay=False), help="Keep the world here.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
@@ -923,7 +924,11 @@ def serve(
         api_timeout_s=api_timeout,
     )
     try:
-        seeded, apis = server.load_served_world(world) if world else (World(), ())
+        seeded, apis, warnings = (
+            server.load_served_world(world) if world else server.ServedWorld(World(), (), [])
+        )
+        for warning in warnings:
+            click.echo(f"warning: {warning}", err=True)
         store = StateDir(state_dir) if state_dir else None
         account = server.Account(
             store.open(seeded) if store else seeded,

@@ -1,4 +1,5 @@
-"""Deep copies of JSON values, so nothing a caller holds aliases the world's own state.
+"""Deep copies of JSON values, so nothing a caller holds aliases the world's own state;
+and the rules for JSON that V8 writes and Python reads (lone surrogates, nesting depth).
 
 A hook's `calls` log, a test's variable and the world must never share a dict: a later
 mutation of one would silently rewrite the others. orjson makes the round trip cheap
@@ -8,9 +9,12 @@ mutation of one would silently rewrite the others. orjson makes the round trip c
 from __future__ import annotations
 
 import math
-from typing import Any
+import re
+from typing import Any, TypeVar
 
 import orjson
+
+T = TypeVar("T", str, bytes)
 
 
 def clone(value: Any) -> Any:
@@ -21,6 +25,67 @@ def clone(value: Any) -> Any:
 def json_size(value: Any) -> int:
     """Bytes of the value as JSON: how integrator.io's size limits are measured."""
     return len(orjson.dumps(value))
+
+
+MAX_DEPTH = 200
+"""How deeply a JSON value from a hook may nest (a returned value, an integrator-api
+call's argument): `{}` is 1 level, `{"a": {}}` 2. V8 writes any depth, but orjson, which
+jsrt reads and writes JSON with, reads at most 1,024 levels and writes at most 254, and
+a value travels inside a few levels of jsrt's own (a record, the call log, the world
+file): a deeper value fails where it leaves the hook, with a message naming this limit."""
+
+# After a backslash: a backslash, an escaped surrogate pair, or a lone escaped surrogate.
+_ESCAPE = (
+    r"\\(\\"
+    r"|u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+    r"|u[dD][89a-fA-F][0-9a-fA-F]{2})"
+)
+_ESCAPES_IN_STR = re.compile(_ESCAPE)
+_ESCAPES_IN_BYTES = re.compile(_ESCAPE.encode())
+_ESCAPED_PAIR_OR_BACKSLASH = (1, 11)  # lengths of `\` and `udXXX\udXXX` after the `\`
+
+
+def parse_from_v8(text: T) -> Any:
+    """The JSON text V8's JSON.stringify wrote, parsed; a lone surrogate (half of a
+    surrogate pair, as `'😀'.slice(0, 1)` leaves, which V8 writes as an escape such as
+    `\\ud83d`) becomes U+FFFD, as it does when Node writes such a string out as UTF-8.
+    orjson refuses lone surrogates, so the text is repaired only when it is refused:
+    ordinary text costs nothing more. Raises orjson.JSONDecodeError otherwise (a value
+    nested deeper than orjson reads)."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        repaired = well_formed(text)
+        if repaired == text:
+            raise
+        return orjson.loads(repaired)
+
+
+def well_formed(text: T) -> T:
+    """JSON text with every escaped lone surrogate replaced by `\\ufffd` (escaped
+    backslashes and escaped pairs are kept)."""
+    if isinstance(text, str):
+        return _ESCAPES_IN_STR.sub(lambda m: _repaired(m, "\\ufffd"), text)
+    return _ESCAPES_IN_BYTES.sub(lambda m: _repaired(m, b"\\ufffd"), text)
+
+
+def _repaired(match: re.Match[T], replacement: T) -> T:
+    kept = len(match.group(1)) in _ESCAPED_PAIR_OR_BACKSLASH
+    return match.group(0) if kept else replacement
+
+
+def nested_deeper_than(value: Any, limit: int) -> bool:
+    """Whether `value` nests more than `limit` levels (`{}` is one); stops at the first
+    container past the limit, so a shallow value costs one visit per container."""
+    if isinstance(value, dict):
+        children: Any = value.values()
+    elif isinstance(value, list):
+        children = value
+    else:
+        return False
+    if limit <= 0:
+        return True
+    return any(nested_deeper_than(child, limit - 1) for child in children)
 
 
 def non_finite_path(value: Any) -> list[str | int] | None:

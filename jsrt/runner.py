@@ -52,12 +52,13 @@ from jsrt.run.choice import (
     Region,
 )
 from jsrt.run.limits import MEMORY, TIMEOUT, checked_memory, checked_timeout
+from jsrt.run.outcomes import read_outcomes
 from jsrt.run.program import HOOK_RUNS
 from jsrt.run.protocol import (
     BackendSpec,
     CassetteProgress,
     CassetteSpec,
-    Outcome,
+    RecordLimits,
     RunDone,
     RunFailed,
     RunReply,
@@ -73,6 +74,14 @@ if TYPE_CHECKING:
 
 DEFAULT_TIMEOUT_S = float(TIMEOUT.default)
 DEFAULT_MEMORY_MB = int(MEMORY.default)
+DEFAULT_LIMITS: RecordLimits = {
+    "max_log_lines": 100_000,
+    "max_log_chars": 16_000_000,
+    "max_calls": 100_000,
+}
+"""What one run keeps at most: far above what a hook logs or calls on purpose, far
+below what fills a machine's memory (a hook logging millions of lines or making
+hundreds of thousands of calls took gigabytes without them)."""
 
 Executor = Supervisor | InlineExecutor
 
@@ -87,7 +96,8 @@ class HookResult:
     broke its contract; `notes` are facts worth saying that break nothing (an ignored
     return, `abort: true`, skipped records); `warnings` are what the run could not know
     and did without (a function whose name says no script type ran with no contract);
-    `records` has one outcome per record for per-record types.
+    `records` has one outcome per record for per-record types; `dropped` counts what
+    went past the run's limits (`calls`, `logs`, `log_chars`), when anything did.
     """
 
     ok: bool
@@ -101,6 +111,7 @@ class HookResult:
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     records: list[dict[str, Any]] | None = None
+    dropped: dict[str, int] = field(default_factory=dict)
     error: dict[str, Any] | None = None
     options: dict[str, Any] | None = None
     duration_ms: float = 0.0
@@ -124,6 +135,8 @@ class HookResult:
             out["records"] = self.records
         if self.notes:
             out["notes"] = self.notes
+        if self.dropped:
+            out["dropped"] = self.dropped
         return out
 
     def __repr__(self) -> str:
@@ -199,6 +212,10 @@ class Runtime:
     `world_file` names the file a `World` given as `world` was read from: `run_step`
     reads a script document's `contentFile` relative to its folder (a world given as a
     path is its own world file; without either, the current folder).
+
+    `max_log_lines`, `max_log_chars` (characters of log text) and `max_calls` bound what
+    one run keeps of its logs and of its call log; what goes past them is counted in
+    `HookResult.dropped` and said in its notes.
     """
 
     _ids = itertools.count()
@@ -222,8 +239,14 @@ class Runtime:
         secret_fields: tuple[str, ...] = (),
         cassette_scope: str | None = None,
         policy_from_world: bool | None = None,
+        max_log_lines: int = DEFAULT_LIMITS["max_log_lines"],
+        max_log_chars: int = DEFAULT_LIMITS["max_log_chars"],
+        max_calls: int = DEFAULT_LIMITS["max_calls"],
         world_file: str | os.PathLike[str] | None = None,
     ) -> None:
+        self.limits = _record_limits(
+            max_log_lines=max_log_lines, max_log_chars=max_log_chars, max_calls=max_calls
+        )
         _expect(state_dir, (str, os.PathLike, type(None)), "state_dir", "a folder path, or None")
         if state_dir is not None and not os.fspath(state_dir):
             raise UsageError(
@@ -430,6 +453,7 @@ class Runtime:
             "memory_mb": memory,
             "policy": asdict(policy),
             "backend": self._backend_spec(send_world=False),
+            "limits": self.limits,
         }
         result = HookResult(
             ok=False, value=None, hook=hook, function=entry, options=built, warnings=warnings
@@ -443,15 +467,24 @@ class Runtime:
             raise
         else:
             result.calls = reply["calls"]
+            dropped = {"calls": reply["calls_dropped"]}
             if reply["status"] == "failed":
                 result.error = reply["error"]
+                result.logs = reply["logs"]
+                dropped["logs"] = reply["logs_dropped"]
+                dropped["log_chars"] = reply["log_chars_dropped"]
             else:
-                outcomes = _parsed(reply["outcomes"])
-                self._judge(result, contract, inputs, outcomes, reply["outcomes_size_bound"])
+                outcomes, counts = read_outcomes(reply["outcomes"], len(inputs))
+                dropped["logs"] = counts["logs_dropped"]
+                dropped["log_chars"] = counts["log_chars_dropped"]
+                size_bound = len(reply["outcomes"])  # bounds every value's JSON size
+                records = cast("list[dict[str, Any]]", outcomes)
+                self._judge(result, contract, inputs, records, size_bound)
             failed_records = [r["error"] for r in result.records or [] if r.get("error")]
             for failure in [result.error, *failed_records]:
                 if failure is not None:
                     prepared.show_source_line(failure)
+            self._say_dropped(result, dropped)
         result.duration_ms = (time.perf_counter() - started) * 1000
         return result
 
@@ -525,6 +558,17 @@ class Runtime:
         if self.backend == "local":
             self._synced = (self.world.version, executor)
         return reply
+
+    def _say_dropped(self, result: HookResult, dropped: dict[str, int]) -> None:
+        """Count in `result`, and say in its notes, what went past the run's limits."""
+        for kind, count in dropped.items():
+            if count:
+                what, keeper, name = _DROPPED_WHAT[kind]
+                result.dropped[kind] = count
+                limit = self.limits[name]  # type: ignore[literal-required]
+                result.notes.append(
+                    f"{count:,} {what} were not kept: {keeper} at most {limit:,} ({name})"
+                )
 
     def _keep_recording(self, progress: CassetteProgress | None) -> None:
         if self._cassette is not None and progress is not None:
@@ -632,11 +676,22 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _parsed(outcomes: list[Outcome] | orjson.Fragment) -> list[dict[str, Any]]:
-    """The outcomes: parsed with the reply frame (worker), or still V8's text (in process)."""
-    if isinstance(outcomes, orjson.Fragment):
-        return orjson.loads(orjson.dumps(outcomes))
-    return cast("list[dict[str, Any]]", outcomes)
+_DROPPED_WHAT = {
+    "calls": ("integrator-api calls", "the call log keeps", "max_calls"),
+    "logs": ("log lines", "a run keeps", "max_log_lines"),
+    "log_chars": ("characters of log text", "a run keeps", "max_log_chars"),
+}
+
+
+def _record_limits(**limits: int) -> RecordLimits:
+    """The limits `Runtime` was given, checked: whole numbers of at least 1."""
+    for name, value in limits.items():
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise UsageError(
+                f"{name} must be a whole number of at least 1, got {value!r}",
+                hint=f"the default is {DEFAULT_LIMITS[name]:,}",  # type: ignore[literal-required]
+            )
+    return cast(RecordLimits, limits)
 
 
 _JSON_DATA = "options must be JSON data: objects, arrays, strings, numbers, booleans, null"
@@ -681,14 +736,13 @@ def world_from_path(path: Path) -> tuple[World, list[str]]:
     holding one (the layout `jsrt import` and `jsrt pull` write), or an integration
     download (a `.zip`, or the folder it unzips to)."""
     from jsrt.backends.local import load_world
-    from jsrt.integration.download import read_download
+    from jsrt.integration.download import download_at
     from jsrt.integration.layout import world_file_in
 
-    world_file = world_file_in(path)
-    if world_file.is_dir() or world_file.suffix.lower() == ".zip":
-        download = read_download(world_file)
+    download = download_at(path)
+    if download is not None:
         return download.to_world(), download.warnings
-    return load_world(world_file), []
+    return load_world(world_file_in(path)), []
 
 
 _WORLD = "a World, a path to a world file or an integration download, or None"

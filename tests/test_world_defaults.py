@@ -162,3 +162,33 @@ def world_file(folder: Path, world: dict) -> Path:
 
 def run_hook(runtime: Runtime, options: dict) -> HookResult:
     return runtime.run_hook("hook.js", options=options, source=RUNS_AN_EXPORT)
+
+
+PRE_MAP = "function preMap(options) { return options.data.map((d) => ({ data: d })) }\n"
+
+
+def test_an_import_in_a_routers_branch_finds_its_flow(tmp_path: Path) -> None:
+    """Flows with branching hold page processors under routers[].branches[]
+    (celigo/ai skills/building-flows/references/schemas/router.yml): the flow that uses
+    the import there is the hook's flow, not a refusal naming every flow."""
+    world = {
+        **TWO_INTEGRATIONS,
+        "flows": [
+            TWO_INTEGRATIONS["flows"][0],
+            {
+                **TWO_INTEGRATIONS["flows"][1],
+                "pageGenerators": [{"_exportId": "pull"}],
+                "routers": [
+                    {"branches": [{"name": "EU", "pageProcessors": [{"_importId": "euStock"}]}]}
+                ],
+            },
+        ],
+        "imports": [{"_id": "euStock", "name": "EU stock"}],
+    }
+    runtime = Runtime(world_file(tmp_path, world))
+    result = runtime.run_hook(
+        "hook.js", options={"data": [{"sku": 1}], "_importId": "euStock"}, source=PRE_MAP
+    )
+    assert result.ok, result.error
+    assert result.options is not None
+    assert (result.options["_flowId"], result.options["_integrationId"]) == ("stock", "warehouse")

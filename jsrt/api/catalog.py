@@ -22,7 +22,9 @@ every backend receives:
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import re
 from dataclasses import dataclass
 from typing import Final, Literal, get_args
 
@@ -45,6 +47,9 @@ WireBody = Literal["none", "document", "options", "value", "patch", "cache_page"
 nothing; the whole document; the remaining options; the options' `value` (a state put); the
 options' `patch`, as the script gave it; or `{keys}` (or `{startsWith}`) with `pageSize` and
 a `nextPageURL`'s query as query parameters (`lookupcaches.getData`). See `jsrt.api.wire`."""
+
+QUERY_OPTIONS: Final[dict[WireBody, tuple[str, ...]]] = {"cache_page": ("pageSize", "nextPageURL")}
+"""The options a REST request gives as query parameters rather than in its body."""
 
 Served = Literal[
     "json", "created", "found", "no_content", "text_ok", "text_created", "page", "page_or_empty"
@@ -117,16 +122,26 @@ def collection_noun(collection: str) -> str:
 
 Verb = Literal["GET", "POST", "PUT", "PATCH", "DELETE"]
 
+PLACEHOLDER = re.compile(r"{(\w+)}")
+"""A placeholder of a route's path: `{_id}`."""
+
 
 @dataclass(frozen=True)
 class Route:
-    """The integrator.io REST call behind a function: a verb and a path template."""
+    """The integrator.io REST call behind a function: a verb and a path template, and
+    where it is documented when celigo-reference §3 does not list it."""
 
     verb: Verb
     path: str
+    source: str | None = dataclasses.field(default=None, compare=False)
 
     def __str__(self) -> str:
         return f"{self.verb} {self.path}"
+
+    @property
+    def placeholders(self) -> list[str]:
+        """The placeholders of its path (`{_id}`, `{key}`, ...), in order."""
+        return PLACEHOLDER.findall(self.path)
 
 
 @dataclass(frozen=True)
@@ -137,6 +152,16 @@ class Field:
     which arrives as an ISO string); `count` (a positive integer, also as a digit string,
     because the spec types `pageSize` as a String); `patch` (an object of fields or a
     JSON-Patch array).
+
+    `spread`: a REST body may give this object's properties at its top level instead of
+    under the field's name, and what a request's path names that is no option of the
+    function (`{_connectionId}`) goes in it too. Real clients send a virtual export as
+    `{_connectionId, adaptorType, http, ...}` (celigo-reference §3.2, S14), and
+    integrator-api-docs' connection.md runs one at `POST /v1/connections/{_id}/export`.
+
+    `bare`: a REST body that is a JSON array is this option. integrator.io's imports
+    invoke takes "data and settings ... as an array in the request body" (celigo-reference
+    §3.2, S7); jsrt reads such an array as the records.
     """
 
     name: str
@@ -145,6 +170,8 @@ class Field:
     items: TypeName | None = None
     choices: tuple[str, ...] | None = None
     excludes: tuple[str, ...] = ()
+    spread: bool = False
+    bare: bool = False
 
     @functools.cached_property
     def plain_types(self) -> frozenset[type]:
@@ -175,6 +202,8 @@ class Method:
     served: Served  # how a successful call is answered on the wire
     wire_body: WireBody = "none"  # what the REST request's body carries
     empty_answer: EmptyAnswer = "undefined"  # what an answer without a body stands for
+    rest_fields: tuple[Field, ...] = ()  # body fields REST clients send that JS does not
+    other_routes: tuple[Route, ...] = ()  # further documented REST routes of the same call
 
     @property
     def qualified(self) -> str:
@@ -184,6 +213,32 @@ class Method:
     def field_names(self) -> frozenset[str]:
         """The option names it accepts (checked on every call, so kept)."""
         return frozenset(field.name for field in self.fields)
+
+    @functools.cached_property
+    def body_fields(self) -> tuple[Field, ...]:
+        """What a REST request may carry: the function's options and `rest_fields`."""
+        return (*self.fields, *self.rest_fields)
+
+    @functools.cached_property
+    def body_field_names(self) -> frozenset[str]:
+        """The names of `body_fields`."""
+        return frozenset(field.name for field in self.body_fields)
+
+    @property
+    def served_routes(self) -> tuple[Route, ...]:
+        """Every REST route that answers it: its own, then `other_routes`."""
+        own = (self.route,) if self.route is not None else ()
+        return (*own, *self.other_routes)
+
+    @functools.cached_property
+    def bare_field(self) -> Field | None:
+        """The option a REST body that is an array stands for (see `Field.bare`), if any."""
+        return next((field for field in self.fields if field.bare), None)
+
+    @functools.cached_property
+    def spread_field(self) -> Field | None:
+        """The option a flat REST body folds into (see `Field.spread`), if any."""
+        return next((field for field in self.fields if field.spread), None)
 
     @property
     def signature(self) -> str:
@@ -322,6 +377,8 @@ def _options(
     served: Served = "json",
     wire_body: WireBody = "options",
     empty_answer: EmptyAnswer = "undefined",
+    rest_fields: tuple[Field, ...] = (),
+    other_routes: tuple[Route, ...] = (),
 ) -> Method:
     return Method(
         obj,
@@ -338,6 +395,8 @@ def _options(
         served=served,
         wire_body=wire_body,
         empty_answer=empty_answer,
+        rest_fields=rest_fields,
+        other_routes=other_routes,
     )
 
 
@@ -377,6 +436,10 @@ def _state(
 
 
 _KEY = Field("key", ("string",), required=True)
+_EXPORT_DEFINITION = Field("export", ("object",), required=True, spread=True)
+_ON_CONNECTION = "celigo/integrator-api-docs connection.md [C S6]"
+"""Where the virtual runs on a connection (`/v1/connections/{_id}/export`, ...) are
+documented, with their bodies `{export, pagedExportState}` and `{import, data}`."""
 _RUNS = (
     _options(
         "exports",
@@ -400,20 +463,21 @@ _RUNS = (
         "exports",
         "runVirtual",
         "run",
-        (Field("export", ("object",), required=True), *_DATES, Field("data", ("object", "array"))),
+        (_EXPORT_DEFINITION, *_DATES, Field("data", ("object", "array"))),
         "Runs an export definition that is not saved in the account.",
         Route("POST", "/v1/exports/virtual"),
         "first page of the definition's mockOutput (or the stored export's of the same _id); 422"
         " invalid_ref for a _connectionId the world lacks, 401 for an offline connection",
         handler="on_virtual_export_run",
         changes_account=False,
+        other_routes=(Route("POST", "/v1/connections/{_connectionId}/export", _ON_CONNECTION),),
     ),
     _options(
         "exports",
         "runVirtualWithPaging",
         "run",
         (
-            Field("export", ("object",), required=True),
+            _EXPORT_DEFINITION,
             Field("pagedExportState", ("object", "array")),
             *_DATES,
         ),
@@ -423,12 +487,19 @@ _RUNS = (
         " connections as runVirtual",
         handler="on_virtual_export_page",
         changes_account=False,
+        other_routes=(
+            Route("POST", "/v1/connections/{_connectionId}/export/pages", _ON_CONNECTION),
+        ),
     ),
     _options(
         "imports",
         "run",
         "run",
-        (_ID, Field("data", ("array",), required=True), Field("settings", ("object",))),
+        (
+            _ID,
+            Field("data", ("array",), required=True, bare=True),
+            Field("settings", ("object",)),
+        ),
         "Runs the import on the records and returns one response per record.",
         Route("POST", "/v1/imports/{_id}/invoke"),
         "answers from mockResponse, else 200 with a new id; records what was imported; on an"
@@ -440,13 +511,17 @@ _RUNS = (
         "imports",
         "runVirtual",
         "run",
-        (Field("import", ("object",), required=True), Field("data", ("array",), required=True)),
+        (
+            Field("import", ("object",), required=True, spread=True),
+            Field("data", ("array",), required=True),
+        ),
         "Runs an import definition that is not saved in the account.",
         Route("POST", "/v1/imports/virtual"),
         "as imports.run, from the definition's own mockResponse; 422 invalid_ref for a"
         " _connectionId the world lacks",
         handler="on_virtual_import_run",
         changes_account=True,
+        other_routes=(Route("POST", "/v1/connections/{_connectionId}/import", _ON_CONNECTION),),
     ),
     _options(
         "imports",
@@ -466,10 +541,14 @@ _RUNS = (
         (_ID, *_DATES),
         "Starts the flow and returns its run status.",
         Route("POST", "/v1/flows/{_id}/run"),
-        "records a queued job and returns {_jobId, status: 'queued'}",
+        "records a queued job (with the _exportIds a REST body names) and returns {_jobId,"
+        " status: 'queued'}",
         handler="on_flow_run",
         changes_account=True,
         served="created",
+        # The run of only some of its exports: a real CLI client sends their ids so
+        # (celigo-reference §3.2: "The CLI supports start date, end date and export IDs").
+        rest_fields=(Field("_exportIds", ("array",), items="string"),),
     ),
 )
 _STATE = (

@@ -1,20 +1,37 @@
-"""The argument checks: a script's call against what its catalog entry accepts.
+"""The argument checks: a call against what its catalog entry accepts, told in the words
+of who made it.
 
-`check_args` returns the argument in the normalised form every backend receives (see
-`jsrt.api.catalog`), or raises `InvalidArgument` with a message that names the function's
-signature, the option and what was wrong with the value. It runs on every bridge call, so
-the usual case (plain JSON types) skips the full type check.
+`check_args` checks a script's call: it returns the argument in the normalised form every
+backend receives (see `jsrt.api.catalog`), or raises `InvalidArgument` with a message that
+names the function's signature, the option and what was wrong with the value. It runs on
+every bridge call, so the usual case (plain JSON types) skips the full type check.
+
+`check_request` checks a REST request's call (as `jsrt.api.wire.from_wire` read it) by
+the same declarations, plus the body fields only REST clients send (`Method.rest_fields`),
+and words what is wrong as integrator.io does: the route, the body field, 422
+`invalid_field` naming it (a path's value: 400). One set of rules, two voices (`_Voice`).
 """
 
 from __future__ import annotations
 
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any, NoReturn
 
-from jsrt.api.catalog import PATCH_OPS, PLAIN_TYPES, Field, Method, Shape, TypeName
-from jsrt.api.errors import InvalidArgument
+from jsrt.api.catalog import (
+    PATCH_OPS,
+    PLAIN_TYPES,
+    QUERY_OPTIONS,
+    RESOURCES,
+    Field,
+    Method,
+    Route,
+    Shape,
+    TypeName,
+)
+from jsrt.api.errors import BadRequest, InvalidArgument, InvalidField
 from jsrt.describe import describe, js_type_name
 
 
@@ -24,55 +41,168 @@ def check_args(method: Method, args: list[Any]) -> list[Any]:
     JavaScript turns an `undefined` argument into `null` inside an argument list, so
     trailing nulls are ignored; any other extra argument is refused.
     """
+    voice = _ScriptVoice(method)
     if not isinstance(args, list):
-        _fail(method, f"the arguments must arrive as a list, got {js_type_name(args)}")
+        voice.fail(f"the arguments must arrive as a list, got {js_type_name(args)}")
     if len(args) > 1 and any(extra is not None for extra in args[1:]):
-        _fail(method, f"takes one argument ({method.arg}), got {len(args)}")
+        voice.fail(f"takes one argument ({method.arg}), got {len(args)}")
     value = args[0] if args else None
-    return [_READERS[method.shape](method, value)]
+    return [_READERS[method.shape](voice, value)]
 
 
-def _read_query(method: Method, value: Any) -> dict[str, Any]:
+def check_request(method: Method, arg: Any, route: Route | None = None) -> Any:
+    """A REST request's call argument checked by REST rules (module docstring) and
+    normalised as `check_args` does; `route` is the one requested (default: the method's)."""
+    return _READERS[method.shape](_RequestVoice(method, route or method.route), arg)
+
+
+class _Voice(ABC):
+    """How a problem with a call is told: which fields the caller may send and how they
+    are named. A script's voice (`_ScriptVoice`) names the function's signature and
+    `options.x`; a REST client's (`_RequestVoice`) the route and the body field."""
+
+    def __init__(self, method: Method, fields: tuple[Field, ...], names: frozenset[str]) -> None:
+        self.method = method
+        self.fields = fields
+        self.names = names
+
+    @abstractmethod
+    def name(self, field: str) -> str:
+        """A field (or a place inside one, `keys[1]`) as the caller knows it."""
+
+    @abstractmethod
+    def refer(self, fields: list[str]) -> str:
+        """Other fields, named in a message about one."""
+
+    @abstractmethod
+    def unknown(self, fields: list[str]) -> str:
+        """The problem with fields it may not send."""
+
+    @abstractmethod
+    def not_an_object(self, value: Any) -> str:
+        """The problem with an argument (a body) that is not an object."""
+
+    def missing(self, field: Field) -> str:
+        return f"{self.name(field.name)} is required ({self.prose(field.types)})"
+
+    def prose(self, types: tuple[TypeName, ...]) -> str:
+        return " or ".join(_TYPE_PROSE[t] for t in types)
+
+    @abstractmethod
+    def fail(self, problem: str, field: str | None = None) -> NoReturn:
+        """Raise the caller's error for `problem`, about `field` when there is one."""
+
+
+class _ScriptVoice(_Voice):
+    def __init__(self, method: Method) -> None:
+        super().__init__(method, method.fields, method.field_names)
+
+    def name(self, field: str) -> str:
+        return f"{self.method.arg}.{field}"
+
+    def refer(self, fields: list[str]) -> str:
+        return _names(fields)
+
+    def unknown(self, fields: list[str]) -> str:
+        accepted = _names([field.name for field in self.fields])
+        return f"unknown option {_names(fields)}; {self.method.qualified} accepts {accepted}"
+
+    def not_an_object(self, value: Any) -> str:
+        return f"{self.method.arg} must be an object, got {js_type_name(value)}"
+
+    def fail(self, problem: str, field: str | None = None) -> NoReturn:
+        raise InvalidArgument(f"{self.method.signature}: {problem}")
+
+
+class _RequestVoice(_Voice):
+    def __init__(self, method: Method, route: Route | None) -> None:
+        super().__init__(method, method.body_fields, method.body_field_names)
+        assert route is not None, f"{method.qualified} is served on no route"
+        self.route = route
+        self.in_path = frozenset(route.placeholders)
+        self.in_query = frozenset(QUERY_OPTIONS.get(method.wire_body, ()))
+
+    def name(self, field: str) -> str:
+        if field in self.in_path:
+            return f"the path's {field}"
+        if field in self.in_query:
+            return f"the query's {field}"
+        if self.method.wire_body == "patch" and field.startswith("patch"):
+            return "the body" + field.removeprefix("patch")
+        return f"`{field}`"
+
+    def refer(self, fields: list[str]) -> str:
+        return _names([self.name(field) for field in fields])
+
+    def unknown(self, fields: list[str]) -> str:
+        outside = self.in_path | self.in_query
+        takes = [f"`{f.name}`" for f in self.fields if f.name not in outside]
+        verb = "is not a field" if len(fields) == 1 else "are not fields"
+        return f"{self.refer(fields)} {verb} of its body, which takes {_names(takes) or 'none'}"
+
+    def not_an_object(self, value: Any) -> str:
+        got = js_type_name(value)
+        if self.method.shape == "document":
+            noun = RESOURCES[self.method.obj][1]
+            return f"the body must be the {noun} document (a JSON object), got {got}"
+        return f"the body must be a JSON object, got {got}"
+
+    def missing(self, field: Field) -> str:
+        if not field.spread:
+            return super().missing(field)
+        return (
+            f"`{field.name}` is required: the {field.name} definition as `{field.name}`, or its"
+            " fields (`_connectionId`, `adaptorType`, ...) at the body's top level"
+        )
+
+    def prose(self, types: tuple[TypeName, ...]) -> str:
+        return " or ".join(_REST_TYPE_PROSE.get(t, _TYPE_PROSE[t]) for t in types)
+
+    def fail(self, problem: str, field: str | None = None) -> NoReturn:
+        message = f"{self.route}: {problem}"
+        if field is None or field in self.in_path | self.in_query:
+            raise BadRequest(message)
+        entry = {"code": InvalidField.code, "message": message, "field": field}
+        raise InvalidField(message, errors=[entry])
+
+
+def _read_query(voice: _Voice, value: Any) -> dict[str, Any]:
     if value is None:
         return {}
     if not isinstance(value, dict):
-        _fail(
-            method, f"query must be an object like {{externalId: 'x'}}, got {js_type_name(value)}"
-        )
+        voice.fail(f"query must be an object like {{externalId: 'x'}}, got {js_type_name(value)}")
     unknown = [key for key in value if key != "externalId"]
     if unknown:
-        _fail(method, f"only externalId is supported in the query, got {_names(unknown)}")
+        voice.fail(f"only externalId is supported in the query, got {_names(unknown)}")
     if "externalId" in value and not isinstance(value["externalId"], str):
-        _fail(method, f"query.externalId must be a string, got {js_type_name(value['externalId'])}")
+        voice.fail(f"query.externalId must be a string, got {js_type_name(value['externalId'])}")
     return value
 
 
-def _read_id(method: Method, value: Any) -> str:
+def _read_id(voice: _Voice, value: Any) -> str:
     candidate = value.get("_id") if isinstance(value, dict) and list(value) == ["_id"] else value
     if isinstance(candidate, str) and candidate:
         return candidate
-    _fail(method, f"_id must be a string (or {{_id: string}}), got {describe(value)}")
+    voice.fail(f"_id must be a string (or {{_id: string}}), got {describe(value)}", "_id")
 
 
-def _read_document(method: Method, value: Any) -> dict[str, Any]:
+def _read_document(voice: _Voice, value: Any) -> dict[str, Any]:
     if not isinstance(value, dict):
-        _fail(method, f"{method.arg} must be an object, got {js_type_name(value)}")
-    _check_fields(method, value)
+        voice.fail(voice.not_an_object(value))
+    _check_fields(voice, value)
     return value
 
 
-def _read_options(method: Method, value: Any) -> dict[str, Any]:
+def _read_options(voice: _Voice, value: Any) -> dict[str, Any]:
     if not isinstance(value, dict):
-        _fail(method, f"options must be an object, got {js_type_name(value)}")
-    allowed = method.field_names
-    unknown = [key for key in value if key not in allowed]
+        voice.fail(voice.not_an_object(value))
+    unknown = [key for key in value if key not in voice.names]
     if unknown:
-        accepted = _names([field.name for field in method.fields])
-        _fail(method, f"unknown option {_names(unknown)}; {method.qualified} accepts {accepted}")
-    return _check_fields(method, value)
+        voice.fail(voice.unknown(unknown), unknown[0])
+    return _check_fields(voice, value)
 
 
-_READERS: dict[Shape, Callable[[Method, Any], Any]] = {
+_READERS: dict[Shape, Callable[[_Voice, Any], Any]] = {
     "query": _read_query,
     "id": _read_id,
     "document": _read_document,
@@ -80,36 +210,38 @@ _READERS: dict[Shape, Callable[[Method, Any], Any]] = {
 }
 
 
-def _check_fields(method: Method, value: dict[str, Any]) -> dict[str, Any]:
+def _check_fields(voice: _Voice, value: dict[str, Any]) -> dict[str, Any]:
     """Check each declared field; return `value`, or a copy when something was normalised."""
     out = value
-    for field in method.fields:
+    for field in voice.fields:
         present = value.get(field.name)
         if present is None:
             if field.required:
-                _fail(method, f"{method.arg}.{field.name} is required ({_or(field.types)})")
+                voice.fail(voice.missing(field), field.name)
             if field.name in value:
                 out = {k: v for k, v in out.items() if k != field.name}
             continue
         if type(present) not in field.plain_types:  # the usual case skips this
-            normalised = _check_type(method, f"{method.arg}.{field.name}", field, present)
+            normalised = _check_type(voice, field, present)
             if normalised is not present:
                 out = {**out, field.name: normalised}
         clash = field.excludes and [name for name in field.excludes if value.get(name) is not None]
         if clash:
-            _fail(
-                method,
-                f"{method.arg}.{field.name} can be provided only if {_names(clash)} "
+            voice.fail(
+                f"{voice.name(field.name)} can be provided only if {voice.refer(clash)} "
                 "is not provided",
+                field.name,
             )
     return out
 
 
-def _check_type(method: Method, where: str, field: Field, value: Any) -> Any:
+def _check_type(voice: _Voice, field: Field, value: Any) -> Any:
+    name = field.name
     if field.types == ("patch",) and isinstance(value, list):
-        problem = patch_problem(value)
+        problem = _patch_fault(value)
         if problem:
-            _fail(method, f"{where}{problem}")
+            at, text = problem
+            voice.fail(f"{voice.name(name + at)}{text}", name + at)
         return value
     for type_name in field.types:
         if type_name == "count":
@@ -121,13 +253,15 @@ def _check_type(method: Method, where: str, field: Field, value: Any) -> Any:
     else:
         wrong_number = "count" in field.types and js_type_name(value) == "number"
         got = repr(value) if wrong_number else describe(value)
-        _fail(method, f"{where} must be {_or(field.types)}, got {got}")
+        voice.fail(f"{voice.name(name)} must be {voice.prose(field.types)}, got {got}", name)
     if field.items:
         for index, item in enumerate(value):
             if not _is_type(item, field.items):
-                _fail(method, f"{where}[{index}] must be a {field.items}, got {describe(item)}")
+                at = f"{name}[{index}]"
+                voice.fail(f"{voice.name(at)} must be a {field.items}, got {describe(item)}", at)
     if field.choices and value not in field.choices:
-        _fail(method, f"{where} must be one of {_names(field.choices)}, got {value!r}")
+        choices = _names(field.choices)
+        voice.fail(f"{voice.name(name)} must be one of {choices}, got {value!r}", name)
     return value
 
 
@@ -155,17 +289,23 @@ def _parses_as_date(text: str) -> bool:
 
 def patch_problem(ops: list[Any]) -> str | None:
     """What is wrong with the first bad JSON-Patch operation (a suffix for its path)."""
+    fault = _patch_fault(ops)
+    return None if fault is None else "".join(fault)
+
+
+def _patch_fault(ops: list[Any]) -> tuple[str, str] | None:
+    """Where the first bad JSON-Patch operation is (`[0].op`) and what is wrong with it."""
     for index, op in enumerate(ops):
         at = f"[{index}]"
         if not isinstance(op, dict):
-            return f"{at} must be an operation {{op, path, value}}, got {describe(op)}"
+            return at, f" must be an operation {{op, path, value}}, got {describe(op)}"
         if op.get("op") not in PATCH_OPS:
-            return f"{at}.op must be one of {_names(PATCH_OPS)}, got {describe(op.get('op'))}"
+            return f"{at}.op", f" must be one of {_names(PATCH_OPS)}, got {describe(op.get('op'))}"
         path = op.get("path")
         if not isinstance(path, str) or not path.startswith("/"):
-            return f"{at}.path must be a JSON pointer such as '/name', got {describe(path)}"
+            return f"{at}.path", f" must be a JSON pointer such as '/name', got {describe(path)}"
         if op["op"] != "remove" and "value" not in op:
-            return f"{at}.value is required for op '{op['op']}'"
+            return f"{at}.value", f" is required for op '{op['op']}'"
     return None
 
 
@@ -195,13 +335,12 @@ _TYPE_PROSE: dict[TypeName, str] = {
 }
 
 
-def _or(types: tuple[TypeName, ...]) -> str:
-    return " or ".join(_TYPE_PROSE[t] for t in types)
+_REST_TYPE_PROSE: dict[TypeName, str] = {
+    "date": "an ISO 8601 date string",
+    "patch": "a JSON-Patch array [{op, path, value}] or an object of fields",
+}
+"""How a REST client reads the types that differ from a script's."""
 
 
 def _names(names: list[str] | tuple[str, ...]) -> str:
     return ", ".join(names)
-
-
-def _fail(method: Method, problem: str) -> NoReturn:
-    raise InvalidArgument(f"{method.signature}: {problem}")

@@ -6,7 +6,13 @@ The JS shim sends `{"object", "method", "args"}` and gets back either
 `{"ok": false, "error": {name, message, code, statusCode, errors}}`, from which it builds
 the thrown `Error`. `handle` never raises: the isolate is waiting on the other side of the
 bridge, so even a bug in a backend must come back as an answer (statusCode 500).
-Every call is kept in `calls`, for the run's report and for tests.
+Every call is kept in `calls`, for the run's report and for tests, up to `max_calls`
+(when given); later ones are answered as usual and counted in `calls_dropped`, so that a
+hook making hundreds of thousands of calls cannot fill the caller's memory with their log.
+
+The request is V8's JSON: a lone surrogate in it becomes U+FFFD, and arguments nested
+deeper than `MAX_DEPTH` are refused with an error the hook can catch
+(`jsrt.json_values` says why).
 """
 
 from __future__ import annotations
@@ -18,9 +24,10 @@ import orjson
 
 from jsrt.api.catalog import find_method, js_surface
 from jsrt.api.checks import check_args
-from jsrt.api.errors import ApiError, BadRequest, ServerError
+from jsrt.api.errors import ApiError, BadRequest, InvalidArgument, ServerError
 from jsrt.api.policy import PolicyContext, check
 from jsrt.api.seam import Backend
+from jsrt.json_values import MAX_DEPTH, nested_deeper_than, parse_from_v8
 
 ERROR_NAME = "IntegratorApiError"
 
@@ -28,17 +35,24 @@ ERROR_NAME = "IntegratorApiError"
 class Dispatcher:
     """Answers bridge requests for one script run."""
 
-    def __init__(self, backend: Backend, context: PolicyContext) -> None:
+    def __init__(
+        self, backend: Backend, context: PolicyContext, *, max_calls: int | None = None
+    ) -> None:
         self.backend = backend
         self.context = context
+        self.max_calls = max_calls
         self.calls: list[dict[str, Any]] = []
+        self.calls_dropped = 0
 
-    def handle(self, request_json: str | bytes) -> str:
+    def handle(self, request_json: str) -> str:
         """The response JSON for one request JSON (see the module docstring)."""
         started = time.perf_counter()
         obj = method_name = args = None
         try:
             obj, method_name, args = _parse(request_json)
+            if _may_nest_too_deeply(request_json) and nested_deeper_than(args, MAX_DEPTH + 1):
+                args = None  # the call log could not hold them either
+                raise _too_deep(obj, method_name)
             method = find_method(obj, method_name)
             if method is None:
                 raise BadRequest(_not_a_function(obj, method_name), code="not_a_function")
@@ -51,6 +65,9 @@ class Dispatcher:
             response, outcome = _failure(err)
         except Exception as err:  # a backend bug must still answer the isolate
             response, outcome = _failure(ServerError(f"{type(err).__name__}: {err}"))
+        if self.max_calls is not None and len(self.calls) >= self.max_calls:
+            self.calls_dropped += 1
+            return response.decode()
         self.calls.append(
             {
                 "object": obj,
@@ -73,10 +90,12 @@ def _failure(err: ApiError) -> tuple[bytes, dict[str, Any]]:
     return orjson.dumps({"ok": False, "error": error}), {"ok": False, "error": error}
 
 
-def _parse(request_json: str | bytes) -> tuple[str, str, list[Any]]:
+def _parse(request_json: str) -> tuple[str, str, list[Any]]:
     try:
-        request = orjson.loads(request_json)
+        request = parse_from_v8(request_json)
     except orjson.JSONDecodeError as err:
+        if _may_nest_too_deeply(request_json):  # deeper than orjson reads
+            raise _too_deep(None, None) from None
         raise BadRequest(f"malformed bridge request (not JSON: {err})") from None
     if not isinstance(request, dict):
         raise BadRequest("malformed bridge request: expected {object, method, args}")
@@ -84,6 +103,27 @@ def _parse(request_json: str | bytes) -> tuple[str, str, list[Any]]:
     if not isinstance(obj, str) or not isinstance(method, str) or not isinstance(args, list):
         raise BadRequest("malformed bridge request: object and method must be strings, args a list")
     return obj, method, args
+
+
+_OPENERS_OF_A_REQUEST = 2  # its own object and its args list
+
+
+def _may_nest_too_deeply(request_json: str) -> bool:
+    """Whether the request's arguments could nest deeper than `MAX_DEPTH`: only when its
+    text opens more objects and arrays than that (counted at C speed, where walking the
+    parsed arguments would cost most of a small call)."""
+    if len(request_json) <= 2 * MAX_DEPTH:
+        return False
+    openers = request_json.count("{") + request_json.count("[")
+    return openers > MAX_DEPTH + _OPENERS_OF_A_REQUEST
+
+
+def _too_deep(obj: str | None, method: str | None) -> InvalidArgument:
+    called = f"{obj}.{method}: " if obj and method else ""
+    return InvalidArgument(
+        f"{called}an argument is nested deeper than {MAX_DEPTH} levels, the most jsrt "
+        "carries; flatten it, or store it as a JSON string"
+    )
 
 
 def _not_a_function(obj: str, method: str) -> str:

@@ -98,6 +98,14 @@ class Unprocessable(ApiError):
     code = "invalid_request"
 
 
+class InvalidField(Unprocessable):
+    """A REST request's body lacks a field or has a wrong one: integrator.io's validation
+    error, `invalid_field` with the `field` it is about (developer.celigo.com errors page,
+    celigo-reference §3.1)."""
+
+    code = "invalid_field"
+
+
 class LimitExceeded(Unprocessable):
     """A count limit was passed (lookup cache data: 1,000 keys or entries per call)."""
 

@@ -21,7 +21,6 @@ lists itself), `{keys: []}` for `getKeysForResource`, else `undefined`; the plai
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -29,7 +28,7 @@ from urllib.parse import parse_qsl, quote, urlsplit
 
 import orjson
 
-from jsrt.api.catalog import Method, Route, Served
+from jsrt.api.catalog import PLACEHOLDER, Method, Route, Served
 from jsrt.api.checks import patch_problem
 from jsrt.api.errors import BadRequest, InvalidArgument, NotFound, Unsupported
 from jsrt.describe import describe
@@ -51,8 +50,6 @@ SUCCESS_STATUS: Final[dict[Served, int]] = {
 the list is not empty). A state put answers 200 whether the key is new or not: the State
 API's table says 200 for "Create/update"; only its body differs, `Created` for a new key as
 in the table's example, else `OK` (integrator-api-docs state.md, celigo-reference §3.4)."""
-
-_PLACEHOLDER = re.compile(r"{(\w+)}")
 
 
 @dataclass(frozen=True)
@@ -87,12 +84,12 @@ def route_of(method: Method) -> Route:
 
 def path_names(route: Route) -> list[str]:
     """The placeholders of a route's path, in order."""
-    return _PLACEHOLDER.findall(route.path)
+    return route.placeholders
 
 
 def fill_path(route: Route, values: Mapping[str, Any]) -> str:
     """The route's path with each placeholder replaced by its value, URL-quoted."""
-    return _PLACEHOLDER.sub(lambda m: quote(str(values[m.group(1)]), safe=""), route.path)
+    return PLACEHOLDER.sub(lambda m: quote(str(values[m.group(1)]), safe=""), route.path)
 
 
 # ---- a call as a request, and back ----------------------------------------------------------
@@ -149,12 +146,19 @@ def from_wire(
     path_params: Mapping[str, str],
     query: Mapping[str, str],
     body: Any,
+    route: Route | None = None,
 ) -> Any:
-    """The call argument a request made by `to_wire` stands for (`NO_BODY` when none).
+    """The call argument a request to `route` (default: the method's own) stands for:
+    a request made by `to_wire`, or one of the other forms integrator.io's clients send
+    (`NO_BODY` when there is no body).
 
-    The result still goes through `check_args`, as a script's argument does.
+    A body that is an array is the method's `bare` option (`Field.bare`), if it has one.
+    A method with a `spread` option (`Field.spread`) also takes that option's properties
+    at the body's top level, and the path's placeholders that are none of its options
+    (`/v1/connections/{_connectionId}/export`) go in it. The result still goes through
+    `check_request`, the REST rules.
     """
-    route = route_of(method)
+    route = route or route_of(method)
     given = {name: path_params[name] for name in path_names(route)}
     form = method.wire_body
     if form == "none":
@@ -169,6 +173,10 @@ def from_wire(
         return {**given, "patch": json_patch_body(NO_BODY if body is None else body, request_line)}
     if form == "cache_page":
         return _cache_page_options(route, given, query, body)
+    if method.bare_field is not None and isinstance(body, list):
+        return {**given, method.bare_field.name: body}
+    if method.spread_field is not None and isinstance(body, dict | None):
+        return _spread_options(method, method.spread_field.name, given, body or {})
     if form == "options" and body is None:
         return given
     return {**body, **given} if isinstance(body, dict) else body
@@ -206,6 +214,25 @@ def json_patch_body(body: Any, request_line: str) -> list[Any]:
         '[{"op": "replace", "path": "/debugUntil", "value": "2030-01-01T00:00:00.000Z"}], '
         f"not an object of fields; got {given}"
     )
+
+
+def _spread_options(
+    method: Method, spread: str, given: dict[str, str], body: dict[str, Any]
+) -> dict[str, Any]:
+    """The options of a body that may give the `spread` option's properties at its top
+    level: the body's keys that are no other option go in it, unless it is there by
+    name; so do the path's values that are no option (they win over the body's)."""
+    options = {field.name for field in method.body_fields if field.name != spread}
+    to_spread = {k: v for k, v in given.items() if k not in options}
+    if spread not in body:
+        flat = {k: v for k, v in body.items() if k not in options}
+        body = {k: v for k, v in body.items() if k in options}
+        if flat:
+            body[spread] = flat
+    inner = body.get(spread)
+    if to_spread and isinstance(inner, dict):  # else check_request says what is missing
+        body = {**body, spread: {**inner, **to_spread}}
+    return {**body, **{k: v for k, v in given.items() if k in options}}
 
 
 def _cache_page_options(

@@ -51,8 +51,9 @@ def install_script(max_bytes: int) -> str:
     It takes the notify function out of the global scope into its closure and defines
     `__jsrt_bridge` non-writable and non-configurable. Every built-in that could see the
     buffer or a view of it (`resize`, `byteLength`, `fromCharCode.apply` over an array
-    like) is captured at install time or fed plain arrays, so that user code patching a
-    prototype later can never be handed the buffer.
+    like) is captured at install time or fed null-prototype arrays, so that user code
+    patching a prototype later (an index setter on Array.prototype included) can neither
+    be handed the buffer nor break a call.
     """
     return f"""(function () {{
   'use strict';
@@ -65,6 +66,7 @@ def install_script(max_bytes: int) -> str:
   const TypeErrorCtor = TypeError, parse = JSON.parse, defineProperty = Object.defineProperty;
   const fromCharCode = String.fromCharCode, apply = Reflect.apply, min = Math.min;
   const max = Math.max, resize = ArrayBuffer.prototype.resize;
+  const setPrototypeOf = Object.setPrototypeOf;
   const byteLength = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'byteLength').get;
   const buffer = new ArrayBuffer({min(INITIAL_BYTES, max_bytes)}, {{ maxByteLength: MAX }});
   const header = new Uint32Array(buffer, 0, 4);
@@ -102,7 +104,7 @@ def install_script(max_bytes: int) -> str:
     const units = wide ? new U16(buffer, HEADER, count) : new U8(buffer, HEADER, count);
     let text = '';
     for (let start = 0; start < count; start += CHUNK) {{
-      const end = min(count, start + CHUNK), part = [];
+      const end = min(count, start + CHUNK), part = setPrototypeOf([], null);
       for (let i = start; i < end; i++) part[i - start] = units[i];
       text += apply(fromCharCode, null, part);
     }}

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any, NoReturn, Protocol
 
+from jsrt.api.world import flow_step_entries
 from jsrt.closest import most_alike
 from jsrt.errors import UsageError
 from jsrt.hooks.inputs import OMIT, Inputs
@@ -57,11 +58,6 @@ RUN_STARTED_AT = "2025-01-15T12:00:00.000Z"
 LAST_RUN_AT = "2025-01-14T12:00:00.000Z"
 """The fixed previous run: `lastExportDateTime`."""
 
-_STEP_KEYS: dict[ReceivedResource, tuple[str, ...]] = {
-    "export": ("pageGenerators", "pageProcessors"),
-    "import": ("pageProcessors",),
-}
-
 
 def resource_in_play(
     given: dict[str, Any], receives: tuple[ReceivedResource, ...]
@@ -74,15 +70,13 @@ def resource_in_play(
 
 
 def _flow_uses(flow: dict[str, Any], kind: ReceivedResource, resource_id: str) -> bool:
-    """Does this flow have the export (or import) as one of its steps?"""
+    """Does this flow have the export (or import) as one of its steps, its routers'
+    branches included?"""
     key = f"_{kind}Id"
-    for steps_key in _STEP_KEYS[kind]:
-        steps = flow.get(steps_key)
-        if isinstance(steps, list) and any(
-            isinstance(step, dict) and step.get(key) == resource_id for step in steps
-        ):
-            return True
-    return False
+    return any(
+        entry_kind == kind and entry.get(key) == resource_id
+        for _, entry_kind, entry in flow_step_entries(flow)
+    )
 
 
 class _Lookup:

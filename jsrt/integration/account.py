@@ -63,27 +63,16 @@ from jsrt.integration.layout import (
     script_file,
     write_layout,
 )
+from jsrt.integration.references import references
 
 PULL_FILE = ".jsrt-pull.json"
 """What `jsrt pull` saw, kept in the layout's folder for `jsrt push`."""
 
 PULL_FORMAT = "jsrt-pull/1"
 
-REFERENCES: dict[str, str] = {
-    "_exportId": "exports",
-    "_importId": "imports",
-    "_connectionId": "connections",
-    "_asyncHelperId": "asyncHelpers",
-    "_fileDefinitionId": "fileDefinitions",
-    "_lookupCacheId": "lookupcaches",
-    "_scriptId": "scripts",
-}
-"""The keys by which a document names another that `pull` reads with it (a flow's or an
-integration's own `_flowId` / `_integrationId` are not followed: other flows and
-integrations are not part of this one)."""
-
-LIST_REFERENCES: dict[str, str] = {"_registeredConnectionIds": "connections"}
-"""The keys holding a list of `_id`s of documents `pull` reads with the one naming them."""
+NOT_FOLLOWED = ("_integrationId", "_flowId")
+"""References `pull` does not follow: a flow's or an integration's own `_flowId` /
+`_integrationId` name other flows and integrations, which are not part of this one."""
 
 NEVER_PUSHED = ("connections",)
 """Collections `push` never sends: a pulled connection's secrets are masked."""
@@ -246,18 +235,10 @@ def _cache_entries(backend: RestBackend, cache_id: str) -> list[Any]:
 
 
 def _references(document: Any) -> Iterator[tuple[str, str]]:
-    """`(collection, _id)` of every document `document` names (see `REFERENCES`)."""
-    if isinstance(document, dict):
-        for key, value in document.items():
-            if key in REFERENCES and isinstance(value, str) and value:
-                yield REFERENCES[key], value
-            elif key in LIST_REFERENCES and isinstance(value, list):
-                yield from ((LIST_REFERENCES[key], v) for v in value if isinstance(v, str) and v)
-            else:
-                yield from _references(value)
-    elif isinstance(document, list):
-        for item in document:
-            yield from _references(item)
+    """`(collection, _id)` of every document `document` names that `pull` reads with it."""
+    for reference in references(document):
+        if reference.key not in NOT_FOLLOWED:
+            yield reference.collection, reference._id
 
 
 def _check_folder(folder: Path, force: bool) -> None:

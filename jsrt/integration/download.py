@@ -42,6 +42,7 @@ from jsrt.backends.local import World, WorldDataError
 from jsrt.describe import format_path
 from jsrt.errors import InputError
 from jsrt.inputs import parse_json
+from jsrt.integration.references import references
 
 INTEGRATION_FILE = "integration.json"
 
@@ -58,18 +59,6 @@ FOLDERS: dict[str, str] = {
     "apis": "apis",
 }
 """A download's folders (lower-cased) and the world collection each fills."""
-
-REFERENCES: dict[str, str] = {
-    "_integrationId": "integrations",
-    "_flowId": "flows",
-    "_exportId": "exports",
-    "_importId": "imports",
-    "_connectionId": "connections",
-    "_asyncHelperId": "asyncHelpers",
-    "_lookupCacheId": "lookupcaches",
-    "_scriptId": "scripts",
-}
-"""The keys by which one document names another, and the collection it names."""
 
 
 def document_noun(collection: str) -> str:
@@ -119,6 +108,17 @@ def is_download(path: str | Path) -> bool:
         and children[0].is_dir()
         and any(_is_download_part(child) for child in children[0].iterdir())
     )
+
+
+def download_at(path: str | Path) -> Download | None:
+    """The integration download `path` names, read (a `.zip`, or a folder that holds a
+    download's files and no `world.json`), or None when it names something else: a world
+    file, a layout folder holding one, a state dir. The one test of which a path is, for
+    every command that takes a world (`jsrt run`, `jsrt hooks`, `jsrt serve`, …)."""
+    from jsrt.integration.layout import world_file_in
+
+    path = world_file_in(Path(path))
+    return read_download(path) if is_download(path) else None
 
 
 def _is_download_part(path: Path) -> bool:
@@ -308,11 +308,10 @@ def _check_references(download: Download) -> None:
     for collection, documents in download.world.items():
         for index, document in enumerate(documents):
             member = download.members[(collection, index)]
-            for key, value, where in _references(document, ()):
-                target = REFERENCES[key]
-                if value not in held.get(target, set()):
-                    place = f"{member} {format_path(where, root='')}"
-                    missing.setdefault((target, value), []).append(place)
+            for reference in references(document):
+                if reference._id not in held.get(reference.collection, set()):
+                    place = f"{member} {format_path(reference.where, root='')}"
+                    missing.setdefault((reference.collection, reference._id), []).append(place)
     order = list(FOLDERS.values())
     for (target, value), places in sorted(missing.items(), key=lambda m: order.index(m[0][0])):
         shown = ", ".join(places[:3]) + (f" and {len(places) - 3} more" if len(places) > 3 else "")
@@ -320,17 +319,3 @@ def _check_references(download: Download) -> None:
             f"{download.source}: {document_noun(target)} {value!r} is not in the download "
             f"(named by {shown})"
         )
-
-
-def _references(value: Any, where: tuple[str | int, ...]) -> Iterator[tuple[str, str, Any]]:
-    """`(key, _id, place)` for every reference to another document inside `value`."""
-    if isinstance(value, dict):
-        for key, item in value.items():
-            place = (*where, key)
-            if key in REFERENCES and isinstance(item, str) and item:
-                yield key, item, place
-            else:
-                yield from _references(item, place)
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _references(item, (*where, index))

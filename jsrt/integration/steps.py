@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from jsrt.api.world import flow_step_entries
 from jsrt.closest import most_alike
 from jsrt.errors import InputError, JsrtError, UsageError
 from jsrt.hooks import WorldLike
@@ -132,11 +133,8 @@ def flow_steps(flow: Mapping[str, Any], world: WorldLike) -> list[FlowStep]:
     flow_name = flow.get("name") if isinstance(flow.get("name"), str) else None
     found: list[FlowStep] = []
 
-    def add(entry: Any, place: str, kind: StepKind | None = None) -> None:
-        if not isinstance(entry, Mapping):
-            return
+    for place, kind, entry in flow_step_entries(flow):
         resource_id, resource = None, None
-        kind = kind or _processor_kind(entry)
         if kind != "router":
             resource_id = entry.get(f"_{kind}Id")
             resource_id = resource_id if isinstance(resource_id, str) else None
@@ -157,26 +155,7 @@ def flow_steps(flow: Mapping[str, Any], world: WorldLike) -> list[FlowStep]:
                 resource=resource,
             )
         )
-
-    for key in ("pageGenerators", "pageProcessors"):
-        for position, entry in enumerate(_list(flow.get(key))):
-            add(entry, f"{key}[{position}]", "export" if key == "pageGenerators" else None)
-    for r, router in enumerate(_list(flow.get("routers"))):
-        add(router, f"routers[{r}]", "router")
-        branches = _list(router.get("branches")) if isinstance(router, Mapping) else []
-        for b, branch in enumerate(branches):
-            processors = _list(branch.get("pageProcessors")) if isinstance(branch, Mapping) else []
-            for p, entry in enumerate(processors):
-                add(entry, f"routers[{r}].branches[{b}].pageProcessors[{p}]")
     return found
-
-
-def _processor_kind(entry: Mapping[str, Any]) -> StepKind:
-    """A page processor's kind: its `type`, else the id it carries."""
-    kind = entry.get("type")
-    if kind in ("export", "import"):
-        return "export" if kind == "export" else "import"
-    return "import" if "_importId" in entry else "export"
 
 
 def _list(value: Any) -> list[Any]:
@@ -467,13 +446,13 @@ def hooks_of_path(path: Path) -> WorldHooks:
     `.zip` or its folder) or a state dir (`jsrt run --state-dir`, its saved world)."""
     from jsrt.backends.local import StateDir, load_world
     from jsrt.inputs import load_data_file
-    from jsrt.integration.download import is_download, read_download
+    from jsrt.integration.download import download_at
     from jsrt.integration.layout import world_file_in
 
     apis: list[Mapping[str, Any]] = []
     path = world_file_in(path)
-    if is_download(path):
-        download = read_download(path)
+    download = download_at(path)
+    if download is not None:
         world, place = download.to_world(), WorldPlace(path.parent, str(path))
         apis = [api for api in download.world.get("apis", []) if isinstance(api, Mapping)]
     elif path.is_dir():

@@ -24,12 +24,13 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import time
 from collections import OrderedDict
 from collections.abc import Callable
 from functools import cache
 from importlib.resources import files
-from typing import cast
+from typing import Any, cast
 
 import orjson
 
@@ -40,17 +41,21 @@ from jsrt.api.seam import Backend
 from jsrt.backends.cassette import CassetteBackend
 from jsrt.backends.local import LocalBackend, World
 from jsrt.engine.isolate import Isolate
-from jsrt.errors import JsrtError, ScriptError
+from jsrt.errors import HookTimeout, JsrtError, ScriptError
+from jsrt.json_values import MAX_DEPTH, parse_from_v8
+from jsrt.run.outcomes import DEPTH_PAD, PAD_FROM_CHARS, LogCounts
 from jsrt.run.protocol import (
     BackendSpec,
     CassetteProgress,
     LocalBackendSpec,
+    RecordLimits,
     RunDone,
     RunFailed,
     RunReply,
     RunRequest,
     ScriptSource,
 )
+from jsrt.worker import progress
 
 INPUTS_GLOBAL = "__jsrt_inputs"  # the inputs' JSON text; js_shims/invoke.js parses it
 SHIMS = ("prelude.js", "integrator_api.js", "invoke.js")
@@ -104,6 +109,7 @@ def _local_world(spec: LocalBackendSpec) -> World | None:
 def execute(request: RunRequest) -> RunReply:
     """Run the request's function over its inputs; see the module docstring."""
     deadline = time.monotonic() + request["timeout_s"]
+    progress.current().run_started()
     spec = request["backend"]
     world = None
     if spec["kind"] == "local":
@@ -116,22 +122,35 @@ def execute(request: RunRequest) -> RunReply:
         return {"status": "stale_environment"}
     with contextlib.ExitStack() as stack:
         backend = _open_backend(spec, world, deadline, stack)
-        dispatcher = Dispatcher(backend, PolicyContext(**request["policy"]))
+        dispatcher = Dispatcher(
+            backend, PolicyContext(**request["policy"]), max_calls=request["limits"]["max_calls"]
+        )
         cassette = backend if isinstance(backend, CassetteBackend) else None
-        with _isolate_with_shims(request["memory_mb"], dispatcher.handle) as isolate:
+        isolate, key = _isolate_with_shims(
+            request["memory_mb"], request["limits"], dispatcher.handle
+        )
+        with isolate:
             try:
                 outcomes = _run(isolate, request, deadline)
             except JsrtError as error:
-                return _failed(error, dispatcher, _progress(cassette))
+                progress.current().stopping()
+                logs, counts = _leftovers(isolate, key)
+                error = _with_progress(error, dispatcher, logs)
+                failed: RunFailed | None = _failed(error, dispatcher, cassette, logs, counts)
+            else:
+                failed = None
+        progress.current().replying()  # the isolate is closed: V8 has let go
+        if failed is not None:
+            return failed
 
     if cassette is not None and (mismatch := cassette.mismatch()) is not None:
         return _failed(mismatch, dispatcher, None)
     changed = world is not None and world.version != version_before
     done: RunDone = {
         "status": "done",
-        "outcomes": orjson.Fragment(outcomes),
-        "outcomes_size_bound": _utf8_size_bound(outcomes),
+        "outcomes": outcomes,
         "calls": dispatcher.calls,
+        "calls_dropped": dispatcher.calls_dropped,
         "world": world.snapshot() if world is not None and changed else None,
         "world_version": world.version if world is not None else None,
         "cassette": _progress(cassette),
@@ -139,15 +158,66 @@ def execute(request: RunRequest) -> RunReply:
     return done
 
 
+_NOTHING_DROPPED: LogCounts = {"logs_dropped": 0, "log_chars_dropped": 0}
+
+
 def _failed(
-    error: JsrtError, dispatcher: Dispatcher, progress: CassetteProgress | None
+    error: JsrtError,
+    dispatcher: Dispatcher,
+    cassette: CassetteBackend | None,
+    logs: list[dict[str, Any]] | None = None,
+    counts: LogCounts = _NOTHING_DROPPED,
 ) -> RunFailed:
     return {
         "status": "failed",
         "error": error.to_dict(),
         "calls": dispatcher.calls,
-        "cassette": progress,
+        "calls_dropped": dispatcher.calls_dropped,
+        "cassette": _progress(cassette),
+        "logs": logs or [],
+        "logs_dropped": counts["logs_dropped"],
+        "log_chars_dropped": counts["log_chars_dropped"],
     }
+
+
+LEFTOVERS_TIMEOUT_S = 0.5
+"""How long a failed run's isolate may take to hand over its logs: V8 may still be busy
+with what it was stopped in, and the reply must not wait for it long."""
+
+
+def _leftovers(isolate: Isolate, key: str) -> tuple[list[dict[str, Any]], LogCounts]:
+    """What a run that did not finish logged, and the log counts; none when its isolate
+    cannot tell (still busy, out of heap, the shims not reached)."""
+    deadline = time.monotonic() + LEFTOVERS_TIMEOUT_S
+    call = f"__jsrt_leftovers('{key}')"
+    try:
+        text = isolate.eval(call, filename="jsrt:leftovers.js", deadline=deadline)
+    except Exception:  # an isolate stopped mid-run may fail in any way
+        return [], _NOTHING_DROPPED
+    if not isinstance(text, str):
+        return [], _NOTHING_DROPPED
+    found = parse_from_v8(text)
+    return found["logs"], found["counts"]
+
+
+def _with_progress(
+    error: JsrtError, dispatcher: Dispatcher, logs: list[dict[str, Any]]
+) -> JsrtError:
+    """A run stopped at its deadline, said with what it had done by then."""
+    if not isinstance(error, HookTimeout):
+        return error
+    calls = len(dispatcher.calls) + dispatcher.calls_dropped
+    done = (
+        f"{calls:,} integrator-api call{'s' if calls != 1 else ''} and "
+        f"{len(logs):,} log line{'s' if len(logs) != 1 else ''} so far"
+    )
+    return HookTimeout(
+        f"{error.message} ({done})",
+        hint=error.hint,
+        **error.details,
+        calls=calls,
+        log_lines=len(logs),
+    )
 
 
 def _progress(cassette: CassetteBackend | None) -> CassetteProgress | None:
@@ -160,45 +230,71 @@ class _Relay:
 
     def __init__(self) -> None:
         self.handler: Callable[[str], str] | None = None
+        self.progress = progress.current()  # what the supervisor reads if it kills the worker
+        self.key = secrets.token_hex(16)  # the isolate's run key (`_begin_call`)
+        self.limits: RecordLimits | None = None
 
     def __call__(self, request: str) -> str:
         if self.handler is None:
             raise RuntimeError("the bridge was called before a run took this isolate")
-        return self.handler(request)
+        self.progress.call_started()
+        try:
+            return self.handler(request)
+        finally:
+            self.progress.call_finished()
 
 
 _spare: tuple[Isolate, _Relay] | None = None
 _last_memory_mb: int | None = None
+_last_limits: RecordLimits | None = None
 
 
-def _new_isolate_with_shims(memory_mb: int) -> tuple[Isolate, _Relay]:
-    """A fresh isolate with the shims evaluated and the API installed (no user code)."""
+def _new_isolate_with_shims(memory_mb: int, limits: RecordLimits) -> tuple[Isolate, _Relay]:
+    """A fresh isolate with the shims evaluated, the API installed and the run begun
+    with `limits` under a new key (no user code)."""
     relay = _Relay()
     isolate = Isolate(memory_mb=memory_mb, bridge=relay)
     try:
         for name in SHIMS:
             isolate.eval(_shim_source(name), filename=_shim_filename(name))
-        isolate.eval(_install_api_call(), filename="jsrt:install-api.js")
+        begin = _begin_call(limits, relay.key)
+        isolate.eval(f"{_install_api_call()};{begin}", filename="jsrt:install-api.js")
     except BaseException:
         isolate.close()
         raise
+    relay.limits = limits
     return isolate, relay
 
 
-def _isolate_with_shims(memory_mb: int, handler: Callable[[str], str]) -> Isolate:
-    """The isolate for one run: the spare `between_runs` made, when it was made for this
-    heap size, else a new one; its bridge answers through `handler`."""
-    global _spare, _last_memory_mb
+def _begin_call(limits: RecordLimits, key: str) -> str:
+    """The call that gives invoke.js the run's limits, the outcomes' wrapping and the
+    key only jsrt knows (`__jsrt_leftovers` asks for it; changing the limits needs it)."""
+    return (
+        f"__jsrt_begin({limits['max_log_lines']},{limits['max_log_chars']},"
+        f"{DEPTH_PAD},{PAD_FROM_CHARS},{MAX_DEPTH},'{key}')"
+    )
+
+
+def _isolate_with_shims(
+    memory_mb: int, limits: RecordLimits, handler: Callable[[str], str]
+) -> tuple[Isolate, str]:
+    """The isolate for one run and its key: the spare `between_runs` made, when it was
+    made for this heap size (given these limits if it was made with others), else a new
+    one; its bridge answers through `handler`."""
+    global _spare, _last_memory_mb, _last_limits
     spare, _spare = _spare, None
-    _last_memory_mb = memory_mb
+    _last_memory_mb, _last_limits = memory_mb, limits
     if spare is not None and spare[0].memory_mb == memory_mb:
         isolate, relay = spare
+        if relay.limits != limits:
+            isolate.eval(_begin_call(limits, relay.key), filename="jsrt:begin.js")
+            relay.limits = limits
     else:
         if spare is not None:
             spare[0].close()
-        isolate, relay = _new_isolate_with_shims(memory_mb)
+        isolate, relay = _new_isolate_with_shims(memory_mb, limits)
     relay.handler = handler
-    return isolate
+    return isolate, relay.key
 
 
 def between_runs() -> None:
@@ -207,15 +303,8 @@ def between_runs() -> None:
     this after each reply (`jsrt.run.program` registers it); a run in the
     caller's own process never does, and makes its isolate when it starts."""
     global _spare
-    if _spare is None and _last_memory_mb is not None:
-        _spare = _new_isolate_with_shims(_last_memory_mb)
-
-
-def _utf8_size_bound(text: str) -> int:
-    """At least the UTF-8 size of `text`, without encoding it: a character takes one
-    byte when the text is ASCII, at most four otherwise. The outcomes hold every
-    returned value, so a value's JSON is never larger (the 5 MB check uses it)."""
-    return len(text) if text.isascii() else 4 * len(text)
+    if _spare is None and _last_memory_mb is not None and _last_limits is not None:
+        _spare = _new_isolate_with_shims(_last_memory_mb, _last_limits)
 
 
 def _holds_another_token(spec: BackendSpec) -> bool:
@@ -261,11 +350,12 @@ def _open_backend(
     return CassetteBackend(inner, dict(cassette), tokens=[os.environ.get(token_env, "")])
 
 
-def _run(isolate: Isolate, request: RunRequest, deadline: float) -> str:
+def _run(isolate: Isolate, request: RunRequest, deadline: float) -> bytes:
     """Evaluate the libraries and the script in the isolate with the shims, then call
-    the function; its outcomes as V8's JSON text. A failure here is raised, for `execute`
-    to reply with the calls made until then (one making the isolate is not: the
-    supervisor answers a heap ceiling too low by restarting its worker)."""
+    the function; its outcomes as invoke.js's text (`jsrt.run.outcomes`), UTF-8. A
+    failure here is raised, for `execute` to reply with the calls made until then (one
+    making the isolate is not: the supervisor answers a heap ceiling too low by
+    restarting its worker)."""
     script: ScriptSource = request["script"]
     for module in script["modules"]:
         if module != "integrator-api":
@@ -285,8 +375,8 @@ def _run(isolate: Isolate, request: RunRequest, deadline: float) -> str:
     isolate.set_global(INPUTS_GLOBAL, request["inputs_json"])
     call = f"__jsrt_invoke({orjson.dumps(request['function']).decode()})"
     reply = isolate.eval(call, filename="jsrt:call.js", deadline=deadline)
-    assert isinstance(reply, str), "__jsrt_invoke returns its outcomes as JSON text"
-    return reply
+    assert isinstance(reply, str), "__jsrt_invoke returns its outcomes as text"
+    return reply.encode()
 
 
 def _uncaught_value(isolate: Isolate, error: ScriptError) -> ScriptError:
@@ -301,7 +391,7 @@ def _uncaught_value(isolate: Isolate, error: ScriptError) -> ScriptError:
         return error
     try:
         described = isolate.eval("__jsrt_describe_last_throw()", filename="jsrt:call.js")
-        failure = orjson.loads(described if isinstance(described, str) else "null")
+        failure = parse_from_v8(described if isinstance(described, str) else "null")
         place = failure["frames"][0]
         where = f"{place['file']}:{place['line']}:{place['column']}"
     except (JsrtError, orjson.JSONDecodeError, LookupError, TypeError):

@@ -9,16 +9,14 @@ run, for nothing a type checker does not already give).
 
 The inputs and the outcomes travel as JSON text and are parsed only where they are
 used: the inputs enter V8 as one string global that `invoke.js` parses; the outcomes
-are V8's JSON text as an `orjson.Fragment`, which the reply frame embeds as is, so the
-caller parses them once, with the frame (in process, it gets the Fragment).
+are V8's text as bytes, a raw attachment of the reply frame (never spliced into it: the
+hook had a hand in that text), which the caller parses once, on its own
+(`jsrt.run.outcomes`).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal, NotRequired, TypedDict
-
-if TYPE_CHECKING:
-    import orjson
+from typing import Any, Literal, NotRequired, TypedDict
 
 
 class ScriptSource(TypedDict):
@@ -84,10 +82,19 @@ class ReplayBackendSpec(TypedDict):
 BackendSpec = LocalBackendSpec | RestBackendSpec | ReplayBackendSpec
 
 
+class RecordLimits(TypedDict):
+    """How much of a run is kept: log lines, characters of log text, calls in the call
+    log. What goes past them is counted, not kept."""
+
+    max_log_lines: int
+    max_log_chars: int
+    max_calls: int
+
+
 class RunRequest(TypedDict):
     """Run `function` of `script` once per input (the inputs' JSON text), in a fresh
     isolate of `memory_mb` MiB, within `timeout_s`, under `policy` (`PolicyContext`
-    fields), with its calls answered by `backend`."""
+    fields), with its calls answered by `backend`, keeping what `limits` allow."""
 
     script: ScriptSource
     function: str
@@ -96,6 +103,7 @@ class RunRequest(TypedDict):
     memory_mb: int
     policy: dict[str, Any]
     backend: BackendSpec
+    limits: RecordLimits
 
 
 class Outcome(TypedDict):
@@ -110,14 +118,15 @@ class Outcome(TypedDict):
 
 
 class RunDone(TypedDict):
-    """The function ran over every input. `outcomes_size_bound` is at least the UTF-8
-    size of the outcomes (the 5 MB check uses it); `world` is the world after the run
-    when its calls changed it, else None."""
+    """The function ran over every input. `outcomes` is invoke.js's text (UTF-8), whose
+    size bounds every returned value's (the 5 MB check uses it); `calls_dropped` counts
+    the calls past the call log's limit; `world` is the world after the run when its
+    calls changed it, else None."""
 
     status: Literal["done"]
-    outcomes: orjson.Fragment | list[Outcome]
-    outcomes_size_bound: int
+    outcomes: bytes
     calls: list[dict[str, Any]]
+    calls_dropped: int
     world: dict[str, Any] | None
     world_version: int | None
     cassette: CassetteProgress | None
@@ -126,12 +135,16 @@ class RunDone(TypedDict):
 class RunFailed(TypedDict):
     """The run failed after it started (the script did not load, V8's deadline or heap
     limit, a call the cassette could not answer): `error` is the `JsrtError.to_dict()`,
-    with the calls made and the cassette's progress up to then."""
+    with the calls made, the cassette's progress and what the hook logged up to then."""
 
     status: Literal["failed"]
     error: dict[str, Any]
     calls: list[dict[str, Any]]
+    calls_dropped: int
     cassette: CassetteProgress | None
+    logs: list[dict[str, Any]]
+    logs_dropped: int
+    log_chars_dropped: int
 
 
 class NeedWorld(TypedDict):

@@ -11,14 +11,15 @@ plain-text `OK` / `Created` for state writes, `Link: <...>; rel="next"` pages of
 `?skip=&limit=` for lists, and a bare `{message}` 401 when the bearer token is missing or
 wrong.
 
-My API scripts declared in the world file answer at `/v1/apis/<_id>/request[/...]` and at
+My API scripts declared in the world file (or in an integration download's `apis/`, or
+the layout `jsrt import` writes) answer at `/v1/apis/<_id>/request[/...]` and at
 their own `path` (a Starlette path such as `/orders/{orderId}`, whose parameters become
 `pathParams`), through `Runtime.run_hook(..., hook="handleRequest")`::
 
     apis:
       - {_id: orders-api, script: handlers.js, function: handleRequest, path: /orders/{orderId}}
       - {_id: ping, type: script, script: {_scriptId: s1, function: ping}}  # as exported;
-        # its code is the `content` of the world's script document s1
+        # its code is the `content` (or `contentFile`) of the world's script document s1
 
 The REST endpoints no integrator-api function maps to (integrations' lists, scripts,
 jobs, tokenInfo, ping, mirror, the 501s, ...) are the rows of `rest_table`, one per verb
@@ -37,7 +38,7 @@ its headers never end), pending faults, connections, the numbers a query carries
 My API's run (each runs on a thread, one at a time, holding the world's write turn, so
 other requests keep being answered).
 
-The parts: `apis` (My APIs declared in a world file), `account` (the served account:
+The parts: `apis` (the served world and its My APIs), `account` (the served account:
 world, backend, faults, throttle), `responses` (HTTP answers), `bounds` (the limits and
 the middleware that holds requests to them), `gate` (bearer auth, then faults), `app`
 (routes and endpoints), `rest_table` / `rest_handlers` / `jobs` (the REST-only endpoints,
@@ -46,7 +47,7 @@ uvicorn, with a deadline on request headers).
 """
 
 from jsrt.server.account import Account
-from jsrt.server.apis import MyApi, load_served_world
+from jsrt.server.apis import MyApi, ServedWorld, load_served_world
 from jsrt.server.app import create_app
 from jsrt.server.bounds import ServeLimits
 from jsrt.server.running import is_loopback, running, serve_forever
@@ -55,6 +56,7 @@ __all__ = [
     "Account",
     "MyApi",
     "ServeLimits",
+    "ServedWorld",
     "create_app",
     "is_loopback",
     "load_served_world",

@@ -17,8 +17,8 @@ import orjson
 from starlette.datastructures import URL, QueryParams
 from starlette.responses import Response
 
-from jsrt.api.catalog import Method
-from jsrt.api.checks import check_args
+from jsrt.api.catalog import Method, Route
+from jsrt.api.checks import check_request
 from jsrt.api.errors import ApiError, BadRequest, RateLimited, ServerError
 from jsrt.api.wire import empty_list_status, success_reply
 from jsrt.backends.local import LocalBackend, StateDir, World
@@ -108,12 +108,13 @@ class Account:
 
     # ---- integrator-api calls -----------------------------------------------------------
 
-    def answer(self, method: Method, arg: Any, url: URL) -> Response:
-        """The HTTP answer integrator.io gives for this call."""
+    def answer(self, method: Method, arg: Any, url: URL, route: Route | None = None) -> Response:
+        """The HTTP answer integrator.io gives for this call, requested at `route` (default:
+        the method's own), its body checked by REST rules."""
         with self._lock:
             try:
                 self._persist()  # what other processes saved in the state dir meanwhile
-                checked = check_args(method, [arg])
+                checked = [check_request(method, arg, route)]
                 key_was_new = method.served == "text_created" and not self._has_key(checked[0])
                 value = self._backend.call(method.obj, method.name, checked)
                 self._persist()

@@ -4,13 +4,15 @@
 apis:
   - {_id: orders-api, script: handlers.js, function: handleRequest, path: /orders}
   - {_id: orders, name: Orders, type: script,          # as integrator.io exports it
-     script: {_scriptId: 5f0c0ffee0c0ffee0c0ffee0, function: handleRequest}}
+     script: {_scriptId: 5f0c0ffee0c0ffee0c0ffee0, function: handleRequest},
+     lastModified: "2026-04-07T03:48:20.795Z"}
   - {_id: ping, _scriptId: 5f0c0ffee0c0ffee0c0ffee0, function: ping}   # legacy form
 ```
 
 The models check what an entry says by itself, in the order a reader fixes it: the
-entry is an object of known keys, then its fields (`_id`, `type`, the strings), then
-its script and its path. Validators raise `jsrt.document_schema.problem` with the
+entry is an object (jsrt's short form: of known keys; an API document keeps the keys
+jsrt does not read, as a world's documents do), then its fields (`_id`, `type`, the
+strings), then its script and its path. Validators raise `jsrt.document_schema.problem` with the
 wording `jsrt serve` has always used; `jsrt.server.apis` puts the message at the line
 and column of the key, and makes the checks that need the world (the script document a
 `_scriptId` names, the script file next to the world file, unique `_id`s).
@@ -42,6 +44,8 @@ def _api_id(value: Any) -> Any:
 
 
 def _script_type(value: Any) -> Any:
+    if value is None:  # a legacy API document's `type` (celigo/ai building-apis SKILL.md)
+        return "script"
     if value != "script":
         raise problem(
             f"{value!r} APIs are built in integrator.io's builder, not scripted",
@@ -81,6 +85,12 @@ class ApiEntry(BaseModel):
     def _an_object_of_known_keys(cls, entry: Any) -> Any:
         if not isinstance(entry, dict):
             raise problem("expected an object {_id, script, function?, path?}", EXAMPLE)
+        if _is_api_document(entry):
+            # The account's copy carries keys jsrt does not read: `createdAt`,
+            # `lastModified`, `_integrationId`, `description`, `version`, `disabled`,
+            # `sandbox`, `apim` (celigo/ai skills/building-apis/references/schemas/
+            # response.yml); kept by the document, not checked here.
+            return {key: value for key, value in entry.items() if key in API_KEYS}
         for key in entry:
             if key not in API_KEYS:
                 raise problem("unknown key", f"allowed: {', '.join(API_KEYS)}", at=(key,))
@@ -115,6 +125,12 @@ class ApiEntry(BaseModel):
         if "script_id" in self.model_fields_set:
             return (), self.script_id, self.function
         return None
+
+
+def _is_api_document(entry: dict[str, Any]) -> bool:
+    """Whether a My API entry is an integrator.io API document (`script: {_scriptId,
+    function}`, or the legacy top-level `_scriptId`) rather than jsrt's short form."""
+    return isinstance(entry.get("script"), dict) or "_scriptId" in entry
 
 
 def _a_list(value: Any) -> Any:

@@ -18,6 +18,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from jsrt.api.catalog import CATALOG, Method
+from jsrt.api.catalog import Route as ApiRoute
 from jsrt.api.errors import ApiError, BadRequest, NotFound
 from jsrt.api.wire import NO_BODY, from_wire
 from jsrt.describe import short_json
@@ -79,11 +80,12 @@ class OneTrailingSlash:
 
 
 def _catalog_routes(account: Account, world_turn: anyio.Lock) -> list[Route]:
-    """One route per catalog path, dispatching on the verb."""
-    by_path: dict[str, dict[str, Method]] = {}
+    """One route per catalog path (a method's own and its `other_routes`), dispatching on
+    the verb."""
+    by_path: dict[str, dict[str, tuple[Method, ApiRoute]]] = {}
     for method in CATALOG:
-        if method.route is not None:
-            by_path.setdefault(method.route.path, {})[method.route.verb] = method
+        for route in method.served_routes:
+            by_path.setdefault(route.path, {})[route.verb] = (method, route)
     return [
         Route(
             _any_key(path),
@@ -133,24 +135,26 @@ async def _not_json(request: Request) -> Response | None:
 
 
 def _call_endpoint(
-    account: Account, template: str, verbs: dict[str, Method], world_turn: anyio.Lock
+    account: Account,
+    template: str,
+    verbs: dict[str, tuple[Method, ApiRoute]],
+    world_turn: anyio.Lock,
 ) -> Callable[..., Any]:
     async def endpoint(request: Request) -> Response:
         if (split := _split_key(request, template)) is not None:
             return split
-        method = verbs["GET" if request.method == "HEAD" else request.method]
+        method, route = verbs["GET" if request.method == "HEAD" else request.method]
         if method.kind == "data" and (refused := await _not_json(request)) is not None:
             return refused
         try:
-            arg = from_wire(
-                method, request.path_params, request.query_params, await read_body(request)
-            )
+            body = await read_body(request)
+            arg = from_wire(method, request.path_params, request.query_params, body, route)
         except ApiError as err:
             return error_response(err)
         if not method.changes_account:
-            return await run_in_threadpool(account.answer, method, arg, request.url)
+            return await run_in_threadpool(account.answer, method, arg, request.url, route)
         async with world_turn:
-            return await run_in_threadpool(account.answer, method, arg, request.url)
+            return await run_in_threadpool(account.answer, method, arg, request.url, route)
 
     return endpoint
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from jsrt.api.catalog import Verb
-from jsrt.server import rest_handlers as h
+from jsrt.server import rest_handlers as handlers
 
 MIRROR_VERBS: tuple[Verb, ...] = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
@@ -34,7 +34,7 @@ class RestRoute:
     statuses: tuple[int, ...]
     description: str
     source: str
-    handler: h.RestHandler
+    handler: handlers.RestHandler
     changes_account: bool = False
 
     def __str__(self) -> str:
@@ -58,7 +58,7 @@ def _refusals() -> tuple[RestRoute, ...]:
             (501,),
             f"{what}: refused with 501 not_supported",
             _NOT_EMULATED,
-            h.not_served,
+            handlers.not_served,
         )
         for collection in ("exports", "imports", "flows")
         for verb, action, what in _REFUSED
@@ -79,7 +79,7 @@ REST_ROUTES: tuple[RestRoute, ...] = (
         (200,),
         "`{_userId, scope: '*'}`: the served account's one user",
         "celigo-reference §3.1 [C S6]; the _userId is plausible",
-        h.token_info,
+        handlers.token_info,
     ),
     RestRoute(
         "GET",
@@ -87,7 +87,7 @@ REST_ROUTES: tuple[RestRoute, ...] = (
         (200,),
         "every integration, a page at a time (`skip`, `limit`, `Link`)",
         "celigo/integrator-api-docs integration.md; " + _CRUD,
-        h.list_integrations,
+        handlers.list_integrations,
     ),
     RestRoute(
         "POST",
@@ -95,7 +95,7 @@ REST_ROUTES: tuple[RestRoute, ...] = (
         (201, 400),
         "stores the integration under a new _id with createdAt and lastModified",
         "celigo/integrator-api-docs integration.md; " + _CRUD,
-        h.create_integration,
+        handlers.create_integration,
         changes_account=True,
     ),
     RestRoute(
@@ -105,7 +105,7 @@ REST_ROUTES: tuple[RestRoute, ...] = (
         "applies JSON-Patch operations `[{op, path, value}]`",
         "celigo-reference §3.1, §3.2 [C S7]; the fields it may change are not documented"
         " for integrations: any but _id (plausible)",
-        h.patch_integration,
+        handlers.patch_integration,
         changes_account=True,
     ),
     *(
@@ -118,10 +118,14 @@ REST_ROUTES: tuple[RestRoute, ...] = (
             handler,
         )
         for collection, what, handler in (
-            ("flows", "those whose _integrationId is its own", h.integration_flows),
-            ("exports", "those its flows' steps use", h.integration_exports),
-            ("imports", "those its flows' steps use", h.integration_imports),
-            ("connections", "those its exports and imports run on", h.integration_connections),
+            ("flows", "those whose _integrationId is its own", handlers.integration_flows),
+            ("exports", "those its flows' steps use", handlers.integration_exports),
+            ("imports", "those its flows' steps use", handlers.integration_imports),
+            (
+                "connections",
+                "those its exports and imports run on",
+                handlers.integration_connections,
+            ),
         )
     ),
     RestRoute(
@@ -130,7 +134,7 @@ REST_ROUTES: tuple[RestRoute, ...] = (
         (200,),
         "every script document, a page at a time",
         "celigo-reference §3.5 [C S4]",
-        h.list_scripts,
+        handlers.list_scripts,
     ),
     RestRoute(
         "POST",
@@ -138,7 +142,7 @@ REST_ROUTES: tuple[RestRoute, ...] = (
         (201, 400),
         "stores the script document (its code as `content`) under a new _id",
         "celigo-reference §3.5 [C S4]",
-        h.create_script,
+        handlers.create_script,
         changes_account=True,
     ),
     RestRoute(
@@ -147,7 +151,7 @@ REST_ROUTES: tuple[RestRoute, ...] = (
         (200, 404),
         "the script document, its code as `content` (`jsrt pull` reads it)",
         "celigo-reference §3.5 [C S4]",
-        h.get_script,
+        handlers.get_script,
     ),
     RestRoute(
         "PUT",
@@ -155,7 +159,7 @@ REST_ROUTES: tuple[RestRoute, ...] = (
         (200, 400, 404),
         "replaces the script document (`jsrt push` sends code back this way)",
         "celigo-reference §3.5 [C S4]",
-        h.replace_script,
+        handlers.replace_script,
         changes_account=True,
     ),
     RestRoute(
@@ -164,7 +168,7 @@ REST_ROUTES: tuple[RestRoute, ...] = (
         (204, 404),
         "deletes the script document",
         "celigo-reference §3.5 [C S4]",
-        h.delete_script,
+        handlers.delete_script,
         changes_account=True,
     ),
     RestRoute(
@@ -173,7 +177,7 @@ REST_ROUTES: tuple[RestRoute, ...] = (
         (200, 204),
         "`{keys}` of the account's global state keys; 204 with no body when there are none",
         _STATE + "; developer.celigo.com State reference (204)",
-        h.global_state_keys,
+        handlers.global_state_keys,
     ),
     RestRoute(
         "DELETE",
@@ -181,7 +185,7 @@ REST_ROUTES: tuple[RestRoute, ...] = (
         (204,),
         "deletes every global key",
         _STATE,
-        h.clear_global_state,
+        handlers.clear_global_state,
         changes_account=True,
     ),
     RestRoute(
@@ -190,7 +194,7 @@ REST_ROUTES: tuple[RestRoute, ...] = (
         (200, 404),
         "the value stored under a global key (a `/` in a key is sent as %2F)",
         _STATE,
-        h.get_global_state,
+        handlers.get_global_state,
     ),
     RestRoute(
         "PUT",
@@ -198,7 +202,7 @@ REST_ROUTES: tuple[RestRoute, ...] = (
         (200,),
         "stores the body under a global key: `Created` for a new key, else `OK` (text)",
         _STATE + "; 200 for both, as the table says (its examples answer `OK`, `Created`)",
-        h.put_global_state,
+        handlers.put_global_state,
         changes_account=True,
     ),
     RestRoute(
@@ -207,7 +211,7 @@ REST_ROUTES: tuple[RestRoute, ...] = (
         (204, 404),
         "deletes a global key",
         _STATE,
-        h.delete_global_state,
+        handlers.delete_global_state,
         changes_account=True,
     ),
     RestRoute(
@@ -216,7 +220,7 @@ REST_ROUTES: tuple[RestRoute, ...] = (
         (200, 400),
         "deletes every state key of a resource; `OK` (text)",
         _STATE + "; the body is not documented: plausible",
-        h.clear_resource_state,
+        handlers.clear_resource_state,
         changes_account=True,
     ),
     RestRoute(
@@ -226,7 +230,7 @@ REST_ROUTES: tuple[RestRoute, ...] = (
         "the jobs flow runs started, newest first; filters `_flowId`, `_integrationId`,"
         " `status`, `type`",
         _JOBS + _JOBS_CYCLE,
-        h.list_jobs,
+        handlers.list_jobs,
     ),
     RestRoute(
         "GET",
@@ -234,7 +238,7 @@ REST_ROUTES: tuple[RestRoute, ...] = (
         (200, 404),
         "the job; each look moves it on: queued, running, completed",
         _JOBS + _JOBS_CYCLE,
-        h.get_job,
+        handlers.get_job,
     ),
     RestRoute(
         "GET",
@@ -243,7 +247,7 @@ REST_ROUTES: tuple[RestRoute, ...] = (
         "the flow's newest job in a list (moved on as by `GET /v1/jobs/{_id}`), `[]` when"
         " it never ran",
         "celigo-reference §3.2 [C S5]; the body is not documented: plausible",
-        h.latest_flow_jobs,
+        handlers.latest_flow_jobs,
     ),
     *(
         RestRoute(
@@ -253,7 +257,7 @@ REST_ROUTES: tuple[RestRoute, ...] = (
             "`{code: 200, message}` for a connection that answers, 401 for an offline one",
             "celigo/integrator-api-docs connection.md (GET), celigo-reference §3.2 (POST)"
             " [C S5]; the body is not documented: plausible",
-            h.ping_connection,
+            handlers.ping_connection,
         )
         for verb in ("GET", "POST")
     ),
@@ -263,7 +267,7 @@ REST_ROUTES: tuple[RestRoute, ...] = (
         (200, 204),
         "the My APIs the world file declares; 204 with no body when there are none",
         "celigo-reference §3.1, §3.2 [C S8]; the fields shown are plausible",
-        h.list_apis,
+        handlers.list_apis,
     ),
     RestRoute(
         "GET",
@@ -271,7 +275,7 @@ REST_ROUTES: tuple[RestRoute, ...] = (
         (200,),
         "`[]`: a world holds no iClients",
         "celigo-reference §3.2 [C S5, S7]; always empty: plausible",
-        h.list_iclients,
+        handlers.list_iclients,
     ),
     RestRoute(
         "GET",
@@ -279,7 +283,7 @@ REST_ROUTES: tuple[RestRoute, ...] = (
         (200,),
         "`[]`: a world holds no tools",
         "celigo-reference §3.2 [C S5, S7]; always empty: plausible",
-        h.list_tools,
+        handlers.list_tools,
     ),
     *(
         RestRoute(
@@ -288,7 +292,7 @@ REST_ROUTES: tuple[RestRoute, ...] = (
             (200,),
             "echoes the request: `{method, path, query, headers, body}`",
             "celigo-reference §3.1 [C S5]; the echo's shape is not documented: plausible",
-            h.mirror,
+            handlers.mirror,
         )
         for verb in MIRROR_VERBS
     ),

@@ -3,9 +3,11 @@
 A frame is two 4-byte big-endian numbers, the JSON's length and how many attachments
 follow, then the JSON (orjson), then each attachment as a 4-byte length and its bytes.
 Attachments carry large text raw: a page of records as JSON text would otherwise be
-escaped into the frame by one side and unescaped by the other. The receiver finds them
-as the message's `attachments` list. The pipes are dedicated file descriptors, never
-stdout, which V8 or user code may print to.
+escaped into the frame by one side and unescaped by the other; and text a hook had a
+hand in is never spliced into the JSON, so nothing in it can add keys to a message. The
+receiver finds them as the message's `attachments` list; `encode_with_raw` and
+`restore_raw` carry a dict's bytes values that way under their own keys. The pipes are
+dedicated file descriptors, never stdout, which V8 or user code may print to.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import os
 import select
 import struct
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import orjson
@@ -24,6 +26,7 @@ LENGTH = struct.Struct(">I")
 HEADER = struct.Struct(">II")
 MAX_FRAME_BYTES = (1 << 32) - 1
 ATTACHMENTS = "attachments"
+ATTACHED = "attached"
 
 
 class FrameTimeout(Exception):
@@ -42,6 +45,25 @@ def encode(message: Any, *, lenient: bool = False, attachments: Sequence[bytes] 
     for attachment in attachments:
         parts += [LENGTH.pack(_fits(attachment)), attachment]
     return b"".join(parts)
+
+
+def encode_with_raw(key: str, payload: Mapping[str, Any], *, lenient: bool = False) -> bytes:
+    """A frame holding `{key: payload, "attached": [...]}` where the payload's top-level
+    bytes values travel as attachments, raw, and `attached` names their keys."""
+    raw = {name: value for name, value in payload.items() if isinstance(value, bytes)}
+    if raw:
+        payload = {name: value for name, value in payload.items() if name not in raw}
+    message = {key: payload, ATTACHED: list(raw)}
+    return encode(message, lenient=lenient, attachments=list(raw.values()))
+
+
+def restore_raw(message: dict[str, Any], key: str) -> Any:
+    """The payload `encode_with_raw` sent under `key`, with its bytes values back."""
+    payload = message[key]
+    attached = message.get(ATTACHED, ())
+    if attached:
+        payload.update(zip(attached, message.get(ATTACHMENTS, ()), strict=True))
+    return payload
 
 
 def _fits(part: bytes) -> int:

@@ -13,8 +13,9 @@ V8 errors) or hangs in Python takes down only this process. Protocol, in frames
    first run);
 3. then, for each `{"payload": {...}, "attached": [keys]}` (the payload's bytes values,
    sent as the frame's attachments under those keys), it answers `{"ok": <the dict the
-   run returned>}` or `{"error": <JsrtError.to_dict()>}`, and then lets the program
-   prepare its next run (`Job.between_runs`).
+   run returned>, "attached": [keys]}` (its bytes values attached the same way) or
+   `{"error": <JsrtError.to_dict()>}`, and then lets the program prepare its next run
+   (`Job.between_runs`).
 
 The worker exits when the request pipe closes, or when its parent process is gone.
 """
@@ -30,7 +31,7 @@ from typing import Any
 
 from jsrt.engine import v8_process
 from jsrt.errors import JsrtError
-from jsrt.worker import frames, program
+from jsrt.worker import frames, program, progress
 from jsrt.worker.program import Job, WorkerProgram
 
 PARENT_CHECK_S = 1.0
@@ -38,6 +39,7 @@ PARENT_CHECK_S = 1.0
 
 def serve(requests_fd: int, replies_fd: int, heap_ceiling_mb: int, served: WorkerProgram) -> int:
     """Run the protocol above until the request pipe closes; return the exit status."""
+    record = progress.current()
     v8 = _V8Start(heap_ceiling_mb)  # first: it needs nothing the supervisor sends
     try:
         config = frames.read_frame(requests_fd)
@@ -53,6 +55,7 @@ def serve(requests_fd: int, replies_fd: int, heap_ceiling_mb: int, served: Worke
         except EOFError:
             return 0
         frames.write_frame(replies_fd, _answer(served, job, request))
+        record.idle()
         if not isinstance(job, JsrtError):
             program.between_runs(job)
 
@@ -92,14 +95,13 @@ def _load(served: WorkerProgram) -> Job | JsrtError:
 
 
 def _answer(served: WorkerProgram, job: Job | JsrtError, request: dict[str, Any]) -> bytes:
-    payload = request["payload"]
-    payload.update(zip(request["attached"], request.get(frames.ATTACHMENTS, ()), strict=True))
+    payload = frames.restore_raw(request, "payload")
     try:
         if isinstance(job, JsrtError):
             raise job
         result = program.call(served.name, job, payload)
         try:
-            return frames.encode({"ok": result})
+            return frames.encode_with_raw("ok", result)
         except (TypeError, ValueError) as exc:
             raise JsrtError(f"{served.name} returned a dict JSON cannot hold: {exc}") from exc
     except JsrtError as error:
@@ -120,13 +122,29 @@ def main(served: WorkerProgram, argv: list[str] | None = None) -> int:
     parser.add_argument("--requests-fd", type=int, required=True)
     parser.add_argument("--replies-fd", type=int, required=True)
     parser.add_argument("--heap-ceiling-mb", type=int, required=True)
+    parser.add_argument("--progress-fd", type=int, default=None)
     args = parser.parse_args(argv)
-    return run(args.requests_fd, args.replies_fd, args.heap_ceiling_mb, served)
+    return run(
+        args.requests_fd,
+        args.replies_fd,
+        args.heap_ceiling_mb,
+        served,
+        progress_fd=args.progress_fd,
+    )
 
 
-def run(requests_fd: int, replies_fd: int, heap_ceiling_mb: int, served: WorkerProgram) -> int:
+def run(
+    requests_fd: int,
+    replies_fd: int,
+    heap_ceiling_mb: int,
+    served: WorkerProgram,
+    *,
+    progress_fd: int | None = None,
+) -> int:
     """Serve until the supervisor lets go or is gone; return the exit status. Also the
-    entry of a worker the supervisor forked rather than spawned."""
+    entry of a worker the supervisor forked rather than spawned. `progress_fd` is the
+    supervisor's progress record (`jsrt.worker.progress`), when it made one."""
+    progress.install(progress.Progress.attach(progress_fd))
     watchdog = threading.Thread(
         target=_exit_when_orphaned, args=(os.getppid(),), name="orphan-watch", daemon=True
     )

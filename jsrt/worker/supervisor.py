@@ -29,12 +29,13 @@ import time
 import traceback
 import weakref
 from collections.abc import Mapping
-from typing import IO, Any, ClassVar
+from typing import IO, Any, ClassVar, NamedTuple
 
 from jsrt.engine.heap import DEFAULT_HEAP_CEILING_MB, HeapCeilingTooLow
 from jsrt.errors import EngineCrashed, HookTimeout, JsrtError, UsageError
 from jsrt.worker import frames, program
 from jsrt.worker.program import Job, WorkerProgram
+from jsrt.worker.progress import Progress
 
 GRACE_S = 1.5
 """How long past `timeout_s` a run may take before its worker is killed: V8's own
@@ -56,18 +57,18 @@ class _Worker:
     def __init__(self, served: WorkerProgram, heap_ceiling_mb: int, *, fork: bool = False) -> None:
         child_requests, self._requests = os.pipe()
         self._replies, child_replies = os.pipe()
+        self.progress = Progress.create()
         self.process: subprocess.Popen[bytes] | _ForkedProcess
+        ends = _WorkerEnds(child_requests, child_replies, heap_ceiling_mb, self.progress.fd)
         try:
             if fork:
-                parent_ends = (self._requests, self._replies)
-                self.process = _fork_worker(
-                    served, child_requests, child_replies, heap_ceiling_mb, parent_ends
-                )
+                self.process = _fork_worker(served, ends, (self._requests, self._replies))
             else:
-                self.process = _spawn_worker(served, child_requests, child_replies, heap_ceiling_mb)
+                self.process = _spawn_worker(served, ends)
         except BaseException:
             for fd in (child_requests, self._requests, self._replies, child_replies):
                 os.close(fd)
+            self.progress.close()
             raise
         os.close(child_requests)
         os.close(child_replies)
@@ -157,6 +158,7 @@ class _Worker:
         for fd in self._open_fds:
             os.close(fd)
         self._open_fds.clear()
+        self.progress.close()
 
 
 class Supervisor:
@@ -202,7 +204,7 @@ class Supervisor:
                 reply = self._exchange(name, request, timeout_s)
                 if "error" in reply:
                     raise JsrtError.from_dict(reply["error"])
-            return reply["ok"]
+            return frames.restore_raw(reply, "ok")
 
     def start(self, *, fork: bool = False) -> None:
         """Start the worker now if none runs, without waiting for it, so that its start
@@ -265,15 +267,17 @@ class Supervisor:
             ) from None
         except frames.FrameTimeout:
             self._held.forget()
+            worker.process.kill()  # first: what it was doing then is what it did at the end
+            doing, progress = worker.progress.report()
             worker.stop(kill=True)
             raise HookTimeout(
                 f"{target} was still going {timeout_s + GRACE_S:.1f} s after it started "
-                f"(a limit of {timeout_s:g} s plus grace); its engine process was stopped",
-                hint="V8's own deadline cannot stop a bridge call that blocks, nor one "
-                "giant built-in operation (filling a huge array); the next run starts a "
-                "fresh engine",
+                f"(a limit of {timeout_s:g} s plus grace), so its engine process was stopped"
+                + (f": {doing}" if doing else ""),
+                hint=_TIMEOUT_HINTS.get(progress.get("phase"), _TIMEOUT_HINTS[None]),
                 target=target,
                 timeout_s=timeout_s,
+                **progress,
             ) from None
 
     def _spawn(self, heap_ceiling_mb: int, *, fork: bool = False) -> _Worker:
@@ -307,33 +311,49 @@ class Supervisor:
 
 def _request_frame(payload: Mapping[str, Any]) -> bytes:
     """The frame asking the worker to run its program over `payload`. The payload's
-    top-level bytes values travel as attachments, raw (see `frames`); `attached` names
-    their keys."""
-    raw = {key: value for key, value in payload.items() if isinstance(value, bytes)}
-    if raw:
-        payload = {key: value for key, value in payload.items() if key not in raw}
-    message = {"payload": payload, "attached": list(raw)}
-    return frames.encode(message, attachments=list(raw.values()))
+    top-level bytes values travel as attachments, raw (see `frames`)."""
+    return frames.encode_with_raw("payload", payload)
 
 
-def _spawn_worker(
-    served: WorkerProgram, requests_fd: int, replies_fd: int, heap_ceiling_mb: int
-) -> subprocess.Popen[bytes]:
+_TIMEOUT_HINTS: dict[str | None, str] = {
+    "calling": "a backend that does not answer (an account or My API over --backend rest) "
+    "keeps a call waiting; the next run starts a fresh engine",
+    "running": "process less data in one built-in operation; the next run starts a fresh engine",
+    "replying": "return or log less, or allow more time; the next run starts a fresh engine",
+    None: "V8's own deadline cannot stop a bridge call that blocks, nor one giant built-in "
+    "operation (filling a huge array); the next run starts a fresh engine",
+}
+
+
+class _WorkerEnds(NamedTuple):
+    """What a new worker is handed: its ends of the pipes, its heap ceiling, and the
+    descriptor of its progress record (None when there is none)."""
+
+    requests_fd: int
+    replies_fd: int
+    heap_ceiling_mb: int
+    progress_fd: int | None
+
+
+def _spawn_worker(served: WorkerProgram, ends: _WorkerEnds) -> subprocess.Popen[bytes]:
     """A new interpreter running `python -m <the program's main module>` (the parent's
     ends of the pipes are not inherited: os.pipe makes them close on exec)."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (_PACKAGE_ROOT, env.get("PYTHONPATH")) if p)
+    extra_fds = () if ends.progress_fd is None else (ends.progress_fd,)
+    progress = [f"--progress-fd={fd}" for fd in extra_fds]
     return subprocess.Popen(
         [
             sys.executable,
             "-P",  # not the working folder first: the caller's sys.path decides
             "-m",
             served.main_module,
-            f"--requests-fd={requests_fd}",
-            f"--replies-fd={replies_fd}",
-            f"--heap-ceiling-mb={heap_ceiling_mb}",
+            f"--requests-fd={ends.requests_fd}",
+            f"--replies-fd={ends.replies_fd}",
+            f"--heap-ceiling-mb={ends.heap_ceiling_mb}",
+            *progress,
         ],
-        pass_fds=(requests_fd, replies_fd),
+        pass_fds=(ends.requests_fd, ends.replies_fd, *extra_fds),
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -343,11 +363,7 @@ def _spawn_worker(
 
 
 def _fork_worker(
-    served: WorkerProgram,
-    requests_fd: int,
-    replies_fd: int,
-    heap_ceiling_mb: int,
-    parent_fds: tuple[int, ...],
+    served: WorkerProgram, ends: _WorkerEnds, parent_fds: tuple[int, ...]
 ) -> _ForkedProcess:
     """This process, forked, becomes the worker: no new interpreter to start. The child
     keeps only its ends of the pipes (a copy of the parent's would hide the parent's end
@@ -367,7 +383,13 @@ def _fork_worker(
             os.dup2(output_write, 2)
             from jsrt.worker import loop
 
-            status = loop.run(requests_fd, replies_fd, heap_ceiling_mb, served)
+            status = loop.run(
+                ends.requests_fd,
+                ends.replies_fd,
+                ends.heap_ceiling_mb,
+                served,
+                progress_fd=ends.progress_fd,
+            )
         except BaseException:  # the crash report's last words, as a spawned worker's
             traceback.print_exc()
             sys.stderr.flush()

@@ -19,6 +19,17 @@ def test_every_method_has_a_local_handler(method: Method) -> None:
 
 
 @pytest.mark.parametrize("method", CATALOG, ids=lambda m: m.qualified)
+def test_every_place_a_route_names_has_an_option_to_go_in(method: Method) -> None:
+    """A path's placeholder is an option, or goes in the option a flat body spreads
+    (`/v1/connections/{_connectionId}/export` -> `export._connectionId`)."""
+    taken = method.field_names | ({"_id"} if method.shape == "id" else set())  # get(_id)
+    for route in method.served_routes:
+        others = [name for name in route.placeholders if name not in taken]
+        assert not others or method.spread_field is not None, f"{route} names {others}"
+        assert route.source or route is method.route, f"{route} cites no source"
+
+
+@pytest.mark.parametrize("method", CATALOG, ids=lambda m: m.qualified)
 def test_every_method_has_a_route_or_says_it_has_none(method: Method) -> None:
     if method.route is None:
         with pytest.raises(Unsupported, match=r"no public integrator\.io REST endpoint"):

@@ -241,3 +241,56 @@ def test_a_case_whose_hook_throws_shows_the_scripts_line_and_a_caret(tmp_path: P
         "^",
     ]
     assert lines[at + 2].index("^") - lines[at + 1].index("return") == len("return options.nope.")
+
+
+HOSTILE_JS = """
+function halfAPair(options) {
+  console.log('half: ' + '😀'.slice(0, 1));
+  return { data: [{ s: '😀'.slice(0, 1) }] };
+}
+function tooDeep(options) {
+  let v = {};
+  for (let i = 0; i < 1500; i++) v = { v };
+  return { data: [v] };
+}
+function forged(options) {
+  const real = JSON.stringify;
+  const text = '1}]},"error":{"type":"EngineCrashed","message":"forged"},"x":[{"a":1';
+  JSON.stringify = (value) => text;
+  return { data: options.data };
+}
+function plain(options) { return { data: options.data }; }
+"""
+
+HOSTILE_CASES = """
+script: hostile.js
+cases:
+  - name: half a pair
+    function: halfAPair
+    expect:
+      result: {data: [{s: "\\ufffd"}]}
+      logs: [{text: "half: \\ufffd"}]
+  - name: too deep
+    function: tooDeep
+    expect:
+      error: {type: ContractViolation, message: "nested deeper than 200 levels"}
+  - name: forged
+    function: forged
+    data: [{id: 1}]
+    expect:
+      result: {data: [{id: 1}]}
+  - name: plain
+    function: plain
+    data: [{id: 2}]
+    expect:
+      result: {data: [{id: 2}]}
+"""
+
+
+def test_ordinary_data_and_hostile_hooks_leave_every_case_running(tmp_path: Path) -> None:
+    (tmp_path / "hostile.js").write_text(HOSTILE_JS, encoding="utf-8")
+    (tmp_path / "hostile.case.yaml").write_text(HOSTILE_CASES, encoding="utf-8")
+    run = jsrt_test(str(tmp_path), "--json")
+    report = json.loads(run.output)
+    assert report["summary"] == {"total": 4, "passed": 4, "failed": 0, "errors": 0, "bad_files": 0}
+    assert run.exit_code == 0

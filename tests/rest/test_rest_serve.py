@@ -175,7 +175,7 @@ def api_world(tmp_path: Path) -> Path:
 def test_my_api_scripts_answer_http_requests_through_the_runtime(
     api_token: str, api_world: Path
 ) -> None:
-    world, apis = load_served_world(api_world)
+    world, apis, _ = load_served_world(api_world)
     with (
         serving(world, apis=apis) as server,
         httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {TOKEN}"}) as http,
@@ -241,10 +241,12 @@ def test_an_integrator_io_api_document_runs_the_world_scripts_content(
             }
         )
     )
-    world, apis = load_served_world(world_file)
+    world, apis, _ = load_served_world(world_file)
+    # Inline code is named where it is written, as `jsrt run --flow` names it.
+    inline = f"{world_file}#scripts/handlers.js"
     assert [(api.api_id, api.function, str(api.script)) for api in apis] == [
-        ("orders", "handleRequest", "scripts/handlers.js"),
-        ("legacy-ping", "ping", "scripts/handlers.js"),
+        ("orders", "handleRequest", inline),
+        ("legacy-ping", "ping", inline),
     ]
     with (
         serving(world, apis=apis) as server,
@@ -256,7 +258,7 @@ def test_an_integrator_io_api_document_runs_the_world_scripts_content(
         assert http.get("/v1/apis/legacy-ping/request").text == "pong"
         failed = http.post("/v1/apis/orders/request", json={"fail": True})
         message = failed.json()["errors"][0]["message"]
-        assert "scripts/handlers.js:5:48: Error: asked to fail" in message
+        assert f"{inline}:5:48: Error: asked to fail" in message
 
 
 @pytest.mark.parametrize(
@@ -346,10 +348,10 @@ def test_a_world_without_apis_loads_as_the_local_backend_loads_it(tmp_path: Path
     with pytest.raises(InputError, match=r"world.yaml:2:\d+: exports\[0\].pageSize"):
         load_served_world(path)
     path.write_text("exports: [{_id: e1}]\n")
-    world, apis = load_served_world(path)
+    world, apis, warnings = load_served_world(path)
     stamps = {"createdAt": SEEDED_AT, "lastModified": SEEDED_AT}
     assert isinstance(world, World) and world.get("exports", "e1") == {"_id": "e1", **stamps}
-    assert apis == ()
+    assert (apis, warnings) == ((), [])
 
 
 def test_jsrt_serve_runs_as_a_command_on_loopback(api_world: Path) -> None:

@@ -243,7 +243,7 @@ def test_a_slow_my_api_blocks_no_other_request_and_is_cut_off_at_its_timeout(
     )
     from jsrt.server import load_served_world
 
-    world, apis = load_served_world(tmp_path / "world.yaml")
+    world, apis, _ = load_served_world(tmp_path / "world.yaml")
     with serving(world, apis=apis, limits=ServeLimits(api_timeout_s=3)) as served:
         warm = httpx.post(f"{served.url}/v1/apis/ping/request", headers=AUTH, timeout=30)
         assert warm.text == "pong"  # the My API runtime and its worker are up
@@ -352,7 +352,7 @@ def test_my_apis_and_rest_writes_see_and_keep_each_others_changes(
     )
     from jsrt.server import load_served_world
 
-    world, apis = load_served_world(tmp_path / "world.yaml")
+    world, apis, _ = load_served_world(tmp_path / "world.yaml")
     with (
         serving(world, apis=apis) as served,
         httpx.Client(base_url=served.url, headers=AUTH, timeout=30) as http,
@@ -419,7 +419,7 @@ def test_a_my_api_served_with_a_state_dir_saves_there_and_sees_other_processes_w
     from jsrt.runner import Runtime
     from jsrt.server import load_served_world
 
-    world, apis = load_served_world(tmp_path / "world.yaml")
+    world, apis, _ = load_served_world(tmp_path / "world.yaml")
     state_dir = StateDir(tmp_path / "state")
     with (
         serving(state_dir.open(world), apis=apis, state_dir=state_dir) as served,

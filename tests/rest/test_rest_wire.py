@@ -10,7 +10,7 @@ from urllib.parse import unquote
 import pytest
 
 from jsrt.api.catalog import CATALOG, Method, find_method
-from jsrt.api.checks import check_args
+from jsrt.api.checks import check_args, check_request
 from jsrt.api.errors import BadRequest, InvalidArgument, Unsupported
 from jsrt.api.wire import NO_BODY, from_wire, to_wire
 from jsrt.backends.rest.settings import REGIONS, RestSettings, read_token, resolve_base_url
@@ -72,6 +72,7 @@ def test_every_routed_function_maps_to_its_route_and_back(method: Method) -> Non
     back = from_wire(method, _served(method, request.path), request.params, request.body)
     expected = {} if method.shape == "query" else arg  # find filters by externalId itself
     assert check_args(method, [back]) == [expected]
+    assert check_request(method, back) == expected  # REST rules take what the client sends
 
 
 def test_get_data_pages_travel_as_query_parameters() -> None:
@@ -94,6 +95,24 @@ def test_a_next_page_url_of_another_endpoint_is_refused_before_any_request() -> 
     (arg,) = check_args(method, [{"_id": "skuMap", "nextPageURL": "/v1/flows/f1/run"}])
     with pytest.raises(InvalidArgument, match="is not a page of this cache"):
         to_wire(method, arg)
+
+
+def test_a_virtual_run_is_read_from_the_flat_body_and_from_its_connection_route() -> None:
+    """Real clients send the definition's fields at the top level (celigo-reference §3.2,
+    S14); connection.md posts `{export, pagedExportState}` to the connection's route, whose
+    connection wins over the body's."""
+    method = find_method("exports", "runVirtualWithPaging")
+    http = {"relativeURI": "/orders", "method": "GET"}
+    flat = {"_connectionId": "c1", "http": http, "pagedExportState": {"jsrtPage": 1}}
+    assert from_wire(method, {}, {}, flat) == {
+        "export": {"_connectionId": "c1", "http": http},
+        "pagedExportState": {"jsrtPage": 1},
+    }
+    (on_connection,) = method.other_routes
+    wrapped = {"export": {"_connectionId": "c1", "http": http}}
+    assert from_wire(method, {"_connectionId": "c2"}, {}, wrapped, on_connection) == {
+        "export": {"_connectionId": "c2", "http": http}
+    }
 
 
 def test_state_put_sends_the_bare_value_and_patch_sends_json_patch_operations() -> None:

@@ -89,6 +89,28 @@ def test_a_bridge_call_that_blocks_past_the_deadline_costs_the_worker_not_the_ca
     assert supervisor.run(job("evaluate", code="1 + 1"), timeout_s=30)["value"] == 2
 
 
+@pytest.mark.parametrize("fork", [False, True], ids=["spawned", "forked"])
+def test_a_worker_killed_at_its_deadline_is_reported_for_what_it_was_doing(fork: bool) -> None:
+    supervisor = Supervisor(PROGRAM)
+    try:
+        supervisor.start(fork=fork)
+        with pytest.raises(HookTimeout) as raised:
+            supervisor.run(job("stuck", calls=4, where="calling"), timeout_s=0.2)
+        assert "waiting" in raised.value.message
+        assert "for integrator-api call 5 to return" in raised.value.message
+        assert raised.value.details["phase"] == "calling"
+        assert "does not answer" in (raised.value.hint or "")
+
+        with pytest.raises(HookTimeout) as raised:
+            supervisor.run(job("stuck", calls=2, where="stopping"), timeout_s=0.2)
+        message = raised.value.message
+        assert "not waiting for a call (2 integrator-api calls so far)" in message
+        assert "one long built-in operation" in message
+        assert "bridge call" not in message + (raised.value.hint or "")
+    finally:
+        supervisor.close()
+
+
 def test_a_run_needing_a_bigger_heap_restarts_the_worker_with_one() -> None:
     supervisor = Supervisor(PROGRAM, heap_ceiling_mb=64)
     try:

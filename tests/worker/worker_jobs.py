@@ -12,6 +12,7 @@ import time
 from typing import Any
 
 from jsrt.engine import Isolate, v8_process
+from jsrt.worker import progress
 from jsrt.worker.program import Job, WorkerProgram
 
 
@@ -62,6 +63,23 @@ def slow_bridge(payload: dict[str, Any]) -> dict[str, Any]:
         return {
             "value": isolate.eval("__jsrt_bridge('late')", filename="slow.js", deadline=deadline)
         }
+
+
+def stuck(payload: dict[str, Any]) -> dict[str, Any]:
+    """A run that makes `calls` calls through its progress record, as a hook run's bridge
+    does, then is stuck `where` ("calling": in a call that never returns; "stopping":
+    past its deadline, in an operation V8 cannot interrupt) until it is killed."""
+    record = progress.current()
+    record.run_started()
+    for _ in range(payload["calls"]):
+        record.call_started()
+        record.call_finished()
+    if payload["where"] == "calling":
+        record.call_started()
+    else:
+        record.stopping()
+    time.sleep(60)
+    return {}
 
 
 def fail(payload: dict[str, Any]) -> dict[str, Any]:

@@ -457,7 +457,7 @@ class World:
             "status": "queued",
             "createdAt": _now(),
         }
-        job.update({k: options[k] for k in ("startDate", "endDate") if k in options})
+        job.update({k: options[k] for k in ("startDate", "endDate", "_exportIds") if k in options})
         self._jobs.append(job)
         self._note_appended("jobs")
         self._changed()

@@ -1,0 +1,140 @@
+"""The outcomes of one run as `js_shims/invoke.js` writes them, and how the caller reads
+them.
+
+The text is V8's, and the hook had a hand in it (its values, its log lines), so it never
+becomes part of a frame: it travels as the reply's raw attachment and is parsed here on
+its own, as exactly one JSON value of the expected shape. invoke.js writes one array of
+lines: per input a head `{ok, returned?, stage?, error?, logs}` then the returned value's
+JSON (`null` when there is none), and last the log counts `{logs_dropped,
+log_chars_dropped}`.
+
+Ordinary data costs one `orjson.loads` of the whole text, and a check that no value
+nests deeper than `MAX_DEPTH`, made the cheaper of two ways: a text longer than
+`PAD_FROM_CHARS` comes inside `DEPTH_PAD` extra arrays, which make orjson's own depth
+limit (1,024 levels) refuse exactly such values as it parses (a fixed ~0.2 ms); a
+shorter one is parsed as it is and each value written again by orjson inside
+`_WRITE_PAD` arrays, which its writing limit (254 levels) refuses the same way (a cost
+in proportion to the values). When the text cannot be read so (such a value, or a lone
+surrogate, which orjson refuses), each line is read alone: lone surrogates become U+FFFD
+(`jsrt.json_values.parse_from_v8`) and a value nested too deeply fails its own record,
+so every other record and every log line is kept.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypedDict, cast
+
+import orjson
+
+from jsrt.errors import JsrtError
+from jsrt.json_values import MAX_DEPTH, nested_deeper_than, parse_from_v8
+from jsrt.run.protocol import Outcome
+
+ORJSON_MAX_READ_DEPTH = 1024
+ORJSON_MAX_WRITE_DEPTH = 254
+DEPTH_PAD = ORJSON_MAX_READ_DEPTH - 1 - MAX_DEPTH
+"""Extra arrays around the outcomes array of a long text: a value inside nests
+`DEPTH_PAD + 1` levels down, so orjson reads the text only when every value nests at
+most `MAX_DEPTH`."""
+PAD_FROM_CHARS = 100_000
+"""From this length on, invoke.js pads its text: writing the values again would cost
+more than parsing the padding (measured: ~75 µs per 44 KB written, ~190 µs of padding)."""
+_WRITE_PAD = ORJSON_MAX_WRITE_DEPTH - MAX_DEPTH
+_LINE_BREAK = b"\n,"
+
+
+class LogCounts(TypedDict):
+    """What the run's log limits left out: whole lines, and characters cut from lines."""
+
+    logs_dropped: int
+    log_chars_dropped: int
+
+
+class _NestedTooDeeply(Exception):
+    """A value of a short text nests deeper than `MAX_DEPTH`: read it line by line."""
+
+
+def read_outcomes(text: bytes, count: int) -> tuple[list[Outcome], LogCounts]:
+    """The `count` outcomes in `text`, and the log counts. A text of another shape cannot
+    come from invoke.js, whatever the hook did: that is reported as jsrt's own failure."""
+    padded = text.startswith(b"[[")
+    try:
+        lines = orjson.loads(text)
+        if padded:
+            for _ in range(DEPTH_PAD):
+                (lines,) = lines
+        elif any(_too_deep_to_write(value) for value in lines[1::2]):
+            raise _NestedTooDeeply
+    except (orjson.JSONDecodeError, ValueError, TypeError, _NestedTooDeeply):
+        lines = _read_lines(text, padded)
+    if not isinstance(lines, list) or len(lines) != 2 * count + 1:
+        raise JsrtError(f"the hook run's outcomes are not the {count} jsrt expected")
+    outcomes = [_outcome(lines[2 * i], lines[2 * i + 1]) for i in range(count)]
+    return outcomes, cast(LogCounts, _checked_head(lines[-1]))
+
+
+def _too_deep_to_write(value: Any) -> bool:
+    """Whether `value` nests deeper than `MAX_DEPTH`, told by orjson's writing limit."""
+    if not isinstance(value, dict | list):
+        return False
+    for _ in range(_WRITE_PAD):
+        value = [value]
+    try:
+        orjson.dumps(value)
+    except orjson.JSONEncodeError:
+        return True
+    return False
+
+
+def _read_lines(text: bytes, padded: bool) -> list[Any]:
+    """Each line of `text` read alone (see the module docstring)."""
+    edge = DEPTH_PAD + 1 if padded else 1
+    if not (text.startswith(b"[" * edge) and text.endswith(b"]" * edge)):
+        raise JsrtError("the hook run's outcomes are not the array jsrt writes")
+    parts = text[edge:-edge].split(_LINE_BREAK)
+    return [_read_line(part, head=index % 2 == 0) for index, part in enumerate(parts)]
+
+
+class _TooDeep:
+    """A value line nested deeper than `MAX_DEPTH`."""
+
+
+def _read_line(part: bytes, *, head: bool) -> Any:
+    try:
+        value = parse_from_v8(part)
+    except orjson.JSONDecodeError as error:
+        if head:  # jsrt's own data: its depth is bounded by invoke.js
+            raise JsrtError(f"the hook run's outcomes cannot be read: {error}") from None
+        return _TooDeep()
+    return _TooDeep() if not head and nested_deeper_than(value, MAX_DEPTH) else value
+
+
+def _outcome(head: Any, value: Any) -> Outcome:
+    checked = _checked_head(head)
+    returned = checked.pop("returned", False)
+    outcome = cast(Outcome, checked)
+    if not isinstance(outcome.get("ok"), bool) or not isinstance(outcome.get("logs"), list):
+        raise JsrtError("an outcome of the hook run lacks its ok flag or its logs")
+    if isinstance(value, _TooDeep):
+        return {
+            "ok": False,
+            "stage": "return",
+            "error": {
+                "name": "RangeError",
+                "message": f"the value is nested deeper than {MAX_DEPTH} levels, the most "
+                "jsrt carries",
+                "stack": "",
+                "frames": [],
+                "props": None,
+            },
+            "logs": outcome["logs"],
+        }
+    if returned:
+        outcome["value"] = value
+    return outcome
+
+
+def _checked_head(head: Any) -> dict[str, Any]:
+    if not isinstance(head, dict):
+        raise JsrtError("the hook run's outcomes hold something jsrt did not write")
+    return head

@@ -1,0 +1,145 @@
+"""What one run keeps of its logs and its call log is bounded, and what goes past the
+limits is counted and said: through `Runtime` in a real worker, and `jsrt run`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from jsrt.backends.local import World
+from jsrt.cli import main
+from jsrt.errors import UsageError
+from jsrt.runner import Runtime
+
+CHATTY = """
+import { state } from 'integrator-api';
+export function preSavePage(options) {
+  for (let i = 0; i < options.lines; i++) console.log('line ' + i);
+  const where = { resourceType: 'flows', _id: 'f1', key: 'k' };
+  for (let i = 0; i < options.calls; i++) state.getForResource(where);
+  return { data: options.data };
+}
+"""
+
+
+@pytest.fixture
+def world() -> World:
+    return World({"state": {"flows/f1": {"k": 1}}})
+
+
+def test_a_million_log_lines_keep_the_first_hundred_thousand(world: World, write_script) -> None:
+    script = write_script(CHATTY)
+    result = Runtime(world, timeout_s=60).run_hook(
+        script, options={"data": [{"a": 1}], "lines": 1_000_000, "calls": 0}
+    )
+    assert result.ok, result.error
+    assert len(result.logs) == 100_000
+    assert result.logs[-1]["text"] == "line 99999"
+    assert result.dropped == {"logs": 900_000}
+    assert result.notes == [
+        "900,000 log lines were not kept: a run keeps at most 100,000 (max_log_lines)"
+    ]
+    assert result.to_json()["dropped"] == {"logs": 900_000}
+
+
+def test_calls_past_the_limit_are_answered_and_counted(world: World, write_script) -> None:
+    script = write_script(CHATTY)
+    runtime = Runtime(world, timeout_s=30, max_calls=3, max_log_lines=2)
+    result = runtime.run_hook(script, options={"data": [{"a": 1}], "lines": 5, "calls": 10})
+    assert result.ok, result.error
+    assert len(result.calls) == 3 and all(call["ok"] for call in result.calls)
+    assert [entry["text"] for entry in result.logs] == ["line 0", "line 1"]
+    assert result.dropped == {"calls": 7, "logs": 3}
+    assert "7 integrator-api calls were not kept: the call log keeps at most 3 (max_calls)" in (
+        result.notes
+    )
+
+
+def test_log_text_past_its_limit_is_cut_and_counted(write_script) -> None:
+    script = write_script(
+        """
+        export function preSavePage(options) {
+          console.log('x'.repeat(30));
+          console.log('y'.repeat(30));
+          console.log('z');
+          return { data: options.data };
+        }
+        """
+    )
+    result = Runtime(timeout_s=10, max_log_chars=40).run_hook(script, options={"data": [{"a": 1}]})
+    assert [entry["text"] for entry in result.logs] == ["x" * 30, "y" * 10]
+    assert result.dropped == {"logs": 1, "log_chars": 20}
+
+
+def test_per_record_runs_share_one_log_limit(write_script) -> None:
+    script = write_script(
+        """
+        export function transform(options) {
+          console.log('a' + options.record.id);
+          console.log('b' + options.record.id);
+          return options.record;
+        }
+        """
+    )
+    result = Runtime(timeout_s=10, max_log_lines=3).run_hook(
+        script, options={"records": [{"id": 1}, {"id": 2}, {"id": 3}]}
+    )
+    assert [entry["text"] for entry in result.logs] == ["a1", "b1", "a2"]
+    assert result.dropped == {"logs": 3}
+
+
+@pytest.mark.parametrize("limit", [0, -1, 1.5, "10", True])
+def test_limits_must_be_whole_numbers(limit: object) -> None:
+    with pytest.raises(UsageError, match="max_calls must be a whole number of at least 1"):
+        Runtime(max_calls=limit)  # type: ignore[arg-type]
+
+
+def test_jsrt_run_says_what_was_dropped(tmp_path: Path, world: World, write_script) -> None:
+    script = write_script(CHATTY)
+    options = tmp_path / "options.json"
+    options.write_text(json.dumps({"data": [{"a": 1}], "lines": 100_005, "calls": 0}))
+    human = CliRunner().invoke(main, ["run", str(script), "--options", str(options)])
+    assert human.exit_code == 0, human.output
+    assert "note: 5 log lines were not kept: a run keeps at most 100,000" in human.stderr
+    as_json = CliRunner().invoke(main, ["run", str(script), "--options", str(options), "--json"])
+    out = json.loads(as_json.stdout)
+    assert out["dropped"] == {"logs": 5}
+    assert len(out["logs"]) == 100_000
+
+
+def test_a_run_stopped_at_its_deadline_keeps_its_logs_and_says_how_far_it_got(
+    world: World, write_script
+) -> None:
+    script = write_script(
+        """
+        import { state } from 'integrator-api';
+        export function preSavePage(options) {
+          const where = { resourceType: 'flows', _id: 'f1', key: 'k' };
+          for (let i = 0; i < 3; i++) state.getForResource(where);
+          console.log('before the loop');
+          console.warn('still before');
+          for (;;) {}
+        }
+        """
+    )
+    result = Runtime(world, timeout_s=2).run_hook(script, options={"data": [{"a": 1}]})
+    assert result.error is not None and result.error["type"] == "HookTimeout"
+    assert result.error["message"].endswith("(3 integrator-api calls and 2 log lines so far)")
+    assert [entry["text"] for entry in result.logs] == ["before the loop", "still before"]
+    assert len(result.calls) == 3
+
+
+def test_logs_before_a_load_failure_are_kept(write_script) -> None:
+    script = write_script(
+        """
+        console.log('top level');
+        null.boom;
+        export function preSavePage(options) { return options; }
+        """
+    )
+    result = Runtime(timeout_s=5).run_hook(script, options={"data": [{"a": 1}]})
+    assert result.error is not None and result.error["type"] == "ScriptError"
+    assert [entry["text"] for entry in result.logs] == ["top level"]
