@@ -14,15 +14,17 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from starlette.datastructures import URL, Headers, QueryParams
 from starlette.responses import PlainTextResponse, Response
 
 from jsrt.api.catalog import collection_noun
-from jsrt.api.errors import BadRequest, ConnectionOffline, NotFound, Unsupported
+from jsrt.api.errors import BadRequest, ConnectionOffline, NotFound, Unprocessable, Unsupported
 from jsrt.api.wire import NO_BODY, json_patch_body
 from jsrt.backends.local import World
+from jsrt.backends.local.patching import PATCHABLE_FIELDS
 from jsrt.describe import describe
 from jsrt.integration.steps import flow_steps
 from jsrt.server.account import Account
@@ -54,6 +56,9 @@ class RestCall:
             )
         return body
 
+
+MAX_SCRIPT_DEBUG = timedelta(hours=1)
+"""How far ahead a script's `debugUntil` may be (celigo-reference §2.4, §3.5 [C S4])."""
 
 RestHandler = Callable[[Account, RestCall], Response]
 """What answers a row of the table."""
@@ -157,6 +162,40 @@ def replace_script(account: Account, call: RestCall) -> Response:
     with account.turn() as world:
         stored = world.update("scripts", {**body, "_id": _id})
     return json_response(stored)
+
+
+def patch_script(account: Account, call: RestCall) -> Response:
+    """Switch a script's debug logs on or off: JSON-Patch of `debugUntil`, the only field
+    integrator.io lets a PATCH change on a script, at most an hour ahead (celigo-reference
+    §3.5); answered 204 with no body."""
+    ops = json_patch_body(call.body(), f"PATCH {call.url.path}")
+    for index, op in enumerate(ops):
+        if op["path"] == "/debugUntil" and op["op"] != "remove":
+            _check_debug_until(op["value"], f"patch[{index}] ({op['op']} {op['path']})")
+    with account.turn() as world:
+        world.patch("scripts", call.path_params["_id"], ops, patchable=PATCHABLE_FIELDS["scripts"])
+    return Response(status_code=204)
+
+
+def _check_debug_until(value: Any, where: str) -> None:
+    """A script's `debugUntil`: an ISO date at most `MAX_SCRIPT_DEBUG` from now."""
+    try:
+        until = datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        until = None
+    if until is None:
+        raise Unprocessable(
+            f"{where}: debugUntil must be an ISO date such as 2030-01-01T00:00:00.000Z,"
+            f" got {describe(value)}"
+        )
+    if until.tzinfo is None:
+        until = until.replace(tzinfo=UTC)
+    latest = datetime.now(UTC) + MAX_SCRIPT_DEBUG
+    if until > latest:
+        raise Unprocessable(
+            f"{where}: a script's debug logs stay on at most 1 hour; debugUntil may be at most"
+            f" {latest.isoformat(timespec='seconds')}, got {value}"
+        )
 
 
 def delete_script(account: Account, call: RestCall) -> Response:

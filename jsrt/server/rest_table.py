@@ -163,6 +163,15 @@ REST_ROUTES: tuple[RestRoute, ...] = (
         changes_account=True,
     ),
     RestRoute(
+        "PATCH",
+        "/v1/scripts/{_id}",
+        (204, 400, 404, 422),
+        "JSON-Patch of `debugUntil` only, at most an hour ahead (debug logs on)",
+        "celigo-reference §3.5, §2.4 [C S4]",
+        handlers.patch_script,
+        changes_account=True,
+    ),
+    RestRoute(
         "DELETE",
         "/v1/scripts/{_id}",
         (204, 404),

@@ -4,6 +4,7 @@ whitelist of patchable fields, and a plain object refused (celigo-reference §3.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
@@ -82,3 +83,25 @@ def test_a_plain_object_body_is_refused_with_the_form_to_send(client: httpx.Clie
     assert "debugUntil" not in client.get("/v1/exports/e1").json()
     empty = client.patch("/v1/exports/e1")
     assert empty.status_code == 400 and "got no body" in empty.json()["errors"][0]["message"]
+
+
+def test_a_scripts_debug_until_is_patchable_at_most_an_hour_ahead(client: httpx.Client) -> None:
+    """celigo-reference §3.5: a script's PATCH changes only debugUntil, at most 1 hour ahead."""
+    script = client.post("/v1/scripts", json={"name": "Filter", "content": "//"}).json()
+    path = f"/v1/scripts/{script['_id']}"
+    soon = (datetime.now(UTC) + timedelta(minutes=30)).isoformat(timespec="milliseconds")
+    done = client.patch(path, json=[{"op": "replace", "path": "/debugUntil", "value": soon}])
+    assert (done.status_code, done.content) == (204, b"")
+    assert client.get(path).json()["debugUntil"] == soon
+    too_late = client.patch(path, json=[{"op": "replace", "path": "/debugUntil", "value": LATER}])
+    assert too_late.status_code == 422
+    message = too_late.json()["errors"][0]["message"]
+    assert "a script's debug logs stay on at most 1 hour; debugUntil may be at most" in message
+    not_a_date = client.patch(path, json=[{"op": "add", "path": "/debugUntil", "value": "soon"}])
+    assert not_a_date.status_code == 422
+    assert "debugUntil must be an ISO date" in not_a_date.json()["errors"][0]["message"]
+    content = client.patch(path, json=[{"op": "replace", "path": "/content", "value": "x"}])
+    assert (content.status_code, content.json()["errors"][0]["code"]) == (422, "invalid_patch")
+    assert client.get(path).json()["content"] == "//"
+    off = client.patch(path, json=[{"op": "remove", "path": "/debugUntil"}])
+    assert off.status_code == 204 and "debugUntil" not in client.get(path).json()
