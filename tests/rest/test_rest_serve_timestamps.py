@@ -80,6 +80,8 @@ def test_a_pull_from_serve_pushes_after_the_server_restarts(api_token: str, tmp_
             main, ["pull", "int1", "--out", str(folder), "--base-url", served.url]
         )
         assert pulled.exit_code == 0, pulled.output
+    pulled_world = json.loads((folder / "world.json").read_text("utf-8"))
+    assert pulled_world["exports"][0]["lastModified"] == SEEDED_AT  # kept as pulled
     [code] = (folder / "scripts").glob("*.js")
     code.write_text("function preSavePage (options) { return { data: [] } }\n", "utf-8")
     with serving(World(SEED)) as restarted:
