@@ -8,10 +8,12 @@ import pytest
 from rest_servers import TOKEN, Served, serving
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="module", autouse=True)
 def api_token() -> Iterator[str]:
-    """INTEGRATOR_IO_TOKEN set for the module's tests (the engine's worker, which copied
-    the environment when it started, is replaced by the runtime when the token differs)."""
+    """INTEGRATOR_IO_TOKEN set for every test of a REST module, whichever of them a worker
+    of pytest-xdist runs first (the engine's worker, which copied the environment when it
+    started, is replaced by the runtime when the token differs); a test of a missing token
+    takes it away with its own monkeypatch."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("INTEGRATOR_IO_TOKEN", TOKEN)
         patch.delenv("INTEGRATOR_IO_BASE_URL", raising=False)
