@@ -41,7 +41,7 @@ def check_args(method: Method, args: list[Any]) -> list[Any]:
     JavaScript turns an `undefined` argument into `null` inside an argument list, so
     trailing nulls are ignored; any other extra argument is refused.
     """
-    voice = _ScriptVoice(method)
+    voice = _script_voice(method)
     if not isinstance(args, list):
         voice.fail(f"the arguments must arrive as a list, got {js_type_name(args)}")
     if len(args) > 1 and any(extra is not None for extra in args[1:]):
@@ -91,6 +91,19 @@ class _Voice(ABC):
     @abstractmethod
     def fail(self, problem: str, field: str | None = None) -> NoReturn:
         """Raise the caller's error for `problem`, about `field` when there is one."""
+
+
+def _script_voice(method: Method) -> _ScriptVoice:
+    """A method's script voice, made once: it holds nothing of a call (a bridge call
+    would otherwise build one per call). Kept by the method's name: hashing the frozen
+    `Method` itself costs more than building the voice."""
+    voice = _SCRIPT_VOICES.get(method.qualified)
+    if voice is None or voice.method is not method:
+        voice = _SCRIPT_VOICES[method.qualified] = _ScriptVoice(method)
+    return voice
+
+
+_SCRIPT_VOICES: dict[str, _ScriptVoice] = {}
 
 
 class _ScriptVoice(_Voice):
