@@ -340,6 +340,15 @@ class _Rewriter:
         """The script's first syntax error, at the place tree-sitter could not read: a
         token it had to skip (V8's "Unexpected token"), or one it found missing."""
         problem = _first_problem(root)
+        if not problem.is_missing and not self.data[problem.end_byte :].strip():
+            # tree-sitter gave up on everything from here to the end: what V8 says of
+            # a construct left open (`Unexpected end of input`), at the end.
+            line, _ = _position(self.data, problem.start_byte)
+            return self._syntax_error(
+                len(self.data.rstrip()),
+                "Unexpected end of input",
+                f"something opened from line {line} on is not closed: a missing '}}', ')' or ']'",
+            )
         if not problem.is_missing:
             token = _first_leaf(problem)
             hint = "fix the syntax here; integrator.io could not run this script either"

@@ -51,6 +51,23 @@ def test_a_missing_final_brace_is_a_syntax_error_not_a_missing_function(
     assert "'}'" in (error.hint or "") and "line 1, column 31" in (error.hint or "")
 
 
+def test_a_script_cut_short_inside_an_object_is_unexpected_end_of_input_at_its_end(
+    runtime: Runtime, write_script
+) -> None:
+    """tree-sitter reads nothing of a function whose object literal and body are both left
+    open: the error is V8's "Unexpected end of input" at the end, not "Unexpected token
+    'function'" at 1:1."""
+    script = write_script("function preSavePage(options) {\n  return { data: options.data\n")
+
+    with pytest.raises(LoadError) as caught:
+        runtime.run_hook(script, None, {"data": []})
+
+    error = caught.value
+    assert error.message.startswith(f"{script}:2:30: SyntaxError: Unexpected end of input")
+    assert error.source_line == "  return { data: options.data"
+    assert "opened from line 1" in (error.hint or "")
+
+
 def test_the_syntax_error_wins_over_bad_options_too(runtime: Runtime, write_script) -> None:
     script = write_script("function transform(options) {\n  return options.record\n")
 
