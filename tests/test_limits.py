@@ -1,7 +1,7 @@
 """The time and heap limits and the caps on what a run keeps: every front end refuses a
 value outside the accepted range (`jsrt.run.limits`) with a usage error that says the
-range, and never crashes or drops the limit. integrator.io publishes no JSRT limits (celigo-reference §2.4), so the ranges
-are what the engine honours."""
+range, and never crashes or drops the limit. integrator.io publishes no JSRT limits
+(celigo-reference §2.4), so the ranges are what the engine honours."""
 
 from __future__ import annotations
 
