@@ -26,7 +26,7 @@ from jsrt.run.choice import (
     flag_spelling,
     unknown_value,
 )
-from jsrt.run.limits import MEMORY, TIMEOUT, Limit
+from jsrt.run.limits import CAPS, MEMORY, TIMEOUT, Limit
 
 if TYPE_CHECKING:
     from jsrt.cases import Case
@@ -99,10 +99,7 @@ class _LimitValue(click.ParamType):
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if isinstance(value, str):
-            try:
-                value = int(value) if self.limit.whole else float(value)
-            except ValueError:
-                self.fail(f"must be {self.limit.accepted}, got {value!r}", param, ctx)
+            value = self.limit.read(value)
         problem = self.limit.problem(value)
         if problem is not None:
             self.fail(problem, param, ctx)
@@ -162,6 +159,36 @@ def _backend_options(command: Callable[..., Any]) -> Callable[..., Any]:
     for option in reversed(_BACKEND_OPTIONS):
         command = option(command)
     return command
+
+
+_CAP_HELP = {
+    "max_log_lines": "Log lines a run keeps",
+    "max_log_chars": "Characters of log text a run keeps",
+    "max_calls": "integrator-api calls a run keeps in its call log and records into a cassette",
+}
+"""What each cap (`jsrt.run.limits.CAPS`) bounds; what goes past it is counted in `dropped`."""
+
+
+def _cap_options(*, for_cases: bool) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """`--max-log-lines`, `--max-log-chars`, `--max-calls`: for `run` with their defaults,
+    for `test` (`for_cases`) as the caps of cases that set none."""
+
+    def add(command: Callable[..., Any]) -> Callable[..., Any]:
+        for name, cap in reversed(CAPS.items()):
+            about = f"{_CAP_HELP[name]}; the rest are counted in dropped"
+            if for_cases:
+                about += f", for cases that set no {name}"
+            option = click.option(
+                f"--{name.replace('_', '-')}",
+                name,
+                type=_LimitValue(cap),
+                default=None if for_cases else int(cap.default),
+                help=f"{about} ({cap.accepted}; default {cap.default:.0f}).",
+            )
+            command = option(command)
+        return command
+
+    return add
 
 
 def _backend_choice(given: dict[str, Any]) -> BackendChoice:
@@ -247,6 +274,7 @@ def runs_hooks(args: list[str]) -> bool:
     show_default=True,
     help=f"Heap limit, {MEMORY.accepted}.",
 )
+@_cap_options(for_cases=False)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object with everything.")
 @_backend_options
 def run(
@@ -260,6 +288,9 @@ def run(
     state_dir: str | None,
     timeout: float,
     memory: int,
+    max_log_lines: int,
+    max_log_chars: int,
+    max_calls: int,
     as_json: bool,
     **backend: Any,
 ) -> None:
@@ -279,6 +310,9 @@ def run(
             state_dir=state_dir,
             timeout_s=timeout,
             memory_mb=memory,
+            max_log_lines=max_log_lines,
+            max_log_chars=max_log_chars,
+            max_calls=max_calls,
             backend=_backend_choice(backend),
         )
         for warning in runtime.world_warnings:
@@ -737,6 +771,7 @@ def modules_fetch() -> None:
     help=f"Wall-clock limit for cases that set none ({TIMEOUT.accepted}; default "
     f"{TIMEOUT.default:g}).",
 )
+@_cap_options(for_cases=True)
 @_backend_options
 def test(
     paths: tuple[str, ...],
@@ -744,6 +779,9 @@ def test(
     as_json: bool,
     junit_path: str | None,
     timeout: float | None,
+    max_log_lines: int | None,
+    max_log_chars: int | None,
+    max_calls: int | None,
     **backend: Any,
 ) -> None:
     """Run the hook test cases in PATHS (*.case.yaml, *.case.yml, *.case.json; default: .).
@@ -765,6 +803,8 @@ def test(
     )
 
     report = Report()
+    given = {"max_log_lines": max_log_lines, "max_log_chars": max_log_chars, "max_calls": max_calls}
+    caps = {name: value for name, value in given.items() if value is not None}
     cases: list[Case] = []
     cassettes = CassetteLibrary()
     try:
@@ -795,7 +835,13 @@ def test(
             click.echo(bad_file_line(bad))
     for case in cases:
         report.outcomes.append(
-            run_case(case, timeout_s=timeout, backend=chosen, cassettes=cassettes)
+            run_case(
+                case,
+                timeout_s=timeout,
+                caps=caps,
+                backend=chosen,
+                cassettes=cassettes,
+            )
         )
         if not as_json:
             click.echo(status_line(report.outcomes[-1]))

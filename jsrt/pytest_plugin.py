@@ -24,6 +24,9 @@ calls or logs the hook did make, and the closest call's diff.
 
 **Options**: `--jsrt-timeout SECONDS` (or the `jsrt_timeout` ini option) is the wall-clock
 limit for every hook run, case files included, unless a case sets its own (default 30).
+`--jsrt-max-log-lines`, `--jsrt-max-log-chars` and `--jsrt-max-calls` (or the
+`jsrt_max_log_lines`, ... ini options) cap what each run keeps of its logs and its calls,
+and records into a cassette, the same way (`jsrt.run.limits` gives the ranges).
 
 **Backend options** choose what answers the integrator-api calls of every run, case files
 and `jsrt_runtime` alike, over what case files say: `--jsrt-backend local|rest|replay`,
@@ -55,7 +58,7 @@ from jsrt.run.choice import (
     BackendChoice,
     option_name,
 )
-from jsrt.run.limits import TIMEOUT
+from jsrt.run.limits import CAPS, TIMEOUT, Limit
 
 if TYPE_CHECKING:
     from _pytest._code.code import TerminalRepr, TracebackStyle
@@ -98,6 +101,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "jsrt_timeout",
         f"wall-clock limit for each hook run, {TIMEOUT.accepted} (default {TIMEOUT.default:g})",
     )
+    for name, cap in CAPS.items():
+        text = f"{_CAP_HELP[name]}, {cap.accepted} (default {cap.default:.0f})"
+        group.addoption(_flag(name), dest=f"jsrt_{name}", default=None, metavar="N", help=f"{text}")
+        parser.addini(f"jsrt_{name}", text)
     for name, (values, text) in _BACKEND_OPTIONS.items():
         flag = _flag(name)
         if values is None:
@@ -132,6 +139,7 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     _refuse_recording_under_xdist(config)
     _timeout(config)  # a bad limit stops the session before the first test
+    _caps(config)
 
 
 def _refuse_recording_under_xdist(config: pytest.Config) -> None:
@@ -152,19 +160,38 @@ def _refuse_recording_under_xdist(config: pytest.Config) -> None:
 def _timeout(config: pytest.Config) -> float | None:
     """`--jsrt-timeout`, else the ini option, else None (the runtime's default), checked
     against the accepted range (`jsrt.run.limits`)."""
-    given, name = config.getoption("jsrt_timeout"), "--jsrt-timeout"
+    seconds = _limit(config, "timeout", TIMEOUT)
+    return None if seconds is None else float(seconds)
+
+
+def _caps(config: pytest.Config) -> dict[str, int]:
+    """The caps (`jsrt.run.limits.CAPS`) the options, else the ini options, give: each
+    checked against its range; one given by neither is left to the case or the default."""
+    given = {name: _limit(config, name, cap) for name, cap in CAPS.items()}
+    return {name: int(value) for name, value in given.items() if value is not None}
+
+
+def _limit(config: pytest.Config, name: str, limit: Limit) -> float | None:
+    """The limit `name` (`--jsrt-<name>`, else the `jsrt_<name>` ini option, else None),
+    checked against its accepted range; a bad one stops the session with a usage error."""
+    given, spelled = config.getoption(f"jsrt_{name}"), _flag(name)
     if given is None:
-        given, name = config.getini("jsrt_timeout") or None, "jsrt_timeout (ini)"
+        given, spelled = config.getini(f"jsrt_{name}") or None, f"jsrt_{name} (ini)"
     if given is None:
         return None
-    try:
-        seconds = float(given)
-    except ValueError:
-        seconds = given
-    problem = TIMEOUT.problem(seconds)
+    value = limit.read(given)
+    problem = limit.problem(value)
     if problem is not None:
-        raise pytest.UsageError(f"{name} {problem}")
-    return float(seconds)
+        raise pytest.UsageError(f"{spelled} {problem}")
+    assert isinstance(value, int | float)
+    return value
+
+
+_CAP_HELP = {
+    "max_log_lines": "log lines each hook run keeps",
+    "max_log_chars": "characters of log text each hook run keeps",
+    "max_calls": "integrator-api calls each hook run keeps in its call log and records",
+}
 
 
 def _flag(field: str) -> str:
@@ -274,6 +301,7 @@ class JsrtCase(pytest.Item):
         outcome = run_case(
             self.case,
             timeout_s=_timeout(self.config),
+            caps=_caps(self.config),
             backend=_backend_choice(self.config),
             cassettes=_cassettes(self.config),
         )
@@ -339,13 +367,17 @@ def jsrt_runtime(jsrt_world: World, request: pytest.FixtureRequest) -> Runtime:
     With a backend other than local and no world file, the hook policy does not guess
     what the account holds (an empty world would refuse every lookup cache).
     """
-    from jsrt.runner import DEFAULT_TIMEOUT_S, Runtime
+    from jsrt.runner import DEFAULT_LIMITS, DEFAULT_TIMEOUT_S, Runtime
 
     config = request.config
     chosen = _backend_choice(config)
+    caps = _caps(config)
     return Runtime(
         jsrt_world,
         timeout_s=_timeout(config) or DEFAULT_TIMEOUT_S,
+        max_log_lines=caps.get("max_log_lines", DEFAULT_LIMITS["max_log_lines"]),
+        max_log_chars=caps.get("max_log_chars", DEFAULT_LIMITS["max_log_chars"]),
+        max_calls=caps.get("max_calls", DEFAULT_LIMITS["max_calls"]),
         cassette_scope=request.node.nodeid,
         backend=chosen.with_cassettes(_cassettes(config)),
         policy_from_world=chosen.kind == "local" if _world_file(request) is None else None,

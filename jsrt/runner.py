@@ -51,7 +51,7 @@ from jsrt.run.choice import (
     RecordMode,
     Region,
 )
-from jsrt.run.limits import MEMORY, TIMEOUT, checked_memory, checked_timeout
+from jsrt.run.limits import CAPS, MEMORY, TIMEOUT, checked_cap, checked_memory, checked_timeout
 from jsrt.run.outcomes import read_outcomes
 from jsrt.run.program import HOOK_RUNS
 from jsrt.run.protocol import (
@@ -74,14 +74,8 @@ if TYPE_CHECKING:
 
 DEFAULT_TIMEOUT_S = float(TIMEOUT.default)
 DEFAULT_MEMORY_MB = int(MEMORY.default)
-DEFAULT_LIMITS: RecordLimits = {
-    "max_log_lines": 100_000,
-    "max_log_chars": 16_000_000,
-    "max_calls": 100_000,
-}
-"""What one run keeps at most: far above what a hook logs or calls on purpose, far
-below what fills a machine's memory (a hook logging millions of lines or making
-hundreds of thousands of calls took gigabytes without them)."""
+DEFAULT_LIMITS = cast(RecordLimits, {name: int(cap.default) for name, cap in CAPS.items()})
+"""What one run keeps at most by default (`jsrt.run.limits` says why)."""
 
 Executor = Supervisor | InlineExecutor
 
@@ -97,7 +91,8 @@ class HookResult:
     return, `abort: true`, skipped records); `warnings` are what the run could not know
     and did without (a function whose name says no script type ran with no contract);
     `records` has one outcome per record for per-record types; `dropped` counts what
-    went past the run's limits (`calls`, `logs`, `log_chars`), when anything did.
+    went past the run's limits (`calls`, `logs`, `log_chars`, and `recorded_calls`: calls
+    a cassette did not record), when anything did.
     """
 
     ok: bool
@@ -214,8 +209,9 @@ class Runtime:
     path is its own world file; without either, the current folder).
 
     `max_log_lines`, `max_log_chars` (characters of log text) and `max_calls` bound what
-    one run keeps of its logs and of its call log; what goes past them is counted in
-    `HookResult.dropped` and said in its notes.
+    one run keeps of its logs, of its call log and of what it records into a cassette
+    (ranges in `jsrt.run.limits`); what goes past them is counted in `HookResult.dropped`
+    and said in its notes.
     """
 
     _ids = itertools.count()
@@ -468,6 +464,8 @@ class Runtime:
         else:
             result.calls = reply["calls"]
             dropped = {"calls": reply["calls_dropped"]}
+            if reply["cassette"] is not None:
+                dropped["recorded_calls"] = reply["cassette"]["not_recorded"]
             if reply["status"] == "failed":
                 result.error = reply["error"]
                 result.logs = reply["logs"]
@@ -561,13 +559,14 @@ class Runtime:
 
     def _say_dropped(self, result: HookResult, dropped: dict[str, int]) -> None:
         """Count in `result`, and say in its notes, what went past the run's limits."""
+        cassette = self._cassette.path if self._cassette is not None else None
         for kind, count in dropped.items():
             if count:
-                what, keeper, name = _DROPPED_WHAT[kind]
+                name, note = _DROPPED_NOTES[kind]
                 result.dropped[kind] = count
                 limit = self.limits[name]  # type: ignore[literal-required]
                 result.notes.append(
-                    f"{count:,} {what} were not kept: {keeper} at most {limit:,} ({name})"
+                    note.format(count=f"{count:,}", limit=f"{limit:,}", cassette=cassette)
                 )
 
     def _keep_recording(self, progress: CassetteProgress | None) -> None:
@@ -676,22 +675,35 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-_DROPPED_WHAT = {
-    "calls": ("integrator-api calls", "the call log keeps", "max_calls"),
-    "logs": ("log lines", "a run keeps", "max_log_lines"),
-    "log_chars": ("characters of log text", "a run keeps", "max_log_chars"),
+_DROPPED_NOTES = {
+    "calls": (
+        "max_calls",
+        "{count} integrator-api calls were not kept: the call log keeps at most {limit} "
+        "(max_calls)",
+    ),
+    "logs": (
+        "max_log_lines",
+        "{count} log lines were not kept: a run keeps at most {limit} (max_log_lines)",
+    ),
+    "log_chars": (
+        "max_log_chars",
+        "{count} characters of log text were not kept: a run keeps at most {limit} (max_log_chars)",
+    ),
+    "recorded_calls": (
+        "max_calls",
+        "{count} integrator-api calls were not recorded into {cassette}: a run records at "
+        "most {limit} (max_calls), and a replay of the cassette fails at the first call it "
+        "lacks",
+    ),
 }
+"""What `HookResult.dropped` counts (its keys), the cap each goes past, and the note."""
 
 
 def _record_limits(**limits: int) -> RecordLimits:
-    """The limits `Runtime` was given, checked: whole numbers of at least 1."""
-    for name, value in limits.items():
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise UsageError(
-                f"{name} must be a whole number of at least 1, got {value!r}",
-                hint=f"the default is {DEFAULT_LIMITS[name]:,}",  # type: ignore[literal-required]
-            )
-    return cast(RecordLimits, limits)
+    """The caps `Runtime` was given, checked against their ranges (`jsrt.run.limits`)."""
+    return cast(
+        RecordLimits, {name: checked_cap(value, name, name) for name, value in limits.items()}
+    )
 
 
 _JSON_DATA = "options must be JSON data: objects, arrays, strings, numbers, booleans, null"

@@ -1,7 +1,7 @@
-"""The time and heap limits: every front end refuses a value outside the accepted range
-(`jsrt.run.limits`) with a usage error that says the range, and never crashes or drops
-the limit. integrator.io publishes no JSRT limits (celigo-reference §2.4), so the ranges
-are what the engine honours."""
+"""The time and heap limits and the caps on what a run keeps: every front end refuses a
+value outside the accepted range (`jsrt.run.limits`) with a usage error that says the
+range, and never crashes or drops the limit. integrator.io publishes no JSRT limits
+(celigo-reference §2.4), so the ranges are what the engine honours."""
 
 from __future__ import annotations
 
@@ -157,4 +157,146 @@ def test_the_python_api_refuses_limits_outside_the_range(
     assert str(refused.value).startswith(message)
     with pytest.raises(UsageError) as refused:
         Runtime().run_hook(script, options={"data": []}, **arguments)  # type: ignore[arg-type]
+    assert str(refused.value).startswith(message)
+
+
+LINES_RANGE = "a whole number of log lines from 1 to 1000000"
+CHARS_RANGE = "a whole number of characters from 1 to 64000000"
+CALLS_RANGE = "a whole number of calls from 1 to 1000000"
+BAD_CAPS = [
+    ("--max-log-lines", "0", LINES_RANGE),
+    ("--max-log-lines", "1000001", LINES_RANGE),
+    ("--max-log-lines", "2.5", LINES_RANGE),
+    ("--max-log-chars", "64000001", CHARS_RANGE),
+    ("--max-log-chars", "-1", CHARS_RANGE),
+    ("--max-calls", "0", CALLS_RANGE),
+    ("--max-calls", "1e9", CALLS_RANGE),
+    ("--max-calls", "many", CALLS_RANGE),
+]
+
+
+@pytest.mark.parametrize(("flag", "value", "accepted"), BAD_CAPS)
+def test_jsrt_run_and_test_refuse_a_cap_outside_the_range(
+    hook_files: tuple[Path, Path], flag: str, value: str, accepted: str
+) -> None:
+    script, options = hook_files
+    (script.parent / "a.case.yaml").write_text(f"script: hook.js\n{CASE_DATA}\n")
+    for args in (["run", str(script), "--options", str(options)], ["test", str(script.parent)]):
+        result = invoke(*args, flag, value)
+        assert result.exit_code == 2, result.output
+        assert f"Invalid value for '{flag}': must be {accepted}" in result.stderr
+        assert "Traceback" not in result.output
+
+
+def test_the_help_states_each_caps_default_and_range() -> None:
+    for command in ("run", "test"):
+        help_text = " ".join(invoke(command, "--help").output.split())
+        assert f"({LINES_RANGE}; default 100000)" in help_text
+        assert f"({CHARS_RANGE}; default 16000000)" in help_text
+        assert f"({CALLS_RANGE}; default 100000)" in help_text
+
+
+CALLING = """
+import { state } from 'integrator-api';
+export function preSavePage(options) {
+  const where = { resourceType: 'flows', _id: 'f1', key: 'k' };
+  for (let i = 0; i < 5; i++) {
+    try { state.getForResource(where); } catch (e) { /* a failed call is a call too */ }
+  }
+  return { data: options.data };
+}
+"""
+TWO_CALLS = f"script: hook.js\n{CASE_DATA}\nexpect: {{calls_count: 2}}\n"
+
+
+def test_jsrt_test_caps_the_cases_that_set_none(tmp_path: Path) -> None:
+    (tmp_path / "hook.js").write_text(CALLING)
+    (tmp_path / "two.case.yaml").write_text(TWO_CALLS)
+    (tmp_path / "own.case.yaml").write_text(f"max_calls: 3\n{TWO_CALLS}")
+    report = json.loads(invoke("test", str(tmp_path), "--max-calls", "2", "--json").stdout)
+    outcomes = {Path(case["file"]).name: case["status"] for case in report["cases"]}
+    assert outcomes == {"two.case.yaml": "passed", "own.case.yaml": "failed"}
+    uncapped = json.loads(invoke("test", str(tmp_path), "--json").stdout)
+    assert [case["status"] for case in uncapped["cases"]] == ["failed", "failed"]
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ("max_log_lines: 0", f"max_log_lines must be {LINES_RANGE}, got 0"),
+        ("max_log_chars: 100000000", f"max_log_chars must be {CHARS_RANGE}, got 100000000"),
+        ("max_calls: 2.5", "max_calls must be a whole number of calls"),
+    ],
+)
+def test_a_case_file_cap_outside_the_range_names_its_line(
+    tmp_path: Path, setting: str, message: str
+) -> None:
+    (tmp_path / "hook.js").write_text(HOOK)
+    (tmp_path / "a.case.yaml").write_text(f"script: hook.js\n{setting}\n{CASE_DATA}\n")
+    result = invoke("test", str(tmp_path), "--json")
+    assert result.exit_code == 2
+    [bad] = json.loads(result.stdout)["bad_files"]
+    assert bad["error"]["line"] == 2 and message in bad["error"]["message"]
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        ("--jsrt-max-calls=0", f"*--jsrt-max-calls must be {CALLS_RANGE}, got 0*"),
+        ("--jsrt-max-log-lines=lots", f"*--jsrt-max-log-lines must be {LINES_RANGE}, got*"),
+    ],
+)
+def test_the_pytest_options_refuse_a_cap_outside_the_range(
+    pytester: pytest.Pytester, option: str, message: str
+) -> None:
+    pytester.makefile(".js", hook=HOOK)
+    pytester.makefile(".case.yaml", a=f"script: hook.js\n{CASE_DATA}\n")
+    result = pytester.runpytest("-p", "no:benchmark", option)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([message])
+
+
+def test_the_pytest_caps_reach_case_files_and_the_fixtures(pytester: pytest.Pytester) -> None:
+    pytester.makeini("[pytest]\njsrt_max_log_lines = 10\n")
+    pytester.makefile(".js", hook=CALLING)
+    pytester.makefile(".case.yaml", a=TWO_CALLS)
+    pytester.makepyfile(
+        test_logs="""
+        def test_logs(jsrt_run):
+            result = jsrt_run(
+                "chatty.js", options={"data": [{"a": 1}]}, hook="preSavePage"
+            )
+            assert len(result.logs) == 10 and result.dropped == {"logs": 40}
+        """
+    )
+    pytester.makefile(
+        ".js",
+        chatty="export function preSavePage(options) {"
+        " for (let i = 0; i < 50; i++) console.log('line ' + i); return { data: options.data }; }",
+    )
+    result = pytester.runpytest("-p", "no:benchmark", "--jsrt-max-calls=2")
+    result.assert_outcomes(passed=2)
+
+
+def test_the_pytest_ini_cap_is_checked_too(pytester: pytest.Pytester) -> None:
+    pytester.makeini("[pytest]\njsrt_max_log_chars = 0\n")
+    pytester.makefile(".js", hook=HOOK)
+    result = pytester.runpytest("-p", "no:benchmark")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([f"*jsrt_max_log_chars (ini) must be {CHARS_RANGE}, got 0*"])
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ({"max_log_lines": 1_000_001}, f"max_log_lines must be {LINES_RANGE}, got 1000001"),
+        ({"max_log_chars": 0}, f"max_log_chars must be {CHARS_RANGE}, got 0"),
+        ({"max_calls": 2.0}, f"max_calls must be {CALLS_RANGE}, got the number 2.0"),
+    ],
+)
+def test_the_python_api_refuses_caps_outside_the_range(
+    arguments: dict[str, float], message: str
+) -> None:
+    with pytest.raises(UsageError) as refused:
+        Runtime(**arguments)  # type: ignore[arg-type]
     assert str(refused.value).startswith(message)

@@ -190,16 +190,27 @@ def _load(path: Path) -> tuple[list[str], list[dict[str, Any]]]:
 
 class CassetteBackend:
     """Answers from the cassette's interactions, and (when recording) asks `inner` and keeps
-    the answer. `progress()` is what `Cassette.merge` takes back."""
+    the answer, up to `max_recorded` answers per run (when given): a hook making hundreds
+    of thousands of calls must not fill the caller's memory and the file with them. Calls
+    past it are answered as usual and counted in `not_recorded`; a replay of the cassette
+    then fails at the first call it lacks, naming it. `progress()` is what
+    `Cassette.merge` takes back."""
 
     def __init__(
-        self, inner: Backend | None, spec: dict[str, Any], *, tokens: Iterable[str] = ()
+        self,
+        inner: Backend | None,
+        spec: dict[str, Any],
+        *,
+        tokens: Iterable[str] = (),
+        max_recorded: int | None = None,
     ) -> None:
         self.inner = inner
         self.spec = spec
         self.scrub = Scrubber(tokens, extra_names=spec["secret_fields"])
         self.used: list[int] = []
         self.recorded: list[dict[str, Any]] = []
+        self.max_recorded = max_recorded
+        self.not_recorded = 0
         self.unmatched: list[str] = []
         self._candidates = [dict(i) for i in spec["interactions"]] if spec["playback"] else []
 
@@ -218,6 +229,9 @@ class CassetteBackend:
 
     def _record(self, request: dict[str, Any], obj: str, method: str, args: list[Any]) -> Any:
         assert self.inner is not None
+        if self.max_recorded is not None and len(self.recorded) >= self.max_recorded:
+            self.not_recorded += 1
+            return self.inner.call(obj, method, args)
         entry: dict[str, Any] = dict(request)
         if self.spec["scope"] is not None:
             entry = {"scope": self.spec["scope"], **entry}
@@ -231,7 +245,7 @@ class CassetteBackend:
         return value
 
     def progress(self) -> dict[str, Any]:
-        return {"used": self.used, "recorded": self.recorded}
+        return {"used": self.used, "recorded": self.recorded, "not_recorded": self.not_recorded}
 
     def mismatch(self) -> InputError | None:
         """The run-level error when a call had no recorded answer (even if the hook caught

@@ -40,6 +40,11 @@ Keys of a case:
 * `name`: unique in the file; `-k` filters on it.
 * `script`, `function`, `hook`, `world`, `timeout`, `memory`: as above, per case; or
   `flow`, `step` and `hook` (a hook of the world).
+* `max_log_lines` (1 to 1,000,000; default 100,000), `max_log_chars` (1 to 64,000,000;
+  default 16,000,000), `max_calls` (1 to 1,000,000; default 100,000): what the run keeps
+  of its logs, its call log and what it records into a cassette (`jsrt.run.limits`);
+  the rest is counted, not kept. `jsrt test --max-calls ...` (and the pytest plugin's
+  options) give them to cases that set none.
 * `backend` (`local`, `rest`, `replay`), `base_url`, `region`, `token_env`,
   `allow_writes`: what answers the integrator-api calls (`jsrt.runner.Runtime`);
   `cassette` (a file to record to, relative to this file) with `record_mode` (`once`,

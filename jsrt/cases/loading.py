@@ -21,6 +21,7 @@ from jsrt.cases.schema import (
 from jsrt.document_schema import first_problem
 from jsrt.expect import Expectations
 from jsrt.inputs import Where, parse_document, read_text
+from jsrt.run.limits import CAPS
 
 
 def load_case_file(path: str | os.PathLike[str]) -> CaseFile:
@@ -123,6 +124,7 @@ def _case(
         backend=read_backend_choice(locator, merged, place),
         flow=merged.get("flow"),
         step=merged.get("step"),
+        caps={name: merged[name] for name in CAPS if merged.get(name) is not None},
     )
 
 

@@ -35,6 +35,9 @@ class Case:
     step: str | int | None = None
     """A hook of the world to run instead of `script`: the `hook` of this step of this
     flow (`Runtime.run_step`); `script` is then None."""
+    caps: dict[str, int] = field(default_factory=dict)
+    """The caps on what its run keeps (`max_log_lines`, `max_log_chars`, `max_calls`:
+    `jsrt.run.limits.CAPS`) the case sets; the others are the front end's or the defaults."""
 
     @property
     def id(self) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from jsrt.cases.model import Case, CaseOutcome
@@ -20,31 +21,44 @@ def run_case(
     case: Case,
     *,
     timeout_s: float | None = None,
+    caps: Mapping[str, int] | None = None,
     executor: Executor | None = None,
     backend: BackendChoice | None = None,
     cassettes: CassetteLibrary | None = None,
 ) -> CaseOutcome:
     """Run `case` against a fresh Runtime (a fresh world from its world file) and judge it.
 
-    `timeout_s` is the limit for cases that set none. A run that cannot start (the runtime
-    raises a `JsrtError`: a script that does not load, a bad world file) ends as `error`,
+    `timeout_s` is the limit for cases that set none, `caps` (`max_log_lines`,
+    `max_log_chars`, `max_calls`, each given or not) the caps for cases that set none. A
+    run that cannot start (the runtime raises a `JsrtError`: a script that does not load,
+    a bad world file) ends as `error`,
     unless the case expected exactly that error. `backend` is the front end's backend
     choice, over the case's (`BackendChoice.under`); `cassettes` shares cassette files
     between the cases of one session.
     """
     # The runtime pulls in the engine; importing it here keeps collecting case files cheap.
     from jsrt.backends.cassette import CassetteLibrary
-    from jsrt.runner import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S, HookResult, Runtime
+    from jsrt.runner import (
+        DEFAULT_LIMITS,
+        DEFAULT_MEMORY_MB,
+        DEFAULT_TIMEOUT_S,
+        HookResult,
+        Runtime,
+    )
 
     started = time.perf_counter()
     runtime = None
     try:
         library = cassettes if cassettes is not None else CassetteLibrary()
         chosen = case.backend.under(backend or BackendChoice()).with_cassettes(library)
+        chosen_caps = {**(caps or {}), **case.caps}
         runtime = Runtime(
             case.world,
             timeout_s=case.timeout_s or timeout_s or DEFAULT_TIMEOUT_S,
             memory_mb=case.memory_mb or DEFAULT_MEMORY_MB,
+            max_log_lines=chosen_caps.get("max_log_lines", DEFAULT_LIMITS["max_log_lines"]),
+            max_log_chars=chosen_caps.get("max_log_chars", DEFAULT_LIMITS["max_log_chars"]),
+            max_calls=chosen_caps.get("max_calls", DEFAULT_LIMITS["max_calls"]),
             executor=executor,
             cassette_scope=f"{case.file.name}::{case.name}",
             backend=chosen,

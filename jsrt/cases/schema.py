@@ -25,7 +25,7 @@ from jsrt.document_schema import problem
 from jsrt.errors import JsrtError
 from jsrt.expect import ABSENT
 from jsrt.hooks import contract_for
-from jsrt.run.limits import MEMORY, TIMEOUT, Limit
+from jsrt.run.limits import MAX_CALLS, MAX_LOG_CHARS, MAX_LOG_LINES, MEMORY, TIMEOUT, Limit
 
 
 def type_problem(
@@ -295,6 +295,21 @@ class _Settings(_Part):
         int | None,
         _then(_within(MEMORY, "memory", "128")),
         _typed(int, "a whole number of MiB", nullable=True),
+    ] = None
+    max_log_lines: Annotated[
+        int | None,
+        _then(_within(MAX_LOG_LINES, "max_log_lines", "1000")),
+        _typed(int, "a whole number of log lines", nullable=True),
+    ] = None
+    max_log_chars: Annotated[
+        int | None,
+        _then(_within(MAX_LOG_CHARS, "max_log_chars", "100000")),
+        _typed(int, "a whole number of characters", nullable=True),
+    ] = None
+    max_calls: Annotated[
+        int | None,
+        _then(_within(MAX_CALLS, "max_calls", "1000")),
+        _typed(int, "a whole number of calls", nullable=True),
     ] = None
     backend: Any = None
     base_url: Any = None

@@ -121,7 +121,7 @@ def execute(request: RunRequest) -> RunReply:
     if _holds_another_token(spec):
         return {"status": "stale_environment"}
     with contextlib.ExitStack() as stack:
-        backend = _open_backend(spec, world, deadline, stack)
+        backend = _open_backend(spec, world, deadline, stack, request["limits"]["max_calls"])
         dispatcher = Dispatcher(
             backend, PolicyContext(**request["policy"]), max_calls=request["limits"]["max_calls"]
         )
@@ -324,10 +324,15 @@ def _calls_the_account(spec: BackendSpec) -> bool:
 
 
 def _open_backend(
-    spec: BackendSpec, world: World | None, deadline: float, stack: contextlib.ExitStack
+    spec: BackendSpec,
+    world: World | None,
+    deadline: float,
+    stack: contextlib.ExitStack,
+    max_recorded: int,
 ) -> Backend:
-    """The backend the spec names, wrapped in its cassette when there is one. A cassette
-    that only replays needs no backend behind it (and so no token)."""
+    """The backend the spec names, wrapped in its cassette when there is one, which records
+    at most `max_recorded` calls. A cassette that only replays needs no backend behind it
+    (and so no token)."""
     cassette = spec.get("cassette")
     inner: Backend | None = None
     from jsrt.backends.rest.settings import TOKEN_ENV
@@ -347,7 +352,9 @@ def _open_backend(
     if cassette is None:
         assert inner is not None, f"backend kind {spec['kind']!r} needs a cassette"
         return inner
-    return CassetteBackend(inner, dict(cassette), tokens=[os.environ.get(token_env, "")])
+    return CassetteBackend(
+        inner, dict(cassette), tokens=[os.environ.get(token_env, "")], max_recorded=max_recorded
+    )
 
 
 def _run(isolate: Isolate, request: RunRequest, deadline: float) -> bytes:

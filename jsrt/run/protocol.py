@@ -45,10 +45,12 @@ class CassetteSpec(TypedDict):
 
 
 class CassetteProgress(TypedDict):
-    """What a run used of its cassette and recorded into it (`Cassette.merge` takes it)."""
+    """What a run used of its cassette and recorded into it (`Cassette.merge` takes it),
+    and how many calls it did not record, past `RecordLimits.max_calls`."""
 
     used: list[int]
     recorded: list[dict[str, Any]]
+    not_recorded: int
 
 
 class LocalBackendSpec(TypedDict):
@@ -84,7 +86,7 @@ BackendSpec = LocalBackendSpec | RestBackendSpec | ReplayBackendSpec
 
 class RecordLimits(TypedDict):
     """How much of a run is kept: log lines, characters of log text, calls in the call
-    log. What goes past them is counted, not kept."""
+    log and in a cassette it records. What goes past them is counted, not kept."""
 
     max_log_lines: int
     max_log_chars: int

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from jsrt.backends.local import World
 from jsrt.cli import main
-from jsrt.errors import UsageError
+from jsrt.errors import InputError, UsageError
 from jsrt.runner import Runtime
 
 CHATTY = """
@@ -91,9 +91,9 @@ def test_per_record_runs_share_one_log_limit(write_script) -> None:
     assert result.dropped == {"logs": 3}
 
 
-@pytest.mark.parametrize("limit", [0, -1, 1.5, "10", True])
-def test_limits_must_be_whole_numbers(limit: object) -> None:
-    with pytest.raises(UsageError, match="max_calls must be a whole number of at least 1"):
+@pytest.mark.parametrize("limit", [0, -1, 1.5, "10", True, 1_000_001])
+def test_limits_must_be_whole_numbers_in_their_range(limit: object) -> None:
+    with pytest.raises(UsageError, match="max_calls must be a whole number of calls from 1 to "):
         Runtime(max_calls=limit)  # type: ignore[arg-type]
 
 
@@ -143,3 +143,62 @@ def test_logs_before_a_load_failure_are_kept(write_script) -> None:
     result = Runtime(timeout_s=5).run_hook(script, options={"data": [{"a": 1}]})
     assert result.error is not None and result.error["type"] == "ScriptError"
     assert [entry["text"] for entry in result.logs] == ["top level"]
+
+
+def _options_file(tmp_path: Path, lines: int, calls: int) -> str:
+    options = tmp_path / "options.json"
+    options.write_text(json.dumps({"data": [{"a": 1}], "lines": lines, "calls": calls}))
+    return str(options)
+
+
+def _world_file(tmp_path: Path) -> str:
+    world = tmp_path / "world.json"
+    world.write_text(json.dumps({"state": {"flows/f1": {"k": 1}}}))
+    return str(world)
+
+
+def test_jsrt_run_takes_the_caps_as_flags(tmp_path: Path, write_script) -> None:
+    script = write_script(CHATTY)
+    options = _options_file(tmp_path, lines=50, calls=5)
+    common = ["run", str(script), "--options", options, "--world", _world_file(tmp_path)]
+    flags = ["--max-log-lines", "10", "--max-calls", "2", "--json"]
+    out = json.loads(CliRunner().invoke(main, [*common, *flags]).stdout)
+    assert out["ok"] is True
+    assert [entry["text"] for entry in out["logs"]] == [f"line {i}" for i in range(10)]
+    assert len(out["calls"]) == 2
+    assert out["dropped"] == {"logs": 40, "calls": 3}
+    assert "40 log lines were not kept: a run keeps at most 10 (max_log_lines)" in out["notes"]
+    human = CliRunner().invoke(main, [*common, "--max-log-chars", "20"])
+    assert human.exit_code == 0, human.output
+    assert "note: " in human.stderr and "at most 20 (max_log_chars)" in human.stderr
+
+
+def test_a_recording_run_records_at_most_max_calls_and_the_replay_fails_clearly(
+    tmp_path: Path, world: World, write_script
+) -> None:
+    script = write_script(CHATTY)
+    cassette = tmp_path / "calls.cassette.json"
+    options = {"data": [{"a": 1}], "lines": 0, "calls": 10}
+    result = Runtime(world, record=cassette, max_calls=3).run_hook(script, options=options)
+    assert result.ok, result.error
+    assert result.dropped == {"calls": 7, "recorded_calls": 7}
+    assert (
+        f"7 integrator-api calls were not recorded into {cassette}: a run records at most 3 "
+        "(max_calls), and a replay of the cassette fails at the first call it lacks"
+    ) in result.notes
+    assert len(json.loads(cassette.read_text())["interactions"]) == 3
+    with pytest.raises(InputError, match=r"no recorded answer to state\.getForResource"):
+        Runtime(replay=cassette).run_hook(script, options=options)
+
+
+def test_jsrt_run_says_how_many_calls_it_did_not_record(tmp_path: Path, write_script) -> None:
+    script = write_script(CHATTY)
+    cassette = tmp_path / "calls.cassette.json"
+    args = ["run", str(script), "--options", _options_file(tmp_path, lines=0, calls=6)]
+    args += ["--world", _world_file(tmp_path), "--record", str(cassette), "--max-calls", "4"]
+    human = CliRunner().invoke(main, args)
+    assert human.exit_code == 0, human.output
+    assert f"note: 2 integrator-api calls were not recorded into {cassette}" in human.stderr
+    out = json.loads(CliRunner().invoke(main, [*args, "--record-mode", "all", "--json"]).stdout)
+    assert out["dropped"] == {"calls": 2, "recorded_calls": 2}
+    assert len(json.loads(cassette.read_text())["interactions"]) == 4
