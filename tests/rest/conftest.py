@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import httpx
 import pytest
 from rest_servers import TOKEN, Served, serving
 
@@ -25,3 +26,11 @@ def served(api_token: str) -> Iterator[Served]:
     """A server over the small world, shared by a module (reset it when a test needs)."""
     with serving(page_size=2) as server:
         yield server
+
+
+@pytest.fixture
+def client(served: Served) -> Iterator[httpx.Client]:
+    """An HTTP client of the module's server, its account reset to the seed first."""
+    served.account.reset()
+    with httpx.Client(base_url=served.url, headers={"Authorization": f"Bearer {TOKEN}"}) as http:
+        yield http

@@ -62,13 +62,6 @@ def served(api_token: str) -> Iterator[Served]:
         yield server
 
 
-@pytest.fixture
-def client(served: Served) -> Iterator[httpx.Client]:
-    served.account.reset()
-    with httpx.Client(base_url=served.url, headers={"Authorization": f"Bearer {TOKEN}"}) as http:
-        yield http
-
-
 def ids(response: httpx.Response) -> list[str]:
     return [document["_id"] for document in response.json()]
 

@@ -7,7 +7,6 @@ import json
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -48,14 +47,6 @@ apis:
   - {_id: orders-api, script: handlers.js, function: handleRequest, path: "/orders/{orderId}"}
   - {_id: ping, script: handlers.js, function: ping}
 """
-
-
-@pytest.fixture
-def client(served: Served) -> Iterator[httpx.Client]:
-    served.account.reset()
-    headers = {"Authorization": f"Bearer {TOKEN}"}
-    with httpx.Client(base_url=served.url, headers=headers) as http:
-        yield http
 
 
 def test_a_missing_or_wrong_token_gets_the_bare_401_of_integrator_io(served: Served) -> None:

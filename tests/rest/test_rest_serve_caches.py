@@ -4,11 +4,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
 import pytest
-from rest_servers import TOKEN, Served
+from rest_servers import Served
 
 from jsrt.backends.rest.client import RestBackend
 from jsrt.backends.rest.settings import RestSettings
@@ -18,12 +16,10 @@ ENTRIES = [{"key": k, "value": n} for n, k in enumerate(("A1", "A2", "AB", "B1")
 
 
 @pytest.fixture
-def client(served: Served) -> Iterator[httpx.Client]:
-    served.account.reset()
-    headers = {"Authorization": f"Bearer {TOKEN}"}
-    with httpx.Client(base_url=served.url, headers=headers) as http:
-        assert http.post("/v1/lookupcaches/skuMap/data", json={"data": ENTRIES}).status_code == 200
-        yield http
+def client(client: httpx.Client) -> httpx.Client:
+    """The served account's client, with the cache's entries put first."""
+    assert client.post("/v1/lookupcaches/skuMap/data", json={"data": ENTRIES}).status_code == 200
+    return client
 
 
 def test_get_data_starts_with_answers_the_keys_with_that_prefix(client: httpx.Client) -> None:

@@ -4,19 +4,8 @@ redirected."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
 import pytest
-from rest_servers import TOKEN, Served
-
-
-@pytest.fixture
-def client(served: Served) -> Iterator[httpx.Client]:
-    served.account.reset()
-    headers = {"Authorization": f"Bearer {TOKEN}"}
-    with httpx.Client(base_url=served.url, headers=headers) as http:
-        yield http
 
 
 def test_include_answers_the_identity_and_the_listed_fields(client: httpx.Client) -> None:

@@ -3,22 +3,12 @@ whitelist of patchable fields, and a plain object refused (celigo-reference §3.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
-from rest_servers import TOKEN, Served
 
 LATER = "2030-01-01T00:00:00.000Z"
-
-
-@pytest.fixture
-def client(served: Served) -> Iterator[httpx.Client]:
-    served.account.reset()
-    headers = {"Authorization": f"Bearer {TOKEN}"}
-    with httpx.Client(base_url=served.url, headers=headers) as http:
-        yield http
 
 
 @pytest.mark.parametrize(

@@ -4,22 +4,12 @@ integrator-api-docs state.md and developer.celigo.com's State reference)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-import pytest
-from rest_servers import SMALL_WORLD, TOKEN, Served, serving
+from rest_servers import SMALL_WORLD, TOKEN, serving
 
 from jsrt.backends.local import StateDir, World
-
-
-@pytest.fixture
-def client(served: Served) -> Iterator[httpx.Client]:
-    served.account.reset()
-    headers = {"Authorization": f"Bearer {TOKEN}"}
-    with httpx.Client(base_url=served.url, headers=headers) as http:
-        yield http
 
 
 def test_global_keys_are_listed_put_read_and_deleted_as_state_md_documents(
