@@ -95,19 +95,20 @@ def test_every_kind_of_change_reaches_the_caller_and_its_state_dir(
     script = write_script(
         """
         import { state, lookupcaches, flows } from 'integrator-api'
-        function preSavePage(options) {
+        function handleRequest(options) {
           state.putForResource({ resourceType: 'flows', _id: 'orderSync', key: 'n', value: null })
           state.deleteForResource({ resourceType: 'flows', _id: 'orderSync', key: 'gone' })
           lookupcaches.putData({ _id: 'skus', data: [{ key: 'B', value: { two: 2 } }] })
           lookupcaches.deleteData({ _id: 'skus', keys: ['A'] })
+          lookupcaches.patch({ _id: 'skus', patch: { name: 'SKU map' } })
           const job = flows.run({ _id: 'orderSync' })
-          return { data: [job] }
+          return { statusCode: 200, body: job }
         }
         """
     )
     state_dir = tmp_path / "state"
     runtime = Runtime(World(SEED), state_dir=state_dir, executor=worker, timeout_s=30)
-    result = runtime.run_hook(script, "preSavePage", {"_flowId": "orderSync", "data": [{}]})
+    result = runtime.run_hook(script, "handleRequest")  # a My API may patch documents
     assert result.ok, result.error
 
     changes = worker.replies[-1]["world_changes"]
@@ -116,10 +117,14 @@ def test_every_kind_of_change_reaches_the_caller_and_its_state_dir(
     assert changes["cache_entries"] == [["skus", "B", {"two": 2}]]
     assert changes["removed_cache_entries"] == [["skus", "A"]]
     assert [name for name, _job in changes["history"]] == ["jobs"]
-    job_id = result.value["data"][0]["_jobId"]
+    assert [(c, i, doc["name"]) for c, i, doc in changes["documents"]] == [
+        ("lookupcaches", "skus", "SKU map")
+    ]
+    job_id = result.value["body"]["_jobId"]
     for world in (runtime.world, Runtime(state_dir=state_dir, executor=worker).world):
         assert world.state_of("flows", "orderSync") == {"big": "x" * BIG_VALUE_BYTES, "n": None}
         assert world.cache_entries("skus") == {"B": {"two": 2}}
+        assert (world.get("lookupcaches", "skus") or {}).get("name") == "SKU map"
         assert [job["_id"] for job in world.jobs("orderSync")] == [job_id]
 
 
