@@ -18,6 +18,8 @@ PAGE_HOOK = HOOKS / "mapRecords.js"
 PAGE_FUNCTION = "preSavePage"
 STATE_HOOK = HOOKS / "readState.js"
 STATE_FUNCTION = "preSavePage"
+WRITE_STATE_HOOK = HOOKS / "writeState.js"
+WRITE_STATE_FUNCTION = "preSavePage"
 CASE_HOOK = HOOKS / "smallCase.js"
 CASE_FUNCTION = "preMap"
 

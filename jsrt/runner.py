@@ -549,8 +549,8 @@ class Runtime:
             return reply
         assert reply["status"] == "done", f"the worker answered {reply['status']}"
         self._keep_recording(reply["cassette"])
-        if reply["world"] is not None:
-            self.world.restore(reply["world"], version=reply["world_version"])
+        if reply["world_changes"] is not None:
+            self.world.apply_run(reply["world_changes"], version=cast(int, reply["world_version"]))
             if self._state_dir:
                 self._state_dir.sync(self.world)
         if self.backend == "local":

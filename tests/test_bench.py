@@ -83,12 +83,19 @@ def test_every_workload_prints_a_row_with_a_ratio(tiny_plan, capsys):
         "RSS of the caller after 100 runs",
         "persisted writes, small world",
         "persisted writes, 10 MB world",
+        "persisted runs, 10 MB world",
     }
     assert rows["cold `jsrt run`, 100 records"]["jsrt"].endswith(" ms")
     assert rows["bridge: state.getForResource, small value"]["jsrt"].endswith(" calls/s")
     for row in rows.values():  # numbers (a tiny plan's marginal cost may even be negative)
         figure, unit = row["jsrt"].rsplit(" ", 1)
-        assert float(figure.replace(",", "")) and unit in ("ms", "calls/s", "MiB", "writes/s"), row
+        assert float(figure.replace(",", "")) and unit in (
+            "ms",
+            "calls/s",
+            "MiB",
+            "writes/s",
+            "runs/s",
+        ), row
         assert row["ratio"].endswith("x") and float(row["ratio"][:-1]), row
     judged = [row for row in rows.values() if row["target"]]
     assert judged and all(row["verdict"] in ("ok", "MISSED") for row in judged)

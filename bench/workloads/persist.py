@@ -2,11 +2,17 @@
 `jsrt serve --state-dir` answers a `PUT /v1/<resourceType>/<_id>/state/<key>` (the world
 changes, then `StateDir.sync` commits the change), without HTTP.
 
-Two rows, each against a reference measured in the same run, never an absolute time:
+And hook runs per second through the default supervised worker, each writing one state
+key, then saved (`Runtime.run_hook` with a `--state-dir`, what `jsrt run --state-dir` does
+once its process is up). Rows, each against a reference measured in the same run, never
+an absolute time:
 
 - **10 MB world**: the same writes into a world that also holds one 10 MB value, against
   the small world. A write must cost what it changes, not the world's size: the snapshot
   file of before rewrote and synced all 10 MB per write (~110x slower than the small world).
+- **runs, 10 MB world**: the same runs on a world holding one 10 MB value, against the
+  small world. A run must send back what it changed, not the world: the worker used to
+  reply with the whole world whenever a hook changed it, and the caller compared it all.
 - **small world**: against bare SQLite doing the least a durable write needs (one upsert and
   a commit, WAL, `synchronous=FULL`): the physical limit of a write on this disk.
 """
@@ -16,13 +22,17 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from bench.context import Context
+from bench import data
+from bench.context import BenchError, Context
 from bench.harness import Row, Sample, Target, alternate, sampled_row, timed_ms
 from jsrt.backends.local import StateDir, World
+from jsrt.loader import load_script
+from jsrt.runner import Runtime
 
 BIG_VALUE_BYTES = 10 * 1024 * 1024
 TARGETS = {
     "10 MB": Target("ratio_max", 2.0),  # at least half the small world's rate
+    "runs, 10 MB": Target("ratio_max", 2.0),
     # Within 4x of bare SQLite's durable upsert: ~1x where a commit waits for the disk,
     # 2-4x on tmpfs, where it costs no I/O and jsrt's Python is all that is left.
     "small": Target("ratio_max", 4.0),
@@ -37,6 +47,10 @@ def measure(ctx: Context) -> list[Row]:
     bare = _bare_sqlite(ctx.workdir / "persist-bare.sqlite3", writes)
     by_world = alternate([big, small], repeats=repeats)
     by_floor = alternate([small, bare], repeats=repeats)
+    runs = max(writes // 5, 10)
+    small_runs = _runner(ctx.workdir / "runs-small", {}, runs)
+    big_runs = _runner(ctx.workdir / "runs-10mb", big_seed, runs)
+    by_world_runs = alternate([big_runs, small_runs], repeats=repeats)
     return [
         sampled_row(
             "persisted writes, small world",
@@ -52,6 +66,14 @@ def measure(ctx: Context) -> list[Row]:
             by_world,
             reference_name="the same, small world",
             target=TARGETS["10 MB"],
+            higher_is_better=True,
+        ),
+        sampled_row(
+            "persisted runs, 10 MB world",
+            "runs/s",
+            by_world_runs,
+            reference_name="the same, small world",
+            target=TARGETS["runs, 10 MB"],
             higher_is_better=True,
         ),
     ]
@@ -71,6 +93,26 @@ def _writer(folder: Path, seed: dict[str, object], writes: int) -> Sample:
                 state_dir.sync(world)
 
         return writes / (timed_ms(write_all) / 1000)
+
+    return rate
+
+
+def _runner(folder: Path, seed: dict[str, object], runs: int) -> Sample:
+    """A sample: `runs` hook runs in the default supervised worker, each writing one
+    state key that its runtime then saves, in runs per second."""
+    runtime = Runtime(World(seed), state_dir=folder, timeout_s=600)
+    script = load_script(data.WRITE_STATE_HOOK)
+    counter = iter(range(10**9))
+
+    def rate() -> float:
+        def run_all() -> None:
+            for _ in range(runs):
+                options = {"data": [{"n": next(counter)}]}
+                result = runtime.run_hook(script, data.WRITE_STATE_FUNCTION, options)
+                if not result.ok:
+                    raise BenchError(f"the state-writing hook failed in jsrt: {result.error}")
+
+        return runs / (timed_ms(run_all) / 1000)
 
     return rate
 

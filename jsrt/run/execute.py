@@ -7,8 +7,10 @@ the bridge dispatcher with its policy and backend, and the invocation itself. It
 a `RunRequest` with a `RunReply` (`jsrt.run.protocol`, which also says how the inputs
 and outcomes travel): `RunDone`, `RunFailed` when the run failed once started (with the
 calls made and the cassette's progress), or `NeedWorld` / `StaleEnvironment` when the
-caller must send the world or start a fresh worker. A failure before the run starts
-(the backend cannot open, the heap ceiling is too low) is raised.
+caller must send the world or start a fresh worker. The world is kept here between runs
+(`_REPLICAS`); a run that changed it replies with what changed (`Delta.to_wire`), which
+the caller applies to its own copy, so that both are at the same version again. A failure
+before the run starts (the backend cannot open, the heap ceiling is too low) is raised.
 
 The inputs, UTF-8 bytes that cross the pipe raw, enter V8 as one string global
 (`Isolate.set_global`, no escaping into a script) that `js_shims/invoke.js` parses with
@@ -117,6 +119,8 @@ def execute(request: RunRequest) -> RunReply:
         if world is None:
             return {"status": "need_world"}
     version_before = world.version if world is not None else None
+    if world is not None:
+        world.track_changes()  # the reply carries what the run changed, not the world
 
     if _holds_another_token(spec):
         return {"status": "stale_environment"}
@@ -151,7 +155,7 @@ def execute(request: RunRequest) -> RunReply:
         "outcomes": outcomes,
         "calls": dispatcher.calls,
         "calls_dropped": dispatcher.calls_dropped,
-        "world": world.snapshot() if world is not None and changed else None,
+        "world_changes": world.take_changes().to_wire() if world is not None and changed else None,
         "world_version": world.version if world is not None else None,
         "cassette": _progress(cassette),
     }

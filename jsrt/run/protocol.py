@@ -122,14 +122,16 @@ class Outcome(TypedDict):
 class RunDone(TypedDict):
     """The function ran over every input. `outcomes` is invoke.js's text (UTF-8), whose
     size bounds every returned value's (the 5 MB check uses it); `calls_dropped` counts
-    the calls past the call log's limit; `world` is the world after the run when its
-    calls changed it, else None."""
+    the calls past the call log's limit; `world_changes` is what the run's calls changed
+    in the world (`Delta.to_wire`: the documents, state keys, cache entries and history
+    entries set or removed, and the id counter), None when they changed nothing;
+    `world_version` is the worker's copy's version after the run."""
 
     status: Literal["done"]
     outcomes: bytes
     calls: list[dict[str, Any]]
     calls_dropped: int
-    world: dict[str, Any] | None
+    world_changes: dict[str, Any] | None
     world_version: int | None
     cassette: CassetteProgress | None
 

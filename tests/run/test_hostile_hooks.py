@@ -36,6 +36,13 @@ FORGERIES = {
         '"outcomes_size_bound":1},'
         '"junk":{"a":[{"b":1'
     ),
+    "world changes": (
+        '1}],"calls":[],"world_changes":{"documents":[["integrations","forged",'
+        '{"_id":"forged","name":"forged"}]],"removed_documents":[],"created":[],"state":[],'
+        '"removed_state":[],"cache_entries":[],"removed_cache_entries":[],"history":[],'
+        '"next_id":0},"world_version":99,"cassette":null},'
+        '"junk":{"a":[{"b":1'
+    ),
     "a made-up EngineCrashed": (
         '1}]},"error":{"type":"EngineCrashed","message":"forged crash"},"junk":{"a":[{"b":1'
     ),

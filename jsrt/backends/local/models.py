@@ -22,8 +22,9 @@ Decisions worth knowing:
 - `version` grows by one on every change (including `reset`), so a copy of the world in
   another process can tell whether it is stale.
 - A world a state dir keeps notes the key of each change (`track_changes`, changes.py),
-  and `restore` notes what a worker's copy changed, so that a save writes only those and
-  several processes can share the state dir; a world in memory only notes nothing.
+  and `apply_run` notes what a worker's copy changed during a run (the worker's copy
+  tracks its changes and sends only those), so that a save writes only those and several
+  processes can share the state dir; a world in memory only notes nothing.
 - State is stored per resource (`"exports/<_id>"`) without checking that the resource
   exists, so hooks can use the ids of their sample `options`; the account's global keys
   (REST-only) have a namespace of their own. Reading or deleting a key that was never put
@@ -205,8 +206,9 @@ class World:
     def restore(self, snapshot: Mapping[str, Any], *, version: int | None = None) -> None:
         """Become, in place, the world a snapshot describes (all or nothing).
 
-        The runner uses it to bring a worker's changes back into the `World` its caller
-        holds; `version` overrides the snapshot's own when given.
+        `jsrt serve` uses it to bring a runtime's world back into its account's (a run's
+        changes come back from a worker as a delta instead: `apply_run`); `version`
+        overrides the snapshot's own when given.
         """
         restored = World.from_snapshot(snapshot)
         restored._journal = self._journal
@@ -297,6 +299,27 @@ class World:
             entries.insert(len(entries) - held_back.get(name, 0), entry)
         self._next_id = max(self._next_id, delta.next_id)
         self._changed()
+
+    def apply_run(self, changes: Any, *, version: int) -> None:
+        """Take in what a worker's copy of this world changed during one run (its
+        reply's `Delta.to_wire`): the changes are this world's own, noted for its state
+        dir, and the version becomes the copy's, so the two are at the same version
+        again. All or nothing: changes of the wrong shape, or documents the world may not
+        hold, are a `SnapshotError` before anything changes, as `restore` refuses such a
+        snapshot."""
+        delta = Delta.from_wire(changes)
+        documents: dict[str, list[dict[str, Any]]] = {}
+        for (collection, _id), document in delta.documents.items():
+            documents.setdefault(collection, []).append(document)
+        try:
+            _check_world(documents)
+        except WorldDataError as err:
+            path = format_path(err.parts, root="")
+            raise SnapshotError(f"world changes: {path}: {err.problem}", hint=err.hint) from None
+        self.apply_changes(delta)
+        if self._journal is not None:
+            self._journal.merge(delta.journal())
+        self.version = version
 
     def _history(self, name: str) -> list[dict[str, Any]]:
         """A history list by its snapshot name (a `ValueError` for another name)."""
