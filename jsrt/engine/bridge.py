@@ -70,6 +70,9 @@ def install_script(max_bytes: int) -> str:
   const byteLength = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'byteLength').get;
   const buffer = new ArrayBuffer({min(INITIAL_BYTES, max_bytes)}, {{ maxByteLength: MAX }});
   const header = new Uint32Array(buffer, 0, 4);
+  // The code units of one chunk of a reply: jsrt's own array, made once, without a
+  // prototype (an index setter on Array.prototype never sees it), emptied before each use.
+  const part = setPrototypeOf([], null);
 
   function capacity() {{ return apply(byteLength, buffer, []); }}
   function ensure(bytes) {{
@@ -104,7 +107,8 @@ def install_script(max_bytes: int) -> str:
     const units = wide ? new U16(buffer, HEADER, count) : new U8(buffer, HEADER, count);
     let text = '';
     for (let start = 0; start < count; start += CHUNK) {{
-      const end = min(count, start + CHUNK), part = setPrototypeOf([], null);
+      const end = min(count, start + CHUNK);
+      part.length = 0;
       for (let i = start; i < end; i++) part[i - start] = units[i];
       text += apply(fromCharCode, null, part);
     }}
