@@ -95,15 +95,16 @@ class _Voice(ABC):
 
 def _script_voice(method: Method) -> _ScriptVoice:
     """A method's script voice, made once: it holds nothing of a call (a bridge call
-    would otherwise build one per call). Kept by the method's name: hashing the frozen
-    `Method` itself costs more than building the voice."""
-    voice = _SCRIPT_VOICES.get(method.qualified)
-    if voice is None or voice.method is not method:
-        voice = _SCRIPT_VOICES[method.qualified] = _ScriptVoice(method)
+    would otherwise build one per call). Kept by the method's identity: hashing the
+    frozen `Method` costs more than building the voice, and even its name is a property
+    computed per call. The voice holds its method, so that identity is never reused."""
+    voice = _SCRIPT_VOICES.get(id(method))
+    if voice is None:
+        voice = _SCRIPT_VOICES[id(method)] = _ScriptVoice(method)
     return voice
 
 
-_SCRIPT_VOICES: dict[str, _ScriptVoice] = {}
+_SCRIPT_VOICES: dict[int, _ScriptVoice] = {}
 
 
 class _ScriptVoice(_Voice):

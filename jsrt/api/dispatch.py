@@ -50,7 +50,11 @@ class Dispatcher:
         obj = method_name = args = None
         try:
             obj, method_name, args = _parse(request_json)
-            if _may_nest_too_deeply(request_json) and nested_deeper_than(args, MAX_DEPTH + 1):
+            if (
+                len(request_json) > _SHORTEST_TOO_DEEP  # most calls: no scan, no call
+                and _may_nest_too_deeply(request_json)
+                and nested_deeper_than(args, MAX_DEPTH + 1)
+            ):
                 args = None  # the call log could not hold them either
                 raise _too_deep(obj, method_name)
             method = find_method(obj, method_name)
@@ -108,12 +112,13 @@ def _parse(request_json: str) -> tuple[str, str, list[Any]]:
 _OPENERS_OF_A_REQUEST = 2  # its own object and its args list
 
 
+_SHORTEST_TOO_DEEP = 2 * MAX_DEPTH  # a shorter request cannot open more than MAX_DEPTH
+
+
 def _may_nest_too_deeply(request_json: str) -> bool:
     """Whether the request's arguments could nest deeper than `MAX_DEPTH`: only when its
     text opens more objects and arrays than that (counted at C speed, where walking the
     parsed arguments would cost most of a small call)."""
-    if len(request_json) <= 2 * MAX_DEPTH:
-        return False
     openers = request_json.count("{") + request_json.count("[")
     return openers > MAX_DEPTH + _OPENERS_OF_A_REQUEST
 

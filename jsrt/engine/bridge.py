@@ -70,6 +70,9 @@ def install_script(max_bytes: int) -> str:
   const byteLength = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'byteLength').get;
   const buffer = new ArrayBuffer({min(INITIAL_BYTES, max_bytes)}, {{ maxByteLength: MAX }});
   const header = new Uint32Array(buffer, 0, 4);
+  // The code units of one chunk of a reply: jsrt's own array, made once, without a
+  // prototype (an index setter on Array.prototype never sees it), cut to each chunk's length.
+  const part = setPrototypeOf([], null);
 
   function capacity() {{ return apply(byteLength, buffer, []); }}
   function ensure(bytes) {{
@@ -104,8 +107,9 @@ def install_script(max_bytes: int) -> str:
     const units = wide ? new U16(buffer, HEADER, count) : new U8(buffer, HEADER, count);
     let text = '';
     for (let start = 0; start < count; start += CHUNK) {{
-      const end = min(count, start + CHUNK), part = setPrototypeOf([], null);
+      const end = min(count, start + CHUNK);
       for (let i = start; i < end; i++) part[i - start] = units[i];
+      part.length = end - start;
       text += apply(fromCharCode, null, part);
     }}
     return text;

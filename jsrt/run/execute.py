@@ -241,11 +241,7 @@ class _Relay:
     def __call__(self, request: str) -> str:
         if self.handler is None:
             raise RuntimeError("the bridge was called before a run took this isolate")
-        self.progress.call_started()
-        try:
-            return self.handler(request)
-        finally:
-            self.progress.call_finished()
+        return self.progress.during_call(self.handler, request)
 
 
 _spare: tuple[Isolate, _Relay] | None = None

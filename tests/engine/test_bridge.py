@@ -36,6 +36,17 @@ def test_text_round_trips_exactly() -> None:
             assert isolate.eval("__jsrt_bridge(s)", filename="u.js") == sample
 
 
+def test_each_reply_arrives_whole_whatever_the_length_of_the_one_before() -> None:
+    """The bridge reads a reply's code units through one array it keeps between calls:
+    a short reply after a longer one (or after one longer than a chunk) gets none of the
+    longer one's tail."""
+    replies = ["a" * 20_000, "é" * 9_000 + "z", "short", "😀" * 5_000, "b", ""]
+    answers = iter(replies)
+    with Isolate(bridge=lambda _request: next(answers)) as isolate:
+        received = [isolate.eval("__jsrt_bridge('next')", filename="r.js") for _ in replies]
+    assert received == replies
+
+
 def test_a_python_exception_becomes_a_javascript_error() -> None:
     def handler(request: str) -> str:
         raise KeyError(f"record {request} missing")

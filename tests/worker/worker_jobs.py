@@ -72,14 +72,18 @@ def stuck(payload: dict[str, Any]) -> dict[str, Any]:
     record = progress.current()
     record.run_started()
     for _ in range(payload["calls"]):
-        record.call_started()
-        record.call_finished()
+        record.during_call(str, "answered")
     if payload["where"] == "calling":
-        record.call_started()
+        record.during_call(_sleep_a_minute, "never answered")
     else:
         record.stopping()
-    time.sleep(60)
+        _sleep_a_minute("")
     return {}
+
+
+def _sleep_a_minute(request: str) -> str:
+    time.sleep(60)
+    return request
 
 
 def fail(payload: dict[str, Any]) -> dict[str, Any]:
