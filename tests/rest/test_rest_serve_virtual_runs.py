@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 import pytest
-from rest_servers import TOKEN, Served, serving
+from rest_servers import Served, serving
 
 from jsrt.api.catalog import find_method
 from jsrt.api.checks import check_args
@@ -51,16 +51,10 @@ IMPORT = {
 
 
 @pytest.fixture(scope="module")
-def server(api_token: str) -> Iterator[Served]:
-    with serving(World(WORLD)) as served:
-        yield served
-
-
-@pytest.fixture
-def client(server: Served) -> Iterator[httpx.Client]:
-    server.account.reset()
-    with httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {TOKEN}"}) as http:
-        yield http
+def served(api_token: str) -> Iterator[Served]:
+    """The conftest's `client` over this module's world."""
+    with serving(World(WORLD)) as server:
+        yield server
 
 
 def _json(answer: httpx.Response, status: int) -> Any:
