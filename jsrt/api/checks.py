@@ -323,14 +323,20 @@ def _patch_fault(ops: list[Any]) -> tuple[str, str] | None:
     return None
 
 
-_COUNT_TEXT = re.compile(r"[0-9]{1,18}")
+_DIGITS = re.compile(r"[0-9]{1,18}")
+
+
+def parse_digits(text: str) -> int | None:
+    """`text` as a whole number when it is 1 to 18 ASCII digits (a count or a `skip=` as
+    a query parameter gives it), else None: longer text is refused before `int` (which
+    raises past 4,300 digits), and signs, spaces and other scripts' digits are no count."""
+    return int(text) if _DIGITS.fullmatch(text) else None
 
 
 def _as_count(value: Any) -> int | None:
-    """A positive integer, or a string of up to 18 ASCII digits (as a query parameter
-    gives it); longer strings are refused before `int` (it raises past 4,300 digits)."""
-    if isinstance(value, str) and _COUNT_TEXT.fullmatch(value):
-        value = int(value)
+    """A positive integer, or a string of digits that is one (`parse_digits`)."""
+    if isinstance(value, str):
+        value = parse_digits(value)
     if isinstance(value, int) and not isinstance(value, bool) and value > 0:
         return value
     return None

@@ -7,7 +7,6 @@ integrator.io's `{errors: [{code, message}]}` envelope instead of memory or a ha
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 
 import anyio
@@ -15,6 +14,7 @@ from starlette.datastructures import Headers, QueryParams
 from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from jsrt.api.checks import parse_digits
 from jsrt.api.errors import ApiError, BadRequest, PayloadTooLarge
 from jsrt.describe import describe
 from jsrt.errors import UsageError
@@ -69,16 +69,13 @@ class ServeLimits:
                 )
 
 
-_DIGITS = re.compile(r"[0-9]{1,18}")
-
-
 def query_count(query: QueryParams, name: str, *, default: int, low: int, high: int) -> int:
     """The integer query parameter `name` (`default` when absent), or a `BadRequest` that
     names it and the range it accepts."""
     text = query.get(name)
     if text is None:
         return default
-    value = int(text) if _DIGITS.fullmatch(text) else None
+    value = parse_digits(text)
     if value is None or not low <= value <= high:
         raise BadRequest(
             f"query parameter {name} must be an integer from {low} to {high}, "
