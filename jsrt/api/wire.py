@@ -82,11 +82,6 @@ def route_of(method: Method) -> Route:
     return method.route
 
 
-def path_names(route: Route) -> list[str]:
-    """The placeholders of a route's path, in order."""
-    return route.placeholders
-
-
 def fill_path(route: Route, values: Mapping[str, Any]) -> str:
     """The route's path with each placeholder replaced by its value, URL-quoted."""
     return PLACEHOLDER.sub(lambda m: quote(str(values[m.group(1)]), safe=""), route.path)
@@ -108,7 +103,8 @@ def to_wire(method: Method, arg: Any) -> WireRequest:
         return WireRequest(route.verb, path, body=arg)
     if form == "none":
         return WireRequest(route.verb, path)
-    rest = {k: v for k, v in arg.items() if k not in path_names(route)}
+    in_path = route.placeholders
+    rest = {k: v for k, v in arg.items() if k not in in_path}
     if form == "value":
         return WireRequest(route.verb, path, body=rest.get("value"))
     if form == "patch":
@@ -159,7 +155,7 @@ def from_wire(
     `check_request`, the REST rules.
     """
     route = route or route_of(method)
-    given = {name: path_params[name] for name in path_names(route)}
+    given = {name: path_params[name] for name in route.placeholders}
     form = method.wire_body
     if form == "none":
         if method.shape == "query":
