@@ -138,10 +138,11 @@ class Route:
     def __str__(self) -> str:
         return f"{self.verb} {self.path}"
 
-    @property
-    def placeholders(self) -> list[str]:
-        """The placeholders of its path (`{_id}`, `{key}`, ...), in order."""
-        return PLACEHOLDER.findall(self.path)
+    @functools.cached_property
+    def placeholders(self) -> tuple[str, ...]:
+        """The placeholders of its path (`{_id}`, `{key}`, ...), in order (read on every
+        REST call, so kept)."""
+        return tuple(PLACEHOLDER.findall(self.path))
 
 
 @dataclass(frozen=True)
