@@ -11,6 +11,7 @@ error message must not hand it to the hook, its output or a cassette).
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -66,37 +67,36 @@ class RestBackend:
 
     def call(self, obj: str, method: str, args: list[Any]) -> Any:
         """The account's answer, with the token taken out of it (and out of any error)."""
-        try:
-            return self._without_token(self._call(obj, method, args))
-        except ApiError as err:
-            raise self._scrubbed_error(err) from None
+        return self._answer_without_token(lambda: self._call(obj, method, args))
 
     def rest(self, verb: str, path: str, body: Any = NO_BODY) -> Any:
         """A REST call that is no integrator-api function (a script document: integrator-api
         has no `scripts` object, celigo-reference §3.5), with the same token, retries,
         errors and token scrubbing; refused unless `allow_writes` when `verb` is not
         GET. The answer's JSON, or None for a 404 GET (like `get`) or an empty answer."""
-        request = WireRequest(verb, path, body=body)
         if verb != "GET" and not self.settings.allow_writes:
             raise refuse_write(f"{verb} {path}", self.settings.base_url)
-        try:
-            response = self._send(request)
-            if verb == "GET" and response.status_code == 404:
-                return None
-            self._raise_for_status(request, response)
-            answer = self._json(response, request) if response.content else None
-            return self._without_token(answer)
-        except ApiError as err:
-            raise self._scrubbed_error(err) from None
+        return self._answer_without_token(lambda: self._rest(WireRequest(verb, path, body=body)))
 
-    def _scrubbed_error(self, err: ApiError) -> ApiError:
-        scrubbed = self._without_token(err.to_dict())
-        return type(err)(
-            scrubbed["message"],
-            code=scrubbed["code"],
-            status_code=scrubbed["statusCode"],
-            errors=scrubbed["errors"],
-        )
+    def _answer_without_token(self, answer: Callable[[], Any]) -> Any:
+        """What `answer()` returns, or the `ApiError` it raises, with the token taken out."""
+        try:
+            return self._without_token(answer())
+        except ApiError as err:
+            scrubbed = self._without_token(err.to_dict())
+            raise type(err)(
+                scrubbed["message"],
+                code=scrubbed["code"],
+                status_code=scrubbed["statusCode"],
+                errors=scrubbed["errors"],
+            ) from None
+
+    def _rest(self, request: WireRequest) -> Any:
+        response = self._send(request)
+        if request.verb == "GET" and response.status_code == 404:
+            return None
+        self._raise_for_status(request, response)
+        return self._json(response, request) if response.content else None
 
     def _call(self, obj: str, method: str, args: list[Any]) -> Any:
         entry = find_method(obj, method)
