@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 from click.testing import CliRunner
-from rest_servers import TOKEN, serving
+from rest_servers import Served, serving
 
 from jsrt.backends.local import World
 from jsrt.backends.local.models import SEEDED_AT
@@ -44,22 +44,22 @@ SEED = {
         }
     ],
 }
-HEADERS = {"Authorization": f"Bearer {TOKEN}"}
 
 
-@pytest.fixture
-def server_url(api_token: str) -> Iterator[str]:
-    with serving(World(SEED)) as served:
-        yield served.url
+@pytest.fixture(scope="module")
+def served(api_token: str) -> Iterator[Served]:
+    """The conftest's `client` over the seed."""
+    with serving(World(SEED)) as server:
+        yield server
 
 
-def test_a_seeded_document_answers_created_at_and_last_modified(server_url: str) -> None:
-    one = httpx.get(f"{server_url}/v1/exports/exp1", headers=HEADERS)
+def test_a_seeded_document_answers_created_at_and_last_modified(client: httpx.Client) -> None:
+    one = client.get("/v1/exports/exp1")
     assert one.status_code == 200
     assert one.json()["createdAt"] == one.json()["lastModified"] == SEEDED_AT
-    listed = httpx.get(f"{server_url}/v1/flows", headers=HEADERS).json()
+    listed = client.get("/v1/flows").json()
     assert (listed[0]["createdAt"], listed[0]["lastModified"]) == (SEEDED_AT, SEEDED_AT)
-    script = httpx.get(f"{server_url}/v1/scripts/s1", headers=HEADERS).json()
+    script = client.get("/v1/scripts/s1").json()
     assert (script["createdAt"], script["lastModified"]) == (STAMPED, STAMPED)
 
 
