@@ -59,6 +59,8 @@ from jsrt.integration.layout import (
     CONTENT_FILE,
     WORLD_FILE,
     file_stem,
+    json_text,
+    ordered_collections,
     read_layout,
     script_file,
     write_layout,
@@ -208,8 +210,7 @@ def _read_integration(
         tell(f"{document_noun(collection)} {_name(document)}", done, done + len(pending))
         world.setdefault(collection, []).append(document)
         name_references(collection, document)
-    ordered = {c: world[c] for c in COLLECTION_ORDER if c in world}
-    return ordered, warnings
+    return {c: world[c] for c in ordered_collections(world)}, warnings
 
 
 def _read_document(backend: RestBackend, collection: str, _id: str) -> dict[str, Any] | None:
@@ -381,8 +382,8 @@ def _change(
         )
     if document_changed:
         diff += _unified(
-            _json_text(_without_code(collection, current)),
-            _json_text(_without_code(collection, sent)),
+            json_text(_without_code(collection, current)),
+            json_text(_without_code(collection, sent)),
             f"account/{where}",
             f"local/{WORLD_FILE}: {where}",
         )
@@ -428,8 +429,7 @@ def read_record(folder: Path) -> dict[str, Any]:
 
 
 def _write_record(folder: Path, record: dict[str, Any]) -> None:
-    text = json.dumps(record, indent=2, ensure_ascii=False) + "\n"
-    write_atomically(folder / PULL_FILE, text.encode("utf-8"))
+    write_atomically(folder / PULL_FILE, json_text(record).encode("utf-8"))
 
 
 def _seen(collection: str, document: dict[str, Any]) -> dict[str, Any]:
@@ -523,7 +523,3 @@ def _name(document: Mapping[str, Any]) -> str:
     name = document.get("name")
     _id = document.get("_id")
     return f"{name!r} ({_id})" if isinstance(name, str) and name else repr(_id)
-
-
-def _json_text(document: Mapping[str, Any]) -> str:
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -42,22 +42,12 @@ from jsrt.backends.local import World, WorldDataError
 from jsrt.describe import format_path
 from jsrt.errors import InputError
 from jsrt.inputs import parse_json
+from jsrt.integration.layout import COLLECTION_ORDER
 from jsrt.integration.references import references
 
 INTEGRATION_FILE = "integration.json"
 
-FOLDERS: dict[str, str] = {
-    "integrations": "integrations",
-    "flows": "flows",
-    "exports": "exports",
-    "imports": "imports",
-    "connections": "connections",
-    "asynchelpers": "asyncHelpers",
-    "filedefinitions": "fileDefinitions",
-    "lookupcaches": "lookupcaches",
-    "scripts": "scripts",
-    "apis": "apis",
-}
+FOLDERS: dict[str, str] = {collection.lower(): collection for collection in COLLECTION_ORDER}
 """A download's folders (lower-cased) and the world collection each fills."""
 
 
@@ -312,8 +302,8 @@ def _check_references(download: Download) -> None:
                 if reference._id not in held.get(reference.collection, set()):
                     place = f"{member} {format_path(reference.where, root='')}"
                     missing.setdefault((reference.collection, reference._id), []).append(place)
-    order = list(FOLDERS.values())
-    for (target, value), places in sorted(missing.items(), key=lambda m: order.index(m[0][0])):
+    by_collection = sorted(missing.items(), key=lambda m: COLLECTION_ORDER.index(m[0][0]))
+    for (target, value), places in by_collection:
         shown = ", ".join(places[:3]) + (f" and {len(places) - 3} more" if len(places) > 3 else "")
         download.warnings.append(
             f"{download.source}: {document_noun(target)} {value!r} is not in the download "

@@ -95,7 +95,7 @@ def write_layout(world: Mapping[str, Any], folder: str | Path) -> list[Path]:
     documents: dict[str, Any] = {}
     code_files: list[tuple[Path, str]] = []
     taken: set[str] = set()
-    for collection in _ordered(world):
+    for collection in ordered_collections(world):
         documents[collection] = world[collection]
         if collection != "scripts" or not isinstance(world[collection], list):
             continue
@@ -107,10 +107,9 @@ def write_layout(world: Mapping[str, Any], folder: str | Path) -> list[Path]:
                 document = _replace_key(document, "content", CONTENT_FILE, relative)
             kept.append(document)
         documents[collection] = kept
-    text = json.dumps(documents, indent=2, ensure_ascii=False) + "\n"
     written = [folder / WORLD_FILE]
     try:
-        write_atomically(written[0], text.encode("utf-8"))
+        write_atomically(written[0], json_text(documents).encode("utf-8"))
         for path, code in code_files:
             write_atomically(path, code.encode("utf-8"))
             written.append(path)
@@ -166,7 +165,15 @@ def _with_content(document: Any, folder: Path, source: str) -> Any:
     return _replace_key(document, CONTENT_FILE, "content", code)
 
 
-def _ordered(world: Mapping[str, Any]) -> list[str]:
+def json_text(value: Any) -> str:
+    """`value` as the layout writes JSON (two-space indents, non-ASCII kept, a final
+    newline): the world file, the pull record, and the documents `jsrt push` diffs, so a
+    diff shows the lines of the files the user edits."""
+    return json.dumps(value, indent=2, ensure_ascii=False) + "\n"
+
+
+def ordered_collections(world: Mapping[str, Any]) -> list[str]:
+    """The collections of `world` in `COLLECTION_ORDER`, others after them by name."""
     known = [name for name in COLLECTION_ORDER if name in world]
     return known + sorted(name for name in world if name not in COLLECTION_ORDER)
 
