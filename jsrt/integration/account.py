@@ -58,6 +58,7 @@ from jsrt.integration.layout import (
     COLLECTION_ORDER,
     CONTENT_FILE,
     WORLD_FILE,
+    check_layout_folder,
     file_stem,
     json_text,
     ordered_collections,
@@ -243,14 +244,12 @@ def _references(document: Any) -> Iterator[tuple[str, str]]:
 
 
 def _check_folder(folder: Path, force: bool) -> None:
-    if folder.exists() and not folder.is_dir():
-        raise UsageError(f"{folder} is a file, not a folder", hint="give another --out")
-    if folder.is_dir() and any(folder.iterdir()) and not force:
-        raise UsageError(
-            f"{folder} already exists and is not empty; nothing was pulled",
-            hint="give another --out, or add --force to write the account's copy over the "
-            "files there (edits not pushed are lost)",
-        )
+    check_layout_folder(
+        folder,
+        force=force,
+        refused="nothing was pulled",
+        force_does="write the account's copy over the files there (edits not pushed are lost)",
+    )
 
 
 # ---- push ------------------------------------------------------------------------------------

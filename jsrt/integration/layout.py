@@ -38,7 +38,7 @@ from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from jsrt.errors import InputError
+from jsrt.errors import InputError, UsageError
 from jsrt.files import write_atomically
 from jsrt.inputs import parse_json, read_text
 
@@ -85,6 +85,19 @@ def world_file_in(path: Path) -> Path:
     """The world file `path` names: a layout's `world.json` for the layout's folder, else
     `path` itself (what `contentFile` paths are relative to is the folder of this file)."""
     return path / WORLD_FILE if path.is_dir() and (path / WORLD_FILE).is_file() else path
+
+
+def check_layout_folder(folder: Path, *, force: bool, refused: str, force_does: str) -> None:
+    """Refuse (a `UsageError`) to write a layout over a file, or into a folder that holds
+    files unless `force`: `refused` says what was not done, `force_does` what --force would
+    do instead (`jsrt import` and `jsrt pull` write a layout to `--out`)."""
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"{folder} is a file, not a folder", hint="give another --out")
+    if folder.is_dir() and any(folder.iterdir()) and not force:
+        raise UsageError(
+            f"{folder} already exists and is not empty; {refused}",
+            hint=f"give another --out, or add --force to {force_does}",
+        )
 
 
 def write_layout(world: Mapping[str, Any], folder: str | Path) -> list[Path]:
