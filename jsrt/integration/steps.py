@@ -375,9 +375,9 @@ def find_hook(
     checker = _Checker(world, place)
     sites = [checker.site(h, slot, ref, step=found) for h, slot, ref in _references(found)]
     where = f"{found.label} of flow {flow_label}"
+    held = ", ".join(f"{s.hook} ({s.slot})" for s in sites) or "no hooks"
     if hook is None:
         if len(sites) != 1:
-            held = ", ".join(f"{s.hook} ({s.slot})" for s in sites) or "no hooks"
             raise UsageError(
                 f"{where} has {held}: say which to run",
                 hint="give the hook's type (--hook preMap)",
@@ -390,7 +390,6 @@ def find_hook(
         site for site in sites if site.hook == wanted or site.slot in (hook, f"hooks.{hook}")
     ]
     if not matching:
-        held = ", ".join(f"{s.hook} ({s.slot})" for s in sites) or "no hooks"
         raise UsageError(
             f"{where} has no {hook} hook; it has {held}",
             hint="give --hook one of the types it has (`jsrt hooks` lists every hook)",
