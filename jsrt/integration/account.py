@@ -56,7 +56,6 @@ from jsrt.inputs import parse_json, read_text
 from jsrt.integration.download import document_noun
 from jsrt.integration.layout import (
     COLLECTION_ORDER,
-    CONTENT_FILE,
     WORLD_FILE,
     check_layout_folder,
     file_stem,
@@ -67,6 +66,7 @@ from jsrt.integration.layout import (
     write_layout,
 )
 from jsrt.integration.references import references
+from jsrt.integration.scripts import CONTENT_FILE, document_label
 
 PULL_FILE = ".jsrt-pull.json"
 """What `jsrt pull` saw, kept in the layout's folder for `jsrt push`."""
@@ -173,7 +173,7 @@ def _read_integration(
             hint="copy the _id from the integration's URL in integrator.io "
             "(…/integrations/<_id>/flows)",
         )
-    tell(f"integration {_name(integration)}", 1, 1)
+    tell(f"integration {document_label(integration)}", 1, 1)
     flows = [
         flow
         for flow in backend.call("flows", "find", [{}])
@@ -184,7 +184,7 @@ def _read_integration(
     seen: set[tuple[str, str]] = set()
 
     def name_references(collection: str, document: dict[str, Any]) -> None:
-        where = f"{document_noun(collection)} {_name(document)}"
+        where = f"{document_noun(collection)} {document_label(document)}"
         for target, _id in _references(document):
             if (target, _id) not in seen:
                 seen.add((target, _id))
@@ -208,7 +208,7 @@ def _read_integration(
         document = found
         if collection == "lookupcaches" and with_data:
             document = {**found, "data": _cache_entries(backend, _id)}
-        tell(f"{document_noun(collection)} {_name(document)}", done, done + len(pending))
+        tell(f"{document_noun(collection)} {document_label(document)}", done, done + len(pending))
         world.setdefault(collection, []).append(document)
         name_references(collection, document)
     return {c: world[c] for c in ordered_collections(world)}, warnings
@@ -495,7 +495,7 @@ def _account(settings: RestSettings) -> Iterator[RestBackend]:
 
 
 def _label(collection: str, document: Mapping[str, Any], code_files: Mapping[str, str]) -> str:
-    label = f"{document_noun(collection)} {_name(document)}"
+    label = f"{document_noun(collection)} {document_label(document)}"
     if collection != "scripts":
         return label
     return f"{label}, {code_files.get(str(document.get('_id')), script_file(document))}"
@@ -516,9 +516,3 @@ def _code_files(folder: Path) -> dict[str, str]:
         and isinstance(d.get(CONTENT_FILE), str)
         and isinstance(d.get("_id"), str)
     }
-
-
-def _name(document: Mapping[str, Any]) -> str:
-    name = document.get("name")
-    _id = document.get("_id")
-    return f"{name!r} ({_id})" if isinstance(name, str) and name else repr(_id)

@@ -41,6 +41,7 @@ from typing import Any
 from jsrt.errors import InputError, UsageError
 from jsrt.files import write_atomically
 from jsrt.inputs import parse_json, read_text
+from jsrt.integration.scripts import CONTENT_FILE
 
 WORLD_FILE = "world.json"
 """The world file's name in a layout's folder."""
@@ -48,8 +49,6 @@ WORLD_FILE = "world.json"
 SCRIPTS_FOLDER = "scripts"
 """Where the scripts' code is kept, relative to the layout's folder."""
 
-CONTENT_FILE = "contentFile"
-"""A script document's key naming the file that holds its code (a jsrt extension)."""
 
 COLLECTION_ORDER = (
     "integrations",

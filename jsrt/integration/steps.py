@@ -32,7 +32,7 @@ from jsrt.closest import most_alike
 from jsrt.errors import InputError, JsrtError, UsageError
 from jsrt.hooks import WorldLike
 from jsrt.hooks.kinds import SCRIPT_TYPES, ScriptType
-from jsrt.integration.scripts import WorldPlace, script_code, script_label
+from jsrt.integration.scripts import WorldPlace, document_label, script_code
 
 StepKind = Literal["export", "import", "router", "api"]
 """What a hook hangs on: a step's export or import, a router, or a My API."""
@@ -262,7 +262,7 @@ class _Checker:
         self, document: Mapping[str, Any], function: str | None, problems: list[str]
     ) -> str | None:
         functions = self._defined(dict(document))
-        label = script_label(dict(document))
+        label = document_label(document)
         if isinstance(functions, str):
             problems.append(functions)
             return function
