@@ -42,7 +42,7 @@ from jsrt.backends.local import World, WorldDataError
 from jsrt.describe import format_path
 from jsrt.errors import InputError
 from jsrt.inputs import parse_json
-from jsrt.integration.layout import COLLECTION_ORDER
+from jsrt.integration.layout import COLLECTION_ORDER, world_file_in
 from jsrt.integration.references import references
 
 INTEGRATION_FILE = "integration.json"
@@ -105,8 +105,6 @@ def download_at(path: str | Path) -> Download | None:
     download's files and no `world.json`), or None when it names something else: a world
     file, a layout folder holding one, a state dir. The one test of which a path is, for
     every command that takes a world (`jsrt run`, `jsrt hooks`, `jsrt serve`, …)."""
-    from jsrt.integration.layout import world_file_in
-
     path = world_file_in(Path(path))
     return read_download(path) if is_download(path) else None
 
