@@ -30,7 +30,7 @@ from typing import Any, Literal
 from jsrt.api.world import flow_step_entries
 from jsrt.closest import most_alike
 from jsrt.errors import InputError, JsrtError, UsageError
-from jsrt.hooks import WorldLike
+from jsrt.hooks import WorldLike, contract_for
 from jsrt.hooks.kinds import SCRIPT_TYPES, ScriptType
 from jsrt.integration.scripts import WorldPlace, document_label, script_code
 
@@ -417,8 +417,6 @@ def find_hook(
 
 def _wanted_type(hook: str) -> str:
     """`hook` as a script type name when it is one (`router` is branching), else as given."""
-    from jsrt.hooks import contract_for
-
     try:
         return contract_for(hook).name
     except JsrtError:
