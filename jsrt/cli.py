@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -51,6 +51,12 @@ def _error_text(error: JsrtError) -> str:
     if error.hint:
         lines.append(f"  hint: {error.hint}")
     return "\n".join(lines)
+
+
+def _warn(warnings: Iterable[str]) -> None:
+    """Each warning on its own stderr line, as every command prints them."""
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
 
 
 def _echo_logs(logs: list[dict[str, Any]]) -> None:
@@ -106,6 +112,13 @@ class _LimitValue(click.ParamType):
         return value
 
 
+_TOKEN_ENV_OPTION = click.option(
+    "--token-env",
+    metavar="VAR",
+    help="Environment variable holding the API token (default INTEGRATOR_IO_TOKEN).",
+)
+"""The account's token variable, for `--backend rest`, `jsrt pull` and `jsrt push`."""
+
 _BACKEND_OPTIONS = (
     click.option(
         "--backend",
@@ -123,11 +136,7 @@ _BACKEND_OPTIONS = (
         type=_OneOf("region", REGION_NAMES),
         help="integrator.io region for --backend rest.",
     ),
-    click.option(
-        "--token-env",
-        metavar="VAR",
-        help="Environment variable holding the API token (default INTEGRATOR_IO_TOKEN).",
-    ),
+    _TOKEN_ENV_OPTION,
     click.option(
         "--allow-writes",
         is_flag=True,
@@ -315,8 +324,7 @@ def run(
             max_calls=max_calls,
             backend=_backend_choice(backend),
         )
-        for warning in runtime.world_warnings:
-            click.echo(f"warning: {warning}", err=True)
+        _warn(runtime.world_warnings)
         if from_step is not None:
             given = _read_options(options_path) if options_path is not None else None
             flow, step, hook = from_step
@@ -326,8 +334,7 @@ def run(
             result = runtime.run_hook(script, function, _read_options(options_path), hook)
     except JsrtError as error:
         _fail(error, as_json=as_json, extra={"hook": hook, "function": function})
-    for warning in result.warnings:
-        click.echo(f"warning: {warning}", err=True)
+    _warn(result.warnings)
     if as_json:
         click.echo(_dumps(result.to_json()))
     else:
@@ -542,6 +549,8 @@ def new(script_type: str, path: str | None, force: bool) -> None:
 def _import_folder(download: str, out: str | None, force: bool) -> Path:
     """Where `jsrt import` writes: `--out`, else the zip's name without `.zip` (a
     download folder's name with `-jsrt`); an existing folder must be empty, or `force`."""
+    from jsrt.integration.layout import check_layout_folder
+
     source = Path(download)
     if out is not None:
         folder = Path(out)
@@ -549,13 +558,9 @@ def _import_folder(download: str, out: str | None, force: bool) -> Path:
         folder = source.with_suffix("")
     else:
         folder = source.with_name(f"{source.resolve().name}-jsrt")
-    if folder.exists() and not folder.is_dir():
-        raise UsageError(f"{folder} is a file, not a folder", hint="give another --out")
-    if folder.is_dir() and any(folder.iterdir()) and not force:
-        raise UsageError(
-            f"{folder} already exists and is not empty; nothing was written",
-            hint="give another --out, or add --force to write over the files there",
-        )
+    check_layout_folder(
+        folder, force=force, refused="nothing was written", force_does="write over the files there"
+    )
     return folder
 
 
@@ -590,8 +595,7 @@ def import_download(download: str, out: str | None, force: bool) -> None:
         scaffold = scaffold_cases(folder)
     except JsrtError as error:
         _fail(error, as_json=False)
-    for warning in [*loaded.warnings, *scaffold.warnings]:
-        click.echo(f"warning: {warning}", err=True)
+    _warn([*loaded.warnings, *scaffold.warnings])
     documents = sum(len(v) for v in loaded.world.values() if isinstance(v, list))
     click.echo(f"wrote {written[0]}  ({documents} documents)")
     click.echo(f"wrote {len(written) - 1} scripts in {folder / 'scripts'}")
@@ -622,11 +626,7 @@ def _progress_line(what: str, done: int, total: int) -> None:
     help="API root (default $INTEGRATOR_IO_BASE_URL, else the region's).",
 )
 @click.option("--region", type=_OneOf("region", REGION_NAMES), help="integrator.io region.")
-@click.option(
-    "--token-env",
-    metavar="VAR",
-    help="Environment variable holding the API token (default INTEGRATOR_IO_TOKEN).",
-)
+@_TOKEN_ENV_OPTION
 def pull(
     integration_id: str,
     out: str | None,
@@ -668,8 +668,7 @@ def pull(
             scaffold = scaffold_cases(folder)
     except JsrtError as error:
         _fail(error, as_json=False)
-    for warning in [*pulled.warnings, *(scaffold.warnings if scaffold else [])]:
-        click.echo(f"warning: {warning}", err=True)
+    _warn([*pulled.warnings, *(scaffold.warnings if scaffold else [])])
     counts = ", ".join(f"{len(docs)} {name}" for name, docs in pulled.world.items())
     click.echo(f"wrote {pulled.written[0]}  ({counts})")
     click.echo(f"wrote {len(pulled.written) - 1} scripts in {folder / 'scripts'}")
@@ -690,11 +689,7 @@ def pull(
 @click.option(
     "--allow-writes", is_flag=True, help="Send the changes (without it, only the diff is shown)."
 )
-@click.option(
-    "--token-env",
-    metavar="VAR",
-    help="Environment variable holding the API token (default INTEGRATOR_IO_TOKEN).",
-)
+@_TOKEN_ENV_OPTION
 def push(folder: str, resources: bool, allow_writes: bool, token_env: str | None) -> None:
     """Send what changed in the pulled FOLDER (default .) back to the account it was
     pulled from: the code of edited scripts and, with --resources, edited documents.
@@ -973,8 +968,7 @@ def serve(
         seeded, apis, warnings = (
             server.load_served_world(world) if world else server.ServedWorld(World(), (), [])
         )
-        for warning in warnings:
-            click.echo(f"warning: {warning}", err=True)
+        _warn(warnings)
         store = StateDir(state_dir) if state_dir else None
         account = server.Account(
             store.open(seeded) if store else seeded,

@@ -28,8 +28,9 @@ from pathlib import Path
 from typing import Any
 
 from jsrt.errors import JsrtError
-from jsrt.integration.layout import CONTENT_FILE, WORLD_FILE, file_stem
+from jsrt.integration.layout import WORLD_FILE, file_stem
 from jsrt.integration.options import step_options
+from jsrt.integration.scripts import CONTENT_FILE
 from jsrt.integration.steps import HookSite, hooks_of_path
 from jsrt.runner import HookResult, Runtime
 

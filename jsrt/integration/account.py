@@ -56,14 +56,17 @@ from jsrt.inputs import parse_json, read_text
 from jsrt.integration.download import document_noun
 from jsrt.integration.layout import (
     COLLECTION_ORDER,
-    CONTENT_FILE,
     WORLD_FILE,
+    check_layout_folder,
     file_stem,
+    json_text,
+    ordered_collections,
     read_layout,
     script_file,
     write_layout,
 )
 from jsrt.integration.references import references
+from jsrt.integration.scripts import CONTENT_FILE, document_label
 
 PULL_FILE = ".jsrt-pull.json"
 """What `jsrt pull` saw, kept in the layout's folder for `jsrt push`."""
@@ -170,7 +173,7 @@ def _read_integration(
             hint="copy the _id from the integration's URL in integrator.io "
             "(…/integrations/<_id>/flows)",
         )
-    tell(f"integration {_name(integration)}", 1, 1)
+    tell(f"integration {document_label(integration)}", 1, 1)
     flows = [
         flow
         for flow in backend.call("flows", "find", [{}])
@@ -181,7 +184,7 @@ def _read_integration(
     seen: set[tuple[str, str]] = set()
 
     def name_references(collection: str, document: dict[str, Any]) -> None:
-        where = f"{document_noun(collection)} {_name(document)}"
+        where = f"{document_noun(collection)} {document_label(document)}"
         for target, _id in _references(document):
             if (target, _id) not in seen:
                 seen.add((target, _id))
@@ -205,11 +208,10 @@ def _read_integration(
         document = found
         if collection == "lookupcaches" and with_data:
             document = {**found, "data": _cache_entries(backend, _id)}
-        tell(f"{document_noun(collection)} {_name(document)}", done, done + len(pending))
+        tell(f"{document_noun(collection)} {document_label(document)}", done, done + len(pending))
         world.setdefault(collection, []).append(document)
         name_references(collection, document)
-    ordered = {c: world[c] for c in COLLECTION_ORDER if c in world}
-    return ordered, warnings
+    return {c: world[c] for c in ordered_collections(world)}, warnings
 
 
 def _read_document(backend: RestBackend, collection: str, _id: str) -> dict[str, Any] | None:
@@ -242,14 +244,12 @@ def _references(document: Any) -> Iterator[tuple[str, str]]:
 
 
 def _check_folder(folder: Path, force: bool) -> None:
-    if folder.exists() and not folder.is_dir():
-        raise UsageError(f"{folder} is a file, not a folder", hint="give another --out")
-    if folder.is_dir() and any(folder.iterdir()) and not force:
-        raise UsageError(
-            f"{folder} already exists and is not empty; nothing was pulled",
-            hint="give another --out, or add --force to write the account's copy over the "
-            "files there (edits not pushed are lost)",
-        )
+    check_layout_folder(
+        folder,
+        force=force,
+        refused="nothing was pulled",
+        force_does="write the account's copy over the files there (edits not pushed are lost)",
+    )
 
 
 # ---- push ------------------------------------------------------------------------------------
@@ -381,8 +381,8 @@ def _change(
         )
     if document_changed:
         diff += _unified(
-            _json_text(_without_code(collection, current)),
-            _json_text(_without_code(collection, sent)),
+            json_text(_without_code(collection, current)),
+            json_text(_without_code(collection, sent)),
             f"account/{where}",
             f"local/{WORLD_FILE}: {where}",
         )
@@ -428,8 +428,7 @@ def read_record(folder: Path) -> dict[str, Any]:
 
 
 def _write_record(folder: Path, record: dict[str, Any]) -> None:
-    text = json.dumps(record, indent=2, ensure_ascii=False) + "\n"
-    write_atomically(folder / PULL_FILE, text.encode("utf-8"))
+    write_atomically(folder / PULL_FILE, json_text(record).encode("utf-8"))
 
 
 def _seen(collection: str, document: dict[str, Any]) -> dict[str, Any]:
@@ -496,7 +495,7 @@ def _account(settings: RestSettings) -> Iterator[RestBackend]:
 
 
 def _label(collection: str, document: Mapping[str, Any], code_files: Mapping[str, str]) -> str:
-    label = f"{document_noun(collection)} {_name(document)}"
+    label = f"{document_noun(collection)} {document_label(document)}"
     if collection != "scripts":
         return label
     return f"{label}, {code_files.get(str(document.get('_id')), script_file(document))}"
@@ -517,13 +516,3 @@ def _code_files(folder: Path) -> dict[str, str]:
         and isinstance(d.get(CONTENT_FILE), str)
         and isinstance(d.get("_id"), str)
     }
-
-
-def _name(document: Mapping[str, Any]) -> str:
-    name = document.get("name")
-    _id = document.get("_id")
-    return f"{name!r} ({_id})" if isinstance(name, str) and name else repr(_id)
-
-
-def _json_text(document: Mapping[str, Any]) -> str:
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

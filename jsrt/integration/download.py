@@ -42,22 +42,12 @@ from jsrt.backends.local import World, WorldDataError
 from jsrt.describe import format_path
 from jsrt.errors import InputError
 from jsrt.inputs import parse_json
+from jsrt.integration.layout import COLLECTION_ORDER, world_file_in
 from jsrt.integration.references import references
 
 INTEGRATION_FILE = "integration.json"
 
-FOLDERS: dict[str, str] = {
-    "integrations": "integrations",
-    "flows": "flows",
-    "exports": "exports",
-    "imports": "imports",
-    "connections": "connections",
-    "asynchelpers": "asyncHelpers",
-    "filedefinitions": "fileDefinitions",
-    "lookupcaches": "lookupcaches",
-    "scripts": "scripts",
-    "apis": "apis",
-}
+FOLDERS: dict[str, str] = {collection.lower(): collection for collection in COLLECTION_ORDER}
 """A download's folders (lower-cased) and the world collection each fills."""
 
 
@@ -115,8 +105,6 @@ def download_at(path: str | Path) -> Download | None:
     download's files and no `world.json`), or None when it names something else: a world
     file, a layout folder holding one, a state dir. The one test of which a path is, for
     every command that takes a world (`jsrt run`, `jsrt hooks`, `jsrt serve`, …)."""
-    from jsrt.integration.layout import world_file_in
-
     path = world_file_in(Path(path))
     return read_download(path) if is_download(path) else None
 
@@ -312,8 +300,8 @@ def _check_references(download: Download) -> None:
                 if reference._id not in held.get(reference.collection, set()):
                     place = f"{member} {format_path(reference.where, root='')}"
                     missing.setdefault((reference.collection, reference._id), []).append(place)
-    order = list(FOLDERS.values())
-    for (target, value), places in sorted(missing.items(), key=lambda m: order.index(m[0][0])):
+    by_collection = sorted(missing.items(), key=lambda m: COLLECTION_ORDER.index(m[0][0]))
+    for (target, value), places in by_collection:
         shown = ", ".join(places[:3]) + (f" and {len(places) - 3} more" if len(places) > 3 else "")
         download.warnings.append(
             f"{download.source}: {document_noun(target)} {value!r} is not in the download "

@@ -38,9 +38,10 @@ from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from jsrt.errors import InputError
+from jsrt.errors import InputError, UsageError
 from jsrt.files import write_atomically
 from jsrt.inputs import parse_json, read_text
+from jsrt.integration.scripts import CONTENT_FILE
 
 WORLD_FILE = "world.json"
 """The world file's name in a layout's folder."""
@@ -48,8 +49,6 @@ WORLD_FILE = "world.json"
 SCRIPTS_FOLDER = "scripts"
 """Where the scripts' code is kept, relative to the layout's folder."""
 
-CONTENT_FILE = "contentFile"
-"""A script document's key naming the file that holds its code (a jsrt extension)."""
 
 COLLECTION_ORDER = (
     "integrations",
@@ -87,6 +86,19 @@ def world_file_in(path: Path) -> Path:
     return path / WORLD_FILE if path.is_dir() and (path / WORLD_FILE).is_file() else path
 
 
+def check_layout_folder(folder: Path, *, force: bool, refused: str, force_does: str) -> None:
+    """Refuse (a `UsageError`) to write a layout over a file, or into a folder that holds
+    files unless `force`: `refused` says what was not done, `force_does` what --force would
+    do instead (`jsrt import` and `jsrt pull` write a layout to `--out`)."""
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"{folder} is a file, not a folder", hint="give another --out")
+    if folder.is_dir() and any(folder.iterdir()) and not force:
+        raise UsageError(
+            f"{folder} already exists and is not empty; {refused}",
+            hint=f"give another --out, or add --force to {force_does}",
+        )
+
+
 def write_layout(world: Mapping[str, Any], folder: str | Path) -> list[Path]:
     """Write `world` (a world document, script code inline as `content`) as a layout in
     `folder`; the paths written, the world file first. Files already there are
@@ -95,7 +107,7 @@ def write_layout(world: Mapping[str, Any], folder: str | Path) -> list[Path]:
     documents: dict[str, Any] = {}
     code_files: list[tuple[Path, str]] = []
     taken: set[str] = set()
-    for collection in _ordered(world):
+    for collection in ordered_collections(world):
         documents[collection] = world[collection]
         if collection != "scripts" or not isinstance(world[collection], list):
             continue
@@ -107,10 +119,9 @@ def write_layout(world: Mapping[str, Any], folder: str | Path) -> list[Path]:
                 document = _replace_key(document, "content", CONTENT_FILE, relative)
             kept.append(document)
         documents[collection] = kept
-    text = json.dumps(documents, indent=2, ensure_ascii=False) + "\n"
     written = [folder / WORLD_FILE]
     try:
-        write_atomically(written[0], text.encode("utf-8"))
+        write_atomically(written[0], json_text(documents).encode("utf-8"))
         for path, code in code_files:
             write_atomically(path, code.encode("utf-8"))
             written.append(path)
@@ -166,7 +177,15 @@ def _with_content(document: Any, folder: Path, source: str) -> Any:
     return _replace_key(document, CONTENT_FILE, "content", code)
 
 
-def _ordered(world: Mapping[str, Any]) -> list[str]:
+def json_text(value: Any) -> str:
+    """`value` as the layout writes JSON (two-space indents, non-ASCII kept, a final
+    newline): the world file, the pull record, and the documents `jsrt push` diffs, so a
+    diff shows the lines of the files the user edits."""
+    return json.dumps(value, indent=2, ensure_ascii=False) + "\n"
+
+
+def ordered_collections(world: Mapping[str, Any]) -> list[str]:
+    """The collections of `world` in `COLLECTION_ORDER`, others after them by name."""
     known = [name for name in COLLECTION_ORDER if name in world]
     return known + sorted(name for name in world if name not in COLLECTION_ORDER)
 

@@ -10,6 +10,7 @@ stack trace points at the file the user edits; inline `content` is named
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -46,8 +47,9 @@ class WorldPlace:
         return cls(world_file.parent, str(world_file))
 
 
-def script_label(document: dict[str, Any]) -> str:
-    """How messages name a script document: `'Orders preMap' (5f…)`, or its `_id`."""
+def document_label(document: Mapping[str, Any]) -> str:
+    """How messages name a document (a script, a flow, …): `'Orders preMap' (5f…)`, or
+    its `_id` when it has no name."""
     name = document.get("name")
     script_id = document.get("_id")
     return f"{name!r} ({script_id})" if isinstance(name, str) and name else repr(script_id)
@@ -60,7 +62,7 @@ def script_code(document: dict[str, Any], place: WorldPlace) -> ScriptCode:
     `InputError` naming the script and the world."""
     script_id = str(document.get("_id"))
     content_file = document.get(CONTENT_FILE)
-    where = f"{place.label}: script {script_label(document)}"
+    where = f"{place.label}: script {document_label(document)}"
     if content_file is not None:
         if not isinstance(content_file, str) or not content_file:
             raise InputError(

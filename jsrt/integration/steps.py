@@ -30,9 +30,9 @@ from typing import Any, Literal
 from jsrt.api.world import flow_step_entries
 from jsrt.closest import most_alike
 from jsrt.errors import InputError, JsrtError, UsageError
-from jsrt.hooks import WorldLike
+from jsrt.hooks import WorldLike, contract_for
 from jsrt.hooks.kinds import SCRIPT_TYPES, ScriptType
-from jsrt.integration.scripts import WorldPlace, script_code, script_label
+from jsrt.integration.scripts import WorldPlace, document_label, script_code
 
 StepKind = Literal["export", "import", "router", "api"]
 """What a hook hangs on: a step's export or import, a router, or a My API."""
@@ -262,7 +262,7 @@ class _Checker:
         self, document: Mapping[str, Any], function: str | None, problems: list[str]
     ) -> str | None:
         functions = self._defined(dict(document))
-        label = script_label(dict(document))
+        label = document_label(document)
         if isinstance(functions, str):
             problems.append(functions)
             return function
@@ -375,9 +375,9 @@ def find_hook(
     checker = _Checker(world, place)
     sites = [checker.site(h, slot, ref, step=found) for h, slot, ref in _references(found)]
     where = f"{found.label} of flow {flow_label}"
+    held = ", ".join(f"{s.hook} ({s.slot})" for s in sites) or "no hooks"
     if hook is None:
         if len(sites) != 1:
-            held = ", ".join(f"{s.hook} ({s.slot})" for s in sites) or "no hooks"
             raise UsageError(
                 f"{where} has {held}: say which to run",
                 hint="give the hook's type (--hook preMap)",
@@ -390,7 +390,6 @@ def find_hook(
         site for site in sites if site.hook == wanted or site.slot in (hook, f"hooks.{hook}")
     ]
     if not matching:
-        held = ", ".join(f"{s.hook} ({s.slot})" for s in sites) or "no hooks"
         raise UsageError(
             f"{where} has no {hook} hook; it has {held}",
             hint="give --hook one of the types it has (`jsrt hooks` lists every hook)",
@@ -418,8 +417,6 @@ def find_hook(
 
 def _wanted_type(hook: str) -> str:
     """`hook` as a script type name when it is one (`router` is branching), else as given."""
-    from jsrt.hooks import contract_for
-
     try:
         return contract_for(hook).name
     except JsrtError:
