@@ -255,8 +255,7 @@ class Runtime:
         _expect(executor, (Supervisor, InlineExecutor, type(None)), "executor", _EXECUTOR)
         for name, cassette in (("record", record), ("replay", replay)):
             _expect(cassette, (str, os.PathLike, Cassette, type(None)), name, _CASSETTE)
-        if not isinstance(secret_fields, tuple | list):
-            _expect(secret_fields, (), "secret_fields", "a tuple of field names")
+        _expect(secret_fields, (tuple, list), "secret_fields", "a tuple of field names")
         _expect(cassette_scope, (str, type(None)), "cassette_scope", "a string, or None")
         _expect(policy_from_world, (bool, type(None)), "policy_from_world", "True, False or None")
         choice = _choice(
@@ -701,9 +700,7 @@ _DROPPED_NOTES = {
 
 def _record_limits(**limits: int) -> RecordLimits:
     """The caps `Runtime` was given, checked against their ranges (`jsrt.run.limits`)."""
-    return cast(
-        RecordLimits, {name: checked_cap(value, name, name) for name, value in limits.items()}
-    )
+    return cast(RecordLimits, {name: checked_cap(value, name) for name, value in limits.items()})
 
 
 _JSON_DATA = "options must be JSON data: objects, arrays, strings, numbers, booleans, null"
