@@ -258,6 +258,7 @@ class Runtime:
         _expect(secret_fields, (tuple, list), "secret_fields", "a tuple of field names")
         _expect(cassette_scope, (str, type(None)), "cassette_scope", "a string, or None")
         _expect(policy_from_world, (bool, type(None)), "policy_from_world", "True, False or None")
+        _expect(world_file, (str, os.PathLike, type(None)), "world_file", "a path, or None")
         choice = _choice(
             backend,
             base_url=base_url,
@@ -306,10 +307,8 @@ class Runtime:
         else:
             seeded = World()
         self.world = self._state_dir.open(seeded) if self._state_dir else seeded
-        from jsrt.integration.scripts import WorldPlace
-
-        _expect(world_file, (str, os.PathLike, type(None)), "world_file", "a path, or None")
         from jsrt.integration.layout import world_file_in
+        from jsrt.integration.scripts import WorldPlace
 
         source = world_file if world_file is not None else world
         self._place = (
