@@ -67,15 +67,16 @@ def slow_bridge(payload: dict[str, Any]) -> dict[str, Any]:
 
 def stuck(payload: dict[str, Any]) -> dict[str, Any]:
     """A run that makes `calls` calls through its progress record, as a hook run's bridge
-    does, then is stuck `where` ("calling": in a call that never returns; "stopping":
-    past its deadline, in an operation V8 cannot interrupt) until it is killed."""
+    does, then is stuck `where` ("calling": in a call that never returns; "running":
+    between calls, in an operation V8 cannot interrupt at its deadline) until it is
+    killed."""
     record = progress.current()
     record.run_started()
     for _ in range(payload["calls"]):
         record.during_call(str, "answered")
     if payload["where"] == "calling":
         record.during_call(_sleep_a_minute, "never answered")
-    else:  # between calls, as a run V8 is letting go of at its deadline is
+    else:
         _sleep_a_minute("")
     return {}
 
