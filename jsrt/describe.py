@@ -84,6 +84,11 @@ def short_json(value: Any, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def counted(count: int, noun: str) -> str:
+    """`count` of `noun` in words: `1 log line`, `2,000 log lines`."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
 def format_path(parts: Sequence[str | int], *, root: str = "$") -> str:
     """`$.data[0].total` (or `exports[2].mockOutput` with `root=""`); a key that is not an
     identifier is quoted: `$["state/abc"]`."""

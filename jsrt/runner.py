@@ -255,10 +255,10 @@ class Runtime:
         _expect(executor, (Supervisor, InlineExecutor, type(None)), "executor", _EXECUTOR)
         for name, cassette in (("record", record), ("replay", replay)):
             _expect(cassette, (str, os.PathLike, Cassette, type(None)), name, _CASSETTE)
-        if not isinstance(secret_fields, tuple | list):
-            _expect(secret_fields, (), "secret_fields", "a tuple of field names")
+        _expect(secret_fields, (tuple, list), "secret_fields", "a tuple of field names")
         _expect(cassette_scope, (str, type(None)), "cassette_scope", "a string, or None")
         _expect(policy_from_world, (bool, type(None)), "policy_from_world", "True, False or None")
+        _expect(world_file, (str, os.PathLike, type(None)), "world_file", "a path, or None")
         choice = _choice(
             backend,
             base_url=base_url,
@@ -307,10 +307,8 @@ class Runtime:
         else:
             seeded = World()
         self.world = self._state_dir.open(seeded) if self._state_dir else seeded
-        from jsrt.integration.scripts import WorldPlace
-
-        _expect(world_file, (str, os.PathLike, type(None)), "world_file", "a path, or None")
         from jsrt.integration.layout import world_file_in
+        from jsrt.integration.scripts import WorldPlace
 
         source = world_file if world_file is not None else world
         self._place = (
@@ -701,9 +699,7 @@ _DROPPED_NOTES = {
 
 def _record_limits(**limits: int) -> RecordLimits:
     """The caps `Runtime` was given, checked against their ranges (`jsrt.run.limits`)."""
-    return cast(
-        RecordLimits, {name: checked_cap(value, name, name) for name, value in limits.items()}
-    )
+    return cast(RecordLimits, {name: checked_cap(value, name) for name, value in limits.items()})
 
 
 _JSON_DATA = "options must be JSON data: objects, arrays, strings, numbers, booleans, null"

@@ -87,6 +87,16 @@ def test_run_hook_refuses_wrong_typed_arguments(
     assert refused.value.message == f"{name} must be {EXPECTED[name]}, got {given}"
 
 
+def test_a_wrong_typed_world_file_is_refused_before_the_state_dir_is_made(
+    tmp_path: Path,
+) -> None:
+    state_dir = tmp_path / "state"
+    with pytest.raises(UsageError) as refused:
+        Runtime(state_dir=state_dir, world_file=5)  # type: ignore[arg-type]
+    assert refused.value.message == "world_file must be a path, or None, got the number 5"
+    assert not state_dir.exists()
+
+
 def test_an_empty_state_dir_is_refused_not_taken_as_the_current_folder() -> None:
     result = CliRunner().invoke(main, ["run", "hook.js", "--state-dir", "", "--json"])
     assert result.exit_code == 2

@@ -42,6 +42,7 @@ from jsrt.api.policy import PolicyContext
 from jsrt.api.seam import Backend
 from jsrt.backends.cassette import CassetteBackend
 from jsrt.backends.local import LocalBackend, World
+from jsrt.describe import counted
 from jsrt.engine.isolate import Isolate
 from jsrt.errors import HookTimeout, JsrtError, ScriptError
 from jsrt.json_values import MAX_DEPTH, parse_from_v8
@@ -137,7 +138,6 @@ def execute(request: RunRequest) -> RunReply:
             try:
                 outcomes = _run(isolate, request, deadline)
             except JsrtError as error:
-                progress.current().stopping()
                 logs, counts = _leftovers(isolate, key)
                 error = _with_progress(error, dispatcher, logs)
                 failed: RunFailed | None = _failed(error, dispatcher, cassette, logs, counts)
@@ -211,10 +211,7 @@ def _with_progress(
     if not isinstance(error, HookTimeout):
         return error
     calls = len(dispatcher.calls) + dispatcher.calls_dropped
-    done = (
-        f"{calls:,} integrator-api call{'s' if calls != 1 else ''} and "
-        f"{len(logs):,} log line{'s' if len(logs) != 1 else ''} so far"
-    )
+    done = f"{counted(calls, 'integrator-api call')} and {counted(len(logs), 'log line')} so far"
     return HookTimeout(
         f"{error.message} ({done})",
         hint=error.hint,

@@ -73,9 +73,7 @@ class Limit:
     def problem(self, value: object) -> str | None:
         """Why `value` is not an accepted value of this limit, or None when it is."""
         numeric = (int,) if self.whole else (int, float)
-        if isinstance(value, bool) or not isinstance(value, numeric):
-            return f"must be {self.accepted}, got {describe(value)}"
-        if not math.isfinite(value):
+        if isinstance(value, bool) or not isinstance(value, numeric) or not math.isfinite(value):
             return f"must be {self.accepted}, got {describe(value)}"
         if not self.low <= value <= self.high:
             shown = str(value) if isinstance(value, int) else f"{value:g}"
@@ -141,7 +139,6 @@ CAPS = {"max_log_lines": MAX_LOG_LINES, "max_log_chars": MAX_LOG_CHARS, "max_cal
 """The caps by the name `Runtime`, the worker's `RecordLimits` and case files give them."""
 
 
-def checked_cap(value: object, name: str, cap: str) -> int:
-    """A cap (`cap` names it in `CAPS`) as a whole number, checked (`name` is the argument
-    as the caller spells it)."""
-    return int(CAPS[cap].check(value, name))
+def checked_cap(value: object, name: str) -> int:
+    """The cap `name` (in `CAPS`, and as `Runtime` spells the argument), checked."""
+    return int(CAPS[name].check(value, name))

@@ -22,8 +22,10 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from jsrt.describe import counted
+
 _SIZE = 24  # phase (u64), calls started (u64), when the current call began (f64, monotonic)
-_IDLE, _RUNNING, _CALLING, _STOPPING, _REPLYING = 0, 1, 2, 3, 4
+_IDLE, _RUNNING, _CALLING, _REPLYING = 0, 1, 2, 3
 
 
 class Progress:
@@ -79,10 +81,6 @@ class Progress:
         finally:
             words[0] = _RUNNING
 
-    def stopping(self) -> None:
-        """The run's JavaScript failed or passed its deadline; V8 is letting it go."""
-        self._words[0] = _STOPPING
-
     def replying(self) -> None:
         self._words[0] = _REPLYING
 
@@ -95,7 +93,7 @@ class Progress:
         if self._memory is None:
             return "", {}
         phase, calls = self._words
-        made = f"{calls:,} integrator-api call{'s' if calls != 1 else ''} so far"
+        made = f"{counted(calls, 'integrator-api call')} so far"
         if phase == _CALLING:
             waited = time.monotonic() - self._since[0]
             return (
@@ -103,7 +101,7 @@ class Progress:
                 "(V8 cannot interrupt a call in progress)",
                 {"phase": "calling", "calls": calls, "call_s": round(waited, 3)},
             )
-        if phase in (_RUNNING, _STOPPING):
+        if phase == _RUNNING:
             return (
                 f"its JavaScript was not waiting for a call ({made}) but inside one long "
                 "built-in operation, such as joining or filling a huge array, that V8 "

@@ -201,3 +201,14 @@ def test_changes_of_the_wrong_shape_are_refused_and_change_nothing(
         world.apply_run(wire, version=before["version"] + 1)
     assert world.snapshot() == before
     assert not world.has_changes()
+
+
+def test_a_document_the_world_may_not_hold_is_refused_at_its_place() -> None:
+    wire = {
+        "documents": [["exports", "e1", {"_id": "e1", "mockOutput": "not a mock"}]],
+        **{part: [] for part in ("removed_documents", "created", "state", "removed_state")},
+        **{part: [] for part in ("cache_entries", "removed_cache_entries", "history")},
+        "next_id": 0,
+    }
+    with pytest.raises(SnapshotError, match=r"^world changes: exports\[0\]\.mockOutput: "):
+        World().apply_run(wire, version=1)

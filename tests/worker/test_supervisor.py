@@ -102,7 +102,7 @@ def test_a_worker_killed_at_its_deadline_is_reported_for_what_it_was_doing(fork:
         assert "does not answer" in (raised.value.hint or "")
 
         with pytest.raises(HookTimeout) as raised:
-            supervisor.run(job("stuck", calls=2, where="stopping"), timeout_s=0.2)
+            supervisor.run(job("stuck", calls=2, where="running"), timeout_s=0.2)
         message = raised.value.message
         assert "not waiting for a call (2 integrator-api calls so far)" in message
         assert "one long built-in operation" in message

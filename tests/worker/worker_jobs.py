@@ -67,8 +67,9 @@ def slow_bridge(payload: dict[str, Any]) -> dict[str, Any]:
 
 def stuck(payload: dict[str, Any]) -> dict[str, Any]:
     """A run that makes `calls` calls through its progress record, as a hook run's bridge
-    does, then is stuck `where` ("calling": in a call that never returns; "stopping":
-    past its deadline, in an operation V8 cannot interrupt) until it is killed."""
+    does, then is stuck `where` ("calling": in a call that never returns; "running":
+    between calls, in an operation V8 cannot interrupt at its deadline) until it is
+    killed."""
     record = progress.current()
     record.run_started()
     for _ in range(payload["calls"]):
@@ -76,7 +77,6 @@ def stuck(payload: dict[str, Any]) -> dict[str, Any]:
     if payload["where"] == "calling":
         record.during_call(_sleep_a_minute, "never answered")
     else:
-        record.stopping()
         _sleep_a_minute("")
     return {}
 

@@ -197,8 +197,7 @@ class World:
             world._next_id = int(snapshot.get("nextId", 0))
             world.version = int(snapshot.get("version", 0))
         except WorldDataError as err:
-            path = format_path(err.parts, root="")
-            raise SnapshotError(f"snapshot current.{path}: {err.problem}", hint=err.hint) from None
+            raise _snapshot_error(err, "snapshot current.") from None
         except (TypeError, ValueError) as err:
             raise SnapshotError(f"snapshot is damaged: {err}") from None
         return world
@@ -314,8 +313,7 @@ class World:
         try:
             _check_world(documents)
         except WorldDataError as err:
-            path = format_path(err.parts, root="")
-            raise SnapshotError(f"world changes: {path}: {err.problem}", hint=err.hint) from None
+            raise _snapshot_error(err, "world changes: ") from None
         self.apply_changes(delta)
         if self._journal is not None:
             self._journal.merge(delta.journal())
@@ -794,6 +792,12 @@ def _check_world(doc: Any) -> None:
     from jsrt.backends.local.schema import check_world
 
     check_world(doc)
+
+
+def _snapshot_error(err: WorldDataError, where: str) -> SnapshotError:
+    """A world's data problem found in a snapshot or a run's changes, its path after
+    `where`."""
+    return SnapshotError(f"{where}{format_path(err.parts, root='')}: {err.problem}", hint=err.hint)
 
 
 def _split(

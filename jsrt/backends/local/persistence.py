@@ -181,11 +181,8 @@ class StateDir:
                 if others_saved:
                     self._refuse_id_clashes(database, delta)
                 self._write_delta(database, delta, seq)
-                if others_saved and (generation != self._generation or self._seen < purged):
-                    self._reload(database, world)
-                elif others_saved:
-                    others = self._read_delta(database, self._seen, until=seq)
-                    world.apply_changes(others, before=delta)
+                if others_saved:
+                    self._take_in(database, world, (generation, purged), until=seq, before=delta)
                 self._seen, self._generation = seq, generation
         except BaseException:
             # The changes were not saved: the world becomes what the database holds again.
@@ -199,18 +196,32 @@ class StateDir:
         seq, generation, purged = _counters(database)
         if seq == self._seen:
             return
+        self._take_in(database, world, (generation, purged), until=seq + 1)
+        self._seen, self._generation = seq, generation
+
+    def _take_in(
+        self,
+        database: sqlite3.Connection,
+        world: World,
+        counters: tuple[int, int],
+        *,
+        until: int,
+        before: Delta | None = None,
+    ) -> None:
+        """Take in the commits others made after the last one this process saw and before
+        `until`: as their changes, or as the whole saved world when the database was reset
+        since (another generation of `counters`) or the removals they made were purged."""
+        generation, purged = counters
         if generation != self._generation or self._seen < purged:
             self._reload(database, world)
         else:
-            world.apply_changes(self._read_delta(database, self._seen, until=seq + 1))
-        self._seen, self._generation = seq, generation
+            changes = self._read_delta(database, self._seen, until=until)
+            world.apply_changes(changes, before=before)
 
     def _reload(self, database: sqlite3.Connection, world: World) -> None:
         snapshot = self._read_snapshot(database)
-        try:
+        with self._damaged_snapshot():
             world.reload(snapshot)
-        except (SnapshotError, WorldDataError) as err:
-            raise self._damaged(err.message) from None
 
     def _refuse_id_clashes(self, database: sqlite3.Connection, delta: Delta) -> None:
         """Documents are named by a counter (`World._new_id`): two processes that created
@@ -307,10 +318,8 @@ class StateDir:
     # ---- reading --------------------------------------------------------------------------
 
     def _world_from(self, snapshot: dict[str, Any]) -> World:
-        try:
+        with self._damaged_snapshot():
             return World.from_snapshot(snapshot)
-        except (SnapshotError, WorldDataError) as err:  # the model names no file: add it
-            raise self._damaged(err.message) from None
 
     def _read_snapshot(self, database: sqlite3.Connection) -> dict[str, Any]:
         """The whole saved world, as `World.snapshot()` shapes it."""
@@ -500,6 +509,14 @@ class StateDir:
             hint="delete the state dir to start again from the world file",
             file=str(self.database_path),
         )
+
+    @contextlib.contextmanager
+    def _damaged_snapshot(self) -> Iterator[None]:
+        """The model's errors about a saved world name no file: these name the database."""
+        try:
+            yield
+        except (SnapshotError, WorldDataError) as err:
+            raise self._damaged(err.message) from None
 
     @contextlib.contextmanager
     def _failures(self) -> Iterator[None]:
