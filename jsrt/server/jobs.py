@@ -19,8 +19,9 @@ from __future__ import annotations
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
+
+from jsrt.backends.local.models import timestamp_now
 
 LIFE_CYCLE = ("queued", "running", "completed")
 """A job's statuses, in order: where it starts, and where each look moves it."""
@@ -61,7 +62,7 @@ class JobBoard:
             progress = self._progress.setdefault(job["_id"], _Progress())
             if progress.step < len(LIFE_CYCLE) - 1:
                 progress.step += 1
-                now = _now()
+                now = timestamp_now()
                 if LIFE_CYCLE[progress.step] == "running":
                     progress.started_at = now
                 else:
@@ -90,8 +91,3 @@ def _served(
     served["createdAt"] = job.get("createdAt")
     served["lastModified"] = progress.ended_at or progress.started_at or job.get("createdAt")
     return served
-
-
-def _now() -> str:
-    """An ISO timestamp in integrator.io's form: UTC with milliseconds and a Z."""
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")

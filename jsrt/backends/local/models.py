@@ -374,7 +374,7 @@ class World:
     def create(self, collection: str, document: Mapping[str, Any]) -> dict[str, Any]:
         """Store a new document; integrator.io assigns the `_id`, so a given one is ignored."""
         self._refuse_cache_data(collection, document)
-        now = _now()
+        now = timestamp_now()
         stored = {**clone(document), "_id": self._new_id(), "createdAt": now, "lastModified": now}
         self._collection(collection)[stored["_id"]] = stored
         if collection == "lookupcaches":
@@ -390,7 +390,7 @@ class World:
         stored = clone(document)
         if "createdAt" in old:
             stored["createdAt"] = old["createdAt"]
-        stored["lastModified"] = _now()
+        stored["lastModified"] = timestamp_now()
         self._collection(collection)[stored["_id"]] = stored
         self._note_document(collection, stored["_id"])
         self._changed()
@@ -411,7 +411,7 @@ class World:
             self._require(collection, _id), patch, patchable, collection_noun(collection)
         )
         self._refuse_cache_data(collection, stored)
-        stored["lastModified"] = _now()
+        stored["lastModified"] = timestamp_now()
         self._collection(collection)[_id] = stored
         self._note_document(collection, _id)
         self._changed()
@@ -476,7 +476,7 @@ class World:
             "_flowId": flow_id,
             "type": "flow",
             "status": "queued",
-            "createdAt": _now(),
+            "createdAt": timestamp_now(),
         }
         job.update({k: options[k] for k in ("startDate", "endDate", "_exportIds") if k in options})
         self._jobs.append(job)
@@ -835,5 +835,6 @@ def _history_list(history: Any, name: str) -> list[dict[str, Any]]:
     return clone(entries)
 
 
-def _now() -> str:
+def timestamp_now() -> str:
+    """Now as integrator.io writes a timestamp: UTC, milliseconds, a Z."""
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
