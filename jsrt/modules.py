@@ -1,6 +1,8 @@
-"""The JavaScript libraries a hook script may import: dayjs and sjcl, the real ones.
+"""The JavaScript libraries jsrt evaluates in V8, the real ones, fetched from npm.
 
-integrator.io gives scripts dayjs 1.11 and sjcl 1.0.8 (its docs say "sjcl 1.8.0"). jsrt never
+integrator.io gives scripts dayjs 1.11 and sjcl 1.0.8 (its docs say "sjcl 1.8.0"); the
+transformation engine (`jsrt.transform`) runs on handlebars, jsonpath-plus, moment and
+moment-timezone. Each lock entry says which of the two uses it (`used_by`). jsrt never
 ships their code: `modules.lock.json` pins each library's npm tarball and its published
 integrity hash, and this module fetches the tarball from the npm registry, checks it against
 that hash before anything is written, keeps only the one file to evaluate, and caches it per
@@ -58,6 +60,8 @@ class _Locked:
     tarball: str
     integrity: str
     file: str
+    used_by: str
+    """`hooks` (a script may import it) or `transform` (the transformation engine's)."""
 
 
 @functools.cache
@@ -66,9 +70,9 @@ def _lock() -> dict[str, _Locked]:
     return {entry["name"]: _Locked(**entry) for entry in json.loads(text)["libraries"]}
 
 
-def library_names() -> tuple[str, ...]:
-    """The libraries jsrt provides, in lock-file order."""
-    return tuple(_lock())
+def library_names(used_by: str | None = None) -> tuple[str, ...]:
+    """The libraries jsrt provides (those `used_by` `hooks` or `transform`), in lock order."""
+    return tuple(name for name, e in _lock().items() if used_by in (None, e.used_by))
 
 
 def library_version(name: str) -> str:
@@ -84,7 +88,8 @@ def library_js(name: str) -> str:
     """JavaScript that defines `globalThis.__jsrt_modules[name]` in a fresh V8 context.
 
     The libraries are UMD bundles. They run inside a function that hands them a CommonJS
-    `module`/`exports` (and no `define` or `require`), so their value lands in
+    `module`/`exports`, no `define`, and a `require` that answers only with a library
+    evaluated before (moment-timezone requires moment), so their value lands in
     `module.exports` and no such name is left behind as a global. The wrapper opens on the
     library's first line, so positions in its stack frames stay true past line 1.
     """
@@ -102,10 +107,12 @@ def library_js(name: str) -> str:
     label = f"jsrt-modules/{locked.name}@{library_version(name)}/{locked.file}"
     return (
         "(function(){var module={exports:{}};"
+        f"var modules=globalThis.{MODULES_GLOBAL}||(globalThis.{MODULES_GLOBAL}={{}});"
+        "var require=function(name){if(Object.prototype.hasOwnProperty.call(modules,name))"
+        "return modules[name];throw new Error('cannot require '+name);};"
         "(function(module,exports,define,require){"
         f"{source}\n"
-        "}).call(module.exports,module,module.exports,undefined,undefined);"
-        f"var modules=globalThis.{MODULES_GLOBAL}||(globalThis.{MODULES_GLOBAL}={{}});"
+        "}).call(module.exports,module,module.exports,undefined,require);"
         f"modules[{json.dumps(locked.name)}]=module.exports;}})();\n"
         f"//# sourceURL={label}\n"
     )

@@ -1,0 +1,169 @@
+"""`TransformEngine`: the isolate that runs the transformation engine's JavaScript.
+
+One request, one reply: Python sends `{"op": name, ...}` as a JSON string global, the
+engine's dispatcher (`js/runtime.js`) runs the op and answers one JSON text, `{"ok": value}`
+or `{"error": {...}}`. The libraries and jsrt's JS load once per engine (tens of
+milliseconds); each op compiles the definition it is given and caches it by its JSON
+text, so a page of records costs one compile.
+
+While an op runs, the JavaScript can ask Python what only the caller knows (a lookup
+cache's entries, what a dynamic lookup answers) through the engine's own bridge:
+`T.ask(kind, payload)` reaches the `LookupSource` handed to that call. The source never
+touches the isolate: it answers with plain JSON values.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Mapping
+from functools import cache
+from importlib.resources import files
+from typing import Any, Protocol
+
+import orjson
+
+from jsrt.errors import InputError, UsageError
+from jsrt.json_values import parse_from_v8
+
+JS_FILES = (
+    "runtime.js",
+    "handlebars.js",
+    "lookups.js",
+    "mapper2.js",
+    "mapper1.js",
+    "filters.js",
+    "transforms.js",
+    "response_mapping.js",
+)
+"""jsrt's engine code, in load order: later files use what earlier ones define on `T`."""
+
+_INPUT_GLOBAL = "__jsrt_transform_input"
+DEFAULT_TIMEOUT_S = 60.0
+"""How long one op may run: a template's regular expression can backtrack for ever."""
+
+
+class TransformError(InputError):
+    """A definition (mapping, template, filter, transform) that integrator.io would refuse,
+    or an op the engine cannot run; names the definition's `path` where it is known
+    (exit 2: the document is wrong, not the data)."""
+
+
+class LookupSource(Protocol):
+    """What the engine asks its caller while an op runs: one method per `T.ask` kind."""
+
+    def ask(self, kind: str, payload: Any) -> Any:
+        """Answer `kind` (e.g. `lookupCache`, `dynamicLookup`) with a JSON value; raise
+        `TransformError` for a question the caller cannot answer."""
+        ...
+
+
+class TransformEngine:
+    """The transformation engine's isolate. Thread-safe: ops are serialised."""
+
+    def __init__(self, *, memory_mb: int = 512) -> None:
+        from jsrt.engine.isolate import Isolate  # V8 loads only when an engine is made
+
+        self._lock = threading.RLock()
+        self._source: LookupSource | None = None
+        self._isolate = Isolate(memory_mb=memory_mb, bridge=self._answer)
+        try:
+            for name in _LIBRARIES:
+                self._isolate.eval(_library_js(name), filename=f"jsrt:{name}.js")
+            for name in JS_FILES:
+                self._isolate.eval(_engine_js(name), filename=f"jsrt-transform/{name}")
+        except BaseException:
+            self._isolate.close()
+            raise
+
+    def call(
+        self,
+        op: str,
+        request: Mapping[str, Any],
+        *,
+        source: LookupSource | None = None,
+        timeout_s: float = DEFAULT_TIMEOUT_S,
+    ) -> Any:
+        """Run `op` with `request`'s fields and return its JSON value.
+
+        Raises `TransformError` with the engine's message and path when the op refuses
+        its definition, and the engine's `HookTimeout`/`HeapLimitExceeded` when it runs
+        past `timeout_s` or out of memory.
+        """
+        text = orjson.dumps({**request, "op": op})
+        with self._lock:
+            self._source = source
+            try:
+                self._isolate.set_global(_INPUT_GLOBAL, text)
+                reply = self._isolate.eval(
+                    f"__jsrt_transform.handle(globalThis.{_INPUT_GLOBAL})",
+                    filename="jsrt:transform-call.js",
+                    deadline=time.monotonic() + timeout_s,
+                )
+            finally:
+                self._source = None
+        if not isinstance(reply, str):
+            raise TransformError(f"the transformation engine gave no reply to {op!r}")
+        answer = parse_from_v8(reply)
+        if "error" in answer:
+            error = answer["error"]
+            raise TransformError(error.get("message", "failed"), **_details(error))
+        return answer.get("ok")
+
+    def close(self) -> None:
+        """Free the isolate."""
+        self._isolate.close()
+
+    def __enter__(self) -> TransformEngine:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _answer(self, request: str) -> str:
+        """The bridge handler: a `T.ask` from the running op, answered by its source."""
+        question = orjson.loads(request)
+        source = self._source
+        if source is None:
+            raise UsageError(
+                f"the transformation engine asked for {question.get('kind')!r} "
+                "but this call was given no lookup source"
+            )
+        return orjson.dumps({"answer": source.ask(question["kind"], question.get("payload"))}).decode()
+
+
+def _details(error: Mapping[str, Any]) -> dict[str, Any]:
+    """The facts of an engine error worth carrying: where in the definition, which code."""
+    return {key: error[key] for key in ("path", "code", "hint") if key in error}
+
+
+_LIBRARIES = ("handlebars", "jsonpath-plus", "moment", "moment-timezone")
+"""The npm libraries the engine's JavaScript uses, in load order (moment before
+moment-timezone, which requires it)."""
+
+
+@cache
+def _library_js(name: str) -> str:
+    from jsrt import modules  # brings in the HTTP client it fetches with, on first use only
+
+    return modules.library_js(name)
+
+
+@cache
+def _engine_js(name: str) -> str:
+    return files("jsrt.transform").joinpath("js", name).read_text(encoding="utf-8")
+
+
+_shared: tuple[int, TransformEngine] | None = None
+_shared_lock = threading.Lock()
+
+
+def shared_engine() -> TransformEngine:
+    """The process's engine, made on first use. A forked child makes its own: V8's
+    threads do not survive a fork, so the parent's isolate is unusable there."""
+    global _shared
+    with _shared_lock:
+        if _shared is None or _shared[0] != os.getpid():
+            _shared = (os.getpid(), TransformEngine())
+        return _shared[1]
