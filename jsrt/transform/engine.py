@@ -130,7 +130,9 @@ class TransformEngine:
                 f"the transformation engine asked for {question.get('kind')!r} "
                 "but this call was given no lookup source"
             )
-        return orjson.dumps({"answer": source.ask(question["kind"], question.get("payload"))}).decode()
+        return orjson.dumps(
+            {"answer": source.ask(question["kind"], question.get("payload"))}
+        ).decode()
 
 
 def _details(error: Mapping[str, Any]) -> dict[str, Any]:
