@@ -147,7 +147,10 @@ def test_modules_dir_replaces_cache_and_registry(
     for name, path in modules.ensure_all().items():
         (node_modules / name).mkdir(parents=True)
         (node_modules / name / "package.json").write_text(json.dumps({"version": "0.0.0-local"}))
-        shutil.copy(path, node_modules / name)
+        cached_folder = next(up for up in path.parents if up.name.startswith(f"{name}@"))
+        local = node_modules / name / path.relative_to(cached_folder)
+        local.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, local)
     monkeypatch.setenv(modules.MODULES_DIR_ENV, str(node_modules))
     monkeypatch.setenv(modules.REGISTRY_ENV, UNREACHABLE_REGISTRY)
     shutil.rmtree(cached_copy)
