@@ -11,8 +11,10 @@ from pydantic import ValidationError
 
 from jsrt.cases.backend_keys import read_backend_choice
 from jsrt.cases.locator import Locator
-from jsrt.cases.model import Case, CaseFile
+from jsrt.cases.model import Case, CaseFile, FlowExpectations
 from jsrt.cases.schema import (
+    FLOW_ONLY_EXPECTATIONS,
+    HOOK_ONLY_EXPECTATIONS,
     CaseDocument,
     CasesDocument,
     Expect,
@@ -84,6 +86,9 @@ def _case(
         """Where `key` is written: in this case, or among the file's defaults."""
         return (*where, key) if key in body else (key,)
 
+    if _runs_flow(merged):
+        return _flow_case(locator, defaults, document, where, name)
+    _refuse_flow_keys(locator, document, merged, place)
     from_step = "flow" in merged or "step" in merged
     if from_step:
         _check_step_keys(locator, merged, where, place)
@@ -166,3 +171,99 @@ def _expectations(expect: Expect | None) -> Expectations:
         calls_count=expect.calls_count,
         world=expect.world.given() if expect.world is not None else None,
     )
+
+
+# --- a flow case: `flow:` without `step:` -------------------------------------------------
+
+
+def _runs_flow(merged: dict[str, Any]) -> bool:
+    """A case runs a whole flow when it names a flow and no step of it."""
+    return merged.get("flow") is not None and "step" not in merged
+
+
+def _flow_case(
+    locator: Locator, defaults: dict[str, Any], document: CaseDocument, where: Where, name: str
+) -> Case:
+    """A case that runs every step of a flow of its world (`Runtime.run_flow`)."""
+    body = document.given()
+    merged = {**defaults, **body}
+
+    def place(key: str) -> Where:
+        return (*where, key) if key in body else (key,)
+
+    for key in ("script", "function", "hook", "options", "record"):
+        if key in merged:
+            raise locator.fail(
+                place(key),
+                f"`{key}` has no meaning in a flow case (`flow:` without `step:` runs every "
+                "step of the flow, each hook as the flow wires it)",
+                f"remove `{key}`, or add `step:` to run one hook of the flow",
+            )
+    if merged.get("world") is None:
+        raise locator.fail(
+            where,
+            "a flow case needs `world`: the world file, download or folder holding the flow",
+            "add e.g. `world: world.yaml`",
+        )
+    if "pages" in merged and "data" in merged:
+        raise locator.fail(
+            place("data"),
+            "`pages` and `data` both give the flow's input",
+            "give `pages` (the pages as they are) or `data` (records, paged by each "
+            "export's pageSize), not both",
+        )
+    flow_input = {key: merged[key] for key in ("pages", "data") if merged.get(key) is not None}
+    expect = document.expect
+    if expect is not None:
+        for key in HOOK_ONLY_EXPECTATIONS:
+            if key in expect.model_fields_set:
+                raise locator.fail(
+                    (*where, "expect", key),
+                    f"`expect.{key}` judges one hook's run, and a flow case runs a whole flow",
+                    "a flow case expects `received`, `counts`, `stages`, `errors`, `logs`, "
+                    "`world`, `ok` or `error`; or add `step:` to run one hook",
+                )
+    timeout = merged.get("timeout")
+    return Case(
+        name=name,
+        file=locator.path,
+        line=locator.line_of(where),
+        script=None,
+        function=None,
+        hook=None,
+        world=locator.existing_file(merged["world"], place("world"), "world file", folder_ok=True),
+        timeout_s=float(timeout) if timeout is not None else None,
+        memory_mb=merged.get("memory"),
+        options={},
+        expect=_expectations(expect),
+        backend=read_backend_choice(locator, merged, place),
+        flow=merged["flow"],
+        caps={name: merged[name] for name in CAPS if merged.get(name) is not None},
+        flow_input=flow_input,
+        flow_expect=FlowExpectations(
+            received=expect.received if expect is not None else None,
+            counts=expect.counts if expect is not None else None,
+            stages=expect.stages if expect is not None else None,
+        ),
+    )
+
+
+def _refuse_flow_keys(
+    locator: Locator, document: CaseDocument, merged: dict[str, Any], place: Callable[[str], Where]
+) -> None:
+    """A hook case gives no flow input and expects nothing of a flow's steps."""
+    if "pages" in merged:
+        raise locator.fail(
+            place("pages"),
+            "`pages` feeds a flow's page generators, and this case runs one hook",
+            "give the hook's input as `data` (or `options`), or remove `step:` to run the "
+            "whole flow",
+        )
+    expect = document.expect
+    for key in FLOW_ONLY_EXPECTATIONS:
+        if expect is not None and key in expect.model_fields_set:
+            raise locator.fail(
+                (*place("expect"), key),
+                f"`expect.{key}` judges a flow's steps, and this case runs one hook",
+                "give `flow:` (without `step:`) and `world:` to run the whole flow",
+            )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -11,6 +12,18 @@ from jsrt.run.choice import BackendChoice
 
 CaseStatus = Literal["passed", "failed", "error"]
 """`passed`; `failed`: an expectation did not hold; `error`: the run could not start."""
+
+
+@dataclass(frozen=True)
+class FlowExpectations:
+    """What a flow case expects of its flow's steps, each keyed by a step's name or `_id`
+    (None where it expects nothing): `received`, the records an import received, every
+    page in order; `counts`, a step's counts; `stages`, a step's stages in integrator.io's
+    vocabulary. Each is matched by the subset rule of `jsrt.expect`."""
+
+    received: Mapping[str, list[Any]] | None = None
+    counts: Mapping[str, Mapping[str, Any]] | None = None
+    stages: Mapping[str, list[Any]] | None = None
 
 
 @dataclass(frozen=True)
@@ -38,6 +51,17 @@ class Case:
     caps: dict[str, int] = field(default_factory=dict)
     """The caps on what its run keeps (`max_log_lines`, `max_log_chars`, `max_calls`:
     `jsrt.run.limits.CAPS`) the case sets; the others are the front end's or the defaults."""
+    flow_input: dict[str, Any] | None = None
+    """A flow case (`flow` without `step`: the whole flow runs, `Runtime.run_flow`): what
+    its page generators export, `{"pages": ...}` or `{"data": ...}` as the case file
+    gives them, or `{}` for the world's own `mockOutput`; None for a hook case."""
+    flow_expect: FlowExpectations | None = None
+    """What a flow case expects of the flow's steps, beside `expect`'s shared keys."""
+
+    @property
+    def runs_flow(self) -> bool:
+        """Whether the case runs a whole flow rather than one hook."""
+        return self.flow_input is not None
 
     @property
     def id(self) -> str:

@@ -63,6 +63,10 @@ def run_case(
             cassette_scope=f"{case.file.name}::{case.name}",
             backend=chosen,
         )
+        if case.runs_flow:
+            from jsrt.cases.flow import run_flow_case
+
+            return run_flow_case(case, runtime, started)
         if case.flow is not None and case.step is not None:
             given = case.options or None  # none given: the hook contract's sample
             result = runtime.run_step(case.flow, case.step, case.hook, given)

@@ -217,6 +217,68 @@ class WorldExpectation(_Part):
     jobs: _WorldView = None
 
 
+# --- a flow case: `flow:` without `step:` runs the whole flow (`jsrt.cases.flow`) ----------
+
+
+FLOW_ONLY_EXPECTATIONS = ("received", "counts", "stages")
+"""The `expect:` keys only a flow case may give: they judge a `FlowResult`."""
+HOOK_ONLY_EXPECTATIONS = ("result", "result_subset", "records", "calls", "calls_count")
+"""The `expect:` keys only a hook case may give: they judge one hook's `HookResult`."""
+
+
+def _pages_problem(value: Any, name: str, at: tuple[str | int, ...]) -> Exception | None:
+    """The first way `value` is not a list of pages (each a list of records), placed
+    below `at`; None when it is one."""
+    found = type_problem(value, list, "a list of pages (each a list of records)", name)
+    if found is not None:
+        return problem(*found, at=at)
+    for number, page in enumerate(value):
+        where = f"{name}[{number}]"
+        found = type_problem(page, list, "a page (a list of records)", where)
+        if found is not None:
+            return problem(*found, at=(*at, number))
+        for index, record in enumerate(page):
+            # integrator.io's records are objects, or arrays (a `rows` record of a file)
+            found = type_problem(record, (dict, list), "a record (an object)", f"{where}[{index}]")
+            if found is not None:
+                return problem(*found, at=(*at, number, index))
+    return None
+
+
+def _flow_pages(value: Any) -> Any:
+    """`pages:` of a flow case: the pages of its one page generator, or, per page
+    generator (its export's `_id` or name), its pages."""
+    if isinstance(value, Mapping):
+        for generator, pages in value.items():
+            found = _pages_problem(pages, str(generator), (str(generator),))
+            if found is not None:
+                raise found
+        return dict(value)
+    found = _pages_problem(value, "pages", ())
+    if found is not None:
+        raise found
+    return value
+
+
+def _per_step(value: Any, info: Info) -> Any:
+    """`received`, `counts`, `stages`: a mapping keyed by a step (its name or `_id`)."""
+    name = str(info.field_name)
+    found = type_problem(value, dict, "a mapping of a step's name or _id to what it expects", name)
+    if found is not None:
+        raise problem(*found)
+    entry = {"received": (list, "a list of records"), "counts": (dict, "a mapping of counts")}
+    entry["stages"] = (list, "a list of stages ({name, input, output, errors})")
+    types, expected = entry[name]
+    for step, expected_value in value.items():
+        found = type_problem(expected_value, types, expected, str(step))
+        if found is not None:
+            raise problem(*found, at=(str(step),))
+    return value
+
+
+_PerStep = Annotated[Any, BeforeValidator(_per_step)]
+
+
 def _absent() -> Any:
     return ABSENT
 
@@ -233,6 +295,10 @@ class Expect(_Part):
     calls: Annotated[list[CallExpectation] | None, _typed(list, "a list")] = None
     calls_count: Annotated[Any, _then(_calls_count)] = None
     world: Annotated[WorldExpectation | None, _written(WorldExpectation)] = None
+    # A flow case's own (FLOW_ONLY_EXPECTATIONS):
+    received: _PerStep = None
+    counts: _PerStep = None
+    stages: _PerStep = None
 
     @model_validator(mode="after")
     def _ok_or_error(self) -> Expect:
@@ -323,6 +389,8 @@ class _Settings(_Part):
     options: Annotated[Any, _typed(dict, "a mapping", nullable=True)] = None
     data: Any = None
     record: Any = None
+    pages: Annotated[Any, _then(_flow_pages)] = None
+    """A flow case's input pages (`jsrt.cases.flow`)."""
 
 
 class CaseDocument(_Settings):
