@@ -35,6 +35,8 @@ class Plan:
     memory_runs: int
     persist_writes: int = 200
     persist_repeats: int = 3
+    flow_records: int = 10_000
+    flow_repeats: int = 3
 
 
 PLANS = {
@@ -51,6 +53,7 @@ PLANS = {
         memory_runs=10_000,
         persist_writes=500,
         persist_repeats=7,
+        flow_repeats=5,
     ),
     "quick": Plan(
         name="quick",
@@ -75,6 +78,7 @@ PLANS = {
         suite_repeats=1,
         suite_front_ends=("jsrt test",),
         memory_runs=1_000,
+        flow_repeats=2,
     ),
 }
 

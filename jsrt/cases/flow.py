@@ -73,12 +73,9 @@ def run_flow_case(case: Case, runtime: Runtime, started: float) -> CaseOutcome:
 
 
 def flow_arguments(flow_input: Mapping[str, Any]) -> dict[str, Any]:
-    """`Runtime.run_flow`'s keyword arguments for a case's (or `jsrt flow run`'s) input."""
-    if "pages" in flow_input:
-        return {"data": flow_input["pages"], "paged": True}
-    if "data" in flow_input:
-        return {"data": flow_input["data"]}
-    return {}
+    """`Runtime.run_flow`'s keyword arguments for a case's input: `data` (records,
+    paged by each export's pageSize) and `pages` (the first N pages only)."""
+    return {key: flow_input[key] for key in ("pages", "data") if key in flow_input}
 
 
 def _run_error(result: FlowResult) -> dict[str, Any] | None:

@@ -205,13 +205,8 @@ def _flow_case(
             "a flow case needs `world`: the world file, download or folder holding the flow",
             "add e.g. `world: world.yaml`",
         )
-    if "pages" in merged and "data" in merged:
-        raise locator.fail(
-            place("data"),
-            "`pages` and `data` both give the flow's input",
-            "give `pages` (the pages as they are) or `data` (records, paged by each "
-            "export's pageSize), not both",
-        )
+    if "data" in merged:
+        _check_flow_data(locator, merged["data"], place("data"))
     flow_input = {key: merged[key] for key in ("pages", "data") if merged.get(key) is not None}
     expect = document.expect
     if expect is not None:
@@ -248,6 +243,15 @@ def _flow_case(
     )
 
 
+def _check_flow_data(locator: Locator, data: Any, where: Where) -> None:
+    """A flow case's `data`: the records of its one page generator, or per page
+    generator (its export's `_id` or name) its records."""
+    expected = "a list of records, or a mapping of a page generator to its records"
+    locator.typed(data, where, (list, dict), expected)
+    for key, records in data.items() if isinstance(data, dict) else ():
+        locator.typed(records, (*where, key), list, "a list of records")
+
+
 def _refuse_flow_keys(
     locator: Locator, document: CaseDocument, merged: dict[str, Any], place: Callable[[str], Where]
 ) -> None:
@@ -255,9 +259,8 @@ def _refuse_flow_keys(
     if "pages" in merged:
         raise locator.fail(
             place("pages"),
-            "`pages` feeds a flow's page generators, and this case runs one hook",
-            "give the hook's input as `data` (or `options`), or remove `step:` to run the "
-            "whole flow",
+            "`pages` limits a flow's pages, and this case runs one hook",
+            "remove `pages`, or remove `step:` to run the whole flow",
         )
     expect = document.expect
     for key in FLOW_ONLY_EXPECTATIONS:

@@ -52,9 +52,9 @@ class Case:
     """The caps on what its run keeps (`max_log_lines`, `max_log_chars`, `max_calls`:
     `jsrt.run.limits.CAPS`) the case sets; the others are the front end's or the defaults."""
     flow_input: dict[str, Any] | None = None
-    """A flow case (`flow` without `step`: the whole flow runs, `Runtime.run_flow`): what
-    its page generators export, `{"pages": ...}` or `{"data": ...}` as the case file
-    gives them, or `{}` for the world's own `mockOutput`; None for a hook case."""
+    """A flow case (`flow` without `step`: the whole flow runs, `Runtime.run_flow`): the
+    records its page generators export (`data`; without it their `mockOutput`) and how
+    many pages to run (`pages`), as the case file gives them; None for a hook case."""
     flow_expect: FlowExpectations | None = None
     """What a flow case expects of the flow's steps, beside `expect`'s shared keys."""
 

@@ -226,37 +226,13 @@ HOOK_ONLY_EXPECTATIONS = ("result", "result_subset", "records", "calls", "calls_
 """The `expect:` keys only a hook case may give: they judge one hook's `HookResult`."""
 
 
-def _pages_problem(value: Any, name: str, at: tuple[str | int, ...]) -> Exception | None:
-    """The first way `value` is not a list of pages (each a list of records), placed
-    below `at`; None when it is one."""
-    found = type_problem(value, list, "a list of pages (each a list of records)", name)
+def _page_count(value: Any) -> Any:
+    """`pages:` of a flow case: run only the first N pages of each page generator."""
+    found = type_problem(value, int, "a whole number of pages", "pages")
+    if found is None and value < 1:
+        found = (f"pages must be at least 1, got {value}", "give e.g. pages: 1 (the first page)")
     if found is not None:
-        return problem(*found, at=at)
-    for number, page in enumerate(value):
-        where = f"{name}[{number}]"
-        found = type_problem(page, list, "a page (a list of records)", where)
-        if found is not None:
-            return problem(*found, at=(*at, number))
-        for index, record in enumerate(page):
-            # integrator.io's records are objects, or arrays (a `rows` record of a file)
-            found = type_problem(record, (dict, list), "a record (an object)", f"{where}[{index}]")
-            if found is not None:
-                return problem(*found, at=(*at, number, index))
-    return None
-
-
-def _flow_pages(value: Any) -> Any:
-    """`pages:` of a flow case: the pages of its one page generator, or, per page
-    generator (its export's `_id` or name), its pages."""
-    if isinstance(value, Mapping):
-        for generator, pages in value.items():
-            found = _pages_problem(pages, str(generator), (str(generator),))
-            if found is not None:
-                raise found
-        return dict(value)
-    found = _pages_problem(value, "pages", ())
-    if found is not None:
-        raise found
+        raise problem(*found)
     return value
 
 
@@ -389,8 +365,8 @@ class _Settings(_Part):
     options: Annotated[Any, _typed(dict, "a mapping", nullable=True)] = None
     data: Any = None
     record: Any = None
-    pages: Annotated[Any, _then(_flow_pages)] = None
-    """A flow case's input pages (`jsrt.cases.flow`)."""
+    pages: Annotated[Any, _then(_page_count)] = None
+    """A flow case's page limit (`jsrt.cases.flow`)."""
 
 
 class CaseDocument(_Settings):

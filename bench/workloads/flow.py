@@ -1,0 +1,195 @@
+"""A whole flow: 10,000 records in 5 pages through an export with a preSavePage, a lookup
+with a response mapping, and an import with a preMap, a 20-field Mapper 2.0 mapping and a
+postMap (`Runtime.run_flow`, in the default supervised worker), against node running the
+same hook functions with the lookup's response mapping, the mapping and the import's
+responses written by hand (bench/hooks/flowReference.js).
+
+Each side starts from what it holds in memory: jsrt from the world (the export's
+mockOutput), node from the pages' JSON text. The row is records per second; its note
+gives the cost per record of each step's hooks, from the run's own hook times.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from bench import data
+from bench.context import BenchError, Context
+from bench.harness import Row, Target, alternate, sampled_row, timed_ms
+from bench.node import NodeServer
+from jsrt.backends.local import World
+from jsrt.runner import Runtime
+
+HOOKS = data.HOOKS / "flowHooks.js"
+REFERENCE = data.HOOKS / "flowReference.js"
+REFERENCE_FUNCTION = "runFlow"
+PAGES = 5
+TARGET = Target("ratio_max", 2.0)
+FLOW_ID = "bench-flow"
+IMPORT_ID = "bench-import"
+LOOKUP_ANSWER = {"customerId": "C-1", "tier": "gold", "creditLimit": 5000}
+FLOW_MEMORY_MB = 1024
+
+MAPPED_FIELDS = (
+    ("externalId", "id", "string"),
+    ("customerName", "fullName", "string"),
+    ("email", "email", "string"),
+    ("region", "region", "string"),
+    ("company", "company", "string"),
+    ("createdAt", "createdAt", "string"),
+    ("orderDate", "orderDate", "string"),
+    ("version", "version", "number"),
+    ("status", "status", "string"),
+    ("quantity", "quantity", "number"),
+    ("unitPrice", "unitPrice", "number"),
+    ("currency", "currency", "string"),
+    ("sku", "sku", "string"),
+    ("city", "address.city", "string"),
+    ("zip", "address.zip", "string"),
+    ("country", "address.country", "string"),
+    ("priority", "priority", "number"),
+    ("active", "active", "boolean"),
+    ("customerTier", "customerTier", "string"),
+    ("total", "total", "number"),
+)
+"""The import's 20 fields: (generate, the record's path, dataType); flowReference.js's
+`mapOrder` writes the same by hand."""
+
+
+def flow_world(records: list[dict[str, Any]], pages: int) -> dict[str, Any]:
+    """The world of the benchmark's flow, its export's mockOutput holding `records` in
+    `pages` pages."""
+    hook = {"_scriptId": "bench-hooks"}
+    return {
+        "scripts": [
+            {"_id": "bench-hooks", "name": "flowHooks", "content": HOOKS.read_text("utf-8")}
+        ],
+        "exports": [
+            {
+                "_id": "bench-orders",
+                "name": "Orders",
+                "pageSize": -(-len(records) // pages),
+                "mockOutput": {"page_of_records": [{"record": r} for r in records]},
+                "hooks": {"preSavePage": {**hook, "function": "preSavePage"}},
+            },
+            {
+                "_id": "bench-customer",
+                "name": "Customer lookup",
+                "isLookup": True,
+                "mockOutput": {"page_of_records": [{"record": LOOKUP_ANSWER}]},
+            },
+        ],
+        "imports": [
+            {
+                "_id": IMPORT_ID,
+                "name": "ERP orders",
+                "mappings": [
+                    {"generate": generate, "extract": f"$.{path}", "dataType": kind}
+                    | {"status": "Active"}
+                    for generate, path, kind in MAPPED_FIELDS
+                ],
+                "hooks": {
+                    "preMap": {**hook, "function": "preMap"},
+                    "postMap": {**hook, "function": "postMap"},
+                },
+                "mockResponse": {"statusCode": 200, "errors": [], "ignored": False},
+            }
+        ],
+        "flows": [
+            {
+                "_id": FLOW_ID,
+                "name": "Orders to ERP",
+                "pageGenerators": [{"_exportId": "bench-orders"}],
+                "pageProcessors": [
+                    {
+                        "type": "export",
+                        "_exportId": "bench-customer",
+                        "responseMapping": {
+                            "fields": [
+                                {"extract": "data[0].tier", "generate": "customerTier"},
+                                {"extract": "data[0].creditLimit", "generate": "creditLimit"},
+                            ],
+                            "lists": [],
+                        },
+                    },
+                    {"type": "import", "_importId": IMPORT_ID},
+                ],
+            }
+        ],
+    }
+
+
+def measure(ctx: Context) -> list[Row]:
+    size = ctx.plan.flow_records
+    records = data.page(size)
+    runtime = Runtime(World(flow_world(records, PAGES)), memory_mb=FLOW_MEMORY_MB, timeout_s=600)
+    reference = _reference_files(ctx.workdir, records)
+    server = None if ctx.node is None else NodeServer(ctx.node, reference, REFERENCE_FUNCTION)
+    per_step: list[dict[str, float]] = []
+
+    def run_jsrt() -> float:
+        results: list[Any] = []
+        ms = timed_ms(lambda: results.append(runtime.run_flow(FLOW_ID)))
+        per_step.append(_check_run(results[0], size))
+        return size / (ms / 1000)
+
+    sides = [run_jsrt]
+    if server is not None:
+        pages_file = reference.with_name("flow_pages.json")
+        sides.append(lambda: size / (server.pipeline_ms(pages_file) / 1000))
+    try:
+        samples = alternate(sides, repeats=ctx.plan.flow_repeats)
+    finally:
+        if server is not None:
+            server.close()
+    costs = ", ".join(f"{name} {us:.1f} µs" for name, us in _median_costs(per_step).items())
+    note = ctx.node_missing or f"hooks' cost per record: {costs}"
+    return [
+        sampled_row(
+            f"flow: {size:,} records, {PAGES} pages, 3 steps",
+            "records/s",
+            samples,
+            reference_name="node: same hooks, hand-written transform",
+            target=TARGET,
+            note=note,
+            higher_is_better=True,
+        )
+    ]
+
+
+def _reference_files(folder: Path, records: list[dict[str, Any]]) -> Path:
+    """node's side: the hooks file and the hand-written transform as one script (the
+    driver takes one file), and the pages as JSON text beside it."""
+    script = folder / "flow_reference.js"
+    script.write_text(HOOKS.read_text("utf-8") + "\n" + REFERENCE.read_text("utf-8"), "utf-8")
+    size = -(-len(records) // PAGES)
+    pages = [records[start : start + size] for start in range(0, len(records), size)]
+    (folder / "flow_pages.json").write_bytes(
+        orjson.dumps({"pages": pages, "lookup": LOOKUP_ANSWER})
+    )
+    return script
+
+
+def _check_run(result: Any, size: int) -> dict[str, float]:
+    """The run went through (a failed run measures nothing), and each hook's microseconds
+    per record it was given."""
+    if not result.ok:
+        raise BenchError(f"the flow failed in jsrt: {result.failures or result.errors[:3]}")
+    sent = len(result.imported(IMPORT_ID))
+    if sent != size:
+        raise BenchError(f"the import received {sent} records, not {size}")
+    costs = {}
+    for step in result.steps:
+        for name, count in step.hooks.items():
+            costs[name] = count.duration_ms * 1000 / max(count.records, 1)
+    return costs
+
+
+def _median_costs(runs: list[dict[str, float]]) -> dict[str, float]:
+    from bench.harness import median
+
+    names = dict.fromkeys(name for run in runs for name in run)
+    return {name: median([run[name] for run in runs if name in run]) for name in names}

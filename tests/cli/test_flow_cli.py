@@ -1,0 +1,165 @@
+"""`jsrt flow run` through click's CliRunner, on the small flow of flow_project.py."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from flow_project import FLOW, IMPORT, ORDERS, world, write_text, write_world
+
+from jsrt.cli import main, runs_hooks
+
+
+def flow_run(*args: str) -> tuple[int, str, str]:
+    done = CliRunner(mix_stderr=False).invoke(main, ["flow", "run", *args])
+    assert done.exception is None or isinstance(done.exception, SystemExit), done.exception
+    return done.exit_code, done.stdout, done.stderr
+
+
+@pytest.fixture
+def world_file(tmp_path: Path) -> Path:
+    return write_world(tmp_path)
+
+
+def test_the_summary_has_a_row_per_step_and_a_failed_record_exits_1(world_file: Path) -> None:
+    code, out, err = flow_run(FLOW, "--world", str(world_file))
+    assert code == 1, out + err
+    lines = out.splitlines()
+    assert lines[0].split() == ["STEP", "IN", "OUT", "IGNORED", "FAILED", "HOOKS"]
+    assert lines[1].split()[:7] == ["0", "export", "Get", "orders", "5", "5", "0"]
+    assert "preSavePage x3" in lines[1]
+    assert lines[2].split()[:7] == ["1", "export", "Find", "customer", "5", "5", "0"]
+    # the import: 5 in, SO-3 failed by preMap, 4 sent on
+    assert lines[3].split()[:8] == ["2", "import", "Save", "orders", "5", "4", "0", "1"]
+    assert "preMap x3" in lines[3] and "postMap x3" in lines[3]
+    assert any("NO_QTY" in line and "order SO-3 has no quantity" in line for line in lines)
+    assert lines[-1] == f"flow '{FLOW}': 3 pages, 3 steps: 1 records failed"
+    assert "\r[" not in err  # no progress line when stderr is not a terminal
+
+
+def test_data_from_a_file_replaces_the_mock_and_a_clean_run_exits_0(
+    world_file: Path, tmp_path: Path
+) -> None:
+    good = [order for order in ORDERS if order["qty"]]
+    data = tmp_path / "orders.json"
+    data.write_text(json.dumps(good))
+    code, out, err = flow_run(FLOW, "--world", str(world_file), "--data", str(data))
+    assert code == 0, out + err
+    assert out.splitlines()[-1] == f"flow '{FLOW}': 2 pages, 3 steps: ok"
+
+
+def test_pages_runs_only_the_first_pages(world_file: Path) -> None:
+    code, out, _ = flow_run(FLOW, "--world", str(world_file), "--pages", "1", "--json")
+    run = json.loads(out)
+    assert code == 0 and run["ok"] is True and run["pages"] == 1
+    export, _lookup, save = run["steps"]
+    assert export["counts"]["received"] == 2
+    assert [r["orderId"] for page in save["submitted"] for r in page] == ["SO-1", "SO-2"]
+
+
+def test_json_speaks_the_cloud_test_runs_stage_vocabulary(world_file: Path) -> None:
+    code, out, _ = flow_run(FLOW, "--world", str(world_file), "--json")
+    assert code == 1
+    run = json.loads(out)
+    assert run["ok"] is False and run["flow"] == {"_id": "f-orders", "name": FLOW}
+    export, lookup, save = run["steps"]
+    first_page = [stage["name"] for stage in export["stages"] if stage["page"] == 0]
+    assert "preSavePage" in first_page
+    assert {"request", "responseMap"} <= {stage["name"] for stage in lookup["stages"]}
+    names = [stage["name"] for stage in save["stages"] if stage["page"] == 1]
+    assert names.index("preMap") < names.index("mapping") < names.index("postMap")
+    pre_map = next(s for s in save["stages"] if s["name"] == "preMap" and s["page"] == 1)
+    assert set(pre_map) >= {"name", "input", "output", "errors"}
+    assert [r["id"] for r in pre_map["input"]] == ["SO-3", "SO-4"]
+    (error,) = pre_map["errors"]
+    assert error["code"] == "NO_QTY" and error["retryData"]["id"] == "SO-3"
+    assert run["errors"][0]["code"] == "NO_QTY" and run["errors"][0]["step"] == 2
+    # what the import would have sent: mapped, after postMap
+    sent = [record for page in save["submitted"] for record in page]
+    assert sent[0] == {"orderId": "SO-1", "tier": "gold", "amount": 10, "stamped": True}
+    assert [r["orderId"] for r in sent] == ["SO-1", "SO-2", "SO-4", "SO-5"]
+    assert save["counts"] == {"received": 5, "passed": 4, "ignored": 0, "failed": 1}
+    assert save["hooks"]["preMap"]["runs"] == 3 and "records" not in run
+
+
+def test_trace_writes_each_records_journey(world_file: Path, tmp_path: Path) -> None:
+    trace = tmp_path / "trace.json"
+    code, _, _ = flow_run(FLOW, "--world", str(world_file), "--trace", str(trace))
+    assert code == 1
+    written = json.loads(trace.read_text())
+    assert written["flow"]["_id"] == "f-orders"
+    records = written["records"]
+    assert len(records) == len(ORDERS)
+    failed = next(r for r in records if r["journey"][0]["record"]["id"] == "SO-3")
+    assert failed["errorStage"] == "preMap"
+    passed = records[0]["journey"]
+    assert passed[0]["record"] == ORDERS[0]
+    assert passed[-1]["record"]["stamped"] is True
+
+
+def test_an_unknown_flow_exits_2_with_the_closest_names(world_file: Path) -> None:
+    code, out, err = flow_run("Orders to ERB", "--world", str(world_file))
+    assert code == 2 and out == ""
+    assert "Orders to ERB" in err and FLOW in err and "Traceback" not in err
+
+
+def test_an_unknown_flow_with_json_is_one_object(world_file: Path) -> None:
+    code, out, _ = flow_run("nope", "--world", str(world_file), "--json")
+    answer = json.loads(out)
+    assert code == 2 and answer["ok"] is False and answer["flow"] == "nope"
+    assert answer["error"]["type"] in ("UsageError", "InputError")
+
+
+def test_the_world_file_here_is_used_when_none_is_given(
+    world_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(world_file.parent)
+    code, out, _ = flow_run(FLOW, "--pages", "1")
+    assert code == 0 and out.splitlines()[-1].endswith("1 page, 3 steps: ok")
+
+
+def test_a_layout_folder_is_a_world(tmp_path: Path) -> None:
+    """The folder `jsrt import` and `jsrt pull` write holds world.json."""
+    folder = tmp_path / "shop"
+    folder.mkdir()
+    (folder / "world.json").write_text(json.dumps(world()))
+    code, out, err = flow_run(FLOW, "--world", str(folder), "--pages", "1")
+    assert code == 0, out + err
+
+
+def test_no_world_here_exits_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, _, err = flow_run(FLOW)
+    assert code == 2
+    assert "no world given" in err and "--world" in err
+
+
+def test_data_that_is_no_list_of_records_exits_2(world_file: Path, tmp_path: Path) -> None:
+    data = write_text(tmp_path / "data.yaml", "just text\n")
+    code, _, err = flow_run(FLOW, "--world", str(world_file), "--data", str(data))
+    assert code == 2
+    assert f"{data}: the flow's data must be a list of records" in err
+
+
+def test_data_for_a_step_that_is_no_page_generator_exits_2(
+    world_file: Path, tmp_path: Path
+) -> None:
+    data = tmp_path / "data.json"
+    data.write_text(json.dumps({IMPORT: [{"id": 1}]}))
+    code, _, err = flow_run(FLOW, "--world", str(world_file), "--data", str(data))
+    assert code == 2 and "no page generator" in err
+
+
+def test_a_page_count_below_one_is_refused_by_click(world_file: Path) -> None:
+    code, _, err = flow_run(FLOW, "--world", str(world_file), "--pages", "0")
+    assert code == 2 and "--pages" in err
+
+
+def test_flow_run_is_a_command_that_runs_hooks() -> None:
+    """The console keeps its forked engine worker for it (`jsrt.console`)."""
+    assert runs_hooks(["flow", "run", FLOW])
+    assert not runs_hooks(["flow"])
+    assert not runs_hooks(["flow", "nope"])
+    assert runs_hooks(["run", "hook.js"]) and not runs_hooks(["hooks"])
