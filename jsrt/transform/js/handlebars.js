@@ -321,7 +321,12 @@
   }
   // AI regex.md: the match at `index` (default 0) among all the matches ("IDs: 12345 and
   // 67890" with index 1 gives 67890 even without the g flag); no match is empty.
+  // The recipe {{regexMatch field "(?<=\()(.*?)(?=\))" "g"}} (regex.md) gives its flags
+  // where the index goes: text that is not a number there, with no flags after, is the flags.
   helper(['regexMatch'], function (args) {
+    if (typeof args[2] === 'string' && args[2] !== '' && isNaN(Number(args[2])) && isMissing(args[3])) {
+      args = [args[0], args[1], 0, args[2]];
+    }
     var flags = text(args[3]);
     var pattern = regex('regexMatch', args[1], flags.indexOf('g') < 0 ? flags + 'g' : flags);
     var matches = text(args[0]).match(pattern) || [];
@@ -897,7 +902,8 @@
 
   // op render {template, context, escape, lookups?, record?} -> {data: text} |
   // {errors: [{code, message}]} (the data failed) | {invalid: {message, code, line, column,
-  // hint}} (the template does not compile).
+  // hint}} (the template does not compile). With `contexts` (an array) instead of `context`:
+  // one outcome per context, {data} or {errors}, a failing one failing only itself.
   T.ops.render = function (request) {
     var render;
     try {
@@ -908,8 +914,14 @@
       for (var key in error.details) invalidTemplate[key] = error.details[key];
       return { invalid: invalidTemplate };
     }
+    var extra = { lookups: request.lookups, record: request.record };
+    if (Array.isArray(request.contexts)) {
+      return T.perRecord(request.contexts, function (context) {
+        return render(context, { lookups: request.lookups });
+      });
+    }
     return T.perRecord([request.context === undefined ? {} : request.context], function (context) {
-      return render(context, { lookups: request.lookups, record: request.record });
+      return render(context, extra);
     })[0];
   };
 })(globalThis.__jsrt_transform);
