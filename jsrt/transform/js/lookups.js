@@ -68,7 +68,11 @@
       return T.ask(kind, payload);
     } catch (error) {
       if (error && error.name === 'TransformError') {
-        return T.fail(error.message, { code: 'lookup_unanswered' });
+        // Python's JsrtError text is "message\n  hint: hint": keep the two apart.
+        var parts = String(error.message).split('\n  hint: ');
+        var details = { code: 'lookup_unanswered' };
+        if (parts.length > 1) details.hint = parts.slice(1).join('\n  hint: ');
+        return T.fail(parts[0], details);
       }
       throw error;
     }
