@@ -55,11 +55,22 @@
   function activeNodes(nodes) {
     return Array.isArray(nodes) ? nodes.filter(isActive) : [];
   }
+  // A compiled JSONPath whose errors (jsonpath-plus finds some only when it evaluates
+  // the path) name the node's field.
   function query(path, where) {
+    var compiled = located(function () { return T.query(path); }, where);
+    if (compiled.definite) return compiled;
+    return {
+      definite: false,
+      get: function (json) { return located(function () { return compiled.get(json); }, where); },
+      all: function (json) { return located(function () { return compiled.all(json); }, where); },
+    };
+  }
+  function located(action, where) {
     try {
-      return T.query(path);
+      return action();
     } catch (error) {
-      if (error instanceof T.DefinitionError) {
+      if (error instanceof T.DefinitionError && error.details.path === undefined) {
         T.fail(error.message + ' at ' + where, { path: where, code: 'invalid_jsonpath' });
       }
       throw error;
@@ -748,12 +759,12 @@
 
     function checkNode(node, at, label, generateless) {
       if (!own(node, 'status')) {
-        report(at, 'missing_status', 'the mapping ' + label +
+        report(at, 'missing_status', 'the mapping ' + JSON.stringify(label) +
           ' has no status: integrator.io rejects it (set "status": "Active")');
       }
       var dataType = node.dataType === undefined ? 'string' : node.dataType;
       if (!hasOwn.call(DATA_TYPES, dataType)) {
-        report(at + '.dataType', 'invalid_data_type', 'the mapping ' + label + ' has an unknown dataType ' +
+        report(at + '.dataType', 'invalid_data_type', 'the mapping ' + JSON.stringify(label) + ' has an unknown dataType ' +
           JSON.stringify(node.dataType) + '; use one of ' + Object.keys(DATA_TYPES).join(', '));
         return;
       }
@@ -766,7 +777,7 @@
       var kind = DATA_TYPES[dataType];
       var helpers = Array.isArray(node.buildArrayHelper) ? node.buildArrayHelper : [];
       if (hardCoded && (dataType === 'object' || dataType === 'objectarray')) {
-        report(at, 'only_jsonpath_supported', 'the mapping ' + label + ' is ' + dataType +
+        report(at, 'only_jsonpath_supported', 'the mapping ' + JSON.stringify(label) + ' is ' + dataType +
           ': it cannot be hard-coded, only extracted with a JSONPath');
       }
       if (kind !== 'primitive') {
@@ -781,14 +792,14 @@
         if (expressions.length) {
           var objectish = dataType === 'object' || dataType === 'objectarray';
           report(at, objectish ? 'only_jsonpath_supported' : 'expression_not_supported',
-            'the mapping ' + label + ' is ' + dataType + ': Handlebars and literal values are ' +
+            'the mapping ' + JSON.stringify(label) + ' is ' + dataType + ': Handlebars and literal values are ' +
             'allowed only for string, number and boolean; use a JSONPath instead of ' +
             JSON.stringify(expressions[0]));
         }
       } else if (typeof node.extract === 'string') {
         var wrong = grouped ? /\{\{((.*?\s+record)|(\s*record))\..*\}\}/i : /\{\{((.*?\s+rows)|(\s*rows))\..*\}\}/i;
         if (wrong.test(node.extract)) {
-          report(at + '.extract', 'wrong_handlebars_context', 'the mapping ' + label + ' reads ' +
+          report(at + '.extract', 'wrong_handlebars_context', 'the mapping ' + JSON.stringify(label) + ' reads ' +
             (grouped ? 'record.' : 'rows.') + ' in Handlebars, but the source is ' +
             (grouped ? 'grouped: use rows.' : 'a record: use record.'));
         }
@@ -800,18 +811,18 @@
         }
       });
       if (node.lookupName && !hasOwn.call(lookupNames, node.lookupName)) {
-        report(at + '.lookupName', 'unknown_lookup', 'the mapping ' + label + ' uses the lookup ' +
+        report(at + '.lookupName', 'unknown_lookup', 'the mapping ' + JSON.stringify(label) + ' uses the lookup ' +
           JSON.stringify(node.lookupName) + ', which is not in lookups[]');
       }
       var when = node.conditional && node.conditional.when;
       if (when && !hasOwn.call(CONDITIONS, when)) {
-        report(at + '.conditional.when', 'invalid_mapping', 'the mapping ' + label + ' has an unknown ' +
+        report(at + '.conditional.when', 'invalid_mapping', 'the mapping ' + JSON.stringify(label) + ' has an unknown ' +
           'conditional.when ' + JSON.stringify(when) + '; use one of ' + Object.keys(CONDITIONS).join(', '));
       }
       ['extractDateTimezone', 'generateDateTimezone'].forEach(function (field) {
         var zone = node[field];
         if (typeof zone === 'string' && zone !== '' && !T.moment.tz.zone(zone) && !/^\(GMT[+-]/.test(zone)) {
-          report(at + '.' + field, 'invalid_timezone', 'the mapping ' + label + ' has an unknown time zone ' +
+          report(at + '.' + field, 'invalid_timezone', 'the mapping ' + JSON.stringify(label) + ' has an unknown time zone ' +
             JSON.stringify(zone) + ' in ' + field + '; use an IANA name such as "America/New_York"');
         }
       });
@@ -823,7 +834,7 @@
           : dataType === 'object' && !node.extract ? [] : [node.sourceDataType];
         sources.forEach(function (sourceType) {
           if (WRONG_SOURCE[dataType].indexOf(sourceType) !== -1) {
-            report(at + '.sourceDataType', 'wrong_source_data_type', 'the mapping ' + label +
+            report(at + '.sourceDataType', 'wrong_source_data_type', 'the mapping ' + JSON.stringify(label) +
               ' cannot convert a source of type ' + sourceType + ' to ' + dataType);
           }
         });
