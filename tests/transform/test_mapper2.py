@@ -564,3 +564,46 @@ def test_definitions_integrator_io_refuses_name_the_node(
 def test_records_that_are_not_a_list_are_refused() -> None:
     with pytest.raises(TransformError, match="records must be a list"):
         map_records({"mappings": []}, "nope")  # type: ignore[arg-type]
+
+
+# --- Handlebars ---
+
+
+def test_ai_extract_with_braces_is_handlebars_over_record() -> None:
+    mappings = [
+        node("full", extract="{{record.customer.name}} <{{record.customer.email}}>"),
+        node("qty", "number", extract="{{record.items.1.qty}}"),
+    ]
+    assert map_one(mappings, ORDER) == {"full": "Ada <ada@example.com>", "qty": 1}
+
+
+def test_ui_handlebars_over_grouped_rows_read_rows() -> None:
+    rows = [{"id": "r1"}, {"id": "r2"}]
+    assert map_one([node("first", extract="{{rows.0.id}}-{{rows.length}}")], rows) == {
+        "first": "r1-2"
+    }
+
+
+def test_handlebars_fields_see_the_contexts_settings_and_are_not_html_escaped() -> None:
+    context = {"settings": {"flow": {"prefix": "A&B"}}}
+    mappings = [node("p", extract="{{settings.flow.prefix}}/{{record.id}}")]
+    assert map_one(mappings, ORDER, context=context) == {"p": "A&B/SO-1"}
+
+
+def test_an_empty_handlebars_result_takes_the_default() -> None:
+    assert map_one([node("a", extract="{{record.none}}", default="dflt")], {}) == {"a": "dflt"}
+
+
+def test_handlebars_lookup_helper_uses_the_definitions_lookups() -> None:
+    lookups = [{"name": "codes", "map": {"vip": "V"}}]
+    result = map_one(
+        [node("t", extract='{{lookup "codes" record.tags.[0]}}')], ORDER, lookups=lookups
+    )
+    assert result == {"t": "V"}
+
+
+def test_a_template_that_does_not_compile_names_the_node() -> None:
+    with pytest.raises(TransformError) as raised:
+        map_records({"mappings": [node("a", extract="{{#if record.x}}open")]}, [{}])
+    assert raised.value.details["path"] == "mappings[0].extract"
+    assert raised.value.details["code"] == "invalid_template"

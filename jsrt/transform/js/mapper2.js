@@ -71,7 +71,9 @@
       return action();
     } catch (error) {
       if (error instanceof T.DefinitionError && error.details.path === undefined) {
-        T.fail(error.message + ' at ' + where, { path: where, code: 'invalid_jsonpath' });
+        var details = { path: where };
+        for (var key in error.details) if (key !== 'path') details[key] = error.details[key];
+        T.fail(error.message + ' at ' + where, details);
       }
       throw error;
     }
@@ -188,7 +190,7 @@
   // celigo/ai SKILL.md: extract starting with `$` is JSONPath from the root (always,
   // even in nested nodes), containing `{{` is Handlebars, anything else a literal.
   // Returns {get(run, root), all(run, root), definite} or null for no source.
-  function compileSource(node, where) {
+  function compileSource(node, where, env) {
     if (own(node, 'hardCodedValue')) {
       var fixed = node.hardCodedValue;
       return {
@@ -201,8 +203,14 @@
     var extract = node.extract;
     if (typeof extract !== 'string' || extract === '') return null;
     if (extract.indexOf('{{') !== -1) {
-      var template = T.template(extract, 'none');
-      var render = function (run) { return template(run.templateContext()); };
+      var template = located(function () { return T.template(extract, 'none'); }, where + '.extract');
+      // The definition's lookups serve `{{lookup "name" value}}` in the template.
+      var hasLookups = Array.isArray(env.definition.lookups) && env.definition.lookups.length > 0;
+      var render = hasLookups
+        ? function (run) {
+          return template(run.templateContext(), { lookups: env.lookups(), record: run.record });
+        }
+        : function (run) { return template(run.templateContext()); };
       return {
         kind: 'handlebars',
         definite: true,
@@ -304,7 +312,7 @@
   }
 
   function compilePrimitive(node, dataType, where, name, env, when) {
-    var source = compileSource(node, where);
+    var source = compileSource(node, where, env);
     var get = source ? single(source) : null;
     var date = compileDate(node, name);
     var lookup = compileLookup(node, where, env);
@@ -336,7 +344,7 @@
   // on it (mappings.yml: "extract is applied first"). In modify mode an object built
   // from children starts from the input's object at the same place.
   function compileObject(node, where, name, env, when) {
-    var source = compileSource(node, where);
+    var source = compileSource(node, where, env);
     if (source && (source.kind === 'handlebars' || source.kind === 'hardCoded')) {
       T.fail('an object can only be extracted with a JSONPath, at ' + where, {
         path: where,
@@ -398,7 +406,7 @@
         helpers.push(compileHelper(entry, dataType, at, name, env, elementConvert));
       });
     } else {
-      var source = compileSource(node, where);
+      var source = compileSource(node, where, env);
       if (source) helpers.push(compileHelper(node, dataType, where, name, env, elementConvert, true));
     }
     var notEmpty = when === 'extract_not_empty';
@@ -411,7 +419,7 @@
   }
 
   function compileHelper(entry, dataType, where, name, env, elementConvert, sourceOnly) {
-    var source = sourceOnly ? compileSource(entry, where) : compileHelperSource(entry, where);
+    var source = sourceOnly ? compileSource(entry, where, env) : compileHelperSource(entry, where, env);
     var children = null;
     if (!sourceOnly && Array.isArray(entry.mappings) && entry.mappings.length > 0) {
       children = dataType === 'arrayarray'
@@ -485,9 +493,9 @@
     };
   }
 
-  function compileHelperSource(entry, where) {
+  function compileHelperSource(entry, where, env) {
     if (typeof entry.extract !== 'string' || entry.extract === '') return null;
-    return compileSource({ extract: entry.extract }, where);
+    return compileSource({ extract: entry.extract }, where, env);
   }
 
   // The composite-object iteration (mappings.yml, buildArrayHelper.mappings): for each
@@ -668,6 +676,7 @@
     var compiledLookups;
     var env = {
       mode: mode,
+      definition: definition,
       // Compiled on first need: a mapping with no lookupName never touches them.
       lookups: function () {
         if (compiledLookups === undefined) compiledLookups = T.lookups.compile(definition.lookups || []);
