@@ -89,9 +89,12 @@
     return steps;
   }
 
+  // One step; a number names an array's element too (`data.0.id`, the dot form of
+  // response mapping paths: celigo/ai writing-mappings/SKILL.md "Response Mapping").
   function walk(value, step) {
     if (step.name !== '') {
-      if (!T.hasOwn(value, step.name) || Array.isArray(value)) return undefined;
+      if (!T.hasOwn(value, step.name)) return undefined;
+      if (Array.isArray(value) && !/^\d+$/.test(step.name)) return undefined;
       value = value[step.name];
     }
     if (step.index !== undefined) return Array.isArray(value) ? value[step.index] : undefined;
