@@ -38,7 +38,7 @@ from typing import Any
 
 from jsrt.describe import describe_document_value
 from jsrt.transform.engine import TransformEngine, TransformError, shared_engine
-from jsrt.transform.mapping import RecordOutcome
+from jsrt.transform.mapping import RecordOutcome, outcomes_from
 
 
 def filter_records(
@@ -66,7 +66,7 @@ def filter_records(
     raw = (engine or shared_engine()).call(
         "filter", {"filter": filter, "records": list(records), "context": dict(context or {})}
     )
-    return outcomes_of(raw)
+    return outcomes_from(raw)
 
 
 def script_filter_of(filter: Mapping[str, Any] | None) -> tuple[str, str] | None:
@@ -100,11 +100,3 @@ def script_of(definition: Mapping[str, Any] | None, *, kind: str) -> tuple[str, 
             )
         found.append(value)
     return found[0], found[1]
-
-
-def outcomes_of(raw: Sequence[Mapping[str, Any]]) -> list[RecordOutcome]:
-    """The engine's per-record answers (`{data}` or `{errors}`) as `RecordOutcome`s."""
-    return [
-        RecordOutcome(data=item.get("data"), errors=tuple(item.get("errors") or ()))
-        for item in raw
-    ]

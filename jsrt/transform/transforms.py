@@ -21,8 +21,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from jsrt.transform.engine import LookupSource, TransformEngine, TransformError, shared_engine
-from jsrt.transform.filters import outcomes_of, script_of
-from jsrt.transform.mapping import RecordOutcome
+from jsrt.transform.filters import script_of
+from jsrt.transform.mapping import RecordOutcome, outcomes_from
 
 
 def apply_transform(
@@ -54,7 +54,7 @@ def apply_transform(
         {"transform": transform, "records": list(records), "context": dict(context or {})},
         source=source,
     )
-    return outcomes_of(raw)
+    return outcomes_from(raw)
 
 
 def script_transform_of(transform: Mapping[str, Any] | None) -> tuple[str, str] | None:

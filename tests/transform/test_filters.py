@@ -135,8 +135,20 @@ def test_a_missing_number_matches_no_comparison_but_notequals() -> None:
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [(True, True), ("true", True), (" TRUE ", True), ("t", True), ("1", True), (1, True),
-     (False, False), ("false", False), ("f", False), ("0", False), (0, False), (None, False)],
+    [
+        (True, True),
+        ("true", True),
+        (" TRUE ", True),
+        ("t", True),
+        ("1", True),
+        (1, True),
+        (False, False),
+        ("false", False),
+        ("f", False),
+        ("0", False),
+        (0, False),
+        (None, False),
+    ],
 )
 def test_util_js_boolean_spellings(value: Any, expected: bool) -> None:
     assert passes(["equals", ["boolean", ["extract", "b"]], True], {"b": value}) is expected
@@ -199,7 +211,11 @@ def test_skill_extract_reads_nested_fields_and_a_list_length() -> None:
 
 
 def test_skill_settings_read_the_scoped_settings_of_the_context() -> None:
-    rules = ["equals", ["string", ["extract", "trantype"]], ["string", ["settings", "flow.trantype"]]]
+    rules = [
+        "equals",
+        ["string", ["extract", "trantype"]],
+        ["string", ["settings", "flow.trantype"]],
+    ]
     context = {"settings": {"flow": {"trantype": "invoice"}, "integration": {"min": 5}}}
     assert passes(rules, {"trantype": "invoice"}, context) is True
     assert passes(rules, {"trantype": "order"}, context) is False
@@ -277,8 +293,11 @@ def test_a_pattern_read_from_settings_that_is_no_regex_fails_that_record_only() 
     [
         (["equals", S], "expression.rules", '"equals" takes 2 operands, got 1'),
         (["and", ["equals", S, 1], ["bogus", 1]], "expression.rules[2][0]", "unknown filter"),
-        (["and", ["equals", S, 1], ["not", ["equals", ["strin", 1], 1]]],
-         "expression.rules[2][1][1][0]", 'unknown filter operator "strin"'),
+        (
+            ["and", ["equals", S, 1], ["not", ["equals", ["strin", 1], 1]]],
+            "expression.rules[2][1][1][0]",
+            'unknown filter operator "strin"',
+        ),
         (["or", ["notempty", ["extract", ""]]], "expression.rules[1][1][1]", "field name"),
         (["matches", S, "("], "expression.rules[2]", "valid regular expression"),
         (["equals", ["equals", S, 1], True], "expression.rules[1][0]", "is a condition"),
@@ -324,8 +343,11 @@ def test_an_unknown_operator_hint_lists_the_operators() -> None:
     ("filter", "path", "message"),
     [
         ({"type": "javascript"}, "type", '"expression" or "script"'),
-        ({"type": "expression", "expression": {"version": "2", "rules": ["empty", 1]}},
-         "expression.version", 'version "1" only'),
+        (
+            {"type": "expression", "expression": {"version": "2", "rules": ["empty", 1]}},
+            "expression.version",
+            'version "1" only',
+        ),
         ({"type": "expression", "expression": []}, "expression", "is an object"),
         (["equals", 1, 1], "", "a filter is an object"),
     ],
@@ -340,7 +362,10 @@ def test_a_malformed_filter_document_is_refused(filter: Any, path: str, message:
 # --- script filters are hooks
 
 
-SCRIPT_FILTER = {"type": "script", "script": {"_scriptId": "5f8d43a1b9e5a80011a35f2c", "function": "keep"}}
+SCRIPT_FILTER = {
+    "type": "script",
+    "script": {"_scriptId": "5f8d43a1b9e5a80011a35f2c", "function": "keep"},
+}
 
 
 def test_skill_a_script_filter_names_its_script_and_function() -> None:
@@ -359,7 +384,11 @@ def test_filter_records_refuses_a_script_filter_the_caller_runs_as_a_hook() -> N
 
 @pytest.mark.parametrize(
     ("script", "path"),
-    [(None, "script"), ({"function": "keep"}, "script._scriptId"), ({"_scriptId": "1"}, "script.function")],
+    [
+        (None, "script"),
+        ({"function": "keep"}, "script._scriptId"),
+        ({"_scriptId": "1"}, "script.function"),
+    ],
 )
 def test_a_script_filter_without_its_script_or_function_is_refused(script: Any, path: str) -> None:
     with pytest.raises(TransformError) as caught:
