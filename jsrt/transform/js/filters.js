@@ -132,7 +132,7 @@
       invalid(
         '"' + op + '" is a condition; an operand here must be a value',
         pathOf(path, 0),
-        'compare values, e.g. ["equals", ["string", ["extract", "field"]], "text"]'
+        'compare values, e.g. ["equals", ["string", ["extract", "field"]], "text"]',
       );
     }
     if (VALUES.indexOf(op) < 0) unknownOperator(op, path);
@@ -149,7 +149,8 @@
         type: 'number',
         get: function (scope) {
           var total = toNumber(terms[0].get(scope));
-          for (var i = 1; i < terms.length; i++) total = combine(total, toNumber(terms[i].get(scope)));
+          for (var i = 1; i < terms.length; i++)
+            total = combine(total, toNumber(terms[i].get(scope)));
           return total;
         },
       };
@@ -213,11 +214,14 @@
     if (typeof field !== 'string' || field === '') {
       invalid('"' + op + '" takes a field name (a non-empty string)', pathOf(path, 1));
     }
-    if (op === 'settings' && !/^(integration|flowGrouping|flow|export|import|connection)[.[]/.test(field)) {
+    if (
+      op === 'settings' &&
+      !/^(integration|flowGrouping|flow|export|import|connection)[.[]/.test(field)
+    ) {
       invalid(
         'a setting is named with its scope, e.g. "flow.' + field + '"',
         pathOf(path, 1),
-        'scopes: integration, flowGrouping, flow, export, import (configuring-filters SKILL.md)'
+        'scopes: integration, flowGrouping, flow, export, import (configuring-filters SKILL.md)',
       );
     }
     var query;
@@ -251,8 +255,12 @@
     var op = operatorOf(node, path);
     if (VALUES.indexOf(op) >= 0) {
       invalid(
-        '"' + op + '" gives a value; a condition compares it, e.g. ["notempty", ' + JSON.stringify(node) + ']',
-        pathOf(path, 0)
+        '"' +
+          op +
+          '" gives a value; a condition compares it, e.g. ["notempty", ' +
+          JSON.stringify(node) +
+          ']',
+        pathOf(path, 0),
       );
     }
     if (CONDITIONS.indexOf(op) < 0) unknownOperator(op, path);
@@ -376,7 +384,10 @@
       var pattern =
         fixed ||
         regex(toText(right.get(scope)), function (message) {
-          T.failRecord('filter_error', 'the pattern "matches" reads is no regular expression: ' + message);
+          T.failRecord(
+            'filter_error',
+            'the pattern "matches" reads is no regular expression: ' + message,
+          );
         });
       return pattern.test(toText(left.get(scope)));
     };
@@ -398,7 +409,7 @@
       invalid(
         'an expression starts with its operator name, not ' + JSON.stringify(node[0]),
         pathOf(path, 0),
-        'a literal array is no operand; write one value, or an [operator, ...] expression'
+        'a literal array is no operand; write one value, or an [operator, ...] expression',
       );
     }
     return node[0].toLowerCase();
@@ -408,20 +419,27 @@
       invalid(
         'integrator.io has no operator "' + op + '"',
         pathOf(path, 0),
-        'write "' + MISSPELT[op] + '" (configuring-filters SKILL.md: the platform knows only empty/notempty)'
+        'write "' +
+          MISSPELT[op] +
+          '" (configuring-filters SKILL.md: the platform knows only empty/notempty)',
       );
     }
     invalid(
       'unknown filter operator "' + op + '"',
       pathOf(path, 0),
-      'conditions: ' + CONDITIONS.join(', ') + '; values: ' + VALUES.join(', ')
+      'conditions: ' + CONDITIONS.join(', ') + '; values: ' + VALUES.join(', '),
     );
   }
   function arity(node, op, count, path) {
     if (node.length !== count + 1) {
       invalid(
-        '"' + op + '" takes ' + (count === 1 ? 'one operand' : count + ' operands') + ', got ' + (node.length - 1),
-        path
+        '"' +
+          op +
+          '" takes ' +
+          (count === 1 ? 'one operand' : count + ' operands') +
+          ', got ' +
+          (node.length - 1),
+        path,
       );
     }
   }
@@ -456,15 +474,17 @@
     }
     var expression = filter.expression;
     if (expression === undefined || expression === null) return passAll;
-    if (!T.isPlainObject(expression)) invalid('filter.expression is an object {version: "1", rules}', 'expression');
+    if (!T.isPlainObject(expression))
+      invalid('filter.expression is an object {version: "1", rules}', 'expression');
     if (expression.version !== undefined && String(expression.version) !== '1') {
       invalid(
         'filter expressions have version "1" only, not ' + JSON.stringify(expression.version),
-        'expression.version'
+        'expression.version',
       );
     }
     var rules = expression.rules;
-    if (rules === undefined || rules === null || (Array.isArray(rules) && rules.length === 0)) return passAll;
+    if (rules === undefined || rules === null || (Array.isArray(rules) && rules.length === 0))
+      return passAll;
     var condition = compileCondition(rules, 'expression.rules');
     return function (record, context) {
       var scope = {
