@@ -125,6 +125,13 @@ def test_the_literal_takes_the_cast_of_the_other_operand() -> None:
     assert passes(["equals", ["extract", "q"], "7"], {"q": 7}) is True  # the literal's type
 
 
+def test_a_missing_field_equals_a_literal_null() -> None:
+    # Documentation is silent; a filter document is JSON, where a missing value is null.
+    assert passes(["equals", ["extract", "x"], None], {}) is True
+    assert passes(["equals", ["extract", "x"], None], {"x": None}) is True
+    assert passes(["notequals", ["extract", "x"], None], {"x": 0}) is True
+
+
 def test_a_missing_number_matches_no_comparison_but_notequals() -> None:
     # Documentation is silent: a missing field is not a number, so it is neither above nor
     # below anything and equals nothing.

@@ -323,8 +323,10 @@
     return T.isEmpty(value) || (typeof value === 'number' && isNaN(value));
   }
 
+  // A missing field equals null (JSON has no undefined).
   function same(a, b) {
     if (a === b) return true;
+    if ((a === undefined || a === null) && (b === undefined || b === null)) return true;
     if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object') {
       return JSON.stringify(a) === JSON.stringify(b);
     }
