@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from jsrt.describe import source_excerpt
+from jsrt.describe import counted, source_excerpt
 from jsrt.errors import EXIT_HOOK_FAILED, EXIT_OK, InputError, JsrtError, UsageError
 from jsrt.run.choice import (
     BACKEND_KINDS,
@@ -960,9 +960,9 @@ def _flow_summary(result: Any) -> str:
         lines.append(f"… and {len(result.errors) - len(shown)} more errors (see --json)")
     label = result.flow_name or result.flow_id
     failed = sum(step.failed for step in result.steps)
-    verdict = "ok" if result.ok else f"{failed:,} records failed" if failed else "failed"
-    pages = f"{result.pages} page{'s' if result.pages != 1 else ''}"
-    lines.append(f"flow {label!r}: {pages}, {len(result.steps)} steps: {verdict}")
+    verdict = "ok" if result.ok else f"{counted(failed, 'record')} failed" if failed else "failed"
+    steps = counted(len(result.steps), "step")
+    lines.append(f"flow {label!r}: {counted(result.pages, 'page')}, {steps}: {verdict}")
     return "\n".join(lines)
 
 

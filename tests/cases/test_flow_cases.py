@@ -160,7 +160,7 @@ def test_an_unknown_flow_is_an_error_unless_expected(project: Path) -> None:
     lines = run.output.splitlines()
     assert lines[0].startswith("ERROR ") and lines[0].split("  ")[0].endswith("::not expected")
     assert lines[1].startswith("PASS  ") and "::expected" in lines[1]
-    assert "the closest flows: Orders to ERP" in run.output
+    assert "the closest flows: f-orders (Orders to ERP)" in run.output
 
 
 @pytest.mark.parametrize(

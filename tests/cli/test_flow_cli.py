@@ -13,7 +13,7 @@ from jsrt.cli import main, runs_hooks
 
 
 def flow_run(*args: str) -> tuple[int, str, str]:
-    done = CliRunner(mix_stderr=False).invoke(main, ["flow", "run", *args])
+    done = CliRunner().invoke(main, ["flow", "run", *args])
     assert done.exception is None or isinstance(done.exception, SystemExit), done.exception
     return done.exit_code, done.stdout, done.stderr
 
@@ -30,12 +30,12 @@ def test_the_summary_has_a_row_per_step_and_a_failed_record_exits_1(world_file: 
     assert lines[0].split() == ["STEP", "IN", "OUT", "IGNORED", "FAILED", "HOOKS"]
     assert lines[1].split()[:7] == ["0", "export", "Get", "orders", "5", "5", "0"]
     assert "preSavePage x3" in lines[1]
-    assert lines[2].split()[:7] == ["1", "export", "Find", "customer", "5", "5", "0"]
+    assert lines[2].split()[:7] == ["1", "lookup", "Find", "customer", "5", "5", "0"]
     # the import: 5 in, SO-3 failed by preMap, 4 sent on
     assert lines[3].split()[:8] == ["2", "import", "Save", "orders", "5", "4", "0", "1"]
     assert "preMap x3" in lines[3] and "postMap x3" in lines[3]
     assert any("NO_QTY" in line and "order SO-3 has no quantity" in line for line in lines)
-    assert lines[-1] == f"flow '{FLOW}': 3 pages, 3 steps: 1 records failed"
+    assert lines[-1] == f"flow '{FLOW}': 3 pages, 3 steps: 1 record failed"
     assert "\r[" not in err  # no progress line when stderr is not a terminal
 
 
@@ -94,9 +94,17 @@ def test_trace_writes_each_records_journey(world_file: Path, tmp_path: Path) -> 
     assert len(records) == len(ORDERS)
     failed = next(r for r in records if r["journey"][0]["record"]["id"] == "SO-3")
     assert failed["errorStage"] == "preMap"
-    passed = records[0]["journey"]
-    assert passed[0]["record"] == ORDERS[0]
-    assert passed[-1]["record"]["stamped"] is True
+    journey = records[0]["journey"]
+    assert journey[0] == {
+        "step": 0,
+        "place": "pageGenerators[0]",
+        "stage": "parse",
+        "page": 0,
+        "record": ORDERS[0],
+    }
+    after = {(s["step"], s["stage"]): s["record"] for s in journey}
+    assert after[0, "preSavePage"]["seen"] is True
+    assert after[1, "responseMap"]["tier"] == "gold"
 
 
 def test_an_unknown_flow_exits_2_with_the_closest_names(world_file: Path) -> None:
