@@ -4,13 +4,15 @@ postMap (`Runtime.run_flow`, in the default supervised worker), against node run
 same hook functions with the lookup's response mapping, the mapping and the import's
 responses written by hand (bench/hooks/flowReference.js).
 
-Each side starts from what it holds in memory: jsrt from the world (the export's
-mockOutput), node from the pages' JSON text. The row is records per second; its note
-gives the cost per record of each step's hooks, from the run's own hook times.
+Each side starts from what it holds in memory: jsrt from the records as Python data
+(`run_flow(data=...)`, what `jsrt flow run --data` gives), node from the pages' JSON
+text. Before timing, both sides' import records are checked equal. The row is records
+per second; its note gives the cost per record of each hook, from the run's own times.
 """
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +21,7 @@ import orjson
 from bench import data
 from bench.context import BenchError, Context
 from bench.harness import Row, Target, alternate, sampled_row, timed_ms
-from bench.node import NodeServer
+from bench.node import NodeServer, once_command
 from jsrt.backends.local import World
 from jsrt.runner import Runtime
 
@@ -60,8 +62,9 @@ MAPPED_FIELDS = (
 
 
 def flow_world(records: list[dict[str, Any]], pages: int) -> dict[str, Any]:
-    """The world of the benchmark's flow, its export's mockOutput holding `records` in
-    `pages` pages."""
+    """The world of the benchmark's flow, paging `records` in `pages` pages (its
+    export's mockOutput holds the first record only: the run is given the records, as
+    `jsrt flow run --data` gives them)."""
     hook = {"_scriptId": "bench-hooks"}
     return {
         "scripts": [
@@ -72,7 +75,7 @@ def flow_world(records: list[dict[str, Any]], pages: int) -> dict[str, Any]:
                 "_id": "bench-orders",
                 "name": "Orders",
                 "pageSize": -(-len(records) // pages),
-                "mockOutput": {"page_of_records": [{"record": r} for r in records]},
+                "mockOutput": {"page_of_records": [{"record": records[0]}]},
                 "hooks": {"preSavePage": {**hook, "function": "preSavePage"}},
             },
             {
@@ -132,11 +135,17 @@ def measure(ctx: Context) -> list[Row]:
 
     def run_jsrt() -> float:
         results: list[Any] = []
-        ms = timed_ms(lambda: results.append(runtime.run_flow(FLOW_ID)))
+        ms = timed_ms(lambda: results.append(runtime.run_flow(FLOW_ID, data=records)))
         per_step.append(_check_run(results[0], size))
+        sent.append(results[0].imported(IMPORT_ID))
         return size / (ms / 1000)
 
+    sent: list[list[Any]] = []
+
     sides = [run_jsrt]
+    if ctx.node is not None:
+        run_jsrt()
+        _check_same_output(ctx.node, reference, sent[0])
     if server is not None:
         pages_file = reference.with_name("flow_pages.json")
         sides.append(lambda: size / (server.pipeline_ms(pages_file) / 1000))
@@ -171,6 +180,24 @@ def _reference_files(folder: Path, records: list[dict[str, Any]]) -> Path:
         orjson.dumps({"pages": pages, "lookup": LOOKUP_ANSWER})
     )
     return script
+
+
+def _check_same_output(node: str, script: Path, jsrt: list[Any]) -> None:
+    """node's hand-written transform sends the import what jsrt's flow sends it, or the
+    two sides would not be doing the same work."""
+    pages = script.with_name("flow_pages.json")
+    done = subprocess.run(
+        once_command(node, script, REFERENCE_FUNCTION, pages), capture_output=True, check=False
+    )
+    if done.returncode != 0:
+        raise BenchError(f"the node reference failed: {done.stderr.decode()[-500:]}")
+    sent = [record for page in orjson.loads(done.stdout) for record in page["data"]]
+    if sent != jsrt:
+        differs = next(i for i, (a, b) in enumerate(zip(sent, jsrt, strict=False)) if a != b)
+        raise BenchError(
+            f"node's hand-written transform and jsrt's flow sent different records "
+            f"(the first at {differs}: node {sent[differs]}, jsrt {jsrt[differs]})"
+        )
 
 
 def _check_run(result: Any, size: int) -> dict[str, float]:
