@@ -30,6 +30,7 @@ from jsrt.run.limits import CAPS, MEMORY, TIMEOUT, Limit
 
 if TYPE_CHECKING:
     from jsrt.cases import Case
+    from jsrt.flow import FlowProgress, FlowResult
 
 
 def _dumps(value: Any) -> str:
@@ -905,14 +906,14 @@ def _flow_data(path: str) -> Any:
     return data
 
 
-def _flow_progress() -> Callable[[Any], None] | None:
+def _flow_progress() -> Callable[[FlowProgress], None] | None:
     """A progress line per page on a terminal's stderr; none in CI or into a file."""
     import os
 
     if not sys.stderr.isatty() or os.environ.get("CI"):
         return None
 
-    def show(progress: Any) -> None:
+    def show(progress: FlowProgress) -> None:
         total = progress.pages or progress.page
         _progress_line(f"pages of step {progress.step}", progress.page, total)
 
@@ -930,9 +931,9 @@ def _write_trace(path: Path, run: dict[str, Any]) -> None:
         raise InputError(f"{path}: cannot write the trace: {exc}", file=str(path)) from None
 
 
-def _flow_summary(result: Any) -> str:
+def _flow_summary(result: FlowResult) -> str:
     """The text `jsrt flow run` prints: a row per step, the errors, a verdict."""
-    rows = [("STEP", "IN", "OUT", "IGNORED", "FAILED", "HOOKS")]
+    rows: list[tuple[str, ...]] = [("STEP", "IN", "OUT", "IGNORED", "FAILED", "HOOKS")]
     for step in result.steps:
         name = step.name or step.resource_id or step.place
         hooks = ", ".join(

@@ -18,6 +18,7 @@ A step is named by its name, its resource's `_id`, its 0-based index or its plac
 
 from __future__ import annotations
 
+import functools
 import json
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -191,7 +192,7 @@ def _stages(step: StepResult, expected: Sequence[Any], what: str) -> Failure | N
             start = found + 1
             continue
         names = ", ".join(f"{s['name']} (page {s['page']})" for s in stages) or "none"
-        near = closest(stages, lambda s, p=pattern: _stage_score(p, s))
+        near = closest(stages, functools.partial(_stage_score, pattern))
         if near is None:
             return Failure(at, f"no stage matches {short_json(pattern)}", [f"stages: {names}"])
         index, stage = near
