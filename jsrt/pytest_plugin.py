@@ -2,7 +2,8 @@
 
 **Case files.** pytest collects `*.case.yaml`, `*.case.yml` and `*.case.json` files it is
 pointed at (format: `jsrt.cases`), one test per case, and reports a failing case with the
-same text as `jsrt test`: the expectation, the paths where values part, the diff. A case
+same text as `jsrt test`: the expectation, the paths where values part, the diff (a flow
+case, `flow:` without `step:`, runs the whole flow: `jsrt.cases.flow`). A case
 file that cannot be read is a collection error that names the file, line and column. A
 run's warnings (a function whose name says no script type) are `JsrtRunWarning`s, shown
 in pytest's warnings summary at the case's line.

@@ -221,3 +221,17 @@ def test_the_pytest_plugin_collects_and_runs_flow_cases(
     result = pytester.runpytest("-p", "no:benchmark", "-p", "no:xdist")
     result.assert_outcomes(passed=2, failed=1)
     result.stdout.fnmatch_lines(["*counts*0*does not contain the expected values*"])
+
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def test_the_readmes_flow_case_passes_as_written(project: Path) -> None:
+    """README "Running a flow": its case file, beside the world of its summary."""
+    text = README.read_text(encoding="utf-8").split("<!-- readme-flow-case -->", 1)[1]
+    case_text = text.split("```yaml\n", 1)[1].split("\n```", 1)[0]
+    (project / "cases").mkdir()
+    case = write_text(project / "cases" / "orders-flow.case.yaml", case_text)
+    run = jsrt_test(str(case))
+    assert run.exit_code == 0, run.output
+    assert run.output.splitlines()[-1] == "2 passed, 0 failed"
