@@ -35,13 +35,15 @@ the write guard refuses writes unless allowed, as for any hook run).
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from jsrt.backends.local import World
 from jsrt.describe import describe
 from jsrt.errors import InputError, UsageError
 from jsrt.flow.hooks import HookRun, HookRunner, flow_hook_sites, hook_failure, record_failure
@@ -58,6 +60,7 @@ from jsrt.flow.sources import ImportAnswers, generator_pages, lookup_answer
 from jsrt.hooks import WorldLike
 from jsrt.integration.scripts import WorldPlace
 from jsrt.integration.steps import FlowStep, HookSite, find_flow, flow_steps
+from jsrt.transform import LookupSource, TransformError
 
 GeneratorData = Sequence[Any] | Mapping[str, Sequence[Any]]
 """Records given for the page generators: one list (the flow's only generator), or lists
@@ -249,7 +252,8 @@ class FlowRun:
                 return items
             from jsrt.transform.transforms import apply_transform
 
-            engine = apply_transform(dict(transform), records)
+            with self._named(step, "transform"):
+                engine = apply_transform(dict(transform), records)
             outcomes = [(o.data, _errors(o.errors)) for o in engine]
             name = "transformTwoDotZero" if str(expression.get("version")) == "2" else "transform"
         out: list[Item] = []
@@ -286,7 +290,9 @@ class FlowRun:
         else:
             from jsrt.transform.filters import filter_records
 
-            engine = filter_records(dict(filter_), records)
+            context = {"pageIndex": page, **self._delta_fields(step.resource or {})}
+            with self._named(step, slot):
+                engine = filter_records(dict(filter_), records, context=context)
             outcomes = [(o.data, _errors(o.errors)) for o in engine]
         kept: list[Item] = []
         dropped: list[Item] = []
@@ -528,7 +534,8 @@ class FlowRun:
 
         definition = {k: import_[k] for k in ("mappings", "mapping", "lookups") if k in import_}
         given = [mapped[item] for item in going]
-        outcomes = map_records(definition, given)
+        with self._named(step, "mappings" if "mappings" in definition else "mapping"):
+            outcomes = map_records(definition, given, source=self._lookup_source(step))
         out: list[Item] = []
         errors: list[dict[str, Any]] = []
         for index, (item, outcome) in enumerate(zip(going, outcomes, strict=True)):
@@ -582,12 +589,15 @@ class FlowRun:
             return
         if not (mapping.get("fields") or mapping.get("lists")):
             return
-        from jsrt.transform.response_mapping import apply_response_mapping
+        from jsrt.transform.response_mapping import ResponseKind, apply_response_mapping
 
-        kind = "lookup" if step.kind == "export" else "import"
+        kind: ResponseKind = "lookup" if step.kind == "export" else "import"
         before = [item.record for item in items]
-        for item, response in zip(items, responses, strict=True):
-            item.record = apply_response_mapping(dict(mapping), item.record, response, kind=kind)
+        with self._named(step, "responseMapping"):
+            for item, response in zip(items, responses, strict=True):
+                item.record = apply_response_mapping(
+                    dict(mapping), item.record, response, kind=kind
+                )
         self.stage(step, "responseMap", page, before, items)
 
     def _post_response_map(
@@ -653,6 +663,37 @@ class FlowRun:
 
     def _proceeds(self, step: FlowStep) -> bool:
         return step.entry.get("proceedOnFailure") is True
+
+    @contextlib.contextmanager
+    def _named(self, step: FlowStep, slot: str) -> Iterator[None]:
+        """A definition the engine refuses names the step and the key it is written at."""
+        try:
+            yield
+        except TransformError as error:
+            path = error.details.get("path")
+            where = str(path) if path else slot
+            raise TransformError(
+                f"{self.result.steps[step.index].label} of flow {self.flow_id}: {slot}: "
+                f"{error.message}",
+                hint=error.hint,
+                path=where if where.startswith(slot) else f"{slot}.{where}",
+                code=error.details.get("code"),
+                file=self.place.label,
+            ) from None
+
+    def _lookup_source(self, step: FlowStep) -> LookupSource | None:
+        """The world answers the mapping's lookup caches and dynamic lookups
+        (`jsrt.backends.local.lookups`), under the flow's integration's registrations."""
+        if not isinstance(self.world, World):
+            return None
+        from jsrt.backends.local.lookups import WorldLookupSource
+
+        integration = self.flow.get("_integrationId")
+        return WorldLookupSource(
+            self.world,
+            integration_id=integration if isinstance(integration, str) else None,
+            import_id=step.resource_id,
+        )
 
     # --- postAggregate -------------------------------------------------------------------
 
