@@ -391,7 +391,12 @@ class FlowRun:
         answer = lookup_answer(step.resource or {}, label, self.place.label)
         responses = [{**answer, "data": list(answer["data"]), "errors": []} for _ in items]
         self.stage(
-            step, "request", page, [item.record for item in items], [r["data"] for r in responses]
+            step,
+            "request",
+            page,
+            [item.record for item in items],
+            [r["data"] for r in responses],
+            of=items,
         )
         self._lookup_answers(step, responses, page)
         return list(zip(items, responses, strict=True))
@@ -465,7 +470,7 @@ class FlowRun:
             step.index, ImportAnswers(self.world, import_, f"{step.label} of flow {self.flow_id}")
         )
         sent = answers.answer(submitted) if submitted else []
-        self.stage(step, "submit", page, submitted, sent)
+        self.stage(step, "submit", page, submitted, sent, of=going)
         responses = dict(zip(going, sent, strict=True))
         if going:
             self._post_submit(step, going, originals, mapped, responses, page)
@@ -515,7 +520,7 @@ class FlowRun:
             elif not failures:
                 skipped.add(item)
                 self.result.steps[step.index].ignored += 1
-        self.stage(step, hook, page, before, [mapped[item] for item in out], errors)
+        self.stage(step, hook, page, before, [mapped[item] for item in out], errors, of=out)
         return out
 
     def _map(
@@ -546,7 +551,7 @@ class FlowRun:
             else:
                 mapped[item] = outcome.data
                 out.append(item)
-        self.stage(step, "mapping", page, given, [mapped[item] for item in out], errors)
+        self.stage(step, "mapping", page, given, [mapped[item] for item in out], errors, of=out)
         return out
 
     def _post_submit(
@@ -576,7 +581,7 @@ class FlowRun:
         for item, response in zip(going, run.value, strict=True):
             if isinstance(response, Mapping):
                 responses[item] = dict(response)
-        self.stage(step, "postSubmit", page, given, [responses[item] for item in going])
+        self.stage(step, "postSubmit", page, given, [responses[item] for item in going], of=going)
 
     def _response_map(
         self, step: FlowStep, items: list[Item], responses: list[dict[str, Any]], page: int
@@ -742,17 +747,23 @@ class FlowRun:
         given: Sequence[Any],
         out: Sequence[Any],
         errors: list[dict[str, Any]] | None = None,
+        *,
+        of: Sequence[Item] = (),
     ) -> None:
+        """Keep a stage: the records in, out (values, or items whose values they are), its
+        errors. When tracing, each item out (or each of `of`, whose value at this stage is
+        the matching one of `out`: what an import made of it) notes the stage."""
         outputs = [x.record if isinstance(x, Item) else x for x in out]
         self.result.steps[step.index].stages.append(
             Stage(name, page, list(given), outputs, list(errors or []))
         )
-        if self.result.trace is not None:
-            for x in out:
-                if isinstance(x, Item) and x.journey is not None:
-                    x.journey.steps.append(
-                        JourneyStep(step.index, step.place, name, page, x.record)
-                    )
+        if self.result.trace is None:
+            return
+        items = of or [x for x in out if isinstance(x, Item)]
+        values = outputs if of else [item.record for item in items]
+        for item, value in zip(items, values, strict=False):
+            if item.journey is not None:
+                item.journey.steps.append(JourneyStep(step.index, step.place, name, page, value))
 
     def fail_record(
         self,
