@@ -58,7 +58,9 @@ def test_data_for_no_generator_is_refused(flow_runtime) -> None:
     with pytest.raises(UsageError, match="'nope', which is no page generator") as caught:
         flow_runtime(_world()).run_flow("F", data={"nope": []})
     assert "orders" in str(caught.value.hint)
-    with pytest.raises(UsageError, match=r"data\['orders'\] must be a list of records, got an object"):
+    with pytest.raises(
+        UsageError, match=r"data\['orders'\] must be a list of records, got an object"
+    ):
         flow_runtime(_world()).run_flow("F", data={"orders": {"id": 1}})
 
 
