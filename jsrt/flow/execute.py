@@ -275,9 +275,13 @@ class FlowRun:
         items: list[Item],
         page: int,
         definition: Any = None,
+        *,
+        counted: bool = True,
     ) -> tuple[list[Item], list[Item]]:
         """(kept, dropped) by the filter at `slot` of the step's resource (or the given
-        definition, a router branch's); a record the filter fails on fails the step."""
+        definition, a router branch's); a record the filter fails on fails the step. What
+        it drops counts as the step's ignored records when `counted` (not a lookup's
+        answers, nor a router's choice)."""
         filter_ = definition if definition is not None else (step.resource or {}).get(slot)
         if not isinstance(filter_, Mapping) or not items or not _filters_anything(filter_):
             return items, []
@@ -304,7 +308,7 @@ class FlowRun:
                 kept.append(item)
             else:
                 dropped.append(item)
-        if definition is None:
+        if counted:
             self.result.steps[step.index].ignored += len(dropped)
         self.stage(step, stage, page, records, kept, errors)
         return kept, dropped
@@ -415,7 +419,9 @@ class FlowRun:
         if not answered:
             return
         stages = self._transform(step, answered, page)
-        stages, _dropped = self.filter_items(step, "filter", "outputFilter", stages, page)
+        stages, _dropped = self.filter_items(
+            step, "filter", "outputFilter", stages, page, counted=False
+        )
         site = self.sites.get(step.index, {}).get("hooks.preSavePage")
         if site is not None:
             saved, _abort = self._pre_save_page(step, stages, page)

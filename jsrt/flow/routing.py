@@ -93,7 +93,7 @@ def _choose(
             continue
         definition = {"type": "expression", "expression": dict(rules)}
         kept, _dropped = run.filter_items(
-            step, "inputFilter", "inputFilter", items, page, definition
+            step, "inputFilter", "inputFilter", items, page, definition, counted=False
         )
         keep = set(kept)
         for position, item in enumerate(items):
