@@ -356,31 +356,28 @@ class FlowRun:
         self.failed = set()
         fanned = self._fan_out(step, items, page)
         result.received += len(fanned.items)
-        kept, dropped = self.filter_items(
+        kept, _dropped = self.filter_items(
             step, _input_filter_slot(step), "inputFilter", fanned.items, page
         )
         if step.kind == "export":
             responses = self._lookup(step, kept, page)
         else:
             responses = self._import(step, kept, page)
-        going = [item for item, _ in responses if item not in self.failed or self._proceeds(step)]
-        answers = [response for item, response in responses if item in going]
+        proceeds = self._proceeds(step)
+        answered = [(i, r) for i, r in responses if i not in self.failed or proceeds]
+        going = [item for item, _ in answered]
+        answers = [response for _, response in answered]
         self._response_map(step, going, answers, page)
-        if fanned.parents is not None and not _on_children(self.sites.get(step.index, {})):
-            parents = self._gather_children(step, items, fanned)
-            self._post_response_map(
-                step, parents, _per_parent(fanned, responses, parents, items), page
-            )
-            out = [item for item in items if item in parents]
-        else:
+        if fanned.parents is None:
             self._post_response_map(step, going, answers, page)
-            if fanned.parents is not None:
-                parents = self._gather_children(step, items, fanned)
-                out = [item for item in items if item in parents]
-            else:
-                out = [item for item in items if item not in self.failed or self._proceeds(step)]
+            out = [item for item in items if item not in self.failed or proceeds]
+        elif _on_children(self.sites.get(step.index, {})):
+            self._post_response_map(step, going, answers, page)
+            out = self._gather_children(step, items, fanned)
+        else:
+            out = self._gather_children(step, items, fanned)
+            self._post_response_map(step, out, _per_parent(fanned, responses, out, items), page)
         result.passed += len(out)
-        del dropped
         return out
 
     def _lookup(
@@ -875,15 +872,15 @@ def _per_parent(
     every child was. jsrt's reading: the sources do not say what a parent's
     postResponseMap receives."""
     assert fanned.parents is not None
-    by_child = {item: response for item, response in responses}
+    position_of = {item: position for position, item in enumerate(items)}
+    by_parent: dict[int, list[dict[str, Any]]] = {}
+    answered = dict(responses)
+    for child, owner in zip(fanned.items, fanned.parents, strict=True):
+        if child in answered:
+            by_parent.setdefault(owner, []).append(answered[child])
     out: list[dict[str, Any]] = []
     for parent in parents:
-        position = items.index(parent)
-        mine = [
-            by_child[child]
-            for child, owner in zip(fanned.items, fanned.parents, strict=True)
-            if owner == position and child in by_child
-        ]
+        mine = by_parent.get(position_of[parent], [])
         status = next((r.get("statusCode") for r in mine if r.get("statusCode", 200) != 200), 200)
         response: dict[str, Any] = {
             "statusCode": status,
