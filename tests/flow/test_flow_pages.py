@@ -199,3 +199,57 @@ def test_the_json_names_steps_counts_and_stages(flow_runtime) -> None:
         "errors": [],
     }
     assert "records" not in out  # no trace asked for
+
+
+def test_a_script_transform_and_a_script_output_filter_run_once_a_page(flow_runtime) -> None:
+    # celigo/ai configuring-exports/SKILL.md: transform, then the output filter
+    js = """
+    function transform(options) {
+      return Object.assign({}, options.record, { big: options.record.id > 2 });
+    }
+    function filter(options) { return options.record.big; }
+    """
+    world = _world(
+        pageSize=2,
+        transform={"type": "script", "script": hook("transform")},
+        filter={"type": "script", "script": hook("filter")},
+    )
+    result = flow_runtime(world, js).run_flow("F")
+    step = result.step("orders")
+    assert step.hooks["transform"].runs == 3 and step.hooks["filter"].runs == 3
+    assert step.ignored == 2 and step.passed == 3
+    assert [s.name for s in step.stages if s.page == 0] == ["parse", "transform", "outputFilter"]
+    kept = step.stage("outputFilter", 1)
+    assert kept is not None and kept.output == [{"id": 3, "big": True}, {"id": 4, "big": True}]
+
+
+def test_a_transform_that_fails_a_record_fails_it_at_the_export(flow_runtime) -> None:
+    js = """
+    function transform(options) {
+      if (options.record.id === 3) throw new Error('cannot transform 3');
+      return options.record;
+    }
+    """
+    world = _world(transform={"type": "script", "script": hook("transform")})
+    result = flow_runtime(world, js).run_flow("F")
+    (error,) = result.step("orders").errors
+    assert error["stage"] == "transform" and error["retryData"] == {"id": 3}
+    assert "cannot transform 3" in error["message"]
+    assert result.step("orders").passed == 4
+
+
+def test_a_transformation_one_rule_set_is_the_transform_stage(flow_runtime) -> None:
+    rules = [[{"extract": "id", "generate": "orderId"}]]
+    world = _world(transform={"type": "expression", "expression": {"version": "1", "rules": rules}})
+    result = flow_runtime(world).run_flow("F")
+    stage = result.step("orders").stage("transform", 0)
+    assert stage is not None and stage.output[0] == {"orderId": 1}
+
+
+def test_an_engine_refused_definition_names_the_step(flow_runtime) -> None:
+    bad = {"type": "expression", "expression": {"version": "1", "rules": ["nosuchop", 1]}}
+    with pytest.raises(
+        InputError, match=r"step 0 \(export 'Orders'\) of flow F: filter: unknown filter operator"
+    ) as caught:
+        flow_runtime(_world(filter=bad)).run_flow("F")
+    assert str(caught.value.details["path"]).startswith("filter")
