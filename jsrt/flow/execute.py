@@ -43,6 +43,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import orjson
+
 from jsrt.backends.local import World
 from jsrt.describe import describe
 from jsrt.errors import InputError, UsageError
@@ -601,11 +603,27 @@ class FlowRun:
 
         kind: ResponseKind = "lookup" if step.kind == "export" else "import"
         before = [item.record for item in items]
+        # One engine call per distinct response, not per record: records that are objects
+        # and got the same response (a lookup's mock answers every record alike) go as
+        # the rows of one grouped record, into each of which the engine merges what the
+        # response maps (jsrt.transform.response_mapping), as it would one by one.
+        alike: dict[bytes, list[Item]] = {}
+        definition = dict(mapping)
         with self._named(step, "responseMapping"):
             for item, response in zip(items, responses, strict=True):
-                item.record = apply_response_mapping(
-                    dict(mapping), item.record, response, kind=kind
+                if isinstance(item.record, dict):
+                    alike.setdefault(orjson.dumps(response), []).append(item)
+                else:
+                    item.record = apply_response_mapping(
+                        definition, item.record, response, kind=kind
+                    )
+            for response_text, group in alike.items():
+                rows = [item.record for item in group]
+                merged = apply_response_mapping(
+                    definition, rows, orjson.loads(response_text), kind=kind
                 )
+                for item, record in zip(group, merged, strict=True):
+                    item.record = record
         self.stage(step, "responseMap", page, before, items)
 
     def _post_response_map(

@@ -288,3 +288,29 @@ def test_a_post_aggregate_throw_fails_the_run(flow_runtime) -> None:
     assert not result.ok
     assert result.failures[0]["stage"] == "postAggregate"
     assert "upload failed" in result.failures[0]["message"]
+
+
+def test_response_mapping_merges_into_records_and_grouped_rows_alike(flow_runtime) -> None:
+    # jsrt.transform.response_mapping: a grouped record's rows each get what is mapped
+    lookup = {"_id": "tax", "isLookup": True, "mockOutput": page_of({"rate": 7})}
+    mapping = {"fields": [{"extract": "data[0].rate", "generate": "tax.rate"}], "lists": []}
+    flow = _flow(
+        pageProcessors=[
+            {"type": "export", "_exportId": "tax", "responseMapping": mapping},
+            {"type": "import", "_importId": "save"},
+        ]
+    )
+    world = _world(flow, exports=[lookup], imports=[{"_id": "save"}])
+    world["exports"][0]["mockOutput"] = {
+        "page_of_records": [
+            {"record": {"id": 1, "tax": {"code": "A"}}},
+            {"rows": [{"id": 2}, {"id": 3}]},
+            {"record": {"id": 4}},
+        ]
+    }
+    result = flow_runtime(world).run_flow("F")
+    assert result.imported("save") == [
+        {"id": 1, "tax": {"code": "A", "rate": 7}},
+        [{"id": 2, "tax": {"rate": 7}}, {"id": 3, "tax": {"rate": 7}}],
+        {"id": 4, "tax": {"rate": 7}},
+    ]
