@@ -146,7 +146,10 @@ def lookup_context(
     context.update(
         {
             "record": dict(record),
-            "data": {**record, "_INITDATA": dict(initial_record if initial_record is not None else record)},
+            "data": {
+                **record,
+                "_INITDATA": dict(initial_record if initial_record is not None else record),
+            },
             "settings": {
                 "export": export_doc.get("settings") or {},
                 "connection": connection_doc.get("settings") or {},
@@ -248,19 +251,29 @@ def render_request(
         if not isinstance(value, str):
             raise TransformError(f"{where} must be a template (a string)", path=where)
         return render(
-            value, context, escape=escape, lookups=lookups, record=record,
-            source=source, engine=engine, path=where,
+            value,
+            context,
+            escape=escape,
+            lookups=lookups,
+            record=record,
+            source=source,
+            engine=engine,
+            path=where,
         )
 
     headers: dict[str, str] = {}
     for position, header in enumerate(http.get("headers") or []):
         if not isinstance(header, Mapping) or not isinstance(header.get("name"), str):
-            raise TransformError(
-                "a header must be {name, value}", path=f"http.headers[{position}]"
-            )
+            raise TransformError("a header must be {name, value}", path=f"http.headers[{position}]")
         headers[header["name"]] = render(
-            str(header.get("value") or ""), context, escape="body", lookups=lookups,
-            record=record, source=source, engine=engine, path=f"http.headers[{position}].value",
+            str(header.get("value") or ""),
+            context,
+            escape="body",
+            lookups=lookups,
+            record=record,
+            source=source,
+            engine=engine,
+            path=f"http.headers[{position}].value",
         )
     method = http.get("method")
     if isinstance(method, list):

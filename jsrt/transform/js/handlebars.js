@@ -774,6 +774,24 @@
     });
   }
 
+  // A raw block prints its body whatever its name (AI syntax-and-recipes.md: `{{{{raw}}}}`
+  // and `{{{{name}}}}` both output their content); Handlebars would call a helper of that
+  // name, and render nothing for a name that is no helper.
+  hb.registerHelper('__jsrtRawBlock', function (options) {
+    return options.fn(this);
+  });
+  function rawBlocksPrintTheirBody(source, ast) {
+    var starts = lineStarts(source);
+    visit(ast, function (node) {
+      if (node.type !== 'BlockStatement' || !node.loc) return;
+      var at = starts[node.loc.start.line - 1] + node.loc.start.column;
+      if (source.substr(at, 4) !== '{{{{') return;
+      node.path = { type: 'PathExpression', data: false, depth: 0, parts: ['__jsrtRawBlock'], original: '__jsrtRawBlock', loc: node.path.loc };
+      node.params = [];
+      node.hash = undefined;
+    });
+  }
+
   // `{{#some array isTruthy}}`: a bare condition name is a path Handlebars would look up in
   // the context; it is the documented form (AI block-helpers.md), so it becomes its name.
   function someConditionsAsNames(ast) {
@@ -848,6 +866,7 @@
     }
     var ast = parse(source);
     refuseSpaceAfterBraces(source, ast);
+    rawBlocksPrintTheirBody(source, ast);
     someConditionsAsNames(ast);
     if (escape === 'uri') encodeMustachesForUri(ast);
     var options = { data: true, noEscape: escape === 'none' };
