@@ -298,22 +298,40 @@
     var left = compileValue(node[1], pathOf(path, 1));
     var right = compileValue(node[2], pathOf(path, 2));
     if (op === 'matches') return compileMatches(left, right, pathOf(path, 2));
-    // The operands meet in one type: the left's cast, else the right's (a literal's JSON
-    // type), as the UI gives a rule one data type for both sides (util.js validateFilterRule).
-    // An operand already of that type is not cast again.
-    var type = left.type || right.type;
+    // The operands meet in one type: the left's cast, else the right's, else a literal's
+    // JSON type, as the UI gives a rule one data type for both sides (util.js
+    // validateFilterRule). An operand already of that type is not cast again.
+    var type = castType(left) || castType(right) || left.type || right.type;
     // A raw list field keeps its elements for contains/doesnotcontain.
     var keepsList = (op === 'contains' || op === 'doesnotcontain') && left.type === null;
     var castLeft = keepsList ? identity : castTo(type, left);
     var castRight = castTo(type, right);
+    convertible(left, castLeft, type, pathOf(path, 1));
+    convertible(right, castRight, type, pathOf(path, 2));
     var test = COMPARE[op];
     return function (scope) {
       return test(castLeft(left.get(scope)), castRight(right.get(scope)));
     };
   }
 
+  function castType(operand) {
+    return operand.constant ? null : operand.type;
+  }
   function identity(value) {
     return value;
+  }
+  // A literal the rule's type cannot read is refused, as the UI refuses a number operand
+  // that is no number and a boolean one none of its spellings (util.js validateFilterRule).
+  function convertible(operand, cast, type, path) {
+    if (!operand.constant || operand.get() === null) return;
+    var value = cast(operand.get());
+    if (value === null || (typeof value === 'number' && isNaN(value))) {
+      invalid(
+        JSON.stringify(operand.get()) + ' cannot be read as ' + type + ', the type of this rule',
+        path,
+        type === 'boolean' ? 'booleans: true, false, "t", "f", "1", "0"' : undefined,
+      );
+    }
   }
   function castTo(type, operand) {
     return type && operand.type !== type ? CAST[type] : identity;
