@@ -62,7 +62,15 @@ from jsrt.flow.sources import ImportAnswers, generator_pages, lookup_answer
 from jsrt.hooks import WorldLike
 from jsrt.integration.scripts import WorldPlace
 from jsrt.integration.steps import FlowStep, HookSite, find_flow, flow_steps
-from jsrt.transform import LookupSource, TransformError
+from jsrt.transform import (
+    LookupSource,
+    ResponseKind,
+    TransformError,
+    apply_response_mapping,
+    apply_transform,
+    filter_records,
+    map_records,
+)
 
 GeneratorData = Sequence[Any] | Mapping[str, Sequence[Any]]
 """Records given for the page generators: one list (the flow's only generator), or lists
@@ -252,8 +260,6 @@ class FlowRun:
             expression = transform.get("expression")
             if transform.get("type") != "expression" or not isinstance(expression, Mapping):
                 return items
-            from jsrt.transform.transforms import apply_transform
-
             with self._named(step, "transform"):
                 engine = apply_transform(dict(transform), records)
             outcomes = [(o.data, _errors(o.errors)) for o in engine]
@@ -294,8 +300,6 @@ class FlowRun:
             options.update(self._delta_fields(step.resource or {}))
             outcomes = _record_outcomes(self.run_site(step, site, options), len(records))
         else:
-            from jsrt.transform.filters import filter_records
-
             context = {"pageIndex": page, **self._delta_fields(step.resource or {})}
             with self._named(step, slot):
                 engine = filter_records(dict(filter_), records, context=context)
@@ -540,12 +544,15 @@ class FlowRun:
         `lookups`) through the engine; a record it fails on stops here."""
         if not going or not (import_.get("mappings") or import_.get("mapping")):
             return going
-        from jsrt.transform.mapping import map_records
-
         definition = {k: import_[k] for k in ("mappings", "mapping", "lookups") if k in import_}
         given = [mapped[item] for item in going]
         with self._named(step, "mappings" if "mappings" in definition else "mapping"):
-            outcomes = map_records(definition, given, source=self._lookup_source(step))
+            outcomes = map_records(
+                definition,
+                given,
+                context=self._mapping_context(import_),
+                source=self._lookup_source(step),
+            )
         out: list[Item] = []
         errors: list[dict[str, Any]] = []
         for index, (item, outcome) in enumerate(zip(going, outcomes, strict=True)):
@@ -599,8 +606,6 @@ class FlowRun:
             return
         if not (mapping.get("fields") or mapping.get("lists")):
             return
-        from jsrt.transform.response_mapping import ResponseKind, apply_response_mapping
-
         kind: ResponseKind = "lookup" if step.kind == "export" else "import"
         before = [item.record for item in items]
         # One engine call per distinct response, not per record: records that are objects
@@ -706,6 +711,21 @@ class FlowRun:
                 code=error.details.get("code"),
                 file=self.place.label,
             ) from None
+
+    def _mapping_context(self, import_: Mapping[str, Any]) -> dict[str, Any]:
+        """What a mapping reads besides the record (`jsrt.transform.mapping.map_records`):
+        the import and its connection (their documents), and their settings."""
+        connection_id = import_.get("_connectionId")
+        connection = (
+            self.world.get("connections", connection_id) if isinstance(connection_id, str) else None
+        ) or {}
+        settings = {
+            "flow": self.flow.get("settings") or {},
+            "import": import_.get("settings") or {},
+            "connection": connection.get("settings") or {},
+        }
+        document = {key: value for key, value in import_.items() if key != "mockResponse"}
+        return {"import": document, "connection": connection, "settings": settings}
 
     def _lookup_source(self, step: FlowStep) -> LookupSource | None:
         """The world answers the mapping's lookup caches and dynamic lookups

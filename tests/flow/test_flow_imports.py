@@ -243,3 +243,18 @@ def test_one_to_many_imports_each_child_with_its_parent(flow_runtime) -> None:
         {"id": "A", "lines": [{"sku": "a1", "lineId": "L1"}, {"sku": "a2", "lineId": "L2"}]},
         {"id": "B", "lines": [{"sku": "b1", "lineId": "L3"}]},
     ]
+
+
+def test_a_mappings_handlebars_read_the_imports_settings(flow_runtime) -> None:
+    # flows-and-mappings.md "Contexts": an import's Handlebars see settings beside the record
+    mappings = [
+        {
+            "generate": "ref",
+            "dataType": "string",
+            "extract": "{{settings.import.prefix}}-{{record.id}}",
+            "status": "Active",
+        }
+    ]
+    imp = {"_id": "erp", "settings": {"prefix": "EU"}, "mappings": mappings}
+    result = flow_runtime(_world(imp)).run_flow("F")
+    assert result.imported("erp")[0] == {"ref": "EU-1"}
