@@ -58,6 +58,7 @@ from jsrt.flow.result import (
     Stage,
     StepResult,
 )
+from jsrt.flow.routing import route
 from jsrt.flow.sources import ImportAnswers, generator_pages, lookup_answer
 from jsrt.hooks import WorldLike
 from jsrt.integration.scripts import WorldPlace
@@ -191,8 +192,6 @@ class FlowRun:
         """A generator's page goes on to the page processors, or to the first router."""
         routers = self.flow.get("routers")
         if isinstance(routers, list) and routers:
-            from jsrt.flow.routing import route
-
             route(self, 0, items, page, ())
         else:
             self.process(self.processors("pageProcessors"), items, page)
@@ -207,6 +206,11 @@ class FlowRun:
             and step.place.startswith(prefix + "[")
             and "." not in step.place[len(prefix) :]
         ]
+
+    def begin_step(self) -> None:
+        """A step starts on a page: no record has failed at it yet (a record that failed
+        at an earlier step and goes on, by `proceedOnFailure`, starts afresh)."""
+        self.failed = set()
 
     def process(self, processors: list[FlowStep], items: list[Item], page: int) -> list[Item]:
         """Run a page through page processors in order; what comes out of the last."""
@@ -224,6 +228,7 @@ class FlowRun:
         """transform → output filter → preSavePage on a generator's page (celigo/ai
         configuring-exports/SKILL.md "Export Execution Pipeline", steps 3 to 5)."""
         result = self.result.steps[step.index]
+        self.begin_step()
         result.received += len(items)
         self.stage(step, "parse", page, [], items)
         items = self._transform(step, items, page)
@@ -359,7 +364,7 @@ class FlowRun:
         """A lookup or an import over a page: fan-out, input filter, its own work,
         response mapping, postResponseMap; then what goes on (`_going_on`)."""
         result = self.result.steps[step.index]
-        self.failed = set()
+        self.begin_step()
         fanned = self._fan_out(step, items, page)
         result.received += len(fanned.items)
         kept, _dropped = self.filter_items(

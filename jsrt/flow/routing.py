@@ -43,6 +43,7 @@ def route(run: FlowRun, index: int, items: list[Item], page: int, seen: Sequence
     if len(result.branches) < len(branches):
         result.branches += [0] * (len(branches) - len(result.branches))
     result.received += len(items)
+    run.begin_step()
     chosen = _choose(run, step, router, branches, items, page)
     taken: list[list[Item]] = [[] for _ in branches]
     routed: list[Item] = []

@@ -314,3 +314,34 @@ def test_response_mapping_merges_into_records_and_grouped_rows_alike(flow_runtim
         [{"id": 2, "tax": {"rate": 7}}, {"id": 3, "tax": {"rate": 7}}],
         {"id": 4, "tax": {"rate": 7}},
     ]
+
+
+def test_a_record_that_failed_and_proceeds_is_routed_like_the_others(flow_runtime) -> None:
+    # page-processor.yml proceedOnFailure: failed records continue to subsequent steps
+    failing = {"_id": "check", "mockResponse": {"statusCode": 422, "errors": [{"code": "X"}]}}
+    flow = _flow(
+        routers=[
+            {
+                "id": "first",
+                "branches": [
+                    {
+                        "name": "all",
+                        "pageProcessors": [
+                            {"type": "import", "_importId": "check", "proceedOnFailure": True}
+                        ],
+                        "nextRouterId": "second",
+                    }
+                ],
+            },
+            {
+                "id": "second",
+                "branches": [
+                    {"name": "all", "pageProcessors": [{"type": "import", "_importId": "to-0"}]}
+                ],
+            },
+        ]
+    )
+    result = flow_runtime(_world(flow, imports=[failing, *_imports(1)])).run_flow("F")
+    assert result.step("check").failed == 4
+    assert _ids(result.imported("to-0")) == [1, 2, 3, 4]
+    assert result.step("second").failed == 0
