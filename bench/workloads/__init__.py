@@ -1,6 +1,6 @@
 """The workloads, each a `measure(ctx) -> list[Row]`, in the order the report shows them."""
 
-from bench.workloads import bridge, cold, flow, memory, pages, persist, suite
+from bench.workloads import bridge, cold, flow, mapping, memory, pages, persist, suite
 
 WORKLOADS = {
     "cold": cold.measure,
@@ -9,5 +9,6 @@ WORKLOADS = {
     "suite": suite.measure,
     "memory": memory.measure,
     "persist": persist.measure,
+    "mapping": mapping.measure,
     "flow": flow.measure,
 }

@@ -35,13 +35,17 @@ the write guard refuses writes unless allowed, as for any hook run).
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import orjson
+
+from jsrt.backends.local import World
 from jsrt.describe import describe
 from jsrt.errors import InputError, UsageError
 from jsrt.flow.hooks import HookRun, HookRunner, flow_hook_sites, hook_failure, record_failure
@@ -54,10 +58,20 @@ from jsrt.flow.result import (
     Stage,
     StepResult,
 )
+from jsrt.flow.routing import route
 from jsrt.flow.sources import ImportAnswers, generator_pages, lookup_answer
 from jsrt.hooks import WorldLike
 from jsrt.integration.scripts import WorldPlace
 from jsrt.integration.steps import FlowStep, HookSite, find_flow, flow_steps
+from jsrt.transform import (
+    LookupSource,
+    ResponseKind,
+    TransformError,
+    apply_response_mapping,
+    apply_transform,
+    filter_records,
+    map_records,
+)
 
 GeneratorData = Sequence[Any] | Mapping[str, Sequence[Any]]
 """Records given for the page generators: one list (the flow's only generator), or lists
@@ -178,8 +192,6 @@ class FlowRun:
         """A generator's page goes on to the page processors, or to the first router."""
         routers = self.flow.get("routers")
         if isinstance(routers, list) and routers:
-            from jsrt.flow.routing import route
-
             route(self, 0, items, page, ())
         else:
             self.process(self.processors("pageProcessors"), items, page)
@@ -194,6 +206,11 @@ class FlowRun:
             and step.place.startswith(prefix + "[")
             and "." not in step.place[len(prefix) :]
         ]
+
+    def begin_step(self) -> None:
+        """A step starts on a page: no record has failed at it yet (a record that failed
+        at an earlier step and goes on, by `proceedOnFailure`, starts afresh)."""
+        self.failed = set()
 
     def process(self, processors: list[FlowStep], items: list[Item], page: int) -> list[Item]:
         """Run a page through page processors in order; what comes out of the last."""
@@ -211,6 +228,7 @@ class FlowRun:
         """transform → output filter → preSavePage on a generator's page (celigo/ai
         configuring-exports/SKILL.md "Export Execution Pipeline", steps 3 to 5)."""
         result = self.result.steps[step.index]
+        self.begin_step()
         result.received += len(items)
         self.stage(step, "parse", page, [], items)
         items = self._transform(step, items, page)
@@ -247,9 +265,8 @@ class FlowRun:
             expression = transform.get("expression")
             if transform.get("type") != "expression" or not isinstance(expression, Mapping):
                 return items
-            from jsrt.transform.transforms import apply_transform
-
-            engine = apply_transform(dict(transform), records)
+            with self._named(step, "transform"):
+                engine = apply_transform(dict(transform), records)
             outcomes = [(o.data, _errors(o.errors)) for o in engine]
             name = "transformTwoDotZero" if str(expression.get("version")) == "2" else "transform"
         out: list[Item] = []
@@ -271,9 +288,13 @@ class FlowRun:
         items: list[Item],
         page: int,
         definition: Any = None,
+        *,
+        counted: bool = True,
     ) -> tuple[list[Item], list[Item]]:
         """(kept, dropped) by the filter at `slot` of the step's resource (or the given
-        definition, a router branch's); a record the filter fails on fails the step."""
+        definition, a router branch's); a record the filter fails on fails the step. What
+        it drops counts as the step's ignored records when `counted` (not a lookup's
+        answers, nor a router's choice)."""
         filter_ = definition if definition is not None else (step.resource or {}).get(slot)
         if not isinstance(filter_, Mapping) or not items or not _filters_anything(filter_):
             return items, []
@@ -284,9 +305,9 @@ class FlowRun:
             options.update(self._delta_fields(step.resource or {}))
             outcomes = _record_outcomes(self.run_site(step, site, options), len(records))
         else:
-            from jsrt.transform.filters import filter_records
-
-            engine = filter_records(dict(filter_), records)
+            context = {"pageIndex": page, **self._delta_fields(step.resource or {})}
+            with self._named(step, slot):
+                engine = filter_records(dict(filter_), records, context=context)
             outcomes = [(o.data, _errors(o.errors)) for o in engine]
         kept: list[Item] = []
         dropped: list[Item] = []
@@ -298,7 +319,7 @@ class FlowRun:
                 kept.append(item)
             else:
                 dropped.append(item)
-        if definition is None:
+        if counted:
             self.result.steps[step.index].ignored += len(dropped)
         self.stage(step, stage, page, records, kept, errors)
         return kept, dropped
@@ -343,34 +364,31 @@ class FlowRun:
         """A lookup or an import over a page: fan-out, input filter, its own work,
         response mapping, postResponseMap; then what goes on (`_going_on`)."""
         result = self.result.steps[step.index]
-        self.failed = set()
+        self.begin_step()
         fanned = self._fan_out(step, items, page)
         result.received += len(fanned.items)
-        kept, dropped = self.filter_items(
+        kept, _dropped = self.filter_items(
             step, _input_filter_slot(step), "inputFilter", fanned.items, page
         )
         if step.kind == "export":
             responses = self._lookup(step, kept, page)
         else:
             responses = self._import(step, kept, page)
-        going = [item for item, _ in responses if item not in self.failed or self._proceeds(step)]
-        answers = [response for item, response in responses if item in going]
+        proceeds = self._proceeds(step)
+        answered = [(i, r) for i, r in responses if i not in self.failed or proceeds]
+        going = [item for item, _ in answered]
+        answers = [response for _, response in answered]
         self._response_map(step, going, answers, page)
-        if fanned.parents is not None and not _on_children(self.sites.get(step.index, {})):
-            parents = self._gather_children(step, items, fanned)
-            self._post_response_map(
-                step, parents, _per_parent(fanned, responses, parents, items), page
-            )
-            out = [item for item in items if item in parents]
-        else:
+        if fanned.parents is None:
             self._post_response_map(step, going, answers, page)
-            if fanned.parents is not None:
-                parents = self._gather_children(step, items, fanned)
-                out = [item for item in items if item in parents]
-            else:
-                out = [item for item in items if item not in self.failed or self._proceeds(step)]
+            out = [item for item in items if item not in self.failed or proceeds]
+        elif _on_children(self.sites.get(step.index, {})):
+            self._post_response_map(step, going, answers, page)
+            out = self._gather_children(step, items, fanned)
+        else:
+            out = self._gather_children(step, items, fanned)
+            self._post_response_map(step, out, _per_parent(fanned, responses, out, items), page)
         result.passed += len(out)
-        del dropped
         return out
 
     def _lookup(
@@ -385,7 +403,12 @@ class FlowRun:
         answer = lookup_answer(step.resource or {}, label, self.place.label)
         responses = [{**answer, "data": list(answer["data"]), "errors": []} for _ in items]
         self.stage(
-            step, "request", page, [item.record for item in items], [r["data"] for r in responses]
+            step,
+            "request",
+            page,
+            [item.record for item in items],
+            [r["data"] for r in responses],
+            of=items,
         )
         self._lookup_answers(step, responses, page)
         return list(zip(items, responses, strict=True))
@@ -404,7 +427,9 @@ class FlowRun:
         if not answered:
             return
         stages = self._transform(step, answered, page)
-        stages, _dropped = self.filter_items(step, "filter", "outputFilter", stages, page)
+        stages, _dropped = self.filter_items(
+            step, "filter", "outputFilter", stages, page, counted=False
+        )
         site = self.sites.get(step.index, {}).get("hooks.preSavePage")
         if site is not None:
             saved, _abort = self._pre_save_page(step, stages, page)
@@ -459,7 +484,7 @@ class FlowRun:
             step.index, ImportAnswers(self.world, import_, f"{step.label} of flow {self.flow_id}")
         )
         sent = answers.answer(submitted) if submitted else []
-        self.stage(step, "submit", page, submitted, sent)
+        self.stage(step, "submit", page, submitted, sent, of=going)
         responses = dict(zip(going, sent, strict=True))
         if going:
             self._post_submit(step, going, originals, mapped, responses, page)
@@ -509,7 +534,7 @@ class FlowRun:
             elif not failures:
                 skipped.add(item)
                 self.result.steps[step.index].ignored += 1
-        self.stage(step, hook, page, before, [mapped[item] for item in out], errors)
+        self.stage(step, hook, page, before, [mapped[item] for item in out], errors, of=out)
         return out
 
     def _map(
@@ -524,11 +549,15 @@ class FlowRun:
         `lookups`) through the engine; a record it fails on stops here."""
         if not going or not (import_.get("mappings") or import_.get("mapping")):
             return going
-        from jsrt.transform.mapping import map_records
-
         definition = {k: import_[k] for k in ("mappings", "mapping", "lookups") if k in import_}
         given = [mapped[item] for item in going]
-        outcomes = map_records(definition, given)
+        with self._named(step, "mappings" if "mappings" in definition else "mapping"):
+            outcomes = map_records(
+                definition,
+                given,
+                context=self._mapping_context(import_),
+                source=self._lookup_source(step),
+            )
         out: list[Item] = []
         errors: list[dict[str, Any]] = []
         for index, (item, outcome) in enumerate(zip(going, outcomes, strict=True)):
@@ -539,7 +568,7 @@ class FlowRun:
             else:
                 mapped[item] = outcome.data
                 out.append(item)
-        self.stage(step, "mapping", page, given, [mapped[item] for item in out], errors)
+        self.stage(step, "mapping", page, given, [mapped[item] for item in out], errors, of=out)
         return out
 
     def _post_submit(
@@ -569,7 +598,7 @@ class FlowRun:
         for item, response in zip(going, run.value, strict=True):
             if isinstance(response, Mapping):
                 responses[item] = dict(response)
-        self.stage(step, "postSubmit", page, given, [responses[item] for item in going])
+        self.stage(step, "postSubmit", page, given, [responses[item] for item in going], of=going)
 
     def _response_map(
         self, step: FlowStep, items: list[Item], responses: list[dict[str, Any]], page: int
@@ -582,12 +611,29 @@ class FlowRun:
             return
         if not (mapping.get("fields") or mapping.get("lists")):
             return
-        from jsrt.transform.response_mapping import apply_response_mapping
-
-        kind = "lookup" if step.kind == "export" else "import"
+        kind: ResponseKind = "lookup" if step.kind == "export" else "import"
         before = [item.record for item in items]
-        for item, response in zip(items, responses, strict=True):
-            item.record = apply_response_mapping(dict(mapping), item.record, response, kind=kind)
+        # One engine call per distinct response, not per record: records that are objects
+        # and got the same response (a lookup's mock answers every record alike) go as
+        # the rows of one grouped record, into each of which the engine merges what the
+        # response maps (jsrt.transform.response_mapping), as it would one by one.
+        alike: dict[bytes, list[Item]] = {}
+        definition = dict(mapping)
+        with self._named(step, "responseMapping"):
+            for item, response in zip(items, responses, strict=True):
+                if isinstance(item.record, dict):
+                    alike.setdefault(orjson.dumps(response), []).append(item)
+                else:
+                    item.record = apply_response_mapping(
+                        definition, item.record, response, kind=kind
+                    )
+            for response_text, group in alike.items():
+                rows = [item.record for item in group]
+                merged = apply_response_mapping(
+                    definition, rows, orjson.loads(response_text), kind=kind
+                )
+                for item, record in zip(group, merged, strict=True):
+                    item.record = record
         self.stage(step, "responseMap", page, before, items)
 
     def _post_response_map(
@@ -654,6 +700,52 @@ class FlowRun:
     def _proceeds(self, step: FlowStep) -> bool:
         return step.entry.get("proceedOnFailure") is True
 
+    @contextlib.contextmanager
+    def _named(self, step: FlowStep, slot: str) -> Iterator[None]:
+        """A definition the engine refuses names the step and the key it is written at."""
+        try:
+            yield
+        except TransformError as error:
+            path = error.details.get("path")
+            where = str(path) if path else slot
+            raise TransformError(
+                f"{self.result.steps[step.index].label} of flow {self.flow_id}: {slot}: "
+                f"{error.message}",
+                hint=error.hint,
+                path=where if where.startswith(slot) else f"{slot}.{where}",
+                code=error.details.get("code"),
+                file=self.place.label,
+            ) from None
+
+    def _mapping_context(self, import_: Mapping[str, Any]) -> dict[str, Any]:
+        """What a mapping reads besides the record (`jsrt.transform.mapping.map_records`):
+        the import and its connection (their documents), and their settings."""
+        connection_id = import_.get("_connectionId")
+        connection = (
+            self.world.get("connections", connection_id) if isinstance(connection_id, str) else None
+        ) or {}
+        settings = {
+            "flow": self.flow.get("settings") or {},
+            "import": import_.get("settings") or {},
+            "connection": connection.get("settings") or {},
+        }
+        document = {key: value for key, value in import_.items() if key != "mockResponse"}
+        return {"import": document, "connection": connection, "settings": settings}
+
+    def _lookup_source(self, step: FlowStep) -> LookupSource | None:
+        """The world answers the mapping's lookup caches and dynamic lookups
+        (`jsrt.backends.local.lookups`), under the flow's integration's registrations."""
+        if not isinstance(self.world, World):
+            return None
+        from jsrt.backends.local.lookups import WorldLookupSource
+
+        integration = self.flow.get("_integrationId")
+        return WorldLookupSource(
+            self.world,
+            integration_id=integration if isinstance(integration, str) else None,
+            import_id=step.resource_id,
+        )
+
     # --- postAggregate -------------------------------------------------------------------
 
     def _post_aggregate(self) -> None:
@@ -701,17 +793,23 @@ class FlowRun:
         given: Sequence[Any],
         out: Sequence[Any],
         errors: list[dict[str, Any]] | None = None,
+        *,
+        of: Sequence[Item] = (),
     ) -> None:
+        """Keep a stage: the records in, out (values, or items whose values they are), its
+        errors. When tracing, each item out (or each of `of`, whose value at this stage is
+        the matching one of `out`: what an import made of it) notes the stage."""
         outputs = [x.record if isinstance(x, Item) else x for x in out]
         self.result.steps[step.index].stages.append(
             Stage(name, page, list(given), outputs, list(errors or []))
         )
-        if self.result.trace is not None:
-            for x in out:
-                if isinstance(x, Item) and x.journey is not None:
-                    x.journey.steps.append(
-                        JourneyStep(step.index, step.place, name, page, x.record)
-                    )
+        if self.result.trace is None:
+            return
+        items = of or [x for x in out if isinstance(x, Item)]
+        values = outputs if of else [item.record for item in items]
+        for item, value in zip(items, values, strict=False):
+            if item.journey is not None:
+                item.journey.steps.append(JourneyStep(step.index, step.place, name, page, value))
 
     def fail_record(
         self,
@@ -817,15 +915,15 @@ def _per_parent(
     every child was. jsrt's reading: the sources do not say what a parent's
     postResponseMap receives."""
     assert fanned.parents is not None
-    by_child = {item: response for item, response in responses}
+    position_of = {item: position for position, item in enumerate(items)}
+    by_parent: dict[int, list[dict[str, Any]]] = {}
+    answered = dict(responses)
+    for child, owner in zip(fanned.items, fanned.parents, strict=True):
+        if child in answered:
+            by_parent.setdefault(owner, []).append(answered[child])
     out: list[dict[str, Any]] = []
     for parent in parents:
-        position = items.index(parent)
-        mine = [
-            by_child[child]
-            for child, owner in zip(fanned.items, fanned.parents, strict=True)
-            if owner == position and child in by_child
-        ]
+        mine = by_parent.get(position_of[parent], [])
         status = next((r.get("statusCode") for r in mine if r.get("statusCode", 200) != 200), 200)
         response: dict[str, Any] = {
             "statusCode": status,

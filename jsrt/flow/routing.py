@@ -43,6 +43,7 @@ def route(run: FlowRun, index: int, items: list[Item], page: int, seen: Sequence
     if len(result.branches) < len(branches):
         result.branches += [0] * (len(branches) - len(result.branches))
     result.received += len(items)
+    run.begin_step()
     chosen = _choose(run, step, router, branches, items, page)
     taken: list[list[Item]] = [[] for _ in branches]
     routed: list[Item] = []
@@ -93,7 +94,7 @@ def _choose(
             continue
         definition = {"type": "expression", "expression": dict(rules)}
         kept, _dropped = run.filter_items(
-            step, "inputFilter", "inputFilter", items, page, definition
+            step, "inputFilter", "inputFilter", items, page, definition, counted=False
         )
         keep = set(kept)
         for position, item in enumerate(items):

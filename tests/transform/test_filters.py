@@ -123,6 +123,8 @@ def test_the_literal_takes_the_cast_of_the_other_operand() -> None:
     assert passes(["equals", ["number", ["extract", "q"]], "7"], {"q": 7}) is True
     assert passes(["equals", ["string", ["extract", "q"]], "7"], {"q": 7}) is True
     assert passes(["equals", ["extract", "q"], "7"], {"q": 7}) is True  # the literal's type
+    # a cast on the right decides over a literal on the left: 5 < 10, not "5" < "10"
+    assert passes(["lessthan", "5", ["number", ["extract", "q"]]], {"q": "10"}) is True
 
 
 def test_a_missing_field_equals_a_literal_null() -> None:
@@ -177,6 +179,24 @@ def test_filter_yml_epochtime_compares_dates_as_milliseconds() -> None:
         ["lessthan", ["epochtime", ["extract", "d"]], ["epochtime", "2021-01-01T00:00:00Z"]],
         {"d": "2020-06-01"},
     )
+
+
+@pytest.mark.parametrize(
+    "date",
+    [
+        "2021-01-01",
+        "2021-01-01T00:00:00Z",
+        "2021-01-01T01:00:00+01:00",
+        "Fri, 01 Jan 2021 00:00:00 GMT",
+        "2020-W53-5",
+        "2021-001",
+        "1609459200000",
+    ],
+)
+def test_epochtime_reads_iso_8601_rfc_2822_and_milliseconds(date: str) -> None:
+    # Documentation is silent on the date formats; ISO 8601 (all its forms) and RFC 2822 are
+    # the plausible ones, a date without an offset being UTC (the engine runs in UTC).
+    assert passes(["equals", ["epochtime", ["extract", "d"]], 1609459200000], {"d": date})
 
 
 def test_filter_yml_lowercase_and_uppercase_make_comparisons_case_insensitive() -> None:
@@ -319,6 +339,13 @@ def test_a_pattern_read_from_settings_that_is_no_regex_fails_that_record_only() 
         (["equals", ["add", 1], 1], "expression.rules[1]", "two or more operands"),
         (["equals", ["settings", "trantype"], 1], "expression.rules[1][1]", 'e.g. "flow.trantype"'),
         ("equals", "expression.rules", "condition is an [operator"),
+        (["equals", ["number", ["extract", "q"]], "ten"], "expression.rules[2]", "as number"),
+        (["equals", ["boolean", ["extract", "b"]], "yes"], "expression.rules[2]", "as boolean"),
+        (
+            ["lessthan", "someday", ["epochtime", ["extract", "d"]]],
+            "expression.rules[1]",
+            "epochtime",
+        ),
     ],
 )
 def test_a_malformed_expression_is_refused_at_its_operand(

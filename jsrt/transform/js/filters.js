@@ -101,16 +101,18 @@
     return null;
   }
   // Milliseconds since the epoch (filter.yml: "Convert value to Epoch Time", compared with
-  // e.g. 1609459200000): numbers and digit strings as they are, dates as ISO 8601 (moment),
-  // then anything Date.parse reads (RFC 2822).
+  // e.g. 1609459200000): numbers and digit strings as they are, dates as Date.parse reads
+  // them (ISO 8601, RFC 2822; the native parser, the fast path per record), then the ISO 8601
+  // forms only moment reads (week and ordinal dates).
   function toEpoch(value) {
     if (typeof value === 'number') return value;
     if (typeof value !== 'string' || value.trim() === '') return NaN;
     var text = value.trim();
     if (/^-?\d+(\.\d+)?$/.test(text)) return Number(text);
-    var parsed = T.moment(text, T.moment.ISO_8601, true);
-    if (parsed.isValid()) return parsed.valueOf();
-    return Date.parse(text);
+    var parsed = Date.parse(text);
+    if (!isNaN(parsed)) return parsed;
+    var iso = T.moment.utc(text, T.moment.ISO_8601, true);
+    return iso.isValid() ? iso.valueOf() : NaN;
   }
   var CAST = { string: toText, number: toNumber, boolean: toBoolean, epochtime: toEpoch };
 
@@ -298,22 +300,40 @@
     var left = compileValue(node[1], pathOf(path, 1));
     var right = compileValue(node[2], pathOf(path, 2));
     if (op === 'matches') return compileMatches(left, right, pathOf(path, 2));
-    // The operands meet in one type: the left's cast, else the right's (a literal's JSON
-    // type), as the UI gives a rule one data type for both sides (util.js validateFilterRule).
-    // An operand already of that type is not cast again.
-    var type = left.type || right.type;
+    // The operands meet in one type: the left's cast, else the right's, else a literal's
+    // JSON type, as the UI gives a rule one data type for both sides (util.js
+    // validateFilterRule). An operand already of that type is not cast again.
+    var type = castType(left) || castType(right) || left.type || right.type;
     // A raw list field keeps its elements for contains/doesnotcontain.
     var keepsList = (op === 'contains' || op === 'doesnotcontain') && left.type === null;
     var castLeft = keepsList ? identity : castTo(type, left);
     var castRight = castTo(type, right);
+    convertible(left, castLeft, type, pathOf(path, 1));
+    convertible(right, castRight, type, pathOf(path, 2));
     var test = COMPARE[op];
     return function (scope) {
       return test(castLeft(left.get(scope)), castRight(right.get(scope)));
     };
   }
 
+  function castType(operand) {
+    return operand.constant ? null : operand.type;
+  }
   function identity(value) {
     return value;
+  }
+  // A literal the rule's type cannot read is refused, as the UI refuses a number operand
+  // that is no number and a boolean one none of its spellings (util.js validateFilterRule).
+  function convertible(operand, cast, type, path) {
+    if (!operand.constant || operand.get() === null) return;
+    var value = cast(operand.get());
+    if (value === null || (typeof value === 'number' && isNaN(value))) {
+      invalid(
+        JSON.stringify(operand.get()) + ' cannot be read as ' + type + ', the type of this rule',
+        path,
+        type === 'boolean' ? 'booleans: true, false, "t", "f", "1", "0"' : undefined,
+      );
+    }
   }
   function castTo(type, operand) {
     return type && operand.type !== type ? CAST[type] : identity;

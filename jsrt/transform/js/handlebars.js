@@ -605,7 +605,7 @@
     if (typeof args[0] !== 'string') {
       return isMissing(args[0]) ? undefined : options.lookupProperty(args[0], args[1]);
     }
-    var lookups = options.data && options.data._jsrtLookups;
+    var lookups = compiledLookups(options.data && options.data._jsrtLookups);
     if (!lookups) {
       fail('lookup', 'no lookups are available here to look up ' + JSON.stringify(args[0]) +
         ' (give the template the lookups of the import or export it belongs to)');
@@ -774,6 +774,24 @@
     });
   }
 
+  // A raw block prints its body whatever its name (AI syntax-and-recipes.md: `{{{{raw}}}}`
+  // and `{{{{name}}}}` both output their content); Handlebars would call a helper of that
+  // name, and render nothing for a name that is no helper.
+  hb.registerHelper('__jsrtRawBlock', function (options) {
+    return options.fn(this);
+  });
+  function rawBlocksPrintTheirBody(source, ast) {
+    var starts = lineStarts(source);
+    visit(ast, function (node) {
+      if (node.type !== 'BlockStatement' || !node.loc) return;
+      var at = starts[node.loc.start.line - 1] + node.loc.start.column;
+      if (source.substr(at, 4) !== '{{{{') return;
+      node.path = { type: 'PathExpression', data: false, depth: 0, parts: ['__jsrtRawBlock'], original: '__jsrtRawBlock', loc: node.path.loc };
+      node.params = [];
+      node.hash = undefined;
+    });
+  }
+
   // `{{#some array isTruthy}}`: a bare condition name is a path Handlebars would look up in
   // the context; it is the documented form (AI block-helpers.md), so it becomes its name.
   function someConditionsAsNames(ast) {
@@ -848,6 +866,7 @@
     }
     var ast = parse(source);
     refuseSpaceAfterBraces(source, ast);
+    rawBlocksPrintTheirBody(source, ast);
     someConditionsAsNames(ast);
     if (escape === 'uri') encodeMustachesForUri(ast);
     var options = { data: true, noEscape: escape === 'none' };
@@ -867,11 +886,21 @@
     if (!lookups) return null;
     if (typeof lookups.byName === 'function') return lookups;
     if (!Array.isArray(lookups)) T.fail('lookups must be an array of lookup definitions', { code: 'invalid_lookups' });
-    if (!T.lookups || typeof T.lookups.compile !== 'function') return null;
-    return lookupSets(JSON.stringify(lookups), function () {
-      return T.lookups.compile(lookups);
-    });
+    if (!T.lookups || typeof T.lookups.compile !== 'function') {
+      T.failRecord('template_error', 'helper "lookup": this engine has no lookups support loaded (T.lookups)');
+    }
+    if (lookups !== lastLookups.raw) {
+      lastLookups = {
+        raw: lookups,
+        compiled: lookupSets(JSON.stringify(lookups), function () {
+          return T.lookups.compile(lookups);
+        }),
+      };
+    }
+    return lastLookups.compiled;
   }
+  // The array of the op being run is the same object for each of its records.
+  var lastLookups = { raw: null, compiled: null };
 
   var templates = T.memo(2000);
   // T.template(source, escape) -> render(context, extra): `extra` may give `lookups` (an
@@ -886,8 +915,7 @@
       return function (context, extra) {
         var data = {};
         if (extra) {
-          var lookups = compiledLookups(extra.lookups);
-          if (lookups) data._jsrtLookups = lookups;
+          if (extra.lookups) data._jsrtLookups = extra.lookups;
           if (extra.record !== undefined) data._jsrtRecord = extra.record;
         }
         try {

@@ -272,7 +272,15 @@
         if (typeof T.template !== 'function') {
           T.fail(where + ': Handlebars extracts need the template engine', { path: where });
         }
-        template = T.template(field.extract, 'none');
+        try {
+          template = T.template(field.extract, 'none');
+        } catch (error) {
+          if (error instanceof T.DefinitionError && !error.details.path) {
+            error.message = where + '.extract: ' + error.message;
+            error.details.path = where + '.extract';
+          }
+          throw error;
+        }
       } else {
         extract = compilePath(field.extract, where + '.extract');
       }
@@ -308,8 +316,12 @@
 
     var extracted = function (source, record, context, item) {
       if (hardCoded) return field.hardCodedValue;
-      if (template)
-        return template(T.isPlainObject(source) ? source : Array.isArray(source) ? source[0] : {});
+      if (template) {
+        // The record's fields at the top of the context (the first row's, for grouped
+        // rows); the mapping's lookups serve `{{lookup "name" value}}`.
+        var scope = T.isPlainObject(source) ? source : Array.isArray(source) ? source[0] : {};
+        return template(scope, { lookups: lookups, record: record });
+      }
       var value = extract.read(source);
       if (!extract.many || !Array.isArray(value)) return value;
       // Grouped rows into a body field: the first row's value (QA fixture DLtoShopify:

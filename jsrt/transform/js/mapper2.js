@@ -43,10 +43,10 @@
   function blank(value) {
     return value === undefined || value === null || value === '';
   }
+  // Spread defines own properties (a `__proto__` key stays a key) and V8 clones a
+  // JSON-parsed object's shape in one step.
   function shallowCopy(object) {
-    var copy = {};
-    for (var key in object) if (hasOwn.call(object, key)) copy[key] = object[key];
-    return copy;
+    return { ...object };
   }
   function isActive(node) {
     // The UI saves a node it cannot complete as Draft; integrator.io skips it.
@@ -527,6 +527,28 @@
       };
     }
     var last = steps.length - 1;
+    var wildcards = steps.filter(function (step) { return step === '*'; }).length;
+    if (wildcards === 1 && steps[last] === '*') {
+      // The common case, `$.a.b[*]`: one array, reached by names; the composite copies
+      // only the objects on the way to it.
+      var prefix = steps.slice(0, last);
+      return function (root, visit) {
+        var container = root;
+        for (var i = 0; i < prefix.length; i++) {
+          if (container === null || typeof container !== 'object' || !hasOwn.call(container, prefix[i])) return;
+          container = container[prefix[i]];
+        }
+        if (Array.isArray(container)) {
+          for (var k = 0; k < container.length; k++) {
+            visit(container[k], replaced(root, prefix, 0, container[k]));
+          }
+        } else if (T.isPlainObject(container)) {
+          for (var key in container) {
+            if (hasOwn.call(container, key)) visit(container[key], composite(root, prefix.concat([key]), 0));
+          }
+        }
+      };
+    }
     return function (root, visit) {
       var chain = new Array(steps.length);
       (function walk(value, i) {
@@ -573,6 +595,14 @@
     if (Array.isArray(value)) return composite(value[step], path, i + 1);
     var copy = shallowCopy(value);
     copy[step] = composite(value[step], path, i + 1);
+    return copy;
+  }
+  // The composite of `root` in which the array at `path` is replaced by `element`.
+  function replaced(value, path, i, element) {
+    if (i === path.length) return element;
+    if (Array.isArray(value)) return replaced(value[path[i]], path, i + 1, element);
+    var copy = shallowCopy(value);
+    copy[path[i]] = replaced(value[path[i]], path, i + 1, element);
     return copy;
   }
 
