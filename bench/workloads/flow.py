@@ -7,7 +7,8 @@ responses written by hand (bench/hooks/flowReference.js).
 Each side starts from what it holds in memory: jsrt from the records as Python data
 (`run_flow(data=...)`, what `jsrt flow run --data` gives), node from the pages' JSON
 text. Before timing, both sides' import records are checked equal. The row is records
-per second; its note gives the cost per record of each hook, from the run's own times.
+per second; its note gives the cost per record of each step's hooks, from the run's own
+times, and of the rest of the run (the runner, the engine's mapping and response mapping).
 """
 
 from __future__ import annotations
@@ -29,7 +30,10 @@ HOOKS = data.HOOKS / "flowHooks.js"
 REFERENCE = data.HOOKS / "flowReference.js"
 REFERENCE_FUNCTION = "runFlow"
 PAGES = 5
-TARGET = Target("ratio_max", 2.0)
+TARGET = Target("ratio_max", 2.0, relative=Target("ratio_max", 4.0))
+"""The issue's target, 2x node; the guard fails a run over 8x (twice 4x), with headroom
+over the 3.5-5x of now (bench/README.md: where the time goes), and well under the 15x a
+response mapping made record by record cost."""
 FLOW_ID = "bench-flow"
 IMPORT_ID = "bench-import"
 LOOKUP_ANSWER = {"customerId": "C-1", "tier": "gold", "creditLimit": 5000}
@@ -155,7 +159,7 @@ def measure(ctx: Context) -> list[Row]:
         if server is not None:
             server.close()
     costs = ", ".join(f"{name} {us:.1f} µs" for name, us in _median_costs(per_step).items())
-    note = ctx.node_missing or f"hooks' cost per record: {costs}"
+    note = ctx.node_missing or f"per record: {costs}"
     return [
         sampled_row(
             f"flow: {size:,} records, {PAGES} pages, 3 steps",
@@ -201,17 +205,21 @@ def _check_same_output(node: str, script: Path, jsrt: list[Any]) -> None:
 
 
 def _check_run(result: Any, size: int) -> dict[str, float]:
-    """The run went through (a failed run measures nothing), and each hook's microseconds
-    per record it was given."""
+    """The run went through (a failed run measures nothing); what each step's hooks
+    cost per record they were given, and what the rest of the run (the runner, the
+    mapping and response mapping in the transformation engine) cost per record, in µs."""
     if not result.ok:
         raise BenchError(f"the flow failed in jsrt: {result.failures or result.errors[:3]}")
     sent = len(result.imported(IMPORT_ID))
     if sent != size:
         raise BenchError(f"the import received {sent} records, not {size}")
     costs = {}
+    hooks_ms = 0.0
     for step in result.steps:
         for name, count in step.hooks.items():
-            costs[name] = count.duration_ms * 1000 / max(count.records, 1)
+            costs[f"{step.kind} {name}"] = count.duration_ms * 1000 / max(count.records, 1)
+            hooks_ms += count.duration_ms
+    costs["the rest"] = (result.duration_ms - hooks_ms) * 1000 / size
     return costs
 
 
