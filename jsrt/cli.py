@@ -951,14 +951,23 @@ def _flow_summary(result: FlowResult) -> str:
         for row in rows
     ]
     lines.extend(f"note: {note}" for note in result.notes)
-    for failure in result.failures:
-        lines.append(f"failed: {failure.get('message', failure)}")
-    shown = result.errors[:_ERRORS_SHOWN]
-    for error in shown:
-        where = f"error at step {error.get('step')}"
-        lines.append(f"{where}: {error.get('code')}: {error.get('message')}")
-    if len(result.errors) > len(shown):
-        lines.append(f"… and {len(result.errors) - len(shown)} more errors (see --json)")
+    shown = [str(failure.get("message", failure)) for failure in result.failures]
+    for failure, message in zip(result.failures, shown, strict=True):
+        where = ", ".join(
+            f"{key} {failure[key]}" for key in ("step", "stage", "page") if key in failure
+        )
+        lines.append(f"failed ({where}): {message}" if where else f"failed: {message}")
+    alike: dict[tuple[Any, Any, str], int] = {}  # the same error of many records: one line
+    for error in result.errors:
+        message = str(error.get("message"))
+        if message not in shown:
+            key = (error.get("step"), error.get("code"), message)
+            alike[key] = alike.get(key, 0) + 1
+    for (step, code, message), count in list(alike.items())[:_ERRORS_SHOWN]:
+        records = f" ({counted(count, 'record')})" if count > 1 else ""
+        lines.append(f"error at step {step}{records}: {code}: {message}")
+    if len(alike) > _ERRORS_SHOWN:
+        lines.append(f"… and {len(alike) - _ERRORS_SHOWN} more errors (see --json)")
     label = result.flow_name or result.flow_id
     failed = sum(step.failed for step in result.steps)
     verdict = "ok" if result.ok else f"{counted(failed, 'record')} failed" if failed else "failed"
@@ -968,7 +977,7 @@ def _flow_summary(result: FlowResult) -> str:
 
 
 _ERRORS_SHOWN = 10
-"""Per-record errors the summary lists; --json has them all."""
+"""Distinct per-record errors the summary lists; --json has them all."""
 
 
 @main.command("test", cls=RunsHooks)

@@ -215,8 +215,8 @@ def _flow_case(
                 raise locator.fail(
                     (*where, "expect", key),
                     f"`expect.{key}` judges one hook's run, and a flow case runs a whole flow",
-                    "a flow case expects `received`, `counts`, `stages`, `errors`, `logs`, "
-                    "`world`, `ok` or `error`; or add `step:` to run one hook",
+                    "a flow case expects `received`, `counts`, `stages`, `errors`, `world`, "
+                    "`ok` or `error`; or add `step:` to run one hook",
                 )
     timeout = merged.get("timeout")
     return Case(

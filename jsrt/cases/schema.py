@@ -222,8 +222,9 @@ class WorldExpectation(_Part):
 
 FLOW_ONLY_EXPECTATIONS = ("received", "counts", "stages")
 """The `expect:` keys only a flow case may give: they judge a `FlowResult`."""
-HOOK_ONLY_EXPECTATIONS = ("result", "result_subset", "records", "calls", "calls_count")
-"""The `expect:` keys only a hook case may give: they judge one hook's `HookResult`."""
+HOOK_ONLY_EXPECTATIONS = ("result", "result_subset", "records", "logs", "calls", "calls_count")
+"""The `expect:` keys only a hook case may give: they judge one hook's `HookResult` (a
+`FlowResult` keeps no hook's logs or calls)."""
 
 
 def _page_count(value: Any) -> Any:

@@ -181,6 +181,11 @@ def test_an_unknown_flow_is_an_error_unless_expected(project: Path) -> None:
             "5:3",
             "`expect.received` judges a flow's steps, and this case runs one hook",
         ),
+        (
+            f"world: world.yaml\nflow: {FLOW}\nexpect:\n  logs: [{{contains: x}}]\n",
+            "4:3",
+            "`expect.logs` judges one hook's run",
+        ),
         (f"flow: {FLOW}\nexpect: {{}}\n", "1:1", "a flow case needs `world`"),
         (f"world: world.yaml\nflow: {FLOW}\npages: 0\n", "3:1", "pages must be at least 1"),
         (f"world: world.yaml\nflow: {FLOW}\ndata: text\n", "3:1", "data must be a list of"),

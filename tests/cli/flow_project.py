@@ -25,6 +25,10 @@ function priceLines(options) {
     : { errors: [{ code: 'NO_QTY', message: `order ${order.id} has no quantity` }] })
 }
 
+function dropsOne(options) {
+  return options.data.slice(1).map((order) => ({ data: order }))
+}
+
 function stamp(options) {
   console.log(`stamping ${options.postMapData.length} orders`)
   return options.postMapData.map((order) => ({ data: { ...order, stamped: true } }))
@@ -44,8 +48,11 @@ FLOW = "Orders to ERP"
 IMPORT = "Save orders"
 
 
-def world(orders: list[dict[str, object]] | None = None) -> dict[str, object]:
-    """The world of the flow (its export's mockOutput `orders`, by default `ORDERS`)."""
+def world(
+    orders: list[dict[str, object]] | None = None, pre_map: str = "priceLines"
+) -> dict[str, object]:
+    """The world of the flow (its export's mockOutput `orders`, by default `ORDERS`; the
+    import's preMap the function `pre_map` of `HOOKS_JS`)."""
     hooks = "s-orders"
     field = {"dataType": "string", "status": "Active"}
     return {
@@ -71,7 +78,7 @@ def world(orders: list[dict[str, object]] | None = None) -> dict[str, object]:
                 "_id": "i-erp",
                 "name": IMPORT,
                 "hooks": {
-                    "preMap": {"_scriptId": hooks, "function": "priceLines"},
+                    "preMap": {"_scriptId": hooks, "function": pre_map},
                     "postMap": {"_scriptId": hooks, "function": "stamp"},
                 },
                 "mappings": [
@@ -104,10 +111,12 @@ def world(orders: list[dict[str, object]] | None = None) -> dict[str, object]:
     }
 
 
-def write_world(folder: Path, orders: list[dict[str, object]] | None = None) -> Path:
-    """`folder/world.yaml` holding `world(orders)`."""
+def write_world(
+    folder: Path, orders: list[dict[str, object]] | None = None, pre_map: str = "priceLines"
+) -> Path:
+    """`folder/world.yaml` holding `world(orders, pre_map)`."""
     path = folder / "world.yaml"
-    path.write_text(yaml.safe_dump(world(orders), sort_keys=False), encoding="utf-8")
+    path.write_text(yaml.safe_dump(world(orders, pre_map), sort_keys=False), encoding="utf-8")
     return path
 
 

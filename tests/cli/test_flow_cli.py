@@ -171,3 +171,57 @@ def test_flow_run_is_a_command_that_runs_hooks() -> None:
     assert not runs_hooks(["flow"])
     assert not runs_hooks(["flow", "nope"])
     assert runs_hooks(["run", "hook.js"]) and not runs_hooks(["hooks"])
+
+
+def test_a_hook_that_breaks_its_contract_exits_1_and_says_so(tmp_path: Path) -> None:
+    """preMap must return one entry per record (celigo-reference: a length mismatch
+    fails the page)."""
+    world_file = write_world(tmp_path, pre_map="dropsOne")
+    code, out, err = flow_run(FLOW, "--world", str(world_file), "--pages", "1")
+    assert code == 1, out + err
+    lines = out.splitlines()
+    assert lines[3].split()[:8] == ["2", "import", "Save", "orders", "2", "0", "0", "2"]
+    assert any(
+        line.startswith("failed (step 2, stage preMap, page 0): dropsOne broke the preMap contract")
+        for line in lines
+    ), out
+    assert lines[-1].endswith("1 page, 3 steps: 2 records failed")
+
+
+def test_a_terminal_sees_a_progress_line_per_page_and_ci_does_not(world_file: Path) -> None:
+    """A real process on a pseudo-terminal: the progress line is for people only."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    def stderr_of(env: dict[str, str]) -> str:
+        leader, follower = pty.openpty()
+        jsrt = [sys.executable, "-c", "from jsrt.console import main; main()"]
+        command = [*jsrt, "flow", "run", FLOW, "--world"]
+        done = subprocess.run(
+            [*command, str(world_file)],
+            stderr=follower,
+            stdout=subprocess.DEVNULL,
+            env=env,
+            check=False,
+            timeout=120,
+        )
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        os.close(leader)
+        assert done.returncode == 1
+        return b"".join(chunks).decode()
+
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    shown = stderr_of(env)
+    assert "3/3 pages of step 0" in shown and "\r[" in shown
+    assert "pages of step" not in stderr_of({**env, "CI": "true"})
