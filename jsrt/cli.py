@@ -1011,3 +1011,198 @@ def serve(
         )
     except JsrtError as error:
         _fail(error, as_json=False)
+
+
+# --- the transformation engine: mappings and templates ------------------------------------
+
+
+def _records_file(path: str) -> list[Any]:
+    """The records `--data` names: a JSON or YAML list of records, or one record."""
+    from jsrt.inputs import load_data_file
+
+    records = load_data_file(path, what="data")
+    if isinstance(records, dict):
+        return [records]
+    if not isinstance(records, list):
+        raise InputError(
+            f"{path}: data must be a list of records (or one record), got {type(records).__name__}",
+            file=path,
+            hint='give the records the mapping receives, e.g. [{"id": 1}, {"id": 2}]',
+        )
+    return records
+
+
+def _mapping_to_run(
+    mapping_file: str | None, world: str | None, import_id: str | None
+) -> tuple[dict[str, Any], Any]:
+    """The mapping `jsrt map` applies and the world that answers its lookups (or None):
+    an import or mapping file, or an import of the world named by `--import`."""
+    from jsrt.cases.definitions import find_resource, mapping_of
+    from jsrt.inputs import load_data_file
+    from jsrt.runner import world_from_path
+
+    if (mapping_file is None) == (import_id is None):
+        raise UsageError(
+            "give either an import or mapping FILE, or --world W --import ID",
+            hint="jsrt map import.json --data records.json, or jsrt map --world world.yaml "
+            "--import 'Put orders' --data records.json",
+        )
+    if import_id is not None and world is None:
+        raise UsageError(
+            "--import names an import of a world; no --world given",
+            hint="add --world world.yaml (the world file that holds the import)",
+        )
+    seeded = None
+    if world is not None:
+        seeded, warnings = world_from_path(Path(world))
+        _warn(warnings)
+    if import_id is not None:
+        assert seeded is not None, "--import needs --world (checked above)"
+        return mapping_of(find_resource(seeded, "imports", import_id), source=import_id), seeded
+    assert mapping_file is not None
+    document = load_data_file(mapping_file, what="mapping")
+    source = "<stdin>" if mapping_file == "-" else mapping_file
+    return mapping_of(document, source=source), seeded
+
+
+@main.command("map")
+@click.argument("mapping_file", metavar="[IMPORT_OR_MAPPING_FILE]", required=False)
+@click.option(
+    "--data",
+    "data_path",
+    required=True,
+    metavar="FILE",
+    help="The records to map: a JSON or YAML list of records (or one record).",
+)
+@click.option(
+    "--world",
+    type=click.Path(),
+    help="World whose lookup caches and dynamic lookups' mocks answer the lookups; with "
+    "--import, the world that holds the import.",
+)
+@click.option(
+    "--import",
+    "import_id",
+    metavar="ID",
+    help="Map with this import of --world (its _id or name) instead of a FILE.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object with everything.")
+def map_command(
+    mapping_file: str | None,
+    data_path: str,
+    world: str | None,
+    import_id: str | None,
+    as_json: bool,
+) -> None:
+    """Map records as an import's mapping would, and list the problems integrator.io's
+    editor would flag in the mapping.
+
+    IMPORT_OR_MAPPING_FILE (JSON or YAML; - reads standard input) is an import document
+    (Mapper 2.0 `mappings` and `lookups`, or Mapper 1.0 `mapping`), a `{mappings,
+    lookups}` object, or a list of Mapper 2.0 mappings. Prints the mapped records as a
+    JSON list (null for a record that failed; its errors go to stderr). Exit 0 when every
+    record mapped, 1 when one failed, 2 for a bad file or mapping.
+    """
+    from jsrt.cases.definitions import apply_mapping
+    from jsrt.transform.mapping import check_mapping
+
+    try:
+        definition, seeded = _mapping_to_run(mapping_file, world, import_id)
+        records = _records_file(data_path)
+        problems = check_mapping(definition)
+        outcomes = apply_mapping(definition, records, world=seeded)
+    except JsrtError as error:
+        _fail(error, as_json=as_json)
+    failed = [index for index, outcome in enumerate(outcomes) if not outcome.ok]
+    if as_json:
+        listed = []
+        for index, outcome in enumerate(outcomes):
+            entry: dict[str, Any] = {"index": index, "ok": outcome.ok}
+            if outcome.ok:
+                entry["data"] = outcome.data
+            else:
+                entry["errors"] = [dict(found) for found in outcome.errors]
+            listed.append(entry)
+        found = [{"path": p.path, "code": p.code, "message": p.message} for p in problems]
+        click.echo(_dumps({"ok": not failed, "records": listed, "problems": found}))
+    else:
+        for problem in problems:
+            click.echo(f"problem: {problem.path}: {problem.message} ({problem.code})", err=True)
+        for index in failed:
+            for found in outcomes[index].errors:
+                code, message = found.get("code"), found.get("message")
+                click.echo(f"error: record {index}: {message} ({code})", err=True)
+        click.echo(_dumps([outcome.data if outcome.ok else None for outcome in outcomes]))
+    sys.exit(EXIT_HOOK_FAILED if failed else EXIT_OK)
+
+
+_ESCAPES = ("body", "uri", "none")
+"""How `{{x}}` is escaped where a template is rendered: in a request body, in a
+relativeURI (URL-encoded), or nowhere (`jsrt.transform.handlebars.render`)."""
+
+
+def _template_text(template_file: str | None, inline: str | None) -> str:
+    """The template `jsrt render` renders: a file's text (- reads standard input), or
+    `--template` text."""
+    from jsrt.inputs import read_text
+
+    if (template_file is None) == (inline is None):
+        raise UsageError(
+            "give either a TEMPLATE file (- reads standard input) or --template TEXT",
+            hint="jsrt render body.hbs --context record.json, or jsrt render "
+            "--template '{{id}}' --context record.json",
+        )
+    if inline is not None:
+        return inline
+    assert template_file is not None
+    return read_text(template_file, what="template")
+
+
+@main.command("render")
+@click.argument("template_file", metavar="[TEMPLATE]", required=False)
+@click.option(
+    "--template",
+    "-t",
+    "inline",
+    metavar="TEXT",
+    help="The template itself, instead of a TEMPLATE file.",
+)
+@click.option(
+    "--context",
+    "context_path",
+    metavar="FILE",
+    help="The JSON or YAML object the template reads ({{record.id}}, {{data.0.id}}, ...); "
+    "default {}.",
+)
+@click.option(
+    "--escape",
+    type=click.Choice(_ESCAPES),
+    default="body",
+    show_default=True,
+    help="How {{x}} is escaped: as in a request body, URL-encoded as in a relativeURI, or "
+    "not at all ({{{x}}} is never escaped).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object with the output.")
+def render_command(
+    template_file: str | None,
+    inline: str | None,
+    context_path: str | None,
+    escape: str,
+    as_json: bool,
+) -> None:
+    """Render a Handlebars TEMPLATE (a file; - reads standard input) with integrator.io's
+    helpers and escaping, and print the text.
+
+    Exit 0 when it rendered, 2 when the template does not compile or the context file
+    cannot be used.
+    """
+    from jsrt.inputs import load_data_file
+    from jsrt.transform.handlebars import render
+
+    try:
+        template = _template_text(template_file, inline)
+        context = {} if context_path is None else load_data_file(context_path, what="context")
+        output = render(template, context, escape=escape)
+    except JsrtError as error:
+        _fail(error, as_json=as_json)
+    click.echo(_dumps({"ok": True, "output": output}) if as_json else output)

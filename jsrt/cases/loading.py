@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from jsrt.cases.backend_keys import read_backend_choice
 from jsrt.cases.locator import Locator
-from jsrt.cases.model import Case, CaseFile
+from jsrt.cases.model import Case, CaseFile, CaseKind
 from jsrt.cases.schema import (
     CaseDocument,
     CasesDocument,
@@ -84,6 +84,21 @@ def _case(
         """Where `key` is written: in this case, or among the file's defaults."""
         return (*where, key) if key in body else (key,)
 
+    world = None
+    if merged.get("world") is not None:
+        # A world file, or an integration download or layout folder (`jsrt.runner.Runtime`).
+        world = locator.existing_file(merged["world"], place("world"), "world file", folder_ok=True)
+    kinds = [kind for kind in ("mapping", "filter") if merged.get(kind) is not None]
+    if kinds:
+        return _definition_case(locator, merged, where, place, name, world, document)
+    for key in ("records", "context"):
+        if key in merged:
+            raise locator.fail(
+                place(key),
+                f"`{key}` belongs to mapping: and filter: cases, and this case runs a hook",
+                "give a hook its records in `data:` (options.data) or `options:`, or add "
+                "`mapping:` or `filter:` to apply one to the records",
+            )
     from_step = "flow" in merged or "step" in merged
     if from_step:
         _check_step_keys(locator, merged, where, place)
@@ -97,10 +112,6 @@ def _case(
         )
     else:
         script = locator.existing_file(merged["script"], place("script"), "script")
-    world = None
-    if merged.get("world") is not None:
-        # A world file, or an integration download or layout folder (`jsrt.runner.Runtime`).
-        world = locator.existing_file(merged["world"], place("world"), "world file", folder_ok=True)
     options: dict[str, Any] = {}
     for source in (defaults, body):
         if source.get("options") is not None:
@@ -125,6 +136,69 @@ def _case(
         flow=merged.get("flow"),
         step=merged.get("step"),
         caps={name: merged[name] for name in CAPS if merged.get(name) is not None},
+    )
+
+
+_HOOK_KEYS = ("script", "function", "flow", "step", "hook", "options", "data", "record")
+"""The keys that say which hook runs and with what: a mapping or filter case has none."""
+
+
+def _definition_case(
+    locator: Locator,
+    merged: dict[str, Any],
+    where: Where,
+    place: Callable[[str], Where],
+    name: str,
+    world: Path | None,
+    document: CaseDocument,
+) -> Case:
+    """A `mapping:` or `filter:` case: one definition, the records it applies to, and no
+    hook."""
+    if merged.get("mapping") is not None and merged.get("filter") is not None:
+        raise locator.fail(
+            place("filter"),
+            "a case applies either a mapping or a filter, and this one gives both",
+            "split it into a mapping: case and a filter: case",
+        )
+    kind: CaseKind = "mapping" if merged.get("mapping") is not None else "filter"
+    for key in _HOOK_KEYS:
+        if key in merged:
+            raise locator.fail(
+                place(key),
+                f"`{key}` says which hook runs, and a {kind}: case runs no hook",
+                f"give the records in `records:`; remove `{key}`, or the {kind}: key to run a hook",
+            )
+    definition = merged[kind]
+    named = isinstance(definition, dict) and ("import" in definition or "export" in definition)
+    if named and world is None:
+        held_by = next(key for key in ("import", "export") if key in definition)
+        raise locator.fail(
+            place(kind),
+            f"the {kind} is the world's {held_by} {definition[held_by]!r}, and no world is given",
+            f"add `world: world.yaml` (the world file that holds it), or write the {kind} inline",
+        )
+    if merged.get("records") is None:
+        raise locator.fail(
+            where,
+            f"a {kind}: case needs the records to apply it to",
+            "add `records: [{...}, {...}]`",
+        )
+    return Case(
+        name=name,
+        file=locator.path,
+        line=locator.line_of(where),
+        script=None,
+        function=None,
+        hook=None,
+        world=world,
+        timeout_s=None,
+        memory_mb=None,
+        options={},
+        expect=_expectations(document.expect),
+        kind=kind,
+        definition=definition,
+        records=merged["records"],
+        context=merged.get("context") or {},
     )
 
 
