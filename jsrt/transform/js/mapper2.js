@@ -1,1 +1,900 @@
-// Filled in by its own change: mapper2.
+// Mapper 2.0 (an import's `mappings[]` + `lookups[]`, and Transformation 2.0's
+// `rulesTwoDotZero`): a definition is compiled once into closures, one per node, and the
+// closures are applied record by record; the `map` op (Mapper 2.0, 1.0 or none) and the
+// `validateMapping` op (the UI's validation errors, with the offending node's path).
+//
+// Sources of the rules (facts only, nothing copied): celigo/ai
+// skills/writing-mappings/SKILL.md and references/schemas/mappings.yml (the node
+// fields, extract's three forms, the composite object, arrayarray, modes), the UI's
+// src/utils/mapping/index.js in singh-gurkawalbir/demo (tree <-> mappings, validation,
+// WRONG_SOURCE_DATA_TYPES_LIST), the QA fixtures in SubarnaCeligo/Backlog-Bugs
+// testData/inputData/Mapper2.0 (TC_C47439: grouped `$[*]` sources and nested composite
+// iteration; TC_C47443: row output).
+(function (T) {
+  'use strict';
+
+  var hasOwn = Object.prototype.hasOwnProperty;
+  var DATA_TYPES = {
+    string: 'primitive',
+    number: 'primitive',
+    boolean: 'primitive',
+    object: 'object',
+    stringarray: 'array',
+    numberarray: 'array',
+    booleanarray: 'array',
+    objectarray: 'array',
+    arrayarray: 'array',
+  };
+  var ELEMENT_TYPE = {
+    stringarray: 'string',
+    numberarray: 'number',
+    booleanarray: 'boolean',
+  };
+  var CONDITIONS = { record_created: true, record_updated: true, extract_not_empty: true };
+
+  function own(object, key) {
+    return object !== null && typeof object === 'object' && hasOwn.call(object, key);
+  }
+  function describe(value) {
+    if (value === undefined) return 'nothing';
+    var text = JSON.stringify(value);
+    return text.length > 60 ? text.slice(0, 57) + '...' : text;
+  }
+  function blank(value) {
+    return value === undefined || value === null || value === '';
+  }
+  function shallowCopy(object) {
+    var copy = {};
+    for (var key in object) if (hasOwn.call(object, key)) copy[key] = object[key];
+    return copy;
+  }
+  function isActive(node) {
+    // The UI saves a node it cannot complete as Draft; integrator.io skips it.
+    return T.isPlainObject(node) && node.status !== 'Draft';
+  }
+  function activeNodes(nodes) {
+    return Array.isArray(nodes) ? nodes.filter(isActive) : [];
+  }
+  function query(path, where) {
+    try {
+      return T.query(path);
+    } catch (error) {
+      if (error instanceof T.DefinitionError) {
+        T.fail(error.message + ' at ' + where, { path: where, code: 'invalid_jsonpath' });
+      }
+      throw error;
+    }
+  }
+  function nodeName(node, where) {
+    return node.generate ? JSON.stringify(node.generate) : where;
+  }
+
+  // ---- type conversion: the value's own JSON type decides, `dataType` the result ----
+  // celigo/ai mappings.yml: string "converts other types to their string
+  // representation", number "attempts conversion from strings", boolean "converts
+  // truthy/falsy values". A value that cannot be converted fails its record (the other
+  // records go on), as integrator.io reports a record's conversion error.
+  function toStringValue(value) {
+    if (value === undefined || value === null) return value;
+    switch (typeof value) {
+      case 'string':
+        return value;
+      case 'number':
+      case 'boolean':
+        return String(value);
+    }
+    if (Array.isArray(value)) {
+      // A grouped source (`$[*].x`) of one row gives one value; several are joined
+      // with commas, as JavaScript's String(array) does (documentation is silent).
+      return value.length === 1 ? toStringValue(value[0]) : value.map(toStringValue).join(',');
+    }
+    return JSON.stringify(value);
+  }
+  function toNumberValue(value, name) {
+    if (value === undefined || value === null) return value;
+    if (typeof value === 'number') return value;
+    if (typeof value === 'boolean') return value ? 1 : 0;
+    if (typeof value === 'string') {
+      var text = value.trim();
+      if (text === '') return null;
+      var number = Number(text);
+      if (!isNaN(number)) return number;
+    } else if (Array.isArray(value) && value.length === 1) {
+      return toNumberValue(value[0], name);
+    }
+    return T.failRecord(
+      'invalid_data_type',
+      'Mapper 2.0: cannot convert ' + describe(value) + ' to a number for ' + name
+    );
+  }
+  var TRUE_TEXT = { true: true, yes: true, y: true, '1': true, t: true };
+  var FALSE_TEXT = { false: true, no: true, n: true, '0': true, f: true };
+  function toBooleanValue(value, name) {
+    if (value === undefined || value === null) return value;
+    if (typeof value === 'boolean') return value;
+    if (typeof value === 'number') return value !== 0;
+    if (typeof value === 'string') {
+      var text = value.trim().toLowerCase();
+      if (text === '') return null;
+      if (hasOwn.call(TRUE_TEXT, text)) return true;
+      if (hasOwn.call(FALSE_TEXT, text)) return false;
+    } else if (Array.isArray(value) && value.length === 1) {
+      return toBooleanValue(value[0], name);
+    }
+    return T.failRecord(
+      'invalid_data_type',
+      'Mapper 2.0: cannot convert ' + describe(value) + ' to a boolean for ' + name
+    );
+  }
+  function converter(dataType, name) {
+    if (dataType === 'number') return function (v) { return toNumberValue(v, name); };
+    if (dataType === 'boolean') return function (v) { return toBooleanValue(v, name); };
+    if (dataType === 'string') return toStringValue;
+    return function (v) { return v; };
+  }
+
+  // ---- dates: moment tokens, IANA zones through moment-timezone ----
+  // A zone that is not an IANA name (real documents hold the UI's labels such as
+  // "(GMT+05:30) Chennai, ...") converts nothing: QA TC_C47439 expects a date mapped
+  // with such labels on both sides to keep its own offset.
+  function zoneOf(name) {
+    if (typeof name !== 'string' || name === '') return null;
+    return T.moment.tz.zone(name) ? name : null;
+  }
+  function compileDate(node, name) {
+    var inFormat = node.extractDateFormat || null;
+    var outFormat = node.generateDateFormat || null;
+    var inZone = zoneOf(node.extractDateTimezone);
+    var outZone = zoneOf(node.generateDateTimezone);
+    if (!inFormat && !outFormat && !inZone && !outZone) return null;
+    var moment = T.moment;
+    return function (value) {
+      if (blank(value)) return value;
+      var parsed;
+      if (typeof value === 'number' && !inFormat) {
+        parsed = inZone ? moment.tz(value, inZone) : moment.utc(value);
+      } else {
+        var text = String(value);
+        var format = inFormat || moment.ISO_8601;
+        // A text carrying its own offset keeps it; otherwise it is read in the
+        // extract zone (UTC when none is given).
+        parsed = inZone ? moment.tz(text, format, inZone) : moment.parseZone(text, format);
+        if (parsed.isValid() && !inZone && parsed.utcOffset() === 0) parsed = parsed.utc();
+      }
+      if (!parsed.isValid()) {
+        T.failRecord(
+          'invalid_date',
+          'Mapper 2.0: ' + describe(value) + ' is not a date in the format ' +
+            (inFormat || 'ISO 8601') + ' for ' + name
+        );
+      }
+      if (outZone) parsed = parsed.tz(outZone);
+      return outFormat ? parsed.format(outFormat) : parsed.format();
+    };
+  }
+
+  // ---- the source of a node: hardCodedValue, JSONPath, Handlebars or a literal ----
+  // celigo/ai SKILL.md: extract starting with `$` is JSONPath from the root (always,
+  // even in nested nodes), containing `{{` is Handlebars, anything else a literal.
+  // Returns {get(run, root), all(run, root), definite} or null for no source.
+  function compileSource(node, where) {
+    if (own(node, 'hardCodedValue')) {
+      var fixed = node.hardCodedValue;
+      return {
+        kind: 'hardCoded',
+        definite: true,
+        get: function () { return fixed; },
+        all: function () { return fixed === undefined ? [] : [fixed]; },
+      };
+    }
+    var extract = node.extract;
+    if (typeof extract !== 'string' || extract === '') return null;
+    if (extract.indexOf('{{') !== -1) {
+      var template = T.template(extract, 'none');
+      var render = function (run) { return template(run.templateContext()); };
+      return {
+        kind: 'handlebars',
+        definite: true,
+        get: render,
+        all: function (run) { return [render(run)]; },
+      };
+    }
+    if (extract.charAt(0) === '$') {
+      var compiled = query(extract, where + '.extract');
+      return {
+        kind: 'jsonpath',
+        definite: compiled.definite,
+        get: function (run, root) { return compiled.get(root); },
+        all: function (run, root) { return compiled.all(root); },
+      };
+    }
+    return {
+      kind: 'literal',
+      definite: true,
+      get: function () { return extract; },
+      all: function () { return [extract]; },
+    };
+  }
+  // What a source gives a single-valued node: a path with wildcards gives its matches;
+  // one match is that value (a grouped source `$[*].x` of one row, QA TC_C47439).
+  function single(source) {
+    if (source.definite) return source.get;
+    return function (run, root) {
+      var matches = source.all(run, root);
+      if (matches.length === 0) return undefined;
+      return matches.length === 1 ? matches[0] : matches;
+    };
+  }
+
+  function compileCondition(node, where) {
+    var when = node.conditional && node.conditional.when;
+    if (when === undefined || when === null || when === '') return null;
+    if (!hasOwn.call(CONDITIONS, when)) {
+      T.fail('unknown conditional.when ' + JSON.stringify(when) + ' at ' + where, {
+        path: where + '.conditional.when',
+        code: 'invalid_mapping',
+        hint: 'use one of ' + Object.keys(CONDITIONS).join(', '),
+      });
+    }
+    return when;
+  }
+  // record_created / record_updated: whether integrator.io is creating or updating the
+  // destination record, which the caller says in context.operation ('create' when not
+  // said: a record with no match in the destination is created).
+  function operationGate(when) {
+    if (when === 'record_created') return function (run) { return run.operation !== 'update'; };
+    if (when === 'record_updated') return function (run) { return run.operation === 'update'; };
+    return null;
+  }
+
+  // ---- nodes ----
+  // Each compiled node is {key, produce(run, root, target)}: the value for `key` (a
+  // literal key: a dot in `generate` is not nesting, SKILL.md gotcha 6), or undefined to
+  // leave the key alone. `root` is what `$` means at this point: the input, or the
+  // composite object inside an array's iteration. `target` is the object being built.
+  function compileNode(node, where, env) {
+    var dataType = node.dataType === undefined || node.dataType === '' ? 'string' : node.dataType;
+    if (!hasOwn.call(DATA_TYPES, dataType)) {
+      T.fail('unknown dataType ' + JSON.stringify(node.dataType) + ' at ' + where, {
+        path: where + '.dataType',
+        code: 'invalid_mapping',
+        hint: 'use one of ' + Object.keys(DATA_TYPES).join(', '),
+      });
+    }
+    var name = nodeName(node, where);
+    var when = compileCondition(node, where);
+    var produce;
+    if (DATA_TYPES[dataType] === 'primitive') produce = compilePrimitive(node, dataType, where, name, env, when);
+    else if (dataType === 'object') produce = compileObject(node, where, name, env, when);
+    else produce = compileArray(node, dataType, where, name, env, when);
+    var gate = operationGate(when);
+    if (gate) {
+      var ungated = produce;
+      produce = function (run, root, target) {
+        return gate(run) ? ungated(run, root, target) : undefined;
+      };
+    }
+    return { key: typeof node.generate === 'string' ? node.generate : '', produce: produce };
+  }
+
+  function compileLookup(node, where, env) {
+    if (node.lookupName === undefined || node.lookupName === null || node.lookupName === '') {
+      return null;
+    }
+    var lookup = env.lookups().byName(node.lookupName);
+    if (lookup === undefined) {
+      T.fail('lookup ' + JSON.stringify(node.lookupName) + ' is not defined, at ' + where, {
+        path: where + '.lookupName',
+        code: 'unknown_lookup',
+        hint: 'add it to the definition\'s lookups[]',
+      });
+    }
+    return lookup;
+  }
+
+  function compilePrimitive(node, dataType, where, name, env, when) {
+    var source = compileSource(node, where);
+    var get = source ? single(source) : null;
+    var date = compileDate(node, name);
+    var lookup = compileLookup(node, where, env);
+    var convert = converter(dataType, name);
+    var hasDefault = own(node, 'default') && node.default !== undefined;
+    var fallback = node.default;
+    var notEmpty = when === 'extract_not_empty';
+    return function (run, root) {
+      var value = get ? get(run, root) : undefined;
+      if (notEmpty && T.isEmpty(value)) return undefined;
+      if (blank(value)) {
+        // mappings.yml: default is the value when extract gives nothing; a lookup with
+        // no extract (a dynamic lookup) is still asked.
+        if (lookup && !get) value = env.lookups().apply(lookup, value, run.record, run.context);
+        else if (hasDefault) return convert(fallback);
+        return convert(value);
+      }
+      if (date) value = date(value);
+      if (lookup) {
+        value = env.lookups().apply(lookup, value, run.record, run.context);
+        if (blank(value) && hasDefault) return convert(fallback);
+      }
+      return convert(value);
+    };
+  }
+
+  // An object is built from its children, or copied from `extract` (the UI's "copy
+  // source"); with both, the extracted object is the start and the children are applied
+  // on it (mappings.yml: "extract is applied first"). In modify mode an object built
+  // from children starts from the input's object at the same place.
+  function compileObject(node, where, name, env, when) {
+    var source = compileSource(node, where);
+    if (source && (source.kind === 'handlebars' || source.kind === 'hardCoded')) {
+      T.fail('an object can only be extracted with a JSONPath, at ' + where, {
+        path: where,
+        code: 'only_jsonpath_supported',
+      });
+    }
+    var get = source ? single(source) : null;
+    var children = compileLevel(node.mappings, where + '.mappings', env);
+    var key = node.generate;
+    var notEmpty = when === 'extract_not_empty';
+    var modify = env.mode === 'modify';
+    return function (run, root, target) {
+      var base;
+      if (get) {
+        var value = get(run, root);
+        if (notEmpty && T.isEmpty(value)) return undefined;
+        if (T.isPlainObject(value)) {
+          base = children ? shallowCopy(value) : value;
+        } else if (value === undefined || value === null) {
+          if (!children) return value;
+          base = {};
+        } else {
+          return T.failRecord(
+            'invalid_data_type',
+            'Mapper 2.0: ' + name + ' is an object but its extract gave ' + describe(value)
+          );
+        }
+      } else if (modify && target && T.isPlainObject(target[key])) {
+        base = shallowCopy(target[key]);
+      } else {
+        base = {};
+      }
+      if (children) children(run, root, base);
+      return base;
+    };
+  }
+
+  // Arrays: `hardCodedValue`, an `extract` alone (the source array as it is) or
+  // `buildArrayHelper[]`, each entry adding elements (mappings.yml buildArrayHelper).
+  function compileArray(node, dataType, where, name, env, when) {
+    var elementConvert = converter(ELEMENT_TYPE[dataType], name);
+    if (own(node, 'hardCodedValue')) {
+      var fixed = node.hardCodedValue;
+      return function () {
+        if (fixed === null || fixed === undefined) return fixed;
+        return (Array.isArray(fixed) ? fixed : [fixed]).map(elementConvert);
+      };
+    }
+    var helpers = [];
+    if (Array.isArray(node.buildArrayHelper)) {
+      node.buildArrayHelper.forEach(function (entry, index) {
+        var at = where + '.buildArrayHelper[' + index + ']';
+        if (!T.isPlainObject(entry)) {
+          T.fail('a buildArrayHelper entry must be an object, at ' + at, {
+            path: at,
+            code: 'invalid_mapping',
+          });
+        }
+        helpers.push(compileHelper(entry, dataType, at, name, env, elementConvert));
+      });
+    } else {
+      var source = compileSource(node, where);
+      if (source) helpers.push(compileHelper(node, dataType, where, name, env, elementConvert, true));
+    }
+    var notEmpty = when === 'extract_not_empty';
+    return function (run, root) {
+      var out = [];
+      for (var i = 0; i < helpers.length; i++) helpers[i](run, root, out);
+      if (notEmpty && out.length === 0) return undefined;
+      return out;
+    };
+  }
+
+  function compileHelper(entry, dataType, where, name, env, elementConvert, sourceOnly) {
+    var source = sourceOnly ? compileSource(entry, where) : compileHelperSource(entry, where);
+    var children = null;
+    if (!sourceOnly && Array.isArray(entry.mappings) && entry.mappings.length > 0) {
+      children = dataType === 'arrayarray'
+        ? compileValues(entry.mappings, where + '.mappings', env)
+        : compileLevel(entry.mappings, where + '.mappings', env) || function () {};
+    }
+    var notEmpty = compileCondition(entry, where) === 'extract_not_empty';
+    var hasDefault = own(entry, 'default') && entry.default !== undefined;
+    var fallback = entry.default;
+
+    if (children && !source) {
+      // Mappings only: one element built from the current root.
+      if (dataType === 'arrayarray') {
+        return function (run, root, out) { children(run, root, out); };
+      }
+      return function (run, root, out) {
+        var element = {};
+        children(run, root, element);
+        out.push(element);
+      };
+    }
+    if (!source) return function () {};
+
+    if (children) {
+      // Extract and mappings: iterate the matches, each seen through its composite
+      // object (every array on the way replaced by the current element).
+      var iterate = compileIteration(entry.extract, where);
+      if (dataType === 'arrayarray') {
+        return function (run, root, out) {
+          iterate(root, function (value, composite) {
+            if (notEmpty && T.isEmpty(value)) return;
+            children(run, composite, out);
+          });
+        };
+      }
+      return function (run, root, out) {
+        iterate(root, function (value, composite) {
+          if (notEmpty && T.isEmpty(value)) return;
+          var element = {};
+          children(run, composite, element);
+          out.push(element);
+        });
+      };
+    }
+
+    // Extract only: the matched values. A definite path names the source array itself
+    // (its elements are added); a path with wildcards gives the elements.
+    var primitive = hasOwn.call(ELEMENT_TYPE, dataType);
+    var flatten = primitive || dataType === 'objectarray' || source.definite;
+    return function (run, root, out) {
+      var matches = source.all(run, root);
+      if (matches.length === 0 && hasDefault) {
+        out.push(elementConvert(fallback));
+        return;
+      }
+      for (var i = 0; i < matches.length; i++) {
+        var match = matches[i];
+        if (flatten && Array.isArray(match)) {
+          for (var j = 0; j < match.length; j++) add(match[j]);
+        } else {
+          add(match);
+        }
+      }
+      function add(value) {
+        if (blank(value)) {
+          if (notEmpty) return;
+          if (hasDefault) value = fallback;
+        }
+        out.push(primitive ? elementConvert(value) : value);
+      }
+    };
+  }
+
+  function compileHelperSource(entry, where) {
+    if (typeof entry.extract !== 'string' || entry.extract === '') return null;
+    return compileSource({ extract: entry.extract }, where);
+  }
+
+  // The composite-object iteration (mappings.yml, buildArrayHelper.mappings): for each
+  // match of `extract`, a copy of the root in which each array along the match's path is
+  // replaced by the element on the path, so `$.orders[*].items[*]` gives children
+  // `$.orders.items.x` (and `$.orders.id`, `$.x`). A path of names, `[*]` and indexes
+  // is walked directly; any other (filters, recursion) through jsonpath-plus's matches.
+  function compileIteration(extract, where) {
+    if (extract.charAt(0) !== '$') {
+      T.fail('a buildArrayHelper extract with mappings must be a JSONPath, at ' + where, {
+        path: where + '.extract',
+        code: 'only_jsonpath_supported',
+      });
+    }
+    query(extract, where + '.extract');
+    var steps = T.JSONPath.toPathArray(extract).slice();
+    if (steps[0] === '$') steps.shift();
+    var simple = steps.every(function (step) {
+      return step === '*' || (typeof step === 'string' && !/^[.@?(^~]|^\.\.|[*?()]/.test(step));
+    });
+    if (!simple) {
+      return function (root, visit) {
+        if (root === null || typeof root !== 'object') return;
+        var results = T.JSONPath({ path: extract, json: root, wrap: true, resultType: 'all', eval: 'safe' }) || [];
+        for (var i = 0; i < results.length; i++) {
+          var path = T.JSONPath.toPathArray(results[i].path).slice(1);
+          visitElements(root, path, results[i].value, false, visit);
+        }
+      };
+    }
+    var last = steps.length - 1;
+    return function (root, visit) {
+      var chain = new Array(steps.length);
+      (function walk(value, i) {
+        if (i === steps.length) {
+          visitElements(root, chain, value, steps[last] === '*', visit);
+          return;
+        }
+        var step = steps[i];
+        if (step === '*') {
+          if (Array.isArray(value)) {
+            for (var k = 0; k < value.length; k++) {
+              chain[i] = k;
+              walk(value[k], i + 1);
+            }
+          } else if (T.isPlainObject(value)) {
+            for (var key in value) {
+              if (!hasOwn.call(value, key)) continue;
+              chain[i] = key;
+              walk(value[key], i + 1);
+            }
+          }
+          return;
+        }
+        if (value === null || typeof value !== 'object' || !hasOwn.call(value, step)) return;
+        chain[i] = step;
+        walk(value[step], i + 1);
+      })(root, 0);
+    };
+  }
+  // A match that is itself an array (a path naming the array, `$.items`) is iterated
+  // element by element, as `$.items[*]` would be.
+  function visitElements(root, path, value, isElement, visit) {
+    if (Array.isArray(value) && !isElement) {
+      for (var k = 0; k < value.length; k++) {
+        visit(value[k], composite(root, path.concat([k]), 0));
+      }
+      return;
+    }
+    visit(value, composite(root, path, 0));
+  }
+  function composite(value, path, i) {
+    if (i === path.length) return value;
+    var step = path[i];
+    if (Array.isArray(value)) return composite(value[step], path, i + 1);
+    var copy = shallowCopy(value);
+    copy[step] = composite(value[step], path, i + 1);
+    return copy;
+  }
+
+  // One level of an object: the children with a `generate`, applied in order (a later
+  // duplicate wins, as it would in the destination object).
+  function compileLevel(nodes, where, env) {
+    var fields = [];
+    if (Array.isArray(nodes)) {
+      nodes.forEach(function (node, index) {
+        if (!isActive(node)) return;
+        fields.push(compileNode(node, where + '[' + index + ']', env));
+      });
+    }
+    if (fields.length === 0) return null;
+    var count = fields.length;
+    return function (run, root, target) {
+      for (var i = 0; i < count; i++) {
+        var field = fields[i];
+        var value = field.produce(run, root, target);
+        if (value !== undefined) target[field.key] = value;
+      }
+    };
+  }
+  // The children of an arrayarray entry: nodes without `generate` (SKILL.md gotcha 7),
+  // each value one element of the outer array.
+  function compileValues(nodes, where, env) {
+    var values = [];
+    nodes.forEach(function (node, index) {
+      if (isActive(node)) values.push(compileNode(node, where + '[' + index + ']', env));
+    });
+    return function (run, root, out) {
+      for (var i = 0; i < values.length; i++) {
+        var value = values[i].produce(run, root, null);
+        if (value !== undefined) out.push(value);
+      }
+    };
+  }
+
+  // ---- the per-record run: what `$` is, what Handlebars sees ----
+  // context keys read: operation ('create' | 'update'), inputContext ('record' |
+  // 'envelope'), and for the envelope and Handlebars: job, settings, iClient, import,
+  // connection.
+  var ENVELOPE_KEYS = ['job', 'settings', 'iClient', 'import'];
+  var TEMPLATE_KEYS = ['job', 'settings', 'iClient', 'import', 'connection'];
+  function Run(input, context) {
+    this.record = input;
+    this.context = context;
+    this.operation = context.operation;
+    this._template = undefined;
+    if (context.inputContext === 'envelope') {
+      // celigo/ai SKILL.md "Choose the input context": record fields move to $.record.
+      var envelope = { record: input };
+      for (var i = 0; i < ENVELOPE_KEYS.length; i++) {
+        var key = ENVELOPE_KEYS[i];
+        if (context[key] !== undefined) envelope[key] = context[key];
+      }
+      this.root = envelope;
+    } else {
+      this.root = input;
+    }
+  }
+  // Handlebars in a mapping reads `record.x`, or `rows.x` when the source is grouped
+  // (the UI's MAPPER2_WRONG_HANDLEBAR_FOR_ROWS / _FOR_RECORD checks). Made on first use.
+  Run.prototype.templateContext = function () {
+    if (this._template === undefined) {
+      var made = {};
+      for (var i = 0; i < TEMPLATE_KEYS.length; i++) {
+        var key = TEMPLATE_KEYS[i];
+        if (this.context[key] !== undefined) made[key] = this.context[key];
+      }
+      if (Array.isArray(this.record)) made.rows = this.record;
+      else made.record = this.record;
+      this._template = made;
+    }
+    return this._template;
+  };
+
+  var compiled = T.memo(500);
+
+  function compile(definition, options) {
+    var mode = (options && options.mode) || 'create';
+    if (mode !== 'create' && mode !== 'modify') {
+      T.fail('unknown mode ' + JSON.stringify(mode), {
+        path: 'mode',
+        code: 'invalid_mapping',
+        hint: 'use "create" or "modify"',
+      });
+    }
+    if (!T.isPlainObject(definition) || !Array.isArray(definition.mappings)) {
+      T.fail('a Mapper 2.0 definition needs a mappings array', {
+        path: 'mappings',
+        code: 'invalid_mapping',
+      });
+    }
+    return compiled(mode + '\n' + JSON.stringify(definition), function () {
+      return build(definition, mode);
+    });
+  }
+
+  function build(definition, mode) {
+    var compiledLookups;
+    var env = {
+      mode: mode,
+      // Compiled on first need: a mapping with no lookupName never touches them.
+      lookups: function () {
+        if (compiledLookups === undefined) compiledLookups = T.lookups.compile(definition.lookups || []);
+        return compiledLookups;
+      },
+    };
+    var top = activeNodes(definition.mappings);
+    // Row output (file imports, QA TC_C47443): one top node with no generate and
+    // dataType objectarray makes the output that array of rows.
+    if (top.length === 1 && !top[0].generate && top[0].dataType === 'objectarray') {
+      var at = 'mappings[' + definition.mappings.indexOf(top[0]) + ']';
+      var rows = compileNode(top[0], at, env);
+      return function (input, context) {
+        var run = new Run(input, context || {});
+        var value = rows.produce(run, run.root, null);
+        return value === undefined ? [] : value;
+      };
+    }
+    var level = compileLevel(definition.mappings, 'mappings', env);
+    return function (input, context) {
+      var run = new Run(input, context || {});
+      var target = mode === 'modify' && T.isPlainObject(input) ? shallowCopy(input) : {};
+      if (level) level(run, run.root, target);
+      return target;
+    };
+  }
+
+  // ---- validation: the UI's checks before it saves (src/utils/mapping/index.js,
+  // validateV2Mappings), plus the API's "must have status" (celigo/ai SKILL.md) ----
+  var WRONG_SOURCE = {
+    number: ['boolean', 'booleanarray', 'numberarray', 'stringarray', 'object', 'objectarray'],
+    boolean: ['booleanarray', 'numberarray', 'stringarray', 'object', 'objectarray'],
+    numberarray: ['boolean', 'booleanarray', 'object', 'objectarray'],
+    booleanarray: ['object', 'objectarray'],
+    object: ['string', 'number', 'boolean', 'stringarray', 'booleanarray', 'numberarray', 'objectarray'],
+    objectarray: ['string', 'number', 'boolean', 'stringarray', 'booleanarray', 'numberarray'],
+  };
+  // The UI counts as an expression any extract with `{{`, and any that is not a
+  // JSONPath unless the value is hard-coded.
+  function isExpression(extract, hardCoded) {
+    if (typeof extract !== 'string' || extract === '') return false;
+    return extract.indexOf('{{') !== -1 || (!hardCoded && extract.charAt(0) !== '$');
+  }
+
+  function validate(definition, options) {
+    var problems = [];
+    var grouped = Boolean(options && options.grouped);
+    function report(path, code, message) {
+      problems.push({ path: path, code: code, message: message });
+    }
+    if (!T.isPlainObject(definition) || !Array.isArray(definition.mappings)) {
+      report('mappings', 'invalid_mapping', 'a Mapper 2.0 definition needs a mappings array');
+      return problems;
+    }
+    var lookupNames = {};
+    (Array.isArray(definition.lookups) ? definition.lookups : []).forEach(function (lookup) {
+      if (T.isPlainObject(lookup) && typeof lookup.name === 'string') lookupNames[lookup.name] = true;
+    });
+    var top = definition.mappings;
+    var rowOutput = top.length === 1 && T.isPlainObject(top[0]) && !top[0].generate &&
+      top[0].dataType === 'objectarray';
+
+    function hasSource(node) {
+      if (own(node, 'hardCodedValue') || (typeof node.extract === 'string' && node.extract !== '')) return true;
+      if (Array.isArray(node.buildArrayHelper) && node.buildArrayHelper.length) return true;
+      return Array.isArray(node.mappings) && node.mappings.length > 0;
+    }
+
+    function level(nodes, where, shown, generateless) {
+      var seen = {};
+      nodes.forEach(function (node, index) {
+        var at = where + '[' + index + ']';
+        if (!T.isPlainObject(node)) {
+          report(at, 'invalid_mapping', 'a mapping must be an object, at ' + at);
+          return;
+        }
+        var label = node.generate ? (shown ? shown + '.' : '') + node.generate : at;
+        checkNode(node, at, label, generateless);
+        if (node.generate) {
+          if (hasOwn.call(seen, node.generate)) {
+            report(at, 'duplicate_generate', 'the destination field ' + JSON.stringify(label) +
+              ' is mapped twice at one level (first at ' + seen[node.generate] + ')');
+          } else {
+            seen[node.generate] = at;
+          }
+        }
+      });
+    }
+
+    function checkNode(node, at, label, generateless) {
+      if (!own(node, 'status')) {
+        report(at, 'missing_status', 'the mapping ' + label +
+          ' has no status: integrator.io rejects it (set "status": "Active")');
+      }
+      var dataType = node.dataType === undefined ? 'string' : node.dataType;
+      if (!hasOwn.call(DATA_TYPES, dataType)) {
+        report(at + '.dataType', 'invalid_data_type', 'the mapping ' + label + ' has an unknown dataType ' +
+          JSON.stringify(node.dataType) + '; use one of ' + Object.keys(DATA_TYPES).join(', '));
+        return;
+      }
+      if (node.status === 'Draft') return;
+      var sourced = hasSource(node) || (node.lookupName && true);
+      if (!node.generate && !generateless && sourced) {
+        report(at, 'missing_generate', 'the mapping at ' + at + ' has a source but no destination field (generate)');
+      }
+      var hardCoded = own(node, 'hardCodedValue');
+      var kind = DATA_TYPES[dataType];
+      var helpers = Array.isArray(node.buildArrayHelper) ? node.buildArrayHelper : [];
+      if (hardCoded && (dataType === 'object' || dataType === 'objectarray')) {
+        report(at, 'only_jsonpath_supported', 'the mapping ' + label + ' is ' + dataType +
+          ': it cannot be hard-coded, only extracted with a JSONPath');
+      }
+      if (kind !== 'primitive') {
+        var extracts = [];
+        if (typeof node.extract === 'string' && node.extract !== '') extracts.push(node.extract);
+        helpers.forEach(function (entry) {
+          if (T.isPlainObject(entry) && typeof entry.extract === 'string' && entry.extract !== '') {
+            extracts.push(entry.extract);
+          }
+        });
+        var expressions = extracts.filter(function (extract) { return isExpression(extract, hardCoded); });
+        if (expressions.length) {
+          var objectish = dataType === 'object' || dataType === 'objectarray';
+          report(at, objectish ? 'only_jsonpath_supported' : 'expression_not_supported',
+            'the mapping ' + label + ' is ' + dataType + ': Handlebars and literal values are ' +
+            'allowed only for string, number and boolean; use a JSONPath instead of ' +
+            JSON.stringify(expressions[0]));
+        }
+      } else if (typeof node.extract === 'string') {
+        var wrong = grouped ? /\{\{((.*?\s+record)|(\s*record))\..*\}\}/i : /\{\{((.*?\s+rows)|(\s*rows))\..*\}\}/i;
+        if (wrong.test(node.extract)) {
+          report(at + '.extract', 'wrong_handlebars_context', 'the mapping ' + label + ' reads ' +
+            (grouped ? 'record.' : 'rows.') + ' in Handlebars, but the source is ' +
+            (grouped ? 'grouped: use rows.' : 'a record: use record.'));
+        }
+      }
+      if (typeof node.extract === 'string' && node.extract.charAt(0) === '$') checkPath(node.extract, at + '.extract');
+      helpers.forEach(function (entry, index) {
+        if (T.isPlainObject(entry) && typeof entry.extract === 'string' && entry.extract.charAt(0) === '$') {
+          checkPath(entry.extract, at + '.buildArrayHelper[' + index + '].extract');
+        }
+      });
+      if (node.lookupName && !hasOwn.call(lookupNames, node.lookupName)) {
+        report(at + '.lookupName', 'unknown_lookup', 'the mapping ' + label + ' uses the lookup ' +
+          JSON.stringify(node.lookupName) + ', which is not in lookups[]');
+      }
+      var when = node.conditional && node.conditional.when;
+      if (when && !hasOwn.call(CONDITIONS, when)) {
+        report(at + '.conditional.when', 'invalid_mapping', 'the mapping ' + label + ' has an unknown ' +
+          'conditional.when ' + JSON.stringify(when) + '; use one of ' + Object.keys(CONDITIONS).join(', '));
+      }
+      ['extractDateTimezone', 'generateDateTimezone'].forEach(function (field) {
+        var zone = node[field];
+        if (typeof zone === 'string' && zone !== '' && !T.moment.tz.zone(zone) && !/^\(GMT[+-]/.test(zone)) {
+          report(at + '.' + field, 'invalid_timezone', 'the mapping ' + label + ' has an unknown time zone ' +
+            JSON.stringify(zone) + ' in ' + field + '; use an IANA name such as "America/New_York"');
+        }
+      });
+      // Only a declared sourceDataType is judged: the UI assumes "string" when it is
+      // absent, but documents made through the API often have none (QA TC_C47439).
+      if (WRONG_SOURCE[dataType] && node.generate && sourced) {
+        var sources = kind === 'array'
+          ? helpers.map(function (entry) { return T.isPlainObject(entry) ? entry.sourceDataType : undefined; })
+          : dataType === 'object' && !node.extract ? [] : [node.sourceDataType];
+        sources.forEach(function (sourceType) {
+          if (WRONG_SOURCE[dataType].indexOf(sourceType) !== -1) {
+            report(at + '.sourceDataType', 'wrong_source_data_type', 'the mapping ' + label +
+              ' cannot convert a source of type ' + sourceType + ' to ' + dataType);
+          }
+        });
+      }
+      if (dataType === 'object' && Array.isArray(node.mappings)) {
+        level(node.mappings, at + '.mappings', label, false);
+      }
+      helpers.forEach(function (entry, index) {
+        if (T.isPlainObject(entry) && Array.isArray(entry.mappings)) {
+          level(entry.mappings, at + '.buildArrayHelper[' + index + '].mappings',
+            node.generate ? label + '[*]' : '', dataType === 'arrayarray');
+        }
+      });
+    }
+
+    function checkPath(path, at) {
+      try {
+        T.query(path);
+      } catch (error) {
+        if (!(error instanceof T.DefinitionError)) throw error;
+        report(at, 'invalid_jsonpath', error.message);
+      }
+    }
+
+    level(top, 'mappings', '', rowOutput);
+    return problems;
+  }
+
+  T.mapper2 = { compile: compile, validate: validate };
+
+  // ---- ops ----
+  // `map`: {definition, records, context} -> an outcome per record. The definition's
+  // shape decides: `mappings` (Mapper 2.0, which wins when both are present), `mapping`
+  // (Mapper 1.0), neither (the records unchanged). `definition.mode` ('create' by
+  // default) lets Transformation 2.0's rulesTwoDotZero be mapped here too.
+  T.ops.map = function (request) {
+    var definition = request.definition;
+    var records = request.records;
+    var context = T.isPlainObject(request.context) ? request.context : {};
+    if (!Array.isArray(records)) {
+      T.fail('records must be an array, not ' + describe(records), { path: 'records', code: 'invalid_request' });
+    }
+    var apply = mapperOf(definition);
+    if (apply === null) return T.perRecord(records, function (record) { return record; });
+    return T.perRecord(records, function (record) { return apply(record, context); });
+  };
+
+  function mapperOf(definition) {
+    if (definition === undefined || definition === null) return null;
+    if (!T.isPlainObject(definition)) {
+      T.fail('a mapping definition must be an object, not ' + describe(definition), {
+        path: '',
+        code: 'invalid_mapping',
+      });
+    }
+    if (Array.isArray(definition.mappings)) {
+      return compile({ mappings: definition.mappings, lookups: definition.lookups || [] }, {
+        mode: definition.mode || 'create',
+      });
+    }
+    if (T.isPlainObject(definition.mapping)) {
+      return T.mapper1.compile({ mapping: definition.mapping, lookups: definition.lookups || [] });
+    }
+    return null;
+  }
+
+  // `validateMapping`: {definition, grouped} -> [{path, code, message}] for Mapper 2.0
+  // (nothing to say about a Mapper 1.0 mapping or none).
+  T.ops.validateMapping = function (request) {
+    var definition = request.definition;
+    if (!T.isPlainObject(definition) || !Array.isArray(definition.mappings)) return [];
+    return validate(definition, { grouped: request.grouped });
+  };
+})(globalThis.__jsrt_transform);
