@@ -310,7 +310,12 @@ IMPORT_RUNS = JsCase(
                 },
             ]
         ),
-        "runMappingMapper2": Failure("not_supported", 501, "does not apply Mapper 2.0 mappings[]"),
+        "runMappingMapper2": ok(
+            [
+                {"statusCode": 200, "data": {"code": "A-100"}, "errors": []},
+                {"statusCode": 200, "data": {"code": "Z-999"}, "errors": []},
+            ]
+        ),
     },
 )
 
