@@ -140,7 +140,7 @@ def _details(error: Mapping[str, Any]) -> dict[str, Any]:
     return {key: error[key] for key in ("path", "code", "hint") if key in error}
 
 
-_LIBRARIES = ("handlebars", "jsonpath-plus", "moment", "moment-timezone")
+_LIBRARIES = ("handlebars", "jsonpath-plus", "moment", "moment-timezone", "crypto-js")
 """The npm libraries the engine's JavaScript uses, in load order (moment before
 moment-timezone, which requires it)."""
 
