@@ -30,6 +30,7 @@ from jsrt.run.limits import CAPS, MEMORY, TIMEOUT, Limit
 
 if TYPE_CHECKING:
     from jsrt.cases import Case
+    from jsrt.transform.mapping import MappingProblem, RecordOutcome
 
 
 def _dumps(value: Any) -> str:
@@ -1032,13 +1033,33 @@ def _records_file(path: str) -> list[Any]:
     return records
 
 
+_PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+"""One step of an engine's node path: a key (`mappings`) or an index (`[2]`)."""
+
+
+def _place_in(positions: dict[Any, tuple[int, int]], path: str, listed: bool) -> str:
+    """`line:column` of a node path (`mappings[2].mappings[0]`) in the mapping file whose
+    `positions` they are ('' when unknown); `listed`: the file is the bare list of
+    mappings, so the path's leading `mappings` is the file's top."""
+    from jsrt.inputs import position_of
+
+    parts: list[str | int] = [
+        int(index) if index else key for key, index in _PATH_PART.findall(path)
+    ]
+    if listed and parts[:1] == ["mappings"]:
+        parts = parts[1:]
+    found = position_of(positions, tuple(parts)) if parts else None
+    return f"{found[0]}:{found[1]}" if found else ""
+
+
 def _mapping_to_run(
     mapping_file: str | None, world: str | None, import_id: str | None
-) -> tuple[dict[str, Any], Any]:
-    """The mapping `jsrt map` applies and the world that answers its lookups (or None):
-    an import or mapping file, or an import of the world named by `--import`."""
+) -> tuple[dict[str, Any], Any, Callable[[str], str]]:
+    """The mapping `jsrt map` applies, the world that answers its lookups (or None), and
+    where a node path of it is written (`file:line:column: `, or '' when unknown): an
+    import or mapping file, or an import of the world named by `--import`."""
     from jsrt.cases.definitions import find_resource, mapping_of
-    from jsrt.inputs import load_data_file
+    from jsrt.inputs import parse_document, read_text
     from jsrt.runner import world_from_path
 
     if (mapping_file is None) == (import_id is None):
@@ -1058,11 +1079,21 @@ def _mapping_to_run(
         _warn(warnings)
     if import_id is not None:
         assert seeded is not None, "--import needs --world (checked above)"
-        return mapping_of(find_resource(seeded, "imports", import_id), source=import_id), seeded
+        document = find_resource(seeded, "imports", import_id)
+        return mapping_of(document, source=import_id), seeded, lambda _path: ""
     assert mapping_file is not None
-    document = load_data_file(mapping_file, what="mapping")
     source = "<stdin>" if mapping_file == "-" else mapping_file
-    return mapping_of(document, source=source), seeded
+    text = read_text(mapping_file, what="mapping")
+    document, positions = parse_document(
+        text, source=source, what="mapping", refuse_repeated_keys=False
+    )
+    listed = isinstance(document, list)
+
+    def place(path: str) -> str:
+        found = _place_in(positions, path, listed)
+        return f"{source}:{found}: " if found else ""
+
+    return mapping_of(document, source=source), seeded, place
 
 
 @main.command("map")
@@ -1107,7 +1138,7 @@ def map_command(
     from jsrt.transform.mapping import check_mapping
 
     try:
-        definition, seeded = _mapping_to_run(mapping_file, world, import_id)
+        definition, seeded, place = _mapping_to_run(mapping_file, world, import_id)
         records = _records_file(data_path)
         problems = check_mapping(definition)
         outcomes = apply_mapping(definition, records, world=seeded)
@@ -1115,25 +1146,40 @@ def map_command(
         _fail(error, as_json=as_json)
     failed = [index for index, outcome in enumerate(outcomes) if not outcome.ok]
     if as_json:
-        listed = []
-        for index, outcome in enumerate(outcomes):
-            entry: dict[str, Any] = {"index": index, "ok": outcome.ok}
-            if outcome.ok:
-                entry["data"] = outcome.data
-            else:
-                entry["errors"] = [dict(found) for found in outcome.errors]
-            listed.append(entry)
-        found = [{"path": p.path, "code": p.code, "message": p.message} for p in problems]
-        click.echo(_dumps({"ok": not failed, "records": listed, "problems": found}))
+        click.echo(_dumps(_mapped_json(outcomes, problems, place)))
     else:
         for problem in problems:
-            click.echo(f"problem: {problem.path}: {problem.message} ({problem.code})", err=True)
+            at = place(problem.path)
+            click.echo(f"problem: {at}{problem.path}: {problem.message} ({problem.code})", err=True)
         for index in failed:
-            for found in outcomes[index].errors:
-                code, message = found.get("code"), found.get("message")
+            for error in outcomes[index].errors:
+                code, message = error.get("code"), error.get("message")
                 click.echo(f"error: record {index}: {message} ({code})", err=True)
         click.echo(_dumps([outcome.data if outcome.ok else None for outcome in outcomes]))
     sys.exit(EXIT_HOOK_FAILED if failed else EXIT_OK)
+
+
+def _mapped_json(
+    outcomes: list[RecordOutcome], problems: list[MappingProblem], place: Callable[[str], str]
+) -> dict[str, Any]:
+    """`jsrt map --json`: each record's data or errors, and the mapping's problems with
+    where the file writes each (`at`, when known)."""
+    records = []
+    for index, outcome in enumerate(outcomes):
+        entry: dict[str, Any] = {"index": index, "ok": outcome.ok}
+        if outcome.ok:
+            entry["data"] = outcome.data
+        else:
+            entry["errors"] = [dict(error) for error in outcome.errors]
+        records.append(entry)
+    found = []
+    for problem in problems:
+        about = {"path": problem.path, "code": problem.code, "message": problem.message}
+        if place(problem.path):
+            about["at"] = place(problem.path).removesuffix(": ")
+        found.append(about)
+    ok = all(outcome.ok for outcome in outcomes)
+    return {"ok": ok, "records": records, "problems": found}
 
 
 _ESCAPES = ("body", "uri", "none")
