@@ -1152,8 +1152,8 @@ def map_command(
             at = place(problem.path)
             click.echo(f"problem: {at}{problem.path}: {problem.message} ({problem.code})", err=True)
         for index in failed:
-            for error in outcomes[index].errors:
-                code, message = error.get("code"), error.get("message")
+            for reported in outcomes[index].errors:
+                code, message = reported.get("code"), reported.get("message")
                 click.echo(f"error: record {index}: {message} ({code})", err=True)
         click.echo(_dumps([outcome.data if outcome.ok else None for outcome in outcomes]))
     sys.exit(EXIT_HOOK_FAILED if failed else EXIT_OK)
