@@ -5,7 +5,9 @@ idSeed: my-tests            # optional: seeds the generated _ids (default "jsrt"
 integrations: [{_id, name, _registeredLookupCacheIds: [<cache _id or name>]}]
 flows:        [{_id, _integrationId, pageGenerators, pageProcessors}]
 exports:      [{_id, name, pageSize, mockOutput: {page_of_records: [{record: {}}]}}]
-imports:      [{_id, name, mockResponse: {...} | [{...}, ...], mapping: {fields: [...]}}]
+imports:      [{_id, name, mockResponse: {...} | [{...}, ...], mapping: {fields: [...]},
+                lookups: [{name, ..., mockResponses: {<value>: <answer>}, mockResponse}]}]
+              (a dynamic lookup's answers: jsrt.backends.local.lookups)
 connections, accessTokens, asyncHelpers, fileDefinitions, scripts: [{_id, ...}]
 lookupcaches: [{_id, name, data: [{key, value}]}]
 state:        {"<resourceType>/<_id>": {"<key>": <value>}, "global": {"<key>": <value>}}

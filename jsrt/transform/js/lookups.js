@@ -9,7 +9,7 @@
 //   T.ask('dynamicLookup', {lookup, record, value}); the engine then reads the result.
 // A lookup that finds nothing: `allowFailures` gives `default`, otherwise the record fails
 // (the UI's lookup actions, singh-gurkawalbir/demo src/utils/mapping/index.js
-// getDefaultLookupActionValue: `allowFailures: false` is "Fail record" whatever `default`
+// getDefaultLookupActionValue: `allowFailures: false` fails the record whatever `default`
 // holds; `allowFailures: true` with `default` "", null or a value; `useDefaultOnMultipleMatches`
 // for dynamic lookups whose search matches more than one record).
 (function (T) {
@@ -35,7 +35,7 @@
   }
 
   // The key a value is looked up by: maps and caches are keyed by strings (lookups.yml:
-  // "all are stored as strings"), so 100 finds "100" and true finds "true".
+  // its keys are strings), so 100 finds "100" and true finds "true".
   function keyOf(value) {
     if (value === undefined || value === null) return undefined;
     if (typeof value === 'object') return undefined;
@@ -96,8 +96,7 @@
       var entries = (answer && answer.data) || [];
       for (var i = 0; i < entries.length; i++) {
         if (entries[i].key !== key) continue;
-        // lookups.yml `extract`: "If no extract is provided, the entire cached object is
-        // returned as the lookup result."
+        // lookups.yml `extract`: without one, the lookup yields the whole cached value.
         var found = read ? read.get(entries[i].value) : entries[i].value;
         return T.isEmpty(found) ? miss(lookup, value, false) : found;
       }
