@@ -38,5 +38,9 @@ function runs(options) {
       import: { mappings: [{ generate: 'code', dataType: 'string', extract: '$.sku', status: 'Active' }] },
       data: lines,
     })),
+    runMappingRefused: attempt(() => imports.runMapping({
+      import: { mappings: [{ generate: 'code', dataType: 'text', extract: '$.sku', status: 'Active' }] },
+      data: lines,
+    })),
   }
 }

@@ -316,6 +316,7 @@ IMPORT_RUNS = JsCase(
                 {"statusCode": 200, "data": {"code": "Z-999"}, "errors": []},
             ]
         ),
+        "runMappingRefused": Failure("invalid_mapping", 422, 'unknown dataType "text"'),
     },
 )
 
