@@ -122,7 +122,10 @@ def definition_of(
                 hint="give the world that holds it",
             )
         collection, wanted = named
-        document = find_resource(world, collection, wanted)
+        try:
+            document = find_resource(world, collection, wanted)
+        except UsageError as error:
+            raise InputError(f"{source}: {error.message}", hint=error.hint) from None
         label = f"{collection.removesuffix('s')} {_label(document)}"
         return (
             mapping_of(document, source=label)

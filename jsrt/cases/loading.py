@@ -165,7 +165,7 @@ def _definition_case(
         if key in merged:
             raise locator.fail(
                 place(key),
-                f"`{key}` says which hook runs, and a {kind}: case runs no hook",
+                f"`{key}` is a hook case's key, and a {kind}: case runs no hook",
                 f"give the records in `records:`; remove `{key}`, or the {kind}: key to run a hook",
             )
     definition = merged[kind]

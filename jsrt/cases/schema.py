@@ -291,7 +291,9 @@ def _reference(value: Mapping[str, Any], kinds: tuple[str, ...], what: str) -> N
     if found is not None:
         raise problem(*found, at=(key,))
     if key not in kinds:
-        raise problem(f"a {what} is not held by an {key}", f"name one of: {', '.join(kinds)}")
+        raise problem(
+            f"a {what} is not held by an {key}", f"name one of: {', '.join(kinds)}", at=(key,)
+        )
 
 
 def _mapping_definition(value: Any) -> Any:
