@@ -15,7 +15,7 @@ def engine() -> TransformEngine:
 def test_the_engine_loads_the_pinned_npm_libraries(engine: TransformEngine) -> None:
     libraries = engine.call("ping", {"echo": "x"})
     assert libraries == {
-        "libraries": ["handlebars", "jsonpath-plus", "moment", "moment-timezone"],
+        "libraries": ["handlebars", "jsonpath-plus", "moment", "moment-timezone", "crypto-js"],
         "echo": "x",
     }
 

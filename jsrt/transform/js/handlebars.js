@@ -321,7 +321,12 @@
   }
   // AI regex.md: the match at `index` (default 0) among all the matches ("IDs: 12345 and
   // 67890" with index 1 gives 67890 even without the g flag); no match is empty.
+  // The recipe {{regexMatch field "(?<=\()(.*?)(?=\))" "g"}} (regex.md) gives its flags
+  // where the index goes: text that is not a number there, with no flags after, is the flags.
   helper(['regexMatch'], function (args) {
+    if (typeof args[2] === 'string' && args[2] !== '' && isNaN(Number(args[2])) && isMissing(args[3])) {
+      args = [args[0], args[1], 0, args[2]];
+    }
     var flags = text(args[3]);
     var pattern = regex('regexMatch', args[1], flags.indexOf('g') < 0 ? flags + 'g' : flags);
     var matches = text(args[0]).match(pattern) || [];
@@ -769,6 +774,24 @@
     });
   }
 
+  // A raw block prints its body whatever its name (AI syntax-and-recipes.md: `{{{{raw}}}}`
+  // and `{{{{name}}}}` both output their content); Handlebars would call a helper of that
+  // name, and render nothing for a name that is no helper.
+  hb.registerHelper('__jsrtRawBlock', function (options) {
+    return options.fn(this);
+  });
+  function rawBlocksPrintTheirBody(source, ast) {
+    var starts = lineStarts(source);
+    visit(ast, function (node) {
+      if (node.type !== 'BlockStatement' || !node.loc) return;
+      var at = starts[node.loc.start.line - 1] + node.loc.start.column;
+      if (source.substr(at, 4) !== '{{{{') return;
+      node.path = { type: 'PathExpression', data: false, depth: 0, parts: ['__jsrtRawBlock'], original: '__jsrtRawBlock', loc: node.path.loc };
+      node.params = [];
+      node.hash = undefined;
+    });
+  }
+
   // `{{#some array isTruthy}}`: a bare condition name is a path Handlebars would look up in
   // the context; it is the documented form (AI block-helpers.md), so it becomes its name.
   function someConditionsAsNames(ast) {
@@ -843,6 +866,7 @@
     }
     var ast = parse(source);
     refuseSpaceAfterBraces(source, ast);
+    rawBlocksPrintTheirBody(source, ast);
     someConditionsAsNames(ast);
     if (escape === 'uri') encodeMustachesForUri(ast);
     var options = { data: true, noEscape: escape === 'none' };
@@ -897,7 +921,8 @@
 
   // op render {template, context, escape, lookups?, record?} -> {data: text} |
   // {errors: [{code, message}]} (the data failed) | {invalid: {message, code, line, column,
-  // hint}} (the template does not compile).
+  // hint}} (the template does not compile). With `contexts` (an array) instead of `context`:
+  // one outcome per context, {data} or {errors}, a failing one failing only itself.
   T.ops.render = function (request) {
     var render;
     try {
@@ -908,8 +933,14 @@
       for (var key in error.details) invalidTemplate[key] = error.details[key];
       return { invalid: invalidTemplate };
     }
+    var extra = { lookups: request.lookups, record: request.record };
+    if (Array.isArray(request.contexts)) {
+      return T.perRecord(request.contexts, function (context) {
+        return render(context, { lookups: request.lookups });
+      });
+    }
     return T.perRecord([request.context === undefined ? {} : request.context], function (context) {
-      return render(context, { lookups: request.lookups, record: request.record });
+      return render(context, extra);
     })[0];
   };
 })(globalThis.__jsrt_transform);
