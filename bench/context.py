@@ -35,6 +35,8 @@ class Plan:
     memory_runs: int
     persist_writes: int = 200
     persist_repeats: int = 3
+    mapping_records: int = 10_000
+    mapping_repeats: int = 3
 
 
 PLANS = {
@@ -51,6 +53,7 @@ PLANS = {
         memory_runs=10_000,
         persist_writes=500,
         persist_repeats=7,
+        mapping_repeats=7,
     ),
     "quick": Plan(
         name="quick",

@@ -21,6 +21,12 @@ STATE_FUNCTION = "preSavePage"
 WRITE_STATE_HOOK = HOOKS / "writeState.js"
 WRITE_STATE_FUNCTION = "preSavePage"
 CASE_HOOK = HOOKS / "smallCase.js"
+MAPPING = Path(__file__).resolve().parent / "mapping.json"
+"""The mapping benchmark's Mapper 2.0 mapping: 20 fields of a page record, with two nested
+objects, an array of objects built from the record's tags, a Handlebars field and a
+static lookup."""
+MAPPING_HOOK = HOOKS / "mapOrders.js"
+MAPPING_FUNCTION = "mapPage"
 CASE_FUNCTION = "preMap"
 
 _FIRST = ("Ada", "Grace", "Linus", "Barbara", "Ken", "Margaret", "Dennis", "Frances")

@@ -43,10 +43,10 @@
   function blank(value) {
     return value === undefined || value === null || value === '';
   }
+  // Spread defines own properties (a `__proto__` key stays a key) and V8 clones a
+  // JSON-parsed object's shape in one step.
   function shallowCopy(object) {
-    var copy = {};
-    for (var key in object) if (hasOwn.call(object, key)) copy[key] = object[key];
-    return copy;
+    return { ...object };
   }
   function isActive(node) {
     // The UI saves a node it cannot complete as Draft; integrator.io skips it.
@@ -55,12 +55,25 @@
   function activeNodes(nodes) {
     return Array.isArray(nodes) ? nodes.filter(isActive) : [];
   }
+  // A compiled JSONPath whose errors (jsonpath-plus finds some only when it evaluates
+  // the path) name the node's field.
   function query(path, where) {
+    var compiled = located(function () { return T.query(path); }, where);
+    if (compiled.definite) return compiled;
+    return {
+      definite: false,
+      get: function (json) { return located(function () { return compiled.get(json); }, where); },
+      all: function (json) { return located(function () { return compiled.all(json); }, where); },
+    };
+  }
+  function located(action, where) {
     try {
-      return T.query(path);
+      return action();
     } catch (error) {
-      if (error instanceof T.DefinitionError) {
-        T.fail(error.message + ' at ' + where, { path: where, code: 'invalid_jsonpath' });
+      if (error instanceof T.DefinitionError && error.details.path === undefined) {
+        var details = { path: where };
+        for (var key in error.details) if (key !== 'path') details[key] = error.details[key];
+        T.fail(error.message + ' at ' + where, details);
       }
       throw error;
     }
@@ -177,7 +190,7 @@
   // celigo/ai SKILL.md: extract starting with `$` is JSONPath from the root (always,
   // even in nested nodes), containing `{{` is Handlebars, anything else a literal.
   // Returns {get(run, root), all(run, root), definite} or null for no source.
-  function compileSource(node, where) {
+  function compileSource(node, where, env) {
     if (own(node, 'hardCodedValue')) {
       var fixed = node.hardCodedValue;
       return {
@@ -190,8 +203,14 @@
     var extract = node.extract;
     if (typeof extract !== 'string' || extract === '') return null;
     if (extract.indexOf('{{') !== -1) {
-      var template = T.template(extract, 'none');
-      var render = function (run) { return template(run.templateContext()); };
+      var template = located(function () { return T.template(extract, 'none'); }, where + '.extract');
+      // The definition's lookups serve `{{lookup "name" value}}` in the template.
+      var hasLookups = Array.isArray(env.definition.lookups) && env.definition.lookups.length > 0;
+      var render = hasLookups
+        ? function (run) {
+          return template(run.templateContext(), { lookups: env.lookups(), record: run.record });
+        }
+        : function (run) { return template(run.templateContext()); };
       return {
         kind: 'handlebars',
         definite: true,
@@ -293,7 +312,7 @@
   }
 
   function compilePrimitive(node, dataType, where, name, env, when) {
-    var source = compileSource(node, where);
+    var source = compileSource(node, where, env);
     var get = source ? single(source) : null;
     var date = compileDate(node, name);
     var lookup = compileLookup(node, where, env);
@@ -325,7 +344,7 @@
   // on it (mappings.yml: "extract is applied first"). In modify mode an object built
   // from children starts from the input's object at the same place.
   function compileObject(node, where, name, env, when) {
-    var source = compileSource(node, where);
+    var source = compileSource(node, where, env);
     if (source && (source.kind === 'handlebars' || source.kind === 'hardCoded')) {
       T.fail('an object can only be extracted with a JSONPath, at ' + where, {
         path: where,
@@ -387,7 +406,7 @@
         helpers.push(compileHelper(entry, dataType, at, name, env, elementConvert));
       });
     } else {
-      var source = compileSource(node, where);
+      var source = compileSource(node, where, env);
       if (source) helpers.push(compileHelper(node, dataType, where, name, env, elementConvert, true));
     }
     var notEmpty = when === 'extract_not_empty';
@@ -400,7 +419,7 @@
   }
 
   function compileHelper(entry, dataType, where, name, env, elementConvert, sourceOnly) {
-    var source = sourceOnly ? compileSource(entry, where) : compileHelperSource(entry, where);
+    var source = sourceOnly ? compileSource(entry, where, env) : compileHelperSource(entry, where, env);
     var children = null;
     if (!sourceOnly && Array.isArray(entry.mappings) && entry.mappings.length > 0) {
       children = dataType === 'arrayarray'
@@ -474,9 +493,9 @@
     };
   }
 
-  function compileHelperSource(entry, where) {
+  function compileHelperSource(entry, where, env) {
     if (typeof entry.extract !== 'string' || entry.extract === '') return null;
-    return compileSource({ extract: entry.extract }, where);
+    return compileSource({ extract: entry.extract }, where, env);
   }
 
   // The composite-object iteration (mappings.yml, buildArrayHelper.mappings): for each
@@ -508,6 +527,28 @@
       };
     }
     var last = steps.length - 1;
+    var wildcards = steps.filter(function (step) { return step === '*'; }).length;
+    if (wildcards === 1 && steps[last] === '*') {
+      // The common case, `$.a.b[*]`: one array, reached by names; the composite copies
+      // only the objects on the way to it.
+      var prefix = steps.slice(0, last);
+      return function (root, visit) {
+        var container = root;
+        for (var i = 0; i < prefix.length; i++) {
+          if (container === null || typeof container !== 'object' || !hasOwn.call(container, prefix[i])) return;
+          container = container[prefix[i]];
+        }
+        if (Array.isArray(container)) {
+          for (var k = 0; k < container.length; k++) {
+            visit(container[k], replaced(root, prefix, 0, container[k]));
+          }
+        } else if (T.isPlainObject(container)) {
+          for (var key in container) {
+            if (hasOwn.call(container, key)) visit(container[key], composite(root, prefix.concat([key]), 0));
+          }
+        }
+      };
+    }
     return function (root, visit) {
       var chain = new Array(steps.length);
       (function walk(value, i) {
@@ -554,6 +595,14 @@
     if (Array.isArray(value)) return composite(value[step], path, i + 1);
     var copy = shallowCopy(value);
     copy[step] = composite(value[step], path, i + 1);
+    return copy;
+  }
+  // The composite of `root` in which the array at `path` is replaced by `element`.
+  function replaced(value, path, i, element) {
+    if (i === path.length) return element;
+    if (Array.isArray(value)) return replaced(value[path[i]], path, i + 1, element);
+    var copy = shallowCopy(value);
+    copy[path[i]] = replaced(value[path[i]], path, i + 1, element);
     return copy;
   }
 
@@ -657,6 +706,7 @@
     var compiledLookups;
     var env = {
       mode: mode,
+      definition: definition,
       // Compiled on first need: a mapping with no lookupName never touches them.
       lookups: function () {
         if (compiledLookups === undefined) compiledLookups = T.lookups.compile(definition.lookups || []);
@@ -748,12 +798,12 @@
 
     function checkNode(node, at, label, generateless) {
       if (!own(node, 'status')) {
-        report(at, 'missing_status', 'the mapping ' + label +
+        report(at, 'missing_status', 'the mapping ' + JSON.stringify(label) +
           ' has no status: integrator.io rejects it (set "status": "Active")');
       }
       var dataType = node.dataType === undefined ? 'string' : node.dataType;
       if (!hasOwn.call(DATA_TYPES, dataType)) {
-        report(at + '.dataType', 'invalid_data_type', 'the mapping ' + label + ' has an unknown dataType ' +
+        report(at + '.dataType', 'invalid_data_type', 'the mapping ' + JSON.stringify(label) + ' has an unknown dataType ' +
           JSON.stringify(node.dataType) + '; use one of ' + Object.keys(DATA_TYPES).join(', '));
         return;
       }
@@ -766,7 +816,7 @@
       var kind = DATA_TYPES[dataType];
       var helpers = Array.isArray(node.buildArrayHelper) ? node.buildArrayHelper : [];
       if (hardCoded && (dataType === 'object' || dataType === 'objectarray')) {
-        report(at, 'only_jsonpath_supported', 'the mapping ' + label + ' is ' + dataType +
+        report(at, 'only_jsonpath_supported', 'the mapping ' + JSON.stringify(label) + ' is ' + dataType +
           ': it cannot be hard-coded, only extracted with a JSONPath');
       }
       if (kind !== 'primitive') {
@@ -781,14 +831,14 @@
         if (expressions.length) {
           var objectish = dataType === 'object' || dataType === 'objectarray';
           report(at, objectish ? 'only_jsonpath_supported' : 'expression_not_supported',
-            'the mapping ' + label + ' is ' + dataType + ': Handlebars and literal values are ' +
+            'the mapping ' + JSON.stringify(label) + ' is ' + dataType + ': Handlebars and literal values are ' +
             'allowed only for string, number and boolean; use a JSONPath instead of ' +
             JSON.stringify(expressions[0]));
         }
       } else if (typeof node.extract === 'string') {
         var wrong = grouped ? /\{\{((.*?\s+record)|(\s*record))\..*\}\}/i : /\{\{((.*?\s+rows)|(\s*rows))\..*\}\}/i;
         if (wrong.test(node.extract)) {
-          report(at + '.extract', 'wrong_handlebars_context', 'the mapping ' + label + ' reads ' +
+          report(at + '.extract', 'wrong_handlebars_context', 'the mapping ' + JSON.stringify(label) + ' reads ' +
             (grouped ? 'record.' : 'rows.') + ' in Handlebars, but the source is ' +
             (grouped ? 'grouped: use rows.' : 'a record: use record.'));
         }
@@ -800,18 +850,18 @@
         }
       });
       if (node.lookupName && !hasOwn.call(lookupNames, node.lookupName)) {
-        report(at + '.lookupName', 'unknown_lookup', 'the mapping ' + label + ' uses the lookup ' +
+        report(at + '.lookupName', 'unknown_lookup', 'the mapping ' + JSON.stringify(label) + ' uses the lookup ' +
           JSON.stringify(node.lookupName) + ', which is not in lookups[]');
       }
       var when = node.conditional && node.conditional.when;
       if (when && !hasOwn.call(CONDITIONS, when)) {
-        report(at + '.conditional.when', 'invalid_mapping', 'the mapping ' + label + ' has an unknown ' +
+        report(at + '.conditional.when', 'invalid_mapping', 'the mapping ' + JSON.stringify(label) + ' has an unknown ' +
           'conditional.when ' + JSON.stringify(when) + '; use one of ' + Object.keys(CONDITIONS).join(', '));
       }
       ['extractDateTimezone', 'generateDateTimezone'].forEach(function (field) {
         var zone = node[field];
         if (typeof zone === 'string' && zone !== '' && !T.moment.tz.zone(zone) && !/^\(GMT[+-]/.test(zone)) {
-          report(at + '.' + field, 'invalid_timezone', 'the mapping ' + label + ' has an unknown time zone ' +
+          report(at + '.' + field, 'invalid_timezone', 'the mapping ' + JSON.stringify(label) + ' has an unknown time zone ' +
             JSON.stringify(zone) + ' in ' + field + '; use an IANA name such as "America/New_York"');
         }
       });
@@ -823,7 +873,7 @@
           : dataType === 'object' && !node.extract ? [] : [node.sourceDataType];
         sources.forEach(function (sourceType) {
           if (WRONG_SOURCE[dataType].indexOf(sourceType) !== -1) {
-            report(at + '.sourceDataType', 'wrong_source_data_type', 'the mapping ' + label +
+            report(at + '.sourceDataType', 'wrong_source_data_type', 'the mapping ' + JSON.stringify(label) +
               ' cannot convert a source of type ' + sourceType + ' to ' + dataType);
           }
         });
