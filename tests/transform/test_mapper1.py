@@ -373,3 +373,41 @@ def test_a_lookup_cache_lookup_reads_a_real_world(engine: TransformEngine) -> No
     }
     output = mapped(engine, mapping, ORDER, lookups=lookups, source=WorldLookupSource(world))
     assert output == {"item": [{"item": "501"}, {"item": "0"}]}
+
+
+def _has_templates(engine: TransformEngine) -> bool:
+    """Whether this engine has Handlebars (its `render` op)."""
+    try:
+        engine.call("render", {"template": "x", "context": {}, "escape": "none"})
+    except TransformError:
+        return False
+    return True
+
+
+def test_a_handlebars_extract_sees_the_record_and_the_mappings_lookups(
+    engine: TransformEngine,
+) -> None:
+    # flows-and-mappings.md Mapper 1.0: `{{…}}` extracts with the record's fields at the top.
+    if not _has_templates(engine):
+        pytest.skip("Handlebars is not in this engine")
+    mapping = {
+        "fields": [
+            {"extract": "{{customer.name}} ({{id}})", "generate": "label"},
+            {"extract": '{{lookup "status" s}}', "generate": "status"},
+        ]
+    }
+    record = {**ORDER, "s": "closed"}
+    assert mapped(engine, mapping, record, lookups=[STATUS]) == {
+        "label": "Ann (SO-1)",
+        "status": "C",
+    }
+
+
+def test_a_handlebars_extract_that_does_not_compile_names_its_field(
+    engine: TransformEngine,
+) -> None:
+    if not _has_templates(engine):
+        pytest.skip("Handlebars is not in this engine")
+    with pytest.raises(TransformError) as caught:
+        run(engine, {"fields": [{"extract": "{{#if}}", "generate": "x"}]}, [ORDER])
+    assert caught.value.details["path"] == "mapping.fields[0].extract"

@@ -46,7 +46,10 @@
   // allowed, else the record fails. The wording of integrator.io's own message is not
   // documented; this one names the lookup, the value and the fix.
   function miss(lookup, value, multiple) {
-    if (lookup.allowFailures === true || (multiple && lookup.useDefaultOnMultipleMatches === true)) {
+    if (
+      lookup.allowFailures === true ||
+      (multiple && lookup.useDefaultOnMultipleMatches === true)
+    ) {
       return lookup['default'];
     }
     var what = multiple ? 'matched more than one record for ' : 'found no match for ';
@@ -57,7 +60,7 @@
         ' ' +
         what +
         describeValue(value) +
-        '. Fix: add the value to the lookup, or set allowFailures with a default'
+        '. Fix: add the value to the lookup, or set allowFailures with a default',
     );
   }
 
@@ -88,7 +91,8 @@
   }
 
   function compileCache(lookup) {
-    var read = typeof lookup.extract === 'string' && lookup.extract ? T.query(lookup.extract) : null;
+    var read =
+      typeof lookup.extract === 'string' && lookup.extract ? T.query(lookup.extract) : null;
     return function (value) {
       var key = keyOf(value);
       if (key === undefined) return miss(lookup, value, false);
@@ -109,7 +113,8 @@
   // records and it reads `resultField` of the one match.
   function compileDynamic(lookup) {
     var netsuite = T.hasOwn(lookup, 'recordType') || T.hasOwn(lookup, 'searchField');
-    var read = typeof lookup.extract === 'string' && lookup.extract ? T.query(lookup.extract) : null;
+    var read =
+      typeof lookup.extract === 'string' && lookup.extract ? T.query(lookup.extract) : null;
     var resultField = typeof lookup.resultField === 'string' ? lookup.resultField : null;
     return function (value, record) {
       var answer = ask('dynamicLookup', { lookup: lookup, record: record, value: value });
@@ -153,14 +158,11 @@
     }
     var kind = kindOf(lookup);
     if (kind === undefined) {
-      T.fail(
-        'lookup ' + JSON.stringify(lookup.name) + ' has no map, _lookupCacheId or request',
-        {
-          path: at,
-          code: 'invalid_lookup',
-          hint: 'a static lookup has map: {"in": "out"}; a lookup cache one _lookupCacheId; a dynamic one relativeURI (HTTP) or recordType (NetSuite)',
-        }
-      );
+      T.fail('lookup ' + JSON.stringify(lookup.name) + ' has no map, _lookupCacheId or request', {
+        path: at,
+        code: 'invalid_lookup',
+        hint: 'a static lookup has map: {"in": "out"}; a lookup cache one _lookupCacheId; a dynamic one relativeURI (HTTP) or recordType (NetSuite)',
+      });
     }
     if (kind === 'static' && !T.isPlainObject(lookup.map)) {
       T.fail('lookup ' + JSON.stringify(lookup.name) + ': map must be an object', {
@@ -169,10 +171,13 @@
       });
     }
     if (kind === 'cache' && (typeof lookup._lookupCacheId !== 'string' || !lookup._lookupCacheId)) {
-      T.fail('lookup ' + JSON.stringify(lookup.name) + ': _lookupCacheId must be a non-empty string', {
-        path: at + '._lookupCacheId',
-        code: 'invalid_lookup',
-      });
+      T.fail(
+        'lookup ' + JSON.stringify(lookup.name) + ': _lookupCacheId must be a non-empty string',
+        {
+          path: at + '._lookupCacheId',
+          code: 'invalid_lookup',
+        },
+      );
     }
     return kind;
   }

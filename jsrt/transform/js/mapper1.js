@@ -142,7 +142,10 @@
   // A generate path: object keys by `.` (a step may be `[any text]`).
   function compileGenerate(text, where) {
     if (typeof text !== 'string' || text === '') {
-      T.fail(where + ': generate must be a non-empty string', { path: where, code: 'invalid_field' });
+      T.fail(where + ': generate must be a non-empty string', {
+        path: where,
+        code: 'invalid_field',
+      });
     }
     return parsePath(text, where).map(function (step) {
       if (step.rows || step.each || step.index !== undefined) {
@@ -175,8 +178,8 @@
 
   // --- data types -------------------------------------------------------------------------
 
-  var TRUE_WORDS = { true: true, '1': true, yes: true, y: true };
-  var FALSE_WORDS = { false: true, '0': true, no: true, n: true, '': true };
+  var TRUE_WORDS = { true: true, 1: true, yes: true, y: true };
+  var FALSE_WORDS = { false: true, 0: true, no: true, n: true, '': true };
 
   function convertOne(value, dataType, generate) {
     if (value === undefined || value === null) return value;
@@ -188,7 +191,10 @@
       if (typeof value === 'boolean' || String(value).trim() === '' || !isFinite(number)) {
         T.failRecord(
           'invalid_data_type',
-          'Cannot convert ' + JSON.stringify(value) + ' to a number for the field ' + JSON.stringify(generate)
+          'Cannot convert ' +
+            JSON.stringify(value) +
+            ' to a number for the field ' +
+            JSON.stringify(generate),
         );
       }
       return number;
@@ -200,7 +206,10 @@
       if (FALSE_WORDS[word]) return false;
       return T.failRecord(
         'invalid_data_type',
-        'Cannot convert ' + JSON.stringify(value) + ' to a boolean for the field ' + JSON.stringify(generate)
+        'Cannot convert ' +
+          JSON.stringify(value) +
+          ' to a boolean for the field ' +
+          JSON.stringify(generate),
       );
     }
     return value;
@@ -230,7 +239,10 @@
       };
     }
     if (typeof dataType !== 'string') {
-      T.fail(where + '.dataType must be a string', { path: where + '.dataType', code: 'invalid_field' });
+      T.fail(where + '.dataType must be a string', {
+        path: where + '.dataType',
+        code: 'invalid_field',
+      });
     }
     // Other hints (NetSuite's "date", "select", ...) pass the value through.
     return null;
@@ -260,7 +272,15 @@
         if (typeof T.template !== 'function') {
           T.fail(where + ': Handlebars extracts need the template engine', { path: where });
         }
-        template = T.template(field.extract, 'none');
+        try {
+          template = T.template(field.extract, 'none');
+        } catch (error) {
+          if (error instanceof T.DefinitionError && !error.details.path) {
+            error.message = where + '.extract: ' + error.message;
+            error.details.path = where + '.extract';
+          }
+          throw error;
+        }
       } else {
         extract = compilePath(field.extract, where + '.extract');
       }
@@ -277,7 +297,11 @@
     }
     var conditionLookup =
       when === 'lookup_empty' || when === 'lookup_not_empty'
-        ? lookupOf(conditional.lookupName || field.lookupName, lookups, where + '.conditional.lookupName')
+        ? lookupOf(
+            conditional.lookupName || field.lookupName,
+            lookups,
+            where + '.conditional.lookupName',
+          )
         : null;
     if ((when === 'lookup_empty' || when === 'lookup_not_empty') && !conditionLookup) {
       T.fail(where + ': conditional.when ' + when + ' needs conditional.lookupName', {
@@ -292,7 +316,12 @@
 
     var extracted = function (source, record, context, item) {
       if (hardCoded) return field.hardCodedValue;
-      if (template) return template(T.isPlainObject(source) ? source : Array.isArray(source) ? source[0] : {});
+      if (template) {
+        // The record's fields at the top of the context (the first row's, for grouped
+        // rows); the mapping's lookups serve `{{lookup "name" value}}`.
+        var scope = T.isPlainObject(source) ? source : Array.isArray(source) ? source[0] : {};
+        return template(scope, { lookups: lookups, record: record });
+      }
       var value = extract.read(source);
       if (!extract.many || !Array.isArray(value)) return value;
       // Grouped rows into a body field: the first row's value (QA fixture DLtoShopify:
@@ -322,7 +351,13 @@
         var raw = extracted(source, record, context, item);
         if (when === 'extract_not_empty' && T.isEmpty(raw)) return SKIP;
         if (conditionLookup) {
-          var found = tryLookup(lookups, conditionLookup, hardCoded ? undefined : raw, record, context);
+          var found = tryLookup(
+            lookups,
+            conditionLookup,
+            hardCoded ? undefined : raw,
+            record,
+            context,
+          );
           if ((when === 'lookup_empty') !== T.isEmpty(found)) return SKIP;
         }
         var value = raw;
@@ -376,11 +411,18 @@
     var prefix = null;
     if (list.jsonPath !== undefined && list.jsonPath !== null && list.jsonPath !== '') {
       if (typeof list.jsonPath !== 'string') {
-        T.fail(where + '.jsonPath must be a string', { path: where + '.jsonPath', code: 'invalid_list' });
+        T.fail(where + '.jsonPath must be a string', {
+          path: where + '.jsonPath',
+          code: 'invalid_list',
+        });
       }
       var arrayPath = list.jsonPath.replace(/^\$\.?/, '').replace(/\[\*\]$/, '');
       if (arrayPath === '' || arrayPath === '*') {
-        elements = { read: function (record) { return record; } };
+        elements = {
+          read: function (record) {
+            return record;
+          },
+        };
         prefix = '*.';
       } else {
         elements = compilePath(arrayPath, where + '.jsonPath');
@@ -389,7 +431,12 @@
     }
     var fields = list.fields.map(function (field, index) {
       var at = where + '.fields[' + index + ']';
-      if (prefix && T.isPlainObject(field) && typeof field.extract === 'string' && field.extract.indexOf(prefix) === 0) {
+      if (
+        prefix &&
+        T.isPlainObject(field) &&
+        typeof field.extract === 'string' &&
+        field.extract.indexOf(prefix) === 0
+      ) {
         field = Object.assign({}, field, { extract: field.extract.slice(prefix.length) });
       }
       if (T.isPlainObject(field) && T.hasOwn(field, 'isKey') && typeof field.isKey !== 'boolean') {
@@ -437,7 +484,8 @@
     var fields = [];
     var lists = (mapping.lists || []).slice();
     (mapping.fields || []).forEach(function (field) {
-      var generate = T.isPlainObject(field) && typeof field.generate === 'string' ? field.generate : '';
+      var generate =
+        T.isPlainObject(field) && typeof field.generate === 'string' ? field.generate : '';
       var cut = generate.lastIndexOf('[*].');
       if (cut < 0) {
         fields.push(field);
@@ -460,11 +508,17 @@
   function compile(definition) {
     var mapping = definition.mapping;
     if (!T.isPlainObject(mapping)) {
-      T.fail('mapping must be an object with fields and lists', { path: 'mapping', code: 'invalid_mapping' });
+      T.fail('mapping must be an object with fields and lists', {
+        path: 'mapping',
+        code: 'invalid_mapping',
+      });
     }
     ['fields', 'lists'].forEach(function (key) {
       if (mapping[key] !== undefined && mapping[key] !== null && !Array.isArray(mapping[key])) {
-        T.fail('mapping.' + key + ' must be a list', { path: 'mapping.' + key, code: 'invalid_mapping' });
+        T.fail('mapping.' + key + ' must be a list', {
+          path: 'mapping.' + key,
+          code: 'invalid_mapping',
+        });
       }
     });
     var lookups = T.lookups.compile(definition.lookups);

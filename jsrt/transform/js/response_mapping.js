@@ -21,7 +21,9 @@
   function compile(responseMapping, kind) {
     var items = KINDS[kind];
     if (items === undefined) {
-      T.fail('kind must be "lookup" or "import", got ' + JSON.stringify(kind), { code: 'invalid_kind' });
+      T.fail('kind must be "lookup" or "import", got ' + JSON.stringify(kind), {
+        code: 'invalid_kind',
+      });
     }
     if (responseMapping === undefined || responseMapping === null) responseMapping = {};
     if (!T.isPlainObject(responseMapping)) {
@@ -35,13 +37,18 @@
       lists = lists.map(function (list) {
         if (!T.isPlainObject(list) || list.jsonPath || !Array.isArray(list.fields)) return list;
         var names = list.fields.some(function (field) {
-          return T.isPlainObject(field) && typeof field.extract === 'string' && MANY.test(field.extract);
+          return (
+            T.isPlainObject(field) && typeof field.extract === 'string' && MANY.test(field.extract)
+          );
         });
         return names ? list : Object.assign({}, list, { jsonPath: items });
       });
     }
     try {
-      return T.mapper1.compile({ mapping: { fields: responseMapping.fields, lists: lists }, lookups: [] });
+      return T.mapper1.compile({
+        mapping: { fields: responseMapping.fields, lists: lists },
+        lookups: [],
+      });
     } catch (error) {
       // Report the definition's own paths: responseMapping.fields[0], not mapping.fields[0].
       if (error instanceof T.DefinitionError) {
@@ -68,7 +75,8 @@
     if (T.isPlainObject(source)) {
       var object = T.isPlainObject(target) ? target : {};
       for (var key in source) {
-        if (T.hasOwn(source, key) && source[key] !== undefined) object[key] = merge(object[key], source[key]);
+        if (T.hasOwn(source, key) && source[key] !== undefined)
+          object[key] = merge(object[key], source[key]);
       }
       return object;
     }
