@@ -123,6 +123,15 @@ def test_the_literal_takes_the_cast_of_the_other_operand() -> None:
     assert passes(["equals", ["number", ["extract", "q"]], "7"], {"q": 7}) is True
     assert passes(["equals", ["string", ["extract", "q"]], "7"], {"q": 7}) is True
     assert passes(["equals", ["extract", "q"], "7"], {"q": 7}) is True  # the literal's type
+    # a cast on the right decides over a literal on the left: 5 < 10, not "5" < "10"
+    assert passes(["lessthan", "5", ["number", ["extract", "q"]]], {"q": "10"}) is True
+
+
+def test_a_missing_field_equals_a_literal_null() -> None:
+    # Documentation is silent; a filter document is JSON, where a missing value is null.
+    assert passes(["equals", ["extract", "x"], None], {}) is True
+    assert passes(["equals", ["extract", "x"], None], {"x": None}) is True
+    assert passes(["notequals", ["extract", "x"], None], {"x": 0}) is True
 
 
 def test_a_missing_number_matches_no_comparison_but_notequals() -> None:
@@ -312,6 +321,13 @@ def test_a_pattern_read_from_settings_that_is_no_regex_fails_that_record_only() 
         (["equals", ["add", 1], 1], "expression.rules[1]", "two or more operands"),
         (["equals", ["settings", "trantype"], 1], "expression.rules[1][1]", 'e.g. "flow.trantype"'),
         ("equals", "expression.rules", "condition is an [operator"),
+        (["equals", ["number", ["extract", "q"]], "ten"], "expression.rules[2]", "as number"),
+        (["equals", ["boolean", ["extract", "b"]], "yes"], "expression.rules[2]", "as boolean"),
+        (
+            ["lessthan", "someday", ["epochtime", ["extract", "d"]]],
+            "expression.rules[1]",
+            "epochtime",
+        ),
     ],
 )
 def test_a_malformed_expression_is_refused_at_its_operand(

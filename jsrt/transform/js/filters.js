@@ -132,7 +132,7 @@
       invalid(
         '"' + op + '" is a condition; an operand here must be a value',
         pathOf(path, 0),
-        'compare values, e.g. ["equals", ["string", ["extract", "field"]], "text"]'
+        'compare values, e.g. ["equals", ["string", ["extract", "field"]], "text"]',
       );
     }
     if (VALUES.indexOf(op) < 0) unknownOperator(op, path);
@@ -149,7 +149,8 @@
         type: 'number',
         get: function (scope) {
           var total = toNumber(terms[0].get(scope));
-          for (var i = 1; i < terms.length; i++) total = combine(total, toNumber(terms[i].get(scope)));
+          for (var i = 1; i < terms.length; i++)
+            total = combine(total, toNumber(terms[i].get(scope)));
           return total;
         },
       };
@@ -213,11 +214,14 @@
     if (typeof field !== 'string' || field === '') {
       invalid('"' + op + '" takes a field name (a non-empty string)', pathOf(path, 1));
     }
-    if (op === 'settings' && !/^(integration|flowGrouping|flow|export|import|connection)[.[]/.test(field)) {
+    if (
+      op === 'settings' &&
+      !/^(integration|flowGrouping|flow|export|import|connection)[.[]/.test(field)
+    ) {
       invalid(
         'a setting is named with its scope, e.g. "flow.' + field + '"',
         pathOf(path, 1),
-        'scopes: integration, flowGrouping, flow, export, import (configuring-filters SKILL.md)'
+        'scopes: integration, flowGrouping, flow, export, import (configuring-filters SKILL.md)',
       );
     }
     var query;
@@ -251,8 +255,12 @@
     var op = operatorOf(node, path);
     if (VALUES.indexOf(op) >= 0) {
       invalid(
-        '"' + op + '" gives a value; a condition compares it, e.g. ["notempty", ' + JSON.stringify(node) + ']',
-        pathOf(path, 0)
+        '"' +
+          op +
+          '" gives a value; a condition compares it, e.g. ["notempty", ' +
+          JSON.stringify(node) +
+          ']',
+        pathOf(path, 0),
       );
     }
     if (CONDITIONS.indexOf(op) < 0) unknownOperator(op, path);
@@ -290,22 +298,40 @@
     var left = compileValue(node[1], pathOf(path, 1));
     var right = compileValue(node[2], pathOf(path, 2));
     if (op === 'matches') return compileMatches(left, right, pathOf(path, 2));
-    // The operands meet in one type: the left's cast, else the right's (a literal's JSON
-    // type), as the UI gives a rule one data type for both sides (util.js validateFilterRule).
-    // An operand already of that type is not cast again.
-    var type = left.type || right.type;
+    // The operands meet in one type: the left's cast, else the right's, else a literal's
+    // JSON type, as the UI gives a rule one data type for both sides (util.js
+    // validateFilterRule). An operand already of that type is not cast again.
+    var type = castType(left) || castType(right) || left.type || right.type;
     // A raw list field keeps its elements for contains/doesnotcontain.
     var keepsList = (op === 'contains' || op === 'doesnotcontain') && left.type === null;
     var castLeft = keepsList ? identity : castTo(type, left);
     var castRight = castTo(type, right);
+    convertible(left, castLeft, type, pathOf(path, 1));
+    convertible(right, castRight, type, pathOf(path, 2));
     var test = COMPARE[op];
     return function (scope) {
       return test(castLeft(left.get(scope)), castRight(right.get(scope)));
     };
   }
 
+  function castType(operand) {
+    return operand.constant ? null : operand.type;
+  }
   function identity(value) {
     return value;
+  }
+  // A literal the rule's type cannot read is refused, as the UI refuses a number operand
+  // that is no number and a boolean one none of its spellings (util.js validateFilterRule).
+  function convertible(operand, cast, type, path) {
+    if (!operand.constant || operand.get() === null) return;
+    var value = cast(operand.get());
+    if (value === null || (typeof value === 'number' && isNaN(value))) {
+      invalid(
+        JSON.stringify(operand.get()) + ' cannot be read as ' + type + ', the type of this rule',
+        path,
+        type === 'boolean' ? 'booleans: true, false, "t", "f", "1", "0"' : undefined,
+      );
+    }
   }
   function castTo(type, operand) {
     return type && operand.type !== type ? CAST[type] : identity;
@@ -315,8 +341,10 @@
     return T.isEmpty(value) || (typeof value === 'number' && isNaN(value));
   }
 
+  // A missing field equals null (JSON has no undefined).
   function same(a, b) {
     if (a === b) return true;
+    if ((a === undefined || a === null) && (b === undefined || b === null)) return true;
     if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object') {
       return JSON.stringify(a) === JSON.stringify(b);
     }
@@ -376,7 +404,10 @@
       var pattern =
         fixed ||
         regex(toText(right.get(scope)), function (message) {
-          T.failRecord('filter_error', 'the pattern "matches" reads is no regular expression: ' + message);
+          T.failRecord(
+            'filter_error',
+            'the pattern "matches" reads is no regular expression: ' + message,
+          );
         });
       return pattern.test(toText(left.get(scope)));
     };
@@ -398,7 +429,7 @@
       invalid(
         'an expression starts with its operator name, not ' + JSON.stringify(node[0]),
         pathOf(path, 0),
-        'a literal array is no operand; write one value, or an [operator, ...] expression'
+        'a literal array is no operand; write one value, or an [operator, ...] expression',
       );
     }
     return node[0].toLowerCase();
@@ -408,20 +439,27 @@
       invalid(
         'integrator.io has no operator "' + op + '"',
         pathOf(path, 0),
-        'write "' + MISSPELT[op] + '" (configuring-filters SKILL.md: the platform knows only empty/notempty)'
+        'write "' +
+          MISSPELT[op] +
+          '" (configuring-filters SKILL.md: the platform knows only empty/notempty)',
       );
     }
     invalid(
       'unknown filter operator "' + op + '"',
       pathOf(path, 0),
-      'conditions: ' + CONDITIONS.join(', ') + '; values: ' + VALUES.join(', ')
+      'conditions: ' + CONDITIONS.join(', ') + '; values: ' + VALUES.join(', '),
     );
   }
   function arity(node, op, count, path) {
     if (node.length !== count + 1) {
       invalid(
-        '"' + op + '" takes ' + (count === 1 ? 'one operand' : count + ' operands') + ', got ' + (node.length - 1),
-        path
+        '"' +
+          op +
+          '" takes ' +
+          (count === 1 ? 'one operand' : count + ' operands') +
+          ', got ' +
+          (node.length - 1),
+        path,
       );
     }
   }
@@ -456,15 +494,17 @@
     }
     var expression = filter.expression;
     if (expression === undefined || expression === null) return passAll;
-    if (!T.isPlainObject(expression)) invalid('filter.expression is an object {version: "1", rules}', 'expression');
+    if (!T.isPlainObject(expression))
+      invalid('filter.expression is an object {version: "1", rules}', 'expression');
     if (expression.version !== undefined && String(expression.version) !== '1') {
       invalid(
         'filter expressions have version "1" only, not ' + JSON.stringify(expression.version),
-        'expression.version'
+        'expression.version',
       );
     }
     var rules = expression.rules;
-    if (rules === undefined || rules === null || (Array.isArray(rules) && rules.length === 0)) return passAll;
+    if (rules === undefined || rules === null || (Array.isArray(rules) && rules.length === 0))
+      return passAll;
     var condition = compileCondition(rules, 'expression.rules');
     return function (record, context) {
       var scope = {

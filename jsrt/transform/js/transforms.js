@@ -66,22 +66,31 @@
     if (step === '*') {
       var items = Array.isArray(value) ? value : [value];
       for (var n = 0; n < items.length; n++) {
-        container[n] = last ? items[n] : put(containerFor(container[n], steps[i + 1]), steps, i + 1, items[n]);
+        container[n] = last
+          ? items[n]
+          : put(containerFor(container[n], steps[i + 1]), steps, i + 1, items[n]);
       }
       return container;
     }
-    container[step] = last ? value : put(containerFor(container[step], steps[i + 1]), steps, i + 1, value);
+    container[step] = last
+      ? value
+      : put(containerFor(container[step], steps[i + 1]), steps, i + 1, value);
     return container;
   }
 
   function compileRulesOne(groups) {
-    if (!Array.isArray(groups)) invalid('a 1.0 transform\'s rules are an array of rule groups', 'expression.rules');
+    if (!Array.isArray(groups))
+      invalid("a 1.0 transform's rules are an array of rule groups", 'expression.rules');
     var rules = [];
     var generated = Object.create(null);
     groups.forEach(function (group, g) {
       var groupPath = 'expression.rules[' + g + ']';
       if (!Array.isArray(group)) {
-        invalid('a rule group is an array of {extract, generate} rules', groupPath, 'rules: [[{"extract": "a", "generate": "b"}]]');
+        invalid(
+          'a rule group is an array of {extract, generate} rules',
+          groupPath,
+          'rules: [[{"extract": "a", "generate": "b"}]]',
+        );
       }
       group.forEach(function (rule, r) {
         var rulePath = groupPath + '[' + r + ']';
@@ -94,8 +103,12 @@
         // The UI refuses to save duplicate generates (transform/index.js preSaveValidate).
         if (generated[rule.generate]) {
           invalid(
-            'duplicate rules generate ' + JSON.stringify(rule.generate) + ' (also ' + generated[rule.generate] + ')',
-            rulePath + '.generate'
+            'duplicate rules generate ' +
+              JSON.stringify(rule.generate) +
+              ' (also ' +
+              generated[rule.generate] +
+              ')',
+            rulePath + '.generate',
           );
         }
         generated[rule.generate] = rulePath;
@@ -106,7 +119,10 @@
           if (error instanceof T.DefinitionError) invalid(error.message, rulePath + '.extract');
           throw error;
         }
-        rules.push({ read: query.get, steps: generateSteps(rule.generate, rulePath + '.generate') });
+        rules.push({
+          read: query.get,
+          steps: generateSteps(rule.generate, rulePath + '.generate'),
+        });
       });
     });
     // No rules: no transform (the record goes on as it is); plausible, the sources are silent.
@@ -129,20 +145,32 @@
 
   function compileRulesTwo(rules) {
     var base = 'expression.rulesTwoDotZero';
-    if (!T.isPlainObject(rules)) invalid('a 2.0 transform needs rulesTwoDotZero: {mode, mappings, lookups}', base);
+    if (!T.isPlainObject(rules))
+      invalid('a 2.0 transform needs rulesTwoDotZero: {mode, mappings, lookups}', base);
     var mode = rules.mode === undefined ? 'create' : rules.mode;
     if (MODES.indexOf(mode) < 0) {
-      invalid('rulesTwoDotZero.mode is "create" or "modify", not ' + JSON.stringify(mode), base + '.mode');
+      invalid(
+        'rulesTwoDotZero.mode is "create" or "modify", not ' + JSON.stringify(mode),
+        base + '.mode',
+      );
     }
     var mappings = rules.mappings === undefined ? [] : rules.mappings;
-    if (!Array.isArray(mappings)) invalid('rulesTwoDotZero.mappings is an array', base + '.mappings');
+    if (!Array.isArray(mappings))
+      invalid('rulesTwoDotZero.mappings is an array', base + '.mappings');
     // No mappings: no transform (plausible, the sources are silent).
     if (mappings.length === 0) return identity;
     try {
-      return T.mapper2.compile({ mappings: mappings, lookups: rules.lookups || [] }, { mode: mode });
+      return T.mapper2.compile(
+        { mappings: mappings, lookups: rules.lookups || [] },
+        { mode: mode },
+      );
     } catch (error) {
       // Mapper 2.0 names places inside its definition: name them inside the transform.
-      if (error instanceof T.DefinitionError && error.details && typeof error.details.path === 'string') {
+      if (
+        error instanceof T.DefinitionError &&
+        error.details &&
+        typeof error.details.path === 'string'
+      ) {
         var path = error.details.path;
         error.details.path = base + (path === '' || path.charAt(0) === '[' ? '' : '.') + path;
       }
@@ -173,11 +201,16 @@
     if (expression === undefined || expression === null) return identity;
     if (!T.isPlainObject(expression)) invalid('transform.expression is an object', 'expression');
     var version = expression.version;
-    if (version === undefined) version = expression.rulesTwoDotZero !== undefined && expression.rules === undefined ? '2' : '1';
+    if (version === undefined)
+      version =
+        expression.rulesTwoDotZero !== undefined && expression.rules === undefined ? '2' : '1';
     version = String(version);
     if (version === '2') return compileRulesTwo(expression.rulesTwoDotZero);
     if (version !== '1') {
-      invalid('transform expressions have version "1" or "2", not ' + JSON.stringify(expression.version), 'expression.version');
+      invalid(
+        'transform expressions have version "1" or "2", not ' + JSON.stringify(expression.version),
+        'expression.version',
+      );
     }
     if (expression.rules === undefined || expression.rules === null) return identity;
     return compileRulesOne(expression.rules);
