@@ -30,6 +30,7 @@ from jsrt.run.limits import CAPS, MEMORY, TIMEOUT, Limit
 
 if TYPE_CHECKING:
     from jsrt.cases import Case
+    from jsrt.transform.handlebars import Escape
     from jsrt.transform.mapping import MappingProblem, RecordOutcome
 
 
@@ -1182,6 +1183,10 @@ def _mapped_json(
     return {"ok": ok, "records": records, "problems": found}
 
 
+_STAGES = ("context", "import", "lookup")
+"""What `jsrt render --context` holds: the context itself, or the record an import's or a
+lookup's templates see in the context that stage builds (`jsrt.transform.handlebars`)."""
+
 _ESCAPES = ("body", "uri", "none")
 """How `{{x}}` is escaped where a template is rendered: in a request body, in a
 relativeURI (URL-encoded), or nowhere (`jsrt.transform.handlebars.render`)."""
@@ -1221,6 +1226,15 @@ def _template_text(template_file: str | None, inline: str | None) -> str:
     "default {}.",
 )
 @click.option(
+    "--stage",
+    type=click.Choice(_STAGES),
+    default="context",
+    show_default=True,
+    help="What --context holds: the whole context the template reads (context), or one "
+    "record, which an import's or a lookup's templates see inside the context "
+    "integrator.io builds for that stage ({{record.x}}, {{data.0.x}}, {{settings.import.x}}).",
+)
+@click.option(
     "--escape",
     type=click.Choice(_ESCAPES),
     default="body",
@@ -1233,7 +1247,8 @@ def render_command(
     template_file: str | None,
     inline: str | None,
     context_path: str | None,
-    escape: str,
+    stage: str,
+    escape: Escape,
     as_json: bool,
 ) -> None:
     """Render a Handlebars TEMPLATE (a file; - reads standard input) with integrator.io's
@@ -1243,12 +1258,27 @@ def render_command(
     cannot be used.
     """
     from jsrt.inputs import load_data_file
-    from jsrt.transform.handlebars import render
+    from jsrt.transform.handlebars import import_context, lookup_context, render
 
     try:
         template = _template_text(template_file, inline)
-        context = {} if context_path is None else load_data_file(context_path, what="context")
+        given = {} if context_path is None else load_data_file(context_path, what="context")
+        if stage == "lookup" and not isinstance(given, dict):
+            raise InputError(
+                f"{context_path}: a lookup's record must be an object, got {type(given).__name__}",
+                file=context_path,
+                hint='give the record the lookup runs for, e.g. {"id": 1}',
+            )
+        if stage == "import":
+            context = import_context(given)
+        elif stage == "lookup":
+            context = lookup_context(given)
+        else:
+            context = given
         output = render(template, context, escape=escape)
     except JsrtError as error:
         _fail(error, as_json=as_json)
-    click.echo(_dumps({"ok": True, "output": output}) if as_json else output)
+    if as_json:
+        click.echo(_dumps({"ok": True, "output": output}))
+    else:
+        click.echo(output, nl=not output.endswith("\n"))  # a template's own last newline
