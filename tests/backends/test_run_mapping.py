@@ -162,10 +162,8 @@ HOOK_WORLD: dict[str, Any] = {
 HOOK = """
 import { imports } from 'integrator-api'
 function preSavePage(options) {
-  const mapped = imports.runMapping({
-    import: { mappings: options.settings.mapping.mappings, lookups: options.settings.mapping.lookups },
-    data: options.data,
-  })
+  const { mappings, lookups } = options.settings.mapping
+  const mapped = imports.runMapping({ import: { mappings, lookups }, data: options.data })
   return {
     data: mapped.filter(r => r.statusCode === 200).map(r => r.data),
     errors: mapped.filter(r => r.statusCode !== 200).flatMap(r => r.errors),
@@ -181,7 +179,11 @@ def test_a_hook_maps_its_page_with_a_lookup_through_run_mapping(tmp_path: Path) 
     script.write_text(HOOK, encoding="utf-8")
     mapping = {key: HOOK_WORLD["imports"][0][key] for key in ("mappings", "lookups")}
     options = {
-        "data": [{"id": 1, "country": "DE"}, {"id": 2, "country": "FR"}, {"id": 3, "country": "US"}],
+        "data": [
+            {"id": 1, "country": "DE"},
+            {"id": 2, "country": "FR"},
+            {"id": 3, "country": "US"},
+        ],
         "settings": {"mapping": mapping},
         "_integrationId": "shop",
         "_flowId": "orders",
