@@ -781,7 +781,8 @@ def test(
     max_calls: int | None,
     **backend: Any,
 ) -> None:
-    """Run the hook test cases in PATHS (*.case.yaml, *.case.yml, *.case.json; default: .).
+    """Run the test cases in PATHS (*.case.yaml, *.case.yml, *.case.json; default: .):
+    hooks, and the mappings and filters of `mapping:` and `filter:` cases.
 
     Exit 0 when every case passed, 1 when a case failed, 2 when a case file (or an input it
     names) could not be used or no case was found. The backend options apply to every case,
