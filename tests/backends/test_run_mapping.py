@@ -193,3 +193,43 @@ def test_a_hook_maps_its_page_with_a_lookup_through_run_mapping(tmp_path: Path) 
     assert result.value["data"] == [{"id": "1", "region": "EMEA"}, {"id": "3", "region": "AMER"}]
     assert [e["code"] for e in result.value["errors"]] == ["lookup_not_found"]
     assert [c["method"] for c in result.calls] == ["runMapping"]
+
+
+# --- through `jsrt serve`: a My API script's runMapping is answered by the served world.
+
+API_JS = """
+import { imports } from 'integrator-api'
+function handleRequest(options) {
+  const [mapped] = imports.runMapping({ import: options.body.import, data: [options.body.order] })
+  return { statusCode: mapped.statusCode, body: mapped }
+}
+"""
+
+
+def test_a_my_api_script_maps_through_run_mapping_on_jsrt_serve(tmp_path: Path) -> None:
+    import httpx
+
+    from jsrt.server import Account, create_app, running
+    from jsrt.server.apis import load_served_world
+
+    (tmp_path / "handlers.js").write_text(API_JS, encoding="utf-8")
+    served = {**HOOK_WORLD, "apis": [{"_id": "map", "script": "handlers.js"}]}
+    (tmp_path / "world.yaml").write_text(yaml.safe_dump(served), encoding="utf-8")
+    world, apis, _ = load_served_world(tmp_path / "world.yaml")
+    account = Account(world, apis=apis)
+    token = "run-mapping-test-token"
+    mapping = {key: HOOK_WORLD["imports"][0][key] for key in ("mappings", "lookups")}
+    with (
+        running(create_app(account, token=token), limits=account.limits) as url,
+        httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"}) as http,
+    ):
+        found = http.post(
+            "/v1/apis/map/request", json={"import": mapping, "order": {"id": 5, "country": "US"}}
+        )
+        missing = http.post(
+            "/v1/apis/map/request", json={"import": mapping, "order": {"id": 6, "country": "FR"}}
+        )
+    assert found.status_code == 200, found.text
+    assert found.json() == {"statusCode": 200, "data": {"id": "5", "region": "AMER"}, "errors": []}
+    assert missing.status_code == 422
+    assert missing.json()["errors"][0]["code"] == "lookup_not_found"
