@@ -1054,6 +1054,20 @@ def _place_in(positions: dict[Any, tuple[int, int]], path: str, listed: bool) ->
     return f"{found[0]}:{found[1]}" if found else ""
 
 
+def _context_file(path: str) -> dict[str, Any]:
+    """The object `jsrt map --context` names."""
+    from jsrt.inputs import load_data_file
+
+    context = load_data_file(path, what="context")
+    if not isinstance(context, dict):
+        raise InputError(
+            f"{path}: the context must be an object, got {type(context).__name__}",
+            file=path,
+            hint='give e.g. {"operation": "update"}',
+        )
+    return context
+
+
 def _mapping_to_run(
     mapping_file: str | None, world: str | None, import_id: str | None
 ) -> tuple[dict[str, Any], Any, Callable[[str], str]]:
@@ -1119,12 +1133,21 @@ def _mapping_to_run(
     metavar="ID",
     help="Map with this import of --world (its _id or name) instead of a FILE.",
 )
+@click.option(
+    "--context",
+    "context_path",
+    metavar="FILE",
+    help="What the mapping knows besides the record, a JSON or YAML object: operation "
+    "(create or update, for conditional.when), inputContext (record or envelope), job, "
+    "settings, import, connection.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object with everything.")
 def map_command(
     mapping_file: str | None,
     data_path: str,
     world: str | None,
     import_id: str | None,
+    context_path: str | None,
     as_json: bool,
 ) -> None:
     """Map records as an import's mapping would, and list the problems integrator.io's
@@ -1142,8 +1165,9 @@ def map_command(
     try:
         definition, seeded, place = _mapping_to_run(mapping_file, world, import_id)
         records = _records_file(data_path)
+        context = _context_file(context_path) if context_path is not None else None
         problems = check_mapping(definition)
-        outcomes = apply_mapping(definition, records, world=seeded)
+        outcomes = apply_mapping(definition, records, world=seeded, context=context)
     except JsrtError as error:
         _fail(error, as_json=as_json)
     failed = [index for index, outcome in enumerate(outcomes) if not outcome.ok]

@@ -180,3 +180,33 @@ def test_a_file_and_import_together_or_neither_is_a_usage_error(tmp_path: Path) 
     assert "give either an import or mapping FILE" in both.stderr
     assert "give either an import or mapping FILE" in neither.stderr
     assert "no --world given" in no_world.stderr
+
+
+# celigo/ai writing-mappings/references/schemas/mappings.yml: conditional.when
+# record_updated maps the field only when the destination record is being updated.
+def test_context_says_whether_the_record_is_created_or_updated(tmp_path: Path) -> None:
+    only_on_update = [
+        {
+            "generate": "note",
+            "dataType": "string",
+            "extract": "$.note",
+            "status": "Active",
+            "conditional": {"when": "record_updated"},
+        }
+    ]
+    mapping = write(tmp_path, "mappings.json", only_on_update)
+    data = write(tmp_path, "records.json", [{"note": "n"}])
+    update = write(tmp_path, "update.yaml", "operation: update\n")
+    created = jsrt_map(mapping, "--data", data)
+    updated = jsrt_map(mapping, "--data", data, "--context", update)
+    assert json.loads(created.stdout) == [{}]
+    assert json.loads(updated.stdout) == [{"note": "n"}]
+
+
+def test_a_context_that_is_not_an_object_is_exit_2(tmp_path: Path) -> None:
+    mapping = write(tmp_path, "import.yaml", IMPORT_YAML)
+    data = write(tmp_path, "records.json", RECORDS)
+    context = write(tmp_path, "context.json", "[1]")
+    run = jsrt_map(mapping, "--data", data, "--context", context)
+    assert run.exit_code == 2
+    assert "the context must be an object" in run.stderr
