@@ -233,3 +233,34 @@ def test_a_my_api_script_maps_through_run_mapping_on_jsrt_serve(tmp_path: Path) 
     assert found.json() == {"statusCode": 200, "data": {"id": "5", "region": "AMER"}, "errors": []}
     assert missing.status_code == 422
     assert missing.json()["errors"][0]["code"] == "lookup_not_found"
+
+
+# celigo/ai writing-handlebars/SKILL.md, "Import bubble": an import's templates see the
+# import and its connection (a script sees a connection's secrets masked).
+def test_handlebars_fields_see_the_import_and_its_masked_connection(sample_world):
+    from jsrt.api.catalog import find_method
+    from jsrt.api.checks import check_args
+    from jsrt.backends.local import LocalBackend, World
+
+    sample_world["connections"][0]["http"] = {"auth": {"basic": {"password": "s3cret"}}}
+    backend = LocalBackend(World(sample_world))
+    definition = {
+        "name": "Put orders",
+        "_connectionId": "conn",
+        "mappings": [
+            {
+                "generate": "note",
+                "dataType": "string",
+                "extract": "{{import.name}} via {{connection.name}} "
+                "{{connection.http.auth.basic.password}}",
+                "status": "Active",
+            }
+        ],
+    }
+    options = {"import": definition, "data": [{}]}
+    [answer] = backend.call(
+        "imports", "runMapping", check_args(find_method("imports", "runMapping"), [options])
+    )
+    assert answer["statusCode"] == 200, answer
+    assert answer["data"]["note"].startswith("Put orders via Shopify ")
+    assert "s3cret" not in answer["data"]["note"]

@@ -62,6 +62,7 @@ from jsrt.backends.local.mocks import (
 )
 from jsrt.backends.local.patching import PATCHABLE_FIELDS, apply_patch
 from jsrt.backends.local.stores import GLOBAL_STATE, CacheStore, StateStore, namespace
+from jsrt.backends.scrubbing import masked
 from jsrt.describe import format_path
 from jsrt.json_values import clone
 
@@ -495,9 +496,17 @@ class World:
         if connection is not None and connection.get("offline") is True:
             return offline_mapping_responses(data, self._offline_message(connection, label))
         stored = _id if isinstance(_id, str) and _id in self._docs["imports"] else None
+        # What Handlebars fields and an envelope input read besides the record: the import,
+        # and its connection as a script reads connections (secrets masked).
+        context: dict[str, Any] = {"import": definition}
+        if connection is not None:
+            context["connection"] = masked(connection)
         try:
             outcomes = map_records(
-                definition, data, source=WorldLookupSource(self, import_id=stored)
+                definition,
+                data,
+                context=context,
+                source=WorldLookupSource(self, import_id=stored),
             )
         except TransformError as error:
             message = f"imports.runMapping: the mapping of {label} cannot run: {error.message}"
