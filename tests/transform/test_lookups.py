@@ -65,7 +65,7 @@ COUNTRIES = {
 
 
 def test_static_lookup_translates_by_the_map_keyed_by_strings(engine: TransformEngine) -> None:
-    # lookups.yml `map`: values "are stored as strings", so 100 and true find "100"/"true".
+    # lookups.yml `map`: its keys are strings, so 100 and true find "100" and "true".
     outcomes = run(engine, [COUNTRIES], "country", ["US", "CA", 100, True])
     assert outcomes == [
         {"data": "United States"},
@@ -78,7 +78,7 @@ def test_static_lookup_translates_by_the_map_keyed_by_strings(engine: TransformE
 def test_static_lookup_without_allow_failures_fails_the_record_only(
     engine: TransformEngine,
 ) -> None:
-    # UI getDefaultLookupActionValue: allowFailures false is "Fail record", even with a default.
+    # UI getDefaultLookupActionValue: allowFailures false fails the record, even with a default.
     lookup = {**COUNTRIES, "allowFailures": False, "default": "ignored"}
     outcomes = run(engine, [lookup], "country", ["MX", "US"])
     assert outcomes[1] == {"data": "United States"}
@@ -107,7 +107,7 @@ def test_static_lookup_translates_each_value_of_a_list(engine: TransformEngine) 
 
 
 def test_lookup_cache_returns_the_entry_or_its_extract(engine: TransformEngine) -> None:
-    # lookups.yml `extract`: "If no extract is provided, the entire cached object is returned".
+    # lookups.yml `extract`: without one the lookup yields the whole cached value.
     source = Answers(caches={"c1": {"P-1": {"details": {"price": 99.99}}}})
     whole = {"name": "whole", "_lookupCacheId": "c1"}
     price = {"name": "price", "_lookupCacheId": "c1", "extract": "$.details.price"}
@@ -149,7 +149,7 @@ def test_dynamic_http_lookup_reads_extract_from_the_answered_body(engine: Transf
 def test_dynamic_netsuite_lookup_multiple_matches_fail_unless_default_on_multiple(
     engine: TransformEngine,
 ) -> None:
-    # UI lookup actions for dynamic lookups: "Use default on multiple matches".
+    # UI lookup actions for dynamic lookups: the default on more than one match.
     search = {
         "name": "item",
         "recordType": "item",
@@ -193,3 +193,17 @@ def test_a_bad_lookup_definition_names_its_path(
 def test_an_unknown_lookup_name_is_a_transform_error(engine: TransformEngine) -> None:
     with pytest.raises(TransformError, match='unknown lookup "nope"'):
         run(engine, [COUNTRIES], "nope", ["US"])
+
+
+def test_dynamic_salesforce_lookup_reads_result_field_of_the_one_match(
+    engine: TransformEngine,
+) -> None:
+    # writing-mappings SKILL.md: Salesforce Mapper 1.0 lookups are shaped like NetSuite's.
+    query = {
+        "name": "account",
+        "sObjectType": "Account",
+        "whereClause": "Name = '{{name}}'",
+        "resultField": "Id",
+    }
+    source = Answers(responses={"Acme": [{"Id": "001A"}]})
+    assert run(engine, [query], "account", ["Acme"], source) == [{"data": "001A"}]

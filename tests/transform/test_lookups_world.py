@@ -156,3 +156,12 @@ def test_a_netsuite_lookup_answer_is_the_list_of_matching_records(engine: Transf
     outcomes = look_up(engine, lookup, ["SKU-1", "SKU-2"], WorldLookupSource(world()))
     assert outcomes[0] == {"data": "501"}
     assert outcomes[1]["errors"][0]["code"] == "lookup_not_found"
+
+
+def test_a_world_file_with_malformed_mock_responses_is_refused_at_its_place() -> None:
+    from jsrt.backends.local.errors import WorldDataError
+
+    bad = {"imports": [{"_id": "i", "http": {"lookups": [{**CUSTOMER, "mockResponses": "x"}]}}]}
+    with pytest.raises(WorldDataError, match="mockResponses must be an object") as caught:
+        World(bad)
+    assert "imports[0].http.lookups[0].mockResponses" in str(caught.value)

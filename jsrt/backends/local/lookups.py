@@ -116,13 +116,10 @@ class WorldLookupSource:
         mocked = lookup if _has_mock(lookup) else self._world_lookup(name)
         key = _key_of(value)
         if mocked is not None:
+            wrong = mock_problem(mocked)
+            if wrong is not None:
+                raise TransformError(f"lookup {name!r}: {wrong}", hint=MOCKS_HINT)
             by_value = mocked.get(MOCK_RESPONSES)
-            if by_value is not None and not isinstance(by_value, Mapping):
-                raise TransformError(
-                    f"lookup {name!r}: {MOCK_RESPONSES} must be an object of answers by "
-                    f"looked-up value, got {short_json(by_value)}",
-                    hint=f'for example {MOCK_RESPONSES}: {{"a@example.com": {{"id": 7}}}}',
-                )
             if by_value is not None and key in by_value:
                 return by_value[key]
             if MOCK_RESPONSE in mocked:
@@ -147,8 +144,8 @@ class WorldLookupSource:
         document = self._world.get("imports", self._import_id)
         if document is None:
             return None
-        for lookup in _lookups_of(document):
-            if lookup.get("name") == name and _has_mock(lookup):
+        for _, lookup in lookups_of(document):
+            if isinstance(lookup, Mapping) and lookup.get("name") == name and _has_mock(lookup):
                 return lookup
         return None
 
@@ -170,11 +167,29 @@ def _key_of(value: Any) -> str:
     return str(value) if isinstance(value, int | float) else short_json(value)
 
 
-def _lookups_of(document: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
-    """An import's lookups: Mapper 2.0's `lookups`, and Mapper 1.0's under the adaptor's
-    key (`http.lookups`, `netsuite_da.lookups`, ...)."""
-    places = [document, *(v for v in document.values() if isinstance(v, Mapping))]
-    for place in places:
+def lookups_of(document: Mapping[str, Any]) -> Iterator[tuple[tuple[str | int, ...], Any]]:
+    """An import's lookups with where each is written: Mapper 2.0's `lookups[i]`, and
+    Mapper 1.0's under the adaptor's key (`http.lookups[i]`, `netsuite_da.lookups[i]`, ...)."""
+    places: list[tuple[tuple[str, ...], Mapping[str, Any]]] = [((), document)]
+    places += [((key,), value) for key, value in document.items() if isinstance(value, Mapping)]
+    for parts, place in places:
         lookups = place.get("lookups")
         if isinstance(lookups, list):
-            yield from (lookup for lookup in lookups if isinstance(lookup, Mapping))
+            for index, lookup in enumerate(lookups):
+                yield (*parts, "lookups", index), lookup
+
+
+def mock_problem(lookup: Any) -> str | None:
+    """What is wrong with a dynamic lookup's mocks (None when nothing is): the world
+    file's check and the answer's use the one rule."""
+    if isinstance(lookup, Mapping) and MOCK_RESPONSES in lookup:
+        by_value = lookup[MOCK_RESPONSES]
+        if not isinstance(by_value, Mapping):
+            return (
+                f"{MOCK_RESPONSES} must be an object of answers by looked-up value, "
+                f"got {short_json(by_value)}"
+            )
+    return None
+
+
+MOCKS_HINT = f'for example {MOCK_RESPONSES}: {{"a@example.com": {{"id": 7}}}}'

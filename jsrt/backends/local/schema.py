@@ -5,7 +5,9 @@ idSeed: my-tests            # optional: seeds the generated _ids (default "jsrt"
 integrations: [{_id, name, _registeredLookupCacheIds: [<cache _id or name>]}]
 flows:        [{_id, _integrationId, pageGenerators, pageProcessors}]
 exports:      [{_id, name, pageSize, mockOutput: {page_of_records: [{record: {}}]}}]
-imports:      [{_id, name, mockResponse: {...} | [{...}, ...], mapping: {fields: [...]}}]
+imports:      [{_id, name, mockResponse: {...} | [{...}, ...], mapping: {fields: [...]},
+                lookups: [{name, ..., mockResponses: {<value>: <answer>}, mockResponse}]}]
+              (a dynamic lookup's answers: jsrt.backends.local.lookups)
 connections, accessTokens, asyncHelpers, fileDefinitions, scripts: [{_id, ...}]
 lookupcaches: [{_id, name, data: [{key, value}]}]
 state:        {"<resourceType>/<_id>": {"<key>": <value>}, "global": {"<key>": <value>}}
@@ -36,6 +38,7 @@ from pydantic import ValidationInfo as Info
 
 from jsrt.api.catalog import COLLECTIONS, STATE_RESOURCE_TYPES
 from jsrt.backends.local.errors import WorldDataError
+from jsrt.backends.local.lookups import MOCK_RESPONSES, MOCKS_HINT, lookups_of, mock_problem
 from jsrt.backends.local.mocks import (
     CANONICAL_MOCK_OUTPUT,
     MockShapeError,
@@ -116,6 +119,17 @@ class _Export(_Document):
 
 class _Import(_Document):
     mockResponse: Annotated[Any, _mock(check_mock_response)] = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _lookup_mocks(cls, value: Any) -> Any:
+        """A dynamic lookup's `mockResponses` (jsrt.backends.local.lookups)."""
+        if isinstance(value, dict):
+            for parts, lookup in lookups_of(value):
+                wrong = mock_problem(lookup)
+                if wrong is not None:
+                    raise problem(wrong, MOCKS_HINT, at=(*parts, MOCK_RESPONSES))
+        return value
 
 
 def _cache_data(data: Any) -> Any:

@@ -4,18 +4,28 @@
 // - lookup cache: `_lookupCacheId` + optional `extract` (same schema): the entry whose key
 //   is the value, asked of the caller with T.ask('lookupCache', {cacheId, keys});
 // - dynamic: an HTTP request (`relativeURI`, `method`, `body`/`postBody`, `extract`) or a
-//   NetSuite search (`recordType`, `searchField`/`expression`, `resultField`)
+//   NetSuite search (`recordType`, `searchField`/`expression`, `resultField`), or a
+//   Salesforce query (`sObjectType`, `whereClause`, `resultField`; writing-mappings SKILL.md:
+//   Salesforce's Mapper 1.0 lookups are shaped like NetSuite's)
 //   (flows-and-mappings.md "Lookups"): what the request answers is asked of the caller with
 //   T.ask('dynamicLookup', {lookup, record, value}); the engine then reads the result.
 // A lookup that finds nothing: `allowFailures` gives `default`, otherwise the record fails
 // (the UI's lookup actions, singh-gurkawalbir/demo src/utils/mapping/index.js
-// getDefaultLookupActionValue: `allowFailures: false` is "Fail record" whatever `default`
+// getDefaultLookupActionValue: `allowFailures: false` fails the record whatever `default`
 // holds; `allowFailures: true` with `default` "", null or a value; `useDefaultOnMultipleMatches`
 // for dynamic lookups whose search matches more than one record).
 (function (T) {
   'use strict';
 
-  var DYNAMIC_KEYS = ['relativeURI', 'recordType', 'expression', 'searchField', 'resultField'];
+  var DYNAMIC_KEYS = [
+    'relativeURI',
+    'recordType',
+    'expression',
+    'searchField',
+    'sObjectType',
+    'whereClause',
+    'resultField',
+  ];
 
   // 'static' | 'cache' | 'dynamic': a request wins over a `map` (NetSuite lookups keep the
   // static `map` beside the search fields; the UI's `lookup.mode` picks one).
@@ -35,7 +45,7 @@
   }
 
   // The key a value is looked up by: maps and caches are keyed by strings (lookups.yml:
-  // "all are stored as strings"), so 100 finds "100" and true finds "true".
+  // its keys are strings), so 100 finds "100" and true finds "true".
   function keyOf(value) {
     if (value === undefined || value === null) return undefined;
     if (typeof value === 'object') return undefined;
@@ -46,7 +56,10 @@
   // allowed, else the record fails. The wording of integrator.io's own message is not
   // documented; this one names the lookup, the value and the fix.
   function miss(lookup, value, multiple) {
-    if (lookup.allowFailures === true || (multiple && lookup.useDefaultOnMultipleMatches === true)) {
+    if (
+      lookup.allowFailures === true ||
+      (multiple && lookup.useDefaultOnMultipleMatches === true)
+    ) {
       return lookup['default'];
     }
     var what = multiple ? 'matched more than one record for ' : 'found no match for ';
@@ -57,7 +70,7 @@
         ' ' +
         what +
         describeValue(value) +
-        '. Fix: add the value to the lookup, or set allowFailures with a default'
+        '. Fix: add the value to the lookup, or set allowFailures with a default',
     );
   }
 
@@ -88,7 +101,8 @@
   }
 
   function compileCache(lookup) {
-    var read = typeof lookup.extract === 'string' && lookup.extract ? T.query(lookup.extract) : null;
+    var read =
+      typeof lookup.extract === 'string' && lookup.extract ? T.query(lookup.extract) : null;
     return function (value) {
       var key = keyOf(value);
       if (key === undefined) return miss(lookup, value, false);
@@ -96,8 +110,7 @@
       var entries = (answer && answer.data) || [];
       for (var i = 0; i < entries.length; i++) {
         if (entries[i].key !== key) continue;
-        // lookups.yml `extract`: "If no extract is provided, the entire cached object is
-        // returned as the lookup result."
+        // lookups.yml `extract`: without one, the lookup yields the whole cached value.
         var found = read ? read.get(entries[i].value) : entries[i].value;
         return T.isEmpty(found) ? miss(lookup, value, false) : found;
       }
@@ -106,16 +119,17 @@
   }
 
   // What a dynamic lookup's answer yields: an HTTP lookup reads `extract` from the response
-  // body (the whole body without one); a NetSuite lookup's answer is the list of matching
-  // records and it reads `resultField` of the one match.
+  // body (the whole body without one); a NetSuite (or Salesforce) lookup's answer is the
+  // list of matching records and it reads `resultField` of the one match.
   function compileDynamic(lookup) {
-    var netsuite = T.hasOwn(lookup, 'recordType') || T.hasOwn(lookup, 'searchField');
-    var read = typeof lookup.extract === 'string' && lookup.extract ? T.query(lookup.extract) : null;
+    var searchesRecords = !T.hasOwn(lookup, 'relativeURI');
+    var read =
+      typeof lookup.extract === 'string' && lookup.extract ? T.query(lookup.extract) : null;
     var resultField = typeof lookup.resultField === 'string' ? lookup.resultField : null;
     return function (value, record) {
       var answer = ask('dynamicLookup', { lookup: lookup, record: record, value: value });
       var matches;
-      if (netsuite) {
+      if (searchesRecords) {
         matches = Array.isArray(answer) ? answer : T.isEmpty(answer) ? [] : [answer];
         if (resultField) {
           matches = matches.map(function (match) {
@@ -154,14 +168,11 @@
     }
     var kind = kindOf(lookup);
     if (kind === undefined) {
-      T.fail(
-        'lookup ' + JSON.stringify(lookup.name) + ' has no map, _lookupCacheId or request',
-        {
-          path: at,
-          code: 'invalid_lookup',
-          hint: 'a static lookup has map: {"in": "out"}; a lookup cache one _lookupCacheId; a dynamic one relativeURI (HTTP) or recordType (NetSuite)',
-        }
-      );
+      T.fail('lookup ' + JSON.stringify(lookup.name) + ' has no map, _lookupCacheId or request', {
+        path: at,
+        code: 'invalid_lookup',
+        hint: 'a static lookup has map: {"in": "out"}; a lookup cache one _lookupCacheId; a dynamic one relativeURI (HTTP) or recordType (NetSuite)',
+      });
     }
     if (kind === 'static' && !T.isPlainObject(lookup.map)) {
       T.fail('lookup ' + JSON.stringify(lookup.name) + ': map must be an object', {
@@ -170,10 +181,13 @@
       });
     }
     if (kind === 'cache' && (typeof lookup._lookupCacheId !== 'string' || !lookup._lookupCacheId)) {
-      T.fail('lookup ' + JSON.stringify(lookup.name) + ': _lookupCacheId must be a non-empty string', {
-        path: at + '._lookupCacheId',
-        code: 'invalid_lookup',
-      });
+      T.fail(
+        'lookup ' + JSON.stringify(lookup.name) + ': _lookupCacheId must be a non-empty string',
+        {
+          path: at + '._lookupCacheId',
+          code: 'invalid_lookup',
+        },
+      );
     }
     return kind;
   }

@@ -1,0 +1,147 @@
+"""Response mapping (`jsrt.transform.response_mapping.apply_response_mapping`).
+
+Sources: celigo/ai `skills/writing-mappings/SKILL.md` "Response Mapping Reference" (a
+lookup's `data[0].x` for one result and `data[*].x` for many, an import's `_json.x` and
+`_json.output.1.content.0.text`), `references/schemas/response-mapping.yml` (fields and
+lists: generate + fields per array item), /work/shared/docs/flows-and-mappings.md
+"Response mapping" (lookup `{data[], errors[], ignored, statusCode}`, import `{id, errors,
+ignored, statusCode, _json}`, merged like lodash's `merge`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from jsrt.transform import TransformError
+from jsrt.transform.response_mapping import apply_response_mapping
+
+LOOKUP_RESPONSE = {
+    "data": [
+        {"id": "C-1", "name": "Ann", "addresses": [{"city": "Oslo"}]},
+        {"id": "C-2", "name": "Bob", "addresses": [{"city": "Rome"}]},
+    ],
+    "errors": [],
+    "ignored": False,
+    "statusCode": 200,
+}
+
+IMPORT_RESPONSE = {
+    "id": "501",
+    "errors": [],
+    "ignored": False,
+    "statusCode": 200,
+    "_json": {"id": 501, "output": [{"x": 0}, {"content": [{"text": "hello"}]}]},
+}
+
+
+def test_lookup_fields_read_the_first_result_and_merge_into_the_record() -> None:
+    mapping = {
+        "fields": [
+            {"extract": "data[0].id", "generate": "customer.id"},
+            {"extract": "data.0.addresses.0.city", "generate": "customer.city"},
+            {"extract": "statusCode", "generate": "lookupStatus"},
+        ]
+    }
+    record = {"orderId": "SO-1", "customer": {"email": "a@x.com"}}
+    assert apply_response_mapping(mapping, record, LOOKUP_RESPONSE, kind="lookup") == {
+        "orderId": "SO-1",
+        "customer": {"email": "a@x.com", "id": "C-1", "city": "Oslo"},
+        "lookupStatus": 200,
+    }
+
+
+def test_a_multi_value_extract_maps_every_result() -> None:
+    mapping = {"fields": [{"extract": "data[*].id", "generate": "customerIds"}]}
+    result = apply_response_mapping(mapping, {}, LOOKUP_RESPONSE, kind="lookup")
+    assert result == {"customerIds": ["C-1", "C-2"]}
+
+
+def test_a_whole_response_part_can_be_mapped() -> None:
+    mapping = {"fields": [{"extract": "data", "generate": "lookupResults"}]}
+    result = apply_response_mapping(mapping, {"a": 1}, LOOKUP_RESPONSE, kind="lookup")
+    assert result == {"a": 1, "lookupResults": LOOKUP_RESPONSE["data"]}
+
+
+def test_import_fields_read_id_and_the_json_body() -> None:
+    mapping = {
+        "fields": [
+            {"extract": "id", "generate": "netsuiteId"},
+            {"extract": "_json.output.1.content.0.text", "generate": "summary"},
+        ]
+    }
+    result = apply_response_mapping(mapping, {"n": 1}, IMPORT_RESPONSE, kind="import")
+    assert result == {"n": 1, "netsuiteId": "501", "summary": "hello"}
+
+
+def test_lists_map_each_lookup_result_into_an_array_merged_by_index() -> None:
+    # response-mapping.yml lists: generate is the target array, fields map each item.
+    mapping = {
+        "lists": [
+            {
+                "generate": "contacts",
+                "fields": [
+                    {"extract": "name", "generate": "fullName"},
+                    {"extract": "addresses[0].city", "generate": "city"},
+                ],
+            }
+        ]
+    }
+    record = {"contacts": [{"role": "owner"}]}
+    assert apply_response_mapping(mapping, record, LOOKUP_RESPONSE, kind="lookup") == {
+        "contacts": [
+            {"role": "owner", "fullName": "Ann", "city": "Oslo"},
+            {"fullName": "Bob", "city": "Rome"},
+        ]
+    }
+
+
+def test_a_list_field_naming_its_array_iterates_that_array() -> None:
+    mapping = {
+        "lists": [
+            {
+                "generate": "lines",
+                "fields": [{"extract": "_json.output[*].x", "generate": "x"}],
+            }
+        ]
+    }
+    result = apply_response_mapping(mapping, {}, IMPORT_RESPONSE, kind="import")
+    assert result == {"lines": [{"x": 0}, {}]}
+
+
+def test_nothing_found_leaves_the_record_as_it_was() -> None:
+    mapping = {"fields": [{"extract": "data[0].id", "generate": "customerId"}]}
+    empty = {"data": [], "errors": [], "ignored": False, "statusCode": 200}
+    assert apply_response_mapping(mapping, {"a": 1}, empty, kind="lookup") == {"a": 1}
+    assert apply_response_mapping(None, {"a": 1}, LOOKUP_RESPONSE, kind="lookup") == {"a": 1}
+
+
+def test_grouped_rows_each_get_the_mapped_values() -> None:
+    mapping = {"fields": [{"extract": "data[0].id", "generate": "customerId"}]}
+    rows = [{"line": 1}, {"line": 2}]
+    assert apply_response_mapping(mapping, rows, LOOKUP_RESPONSE, kind="lookup") == [
+        {"line": 1, "customerId": "C-1"},
+        {"line": 2, "customerId": "C-1"},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("mapping", "kind", "path", "message"),
+    [
+        ({"fields": [{"generate": "x"}]}, "lookup", "responseMapping.fields[0]", "extract"),
+        ({"fields": {}}, "lookup", "responseMapping.fields", "must be a list"),
+        ([], "lookup", "responseMapping", "must be an object"),
+    ],
+)
+def test_a_bad_response_mapping_is_a_transform_error_with_its_path(
+    mapping: Any, kind: Any, path: str, message: str
+) -> None:
+    with pytest.raises(TransformError, match=message) as caught:
+        apply_response_mapping(mapping, {}, LOOKUP_RESPONSE, kind=kind)
+    assert caught.value.details["path"] == path
+
+
+def test_an_unknown_kind_is_a_transform_error() -> None:
+    with pytest.raises(TransformError, match='kind must be "lookup" or "import"'):
+        apply_response_mapping({}, {}, {}, kind="export")  # type: ignore[arg-type]
