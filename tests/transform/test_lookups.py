@@ -193,3 +193,17 @@ def test_a_bad_lookup_definition_names_its_path(
 def test_an_unknown_lookup_name_is_a_transform_error(engine: TransformEngine) -> None:
     with pytest.raises(TransformError, match='unknown lookup "nope"'):
         run(engine, [COUNTRIES], "nope", ["US"])
+
+
+def test_dynamic_salesforce_lookup_reads_result_field_of_the_one_match(
+    engine: TransformEngine,
+) -> None:
+    # writing-mappings SKILL.md: Salesforce Mapper 1.0 lookups are shaped like NetSuite's.
+    query = {
+        "name": "account",
+        "sObjectType": "Account",
+        "whereClause": "Name = '{{name}}'",
+        "resultField": "Id",
+    }
+    source = Answers(responses={"Acme": [{"Id": "001A"}]})
+    assert run(engine, [query], "account", ["Acme"], source) == [{"data": "001A"}]

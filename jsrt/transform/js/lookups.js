@@ -4,7 +4,9 @@
 // - lookup cache: `_lookupCacheId` + optional `extract` (same schema): the entry whose key
 //   is the value, asked of the caller with T.ask('lookupCache', {cacheId, keys});
 // - dynamic: an HTTP request (`relativeURI`, `method`, `body`/`postBody`, `extract`) or a
-//   NetSuite search (`recordType`, `searchField`/`expression`, `resultField`)
+//   NetSuite search (`recordType`, `searchField`/`expression`, `resultField`), or a
+//   Salesforce query (`sObjectType`, `whereClause`, `resultField`; writing-mappings SKILL.md:
+//   Salesforce's Mapper 1.0 lookups are shaped like NetSuite's)
 //   (flows-and-mappings.md "Lookups"): what the request answers is asked of the caller with
 //   T.ask('dynamicLookup', {lookup, record, value}); the engine then reads the result.
 // A lookup that finds nothing: `allowFailures` gives `default`, otherwise the record fails
@@ -15,7 +17,15 @@
 (function (T) {
   'use strict';
 
-  var DYNAMIC_KEYS = ['relativeURI', 'recordType', 'expression', 'searchField', 'resultField'];
+  var DYNAMIC_KEYS = [
+    'relativeURI',
+    'recordType',
+    'expression',
+    'searchField',
+    'sObjectType',
+    'whereClause',
+    'resultField',
+  ];
 
   // 'static' | 'cache' | 'dynamic': a request wins over a `map` (NetSuite lookups keep the
   // static `map` beside the search fields; the UI's `lookup.mode` picks one).
@@ -109,17 +119,17 @@
   }
 
   // What a dynamic lookup's answer yields: an HTTP lookup reads `extract` from the response
-  // body (the whole body without one); a NetSuite lookup's answer is the list of matching
-  // records and it reads `resultField` of the one match.
+  // body (the whole body without one); a NetSuite (or Salesforce) lookup's answer is the
+  // list of matching records and it reads `resultField` of the one match.
   function compileDynamic(lookup) {
-    var netsuite = T.hasOwn(lookup, 'recordType') || T.hasOwn(lookup, 'searchField');
+    var searchesRecords = !T.hasOwn(lookup, 'relativeURI');
     var read =
       typeof lookup.extract === 'string' && lookup.extract ? T.query(lookup.extract) : null;
     var resultField = typeof lookup.resultField === 'string' ? lookup.resultField : null;
     return function (value, record) {
       var answer = ask('dynamicLookup', { lookup: lookup, record: record, value: value });
       var matches;
-      if (netsuite) {
+      if (searchesRecords) {
         matches = Array.isArray(answer) ? answer : T.isEmpty(answer) ? [] : [answer];
         if (resultField) {
           matches = matches.map(function (match) {
