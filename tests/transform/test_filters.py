@@ -181,6 +181,24 @@ def test_filter_yml_epochtime_compares_dates_as_milliseconds() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    "date",
+    [
+        "2021-01-01",
+        "2021-01-01T00:00:00Z",
+        "2021-01-01T01:00:00+01:00",
+        "Fri, 01 Jan 2021 00:00:00 GMT",
+        "2020-W53-5",
+        "2021-001",
+        "1609459200000",
+    ],
+)
+def test_epochtime_reads_iso_8601_rfc_2822_and_milliseconds(date: str) -> None:
+    # Documentation is silent on the date formats; ISO 8601 (all its forms) and RFC 2822 are
+    # the plausible ones, a date without an offset being UTC (the engine runs in UTC).
+    assert passes(["equals", ["epochtime", ["extract", "d"]], 1609459200000], {"d": date})
+
+
 def test_filter_yml_lowercase_and_uppercase_make_comparisons_case_insensitive() -> None:
     assert passes(["equals", ["lowercase", S], "open"], {"s": "OPEN"}) is True
     assert passes(["equals", ["uppercase", S], "OPEN"], {"s": "open"}) is True

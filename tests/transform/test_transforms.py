@@ -192,6 +192,23 @@ def test_transform_yml_two_mode_defaults_to_create() -> None:
     assert transformed(transform, {"first": "Ann", "kept": 1}) == {"name": "Ann"}
 
 
+def test_a_two_handlebars_field_reads_the_settings_of_the_context() -> None:
+    # writing-mappings: an extract with {{ is a Handlebars template over the record and the
+    # settings integrator.io gives the step.
+    label = {
+        "generate": "label",
+        "dataType": "string",
+        "extract": "{{settings.flow.prefix}}-{{record.id}}",
+        "status": "Active",
+    }
+    [outcome] = apply_transform(
+        version_two("modify", [label]),
+        [{"id": 7}],
+        context={"settings": {"flow": {"prefix": "SO"}}},
+    )
+    assert outcome.data == {"id": 7, "label": "SO-7"}
+
+
 def test_a_failed_lookup_fails_its_record_and_the_others_go_on() -> None:
     outcomes = apply_transform(
         version_two("create", MAPPINGS, LOOKUPS),

@@ -101,16 +101,18 @@
     return null;
   }
   // Milliseconds since the epoch (filter.yml: "Convert value to Epoch Time", compared with
-  // e.g. 1609459200000): numbers and digit strings as they are, dates as ISO 8601 (moment),
-  // then anything Date.parse reads (RFC 2822).
+  // e.g. 1609459200000): numbers and digit strings as they are, dates as Date.parse reads
+  // them (ISO 8601, RFC 2822; the native parser, the fast path per record), then the ISO 8601
+  // forms only moment reads (week and ordinal dates).
   function toEpoch(value) {
     if (typeof value === 'number') return value;
     if (typeof value !== 'string' || value.trim() === '') return NaN;
     var text = value.trim();
     if (/^-?\d+(\.\d+)?$/.test(text)) return Number(text);
-    var parsed = T.moment(text, T.moment.ISO_8601, true);
-    if (parsed.isValid()) return parsed.valueOf();
-    return Date.parse(text);
+    var parsed = Date.parse(text);
+    if (!isNaN(parsed)) return parsed;
+    var iso = T.moment.utc(text, T.moment.ISO_8601, true);
+    return iso.isValid() ? iso.valueOf() : NaN;
   }
   var CAST = { string: toText, number: toNumber, boolean: toBoolean, epochtime: toEpoch };
 
