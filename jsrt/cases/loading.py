@@ -84,13 +84,8 @@ def _case(
         """Where `key` is written: in this case, or among the file's defaults."""
         return (*where, key) if key in body else (key,)
 
-    world = None
-    if merged.get("world") is not None:
-        # A world file, or an integration download or layout folder (`jsrt.runner.Runtime`).
-        world = locator.existing_file(merged["world"], place("world"), "world file", folder_ok=True)
-    kinds = [kind for kind in ("mapping", "filter") if merged.get(kind) is not None]
-    if kinds:
-        return _definition_case(locator, merged, where, place, name, world, document)
+    if merged.get("mapping") is not None or merged.get("filter") is not None:
+        return _definition_case(locator, merged, where, place, name, document)
     for key in ("records", "context"):
         if key in merged:
             raise locator.fail(
@@ -112,6 +107,7 @@ def _case(
         )
     else:
         script = locator.existing_file(merged["script"], place("script"), "script")
+    world = _world_of(locator, merged, place)
     options: dict[str, Any] = {}
     for source in (defaults, body):
         if source.get("options") is not None:
@@ -139,6 +135,16 @@ def _case(
     )
 
 
+def _world_of(
+    locator: Locator, merged: dict[str, Any], place: Callable[[str], Where]
+) -> Path | None:
+    """The world a case names, which must exist: a world file, or an integration download
+    or layout folder (`jsrt.runner.Runtime`)."""
+    if merged.get("world") is None:
+        return None
+    return locator.existing_file(merged["world"], place("world"), "world file", folder_ok=True)
+
+
 _HOOK_KEYS = ("script", "function", "flow", "step", "hook", "options", "data", "record")
 """The keys that say which hook runs and with what: a mapping or filter case has none."""
 
@@ -149,7 +155,6 @@ def _definition_case(
     where: Where,
     place: Callable[[str], Where],
     name: str,
-    world: Path | None,
     document: CaseDocument,
 ) -> Case:
     """A `mapping:` or `filter:` case: one definition, the records it applies to, and no
@@ -168,6 +173,7 @@ def _definition_case(
                 f"`{key}` is a hook case's key, and a {kind}: case runs no hook",
                 f"give the records in `records:`; remove `{key}`, or the {kind}: key to run a hook",
             )
+    world = _world_of(locator, merged, place)
     definition = merged[kind]
     named = isinstance(definition, dict) and ("import" in definition or "export" in definition)
     if named and world is None:
