@@ -210,3 +210,31 @@ def test_a_context_that_is_not_an_object_is_exit_2(tmp_path: Path) -> None:
     run = jsrt_map(mapping, "--data", data, "--context", context)
     assert run.exit_code == 2
     assert "the context must be an object" in run.stderr
+
+
+# celigo/ai writing-handlebars/SKILL.md, "Import bubble": an import's templates see the
+# import and its connection, as imports.runMapping gives them.
+def test_an_import_s_handlebars_fields_see_the_import_and_its_connection(tmp_path: Path) -> None:
+    world = {
+        **WORLD,
+        "connections": [{"_id": "shop", "name": "Shop", "http": {"auth": {"token": "t0k"}}}],
+    }
+    document = {
+        "_id": "tagged",
+        "name": "Tagged orders",
+        "_connectionId": "shop",
+        "mappings": [
+            {
+                "generate": "tag",
+                "dataType": "string",
+                "extract": "{{import.name}}/{{connection.name}}/{{record.id}}",
+                "status": "Active",
+            }
+        ],
+    }
+    world_file = write(tmp_path, "world.yaml", yaml.safe_dump(world))
+    mapping = write(tmp_path, "import.json", document)
+    data = write(tmp_path, "records.json", RECORDS[:1])
+    run = jsrt_map(mapping, "--world", world_file, "--data", data)
+    assert run.exit_code == 0, run.output
+    assert json.loads(run.stdout) == [{"tag": "Tagged orders/Shop/1"}]

@@ -70,8 +70,9 @@ def _label(document: Mapping[str, Any]) -> str:
 
 
 def mapping_of(document: Any, *, source: str) -> dict[str, Any]:
-    """The mapping definition a document holds: an import (its `mappings`, `lookups`,
-    `mapping`), a `{mappings, lookups}` object, or a bare list of Mapper 2.0 mappings."""
+    """The mapping definition a document holds: an import (whole: its `mappings`,
+    `lookups` or `mapping` map, the rest is what its templates see), a `{mappings,
+    lookups}` object, or a bare list of Mapper 2.0 mappings."""
     if isinstance(document, list):
         return {"mappings": document}
     if not isinstance(document, Mapping) or not any(key in document for key in MAPPING_KEYS):
@@ -81,7 +82,7 @@ def mapping_of(document: Any, *, source: str) -> dict[str, Any]:
             "(Mapper 1.0), or the list of Mapper 2.0 mappings itself",
             file=source,
         )
-    return {key: document[key] for key in MAPPING_KEYS if key in document}
+    return dict(document)
 
 
 def filter_of(document: Any, *, source: str) -> dict[str, Any]:
@@ -145,15 +146,29 @@ def apply_mapping(
     context: Mapping[str, Any] | None = None,
 ) -> list[RecordOutcome]:
     """Map `records` with `definition`; `world` answers its lookups (an empty world
-    when there is none: static lookups still apply)."""
+    when there is none: static lookups still apply). When `definition` is an import, its
+    templates see it as `import` and its connection (from `world`, secrets masked) as
+    `connection`, as `imports.runMapping` gives them; `context` adds to or overrides that."""
     from jsrt.backends.local import World
     from jsrt.backends.local.lookups import WorldLookupSource
+    from jsrt.backends.scrubbing import masked
     from jsrt.transform.mapping import map_records
 
-    source = WorldLookupSource(world if world is not None else World())
-    return map_records(
-        dict(definition), list(records), context=dict(context or {}) or None, source=source
-    )
+    seen = world if world is not None else World()
+    given: dict[str, Any] = {}
+    if any(key not in MAPPING_KEYS for key in definition):
+        given["import"] = dict(definition)
+        connection_id = definition.get("_connectionId")
+        connection = (
+            seen.get("connections", connection_id) if isinstance(connection_id, str) else None
+        )
+        if connection is not None:
+            given["connection"] = masked(connection)
+    _id = definition.get("_id")
+    stored = _id if isinstance(_id, str) and seen.get("imports", _id) is not None else None
+    source = WorldLookupSource(seen, import_id=stored)
+    merged = {**given, **(context or {})}
+    return map_records(dict(definition), list(records), context=merged or None, source=source)
 
 
 def apply_filter(
