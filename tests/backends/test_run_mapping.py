@@ -264,3 +264,52 @@ def test_handlebars_fields_see_the_import_and_its_masked_connection(sample_world
     assert answer["statusCode"] == 200, answer
     assert answer["data"]["note"].startswith("Put orders via Shopify ")
     assert "s3cret" not in answer["data"]["note"]
+
+
+DYNAMIC_HOOK = """
+import { imports } from 'integrator-api'
+function preSavePage(options) {
+  const definition = {
+    _id: 'lookupCustomers',
+    mappings: [{ generate: 'customerId', dataType: 'string', extract: '$.email',
+                 lookupName: 'customerByEmail', status: 'Active' }],
+    lookups: [{ name: 'customerByEmail', relativeURI: '/customers?email={{email}}',
+                extract: '$.customers[0].id', allowFailures: true, default: 'none' }],
+  }
+  return { data: imports.runMapping({ import: definition, data: options.data }).map(r => r.data) }
+}
+"""
+
+
+# The dynamic lookup's answers come from the world's import of the same _id
+# (jsrt/backends/local/lookups.py): the hook's definition carries no mocks.
+def test_a_hook_s_dynamic_lookup_is_answered_by_the_world_s_import(tmp_path: Path) -> None:
+    world = {
+        **HOOK_WORLD,
+        "imports": [
+            {
+                "_id": "lookupCustomers",
+                "lookups": [
+                    {
+                        "name": "customerByEmail",
+                        "relativeURI": "/customers?email={{email}}",
+                        "extract": "$.customers[0].id",
+                        "mockResponses": {"a@b.c": {"customers": [{"id": "C-7"}]}},
+                        "mockResponse": {"customers": []},
+                    }
+                ],
+            }
+        ],
+    }
+    world_file = tmp_path / "world.yaml"
+    world_file.write_text(yaml.safe_dump(world), encoding="utf-8")
+    script = tmp_path / "customers.js"
+    script.write_text(DYNAMIC_HOOK, encoding="utf-8")
+    options = {
+        "data": [{"email": "a@b.c"}, {"email": "x@y.z"}],
+        "_integrationId": "shop",
+        "_flowId": "orders",
+    }
+    result = Runtime(world_file, timeout_s=30).run_hook(script, "preSavePage", options)
+    assert result.ok, result.error
+    assert result.value["data"] == [{"customerId": "C-7"}, {"customerId": "none"}]
