@@ -93,6 +93,17 @@ cases:
     records: [{qty: 6}, {qty: 1}]
     expect:
       result: [{qty: 6}]
+  - name: a filter reads the settings its context gives
+    filter:
+      type: expression
+      expression:
+        version: "1"
+        rules: ["equals", ["string", ["extract", "region"]],
+                ["string", ["settings", "export.region"]]]
+    context: {settings: {export: {region: EU}}}
+    records: [{region: EU}, {region: US}]
+    expect:
+      records: [{value: true}, {value: false}]
   - name: a script filter runs as a filter hook
     filter: {export: bigOnly}
     records: [{qty: 6}, {qty: 1}]
@@ -126,8 +137,8 @@ def test_mapping_and_filter_cases_pass_through_jsrt_test(tmp_path: Path) -> None
     write_project(tmp_path, orders=MAPPING_CASES, filters=FILTER_CASES)
     run = jsrt_test(str(tmp_path))
     assert run.exit_code == 0, run.output
-    assert run.output.count("PASS  ") == 7
-    assert run.output.splitlines()[-1] == "7 passed, 0 failed"
+    assert run.output.count("PASS  ") == 8
+    assert run.output.splitlines()[-1] == "8 passed, 0 failed"
 
 
 def test_a_mapping_case_that_fails_shows_the_path_and_the_diff(tmp_path: Path) -> None:
@@ -221,7 +232,7 @@ def test_a_bad_mapping_or_filter_case_names_its_line_and_column(
 def test_the_pytest_plugin_runs_mapping_and_filter_cases(pytester: pytest.Pytester) -> None:
     write_project(pytester.path, orders=MAPPING_CASES, filters=FILTER_CASES, wrong=WRONG_MAPPING)
     result = pytester.runpytest("-p", "no:benchmark", "-v")
-    result.assert_outcomes(passed=7, failed=1)
+    result.assert_outcomes(passed=8, failed=1)
     result.stdout.fnmatch_lines(
         [
             "*filters.case.yaml::a script filter runs as a filter hook PASSED*",
