@@ -88,10 +88,10 @@ def mapping_of(document: Any, *, source: str) -> dict[str, Any]:
 def filter_of(document: Any, *, source: str) -> dict[str, Any]:
     """The filter a document holds: a filter itself (`{type, expression | script}`), or an
     export's or import's `filter`."""
-    if isinstance(document, Mapping) and "type" in document:
-        return dict(document)
     if isinstance(document, Mapping) and isinstance(document.get("filter"), Mapping):
-        return dict(document["filter"])
+        return dict(document["filter"])  # an export's own `type` (delta, once) is no filter's
+    if isinstance(document, Mapping) and document.get("type") in FILTER_TYPES:
+        return dict(document)
     raise InputError(
         f"{source}: expected a filter or an export or import with a `filter`, got "
         f"{describe(document)}",

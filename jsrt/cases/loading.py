@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from jsrt.cases.backend_keys import read_backend_choice
+from jsrt.cases.definitions import named_document
 from jsrt.cases.locator import Locator
 from jsrt.cases.model import Case, CaseFile, CaseKind
 from jsrt.cases.schema import (
@@ -175,12 +176,13 @@ def _definition_case(
             )
     world = _world_of(locator, merged, place)
     definition = merged[kind]
-    named = isinstance(definition, dict) and ("import" in definition or "export" in definition)
-    if named and world is None:
-        held_by = next(key for key in ("import", "export") if key in definition)
+    named = named_document(definition)
+    if named is not None and world is None:
+        collection, wanted = named
         raise locator.fail(
             place(kind),
-            f"the {kind} is the world's {held_by} {definition[held_by]!r}, and no world is given",
+            f"the {kind} is the world's {collection.removesuffix('s')} {wanted!r}, and no "
+            "world is given",
             f"add `world: world.yaml` (the world file that holds it), or write the {kind} inline",
         )
     if merged.get("records") is None:

@@ -27,6 +27,7 @@ lookupcaches:
 exports:
   - _id: getOrders
     name: Get orders
+    type: delta                     # the export's own type: not its filter's
     filter:
       type: expression
       expression: {version: "1", rules: ["equals", ["string", ["extract", "status"]], "open"]}
