@@ -1279,8 +1279,8 @@ def render_command(
     """Render a Handlebars TEMPLATE (a file; - reads standard input) with integrator.io's
     helpers and escaping, and print the text.
 
-    Exit 0 when it rendered, 2 when the template does not compile or the context file
-    cannot be used.
+    Exit 0 when it rendered, 1 when it failed on the context's data (a helper refused a
+    value), 2 when the template does not compile or the context file cannot be used.
     """
     from jsrt.inputs import load_data_file
     from jsrt.transform.handlebars import import_context, lookup_context, render

@@ -119,3 +119,12 @@ def test_a_missing_template_file_is_exit_2(tmp_path: Path) -> None:
     run = jsrt_render(str(tmp_path / "nope.hbs"))
     assert run.exit_code == 2
     assert "no such template file" in run.stderr
+
+
+def test_a_template_that_fails_on_its_data_is_exit_1(tmp_path: Path) -> None:
+    context = write(tmp_path, "record.json", {"payload": "{not json"})
+    run = jsrt_render("-t", "{{jsonParse payload}}", "--context", context, "--json")
+    assert run.exit_code == 1
+    error = json.loads(run.output)["error"]
+    assert error["type"] == "TemplateRenderError"
+    assert "jsonParse" in error["message"]
