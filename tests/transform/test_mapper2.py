@@ -607,3 +607,33 @@ def test_a_template_that_does_not_compile_names_the_node() -> None:
         map_records({"mappings": [node("a", extract="{{#if record.x}}open")]}, [{}])
     assert raised.value.details["path"] == "mappings[0].extract"
     assert raised.value.details["code"] == "invalid_template"
+
+
+def test_qa_tc_c47443_rows_from_the_whole_record_with_extract_dollar() -> None:
+    # QA TC_C47443: the one top node (no generate, objectarray) iterates `$`: a record
+    # gives one row, grouped rows one row each; a null hardCodedValue stays null.
+    mappings = [
+        node(
+            None,
+            "objectarray",
+            buildArrayHelper=[
+                {
+                    "extract": "$",
+                    "mappings": [
+                        node("first_name", extract="$.first"),
+                        node("channel_ids", "numberarray", hardCodedValue=None),
+                    ],
+                }
+            ],
+        )
+    ]
+    assert map_one(mappings, {"first": "Ada"}) == [{"first_name": "Ada", "channel_ids": None}]
+    assert map_one(mappings, [{"first": "a"}, {"first": "b"}]) == [
+        {"first_name": "a", "channel_ids": None},
+        {"first_name": "b", "channel_ids": None},
+    ]
+
+
+def test_a_proto_generate_is_an_ordinary_key() -> None:
+    mappings = [node("__proto__", "object", mappings=[node("polluted", hardCodedValue="yes")])]
+    assert map_one(mappings, {}) == {"__proto__": {"polluted": "yes"}}

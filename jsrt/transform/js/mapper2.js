@@ -622,9 +622,21 @@
       for (var i = 0; i < count; i++) {
         var field = fields[i];
         var value = field.produce(run, root, target);
-        if (value !== undefined) target[field.key] = value;
+        if (value === undefined) continue;
+        if (field.key === '__proto__') defineProtoKey(target, value);
+        else target[field.key] = value;
       }
     };
+  }
+  // `__proto__` is a key like any other in JSON: defined, never set (which would change
+  // the object's prototype).
+  function defineProtoKey(target, value) {
+    Object.defineProperty(target, '__proto__', {
+      value: value,
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
   }
   // The children of an arrayarray entry: nodes without `generate` (SKILL.md gotcha 7),
   // each value one element of the outer array.
