@@ -607,12 +607,14 @@
   }
 
   // One level of an object: the children with a `generate`, applied in order (a later
-  // duplicate wins, as it would in the destination object).
+  // duplicate wins, as it would in the destination object). A child without `generate`
+  // has nowhere to go: the UI refuses to save it (MAPPER2_MISSING_GENERATE) and it is
+  // left out here.
   function compileLevel(nodes, where, env) {
     var fields = [];
     if (Array.isArray(nodes)) {
       nodes.forEach(function (node, index) {
-        if (!isActive(node)) return;
+        if (!isActive(node) || typeof node.generate !== 'string' || node.generate === '') return;
         fields.push(compileNode(node, where + '[' + index + ']', env));
       });
     }
