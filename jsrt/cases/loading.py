@@ -10,8 +10,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from jsrt.cases.backend_keys import read_backend_choice
+from jsrt.cases.definitions import named_document
 from jsrt.cases.locator import Locator
-from jsrt.cases.model import Case, CaseFile, FlowExpectations
+from jsrt.cases.model import Case, CaseFile, CaseKind, FlowExpectations
 from jsrt.cases.schema import (
     FLOW_ONLY_EXPECTATIONS,
     HOOK_ONLY_EXPECTATIONS,
@@ -86,9 +87,20 @@ def _case(
         """Where `key` is written: in this case, or among the file's defaults."""
         return (*where, key) if key in body else (key,)
 
+    if merged.get("mapping") is not None or merged.get("filter") is not None:
+        _refuse_flow_keys(locator, document, merged, place)
+        return _definition_case(locator, merged, where, place, name, document)
     if _runs_flow(merged):
         return _flow_case(locator, defaults, document, where, name)
     _refuse_flow_keys(locator, document, merged, place)
+    for key in ("records", "context"):
+        if key in merged:
+            raise locator.fail(
+                place(key),
+                f"`{key}` belongs to mapping: and filter: cases, and this case runs a hook",
+                "give a hook its records in `data:` (options.data) or `options:`, or add "
+                "`mapping:` or `filter:` to apply one to the records",
+            )
     from_step = "flow" in merged or "step" in merged
     if from_step:
         _check_step_keys(locator, merged, where, place)
@@ -102,10 +114,7 @@ def _case(
         )
     else:
         script = locator.existing_file(merged["script"], place("script"), "script")
-    world = None
-    if merged.get("world") is not None:
-        # A world file, or an integration download or layout folder (`jsrt.runner.Runtime`).
-        world = locator.existing_file(merged["world"], place("world"), "world file", folder_ok=True)
+    world = _world_of(locator, merged, place)
     options: dict[str, Any] = {}
     for source in (defaults, body):
         if source.get("options") is not None:
@@ -130,6 +139,80 @@ def _case(
         flow=merged.get("flow"),
         step=merged.get("step"),
         caps={name: merged[name] for name in CAPS if merged.get(name) is not None},
+    )
+
+
+def _world_of(
+    locator: Locator, merged: dict[str, Any], place: Callable[[str], Where]
+) -> Path | None:
+    """The world a case names, which must exist: a world file, or an integration download
+    or layout folder (`jsrt.runner.Runtime`)."""
+    if merged.get("world") is None:
+        return None
+    return locator.existing_file(merged["world"], place("world"), "world file", folder_ok=True)
+
+
+_HOOK_KEYS = ("script", "function", "flow", "step", "hook", "options", "data", "record")
+"""The keys that say which hook runs and with what: a mapping or filter case has none."""
+
+
+def _definition_case(
+    locator: Locator,
+    merged: dict[str, Any],
+    where: Where,
+    place: Callable[[str], Where],
+    name: str,
+    document: CaseDocument,
+) -> Case:
+    """A `mapping:` or `filter:` case: one definition, the records it applies to, and no
+    hook."""
+    if merged.get("mapping") is not None and merged.get("filter") is not None:
+        raise locator.fail(
+            place("filter"),
+            "a case applies either a mapping or a filter, and this one gives both",
+            "split it into a mapping: case and a filter: case",
+        )
+    kind: CaseKind = "mapping" if merged.get("mapping") is not None else "filter"
+    for key in _HOOK_KEYS:
+        if key in merged:
+            raise locator.fail(
+                place(key),
+                f"`{key}` is a hook case's key, and a {kind}: case runs no hook",
+                f"give the records in `records:`; remove `{key}`, or the {kind}: key to run a hook",
+            )
+    world = _world_of(locator, merged, place)
+    definition = merged[kind]
+    named = named_document(definition)
+    if named is not None and world is None:
+        collection, wanted = named
+        raise locator.fail(
+            place(kind),
+            f"the {kind} is the world's {collection.removesuffix('s')} {wanted!r}, and no "
+            "world is given",
+            f"add `world: world.yaml` (the world file that holds it), or write the {kind} inline",
+        )
+    if merged.get("records") is None:
+        raise locator.fail(
+            where,
+            f"a {kind}: case needs the records to apply it to",
+            "add `records: [{...}, {...}]`",
+        )
+    return Case(
+        name=name,
+        file=locator.path,
+        line=locator.line_of(where),
+        script=None,
+        function=None,
+        hook=None,
+        world=world,
+        timeout_s=None,
+        memory_mb=None,
+        options={},
+        expect=_expectations(document.expect),
+        kind=kind,
+        definition=definition,
+        records=merged["records"],
+        context=merged.get("context") or {},
     )
 
 
@@ -191,7 +274,7 @@ def _flow_case(
     def place(key: str) -> Where:
         return (*where, key) if key in body else (key,)
 
-    for key in ("script", "function", "hook", "options", "record"):
+    for key in ("script", "function", "hook", "options", "record", "records", "context"):
         if key in merged:
             raise locator.fail(
                 place(key),
@@ -234,6 +317,7 @@ def _flow_case(
         backend=read_backend_choice(locator, merged, place),
         flow=merged["flow"],
         caps={name: merged[name] for name in CAPS if merged.get(name) is not None},
+        kind="flow",
         flow_input=flow_input,
         flow_expect=FlowExpectations(
             received=expect.received if expect is not None else None,
@@ -255,18 +339,19 @@ def _check_flow_data(locator: Locator, data: Any, where: Where) -> None:
 def _refuse_flow_keys(
     locator: Locator, document: CaseDocument, merged: dict[str, Any], place: Callable[[str], Where]
 ) -> None:
-    """A hook case gives no flow input and expects nothing of a flow's steps."""
+    """A case that runs no flow (a hook, a mapping, a filter) gives no flow input and
+    expects nothing of a flow's steps."""
     if "pages" in merged:
         raise locator.fail(
             place("pages"),
-            "`pages` limits a flow's pages, and this case runs one hook",
-            "remove `pages`, or remove `step:` to run the whole flow",
+            "`pages` limits a flow's pages, and this case runs no flow",
+            "remove `pages`, or give `flow:` (without `step:`) to run the whole flow",
         )
     expect = document.expect
     for key in FLOW_ONLY_EXPECTATIONS:
         if expect is not None and key in expect.model_fields_set:
             raise locator.fail(
                 (*place("expect"), key),
-                f"`expect.{key}` judges a flow's steps, and this case runs one hook",
+                f"`expect.{key}` judges a flow's steps, and this case runs no flow",
                 "give `flow:` (without `step:`) and `world:` to run the whole flow",
             )

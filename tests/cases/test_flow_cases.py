@@ -179,7 +179,7 @@ def test_an_unknown_flow_is_an_error_unless_expected(project: Path) -> None:
         (
             "world: world.yaml\nflow: X\nstep: 0\nexpect:\n  received: {X: []}\n",
             "5:3",
-            "`expect.received` judges a flow's steps, and this case runs one hook",
+            "`expect.received` judges a flow's steps, and this case runs no flow",
         ),
         (
             f"world: world.yaml\nflow: {FLOW}\nexpect:\n  logs: [{{contains: x}}]\n",
@@ -197,7 +197,7 @@ def test_an_unknown_flow_is_an_error_unless_expected(project: Path) -> None:
         (
             "world: world.yaml\nflow: X\nstep: 0\npages: 1\n",
             "4:1",
-            "`pages` limits a flow's pages, and this case runs one hook",
+            "`pages` limits a flow's pages, and this case runs no flow",
         ),
     ],
 )
