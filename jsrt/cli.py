@@ -173,6 +173,31 @@ def _backend_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
+_RUN_LIMITS = (
+    click.option(
+        "--timeout",
+        type=_LimitValue(TIMEOUT),
+        default=TIMEOUT.default,
+        show_default=True,
+        help=f"Wall-clock limit, {TIMEOUT.accepted}.",
+    ),
+    click.option(
+        "--memory",
+        type=_LimitValue(MEMORY),
+        default=MEMORY.default,
+        show_default=True,
+        help=f"Heap limit, {MEMORY.accepted}.",
+    ),
+)
+
+
+def _run_limit_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """`--timeout` and `--memory` of each hook run, with their defaults: `run`, `flow run`."""
+    for option in reversed(_RUN_LIMITS):
+        command = option(command)
+    return command
+
+
 _CAP_HELP = {
     "max_log_lines": "Log lines a run keeps",
     "max_log_chars": "Characters of log text a run keeps",
@@ -277,20 +302,7 @@ def runs_hooks(args: list[str]) -> bool:
 @click.option(
     "--state-dir", type=click.Path(file_okay=False), help="Keep the world across runs here."
 )
-@click.option(
-    "--timeout",
-    type=_LimitValue(TIMEOUT),
-    default=TIMEOUT.default,
-    show_default=True,
-    help=f"Wall-clock limit, {TIMEOUT.accepted}.",
-)
-@click.option(
-    "--memory",
-    type=_LimitValue(MEMORY),
-    default=MEMORY.default,
-    show_default=True,
-    help=f"Heap limit, {MEMORY.accepted}.",
-)
+@_run_limit_options
 @_cap_options(for_cases=False)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object with everything.")
 @_backend_options
@@ -455,19 +467,24 @@ def hooks_command(world: str | None, as_json: bool) -> None:
     click.echo(summary + (f"; {broken} cannot run (marked !)" if broken else ""))
 
 
-def _world_path(world: str | None) -> Path:
-    """The world `jsrt hooks` reads: the one given, else the world file here."""
+def _world_path(world: str | None, *, example: str = "jsrt hooks path/to/world.yaml") -> Path:
+    """The world a command reads (`jsrt hooks`, `jsrt flow run`): the one given, else the
+    world file here; `example` shows how to give one."""
     if world is not None:
         path = Path(world)
         if not path.exists():
-            raise InputError(f"{path} does not exist", hint="give a world file or a state dir")
+            raise InputError(
+                f"{path} does not exist",
+                hint="give a world file, an integration download (.zip or folder), the "
+                "folder jsrt import or jsrt pull wrote, or a state dir",
+            )
         return path
     for name in _WORLD_FILE_NAMES:
         if Path(name).is_file():
             return Path(name)
     raise UsageError(
         f"no world given, and none of {', '.join(_WORLD_FILE_NAMES)} is here",
-        hint="give the world: jsrt hooks path/to/world.yaml",
+        hint=f"give the world: {example}",
     )
 
 
@@ -789,20 +806,7 @@ def flow_group() -> None:
     help="Write each record's journey (the steps it went through, and the record after "
     "each) to FILE as JSON.",
 )
-@click.option(
-    "--timeout",
-    type=_LimitValue(TIMEOUT),
-    default=TIMEOUT.default,
-    show_default=True,
-    help=f"Wall-clock limit of each hook run, {TIMEOUT.accepted}.",
-)
-@click.option(
-    "--memory",
-    type=_LimitValue(MEMORY),
-    default=MEMORY.default,
-    show_default=True,
-    help=f"Heap limit of each hook run, {MEMORY.accepted}.",
-)
+@_run_limit_options
 @_cap_options(for_cases=False)
 @click.option(
     "--json",
@@ -840,7 +844,7 @@ def flow_run(
     try:
         given = None if data_path is None else _flow_data(data_path)
         runtime = Runtime(
-            _flow_world(world),
+            _world_path(world, example="jsrt flow run FLOW --world world.yaml (or a download)"),
             timeout_s=timeout,
             memory_mb=memory,
             max_log_lines=max_log_lines,
@@ -870,27 +874,6 @@ def flow_run(
     else:
         click.echo(_flow_summary(result))
     sys.exit(EXIT_OK if result.ok else EXIT_HOOK_FAILED)
-
-
-def _flow_world(world: str | None) -> Path:
-    """The world `jsrt flow run` reads: --world (a file, a download, a folder), else the
-    world file here."""
-    if world is not None:
-        path = Path(world)
-        if not path.exists():
-            raise InputError(
-                f"{path} does not exist",
-                hint="give a world file, an integration download (.zip or folder), or the "
-                "folder jsrt import or jsrt pull wrote",
-            )
-        return path
-    for name in _WORLD_FILE_NAMES:
-        if Path(name).is_file():
-            return Path(name)
-    raise UsageError(
-        f"no world given, and none of {', '.join(_WORLD_FILE_NAMES)} is here",
-        hint="give the flow's world: jsrt flow run FLOW --world world.yaml (or a download)",
-    )
 
 
 def _flow_data(path: str) -> Any:

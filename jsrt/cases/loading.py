@@ -91,7 +91,7 @@ def _case(
         _refuse_flow_keys(locator, document, merged, place)
         return _definition_case(locator, merged, where, place, name, document)
     if _runs_flow(merged):
-        return _flow_case(locator, defaults, document, where, name)
+        return _flow_case(locator, merged, document, where, name, place)
     _refuse_flow_keys(locator, document, merged, place)
     for key in ("records", "context"):
         if key in merged:
@@ -265,15 +265,15 @@ def _runs_flow(merged: dict[str, Any]) -> bool:
 
 
 def _flow_case(
-    locator: Locator, defaults: dict[str, Any], document: CaseDocument, where: Where, name: str
+    locator: Locator,
+    merged: dict[str, Any],
+    document: CaseDocument,
+    where: Where,
+    name: str,
+    place: Callable[[str], Where],
 ) -> Case:
-    """A case that runs every step of a flow of its world (`Runtime.run_flow`)."""
-    body = document.given()
-    merged = {**defaults, **body}
-
-    def place(key: str) -> Where:
-        return (*where, key) if key in body else (key,)
-
+    """A case that runs every step of a flow of its world (`Runtime.run_flow`): its own
+    keys over the file's defaults (`merged`), each written at `place(key)`."""
     for key in ("script", "function", "hook", "options", "record", "records", "context"):
         if key in merged:
             raise locator.fail(
