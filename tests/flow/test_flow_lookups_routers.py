@@ -336,7 +336,11 @@ def test_a_record_that_failed_and_proceeds_is_routed_like_the_others(flow_runtim
             {
                 "id": "second",
                 "branches": [
-                    {"name": "all", "pageProcessors": [{"type": "import", "_importId": "to-0"}]}
+                    {
+                        "name": "with an id",
+                        "inputFilter": {"version": "1", "rules": ["notempty", ["extract", "id"]]},
+                        "pageProcessors": [{"type": "import", "_importId": "to-0"}],
+                    }
                 ],
             },
         ]
