@@ -362,7 +362,9 @@ class FlowRun:
 
     def _processor(self, step: FlowStep, items: list[Item], page: int) -> list[Item]:
         """A lookup or an import over a page: fan-out, input filter, its own work,
-        response mapping, postResponseMap; then what goes on (`_going_on`)."""
+        response mapping, postResponseMap. What goes on: the records it processed and
+        those its input filter dropped, not those that failed (unless it proceeds on
+        failure); after a fan-out, the parents with their children back in place."""
         result = self.result.steps[step.index]
         self.begin_step()
         fanned = self._fan_out(step, items, page)
@@ -491,7 +493,8 @@ class FlowRun:
         for index, item in enumerate(going):
             response = responses[item]
             failures = [e for e in _list(response.get("errors")) if isinstance(e, Mapping)]
-            if failures or response.get("statusCode", 200) != 200:
+            status = response.get("statusCode", 200)
+            if failures or not (isinstance(status, int) and 200 <= status < 300):
                 failures = failures or [
                     {"code": str(response.get("statusCode")), "message": "the import failed"}
                 ]
