@@ -145,6 +145,8 @@ class FlowRun:
         self._journeys = itertools.count()
         self._answers: dict[int, ImportAnswers] = {}
         self.failed: set[Item] = set()
+        self._answer_errors: dict[Item, list[dict[str, Any]]] | None = None
+        """While a lookup's answers go through its export pipeline: their errors, by answer."""
         self.started_at = datetime.now(UTC)
         for step in self.steps:
             if step.kind != "router" and step.resource is None:
@@ -412,44 +414,55 @@ class FlowRun:
             [r["data"] for r in responses],
             of=items,
         )
-        self._lookup_answers(step, responses, page)
+        self._lookup_answers(step, items, responses, page)
         return list(zip(items, responses, strict=True))
 
-    def _lookup_answers(self, step: FlowStep, responses: list[dict[str, Any]], page: int) -> None:
+    def _lookup_answers(
+        self, step: FlowStep, items: list[Item], responses: list[dict[str, Any]], page: int
+    ) -> None:
         """The lookup's own transform, output filter and preSavePage, once per page over
         every record's answers together; each record gets back those of its answers that
-        came through. A preSavePage that returns a different number of answers cannot be
-        split back: each record then gets all it returned (a note says so)."""
-        owners: list[int] = []
+        came through. An answer that fails (a transform's error, a preSavePage that
+        throws) fails the record that asked for it, with its errors. A preSavePage that
+        returns a different number of answers cannot be split back: each record then
+        gets all it returned (a note says so)."""
+        owners: dict[Item, int] = {}
         answered: list[Item] = []
         for position, response in enumerate(responses):
             for record in response["data"]:
-                owners.append(position)
-                answered.append(Item(record))
+                answer = Item(record)
+                owners[answer] = position
+                answered.append(answer)
         if not answered:
             return
-        stages = self._transform(step, answered, page)
-        stages, _dropped = self.filter_items(
-            step, "filter", "outputFilter", stages, page, counted=False
-        )
-        site = self.sites.get(step.index, {}).get("hooks.preSavePage")
-        if site is not None:
+        self._answer_errors = {}
+        try:
+            stages = self._transform(step, answered, page)
+            stages, _dropped = self.filter_items(
+                step, "filter", "outputFilter", stages, page, counted=False
+            )
             saved, _abort = self._pre_save_page(step, stages, page)
-            if len(saved) != len(stages):
-                self.result.notes.append(
-                    f"{self.result.steps[step.index].label}: the lookup's preSavePage "
-                    "returned a different number of records than it was given; jsrt runs it "
-                    "once per page over every record's answers, so each record got all of them"
-                )
-                for response in responses:
-                    response["data"] = [item.record for item in saved]
-                return
-        through = set(stages)
+        finally:
+            failed, self._answer_errors = self._answer_errors, None
+        for answer, errors in failed.items():
+            owner = owners[answer]
+            item = items[owner]
+            self.fail_record(step, errors[0]["stage"], page, owner, item, errors)
+        if len(saved) != len(stages) and not failed:
+            self.result.notes.append(
+                f"{self.result.steps[step.index].label}: the lookup's preSavePage returned a "
+                "different number of records than it was given; jsrt runs it once per page "
+                "over every record's answers, so each record got all of them"
+            )
+            for response in responses:
+                response["data"] = [answer.record for answer in saved]
+            return
+        through = set(saved)
         for response in responses:
             response["data"] = []
-        for owner, item in zip(owners, answered, strict=True):
-            if item in through:
-                responses[owner]["data"].append(item.record)
+        for answer in answered:
+            if answer in through:
+                responses[owners[answer]]["data"].append(answer.record)
 
     def _import(
         self, step: FlowStep, items: list[Item], page: int
@@ -837,6 +850,10 @@ class FlowRun:
             }
             for error in failures
         ]
+        if self._answer_errors is not None:  # a lookup's answer: its record fails for it
+            self._answer_errors.setdefault(item, []).extend(errors)
+            self.failed.add(item)
+            return errors
         result = self.result.steps[step.index]
         result.errors += errors
         if item not in self.failed:
