@@ -146,7 +146,9 @@ class FlowRun:
         self._answers: dict[int, ImportAnswers] = {}
         self.failed: set[Item] = set()
         self._answer_errors: dict[Item, list[dict[str, Any]]] | None = None
-        """While a lookup's answers go through its export pipeline: their errors, by answer."""
+        """While what a lookup or an import answered goes through a pipeline of its own (a
+        lookup's transform, filter and preSavePage; an import's responseTransform): the
+        errors of each answer, which fail the record it answers."""
         self.started_at = datetime.now(UTC)
         for step in self.steps:
             if step.kind != "router" and step.resource is None:
@@ -251,26 +253,31 @@ class FlowRun:
             last = _timestamp(self.started_at - timedelta(days=365))
         return {"lastExportDateTime": last, "currentExportDateTime": _timestamp(self.started_at)}
 
-    def _transform(self, step: FlowStep, items: list[Item], page: int) -> list[Item]:
-        """An export's `transform`: expression rules through the engine, or a script."""
-        transform = (step.resource or {}).get("transform")
+    def _transform(
+        self, step: FlowStep, items: list[Item], page: int, slot: str = "transform"
+    ) -> list[Item]:
+        """An export's `transform` (or an import's `responseTransform`, over its
+        responses): expression rules through the engine, or a script."""
+        transform = (step.resource or {}).get(slot)
         if not isinstance(transform, Mapping) or not items:
             return items
         records = [item.record for item in items]
-        site = self.sites.get(step.index, {}).get("transform")
+        site = self.sites.get(step.index, {}).get(slot)
         if site is not None:
             outcomes = _record_outcomes(
                 self.run_site(step, site, {"records": records}), len(records)
             )
-            name = "transform"
+            name = slot
         else:
             expression = transform.get("expression")
             if transform.get("type") != "expression" or not isinstance(expression, Mapping):
                 return items
-            with self._named(step, "transform"):
+            with self._named(step, slot):
                 engine = apply_transform(dict(transform), records)
             outcomes = [(o.data, _errors(o.errors)) for o in engine]
-            name = "transformTwoDotZero" if str(expression.get("version")) == "2" else "transform"
+            name = slot
+            if slot == "transform" and str(expression.get("version")) == "2":
+                name = "transformTwoDotZero"
         out: list[Item] = []
         errors: list[dict[str, Any]] = []
         for index, (item, (data, failures)) in enumerate(zip(items, outcomes, strict=True)):
@@ -501,6 +508,8 @@ class FlowRun:
         sent = answers.answer(submitted) if submitted else []
         self.stage(step, "submit", page, submitted, sent, of=going)
         responses = dict(zip(going, sent, strict=True))
+        unanswered = self._response_transform(step, going, responses, page)
+        going = [item for item in going if item not in unanswered]
         if going:
             self._post_submit(step, going, originals, mapped, responses, page)
         for index, item in enumerate(going):
@@ -514,6 +523,31 @@ class FlowRun:
                 self.fail_record(step, "submit", page, index, item, failures)
         ignored = {"statusCode": 200, "ignored": True, "errors": []}
         return [(item, responses.get(item, dict(ignored))) for item in items]
+
+    def _response_transform(
+        self, step: FlowStep, going: list[Item], responses: dict[Item, Any], page: int
+    ) -> set[Item]:
+        """An import's `responseTransform` reshapes each response after the submit, before
+        postSubmit and response mapping (the UI's stage map: responseTransform follows
+        sampleResponse; celigo/ai building-flows/references/schemas/overrides.yml: "reshapes
+        the destination system's response after records are imported"). A response it
+        fails on fails its record: those are returned."""
+        if not going or not isinstance((step.resource or {}).get("responseTransform"), Mapping):
+            return set()
+        answers = [Item(responses[item]) for item in going]
+        self._answer_errors = {}
+        try:
+            self._transform(step, answers, page, "responseTransform")
+        finally:
+            failed, self._answer_errors = self._answer_errors, None
+        unanswered: set[Item] = set()
+        for index, (item, answer) in enumerate(zip(going, answers, strict=True)):
+            if answer in failed:
+                self.fail_record(step, "responseTransform", page, index, item, failed[answer])
+                unanswered.add(item)
+            else:
+                responses[item] = answer.record
+        return unanswered
 
     def _mapped_hook(
         self,
