@@ -10,8 +10,8 @@ Pipeline", skills/configuring-imports/SKILL.md "Import Execution Pipeline",
   router through its branches (`jsrt.flow.routing`); a lookup (an export step): fan-out,
   input filter, a request per record, the lookup's transform, output filter and
   preSavePage on what it answered, response mapping, postResponseMap; an import:
-  fan-out, input filter, preMap, mapping, postMap, submit, postSubmit, response mapping,
-  postResponseMap;
+  fan-out, input filter, preMap, mapping, postMap, submit, responseTransform, postSubmit,
+  response mapping, postResponseMap;
 - after the last page, postAggregate once per file import that received records.
 
 Every hook runs once per page and step with the whole page (a filter, transform or
@@ -30,7 +30,19 @@ skills/troubleshooting-flows/SKILL.md).
 Nothing is written: lookups and submits are answered by the world's mocks on every
 backend, so a flow run never sends a request to a real system; the hooks' own
 integrator-api calls go to the runtime's backend under its rules (on the REST backend
-the write guard refuses writes unless allowed, as for any hook run).
+the write guard refuses writes unless allowed, as for any hook run). Nor does the run
+record anything in the world (no import runs, no jobs): what each import would have
+received is in the result.
+
+Where the sources are silent, jsrt's reading (said again where it is coded): a
+one-to-many parent goes on unless one of its children failed; a parent's
+postResponseMap gets one response per parent made from its children's; a record a
+preMap or postMap returns `{data, errors}` for is submitted, and then stops there like a
+failed one; a lookup's transform, output filter and preSavePage run once per page over
+every record's answers together. Not emulated: rendering the requests lookups and
+imports would send, the file a file import writes (postAggregate gets `{success: true,
+_json: {}}`), a lookup's own failures (every record is answered by the mock), page size
+limits in bytes, retries and concurrency.
 """
 
 from __future__ import annotations
