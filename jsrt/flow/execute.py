@@ -189,6 +189,12 @@ class FlowRun:
         label = f"{step.label} of flow {self.flow_id}"
         all_pages = generator_pages(step.resource or {}, records, label, self.place.label)
         made = all_pages if limit is None else all_pages[:limit]
+        if records is None and "mockOutput" not in (step.resource or {}):
+            self.result.notes.append(
+                f"{self.result.steps[step.index].label} has no mockOutput and no data was "
+                "given for it: it made no pages (give its records as data, or a mockOutput "
+                "in the world)"
+            )
         for number, page_records in enumerate(made):
             page = self.result.pages
             self.result.pages += 1
