@@ -607,12 +607,14 @@
   }
 
   // One level of an object: the children with a `generate`, applied in order (a later
-  // duplicate wins, as it would in the destination object).
+  // duplicate wins, as it would in the destination object). A child without `generate`
+  // has nowhere to go: the UI refuses to save it (MAPPER2_MISSING_GENERATE) and it is
+  // left out here.
   function compileLevel(nodes, where, env) {
     var fields = [];
     if (Array.isArray(nodes)) {
       nodes.forEach(function (node, index) {
-        if (!isActive(node)) return;
+        if (!isActive(node) || typeof node.generate !== 'string' || node.generate === '') return;
         fields.push(compileNode(node, where + '[' + index + ']', env));
       });
     }
@@ -622,9 +624,21 @@
       for (var i = 0; i < count; i++) {
         var field = fields[i];
         var value = field.produce(run, root, target);
-        if (value !== undefined) target[field.key] = value;
+        if (value === undefined) continue;
+        if (field.key === '__proto__') defineProtoKey(target, value);
+        else target[field.key] = value;
       }
     };
+  }
+  // `__proto__` is a key like any other in JSON: defined, never set (which would change
+  // the object's prototype).
+  function defineProtoKey(target, value) {
+    Object.defineProperty(target, '__proto__', {
+      value: value,
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
   }
   // The children of an arrayarray entry: nodes without `generate` (SKILL.md gotcha 7),
   // each value one element of the outer array.
