@@ -402,6 +402,12 @@ class Runtime:
         _expect(flow, (str,), "flow", "a flow's _id or name")
         _expect(pages, (int, type(None)), "pages", "a positive number of pages, or None")
         _expect(trace, (bool,), "trace", "True or False")
+        if on_progress is not None and not callable(on_progress):
+            raise UsageError(
+                f"on_progress must be a function of one FlowProgress, or None, got "
+                f"{describe(on_progress)}",
+                argument="on_progress",
+            )
         return run_flow(
             self.world,
             self._place,

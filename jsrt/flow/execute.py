@@ -10,8 +10,8 @@ Pipeline", skills/configuring-imports/SKILL.md "Import Execution Pipeline",
   router through its branches (`jsrt.flow.routing`); a lookup (an export step): fan-out,
   input filter, a request per record, the lookup's transform, output filter and
   preSavePage on what it answered, response mapping, postResponseMap; an import:
-  fan-out, input filter, preMap, mapping, postMap, submit, postSubmit, response mapping,
-  postResponseMap;
+  fan-out, input filter, preMap, mapping, postMap, submit, responseTransform, postSubmit,
+  response mapping, postResponseMap;
 - after the last page, postAggregate once per file import that received records.
 
 Every hook runs once per page and step with the whole page (a filter, transform or
@@ -30,7 +30,19 @@ skills/troubleshooting-flows/SKILL.md).
 Nothing is written: lookups and submits are answered by the world's mocks on every
 backend, so a flow run never sends a request to a real system; the hooks' own
 integrator-api calls go to the runtime's backend under its rules (on the REST backend
-the write guard refuses writes unless allowed, as for any hook run).
+the write guard refuses writes unless allowed, as for any hook run). Nor does the run
+record anything in the world (no import runs, no jobs): what each import would have
+received is in the result.
+
+Where the sources are silent, jsrt's reading (said again where it is coded): a
+one-to-many parent goes on unless one of its children failed; a parent's
+postResponseMap gets one response per parent made from its children's; a record a
+preMap or postMap returns `{data, errors}` for is submitted, and then stops there like a
+failed one; a lookup's transform, output filter and preSavePage run once per page over
+every record's answers together. Not emulated: rendering the requests lookups and
+imports would send, the file a file import writes (postAggregate gets `{success: true,
+_json: {}}`), a lookup's own failures (every record is answered by the mock), page size
+limits in bytes, retries and concurrency.
 """
 
 from __future__ import annotations
@@ -145,6 +157,10 @@ class FlowRun:
         self._journeys = itertools.count()
         self._answers: dict[int, ImportAnswers] = {}
         self.failed: set[Item] = set()
+        self._answer_errors: dict[Item, list[dict[str, Any]]] | None = None
+        """While what a lookup or an import answered goes through a pipeline of its own (a
+        lookup's transform, filter and preSavePage; an import's responseTransform): the
+        errors of each answer, which fail the record it answers."""
         self.started_at = datetime.now(UTC)
         for step in self.steps:
             if step.kind != "router" and step.resource is None:
@@ -173,6 +189,12 @@ class FlowRun:
         label = f"{step.label} of flow {self.flow_id}"
         all_pages = generator_pages(step.resource or {}, records, label, self.place.label)
         made = all_pages if limit is None else all_pages[:limit]
+        if records is None and "mockOutput" not in (step.resource or {}):
+            self.result.notes.append(
+                f"{self.result.steps[step.index].label} has no mockOutput and no data was "
+                "given for it: it made no pages (give its records as data, or a mockOutput "
+                "in the world)"
+            )
         for number, page_records in enumerate(made):
             page = self.result.pages
             self.result.pages += 1
@@ -249,26 +271,31 @@ class FlowRun:
             last = _timestamp(self.started_at - timedelta(days=365))
         return {"lastExportDateTime": last, "currentExportDateTime": _timestamp(self.started_at)}
 
-    def _transform(self, step: FlowStep, items: list[Item], page: int) -> list[Item]:
-        """An export's `transform`: expression rules through the engine, or a script."""
-        transform = (step.resource or {}).get("transform")
+    def _transform(
+        self, step: FlowStep, items: list[Item], page: int, slot: str = "transform"
+    ) -> list[Item]:
+        """An export's `transform` (or an import's `responseTransform`, over its
+        responses): expression rules through the engine, or a script."""
+        transform = (step.resource or {}).get(slot)
         if not isinstance(transform, Mapping) or not items:
             return items
         records = [item.record for item in items]
-        site = self.sites.get(step.index, {}).get("transform")
+        site = self.sites.get(step.index, {}).get(slot)
         if site is not None:
             outcomes = _record_outcomes(
                 self.run_site(step, site, {"records": records}), len(records)
             )
-            name = "transform"
+            name = slot
         else:
             expression = transform.get("expression")
             if transform.get("type") != "expression" or not isinstance(expression, Mapping):
                 return items
-            with self._named(step, "transform"):
+            with self._named(step, slot):
                 engine = apply_transform(dict(transform), records)
             outcomes = [(o.data, _errors(o.errors)) for o in engine]
-            name = "transformTwoDotZero" if str(expression.get("version")) == "2" else "transform"
+            name = slot
+            if slot == "transform" and str(expression.get("version")) == "2":
+                name = "transformTwoDotZero"
         out: list[Item] = []
         errors: list[dict[str, Any]] = []
         for index, (item, (data, failures)) in enumerate(zip(items, outcomes, strict=True)):
@@ -362,7 +389,9 @@ class FlowRun:
 
     def _processor(self, step: FlowStep, items: list[Item], page: int) -> list[Item]:
         """A lookup or an import over a page: fan-out, input filter, its own work,
-        response mapping, postResponseMap; then what goes on (`_going_on`)."""
+        response mapping, postResponseMap. What goes on: the records it processed and
+        those its input filter dropped, not those that failed (unless it proceeds on
+        failure); after a fan-out, the parents with their children back in place."""
         result = self.result.steps[step.index]
         self.begin_step()
         fanned = self._fan_out(step, items, page)
@@ -410,44 +439,55 @@ class FlowRun:
             [r["data"] for r in responses],
             of=items,
         )
-        self._lookup_answers(step, responses, page)
+        self._lookup_answers(step, items, responses, page)
         return list(zip(items, responses, strict=True))
 
-    def _lookup_answers(self, step: FlowStep, responses: list[dict[str, Any]], page: int) -> None:
+    def _lookup_answers(
+        self, step: FlowStep, items: list[Item], responses: list[dict[str, Any]], page: int
+    ) -> None:
         """The lookup's own transform, output filter and preSavePage, once per page over
         every record's answers together; each record gets back those of its answers that
-        came through. A preSavePage that returns a different number of answers cannot be
-        split back: each record then gets all it returned (a note says so)."""
-        owners: list[int] = []
+        came through. An answer that fails (a transform's error, a preSavePage that
+        throws) fails the record that asked for it, with its errors. A preSavePage that
+        returns a different number of answers cannot be split back: each record then
+        gets all it returned (a note says so)."""
+        owners: dict[Item, int] = {}
         answered: list[Item] = []
         for position, response in enumerate(responses):
             for record in response["data"]:
-                owners.append(position)
-                answered.append(Item(record))
+                answer = Item(record)
+                owners[answer] = position
+                answered.append(answer)
         if not answered:
             return
-        stages = self._transform(step, answered, page)
-        stages, _dropped = self.filter_items(
-            step, "filter", "outputFilter", stages, page, counted=False
-        )
-        site = self.sites.get(step.index, {}).get("hooks.preSavePage")
-        if site is not None:
+        self._answer_errors = {}
+        try:
+            stages = self._transform(step, answered, page)
+            stages, _dropped = self.filter_items(
+                step, "filter", "outputFilter", stages, page, counted=False
+            )
             saved, _abort = self._pre_save_page(step, stages, page)
-            if len(saved) != len(stages):
-                self.result.notes.append(
-                    f"{self.result.steps[step.index].label}: the lookup's preSavePage "
-                    "returned a different number of records than it was given; jsrt runs it "
-                    "once per page over every record's answers, so each record got all of them"
-                )
-                for response in responses:
-                    response["data"] = [item.record for item in saved]
-                return
-        through = set(stages)
+        finally:
+            failed, self._answer_errors = self._answer_errors, None
+        for answer, errors in failed.items():
+            owner = owners[answer]
+            item = items[owner]
+            self.fail_record(step, errors[0]["stage"], page, owner, item, errors)
+        if len(saved) != len(stages) and not failed:
+            self.result.notes.append(
+                f"{self.result.steps[step.index].label}: the lookup's preSavePage returned a "
+                "different number of records than it was given; jsrt runs it once per page "
+                "over every record's answers, so each record got all of them"
+            )
+            for response in responses:
+                response["data"] = [answer.record for answer in saved]
+            return
+        through = set(saved)
         for response in responses:
             response["data"] = []
-        for owner, item in zip(owners, answered, strict=True):
-            if item in through:
-                responses[owner]["data"].append(item.record)
+        for answer in answered:
+            if answer in through:
+                responses[owners[answer]]["data"].append(answer.record)
 
     def _import(
         self, step: FlowStep, items: list[Item], page: int
@@ -486,18 +526,46 @@ class FlowRun:
         sent = answers.answer(submitted) if submitted else []
         self.stage(step, "submit", page, submitted, sent, of=going)
         responses = dict(zip(going, sent, strict=True))
+        unanswered = self._response_transform(step, going, responses, page)
+        going = [item for item in going if item not in unanswered]
         if going:
             self._post_submit(step, going, originals, mapped, responses, page)
         for index, item in enumerate(going):
             response = responses[item]
             failures = [e for e in _list(response.get("errors")) if isinstance(e, Mapping)]
-            if failures or response.get("statusCode", 200) != 200:
+            status = response.get("statusCode", 200)
+            if failures or not (isinstance(status, int) and 200 <= status < 300):
                 failures = failures or [
                     {"code": str(response.get("statusCode")), "message": "the import failed"}
                 ]
                 self.fail_record(step, "submit", page, index, item, failures)
         ignored = {"statusCode": 200, "ignored": True, "errors": []}
         return [(item, responses.get(item, dict(ignored))) for item in items]
+
+    def _response_transform(
+        self, step: FlowStep, going: list[Item], responses: dict[Item, Any], page: int
+    ) -> set[Item]:
+        """An import's `responseTransform` reshapes each response after the submit, before
+        postSubmit and response mapping (the UI's stage map: responseTransform follows
+        sampleResponse; celigo/ai building-flows/references/schemas/overrides.yml: "reshapes
+        the destination system's response after records are imported"). A response it
+        fails on fails its record: those are returned."""
+        if not going or not isinstance((step.resource or {}).get("responseTransform"), Mapping):
+            return set()
+        answers = [Item(responses[item]) for item in going]
+        self._answer_errors = {}
+        try:
+            self._transform(step, answers, page, "responseTransform")
+        finally:
+            failed, self._answer_errors = self._answer_errors, None
+        unanswered: set[Item] = set()
+        for index, (item, answer) in enumerate(zip(going, answers, strict=True)):
+            if answer in failed:
+                self.fail_record(step, "responseTransform", page, index, item, failed[answer])
+                unanswered.add(item)
+            else:
+                responses[item] = answer.record
+        return unanswered
 
     def _mapped_hook(
         self,
@@ -834,6 +902,10 @@ class FlowRun:
             }
             for error in failures
         ]
+        if self._answer_errors is not None:  # a lookup's answer: its record fails for it
+            self._answer_errors.setdefault(item, []).extend(errors)
+            self.failed.add(item)
+            return errors
         result = self.result.steps[step.index]
         result.errors += errors
         if item not in self.failed:

@@ -258,3 +258,42 @@ def test_a_mappings_handlebars_read_the_imports_settings(flow_runtime) -> None:
     imp = {"_id": "erp", "settings": {"prefix": "EU"}, "mappings": mappings}
     result = flow_runtime(_world(imp)).run_flow("F")
     assert result.imported("erp")[0] == {"ref": "EU-1"}
+
+
+def test_a_response_transform_reshapes_responses_before_post_submit(flow_runtime) -> None:
+    # overrides.yml: responseTransform "reshapes the destination system's response after
+    # records are imported"; the UI's stage map puts it before postSubmit
+    js = """
+    function transform(options) {
+      if (options.record.id === 'E3') throw new Error('unreadable answer');
+      return Object.assign({}, options.record, { code: options.record._json.code });
+    }
+    function postSubmit(options) { return options.responseData; }
+    """
+    erp = {
+        "_id": "erp",
+        "mockResponse": [{"id": f"E{n}", "_json": {"code": n * 10}} for n in range(1, 5)],
+        "responseTransform": {"type": "script", "script": hook("transform")},
+        "hooks": {"postSubmit": hook("postSubmit")},
+    }
+    processors = [
+        {
+            "type": "import",
+            "_importId": "erp",
+            "responseMapping": {"fields": [{"extract": "code", "generate": "code"}], "lists": []},
+        },
+        {"type": "import", "_importId": "next"},
+    ]
+    result = flow_runtime(_world(erp, {"_id": "next"}, processors=processors), js).run_flow("F")
+    step = result.step("erp")
+    assert [s.name for s in step.stages] == [
+        "submit",
+        "responseTransform",
+        "postSubmit",
+        "responseMap",
+    ]
+    post_submit = step.stage("postSubmit", 0)
+    assert post_submit is not None and [r["code"] for r in post_submit.input] == [10, 20, 40]
+    (error,) = step.errors
+    assert error["stage"] == "responseTransform" and error["retryData"] == {"id": 3, "qty": 3}
+    assert [(r["id"], r["code"]) for r in result.imported("next")] == [(1, 10), (2, 20), (4, 40)]

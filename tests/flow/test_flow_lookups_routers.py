@@ -336,7 +336,11 @@ def test_a_record_that_failed_and_proceeds_is_routed_like_the_others(flow_runtim
             {
                 "id": "second",
                 "branches": [
-                    {"name": "all", "pageProcessors": [{"type": "import", "_importId": "to-0"}]}
+                    {
+                        "name": "with an id",
+                        "inputFilter": {"version": "1", "rules": ["notempty", ["extract", "id"]]},
+                        "pageProcessors": [{"type": "import", "_importId": "to-0"}],
+                    }
                 ],
             },
         ]
@@ -345,3 +349,40 @@ def test_a_record_that_failed_and_proceeds_is_routed_like_the_others(flow_runtim
     assert result.step("check").failed == 4
     assert _ids(result.imported("to-0")) == [1, 2, 3, 4]
     assert result.step("second").failed == 0
+
+
+def test_a_lookups_pre_save_page_sees_its_answers_and_a_throw_fails_the_records(
+    flow_runtime,
+) -> None:
+    js = """
+    function preSavePage(options) {
+      if (options.data.some(r => r.boom)) throw new Error('lookup page broke');
+      return { data: options.data.map(r => Object.assign({}, r, { checked: true })) };
+    }
+    """
+    lookup = {
+        "_id": "stock",
+        "isLookup": True,
+        "mockOutput": page_of({"sku": "a"}),
+        "hooks": {"preSavePage": hook("preSavePage")},
+    }
+    mapping = {"fields": [{"extract": "data[0]", "generate": "stock"}], "lists": []}
+    flow = _flow(
+        pageProcessors=[
+            {"type": "export", "_exportId": "stock", "responseMapping": mapping},
+            {"type": "import", "_importId": "save"},
+        ]
+    )
+    world = _world(flow, exports=[lookup], imports=[{"_id": "save"}])
+    result = flow_runtime(world, js).run_flow("F")
+    assert result.imported("save")[0] == {
+        "id": 1,
+        "country": "US",
+        "stock": {"sku": "a", "checked": True},
+    }
+    assert result.step("stock").hooks["preSavePage"].runs == 2  # once a page, every answer
+    world["exports"][1]["mockOutput"] = page_of({"sku": "a", "boom": True})
+    broken = flow_runtime(world, js).run_flow("F")
+    assert broken.imported("save") == []
+    assert broken.step("stock").failed == 4
+    assert {e["stage"] for e in broken.step("stock").errors} == {"preSavePage"}

@@ -253,3 +253,27 @@ def test_an_engine_refused_definition_names_the_step(flow_runtime) -> None:
     ) as caught:
         flow_runtime(_world(filter=bad)).run_flow("F")
     assert str(caught.value.details["path"]).startswith("filter")
+
+
+@pytest.mark.parametrize(
+    ("arguments", "refused"),
+    [
+        ({"pages": "2"}, "pages must be a positive number of pages"),
+        ({"trace": "yes"}, "trace must be True or False"),
+        ({"on_progress": 3}, "on_progress must be a function of one FlowProgress"),
+        ({"data": "orders.json"}, "data must be a list of records, got the string"),
+    ],
+)
+def test_run_flow_refuses_arguments_of_the_wrong_type(flow_runtime, arguments, refused) -> None:
+    with pytest.raises(UsageError, match=refused):
+        flow_runtime(_world()).run_flow("F", **arguments)
+
+
+def test_a_generator_without_records_says_so(flow_runtime) -> None:
+    world = {"exports": [{"_id": "orders", "name": "Orders"}], "flows": [simple_flow()]}
+    result = flow_runtime(world).run_flow("F")
+    assert result.pages == 0 and result.ok
+    assert result.notes == [
+        "step 0 (export 'Orders') has no mockOutput and no data was given for it: it made "
+        "no pages (give its records as data, or a mockOutput in the world)"
+    ]
