@@ -8,10 +8,15 @@ folder on their path.
 
 from __future__ import annotations
 
+import json
 import textwrap
+import zipfile
 from pathlib import Path
+from typing import Any
 
 import yaml
+
+from jsrt.integration.layout import file_stem
 
 HOOKS_JS = """
 function markSeen(options) {
@@ -50,7 +55,7 @@ IMPORT = "Save orders"
 
 def world(
     orders: list[dict[str, object]] | None = None, pre_map: str = "priceLines"
-) -> dict[str, object]:
+) -> dict[str, Any]:
     """The world of the flow (its export's mockOutput `orders`, by default `ORDERS`; the
     import's preMap the function `pre_map` of `HOOKS_JS`)."""
     hooks = "s-orders"
@@ -122,4 +127,23 @@ def write_world(
 
 def write_text(path: Path, text: str) -> Path:
     path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return path
+
+
+def write_download(path: Path) -> Path:
+    """The flow's world as integrator.io's "Download integration" zip: `integration.json`,
+    one `<folder>/<name>-<_id>.json` per document, each script's code in a `.js` beside
+    its `.json`, flows without `_integrationId` (jsrt.integration.download)."""
+    documents = world()
+    (integration,) = documents.pop("integrations")
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("integration.json", json.dumps(integration))
+        for collection, items in documents.items():
+            for document in items:
+                document = dict(document)
+                document.pop("_integrationId", None)
+                stem = f"{collection}/{file_stem(document)}"
+                if collection == "scripts":
+                    archive.writestr(f"{stem}.js", document.pop("content"))
+                archive.writestr(f"{stem}.json", json.dumps(document))
     return path

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from flow_project import FLOW, IMPORT, ORDERS, world, write_text, write_world
+from flow_project import FLOW, IMPORT, ORDERS, world, write_download, write_text, write_world
 
 from jsrt.cli import main, runs_hooks
 
@@ -225,3 +225,31 @@ def test_a_terminal_sees_a_progress_line_per_page_and_ci_does_not(world_file: Pa
     shown = stderr_of(env)
     assert "3/3 pages of step 0" in shown and "\r[" in shown
     assert "pages of step" not in stderr_of({**env, "CI": "true"})
+
+
+def test_a_download_and_the_folder_jsrt_import_makes_of_it_run_the_flow(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """README "Running a flow": from a download to a flow case in CI."""
+    download = write_download(tmp_path / "shop.zip")
+    code, out, err = flow_run(FLOW, "--world", str(download), "--pages", "1")
+    assert (code, out.splitlines()[-1]) == (0, f"flow '{FLOW}': 1 page, 3 steps: ok"), err
+    monkeypatch.chdir(tmp_path)
+    imported = CliRunner().invoke(main, ["import", "shop.zip", "--out", "shop"])
+    assert imported.exit_code == 0, imported.output
+    code, out, _ = flow_run(FLOW, "--world", "shop", "--json")
+    assert code == 1 and json.loads(out)["errors"][0]["code"] == "NO_QTY"
+    write_text(
+        tmp_path / "shop" / "cases" / "orders-flow.case.yaml",
+        f"""
+        world: ..
+        flow: {FLOW}
+        expect:
+          ok: false
+          counts: {{{IMPORT}: {{received: 5, passed: 4, failed: 1}}}}
+        """,
+    )
+    tested = CliRunner().invoke(main, ["test", "shop/cases", "--junit", "report.xml"])
+    assert tested.exit_code == 0, tested.output
+    assert "orders-flow.case.yaml::orders-flow" in tested.output
+    assert 'name="orders-flow"' in (tmp_path / "report.xml").read_text()
