@@ -105,6 +105,13 @@ def test_trace_writes_each_records_journey(world_file: Path, tmp_path: Path) -> 
     after = {(s["step"], s["stage"]): s["record"] for s in journey}
     assert after[0, "preSavePage"]["seen"] is True
     assert after[1, "responseMap"]["tier"] == "gold"
+    assert after[2, "postMap"] == {"orderId": "SO-1", "tier": "gold", "amount": 10, "stamped": True}
+    assert [s["stage"] for s in journey if s["step"] == 2] == [
+        "preMap",
+        "mapping",
+        "postMap",
+        "submit",
+    ]
 
 
 def test_an_unknown_flow_exits_2_with_the_closest_names(world_file: Path) -> None:
