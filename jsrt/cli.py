@@ -247,7 +247,8 @@ class RunsHooks(click.Command):
         except click.UsageError as error:
             if not wants_json:
                 raise
-            usage = UsageError(error.format_message(), hint=f"see jsrt {self.name} --help")
+            command = " ".join(["jsrt", *ctx.command_path.split()[1:]])  # `jsrt flow run`
+            usage = UsageError(error.format_message(), hint=f"see {command} --help")
             _fail(usage, as_json=True)
 
 

@@ -170,6 +170,10 @@ def test_data_for_a_step_that_is_no_page_generator_exits_2(
 def test_a_page_count_below_one_is_refused_by_click(world_file: Path) -> None:
     code, _, err = flow_run(FLOW, "--world", str(world_file), "--pages", "0")
     assert code == 2 and "--pages" in err
+    code, out, _ = flow_run(FLOW, "--world", str(world_file), "--pages", "0", "--json")
+    refused = json.loads(out)["error"]
+    assert code == 2 and refused["type"] == "UsageError" and "--pages" in refused["message"]
+    assert refused["hint"] == "see jsrt flow run --help"
 
 
 def test_flow_run_is_a_command_that_runs_hooks() -> None:
