@@ -36,6 +36,7 @@ from jsrt.expect import (
     check_world,
     compare,
     error_mismatches,
+    find_error_class,
     is_subset,
     matching_leaves,
     mismatches,
@@ -80,12 +81,20 @@ def flow_arguments(flow_input: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _run_error(result: FlowResult) -> dict[str, Any] | None:
-    """What stopped the run, as a report's error (None when nothing did)."""
+    """What stopped a page or the run (its first failure), as `expect.error` matches a
+    hook run's error: `type` the jsrt error (`ContractViolation`, `HookTimeout`, ...),
+    or `ScriptError` with the JavaScript error's `name` for a throw. None when nothing
+    stopped (records may still have failed: `ok` and `errors` say so)."""
     if not result.failures:
         return None
     first = result.failures[0]
+    code = str(first.get("code", ""))
     more = f" (and {len(result.failures) - 1} more)" if len(result.failures) > 1 else ""
-    return {"type": "FlowFailed", "message": f"{first.get('message', first)}{more}"}
+    where = ", ".join(f"{key} {first[key]}" for key in ("step", "stage", "page") if key in first)
+    error = {"type": code, "message": f"{first.get('message', '')} ({where}){more}"}
+    if find_error_class(code) is None:
+        error.update(type="ScriptError", name=code)
+    return error
 
 
 def _world_failures(expect: Expectations, runtime: Runtime) -> list[Failure]:

@@ -163,6 +163,35 @@ def test_an_unknown_flow_is_an_error_unless_expected(project: Path) -> None:
     assert "the closest flows: f-orders (Orders to ERP)" in run.output
 
 
+def test_a_hook_that_stops_a_page_is_the_runs_error(tmp_path: Path) -> None:
+    """A preMap whose return has the wrong length fails its page (celigo-reference: a
+    length mismatch fails the page): `expect.error` matches it as a hook run's error."""
+    write_world(tmp_path, pre_map="dropsOne")
+    path = write_text(
+        tmp_path / "broken.case.yaml",
+        f"""
+        world: world.yaml
+        flow: {FLOW}
+        pages: 1
+        cases:
+          - name: expected
+            expect:
+              error: {{type: ContractViolation, message: "stage preMap, page 0"}}
+              counts: {{{IMPORT}: {{received: 2, failed: 2}}}}
+          - name: not expected
+            expect: {{}}
+        """,
+    )
+    first, second = (run_case(case) for case in load_case_file(path).cases)
+    assert first.status == "passed", [f.render() for f in first.failures]
+    assert second.status == "failed"
+    (failure,) = second.failures
+    assert failure.what == "ok" and failure.message == "the run failed"
+    assert failure.details[0].startswith(
+        "ContractViolation: dropsOne broke the preMap contract: invalid_extension_response"
+    )
+
+
 @pytest.mark.parametrize(
     ("text", "place", "message"),
     [
