@@ -134,13 +134,14 @@ def check_flow(
 
 
 def _why_not_ok(result: FlowResult) -> list[str]:
-    """The first errors of a run that was not ok, for the `ok` failure's details."""
-    lines = [f"failure: {failure.get('message', failure)}" for failure in result.failures[:5]]
-    lines.extend(
+    """The first records' errors of a run that was not ok, for the `ok` failure's details
+    (those a failure of a whole page gave its records are said once, by the failure)."""
+    stopped = {failure.get("message") for failure in result.failures}
+    errors = [error for error in result.errors if error.get("message") not in stopped]
+    return [
         f"step {error.get('step')}: {error.get('code')}: {error.get('message')}"
-        for error in result.errors[:5]
-    )
-    return lines
+        for error in errors[:5]
+    ]
 
 
 StepJudge = Callable[["StepResult", Any, str], "Failure | None"]
