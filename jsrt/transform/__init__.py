@@ -16,5 +16,47 @@ the local backend, the flow runner, the CLI and case files all go through it.
 from __future__ import annotations
 
 from jsrt.transform.engine import LookupSource, TransformEngine, TransformError, shared_engine
+from jsrt.transform.filters import filter_records, script_filter_of
+from jsrt.transform.handlebars import (
+    RenderedRequest,
+    TemplateRenderError,
+    export_context,
+    import_context,
+    lookup_context,
+    render,
+    render_request,
+    run_data_context,
+)
+from jsrt.transform.mapping import (
+    MappingProblem,
+    RecordOutcome,
+    check_mapping,
+    map_records,
+)
+from jsrt.transform.response_mapping import ResponseKind, apply_response_mapping
+from jsrt.transform.transforms import apply_transform, script_transform_of
 
-__all__ = ["LookupSource", "TransformEngine", "TransformError", "shared_engine"]
+__all__ = [
+    "LookupSource",
+    "MappingProblem",
+    "RecordOutcome",
+    "RenderedRequest",
+    "ResponseKind",
+    "TemplateRenderError",
+    "TransformEngine",
+    "TransformError",
+    "apply_response_mapping",
+    "apply_transform",
+    "check_mapping",
+    "export_context",
+    "filter_records",
+    "import_context",
+    "lookup_context",
+    "map_records",
+    "render",
+    "render_request",
+    "run_data_context",
+    "script_filter_of",
+    "script_transform_of",
+    "shared_engine",
+]

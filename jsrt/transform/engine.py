@@ -136,8 +136,9 @@ class TransformEngine:
 
 
 def _details(error: Mapping[str, Any]) -> dict[str, Any]:
-    """The facts of an engine error worth carrying: where in the definition, which code."""
-    return {key: error[key] for key in ("path", "code", "hint") if key in error}
+    """The facts of an engine error worth carrying: where in the definition (a node's path,
+    a template's line and column), which code, how to fix it."""
+    return {key: error[key] for key in ("path", "code", "hint", "line", "column") if key in error}
 
 
 _LIBRARIES = ("handlebars", "jsonpath-plus", "moment", "moment-timezone", "crypto-js")

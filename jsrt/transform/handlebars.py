@@ -210,6 +210,8 @@ class RenderedRequest:
     relative_uri: str | None
     body: str | None
     headers: dict[str, str] = field(default_factory=dict)
+    url: str | None = None
+    """The connection's `http.baseURI` joined with `relative_uri`, when a connection is given."""
 
 
 def render_request(
@@ -217,6 +219,7 @@ def render_request(
     context: Any,
     *,
     request_type: str | None = None,
+    connection: Mapping[str, Any] | None = None,
     lookups: Sequence[Mapping[str, Any]] | None = None,
     record: Any = None,
     source: LookupSource | None = None,
@@ -227,8 +230,10 @@ def render_request(
 
     An import's `relativeURI`, `method` and `body` are arrays aligned with `requestType`
     (celigo/ai configuring-imports schemas/http.yml): `request_type` (`"CREATE"`,
-    `"UPDATE"`) picks the entry, the first one otherwise. `lookups` default to the
-    resource's own. Errors name the template's path in the resource (`http.body`, …).
+    `"UPDATE"`) picks the entry, the first one otherwise. With `connection`, its
+    `http.headers` come first and the resource's override them by name (celigo/ai
+    configuring-exports schemas/http.yml), and `url` joins its `http.baseURI`. `lookups`
+    default to the resource's own. Errors name the template's path (`http.body`, …).
     """
     http = resource.get("http")
     if not isinstance(http, Mapping):
@@ -261,28 +266,41 @@ def render_request(
             path=where,
         )
 
+    connection_http = (connection or {}).get("http")
+    if not isinstance(connection_http, Mapping):
+        connection_http = {}
     headers: dict[str, str] = {}
-    for position, header in enumerate(http.get("headers") or []):
-        if not isinstance(header, Mapping) or not isinstance(header.get("name"), str):
-            raise TransformError("a header must be {name, value}", path=f"http.headers[{position}]")
-        headers[header["name"]] = render(
-            str(header.get("value") or ""),
-            context,
-            escape="body",
-            lookups=lookups,
-            record=record,
-            source=source,
-            engine=engine,
-            path=f"http.headers[{position}].value",
-        )
+    for owner, owner_http in (("connection.", connection_http), ("", http)):
+        for position, header in enumerate(owner_http.get("headers") or []):
+            where = f"{owner}http.headers[{position}]"
+            if not isinstance(header, Mapping) or not isinstance(header.get("name"), str):
+                raise TransformError("a header must be {name, value}", path=where)
+            for name in [n for n in headers if n.lower() == header["name"].lower()]:
+                del headers[name]
+            headers[header["name"]] = render(
+                str(header.get("value") or ""),
+                context,
+                escape="body",
+                lookups=lookups,
+                record=record,
+                source=source,
+                engine=engine,
+                path=f"{where}.value",
+            )
     method = http.get("method")
     if isinstance(method, list):
         method = method[min(index, len(method) - 1)] if method else None
+    relative_uri = one("relativeURI", "uri")
+    base = connection_http.get("baseURI")
+    url = None
+    if isinstance(base, str) and base:
+        url = base.rstrip("/") + "/" + relative_uri.lstrip("/") if relative_uri else base
     return RenderedRequest(
         method=method if isinstance(method, str) else None,
-        relative_uri=one("relativeURI", "uri"),
+        relative_uri=relative_uri,
         body=one("body", "body"),
         headers=headers,
+        url=url,
     )
 
 

@@ -282,3 +282,27 @@ def test_a_request_template_error_names_its_place_in_the_resource() -> None:
     with pytest.raises(TransformError, match="no http settings") as missing:
         render_request({"name": "ftp export"}, {})
     assert missing.value.details["path"] == "http"
+
+
+def test_a_request_takes_the_connections_headers_and_base_uri() -> None:
+    # configuring-exports schemas/http.yml: the export's headers are merged with, and
+    # override, the connection's; relativeURI is appended to the connection's baseURI.
+    connection = {
+        "http": {
+            "baseURI": "https://api.example.com/v1/",
+            "headers": [
+                {"name": "accept", "value": "text/plain"},
+                {"name": "X-Key", "value": "{{{connection.http.encrypted.key}}}"},
+            ],
+            "encrypted": {"key": "s3cr&t"},
+        }
+    }
+    export = {
+        "http": {
+            "relativeURI": "/items",
+            "headers": [{"name": "Accept", "value": "application/json"}],
+        }
+    }
+    sent = render_request(export, {"connection": connection}, connection=connection)
+    assert sent.url == "https://api.example.com/v1/items"
+    assert sent.headers == {"X-Key": "s3cr&t", "Accept": "application/json"}

@@ -605,7 +605,7 @@
     if (typeof args[0] !== 'string') {
       return isMissing(args[0]) ? undefined : options.lookupProperty(args[0], args[1]);
     }
-    var lookups = options.data && options.data._jsrtLookups;
+    var lookups = compiledLookups(options.data && options.data._jsrtLookups);
     if (!lookups) {
       fail('lookup', 'no lookups are available here to look up ' + JSON.stringify(args[0]) +
         ' (give the template the lookups of the import or export it belongs to)');
@@ -886,11 +886,21 @@
     if (!lookups) return null;
     if (typeof lookups.byName === 'function') return lookups;
     if (!Array.isArray(lookups)) T.fail('lookups must be an array of lookup definitions', { code: 'invalid_lookups' });
-    if (!T.lookups || typeof T.lookups.compile !== 'function') return null;
-    return lookupSets(JSON.stringify(lookups), function () {
-      return T.lookups.compile(lookups);
-    });
+    if (!T.lookups || typeof T.lookups.compile !== 'function') {
+      T.failRecord('template_error', 'helper "lookup": this engine has no lookups support loaded (T.lookups)');
+    }
+    if (lookups !== lastLookups.raw) {
+      lastLookups = {
+        raw: lookups,
+        compiled: lookupSets(JSON.stringify(lookups), function () {
+          return T.lookups.compile(lookups);
+        }),
+      };
+    }
+    return lastLookups.compiled;
   }
+  // The array of the op being run is the same object for each of its records.
+  var lastLookups = { raw: null, compiled: null };
 
   var templates = T.memo(2000);
   // T.template(source, escape) -> render(context, extra): `extra` may give `lookups` (an
@@ -905,8 +915,7 @@
       return function (context, extra) {
         var data = {};
         if (extra) {
-          var lookups = compiledLookups(extra.lookups);
-          if (lookups) data._jsrtLookups = lookups;
+          if (extra.lookups) data._jsrtLookups = extra.lookups;
           if (extra.record !== undefined) data._jsrtRecord = extra.record;
         }
         try {
