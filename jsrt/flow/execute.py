@@ -55,8 +55,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import orjson
-
 from jsrt.backends.local import World
 from jsrt.describe import describe
 from jsrt.errors import InputError, UsageError
@@ -79,7 +77,7 @@ from jsrt.transform import (
     LookupSource,
     ResponseKind,
     TransformError,
-    apply_response_mapping,
+    apply_response_mappings,
     apply_transform,
     filter_records,
     map_records,
@@ -681,28 +679,18 @@ class FlowRun:
             return
         kind: ResponseKind = "lookup" if step.kind == "export" else "import"
         before = [item.record for item in items]
-        # One engine call per distinct response, not per record: records that are objects
-        # and got the same response (a lookup's mock answers every record alike) go as
-        # the rows of one grouped record, into each of which the engine merges what the
-        # response maps (jsrt.transform.response_mapping), as it would one by one.
-        alike: dict[bytes, list[Item]] = {}
-        definition = dict(mapping)
         with self._named(step, "responseMapping"):
-            for item, response in zip(items, responses, strict=True):
-                if isinstance(item.record, dict):
-                    alike.setdefault(orjson.dumps(response), []).append(item)
-                else:
-                    item.record = apply_response_mapping(
-                        definition, item.record, response, kind=kind
-                    )
-            for response_text, group in alike.items():
-                rows = [item.record for item in group]
-                merged = apply_response_mapping(
-                    definition, rows, orjson.loads(response_text), kind=kind
+            outcomes = apply_response_mappings(dict(mapping), before, responses, kind=kind)
+        # A record the mapping cannot take fails (it goes on as it was, with its error).
+        errors: list[dict[str, Any]] = []
+        for index, (item, outcome) in enumerate(zip(items, outcomes, strict=True)):
+            if outcome.errors:
+                errors += self.fail_record(
+                    step, "responseMap", page, index, item, _errors(outcome.errors)
                 )
-                for item, record in zip(group, merged, strict=True):
-                    item.record = record
-        self.stage(step, "responseMap", page, before, items)
+            else:
+                item.record = outcome.data
+        self.stage(step, "responseMap", page, before, items, errors)
 
     def _post_response_map(
         self, step: FlowStep, items: list[Item], responses: list[dict[str, Any]], page: int
