@@ -919,13 +919,16 @@ def _write_trace(path: Path, run: dict[str, Any]) -> None:
 
 def _flow_summary(result: FlowResult) -> str:
     """The text `jsrt flow run` prints: a row per step, the errors, a verdict."""
-    rows: list[tuple[str, ...]] = [("STEP", "IN", "OUT", "IGNORED", "FAILED", "HOOKS")]
+    rows: list[tuple[str, ...]] = [("STEP", "IN", "OUT", "IGNORED", "FAILED", "HOOKS, BRANCHES")]
     for step in result.steps:
         name = step.name or step.resource_id or step.place
-        hooks = ", ".join(
+        done = [
             f"{hook} x{count.runs}" + (f" ({count.failed} failed)" if count.failed else "")
             for hook, count in step.hooks.items()
-        )
+        ]
+        if step.kind == "router":  # the records each branch took, in the branches' order
+            done.append("branches " + " + ".join(f"{n:,}" for n in step.branches))
+        hooks = ", ".join(done)
         counts = (step.received, step.passed, step.ignored, step.failed)
         rows.append((f"{step.index} {step.kind} {name}", *(f"{n:,}" for n in counts), hooks))
     widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]

@@ -27,7 +27,7 @@ def test_the_summary_has_a_row_per_step_and_a_failed_record_exits_1(world_file: 
     code, out, err = flow_run(FLOW, "--world", str(world_file))
     assert code == 1, out + err
     lines = out.splitlines()
-    assert lines[0].split() == ["STEP", "IN", "OUT", "IGNORED", "FAILED", "HOOKS"]
+    assert lines[0].split() == ["STEP", "IN", "OUT", "IGNORED", "FAILED", "HOOKS,", "BRANCHES"]
     assert lines[1].split()[:7] == ["0", "export", "Get", "orders", "5", "5", "0"]
     assert "preSavePage x3" in lines[1]
     assert lines[2].split()[:7] == ["1", "lookup", "Find", "customer", "5", "5", "0"]
@@ -264,3 +264,35 @@ def test_a_download_and_the_folder_jsrt_import_makes_of_it_run_the_flow(
     assert tested.exit_code == 0, tested.output
     assert "orders-flow.case.yaml::orders-flow" in tested.output
     assert 'name="orders-flow"' in (tmp_path / "report.xml").read_text()
+
+
+def test_a_routers_row_says_what_each_branch_took(tmp_path: Path) -> None:
+    """Input filters route each record to the first branch that matches (celigo/ai
+    building-flows references/schemas/router.yml: routeRecordsTo first_matching_branch)."""
+    routed = world()
+    flow = routed["flows"][0]
+    flow.pop("pageProcessors")
+    big = {"version": "1", "rules": ["greaterthan", ["number", ["extract", "qty"]], 2]}
+    flow["routers"] = [
+        {
+            "id": "by-size",
+            "name": "By size",
+            "routeRecordsTo": "first_matching_branch",
+            "routeRecordsUsing": "input_filters",
+            "branches": [
+                {"name": "Big", "inputFilter": big, "pageProcessors": []},
+                {"name": "Others", "pageProcessors": [{"type": "import", "_importId": "i-erp"}]},
+            ],
+        }
+    ]
+    (tmp_path / "world.json").write_text(json.dumps(routed))
+    code, out, err = flow_run(FLOW, "--world", str(tmp_path / "world.json"), "--json")
+    run = json.loads(out)
+    router = next(step for step in run["steps"] if step["type"] == "router")
+    assert router["branches"] == [2, 3]  # SO-4 and SO-5 have qty > 2
+    assert code == 1  # SO-3, routed to Others, fails the import's preMap
+    code, out, err = flow_run(FLOW, "--world", str(tmp_path / "world.json"))
+    assert code == 1
+    row = next(line for line in out.splitlines() if " router " in line)
+    assert row.split()[:4] == ["1", "router", "By", "size"]
+    assert row.endswith("branches 2 + 3"), out + err
