@@ -1078,17 +1078,16 @@ def check(
     except JsrtError as error:
         _fail(error, as_json=form == "json")
     color = (
-        form == "human"
-        and output is None
-        and sys.stdout.isatty()
-        and "NO_COLOR" not in os.environ
+        form == "human" and output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     )
     text = checking.render(report, checking.FORMATS[checking.FORMATS.index(form)], color=color)
     if output is not None:
         try:
             Path(output).write_text(text + "\n", encoding="utf-8")
         except OSError as exc:
-            _fail(InputError(f"{output}: cannot write the report: {exc}", file=output), as_json=False)
+            _fail(
+                InputError(f"{output}: cannot write the report: {exc}", file=output), as_json=False
+            )
     elif text:
         click.echo(text, color=color)
     sys.exit(report.exit_code)

@@ -159,12 +159,12 @@ def _check_target(
         prepared = refused
     view = ScriptView(target.source, target.filename, tree)
     found = check_script(view, prepared, target.entries, function=function, hook=hook)
-    if runner is not None and not isinstance(prepared, LoadError):
-        if prepared.syntax_error is None:
-            entries = target.entries
-            if entries is None:
-                entries = _typed(view, function, hook)
-            found += runner.run(view, prepared, entries)
+    runs = not isinstance(prepared, LoadError) and prepared.syntax_error is None
+    if runner is not None and runs:
+        entries = target.entries
+        if entries is None:
+            entries = _typed(view, function, hook)
+        found += runner.run(view, prepared, entries)
     return kept(found, read_suppressions(view), set(disabled))
 
 

@@ -61,13 +61,19 @@ def human(report: CheckReport, *, color: bool = False) -> str:
 
     lines: list[str] = []
     for finding in report.findings:
-        severity = style(finding.severity, fg="red" if finding.severity == "error" else "yellow", bold=True)
+        severity = style(
+            finding.severity, fg="red" if finding.severity == "error" else "yellow", bold=True
+        )
         where = style(f"{finding.file}:{finding.line}:{finding.column}", bold=True)
-        lines.append(f"{where}: {severity}: {finding.message}  {style(f'[{finding.rule}]', dim=True)}")
+        lines.append(
+            f"{where}: {severity}: {finding.message}  {style(f'[{finding.rule}]', dim=True)}"
+        )
         if finding.source_line:
             lines.append(f"  {finding.line:>4} | {finding.source_line}")
             caret = " " * (finding.column - 1) + "^"
-            lines.append(f"       | {style(caret, fg='red' if finding.severity == 'error' else 'yellow')}")
+            lines.append(
+                f"       | {style(caret, fg='red' if finding.severity == 'error' else 'yellow')}"
+            )
         lines.append(f"  hint: {finding.hint}")
     files = len(report.files)
     summary = (

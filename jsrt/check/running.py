@@ -27,7 +27,9 @@ class HookRunner:
 
         self.runtime = Runtime(world)
 
-    def run(self, view: ScriptView, prepared: PreparedScript, entries: list[Entry]) -> list[Finding]:
+    def run(
+        self, view: ScriptView, prepared: PreparedScript, entries: list[Entry]
+    ) -> list[Finding]:
         findings: list[Finding] = []
         for entry in entries:
             node = view.functions.get(entry.function)

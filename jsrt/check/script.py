@@ -90,9 +90,7 @@ class ScriptView:
 
     def place(self, node_or_offset: tree_sitter.Node | int) -> tuple[int, int, str]:
         """Line, column (1-based, in characters) and the line's text of a node's start."""
-        offset = (
-            node_or_offset if isinstance(node_or_offset, int) else node_or_offset.start_byte
-        )
+        offset = node_or_offset if isinstance(node_or_offset, int) else node_or_offset.start_byte
         line, column = position(self.source, offset)
         shown = self._lines[line - 1] if 0 < line <= len(self._lines) else ""
         return line, column, shown
@@ -201,12 +199,18 @@ class ScriptView:
         for member in sorted(members, key=lambda n: n.start_byte):
             target = member.child_by_field_name("object")
             prop = member.child_by_field_name("property")
-            if target is not None and prop is not None and text(target) in modules:
-                if target.type == "identifier":
-                    yield text(prop), prop
+            if (
+                target is not None
+                and prop is not None
+                and target.type == "identifier"
+                and text(target) in modules
+            ):
+                yield text(prop), prop
 
 
-def _api_object(target: tree_sitter.Node, objects: dict[str, str], modules: frozenset[str]) -> str | None:
+def _api_object(
+    target: tree_sitter.Node, objects: dict[str, str], modules: frozenset[str]
+) -> str | None:
     """The integrator-api object a call's receiver names, or None when it names none."""
     if target.type == "identifier":
         return objects.get(text(target))
@@ -255,9 +259,11 @@ def parameter_name(function: tree_sitter.Node) -> str | None:
     if single is not None:
         return text(single)
     parameters = function.child_by_field_name("parameters")
-    first = next(
-        (c for c in parameters.named_children if c.type != "comment"), None
-    ) if parameters is not None else None
+    first = (
+        next((c for c in parameters.named_children if c.type != "comment"), None)
+        if parameters is not None
+        else None
+    )
     return text(first) if first is not None and first.type == "identifier" else None
 
 

@@ -99,9 +99,7 @@ class _Found:
         line, column, shown = self.view.place(at)
         key = (rule, line, column)
         if key not in self.items:
-            self.items[key] = Finding(
-                self.view.filename, line, column, rule, message, hint, shown
-            )
+            self.items[key] = Finding(self.view.filename, line, column, rule, message, hint, shown)
 
 
 def check_script(
@@ -238,9 +236,7 @@ def _api_names(found: _Found) -> None:
 # --- entries ---------------------------------------------------------------------------------
 
 
-def _inferred_entries(
-    found: _Found, function: str | None, hook: ScriptType | None
-) -> list[Entry]:
+def _inferred_entries(found: _Found, function: str | None, hook: ScriptType | None) -> list[Entry]:
     """The script's hooks as far as it says itself: `function` (typed by `hook` or its
     name), else the functions named for `hook`, else every function whose name names a
     script type, else its only function (type unknown)."""
@@ -439,8 +435,7 @@ def _page_returns(found: _Found, entry: Entry, node: tree_sitter.Node) -> None:
             found.add(
                 "page-hook-return",
                 statement,
-                f"{entry.function} returns nothing here: integrator.io reads the {hook}'s "
-                "return",
+                f"{entry.function} returns nothing here: integrator.io reads the {hook}'s return",
                 _page_hint(hook),
             )
         elif parameter is not None and text(unwrap(value)) == parameter:
@@ -466,7 +461,9 @@ def _page_returns(found: _Found, entry: Entry, node: tree_sitter.Node) -> None:
 def _page_hint(hook: str | None) -> str:
     if hook in _MAPPED_INPUT:
         field = _MAPPED_INPUT[hook]
-        return f"return one element per record: options.{field}.map((record) => ({{ data: record }}))"
+        return (
+            f"return one element per record: options.{field}.map((record) => ({{ data: record }}))"
+        )
     if hook == "preSavePage":
         return "return { data: options.data, errors: options.errors, abort: false }"
     field = "responseData" if hook == "postSubmit" else "postResponseMapData"

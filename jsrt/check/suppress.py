@@ -48,7 +48,11 @@ def read_suppressions(view: ScriptView) -> Suppressions:
     found = Suppressions()
     comments = captures(view.root, "(comment) @comment").get("comment", [])
     first_statement = next(
-        (c.start_byte for c in view.root.named_children if c.type not in ("comment", "hash_bang_line")),
+        (
+            c.start_byte
+            for c in view.root.named_children
+            if c.type not in ("comment", "hash_bang_line")
+        ),
         view.root.end_byte,
     )
     for comment in comments:
@@ -94,13 +98,11 @@ def _rule_ids(view: ScriptView, at: int, listed: str, found: Suppressions) -> se
     return set(names)
 
 
-def kept(findings: Iterable[Finding], suppressions: Suppressions, disabled: set[str]) -> list[Finding]:
+def kept(
+    findings: Iterable[Finding], suppressions: Suppressions, disabled: set[str]
+) -> list[Finding]:
     """The findings neither a comment nor the `disabled` set turns off, with the comments'
     own problems."""
-    out = [
-        f
-        for f in findings
-        if f.rule not in disabled and not suppressions.hides(f)
-    ]
+    out = [f for f in findings if f.rule not in disabled and not suppressions.hides(f)]
     out += [f for f in suppressions.problems if "unknown-rule" not in disabled]
     return sorted(out)

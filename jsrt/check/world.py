@@ -94,7 +94,9 @@ def world_targets(path: Path) -> LoadedWorld:
         except JsrtError as error:
             line, column = where.at(("scripts",))
             findings.append(
-                Finding(place.label, line, column, "hook-reference", error.message, error.hint or "")
+                Finding(
+                    place.label, line, column, "hook-reference", error.message, error.hint or ""
+                )
             )
             continue
         entries = by_script.get(code.script_id)
@@ -157,7 +159,11 @@ class _ReferencePlaces:
         if not isinstance(documents, list):
             return None
         return next(
-            (i for i, d in enumerate(documents) if isinstance(d, Mapping) and d.get("_id") == document_id),
+            (
+                i
+                for i, d in enumerate(documents)
+                if isinstance(d, Mapping) and d.get("_id") == document_id
+            ),
             None,
         )
 
