@@ -33,7 +33,8 @@ CASES = [
     Case(
         "unknown-module",
         "import _ from 'lodash'\nfunction preSavePage(options) { return { data: options.data } }\n",
-        "import dayjs from 'dayjs'\nfunction preSavePage(options) { return { data: options.data } }\n",
+        "import dayjs from 'dayjs'\n"
+        "function preSavePage(options) { return { data: options.data } }\n",
         1,
     ),
     Case(
@@ -53,7 +54,8 @@ CASES = [
     Case(
         "entry-missing",
         "function a() {}\nfunction b() {}\n",
-        "function a() {}\nfunction preMap(options) { return options.data.map((r) => ({ data: r })) }\n",
+        "function a() {}\n"
+        "function preMap(options) { return options.data.map((r) => ({ data: r })) }\n",
         1,
         hook="preMap",
     ),
@@ -93,7 +95,8 @@ CASES = [
         "function transform(options) {\n  return { ...options.record, flow: nameOf('f1') }\n}\n",
         "import { state } from 'integrator-api'\n"
         "function transform(options) {\n"
-        "  return { ...options.record, seen: state.getForResource({ resourceType: 'flows', _id: 'x', key: 'k' }) }\n}\n",
+        "  const seen = state.getForResource({ resourceType: 'flows', _id: 'x', key: 'k' })\n"
+        "  return { ...options.record, seen }\n}\n",
         3,
     ),
     # runtime-objects-spec (jsrt/api/catalog.py): integrations.find does not exist.
@@ -165,7 +168,8 @@ CASES = [
     Case(
         "mapped-return",
         "function preMap(options) {\n  return options.data\n}\n",
-        "function preMap(options) {\n  return options.data.map((record) => ({ data: record }))\n}\n",
+        "function preMap(options) {\n"
+        "  return options.data.map((record) => ({ data: record }))\n}\n",
         2,
     ),
     Case(
@@ -173,7 +177,8 @@ CASES = [
         "function postMap(options) {\n"
         "  return options.postMapData.filter((r) => r.ok).map((r) => ({ data: r }))\n}\n",
         "function postMap(options) {\n  const out = []\n"
-        "  for (const r of options.postMapData) out.push(r.ok ? { data: r } : {})\n  return out\n}\n",
+        "  for (const r of options.postMapData) out.push(r.ok ? { data: r } : {})\n"
+        "  return out\n}\n",
         2,
     ),
 ]
