@@ -377,9 +377,11 @@ def _policy(
         policy_check(context, method, [{"_id": cache_id or "?"}])
     except PolicyViolation as violation:
         head, _, fix = violation.message.partition(" Fix: ")
-        through = f" (reached through {' → '.join(f'{p}()' for p in path)})" if path else ""
-        first = head.split(" (rule:", 1)[0]
-        found.add(rule, call.method_node, f"{first}{through}", fix or "see the rule's source")
+        refused, _, why = head.partition("). ")
+        through = f", reached through {' → '.join(f'{p}()' for p in path)}" if path else ""
+        detail = f": {why.rstrip('.')}" if why and rule != "crud-in-hook" else ""
+        message = f"{refused}){through}{detail}"
+        found.add(rule, call.method_node, message, fix or "see the rule's source")
 
 
 def _filter_returns(found: _Found, entry: Entry, node: tree_sitter.Node) -> None:
