@@ -311,8 +311,7 @@ def _async(found: _Found, entry: Entry, node: tree_sitter.Node) -> None:
             "remove `async` and `await`: integrator-api calls return their result directly",
         )
         return
-    for statement in own_returns(node):
-        value = returned_value(statement)
+    for _statement, value in _returns(node):
         if value is not None and _is_promise(unwrap(value)):
             found.add(
                 "async-entry",
@@ -320,6 +319,17 @@ def _async(found: _Found, entry: Entry, node: tree_sitter.Node) -> None:
                 f"{entry.function} returns a Promise: integrator.io calls hooks synchronously",
                 "return the value itself; integrator-api calls return their result directly",
             )
+
+
+def _returns(
+    function: tree_sitter.Node,
+) -> list[tuple[tree_sitter.Node, tree_sitter.Node | None]]:
+    """(where, what) of each value `function` returns: its `return` statements, or the
+    expression body of an arrow function (`(options) => options.record`)."""
+    body = body_of(function)
+    if body is not None and body.type != "statement_block":
+        return [(body, body)]
+    return [(statement, returned_value(statement)) for statement in own_returns(function)]
 
 
 def _is_promise(node: tree_sitter.Node) -> bool:
@@ -386,8 +396,7 @@ def _policy(
 
 def _filter_returns(found: _Found, entry: Entry, node: tree_sitter.Node) -> None:
     hint = "return true to keep the record, false to drop it (e.g. return Boolean(value))"
-    for statement in own_returns(node):
-        value = returned_value(statement)
+    for statement, value in _returns(node):
         literal = _literal_kind(value)
         if literal is not None:
             found.add(
@@ -431,8 +440,7 @@ def _ends_in_return(node: tree_sitter.Node) -> bool:
 def _page_returns(found: _Found, entry: Entry, node: tree_sitter.Node) -> None:
     hook = entry.hook
     parameter = parameter_name(node)
-    for statement in own_returns(node):
-        value = returned_value(statement)
+    for statement, value in _returns(node):
         if value is None or (unwrap(value).type == "identifier" and text(value) == "undefined"):
             found.add(
                 "page-hook-return",

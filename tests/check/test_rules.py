@@ -275,6 +275,15 @@ def test_a_helper_passed_as_a_callback_is_reached() -> None:
     assert "reached through withConnection()" in finding.message
 
 
+def test_an_arrow_function_entry_is_judged_by_its_expression_body() -> None:
+    findings = check_source("const filter = (options) => 'yes'\n", "f.js")
+    assert [(f.rule, f.column) for f in findings] == [("filter-non-boolean", 29)]
+    findings = check_source("const preMap = async (options) => options.data\n", "m.js")
+    assert sorted(f.rule for f in findings) == ["async-entry", "mapped-return"]
+    clean = "const preMap = (options) => options.data.map((record) => ({ data: record }))\n"
+    assert check_source(clean, "m.js") == []
+
+
 def test_a_global_the_script_declares_is_its_own() -> None:
     source = (
         "function fetch(record) { return record }\n"
