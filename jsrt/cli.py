@@ -30,6 +30,8 @@ from jsrt.run.limits import CAPS, MEMORY, TIMEOUT, Limit
 
 if TYPE_CHECKING:
     from jsrt.cases import Case
+    from jsrt.transform.handlebars import Escape
+    from jsrt.transform.mapping import MappingProblem, RecordOutcome
 
 
 def _dumps(value: Any) -> str:
@@ -779,7 +781,8 @@ def test(
     max_calls: int | None,
     **backend: Any,
 ) -> None:
-    """Run the hook test cases in PATHS (*.case.yaml, *.case.yml, *.case.json; default: .).
+    """Run the test cases in PATHS (*.case.yaml, *.case.yml, *.case.json; default: .):
+    hooks, and the mappings and filters of `mapping:` and `filter:` cases.
 
     Exit 0 when every case passed, 1 when a case failed, 2 when a case file (or an input it
     names) could not be used or no case was found. The backend options apply to every case,
@@ -1011,6 +1014,299 @@ def serve(
         )
     except JsrtError as error:
         _fail(error, as_json=False)
+
+
+# --- the transformation engine: mappings and templates ------------------------------------
+
+
+def _records_file(path: str) -> list[Any]:
+    """The records `--data` names: a JSON or YAML list of records, or one record."""
+    from jsrt.inputs import load_data_file
+
+    records = load_data_file(path, what="data")
+    if isinstance(records, dict):
+        return [records]
+    if not isinstance(records, list):
+        raise InputError(
+            f"{path}: data must be a list of records (or one record), got {type(records).__name__}",
+            file=path,
+            hint='give the records the mapping receives, e.g. [{"id": 1}, {"id": 2}]',
+        )
+    return records
+
+
+_PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+"""One step of an engine's node path: a key (`mappings`) or an index (`[2]`)."""
+
+
+def _place_in(positions: dict[Any, tuple[int, int]], path: str, listed: bool) -> str:
+    """`line:column` of a node path (`mappings[2].mappings[0]`) in the mapping file whose
+    `positions` they are ('' when unknown); `listed`: the file is the bare list of
+    mappings, so the path's leading `mappings` is the file's top."""
+    from jsrt.inputs import position_of
+
+    parts: list[str | int] = [
+        int(index) if index else key for key, index in _PATH_PART.findall(path)
+    ]
+    if listed and parts[:1] == ["mappings"]:
+        parts = parts[1:]
+    found = position_of(positions, tuple(parts)) if parts else None
+    return f"{found[0]}:{found[1]}" if found else ""
+
+
+def _context_file(path: str) -> dict[str, Any]:
+    """The object `jsrt map --context` names."""
+    from jsrt.inputs import load_data_file
+
+    context = load_data_file(path, what="context")
+    if not isinstance(context, dict):
+        raise InputError(
+            f"{path}: the context must be an object, got {type(context).__name__}",
+            file=path,
+            hint='give e.g. {"operation": "update"}',
+        )
+    return context
+
+
+def _mapping_to_run(
+    mapping_file: str | None, world: str | None, import_id: str | None
+) -> tuple[dict[str, Any], Any, Callable[[str], str]]:
+    """The mapping `jsrt map` applies, the world that answers its lookups (or None), and
+    where a node path of it is written (`file:line:column: `, or '' when unknown): an
+    import or mapping file, or an import of the world named by `--import`."""
+    from jsrt.cases.definitions import find_resource, mapping_of
+    from jsrt.inputs import parse_document, read_text
+    from jsrt.runner import world_from_path
+
+    if (mapping_file is None) == (import_id is None):
+        raise UsageError(
+            "give either an import or mapping FILE, or --world W --import ID",
+            hint="jsrt map import.json --data records.json, or jsrt map --world world.yaml "
+            "--import 'Put orders' --data records.json",
+        )
+    if import_id is not None and world is None:
+        raise UsageError(
+            "--import names an import of a world; no --world given",
+            hint="add --world world.yaml (the world file that holds the import)",
+        )
+    seeded = None
+    if world is not None:
+        seeded, warnings = world_from_path(Path(world))
+        _warn(warnings)
+    if import_id is not None:
+        assert seeded is not None, "--import needs --world (checked above)"
+        document = find_resource(seeded, "imports", import_id)
+        return mapping_of(document, source=import_id), seeded, lambda _path: ""
+    assert mapping_file is not None
+    source = "<stdin>" if mapping_file == "-" else mapping_file
+    text = read_text(mapping_file, what="mapping")
+    document, positions = parse_document(
+        text, source=source, what="mapping", refuse_repeated_keys=False
+    )
+    listed = isinstance(document, list)
+
+    def place(path: str) -> str:
+        found = _place_in(positions, path, listed)
+        return f"{source}:{found}: " if found else ""
+
+    return mapping_of(document, source=source), seeded, place
+
+
+@main.command("map")
+@click.argument("mapping_file", metavar="[IMPORT_OR_MAPPING_FILE]", required=False)
+@click.option(
+    "--data",
+    "data_path",
+    required=True,
+    metavar="FILE",
+    help="The records to map: a JSON or YAML list of records (or one record).",
+)
+@click.option(
+    "--world",
+    type=click.Path(),
+    help="World whose lookup caches and dynamic lookups' mocks answer the lookups; with "
+    "--import, the world that holds the import.",
+)
+@click.option(
+    "--import",
+    "import_id",
+    metavar="ID",
+    help="Map with this import of --world (its _id or name) instead of a FILE.",
+)
+@click.option(
+    "--context",
+    "context_path",
+    metavar="FILE",
+    help="What the mapping knows besides the record, a JSON or YAML object: operation "
+    "(create or update, for conditional.when), inputContext (record or envelope), job, "
+    "settings, import, connection.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object with everything.")
+def map_command(
+    mapping_file: str | None,
+    data_path: str,
+    world: str | None,
+    import_id: str | None,
+    context_path: str | None,
+    as_json: bool,
+) -> None:
+    """Map records as an import's mapping would, and list the problems integrator.io's
+    editor would flag in the mapping.
+
+    IMPORT_OR_MAPPING_FILE (JSON or YAML; - reads standard input) is an import document
+    (Mapper 2.0 `mappings` and `lookups`, or Mapper 1.0 `mapping`), a `{mappings,
+    lookups}` object, or a list of Mapper 2.0 mappings. Prints the mapped records as a
+    JSON list (null for a record that failed; its errors go to stderr). Exit 0 when every
+    record mapped, 1 when one failed, 2 for a bad file or mapping.
+    """
+    from jsrt.cases.definitions import apply_mapping
+    from jsrt.transform.mapping import check_mapping
+
+    try:
+        definition, seeded, place = _mapping_to_run(mapping_file, world, import_id)
+        records = _records_file(data_path)
+        context = _context_file(context_path) if context_path is not None else None
+        problems = check_mapping(definition)
+        outcomes = apply_mapping(definition, records, world=seeded, context=context)
+    except JsrtError as error:
+        _fail(error, as_json=as_json)
+    failed = [index for index, outcome in enumerate(outcomes) if not outcome.ok]
+    if as_json:
+        click.echo(_dumps(_mapped_json(outcomes, problems, place)))
+    else:
+        for problem in problems:
+            at = place(problem.path)
+            click.echo(f"problem: {at}{problem.path}: {problem.message} ({problem.code})", err=True)
+        for index in failed:
+            for reported in outcomes[index].errors:
+                code, message = reported.get("code"), reported.get("message")
+                click.echo(f"error: record {index}: {message} ({code})", err=True)
+        click.echo(_dumps([outcome.data if outcome.ok else None for outcome in outcomes]))
+    sys.exit(EXIT_HOOK_FAILED if failed else EXIT_OK)
+
+
+def _mapped_json(
+    outcomes: list[RecordOutcome], problems: list[MappingProblem], place: Callable[[str], str]
+) -> dict[str, Any]:
+    """`jsrt map --json`: each record's data or errors, and the mapping's problems with
+    where the file writes each (`at`, when known)."""
+    records = []
+    for index, outcome in enumerate(outcomes):
+        entry: dict[str, Any] = {"index": index, "ok": outcome.ok}
+        if outcome.ok:
+            entry["data"] = outcome.data
+        else:
+            entry["errors"] = [dict(error) for error in outcome.errors]
+        records.append(entry)
+    found = []
+    for problem in problems:
+        about = {"path": problem.path, "code": problem.code, "message": problem.message}
+        if place(problem.path):
+            about["at"] = place(problem.path).removesuffix(": ")
+        found.append(about)
+    ok = all(outcome.ok for outcome in outcomes)
+    return {"ok": ok, "records": records, "problems": found}
+
+
+_STAGES = ("context", "import", "lookup")
+"""What `jsrt render --context` holds: the context itself, or the record an import's or a
+lookup's templates see in the context that stage builds (`jsrt.transform.handlebars`)."""
+
+_ESCAPES = ("body", "uri", "none")
+"""How `{{x}}` is escaped where a template is rendered: in a request body, in a
+relativeURI (URL-encoded), or nowhere (`jsrt.transform.handlebars.render`)."""
+
+
+def _template_text(template_file: str | None, inline: str | None) -> str:
+    """The template `jsrt render` renders: a file's text (- reads standard input), or
+    `--template` text."""
+    from jsrt.inputs import read_text
+
+    if (template_file is None) == (inline is None):
+        raise UsageError(
+            "give either a TEMPLATE file (- reads standard input) or --template TEXT",
+            hint="jsrt render body.hbs --context record.json, or jsrt render "
+            "--template '{{id}}' --context record.json",
+        )
+    if inline is not None:
+        return inline
+    assert template_file is not None
+    return read_text(template_file, what="template")
+
+
+@main.command("render")
+@click.argument("template_file", metavar="[TEMPLATE]", required=False)
+@click.option(
+    "--template",
+    "-t",
+    "inline",
+    metavar="TEXT",
+    help="The template itself, instead of a TEMPLATE file.",
+)
+@click.option(
+    "--context",
+    "context_path",
+    metavar="FILE",
+    help="The JSON or YAML object the template reads ({{record.id}}, {{data.0.id}}, ...); "
+    "default {}.",
+)
+@click.option(
+    "--stage",
+    type=click.Choice(_STAGES),
+    default="context",
+    show_default=True,
+    help="What --context holds: the whole context the template reads (context), or one "
+    "record, which an import's or a lookup's templates see inside the context "
+    "integrator.io builds for that stage ({{record.x}}, {{data.0.x}}, {{settings.import.x}}).",
+)
+@click.option(
+    "--escape",
+    type=click.Choice(_ESCAPES),
+    default="body",
+    show_default=True,
+    help="How {{x}} is escaped: as in a request body, URL-encoded as in a relativeURI, or "
+    "not at all ({{{x}}} is never escaped).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object with the output.")
+def render_command(
+    template_file: str | None,
+    inline: str | None,
+    context_path: str | None,
+    stage: str,
+    escape: Escape,
+    as_json: bool,
+) -> None:
+    """Render a Handlebars TEMPLATE (a file; - reads standard input) with integrator.io's
+    helpers and escaping, and print the text.
+
+    Exit 0 when it rendered, 1 when it failed on the context's data (a helper refused a
+    value), 2 when the template does not compile or the context file cannot be used.
+    """
+    from jsrt.inputs import load_data_file
+    from jsrt.transform.handlebars import import_context, lookup_context, render
+
+    try:
+        template = _template_text(template_file, inline)
+        given = {} if context_path is None else load_data_file(context_path, what="context")
+        if stage == "lookup" and not isinstance(given, dict):
+            raise InputError(
+                f"{context_path}: a lookup's record must be an object, got {type(given).__name__}",
+                file=context_path,
+                hint='give the record the lookup runs for, e.g. {"id": 1}',
+            )
+        if stage == "import":
+            context = import_context(given)
+        elif stage == "lookup":
+            context = lookup_context(given)
+        else:
+            context = given
+        output = render(template, context, escape=escape)
+    except JsrtError as error:
+        _fail(error, as_json=as_json)
+    if as_json:
+        click.echo(_dumps({"ok": True, "output": output}))
+    else:
+        click.echo(output, nl=not output.endswith("\n"))  # a template's own last newline
 
 
 @main.command("check")

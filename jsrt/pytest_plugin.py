@@ -1,7 +1,8 @@
 """pytest plugin for jsrt (registered through the `pytest11` entry point).
 
 **Case files.** pytest collects `*.case.yaml`, `*.case.yml` and `*.case.json` files it is
-pointed at (format: `jsrt.cases`), one test per case, and reports a failing case with the
+pointed at (format: `jsrt.cases`), one test per case (a hook's, or a `mapping:` or
+`filter:` case's, which the transformation engine runs), and reports a failing case with the
 same text as `jsrt test`: the expectation, the paths where values part, the diff. A case
 file that cannot be read is a collection error that names the file, line and column. A
 run's warnings (a function whose name says no script type) are `JsrtRunWarning`s, shown

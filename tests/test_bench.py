@@ -40,6 +40,8 @@ TINY = Plan(
     memory_runs=100,
     persist_writes=5,
     persist_repeats=1,
+    mapping_records=100,
+    mapping_repeats=1,
 )
 
 needs_node = pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
@@ -84,6 +86,7 @@ def test_every_workload_prints_a_row_with_a_ratio(tiny_plan, capsys):
         "persisted writes, small world",
         "persisted writes, 10 MB world",
         "persisted runs, 10 MB world",
+        "mapping, 100 records x 20 fields",
     }
     assert rows["cold `jsrt run`, 100 records"]["jsrt"].endswith(" ms")
     assert rows["bridge: state.getForResource, small value"]["jsrt"].endswith(" calls/s")

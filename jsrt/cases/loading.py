@@ -10,8 +10,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from jsrt.cases.backend_keys import read_backend_choice
+from jsrt.cases.definitions import named_document
 from jsrt.cases.locator import Locator
-from jsrt.cases.model import Case, CaseFile
+from jsrt.cases.model import Case, CaseFile, CaseKind
 from jsrt.cases.schema import (
     CaseDocument,
     CasesDocument,
@@ -84,6 +85,16 @@ def _case(
         """Where `key` is written: in this case, or among the file's defaults."""
         return (*where, key) if key in body else (key,)
 
+    if merged.get("mapping") is not None or merged.get("filter") is not None:
+        return _definition_case(locator, merged, where, place, name, document)
+    for key in ("records", "context"):
+        if key in merged:
+            raise locator.fail(
+                place(key),
+                f"`{key}` belongs to mapping: and filter: cases, and this case runs a hook",
+                "give a hook its records in `data:` (options.data) or `options:`, or add "
+                "`mapping:` or `filter:` to apply one to the records",
+            )
     from_step = "flow" in merged or "step" in merged
     if from_step:
         _check_step_keys(locator, merged, where, place)
@@ -97,10 +108,7 @@ def _case(
         )
     else:
         script = locator.existing_file(merged["script"], place("script"), "script")
-    world = None
-    if merged.get("world") is not None:
-        # A world file, or an integration download or layout folder (`jsrt.runner.Runtime`).
-        world = locator.existing_file(merged["world"], place("world"), "world file", folder_ok=True)
+    world = _world_of(locator, merged, place)
     options: dict[str, Any] = {}
     for source in (defaults, body):
         if source.get("options") is not None:
@@ -125,6 +133,80 @@ def _case(
         flow=merged.get("flow"),
         step=merged.get("step"),
         caps={name: merged[name] for name in CAPS if merged.get(name) is not None},
+    )
+
+
+def _world_of(
+    locator: Locator, merged: dict[str, Any], place: Callable[[str], Where]
+) -> Path | None:
+    """The world a case names, which must exist: a world file, or an integration download
+    or layout folder (`jsrt.runner.Runtime`)."""
+    if merged.get("world") is None:
+        return None
+    return locator.existing_file(merged["world"], place("world"), "world file", folder_ok=True)
+
+
+_HOOK_KEYS = ("script", "function", "flow", "step", "hook", "options", "data", "record")
+"""The keys that say which hook runs and with what: a mapping or filter case has none."""
+
+
+def _definition_case(
+    locator: Locator,
+    merged: dict[str, Any],
+    where: Where,
+    place: Callable[[str], Where],
+    name: str,
+    document: CaseDocument,
+) -> Case:
+    """A `mapping:` or `filter:` case: one definition, the records it applies to, and no
+    hook."""
+    if merged.get("mapping") is not None and merged.get("filter") is not None:
+        raise locator.fail(
+            place("filter"),
+            "a case applies either a mapping or a filter, and this one gives both",
+            "split it into a mapping: case and a filter: case",
+        )
+    kind: CaseKind = "mapping" if merged.get("mapping") is not None else "filter"
+    for key in _HOOK_KEYS:
+        if key in merged:
+            raise locator.fail(
+                place(key),
+                f"`{key}` is a hook case's key, and a {kind}: case runs no hook",
+                f"give the records in `records:`; remove `{key}`, or the {kind}: key to run a hook",
+            )
+    world = _world_of(locator, merged, place)
+    definition = merged[kind]
+    named = named_document(definition)
+    if named is not None and world is None:
+        collection, wanted = named
+        raise locator.fail(
+            place(kind),
+            f"the {kind} is the world's {collection.removesuffix('s')} {wanted!r}, and no "
+            "world is given",
+            f"add `world: world.yaml` (the world file that holds it), or write the {kind} inline",
+        )
+    if merged.get("records") is None:
+        raise locator.fail(
+            where,
+            f"a {kind}: case needs the records to apply it to",
+            "add `records: [{...}, {...}]`",
+        )
+    return Case(
+        name=name,
+        file=locator.path,
+        line=locator.line_of(where),
+        script=None,
+        function=None,
+        hook=None,
+        world=world,
+        timeout_s=None,
+        memory_mb=None,
+        options={},
+        expect=_expectations(document.expect),
+        kind=kind,
+        definition=definition,
+        records=merged["records"],
+        context=merged.get("context") or {},
     )
 
 

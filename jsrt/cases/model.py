@@ -9,6 +9,9 @@ from typing import Any, Literal
 from jsrt.expect import Expectations, Failure
 from jsrt.run.choice import BackendChoice
 
+CaseKind = Literal["hook", "mapping", "filter"]
+"""What a case runs: a hook function, an import's mapping, or a filter."""
+
 CaseStatus = Literal["passed", "failed", "error"]
 """`passed`; `failed`: an expectation did not hold; `error`: the run could not start."""
 
@@ -16,7 +19,8 @@ CaseStatus = Literal["passed", "failed", "error"]
 @dataclass(frozen=True)
 class Case:
     """One run of one hook function and what it must do: `script`'s `function`, or the
-    hook of a world's flow step (`flow`, `step`)."""
+    hook of a world's flow step (`flow`, `step`); or (`kind` mapping or filter) one
+    mapping or filter applied to `records`."""
 
     name: str
     file: Path
@@ -38,6 +42,14 @@ class Case:
     caps: dict[str, int] = field(default_factory=dict)
     """The caps on what its run keeps (`max_log_lines`, `max_log_chars`, `max_calls`:
     `jsrt.run.limits.CAPS`) the case sets; the others are the front end's or the defaults."""
+    kind: CaseKind = "hook"
+    definition: Any = None
+    """A mapping or filter case's definition as the file wrote it: inline, or `{import:
+    ID}` / `{export: ID}` naming the world's document that holds it."""
+    records: list[Any] = field(default_factory=list)
+    """The records a mapping or filter case applies its definition to."""
+    context: dict[str, Any] = field(default_factory=dict)
+    """What a mapping or filter case gives the engine besides the records."""
 
     @property
     def id(self) -> str:

@@ -20,6 +20,7 @@ from typing import Annotated, Any, ClassVar
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic import ValidationInfo as Info
 
+from jsrt.cases.definitions import FILTER_TYPES, MAPPING_KEYS
 from jsrt.describe import describe_document_value
 from jsrt.document_schema import problem
 from jsrt.errors import JsrtError
@@ -271,6 +272,81 @@ def _within(limit: Limit, name: str, example: str) -> Callable[[Any], Any]:
 _Path = Annotated[str | None, _typed(str, "a path relative to the case file", nullable=True)]
 
 
+# --- what a mapping or filter case applies ------------------------------------------------
+
+_REFERENCE_HINT = "{import: <_id or name>}"
+
+
+def _reference(value: Mapping[str, Any], kinds: tuple[str, ...], what: str) -> None:
+    """`{import: ID}` (or `{export: ID}`): a document of the world, named alone."""
+    key = next(iter(value))
+    if len(value) != 1:
+        other = next(k for k in value if k != key)
+        raise problem(
+            f"{what} names the world's {key} {value[key]!r} and also gives {other!r}",
+            f"write {what} as {{{key}: <_id or name>}} alone, or write the {what} inline",
+            at=(str(other),),
+        )
+    found = type_problem(value[key], str, "an _id or a name", key)
+    if found is not None:
+        raise problem(*found, at=(key,))
+    if key not in kinds:
+        raise problem(
+            f"a {what} is not held by an {key}", f"name one of: {', '.join(kinds)}", at=(key,)
+        )
+
+
+def _mapping_definition(value: Any) -> Any:
+    """A case's `mapping`: `{import: ID}` (an import of the world), an inline mapping
+    (`mappings` and `lookups`, or Mapper 1.0 `mapping`), or a list of Mapper 2.0 mappings."""
+    if isinstance(value, list):
+        return value
+    hint = (
+        f"write mapping as {_REFERENCE_HINT} (an import of the world), or inline as "
+        "{mappings: [...], lookups: [...]} (Mapper 2.0) or {mapping: {fields: [...]}}"
+    )
+    if not isinstance(value, Mapping) or not value:
+        raise problem(
+            f"mapping must be a mapping or a list, got {describe_document_value(value)}", hint
+        )
+    if "import" in value or "export" in value:
+        _reference(value, ("import",), "mapping")
+        return value
+    unknown = [str(key) for key in value if key not in MAPPING_KEYS]
+    if unknown or not any(key in value for key in MAPPING_KEYS):
+        near = difflib.get_close_matches(unknown[0], MAPPING_KEYS, n=1) if unknown else []
+        suggestion = f"did you mean {near[0]!r}? " if near else ""
+        raise problem(
+            f"unknown key {unknown[0]!r} in mapping" if unknown else "the mapping is empty",
+            suggestion + hint,
+            at=(unknown[0],) if unknown else (),
+        )
+    return value
+
+
+def _filter_definition(value: Any) -> Any:
+    """A case's `filter`: `{export: ID}` or `{import: ID}` (that document's filter), or a
+    filter inline (`{type: expression, expression: {...}}`)."""
+    hint = (
+        "write filter as {export: <_id or name>} or {import: <_id or name>} (that "
+        'document\'s filter), or inline: {type: expression, expression: {version: "1", '
+        "rules: [...]}}"
+    )
+    if not isinstance(value, Mapping) or not value:
+        raise problem(f"filter must be a mapping, got {describe_document_value(value)}", hint)
+    if "import" in value or "export" in value:
+        _reference(value, ("export", "import"), "filter")
+        return value
+    if value.get("type") not in FILTER_TYPES:
+        got = describe_document_value(value["type"]) if "type" in value else "no type"
+        raise problem(
+            f"a filter's type must be one of {', '.join(FILTER_TYPES)}, got {got}",
+            hint,
+            at=("type",) if "type" in value else (),
+        )
+    return value
+
+
 class _Settings(_Part):
     """The keys a case file may set for all its cases and each case for itself."""
 
@@ -323,6 +399,10 @@ class _Settings(_Part):
     options: Annotated[Any, _typed(dict, "a mapping", nullable=True)] = None
     data: Any = None
     record: Any = None
+    mapping: Annotated[Any, BeforeValidator(_mapping_definition)] = None
+    filter: Annotated[Any, BeforeValidator(_filter_definition)] = None
+    records: Annotated[Any, _typed(list, "a list of records")] = None
+    context: Annotated[Any, _typed(dict, "a mapping", nullable=True)] = None
 
 
 class CaseDocument(_Settings):
