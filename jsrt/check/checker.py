@@ -232,9 +232,7 @@ def _walk(folder: Path) -> Iterator[Path]:
             yield child
 
 
-def entry_of(
-    function: str, hook: str, flow_id: str | None, world: Any, integration_id: str | None = None
-) -> Entry:
+def entry_of(function: str, hook: str, flow_id: str | None, world: Any) -> Entry:
     """A hook the world wires: its type when integrator.io runs it, and the policy
     context of its flow (standalone, or the integration and the caches it registers)."""
     typed: ScriptType | None = next((t for t in SCRIPT_TYPES if t == hook), None)
@@ -242,8 +240,6 @@ def entry_of(
         return Entry(function, None)
     contract = contract_for(typed)
     options: Mapping[str, Any] = {"_flowId": flow_id} if flow_id else {}
-    if integration_id is not None:
-        options = {**options, "_integrationId": integration_id}
     policy = PolicyContext.resolve(
         script_kind=contract.script_kind, hook=typed, options=options, world=world
     )

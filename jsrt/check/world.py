@@ -47,10 +47,12 @@ def world_targets(path: Path) -> LoadedWorld:
         )
     world, _warnings = world_from_path(path)
     file = world_file_in(path)
-    is_download = download_at(path) is not None
-    place = WorldPlace(path.parent, str(path)) if is_download else WorldPlace.of_file(file)
-    sites = hook_sites(world, place)
-    where = _ReferencePlaces(None if is_download else file)
+    download = download_at(path)
+    place = WorldPlace(path.parent, str(path)) if download else WorldPlace.of_file(file)
+    where = _ReferencePlaces(None if download else file)
+    declared = download.world.get("apis") if download else where.documents.get("apis")
+    apis = [api for api in declared or [] if isinstance(api, Mapping)]
+    sites = hook_sites(world, place, apis)
     findings: list[Finding] = []
     by_script: dict[str, list[Entry]] = {}
     for site in sites:
@@ -134,7 +136,8 @@ class _ReferencePlaces:
         from jsrt.inputs import parse_by_name
 
         text = file.read_text(encoding="utf-8-sig")
-        self.documents = parse_by_name(text, source=str(file), what="world file") or {}
+        parsed = parse_by_name(text, source=str(file), what="world file")
+        self.documents = parsed if isinstance(parsed, dict) else {}
         self.positions = text_positions(text, str(file))
 
     def at(self, where: Where) -> tuple[int, int]:
@@ -142,8 +145,10 @@ class _ReferencePlaces:
 
     def of(self, site: HookSite) -> tuple[int, int]:
         step = site.step
-        if step is None or not isinstance(self.documents, Mapping):
-            return self.at(())
+        if step is None:
+            api_id = (site.api or {}).get("_id")
+            index = self._index("apis", api_id if isinstance(api_id, str) else None)
+            return self.at(("apis", index, *site.slot.split("."))) if index is not None else (1, 1)
         slot = tuple(site.slot.split("."))
         if step.resource is not None and site.slot != "hooks.postResponseMap":
             index = self._index(f"{step.kind}s", step.resource_id)

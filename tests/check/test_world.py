@@ -32,6 +32,8 @@ def test_a_world_check_judges_each_script_as_its_flows_wire_it() -> None:
         ("hook-reference", "world.yaml", 30),
         ("hook-type-mismatch", "world.yaml", 37),
         ("hook-reference", "world.yaml", 43),
+        # A My API's reference (celigo-reference §1.1: `script: {_scriptId, function}`).
+        ("hook-reference", "world.yaml", 51),
     ]
     assert report.exit_code == 1
     assert len(report.files) == 3
@@ -44,6 +46,7 @@ def test_a_world_check_judges_each_script_as_its_flows_wire_it() -> None:
     assert "function 'preSavePag' not in script 'clean'" in broken[0]
     assert "did you mean 'preSavePage'?" in broken[0]
     assert "script script-missing not in" in broken[1]
+    assert "My API 'Receive orders': function 'handleRequest' not in script" in broken[2]
 
 
 def test_without_a_world_runs_and_caches_are_not_judged() -> None:
@@ -63,7 +66,7 @@ def test_world_check_on_the_command_line_in_json() -> None:
     result = CliRunner().invoke(main, ["check", "--world", str(WORLD), "--format", "json"])
     assert result.exit_code == 1
     report = json.loads(result.output)
-    assert (report["errors"], report["warnings"]) == (4, 1)
+    assert (report["errors"], report["warnings"]) == (5, 1)
 
 
 def test_a_world_that_does_not_exist_is_bad_input() -> None:
