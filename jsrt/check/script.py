@@ -5,6 +5,7 @@ queries over the tree (never regular expressions over the text)."""
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -22,6 +23,10 @@ FUNCTION_NODES = (
 """Nodes that open a function scope: a `return` inside belongs to the nearest one."""
 
 API_MODULE = "integrator-api"
+
+_LINE_TERMINATOR = re.compile("(\r\n|[\n\r\u2028\u2029])")
+"""ECMAScript's line terminators, captured: lines as V8 and `jsrt.loader.position` count
+them (`str.splitlines` also splits at form feeds and other separators)."""
 
 
 @functools.cache
@@ -86,7 +91,13 @@ class ScriptView:
         self.filename = filename
         self.tree = tree
         self.root = tree.root_node
-        self._lines = source.splitlines()
+        pieces = _LINE_TERMINATOR.split(source)
+        self.lines_with_ends = [
+            pieces[i] + (pieces[i + 1] if i + 1 < len(pieces) else "")
+            for i in range(0, len(pieces), 2)
+        ]
+        """The source's lines, each with its terminator (ECMAScript's line terminators)."""
+        self._lines = pieces[::2]
 
     def place(self, node_or_offset: tree_sitter.Node | int) -> tuple[int, int, str]:
         """Line, column (1-based, in characters) and the line's text of a node's start."""

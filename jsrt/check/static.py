@@ -119,6 +119,8 @@ def check_script(
     _modules(found)
     _globals(found)
     _api_names(found)
+    if view.root.has_error:
+        return sorted(found.items.values())  # the syntax error explains what else is amiss
     if entries is None:
         entries = _inferred_entries(found, function, hook)
     for entry in entries:
@@ -155,7 +157,7 @@ def _syntax(found: _Found, prepared: PreparedScript | LoadError) -> None:
 
 def _offset_of(view: ScriptView, line: int, column: int) -> int:
     """The byte offset of a 1-based line and character column of the source."""
-    lines = view.source.splitlines(keepends=True)
+    lines = view.lines_with_ends
     before = "".join(lines[: line - 1])
     in_line = lines[line - 1][: column - 1] if line - 1 < len(lines) else ""
     return len((before + in_line).encode("utf-8", "surrogatepass"))

@@ -225,6 +225,19 @@ def test_a_finding_has_rule_severity_place_message_and_hint() -> None:
     assert finding.source_line == "  const u = process.env.URL"
 
 
+def test_a_syntax_error_is_the_only_finding_it_explains() -> None:
+    source = "function preMap(options) {\n  return options.data.map((r) => ({ data: r })\n"
+    assert [(f.rule, f.line) for f in check_source(source, "t.js")] == [("syntax-error", 2)]
+
+
+def test_places_count_lines_as_v8_does() -> None:
+    # ECMAScript's line terminators: U+2028 ends a line, a form feed does not.
+    source = "// a\x0cb\nfunction transform(options) {\u2028  return process.env\n}\n"
+    [finding] = check_source(source, "t.js")
+    assert (finding.line, finding.column) == (3, 10)
+    assert finding.source_line == "  return process.env"
+
+
 def test_unknown_method_names_the_nearest_real_one() -> None:
     source = (
         "import { lookupcaches } from 'integrator-api'\n"
