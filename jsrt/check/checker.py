@@ -208,7 +208,7 @@ def _file_target(path: Path) -> Target:
 
 def _script_files(paths: Sequence[str | Path]) -> Iterator[Path]:
     """The `.js` files at `paths`: a file as given, a folder walked (sorted, skipping
-    `SKIPPED_FOLDERS` and hidden folders)."""
+    `SKIPPED_FOLDERS`, hidden folders and virtualenvs)."""
     for given in paths:
         path = Path(given)
         if path.is_file():
@@ -226,7 +226,8 @@ def _script_files(paths: Sequence[str | Path]) -> Iterator[Path]:
 def _walk(folder: Path) -> Iterator[Path]:
     for child in sorted(folder.iterdir()):
         if child.is_dir():
-            if child.name not in SKIPPED_FOLDERS and not child.name.startswith("."):
+            skipped = child.name in SKIPPED_FOLDERS or child.name.startswith(".")
+            if not skipped and not (child / "pyvenv.cfg").is_file():  # a virtualenv
                 yield from _walk(child)
         elif child.suffix == ".js":
             yield child

@@ -323,3 +323,18 @@ def test_colour_on_a_terminal_and_none_with_no_color() -> None:
     assert "\x1b[" in coloured and "process is not defined" in coloured
     plain = _on_a_terminal(str(HOOKS / "globals.js"), no_color=True)
     assert "\x1b[" not in plain and "process is not defined" in plain
+
+
+def test_a_folder_walk_skips_dependencies_and_virtualenvs(tmp_path: Path) -> None:
+    (tmp_path / "hooks").mkdir()
+    (tmp_path / "hooks" / "transform.js").write_text(
+        "function transform(options) { return options.record }\n", encoding="utf-8"
+    )
+    broken = "function transform(options) { return require('x') }\n"
+    for folder in ("node_modules/lib", ".cache", "venv/lib"):
+        (tmp_path / folder).mkdir(parents=True)
+        (tmp_path / folder / "broken.js").write_text(broken, encoding="utf-8")
+    (tmp_path / "venv" / "pyvenv.cfg").write_text("home = /usr\n", encoding="utf-8")
+    report = check_paths([tmp_path])
+    assert [Path(name).name for name in report.files] == ["transform.js"]
+    assert report.exit_code == 0
