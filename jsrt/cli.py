@@ -1532,3 +1532,83 @@ def render_command(
         click.echo(_dumps({"ok": True, "output": output}))
     else:
         click.echo(output, nl=not output.endswith("\n"))  # a template's own last newline
+
+
+@main.command("check")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option(
+    "--world",
+    type=click.Path(),
+    help="Check the world's scripts as its flows wire them (a world file, a folder holding "
+    "world.json, or an integration download), and its hook references.",
+)
+@click.option(
+    "--format",
+    "form",
+    type=click.Choice(["human", "json", "github", "junit", "sarif"]),
+    default="human",
+    show_default=True,
+    help="human (code frames), json, github (Actions annotations), junit or sarif.",
+)
+@click.option(
+    "--disable",
+    "disabled",
+    multiple=True,
+    metavar="RULE",
+    help="Turn a rule off everywhere (repeat for several); --rules lists them.",
+)
+@click.option("--hook", help="The script type of the files' hooks, where names do not say it.")
+@click.option("--function", help="The function of each file that runs as the hook.")
+@click.option("--run", is_flag=True, help="Also run each hook once on its type's sample options.")
+@click.option("--output", type=click.Path(dir_okay=False), help="Write the report to a file.")
+@click.option("--rules", "list_rules", is_flag=True, help="List the rules and exit.")
+def check(
+    paths: tuple[str, ...],
+    world: str | None,
+    form: str,
+    disabled: tuple[str, ...],
+    hook: str | None,
+    function: str | None,
+    run: bool,
+    output: str | None,
+    list_rules: bool,
+) -> None:
+    """Check hook scripts without running them: syntax, imports, globals integrator.io
+    lacks, entry functions, integrator-api names and arguments, calls hooks may not make,
+    and what each script type returns.
+
+    PATHS are script files or folders of them (default: the current folder, unless
+    --world is given). Exit 1 on any error-level finding, 0 otherwise (warnings too),
+    2 on bad input. Turn a rule off on a line with `// jsrt-disable-line RULE`, on the
+    next line with `// jsrt-disable-next-line RULE`, in a file with `// jsrt-disable
+    RULE` before its first statement.
+    """
+    import os
+
+    from jsrt import check as checking
+
+    if list_rules:
+        for rule in checking.RULES:
+            click.echo(f"{rule.id:<26} {rule.severity:<8} {rule.summary}")
+        return
+    chosen: list[str] = list(paths) or ([] if world else ["."])
+    try:
+        report = checking.check_paths(
+            chosen, world=world, disabled=disabled, function=function, hook=hook, run=run
+        )
+    except JsrtError as error:
+        _fail(error, as_json=form == "json")
+    color = (
+        form == "human" and output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    )
+    text = checking.render(report, checking.FORMATS[checking.FORMATS.index(form)], color=color)
+    if output is not None:
+        try:
+            Path(output).write_text(text + "\n", encoding="utf-8")
+        except OSError as exc:
+            _fail(
+                InputError(f"{output}: cannot write the report: {exc}", file=output), as_json=False
+            )
+    elif text:
+        click.echo(text, color=color)
+    sys.exit(report.exit_code)

@@ -19,6 +19,7 @@ FRONT_ENDS = (
     "jsrt.pytest_plugin",
     "jsrt.server",
     "jsrt.cases",
+    "jsrt.check",
     "jsrt.reporting",
     "jsrt.expect",
 )
