@@ -210,26 +210,21 @@ def test_a_terminal_sees_a_progress_line_per_page_and_ci_does_not(world_file: Pa
         leader, follower = pty.openpty()
         jsrt = [sys.executable, "-c", "from jsrt.console import main; main()"]
         command = [*jsrt, "flow", "run", FLOW, "--world"]
-        done = subprocess.run(
-            [*command, str(world_file)],
-            stderr=follower,
-            stdout=subprocess.DEVNULL,
-            env=env,
-            check=False,
-            timeout=120,
+        process = subprocess.Popen(
+            [*command, str(world_file)], stderr=follower, stdout=subprocess.DEVNULL, env=env
         )
         os.close(follower)
         chunks = []
-        while True:
+        while True:  # read as it writes: a full terminal buffer would stop it
             try:
                 chunk = os.read(leader, 65536)
-            except OSError:
+            except OSError:  # the process is gone and the terminal closed
                 break
             if not chunk:
                 break
             chunks.append(chunk)
         os.close(leader)
-        assert done.returncode == 1
+        assert process.wait(timeout=120) == 1
         return b"".join(chunks).decode()
 
     env = {k: v for k, v in os.environ.items() if k != "CI"}
