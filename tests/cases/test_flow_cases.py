@@ -269,3 +269,21 @@ def test_the_readmes_flow_case_passes_as_written(project: Path) -> None:
     run = jsrt_test(str(case))
     assert run.exit_code == 0, run.output
     assert run.output.splitlines()[-1] == "2 passed, 0 failed"
+
+
+def test_the_pytest_fixture_runs_a_whole_flow(pytester: pytest.Pytester) -> None:
+    write_world(pytester.path)
+    pytester.makepyfile(
+        test_orders=f"""
+        import pytest
+
+        @pytest.mark.jsrt_world("world.yaml")
+        def test_orders_flow(jsrt_run):
+            result = jsrt_run.flow({FLOW!r}, pages=1)
+            assert result.ok and result.pages == 1
+            assert [r["orderId"] for r in result.imported({IMPORT!r})] == ["SO-1", "SO-2"]
+            assert jsrt_run.last is None  # hook results only
+        """
+    )
+    result = pytester.runpytest("-p", "no:benchmark", "-p", "no:xdist")
+    result.assert_outcomes(passed=1)
