@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from jsrt.describe import counted, source_excerpt
+from jsrt.describe import counted, describe, source_excerpt
 from jsrt.errors import EXIT_HOOK_FAILED, EXIT_OK, InputError, JsrtError, UsageError
 from jsrt.run.choice import (
     BACKEND_KINDS,
@@ -885,7 +885,7 @@ def _flow_data(path: str) -> Any:
     if not isinstance(data, list | dict):
         raise InputError(
             f"{path}: the flow's data must be a list of records, or a mapping of a page "
-            f"generator's export (_id or name) to its records; got {type(data).__name__}",
+            f"generator's export (_id or name) to its records; got {describe(data)}",
             file=path,
             hint='e.g. [{"id": 1}, {"id": 2}] or {"Get orders": [{"id": 1}]}',
         )
