@@ -1299,8 +1299,9 @@ def _mapping_to_run(
     """The mapping `jsrt map` applies, the world that answers its lookups (or None), and
     where a node path of it is written (`file:line:column: `, or '' when unknown): an
     import or mapping file, or an import of the world named by `--import`."""
-    from jsrt.cases.definitions import find_resource, mapping_of
+    from jsrt.cases.definitions import mapping_of
     from jsrt.inputs import parse_document, read_text
+    from jsrt.integration.steps import find_document
     from jsrt.runner import world_from_path
 
     if (mapping_file is None) == (import_id is None):
@@ -1320,7 +1321,7 @@ def _mapping_to_run(
         _warn(warnings)
     if import_id is not None:
         assert seeded is not None, "--import needs --world (checked above)"
-        document = find_resource(seeded, "imports", import_id)
+        document = find_document(seeded, "imports", import_id)
         return mapping_of(document, source=import_id), seeded, lambda _path: ""
     assert mapping_file is not None
     source = "<stdin>" if mapping_file == "-" else mapping_file

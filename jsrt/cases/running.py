@@ -170,8 +170,9 @@ def _run_script_filter(
 ) -> Any:
     """A `script` filter: its function run as a filter hook, once per record, in the
     world (integrator.io calls the filter script per record; configuring-filters)."""
-    from jsrt.cases.definitions import as_result, find_resource
+    from jsrt.cases.definitions import as_result
     from jsrt.integration.scripts import WorldPlace, script_code
+    from jsrt.integration.steps import find_document
     from jsrt.runner import Runtime
     from jsrt.transform.filters import script_filter_of
     from jsrt.transform.mapping import RecordOutcome
@@ -185,7 +186,7 @@ def _run_script_filter(
         if case.world is not None
         else WorldPlace(case.file.parent, str(case.file))
     )
-    code = script_code(find_resource(runtime.world, "scripts", script_id), place)
+    code = script_code(dict(find_document(runtime.world, "scripts", script_id)), place)
     options = {"records": case.records}
     if code.path is not None:
         ran = runtime.run_hook(code.path, function, options, "filter")
