@@ -14,7 +14,7 @@ from jsrt.run.choice import BackendChoice
 
 if TYPE_CHECKING:
     from jsrt.backends.cassette import CassetteLibrary
-    from jsrt.runner import Executor
+    from jsrt.runner import Executor, HookResult
 
 
 def run_case(
@@ -42,7 +42,6 @@ def run_case(
         DEFAULT_LIMITS,
         DEFAULT_MEMORY_MB,
         DEFAULT_TIMEOUT_S,
-        HookResult,
         Runtime,
     )
 
@@ -76,23 +75,11 @@ def run_case(
             assert case.script is not None, "a case runs a script or a flow step"
             result = runtime.run_hook(case.script, case.function, case.options, case.hook)
     except JsrtError as exc:
-        error = exc.to_dict()
-        duration = (time.perf_counter() - started) * 1000
-        if case.expect.error is None or error_mismatches(case.expect.error, error):
-            return CaseOutcome(case, "error", duration_ms=duration, error=error)
-        result = HookResult(
-            ok=False, value=None, hook=case.hook, function=case.function or "", error=error
-        )
-    failures = _check(case.expect, result, runtime)
-    return CaseOutcome(
-        case,
-        "failed" if failures else "passed",
-        failures=failures,
-        duration_ms=(time.perf_counter() - started) * 1000,
-        error=result.error,
-        logs=result.logs,
-        warnings=result.warnings,
-    )
+        failed = _expected_error(case, exc, started, hook=case.hook, function=case.function)
+        if isinstance(failed, CaseOutcome):
+            return failed
+        result = failed
+    return _judged(case, result, _check(case.expect, result, runtime), started)
 
 
 def _check(expect: Expectations, result: Any, runtime: Any) -> list[Failure]:
@@ -146,14 +133,29 @@ def _run_definition(case: Case, executor: Executor | None) -> CaseOutcome:
             outcomes = apply_filter(definition, case.records, context=case.context)
             result = as_result("filter", case.records, outcomes)
     except JsrtError as exc:
-        error = exc.to_dict()
-        duration = (time.perf_counter() - started) * 1000
-        if case.expect.error is None or error_mismatches(case.expect.error, error):
-            return CaseOutcome(case, "error", duration_ms=duration, error=error)
-        from jsrt.runner import HookResult
+        failed = _expected_error(case, exc, started, hook=case.kind, function=None)
+        if isinstance(failed, CaseOutcome):
+            return failed
+        result = failed
+    return _judged(case, result, check(case.expect, result, world), started)
 
-        result = HookResult(ok=False, value=None, hook=case.kind, function="", error=error)
-    failures = check(case.expect, result, world)
+
+def _expected_error(
+    case: Case, exc: JsrtError, started: float, *, hook: str | None, function: str | None
+) -> HookResult | CaseOutcome:
+    """What a case that raised comes to: the failed result its `expect.error` is then
+    judged against, or (no error expected, or another one) the case's "error" outcome."""
+    from jsrt.runner import HookResult
+
+    error = exc.to_dict()
+    if case.expect.error is None or error_mismatches(case.expect.error, error):
+        duration = (time.perf_counter() - started) * 1000
+        return CaseOutcome(case, "error", duration_ms=duration, error=error)
+    return HookResult(ok=False, value=None, hook=hook, function=function or "", error=error)
+
+
+def _judged(case: Case, result: HookResult, failures: list[Failure], started: float) -> CaseOutcome:
+    """The outcome of a case whose result was judged: passed, or failed with `failures`."""
     return CaseOutcome(
         case,
         "failed" if failures else "passed",
