@@ -30,7 +30,9 @@ from jsrt.run.limits import CAPS, MEMORY, TIMEOUT, Limit
 
 if TYPE_CHECKING:
     from jsrt.cases import Case
+    from jsrt.cases.sharding import Shard
     from jsrt.flow import FlowProgress, FlowResult
+    from jsrt.reporting import Report
     from jsrt.transform.handlebars import Escape
     from jsrt.transform.mapping import MappingProblem, RecordOutcome
 
@@ -969,8 +971,35 @@ _ERRORS_SHOWN = 10
 """Distinct per-record errors the summary lists; --json has them all."""
 
 
+class _ShardValue(click.ParamType):
+    """`--shard I/N` (`jsrt.cases.sharding.Shard`), refused with what is expected."""
+
+    name = "I/N"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from jsrt.cases.sharding import Shard
+
+        if isinstance(value, Shard):
+            return value
+        try:
+            return Shard.parse(str(value))
+        except UsageError as error:
+            self.fail(f"{error} ({error.hint})" if error.hint else str(error), param, ctx)
+
+
+_SHARD_OPTION = click.option(
+    "--shard",
+    type=_ShardValue(),
+    help="Run only shard I of N (e.g. 2/3): cases split by a stable hash of their file "
+    "(relative to the project root) and name, so N CI machines run each case once.",
+)
+"""`jsrt test --shard`; the project root is the nearest folder up with jsrt.toml,
+pyproject.toml or .git (`jsrt.cases.sharding`)."""
+
+
 @main.command("test", cls=RunsHooks)
 @click.argument("paths", nargs=-1, type=click.Path())
+@_SHARD_OPTION
 @click.option(
     "-k",
     "keyword",
@@ -997,6 +1026,7 @@ _ERRORS_SHOWN = 10
 @_backend_options
 def test(
     paths: tuple[str, ...],
+    shard: Shard | None,
     keyword: str | None,
     as_json: bool,
     junit_path: str | None,
@@ -1051,6 +1081,8 @@ def test(
                     f"no case matches -k {keyword!r} ({found} cases found)",
                     hint="check the spelling",
                 )
+        if shard is not None:
+            cases = _cases_of_shard(shard, cases, report)
     except JsrtError as error:
         _fail(error, as_json=as_json)
     if not as_json:
@@ -1078,6 +1110,18 @@ def test(
             )
     click.echo(_dumps(render_json(report)) if as_json else render_details(report))
     sys.exit(report.exit_code)
+
+
+def _cases_of_shard(shard: Shard, cases: list[Case], report: Report) -> list[Case]:
+    """The cases `shard` runs; the report counts the others and names the shard. A case
+    file that could not be loaded is reported by the shard its path falls in."""
+    from jsrt.cases.sharding import case_key, file_key, project_root
+
+    root = project_root()
+    kept = [case for case in cases if shard.holds(case_key(case.file, case.name, root))]
+    report.bad_files = [bad for bad in report.bad_files if shard.holds(file_key(bad.path, root))]
+    report.shard, report.other_shards = shard.label, len(cases) - len(kept)
+    return kept
 
 
 @main.command()

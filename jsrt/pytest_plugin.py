@@ -54,6 +54,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from jsrt.describe import counted
 from jsrt.run.choice import (
     BACKEND_KINDS,
     RECORD_MODES,
@@ -69,6 +70,7 @@ if TYPE_CHECKING:
     from jsrt.backends.cassette import CassetteLibrary
     from jsrt.backends.local import World
     from jsrt.cases import Case, CaseOutcome
+    from jsrt.cases.sharding import Shard
     from jsrt.errors import InputError
     from jsrt.flow import FlowResult
     from jsrt.runner import HookResult, Runtime
@@ -133,6 +135,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "jsrt_world",
         "world file seeding the jsrt_world fixture, relative to the ini file's folder",
     )
+    group.addoption(
+        "--jsrt-shard",
+        dest="jsrt_shard",
+        default=None,
+        metavar="I/N",
+        help="run only shard I of N (e.g. 2/3): tests split by a stable hash of their node id, "
+        "so N CI machines run each test once",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -144,6 +154,7 @@ def pytest_configure(config: pytest.Config) -> None:
     _refuse_recording_under_xdist(config)
     _timeout(config)  # a bad limit stops the session before the first test
     _caps(config)
+    _shard(config)
 
 
 def _refuse_recording_under_xdist(config: pytest.Config) -> None:
@@ -232,6 +243,72 @@ def _cassettes(config: pytest.Config) -> CassetteLibrary:
 
         config.stash[_CASSETTES] = CassetteLibrary()
     return config.stash[_CASSETTES]
+
+
+# --- shards -------------------------------------------------------------------------------
+
+_SHARD_COUNTS = pytest.StashKey[tuple[int, int]]()
+"""(tests kept, tests left to other shards), once the session has collected."""
+
+
+def _shard(config: pytest.Config) -> Shard | None:
+    """`--jsrt-shard I/N`, checked; a bad one stops the session with a usage error."""
+    given = config.getoption("jsrt_shard")
+    if given is None:
+        return None
+    from jsrt.cases.sharding import Shard
+    from jsrt.errors import UsageError
+
+    try:
+        return Shard.parse(given)
+    except UsageError as error:
+        raise pytest.UsageError(f"--jsrt-shard: {error} ({error.hint})") from None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Keep the items of this shard, by the hash of their node id (relative to the rootdir,
+    so the same on every machine); a case's node id is its `jsrt test` key,
+    `path/file.case.yaml::name`. Under xdist each worker collects and deselects alike."""
+    shard = _shard(config)
+    if shard is None:
+        return
+    kept = [item for item in items if shard.holds(item.nodeid)]
+    others = [item for item in items if not shard.holds(item.nodeid)]
+    items[:] = kept
+    config.hook.pytest_deselected(items=others)
+    config.stash[_SHARD_COUNTS] = (len(kept), len(others))
+    if hasattr(config, "workeroutput"):  # an xdist worker: its controller reports the counts
+        config.workeroutput["jsrt_shard"] = [len(kept), len(others)]
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """pytest-xdist's controller: a worker's shard counts (every worker has the same)."""
+    counts = getattr(node, "workeroutput", {}).get("jsrt_shard")
+    if counts is not None:
+        node.config.stash[_SHARD_COUNTS] = (counts[0], counts[1])
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """A shard's JUnit report names its suite `<name> (shard I of N)`, so the shards'
+    reports merge with suites that stay apart."""
+    from _pytest.junitxml import xml_key
+
+    shard = _shard(session.config)
+    junit = session.config.stash.get(xml_key, None)
+    if shard is not None and junit is not None:
+        junit.suite_name = f"{junit.suite_name} ({shard.label})"
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    shard = _shard(config)
+    if shard is None or _SHARD_COUNTS not in config.stash:
+        return
+    kept, others = config.stash[_SHARD_COUNTS]
+    terminalreporter.write_line(
+        f"jsrt {shard.label}: {counted(kept, 'test')} in this shard, {others:,} deselected "
+        "for the other shards"
+    )
 
 
 # --- case files ---------------------------------------------------------------------------
