@@ -41,6 +41,11 @@ cassette is shared by the whole session; each test's calls are kept apart by its
 (a case's by its file and name). Recording under xdist (`-n`) is refused, since workers
 would each write the file; replaying is not.
 
+**Shards**: `--jsrt-shard I/N` keeps the tests whose node id hashes into shard I of N
+(`jsrt.cases.sharding`; a case's node id is its `jsrt test` key), so N CI machines run
+each test once; each xdist worker deselects alike, the terminal summary says how many
+tests the shard kept, and a JUnit report's suite is named `<name> (shard I of N)`.
+
 Nothing heavy is imported until a case file or a fixture is used, so the plugin costs
 nothing in projects that have neither.
 """

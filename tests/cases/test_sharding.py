@@ -268,3 +268,26 @@ def test_a_bad_pytest_shard_stops_the_session(pytester: pytest.Pytester) -> None
     result.stderr.fnmatch_lines(
         ["*--jsrt-shard: shard '3/2': the shard's number must be between 1 and 2*"]
     )
+
+
+def test_the_readme_workflow_runs_one_shard_per_matrix_entry() -> None:
+    import re
+
+    import yaml
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"<!-- readme-shard-workflow -->\s*```yaml\n(.*?)\n```", readme, re.DOTALL)
+    assert block is not None
+    workflow = yaml.safe_load(block.group(1))
+    job = workflow["jobs"]["test"]
+    shards = job["strategy"]["matrix"]["shard"]
+    assert shards == [1, 2, 3]
+    command = next(step["run"] for step in job["steps"] if "jsrt test" in step.get("run", ""))
+    assert "--shard ${{ matrix.shard }}/3" in command
+    # What each matrix entry runs is a valid shard, and together they cover every shard.
+    given = [
+        command.replace("${{ matrix.shard }}", str(n)).split("--shard ")[1].split()[0]
+        for n in shards
+    ]
+    assert {Shard.parse(text) for text in given} == {Shard(n, 3) for n in (1, 2, 3)}
+    assert "junitparser merge" in workflow["jobs"]["report"]["steps"][1]["run"]
