@@ -1,6 +1,6 @@
 """The workloads, each a `measure(ctx) -> list[Row]`, in the order the report shows them."""
 
-from bench.workloads import bridge, cold, flow, mapping, memory, pages, persist, suite
+from bench.workloads import bridge, check, cold, flow, mapping, memory, pages, persist, suite
 
 WORKLOADS = {
     "cold": cold.measure,
@@ -11,4 +11,5 @@ WORKLOADS = {
     "persist": persist.measure,
     "mapping": mapping.measure,
     "flow": flow.measure,
+    "check": check.measure,
 }
