@@ -297,11 +297,13 @@ def pytest_testnodedown(node: Any, error: Any) -> None:
 def pytest_sessionstart(session: pytest.Session) -> None:
     """A shard's JUnit report names its suite `<name> (shard I of N)`, so the shards'
     reports merge with suites that stay apart."""
+    shard = _shard(session.config)
+    if shard is None:
+        return
     from _pytest.junitxml import xml_key
 
-    shard = _shard(session.config)
     junit = session.config.stash.get(xml_key, None)
-    if shard is not None and junit is not None:
+    if junit is not None:
         junit.suite_name = f"{junit.suite_name} ({shard.label})"
 
 
