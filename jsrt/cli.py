@@ -30,6 +30,7 @@ from jsrt.run.limits import CAPS, MEMORY, TIMEOUT, Limit
 
 if TYPE_CHECKING:
     from jsrt.cases import Case
+    from jsrt.coverage import CoverageCollector
 
 
 def _dumps(value: Any) -> str:
@@ -742,6 +743,76 @@ def modules_fetch() -> None:
         click.echo(f"{name}@{libraries.library_version(name)}  {path}")
 
 
+def _coverage_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """`--coverage` and its reports, for commands that run hooks."""
+    options = [
+        click.option(
+            "--coverage",
+            is_flag=True,
+            help="Measure which statements, branches and functions of the scripts ran; "
+            "print a table (see README: Coverage).",
+        ),
+        click.option(
+            "--coverage-report",
+            "coverage_reports",
+            multiple=True,
+            metavar="KIND[:PATH]",
+            help="Also write a report: lcov, cobertura, html, json (Istanbul), term "
+            "(repeatable; implies --coverage).",
+        ),
+        click.option(
+            "--coverage-data",
+            type=click.Path(dir_okay=False),
+            metavar="FILE",
+            help="Add the counts kept in FILE (from earlier runs) and write the total back "
+            "(implies --coverage).",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _coverage_collector(
+    coverage: bool, reports: tuple[str, ...], data: str | None, *, as_json: bool
+) -> CoverageCollector | None:
+    """The collector `--coverage` asks for, with the counts of `--coverage-data`; None
+    without coverage. Bad report kinds fail before any case runs."""
+    if not (coverage or reports or data):
+        return None
+    from jsrt.coverage import CoverageCollector
+    from jsrt.coverage.report import report_spec
+
+    try:
+        for text in reports:
+            report_spec(text)
+        collector = CoverageCollector()
+        if data is not None and Path(data).exists():
+            collector.merge(CoverageCollector.load(Path(data)))
+    except JsrtError as error:
+        _fail(error, as_json=as_json)
+    return collector
+
+
+def _report_coverage(
+    collector: CoverageCollector, reports: tuple[str, ...], data: str | None, *, as_json: bool
+) -> None:
+    """Save the counts (`--coverage-data`), write the reports asked for and print the
+    table (to stderr under --json, whose stdout is one JSON object)."""
+    from jsrt.coverage.report import report_spec, terminal_table, write_reports
+
+    try:
+        if data is not None:
+            collector.save(Path(data))
+        written = write_reports(collector, dict(report_spec(text) for text in reports))
+    except (JsrtError, OSError) as error:
+        failure = error if isinstance(error, JsrtError) else InputError(f"coverage: {error}")
+        _fail(failure, as_json=as_json)
+    click.echo(terminal_table(collector), err=as_json)
+    for path in written:
+        click.echo(f"coverage report: {path}", err=as_json)
+
+
 @main.command("test", cls=RunsHooks)
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option(
@@ -768,6 +839,7 @@ def modules_fetch() -> None:
 )
 @_cap_options(for_cases=True)
 @_backend_options
+@_coverage_options
 def test(
     paths: tuple[str, ...],
     keyword: str | None,
@@ -777,6 +849,9 @@ def test(
     max_log_lines: int | None,
     max_log_chars: int | None,
     max_calls: int | None,
+    coverage: bool,
+    coverage_reports: tuple[str, ...],
+    coverage_data: str | None,
     **backend: Any,
 ) -> None:
     """Run the hook test cases in PATHS (*.case.yaml, *.case.yml, *.case.json; default: .).
@@ -798,6 +873,7 @@ def test(
     )
 
     report = Report()
+    collector = _coverage_collector(coverage, coverage_reports, coverage_data, as_json=as_json)
     given = {"max_log_lines": max_log_lines, "max_log_chars": max_log_chars, "max_calls": max_calls}
     caps = {name: value for name, value in given.items() if value is not None}
     cases: list[Case] = []
@@ -836,10 +912,13 @@ def test(
                 caps=caps,
                 backend=chosen,
                 cassettes=cassettes,
+                coverage=collector,
             )
         )
         if not as_json:
             click.echo(status_line(report.outcomes[-1]))
+    if collector is not None:
+        _report_coverage(collector, coverage_reports, coverage_data, as_json=as_json)
     if junit_path is not None:
         try:
             Path(junit_path).write_text(render_junit(report), encoding="utf-8")

@@ -573,11 +573,11 @@ class Runtime:
         if instrumented is None or self.coverage is None:
             return self._execute(request)
         counted = cast(RunRequest, dict(request, coverage=instrumented.names))
-        counted["script"] = dict(
-            request["script"],
-            code=instrumented.code,
-            prologue=f"{prepared.prologue}\n{instrumented.before}",
-        )  # type: ignore[assignment]
+        counted["script"] = {
+            **request["script"],
+            "code": instrumented.code,
+            "prologue": f"{prepared.prologue}\n{instrumented.before}",
+        }
         try:
             reply = self._execute(counted)
         except LoadError:

@@ -188,6 +188,6 @@ def _map_from_data(data: dict[str, Any]) -> CoverageMap:
             for b in data["branches"]
         ),
         counters=int(data["counters"]),
-        unmeasured=int(data["unmeasured"]),
+        unmeasured=tuple((str(kind), int(line)) for kind, line in data["unmeasured"]),
         lines=tuple(int(line) for line in data["lines"]),
     )

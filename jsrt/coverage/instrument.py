@@ -26,7 +26,7 @@ order of evaluation of the code around it.
 
 A construct with no slot wide enough (code packed on one line: `a(); b();`, `x ? 1 : 2`,
 `function f() { return 1; }`) is measured another way when one is exact or nearly so, and
-otherwise is left out of the report's totals (`CoverageMap.unmeasured` counts them):
+otherwise is left out of the report's totals (`CoverageMap.unmeasured` lists them):
 
 * a statement shares the counter of the statement before it in its list (exact unless
   that one throws or jumps), or of the block it opens (exact);
@@ -93,6 +93,8 @@ _BODY_OWNERS = (
     "labeled_statement",
     "with_statement",
 )
+_WORD = re.compile(rb"[\w$\x80-\xff]")
+"""A byte of a word (an identifier, a keyword, a number): another glues onto it."""
 _NEWLINE = re.compile(rb"\r|\n|\xe2\x80[\xa8\xa9]")
 
 
@@ -175,8 +177,9 @@ class CoverageMap:
     functions: tuple[FunctionSite, ...]
     branches: tuple[BranchSite, ...]
     counters: int
-    unmeasured: int
-    """Sites left out: no slot wide enough and no exact way to infer them."""
+    unmeasured: tuple[tuple[str, int], ...]
+    """Sites left out (their kind and line): no slot wide enough and no exact way to
+    infer them."""
     lines: tuple[int, ...] = ()
     """The lines that hold a statement (measured or not): what lcov calls instrumented."""
 
@@ -213,6 +216,8 @@ class _Slot:
     capacity: int | None
     replaces: int
     statements_only: bool = False
+    after: bytes = b""
+    """The last byte of the code token before the slot."""
     texts: list[str] = field(default_factory=list)
 
     def fits(self, text: str) -> bool:
@@ -235,8 +240,8 @@ class _Writer:
         self.branches: list[BranchSite] = []
         self.counts: dict[int, Count | None] = {}
         """Each statement node's count (by node id): what `if`s and `switch`es read."""
-        self.unmeasured = 0
-        self.guards: list[tuple[Span, Span, Count, int]] = []
+        self.unmeasured: list[tuple[str, int]] = []
+        self.guards: list[tuple[tree_sitter.Node, tree_sitter.Node, Count, int]] = []
         """Guard clauses (`if (c) return;`): the if, its consequence, the if's count, the
         node id of the statement after it."""
         self.statement_lines: set[int] = set()
@@ -288,14 +293,26 @@ class _Writer:
             key, capacity = offset - gap, gap
         slot = self.slots.get(key)
         if slot is None:
-            slot = self.slots[key] = _Slot(key, capacity, gap)
+            after = self.data[previous_end - 1 : previous_end]
+            slot = self.slots[key] = _Slot(key, capacity, gap, after=after)
         return slot
 
     def _place(self, offset: int, text: str) -> Count | None:
         """A new counter written as `text` (`{}` stands for its name) in the slot in front
-        of `offset`; None when the slot is too narrow for it."""
+        of `offset`; None when the slot is too narrow for it.
+
+        A statement (`{};`) at a line's end follows code that may rely on the line break
+        to end (no `;`): it is written `;X;`. Text that would glue onto a word before it
+        (`else`, `do`, a number) starts with a space."""
         slot = self._slot(offset)
-        if (slot.statements_only and not text.endswith(";")) or not slot.fits(text.format("X")):
+        if slot.statements_only and text != "{};":
+            return None
+        if text == "{};" and slot.capacity is None and slot.after not in (b";", b"{", b""):
+            text = ";" + text
+        first = text.format("X")[0].encode()
+        if not slot.texts and _WORD.match(slot.after) and _WORD.match(first):
+            text = " " + text
+        if not slot.fits(text.format("X")):
             return None
         name = next(self.names, None)
         if name is None:
@@ -303,6 +320,9 @@ class _Writer:
         self.used.append(name)
         slot.texts.append(text.format(name))
         return Count(len(self.used) - 1)
+
+    def _skip(self, kind: str, node: tree_sitter.Node) -> None:
+        self.unmeasured.append((kind, node.start_point.row + 1))
 
     # -- positions ----------------------------------------------------------------------
 
@@ -344,7 +364,7 @@ class _Writer:
         self.statement_lines.add(node.start_point.row + 1)
         self.counts[node.id] = count
         if count is None:
-            self.unmeasured += 1
+            self._skip("statement", node)
         else:
             self.statements.append(StatementSite(self._span(node), count))
 
@@ -429,7 +449,7 @@ class _Writer:
                 count = self._place(body.start_byte, "{}&&")
             self.visit(body)
         if count is None:
-            self.unmeasured += 1
+            self._skip("function", node)
         else:
             declaration = node.child_by_field_name("name") or node
             self.functions.append(
@@ -440,7 +460,7 @@ class _Writer:
         for (_, parameter), default in zip(defaults, default_counts, strict=True):
             right = parameter.child_by_field_name("right")
             if default is None or right is None:
-                self.unmeasured += 1
+                self._skip("default-arg", parameter)
                 continue
             site = BranchSite(
                 "default-arg", self._span(parameter), (self._span(right),), (default,)
@@ -478,10 +498,13 @@ class _Writer:
         no = self._body(else_body, fallback=fallback) if else_body is not None else None
         counts = self._if_counts(node, consequence, else_body, own, yes, no)
         if counts is None:
-            self.unmeasured += 1
+            self._skip("if", node)
             return
         if not counts:
             return
+        self._infer_statement(consequence, counts[0])
+        if else_body is not None:
+            self._infer_statement(else_body, counts[1])
         other = else_body if else_body is not None else node
         paths = (self._span(consequence), self._span(other))
         self.branches.append(BranchSite("if", self._span(node), paths, counts))
@@ -513,7 +536,7 @@ class _Writer:
             while after is not None and after.type in ("comment", "empty_statement"):
                 after = after.next_named_sibling
             if after is not None:
-                self.guards.append((self._span(node), self._span(consequence), own, after.id))
+                self.guards.append((node, consequence, own, after.id))
                 return ()
         return None
 
@@ -538,7 +561,7 @@ class _Writer:
                 continue  # an empty case falls through to the next: no path of its own
             first = self.counts.get(statements[0].id)
             if first is None:
-                self.unmeasured += 1
+                self._skip("switch", case)
                 continue
             paths.append(self._span(case))
             counts.append(first)
@@ -573,7 +596,7 @@ class _Writer:
             self.visit(operand)
         measured = [c for c in counts if c is not None]
         if len(measured) < len(counts):
-            self.unmeasured += 1
+            self._skip(kind, node)
             return
         spans = tuple(self._span(o) for o in operands)
         self.branches.append(BranchSite(kind, self._span(node), spans, tuple(measured)))
@@ -582,13 +605,25 @@ class _Writer:
 
     def _guards(self) -> None:
         """A guard clause's paths: false is the statement after it, true the rest."""
-        for span, consequence, own, after in self.guards:
+        for node, consequence, own, after in self.guards:
             then = self.counts.get(after)
             yes = own.less(then) if then is not None and then != own else None
             if then is None or yes is None:
-                self.unmeasured += 1
+                self._skip("if", node)
                 continue
-            self.branches.append(BranchSite("if", span, (consequence, span), (yes, then)))
+            span = self._span(node)
+            self._infer_statement(consequence, yes)
+            self.branches.append(
+                BranchSite("if", span, (self._span(consequence), span), (yes, then))
+            )
+
+    def _infer_statement(self, node: tree_sitter.Node, count: Count) -> None:
+        """Count an `if`'s single-statement body that had no slot by its branch's count."""
+        if node.id not in self.counts or self.counts[node.id] is not None:
+            return
+        self.counts[node.id] = count
+        self.statements.append(StatementSite(self._span(node), count))
+        self.unmeasured.remove(("statement", node.start_point.row + 1))
 
     def result(self) -> Instrumented:
         self._guards()
@@ -609,7 +644,7 @@ class _Writer:
             functions=tuple(self.functions),
             branches=tuple(self.branches),
             counters=len(self.used),
-            unmeasured=self.unmeasured,
+            unmeasured=tuple(self.unmeasured),
             lines=tuple(sorted(self.statement_lines)),
         )
         return Instrumented(

@@ -20,6 +20,7 @@ from typing import Any, Literal
 import orjson
 
 from jsrt.coverage.collect import CoverageCollector, FileCoverage
+from jsrt.errors import UsageError
 from jsrt.files import write_atomically
 
 ReportKind = Literal["term", "lcov", "cobertura", "html", "json"]
@@ -63,6 +64,8 @@ class FileSummary:
     """(name, line, count) per function."""
     statement_hits: list[int]
     unmeasured: int
+    """Sites not measured (`CoverageMap.unmeasured`)."""
+    source: str
 
     @property
     def missing(self) -> list[int]:
@@ -82,7 +85,7 @@ def summarize(entry: FileCoverage) -> FileSummary:
         (f.name, f.declaration.start_line, f.count.of(counters)) for f in sites.functions
     ]
     return FileSummary(
-        filename=sites.filename,
+        filename=shown_name(sites.filename),
         statements=Ratio(sum(1 for h in statement_hits if h), len(statement_hits)),
         branches=Ratio(sum(1 for h in paths if h), len(paths)),
         functions=Ratio(sum(1 for _, _, h in function_hits if h), len(function_hits)),
@@ -91,8 +94,21 @@ def summarize(entry: FileCoverage) -> FileSummary:
         branch_hits=branch_hits,
         function_hits=function_hits,
         statement_hits=statement_hits,
-        unmeasured=sites.unmeasured,
+        unmeasured=len(sites.unmeasured),
+        source=sites.source,
     )
+
+
+def shown_name(filename: str) -> str:
+    """A script's name as reports show it: relative to the current folder when inside it
+    (CI services match report paths to the checkout)."""
+    path = Path(filename)
+    if not path.is_absolute():
+        return filename
+    try:
+        return path.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return filename
 
 
 def summaries(collector: CoverageCollector) -> list[FileSummary]:
@@ -353,13 +369,13 @@ def html_report(collector: CoverageCollector, folder: Path) -> Path:
         for part in ("statements", "branches", "functions", "lines"):
             ratio: Ratio = getattr(s, part)
             ET.SubElement(row, "td").text = f"{ratio.percent:.1f}% ({ratio.covered}/{ratio.total})"
-        write_atomically(folder / page, _file_page(s, collector.files[s.filename].map.source))
+        write_atomically(folder / page, _file_page(s))
     index_path = folder / "index.html"
     write_atomically(index_path, _page("jsrt coverage", body))
     return index_path
 
 
-def _file_page(summary: FileSummary, source: str) -> bytes:
+def _file_page(summary: FileSummary) -> bytes:
     body = ET.Element("body")
     ET.SubElement(body, "h1").text = summary.filename
     ET.SubElement(body, "p").text = (
@@ -368,7 +384,7 @@ def _file_page(summary: FileSummary, source: str) -> bytes:
     )
     partial = {line for line, counts in summary.branch_hits if not all(counts)}
     table = ET.SubElement(body, "table", {"class": "source"})
-    for number, text in enumerate(source.splitlines(), start=1):
+    for number, text in enumerate(summary.source.splitlines(), start=1):
         hits = summary.line_hits.get(number)
         kind = (
             "" if hits is None else "miss" if hits == 0 else "part" if number in partial else "hit"
@@ -378,6 +394,22 @@ def _file_page(summary: FileSummary, source: str) -> bytes:
         ET.SubElement(row, "td", {"class": "n"}).text = "" if hits is None else f"{hits}x"
         ET.SubElement(row, "td").text = text
     return _page(html.escape(summary.filename), body)
+
+
+def report_spec(text: str) -> tuple[ReportKind, Path | None]:
+    """`KIND` or `KIND:PATH` (as `--coverage-report` takes it) read; UsageError otherwise."""
+    kind, _, path = text.partition(":")
+    if kind not in REPORT_KINDS:
+        raise UsageError(
+            f"unknown coverage report {kind!r}",
+            hint=f"give one of {', '.join(REPORT_KINDS)}, with :PATH to choose where "
+            "(e.g. lcov:coverage/lcov.info)",
+        )
+    if kind == "term" and path:
+        raise UsageError(
+            "the term report is printed, not written to a path", hint="give term alone"
+        )
+    return kind, Path(path) if path else None
 
 
 def write_reports(

@@ -145,7 +145,7 @@ def execute(request: RunRequest) -> RunReply:
                 logs, counts = _leftovers(isolate, key)
                 error = _with_progress(error, dispatcher, logs)
                 failed: RunFailed | None = _failed(error, dispatcher, cassette, logs, counts)
-                if names:
+                if names and failed is not None:
                     failed["coverage"] = _coverage_counts(isolate, len(names))
             else:
                 failed = None
