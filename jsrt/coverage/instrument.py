@@ -583,19 +583,31 @@ class _Writer:
     def _logical(self, node: tree_sitter.Node) -> None:
         operands = [node.child_by_field_name("left"), node.child_by_field_name("right")]
         text = "void {}??" if _operator(node) == "??" else "{}&&"
-        self._operands(node, "binary-expr", [o for o in operands if o is not None], text)
+        self._operands(
+            node, "binary-expr", [o for o in operands if o is not None], text, implied_first=True
+        )
 
     def _operands(
-        self, node: tree_sitter.Node, kind: str, operands: list[tree_sitter.Node], text: str
+        self,
+        node: tree_sitter.Node,
+        kind: str,
+        operands: list[tree_sitter.Node],
+        text: str,
+        *,
+        implied_first: bool = False,
     ) -> None:
         """A counter in front of each operand (`X&&` yields the operand's value: X is
-        true), then what the operands hold."""
+        true), then what the operands hold. With `implied_first` (a logical expression,
+        whose left operand runs whenever it does), a left operand without room for a
+        counter leaves the site with its right operand's path alone."""
         counts: list[Count | None] = []
         for operand in operands:
             counts.append(None if _loose(operand, text) else self._place(operand.start_byte, text))
             self.visit(operand)
+        if implied_first and counts[0] is None:
+            counts, operands = counts[1:], operands[1:]
         measured = [c for c in counts if c is not None]
-        if len(measured) < len(counts):
+        if not measured or len(measured) < len(counts):
             self._skip(kind, node)
             return
         spans = tuple(self._span(o) for o in operands)
