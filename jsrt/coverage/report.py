@@ -20,6 +20,7 @@ from typing import Any, Literal
 import orjson
 
 from jsrt.coverage.collect import CoverageCollector, FileCoverage
+from jsrt.describe import counted
 from jsrt.errors import UsageError
 from jsrt.files import write_atomically
 
@@ -179,8 +180,8 @@ def terminal_table(collector: CoverageCollector) -> str:
     unmeasured = sum(s.unmeasured for s in found)
     if unmeasured:
         out.append(
-            f"{unmeasured} sites share a line too tightly to be counted without moving code "
-            "and are in no total"
+            f"not measured: {counted(unmeasured, 'site')}, where code packed on one line "
+            "leaves no room"
         )
     return "\n".join(out)
 
