@@ -84,6 +84,9 @@ def test_every_workload_prints_a_row_with_a_ratio(tiny_plan, capsys):
         "persisted writes, small world",
         "persisted writes, 10 MB world",
         "persisted runs, 10 MB world",
+        "mapping, 10,000 records x 20 fields",
+        "coverage, per small case (30 cases)",
+        "coverage, page of 1,000 records",
     }
     assert rows["cold `jsrt run`, 100 records"]["jsrt"].endswith(" ms")
     assert rows["bridge: state.getForResource, small value"]["jsrt"].endswith(" calls/s")
