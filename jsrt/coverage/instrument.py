@@ -90,12 +90,11 @@ _BODY_OWNERS = (
     "for_in_statement",
     "while_statement",
     "do_statement",
-    "labeled_statement",
     "with_statement",
 )
 _WORD = re.compile(rb"[\w$\x80-\xff]")
 """A byte of a word (an identifier, a keyword, a number): another glues onto it."""
-_NEWLINE = re.compile(rb"\r|\n|\xe2\x80[\xa8\xa9]")
+_NEWLINE = re.compile(rb"\r\n|\r|\n|\xe2\x80[\xa8\xa9]")
 
 
 @functools.cache
@@ -249,6 +248,9 @@ class _Writer:
         self._collect_tokens(root)
         self.token_ends = [end for _, end in self.tokens]
         self.line_starts = [0] + [m.end() for m in _NEWLINE.finditer(data)]
+        """Where each line starts, by ECMAScript's line terminators (`\r\n` is one)."""
+        self.row_starts = [0] + [m.end() for m in re.finditer(b"\n", data)]
+        """Where each of tree-sitter's rows starts (it counts `\n` only)."""
         self.anonymous = 0
 
     # -- tokens and slots -------------------------------------------------------------
@@ -327,7 +329,7 @@ class _Writer:
     # -- positions ----------------------------------------------------------------------
 
     def _column(self, row: int, byte_column: int) -> int:
-        start = self.line_starts[row] if row < len(self.line_starts) else 0
+        start = self.row_starts[row] if row < len(self.row_starts) else 0
         before = self.data[start : start + byte_column].decode("utf-8", "surrogatepass")
         return len(before.encode("utf-16-le", "surrogatepass")) // 2
 
@@ -368,9 +370,7 @@ class _Writer:
         else:
             self.statements.append(StatementSite(self._span(node), count))
 
-    def _body(
-        self, node: tree_sitter.Node, *, dangling_else: bool = False, fallback: Count | None = None
-    ) -> Count | None:
+    def _body(self, node: tree_sitter.Node, *, fallback: Count | None = None) -> Count | None:
         """The count of an `if`'s or a loop's body: its block's entry, or a counter in
         front of a single statement (counted as a statement too); `fallback` when there
         is no room for one."""
@@ -382,7 +382,7 @@ class _Writer:
             return None
         if node.type == "expression_statement":
             count = self._place(node.start_byte, "{},")
-        elif not dangling_else:
+        elif not self._else_after(node):
             count = self._place(node.start_byte, "if({})")
         else:
             count = None
@@ -390,6 +390,15 @@ class _Writer:
         self._statement(node, count)
         self.visit(node)
         return count
+
+    def _else_after(self, node: tree_sitter.Node) -> bool:
+        """Whether an `else` follows the statement: an `if(X)` in front of it would take
+        that `else` (`if (a) while (b) c(); else d()`)."""
+        index = bisect.bisect_left(self.tokens, (node.end_byte, node.end_byte))
+        if index >= len(self.tokens):
+            return False
+        start, end = self.tokens[index]
+        return self.data[start:end] == b"else"
 
     def _block_entry(self, block: tree_sitter.Node, text: str = "{};") -> Count | None:
         """A counter right after a block's `{` and its directives, in front of its first
@@ -493,7 +502,7 @@ class _Writer:
         if alternative is not None:
             else_body = next((c for c in alternative.named_children if c.type != "comment"), None)
         own = self.counts.get(node.id)
-        yes = self._body(consequence, dangling_else=else_body is not None)
+        yes = self._body(consequence)
         fallback = own.less(yes) if own is not None and yes is not None else None
         no = self._body(else_body, fallback=fallback) if else_body is not None else None
         counts = self._if_counts(node, consequence, else_body, own, yes, no)

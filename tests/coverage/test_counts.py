@@ -288,3 +288,60 @@ def test_top_level_statements_before_any_other_code_are_counted(cover) -> None:
         {},
     )
     assert covered.lines == {2: 2, 4: 2}
+
+
+def test_a_body_before_an_else_keeps_its_else(cover) -> None:
+    covered = cover(
+        """
+        function main(options) {
+          let n = 0
+          if (options.loop)
+            while (n < 3)
+              n++
+          else
+            n = -1
+          return n
+        }
+        """,
+        {"loop": True},
+        {"loop": False},
+    )
+    assert [r.value for r in covered.results] == [3, -1]
+    assert covered.branches("if") == {3: [1, 1]}
+    assert covered.lines == {2: 2, 3: 2, 4: 1, 5: 3, 7: 1, 8: 2}
+
+
+def test_labelled_loops_keep_their_labels(cover) -> None:
+    covered = cover(
+        """
+        function main(options) {
+          let found = 0
+          outer:
+          for (const row of options.rows) {
+            for (const cell of row) {
+              if (cell) {
+                found++
+                continue outer
+              }
+            }
+          }
+          return found
+        }
+        """,
+        {"rows": [[0, 1], [0, 0], [1]]},
+    )
+    assert covered.results[0].value == 2
+    assert covered.lines[7] == 2 and covered.lines[5] == 3
+    assert covered.branches("if") == {6: [2, 3]}
+
+
+def test_windows_line_ends_keep_lines_and_columns(cover) -> None:
+    covered = cover(
+        "function main(options) {\r\n  if (options.a) {\r\n    return 1\r\n"
+        "  }\r\n  return 2\r\n}\r\n",
+        {"a": True},
+        {},
+    )
+    assert covered.lines == {2: 2, 3: 1, 5: 1}
+    statement = next(iter(covered.collector.files.values())).map.statements[1]
+    assert (statement.span.start_line, statement.span.start_column) == (3, 4)
