@@ -9,7 +9,6 @@ line coverage counts them). Sites the instrumentation could not measure
 
 from __future__ import annotations
 
-import html
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
@@ -394,7 +393,7 @@ def _file_page(summary: FileSummary) -> bytes:
         ET.SubElement(row, "td", {"class": "n"}).text = str(number)
         ET.SubElement(row, "td", {"class": "n"}).text = "" if hits is None else f"{hits}x"
         ET.SubElement(row, "td").text = text
-    return _page(html.escape(summary.filename), body)
+    return _page(summary.filename, body)
 
 
 def report_spec(text: str) -> tuple[ReportKind, Path | None]:
