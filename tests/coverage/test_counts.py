@@ -345,3 +345,19 @@ def test_windows_line_ends_keep_lines_and_columns(cover) -> None:
     assert covered.lines == {2: 2, 3: 1, 5: 1}
     statement = next(iter(covered.collector.files.values())).map.statements[1]
     assert (statement.span.start_line, statement.span.start_column) == (3, 4)
+
+
+def test_a_run_that_throws_keeps_the_counts_up_to_its_throw(cover) -> None:
+    covered = cover(
+        """
+        function main(options) {
+          const before = 1
+          options.missing.field = before
+          return 'never'
+        }
+        """,
+        {},
+        {},
+    )
+    assert all(r.error is not None and r.error["line"] == 3 for r in covered.results)
+    assert covered.lines == {2: 2, 3: 2, 4: 0}
