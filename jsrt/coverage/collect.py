@@ -35,7 +35,7 @@ from jsrt.coverage.instrument import (
     StatementSite,
     instrument,
 )
-from jsrt.errors import InputError
+from jsrt.errors import InputError, JsrtError
 from jsrt.files import write_atomically
 
 if TYPE_CHECKING:
@@ -89,7 +89,10 @@ class CoverageCollector:
 
         if filename in self.files:
             return
-        prepared = prepare(source, filename)
+        try:
+            prepared = prepare(source, filename)
+        except JsrtError:  # an import integrator.io refuses: running it says so
+            return
         if prepared.syntax_error is None:
             self.instrument(prepared)
 

@@ -192,3 +192,12 @@ def test_fail_under_fails_the_session_below_the_threshold(pytest_project: Path) 
     enough = _pytest(pytest_project, "-p", "no:xdist")
     assert enough.returncode == 0, enough.stdout + enough.stderr
     assert "hook coverage 100.0% reaches --jsrt-cov-fail-under 90" in enough.stdout
+
+
+def test_a_world_script_that_cannot_load_is_not_listed_and_breaks_nothing() -> None:
+    collector = CoverageCollector()
+    collector.include("refused.js", "import _ from 'lodash'\nfunction main() {}\n")
+    collector.include("broken.js", "function main( {\n")
+    collector.include("fine.js", "function main() {\n  return 1\n}\n")
+    assert sorted(collector.files) == ["fine.js"]
+    assert collector.files["fine.js"].counters == [0]
