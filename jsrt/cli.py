@@ -794,6 +794,16 @@ def _coverage_collector(
     return collector
 
 
+def _include_script(collector: CoverageCollector, script: Path) -> None:
+    """List a script a case file names at 0% when no case ran it (filtered out by -k);
+    one that cannot be read is left out (its cases say why)."""
+    try:
+        source = script.read_bytes().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return
+    collector.include(str(script), source)
+
+
 def _report_coverage(
     collector: CoverageCollector, reports: tuple[str, ...], data: str | None, *, as_json: bool
 ) -> None:
@@ -877,6 +887,7 @@ def test(
     given = {"max_log_lines": max_log_lines, "max_log_chars": max_log_chars, "max_calls": max_calls}
     caps = {name: value for name, value in given.items() if value is not None}
     cases: list[Case] = []
+    every_case: list[Case] = []  # before -k: the scripts coverage lists
     cassettes = CassetteLibrary()
     try:
         chosen = _backend_choice(backend)
@@ -891,6 +902,7 @@ def test(
                 cases.extend(load_case_file(path).cases)
             except InputError as error:
                 report.bad_files.append(BadFile(path, error.to_dict()))
+        every_case = list(cases)
         if keyword is not None:
             found = len(cases)
             cases = [case for case in cases if keyword.lower() in case.id.lower()]
@@ -918,6 +930,8 @@ def test(
         if not as_json:
             click.echo(status_line(report.outcomes[-1]))
     if collector is not None:
+        for script in sorted({case.script for case in every_case if case.script is not None}):
+            _include_script(collector, script)
         _report_coverage(collector, coverage_reports, coverage_data, as_json=as_json)
     if junit_path is not None:
         try:

@@ -201,3 +201,21 @@ def test_a_world_script_that_cannot_load_is_not_listed_and_breaks_nothing() -> N
     collector.include("fine.js", "function main() {\n  return 1\n}\n")
     assert sorted(collector.files) == ["fine.js"]
     assert collector.files["fine.js"].counters == [0]
+
+
+def test_jsrt_test_lists_a_script_no_selected_case_ran_at_zero(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _case_folder(tmp_path)
+    (folder / "other.js").write_text("function preMap(options) {\n  return []\n}\n")
+    (folder / "other.case.yaml").write_text(
+        "script: other.js\ncases:\n  - name: other\n    options: {data: []}\n"
+    )
+    monkeypatch.chdir(folder)
+    result = CliRunner().invoke(main, ["test", ".", "-k", "kind a", "--coverage"])
+    assert result.exit_code == 0, result.output
+    rows = {
+        line.split()[0]: line.split()[1:] for line in result.output.splitlines() if ".js" in line
+    }
+    assert rows["other.js"] == ["0.0%", "100.0%", "0.0%", "0.0%", "2"]
+    assert rows["hook.js"][0] == "83.3%"
