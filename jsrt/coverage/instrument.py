@@ -29,8 +29,8 @@ A construct with no slot wide enough (code packed on one line: `a(); b();`, `x ?
 otherwise is left out of the report's totals (`CoverageMap.unmeasured` lists them):
 
 * a statement shares the counter of the statement before it in its list (exact unless
-  that one throws or jumps), or of the block it opens (exact);
-* a function's entry shares its first statement's counter (exact);
+  that one throws or jumps);
+* an `if`'s single-statement body is counted by its branch;
 * an `if` branch without a slot is the `if`'s count minus its other branch (exact unless
   the condition throws); a guard clause `if (c) return;` with no slot at all counts its
   false branch by the statement after it.
