@@ -610,8 +610,10 @@ class _Writer:
         whose left operand runs whenever it does), a left operand without room for a
         counter leaves the site with its right operand's path alone."""
         counts: list[Count | None] = []
+        printed = _printed_by_v8(node)
         for operand in operands:
-            counts.append(None if _loose(operand, text) else self._place(operand.start_byte, text))
+            fits = not printed and not _loose(operand, text)
+            counts.append(self._place(operand.start_byte, text) if fits else None)
             self.visit(operand)
         if implied_first and counts[0] is None:
             counts, operands = counts[1:], operands[1:]
@@ -708,6 +710,37 @@ def _operator(node: tree_sitter.Node) -> str | None:
 def _loose(operand: tree_sitter.Node, text: str) -> bool:
     """Whether `text` in front of `operand` would regroup it."""
     return operand.type in _LOOSE_OPERANDS or (text == "{}&&" and _operator(operand) == "??")
+
+
+_PRINTED = {
+    "call_expression": "function",
+    "new_expression": "constructor",
+    "for_in_statement": "right",
+    "variable_declarator": "value",
+    "assignment_expression": "right",
+}
+"""Where V8 quotes an expression in an error message (`(a || b) is not a function`, `x is
+not iterable`, `Cannot destructure … of 'x'`): it prints its syntax tree, counters and
+all, so no counter goes in an expression there."""
+
+
+def _printed_by_v8(node: tree_sitter.Node) -> bool:
+    """Whether V8 may quote `node` (or an expression holding it) in an error message."""
+    child, parent = node, node.parent
+    while parent is not None:
+        if parent.type == "spread_element":
+            return True
+        field = _PRINTED.get(parent.type)
+        held = parent.child_by_field_name(field) if field is not None else None
+        if held is not None and held.id == child.id:
+            target = parent.child_by_field_name("name") or parent.child_by_field_name("left")
+            destructured = target is not None and target.type.endswith("_pattern")
+            if parent.type not in ("variable_declarator", "assignment_expression") or destructured:
+                return True
+        if parent.type in _FUNCTIONS or parent.type.endswith("statement"):
+            return False
+        child, parent = parent, parent.parent
+    return False
 
 
 def _abrupt(statement: tree_sitter.Node) -> bool:

@@ -161,3 +161,23 @@ def test_a_script_with_a_syntax_error_is_not_instrumented_and_fails_as_before() 
         errors.append(caught.value.to_dict())
     assert errors[0] == errors[1]
     assert errors[0]["line"] == 3
+
+
+@pytest.mark.parametrize(
+    ("expression", "quoted"),
+    [
+        ("return (o.a ||\n    o.b)()", True),
+        ("return new (o.a ||\n    o.b)()", True),
+        ("const { x } = o.a ||\n    o.b", True),
+        ("return [...(o.a ||\n    o.b)]", True),
+        ("for (const x of o.a ||\n    o.b) {}", False),
+    ],
+)
+def test_messages_that_quote_an_expression_quote_it_as_written(
+    expression: str, quoted: bool
+) -> None:
+    # V8 prints the syntax tree of a callee, an iterable or a destructured value in some
+    # messages: a counter there would show, so there is none
+    plain, counted = _run_both(f"function main(o) {{\n  const n = 1\n  {expression}\n}}\n")
+    assert ("o.a || o.b" in plain.error["message"]) is quoted
+    assert counted.error == plain.error
