@@ -767,6 +767,13 @@ def _coverage_options(command: Callable[..., Any]) -> Callable[..., Any]:
             help="Add the counts kept in FILE (from earlier runs) and write the total back "
             "(implies --coverage).",
         ),
+        click.option(
+            "--coverage-fail-under",
+            type=click.FloatRange(0, 100),
+            metavar="N",
+            help="Exit 1 when coverage (statements and branches together) is below N percent "
+            "(implies --coverage).",
+        ),
     ]
     for option in reversed(options):
         command = option(command)
@@ -774,11 +781,16 @@ def _coverage_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _coverage_collector(
-    coverage: bool, reports: tuple[str, ...], data: str | None, *, as_json: bool
+    coverage: bool,
+    reports: tuple[str, ...],
+    data: str | None,
+    fail_under: float | None,
+    *,
+    as_json: bool,
 ) -> CoverageCollector | None:
     """The collector `--coverage` asks for, with the counts of `--coverage-data`; None
     without coverage. Bad report kinds fail before any case runs."""
-    if not (coverage or reports or data):
+    if not (coverage or reports or data or fail_under is not None):
         return None
     from jsrt.coverage import CoverageCollector
     from jsrt.coverage.report import report_spec
@@ -805,11 +817,17 @@ def _include_script(collector: CoverageCollector, script: Path) -> None:
 
 
 def _report_coverage(
-    collector: CoverageCollector, reports: tuple[str, ...], data: str | None, *, as_json: bool
-) -> None:
-    """Save the counts (`--coverage-data`), write the reports asked for and print the
-    table (to stderr under --json, whose stdout is one JSON object)."""
-    from jsrt.coverage.report import report_spec, terminal_table, write_reports
+    collector: CoverageCollector,
+    reports: tuple[str, ...],
+    data: str | None,
+    fail_under: float | None,
+    *,
+    as_json: bool,
+) -> tuple[list[str], bool]:
+    """Save the counts (`--coverage-data`) and write the reports asked for; the lines to
+    print (the table, the reports written, the threshold's verdict) and whether the
+    coverage reaches `--coverage-fail-under`."""
+    from jsrt.coverage.report import report_spec, terminal_table, total_percent, write_reports
 
     try:
         if data is not None:
@@ -818,9 +836,14 @@ def _report_coverage(
     except (JsrtError, OSError) as error:
         failure = error if isinstance(error, JsrtError) else InputError(f"coverage: {error}")
         _fail(failure, as_json=as_json)
-    click.echo(terminal_table(collector), err=as_json)
-    for path in written:
-        click.echo(f"coverage report: {path}", err=as_json)
+    lines = [terminal_table(collector), *(f"coverage report: {path}" for path in written)]
+    if fail_under is None:
+        return lines, True
+    total = total_percent(collector)
+    reached = total >= fail_under
+    verdict = f"coverage {total:.1f}% is below" if not reached else f"coverage {total:.1f}% reaches"
+    lines.append(f"{'' if reached else 'FAIL: '}{verdict} --coverage-fail-under {fail_under:g}")
+    return lines, reached
 
 
 @main.command("test", cls=RunsHooks)
@@ -862,6 +885,7 @@ def test(
     coverage: bool,
     coverage_reports: tuple[str, ...],
     coverage_data: str | None,
+    coverage_fail_under: float | None,
     **backend: Any,
 ) -> None:
     """Run the hook test cases in PATHS (*.case.yaml, *.case.yml, *.case.json; default: .).
@@ -883,7 +907,9 @@ def test(
     )
 
     report = Report()
-    collector = _coverage_collector(coverage, coverage_reports, coverage_data, as_json=as_json)
+    collector = _coverage_collector(
+        coverage, coverage_reports, coverage_data, coverage_fail_under, as_json=as_json
+    )
     given = {"max_log_lines": max_log_lines, "max_log_chars": max_log_chars, "max_calls": max_calls}
     caps = {name: value for name, value in given.items() if value is not None}
     cases: list[Case] = []
@@ -929,10 +955,14 @@ def test(
         )
         if not as_json:
             click.echo(status_line(report.outcomes[-1]))
+    coverage_lines: list[str] = []
+    covered_enough = True
     if collector is not None:
         for script in sorted({case.script for case in every_case if case.script is not None}):
             _include_script(collector, script)
-        _report_coverage(collector, coverage_reports, coverage_data, as_json=as_json)
+        coverage_lines, covered_enough = _report_coverage(
+            collector, coverage_reports, coverage_data, coverage_fail_under, as_json=as_json
+        )
     if junit_path is not None:
         try:
             Path(junit_path).write_text(render_junit(report), encoding="utf-8")
@@ -942,7 +972,9 @@ def test(
                 as_json=as_json,
             )
     click.echo(_dumps(render_json(report)) if as_json else render_details(report))
-    sys.exit(report.exit_code)
+    if coverage_lines:
+        click.echo("\n".join(coverage_lines), err=as_json)
+    sys.exit(report.exit_code or (EXIT_OK if covered_enough else EXIT_HOOK_FAILED))
 
 
 @main.command()

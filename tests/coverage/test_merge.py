@@ -219,3 +219,15 @@ def test_jsrt_test_lists_a_script_no_selected_case_ran_at_zero(
     }
     assert rows["other.js"] == ["0.0%", "100.0%", "0.0%", "0.0%", "2"]
     assert rows["hook.js"][0] == "83.3%"
+
+
+def test_jsrt_test_fails_under_the_coverage_threshold(tmp_path: Path) -> None:
+    folder = _case_folder(tmp_path)
+    below = CliRunner().invoke(main, ["test", str(folder), "--coverage-fail-under", "90"])
+    assert below.exit_code == 1, below.output
+    assert below.output.rstrip().endswith("FAIL: coverage 75.0% is below --coverage-fail-under 90")
+    assert "1 passed, 0 failed" in below.output
+    enough = CliRunner().invoke(main, ["test", str(folder), "--coverage-fail-under", "75"])
+    assert enough.exit_code == 0, enough.output
+    refused = CliRunner().invoke(main, ["test", str(folder), "--coverage-fail-under", "101"])
+    assert refused.exit_code == 2 and "101" in refused.output
