@@ -52,7 +52,16 @@ def tsc(tmp_path_factory: pytest.TempPathFactory) -> Path:
         )
     folder = tmp_path_factory.mktemp("typescript")
     installed = subprocess.run(
-        [npm, "install", "--no-audit", "--no-fund", "--silent", "--prefix", str(folder), TYPESCRIPT],
+        [
+            npm,
+            "install",
+            "--no-audit",
+            "--no-fund",
+            "--silent",
+            "--prefix",
+            str(folder),
+            TYPESCRIPT,
+        ],
         capture_output=True,
         text=True,
         timeout=300,

@@ -138,7 +138,7 @@ def test_without_the_cache_or_a_registry_it_says_how_to_get_them(
 
     code, output = _types()
 
-    assert code != 0
+    assert code == 2
     assert "error: cannot get dayjs@1.11.23: could not download" in output
     assert "Traceback" not in output
     assert not (project / ".jsrt").exists()
