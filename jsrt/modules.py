@@ -16,6 +16,11 @@ Where the file comes from, first match wins:
   `modules/<name>@<version>/`), trusted only while the file's SHA-256 matches the manifest
   written next to it and the manifest matches the lock; anything else is fetched again;
 * the npm registry (`JSRT_NPM_REGISTRY` replaces `https://registry.npmjs.org`, for mirrors).
+
+The lock's `declarations` pin where the TypeScript declarations of dayjs and sjcl come
+from (`library_declarations`, for `jsrt types`): dayjs's own tarball, and for sjcl, which
+ships none, DefinitelyTyped's `@types/sjcl`; they are fetched, checked and cached the same
+way, under `types/` in the cache.
 """
 
 from __future__ import annotations

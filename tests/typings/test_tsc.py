@@ -19,6 +19,7 @@ from jsrt.typings.ts import type_name
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_HOOKS = ROOT / "sample_hooks"
+README_EXAMPLE = "<!-- editor-types-example -->"
 DIAGNOSTIC = re.compile(
     r"^(?P<file>[^(\n]+)\((?P<line>\d+),(?P<col>\d+)\): error (?P<code>TS\d+): (?P<text>.*)$", re.M
 )
@@ -55,7 +56,7 @@ def _annotate(source: str, script_type: str) -> str:
     return annotated
 
 
-def test_the_sample_hooks_and_stubs_type_check_with_no_errors(
+def test_the_sample_hooks_stubs_and_readme_example_type_check_with_no_errors(
     tsc: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, declarations_cache: Path
 ) -> None:
     project = _project(tmp_path / "project", monkeypatch)
@@ -73,6 +74,11 @@ def test_the_sample_hooks_and_stubs_type_check_with_no_errors(
         typed = project / "typed" / script_type / sample.name
         typed.parent.mkdir(parents=True, exist_ok=True)
         typed.write_text(_annotate(sample.read_text(encoding="utf-8"), script_type))
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8").split(README_EXAMPLE, 1)[1]
+    example = re.match(r"\s*```js\n(.*?)\n```", readme, re.S)
+    assert example, f"README.md: no ```js block after {README_EXAMPLE}"
+    (project / "readme_example.js").write_text(example.group(1))
 
     assert {sample.parent.name for sample in samples} == set(SCRIPT_TYPES)
     assert _errors(tsc, project) == []
