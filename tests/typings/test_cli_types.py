@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -154,3 +155,34 @@ def test_a_cached_declaration_that_was_changed_is_fetched_again(
 
     assert "declare namespace sjcl {" in cached.read_text()
     assert "tampered" not in (project / ".jsrt/types/sjcl/index.d.ts").read_text()
+
+
+def test_declarations_come_from_a_local_node_modules_folder(
+    project: Path, tmp_path: Path, declarations_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    node_modules = tmp_path / "node_modules"
+    for package, version in (("dayjs", "1.11.23"), ("@types/sjcl", "1.0.34")):
+        shutil.copytree(
+            declarations_cache / "types" / f"{package}@{version}", node_modules / package
+        )
+        (node_modules / package / "index.d.ts").write_text(f"// local {package}\n")
+        (node_modules / package / "package.json").write_text(json.dumps({"version": version}))
+    monkeypatch.setenv(modules.MODULES_DIR_ENV, str(node_modules))
+    monkeypatch.setenv(modules.REGISTRY_ENV, "http://127.0.0.1:9")
+
+    code, output = _types()
+
+    assert code == 0, output
+    assert (project / ".jsrt/types/sjcl/index.d.ts").read_text() == "// local @types/sjcl\n"
+
+
+def test_a_local_node_modules_folder_without_the_package_is_named(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(modules.MODULES_DIR_ENV, str(tmp_path / "node_modules"))
+
+    code, output = _types()
+
+    assert code == 2
+    assert "cannot use dayjs/package.json" in output
+    assert "npm install dayjs@1.11.23" in output
