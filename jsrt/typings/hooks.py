@@ -59,7 +59,7 @@ RESULTS: Final[dict[ScriptType, str]] = {
     # jsrt.hooks.record._check_branching: a branch index or an array of them
     "branching": "number | number[]",
     # jsrt.hooks.request._check_handle_request
-    "handleRequest": "{ statusCode: number; headers?: { [name: string]: string };"
+    "handleRequest": "{ statusCode: number; headers?: JsonObject;"
     " body: string | JsonObject | any[] }",
     # jsrt.hooks.request._check_content_based_flow_router
     "contentBasedFlowRouter": "{ _flowId: string; _exportId?: string }",
@@ -235,11 +235,11 @@ def _hook_types(contract: Contract) -> str:
     )
     per_record = " (one record per call)" if contract.per_record else ""
     return (
-        doc(f"What a {contract.name} script receives{per_record}.", "  ")
+        doc(f"The options {contract.name} scripts receive{per_record}.", "  ")
         + f"  export interface {stem}Options {{\n{fields}  }}\n"
-        + doc(f"What a {contract.name} script returns.", "  ")
+        + doc(f"What {contract.name} scripts return.", "  ")
         + f"  export type {stem}Result = {RESULTS[contract.name]};\n"
-        + doc(f"A {contract.name} function, for `@type` on the function.", "  ")
+        + doc(f"The {contract.name} function, for `@type` on the script's entry function.", "  ")
         + f"  export type {stem}Hook = (options: {stem}Options) => {stem}Result;\n"
     )
 
