@@ -1613,3 +1613,37 @@ def check(
     elif text:
         click.echo(text, color=color)
     sys.exit(report.exit_code)
+
+
+@main.command("types")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False),
+    metavar="DIR",
+    help="Write the declarations here (default: .jsrt/types).",
+)
+@click.option("--no-jsconfig", "no_jsconfig", is_flag=True, help="Write only the declarations.")
+@click.option("--force", is_flag=True, help="Replace an existing jsconfig.json.")
+def types(out: str | None, no_jsconfig: bool, force: bool) -> None:
+    """Write TypeScript declarations so an editor checks plain .js hooks as you type.
+
+    Into DIR: `integrator-api` (every runtime object and function, each script type's
+    options and result, e.g. PreSavePageOptions), dayjs's and sjcl's declarations, and
+    the globals integrator.io has; into the current folder, the project root: a
+    jsconfig.json with checkJs and no timers, fetch or DOM. A jsconfig.json jsrt did not
+    write is left alone (exit 2) unless --force is given. Name the types in JSDoc:
+    `@param {import('integrator-api').PreSavePageOptions} options`.
+    """
+    from jsrt import typings
+
+    try:
+        written = typings.write_types(
+            Path(),
+            Path(out) if out is not None else None,
+            with_jsconfig=not no_jsconfig,
+            force=force,
+        )
+    except JsrtError as error:
+        _fail(error, as_json=False)
+    for item in written:
+        click.echo(f"{item.status:<9} {item.path}")
