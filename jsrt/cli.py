@@ -752,20 +752,27 @@ def push(folder: str, resources: bool, allow_writes: bool, token_env: str | None
 
 @main.group()
 def modules() -> None:
-    """The JavaScript libraries scripts may import (dayjs, sjcl)."""
+    """The pinned JavaScript libraries: those scripts may import (dayjs, sjcl) and the
+    transformation engine's."""
 
 
 @modules.command("fetch")
 def modules_fetch() -> None:
-    """Fetch and verify every pinned library now, so later runs work offline."""
+    """Fetch and verify every pinned library and the TypeScript declarations `jsrt types`
+    writes, so later runs work offline."""
     from jsrt import modules as libraries
 
     try:
         paths = libraries.ensure_all()
+        declarations = {
+            name: libraries.library_declarations(name)[0] for name in libraries.declared_libraries()
+        }
     except JsrtError as error:
         _fail(error, as_json=False)
     for name, path in paths.items():
         click.echo(f"{name}@{libraries.library_version(name)}  {path}")
+    for name, package in declarations.items():
+        click.echo(f"{name} types: {package}")
 
 
 # --- jsrt flow ------------------------------------------------------------------------------

@@ -167,6 +167,11 @@ def _declarations_manifest(declared: _Declared, files: dict[str, bytes]) -> dict
     }
 
 
+def declared_libraries() -> tuple[str, ...]:
+    """The libraries whose TypeScript declarations are locked (`library_declarations`)."""
+    return tuple(_declarations_lock())
+
+
 def library_names(used_by: str | None = None) -> tuple[str, ...]:
     """The libraries jsrt provides (those `used_by` `hooks` or `transform`), in lock order."""
     return tuple(name for name, e in _lock().items() if used_by in (None, e.used_by))

@@ -186,3 +186,17 @@ def test_a_local_node_modules_folder_without_the_package_is_named(
     assert code == 2
     assert "cannot use dayjs/package.json" in output
     assert "npm install dayjs@1.11.23" in output
+
+
+def test_modules_fetch_also_caches_the_declarations_for_offline_use(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fetched = CliRunner().invoke(main, ["modules", "fetch"])
+    assert fetched.exit_code == 0, fetched.output
+    assert "dayjs types: dayjs" in fetched.output
+    assert "sjcl types: @types/sjcl" in fetched.output
+    monkeypatch.setenv(modules.REGISTRY_ENV, "http://127.0.0.1:9")  # refused at once
+
+    code, output = _types()
+
+    assert code == 0, output
