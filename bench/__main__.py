@@ -32,6 +32,7 @@ GUARD_WORKLOADS = (
     "memory",
     "persist",
     "mapping",
+    "flow",
     "coverage",
 )
 

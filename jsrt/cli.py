@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from jsrt.describe import source_excerpt
+from jsrt.describe import counted, describe, source_excerpt
 from jsrt.errors import EXIT_HOOK_FAILED, EXIT_OK, InputError, JsrtError, UsageError
 from jsrt.run.choice import (
     BACKEND_KINDS,
@@ -31,6 +31,9 @@ from jsrt.run.limits import CAPS, MEMORY, TIMEOUT, Limit
 if TYPE_CHECKING:
     from jsrt.cases import Case
     from jsrt.coverage import CoverageCollector
+    from jsrt.flow import FlowProgress, FlowResult
+    from jsrt.transform.handlebars import Escape
+    from jsrt.transform.mapping import MappingProblem, RecordOutcome
 
 
 def _dumps(value: Any) -> str:
@@ -171,6 +174,31 @@ def _backend_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
+_RUN_LIMITS = (
+    click.option(
+        "--timeout",
+        type=_LimitValue(TIMEOUT),
+        default=TIMEOUT.default,
+        show_default=True,
+        help=f"Wall-clock limit, {TIMEOUT.accepted}.",
+    ),
+    click.option(
+        "--memory",
+        type=_LimitValue(MEMORY),
+        default=MEMORY.default,
+        show_default=True,
+        help=f"Heap limit, {MEMORY.accepted}.",
+    ),
+)
+
+
+def _run_limit_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """`--timeout` and `--memory` of each hook run, with their defaults: `run`, `flow run`."""
+    for option in reversed(_RUN_LIMITS):
+        command = option(command)
+    return command
+
+
 _CAP_HELP = {
     "max_log_lines": "Log lines a run keeps",
     "max_log_chars": "Characters of log text a run keeps",
@@ -220,7 +248,8 @@ class RunsHooks(click.Command):
         except click.UsageError as error:
             if not wants_json:
                 raise
-            usage = UsageError(error.format_message(), hint=f"see jsrt {self.name} --help")
+            command = " ".join(["jsrt", *ctx.command_path.split()[1:]])  # `jsrt flow run`
+            usage = UsageError(error.format_message(), hint=f"see {command} --help")
             _fail(usage, as_json=True)
 
 
@@ -232,8 +261,13 @@ def main() -> None:
 
 def runs_hooks(args: list[str]) -> bool:
     """Whether the command line `args` (without the program) names a command that runs
-    hooks."""
-    return bool(args) and isinstance(main.commands.get(args[0]), RunsHooks)
+    hooks (a group's command too: `jsrt flow run`)."""
+    command: click.Command | None = main
+    for arg in args:
+        if not isinstance(command, click.Group):
+            break
+        command = command.commands.get(arg)
+    return isinstance(command, RunsHooks)
 
 
 @main.command(cls=RunsHooks)
@@ -270,20 +304,7 @@ def runs_hooks(args: list[str]) -> bool:
 @click.option(
     "--state-dir", type=click.Path(file_okay=False), help="Keep the world across runs here."
 )
-@click.option(
-    "--timeout",
-    type=_LimitValue(TIMEOUT),
-    default=TIMEOUT.default,
-    show_default=True,
-    help=f"Wall-clock limit, {TIMEOUT.accepted}.",
-)
-@click.option(
-    "--memory",
-    type=_LimitValue(MEMORY),
-    default=MEMORY.default,
-    show_default=True,
-    help=f"Heap limit, {MEMORY.accepted}.",
-)
+@_run_limit_options
 @_cap_options(for_cases=False)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object with everything.")
 @_backend_options
@@ -448,19 +469,24 @@ def hooks_command(world: str | None, as_json: bool) -> None:
     click.echo(summary + (f"; {broken} cannot run (marked !)" if broken else ""))
 
 
-def _world_path(world: str | None) -> Path:
-    """The world `jsrt hooks` reads: the one given, else the world file here."""
+def _world_path(world: str | None, *, example: str = "jsrt hooks path/to/world.yaml") -> Path:
+    """The world a command reads (`jsrt hooks`, `jsrt flow run`): the one given, else the
+    world file here; `example` shows how to give one."""
     if world is not None:
         path = Path(world)
         if not path.exists():
-            raise InputError(f"{path} does not exist", hint="give a world file or a state dir")
+            raise InputError(
+                f"{path} does not exist",
+                hint="give a world file, an integration download (.zip or folder), the "
+                "folder jsrt import or jsrt pull wrote, or a state dir",
+            )
         return path
     for name in _WORLD_FILE_NAMES:
         if Path(name).is_file():
             return Path(name)
     raise UsageError(
         f"no world given, and none of {', '.join(_WORLD_FILE_NAMES)} is here",
-        hint="give the world: jsrt hooks path/to/world.yaml",
+        hint=f"give the world: {example}",
     )
 
 
@@ -727,20 +753,228 @@ def push(folder: str, resources: bool, allow_writes: bool, token_env: str | None
 
 @main.group()
 def modules() -> None:
-    """The JavaScript libraries scripts may import (dayjs, sjcl)."""
+    """The pinned JavaScript libraries: those scripts may import (dayjs, sjcl) and the
+    transformation engine's."""
 
 
 @modules.command("fetch")
 def modules_fetch() -> None:
-    """Fetch and verify every pinned library now, so later runs work offline."""
+    """Fetch and verify every pinned library and the TypeScript declarations `jsrt types`
+    writes, so later runs work offline."""
     from jsrt import modules as libraries
 
     try:
         paths = libraries.ensure_all()
+        declarations = {
+            name: libraries.library_declarations(name)[0] for name in libraries.declared_libraries()
+        }
     except JsrtError as error:
         _fail(error, as_json=False)
     for name, path in paths.items():
         click.echo(f"{name}@{libraries.library_version(name)}  {path}")
+    for name, package in declarations.items():
+        click.echo(f"{name} types: {package}")
+
+
+# --- jsrt flow ------------------------------------------------------------------------------
+
+
+@main.group("flow")
+def flow_group() -> None:
+    """Run a whole flow of a world locally: every page, every step, every hook."""
+
+
+@flow_group.command("run", cls=RunsHooks)
+@click.argument("flow", metavar="FLOW")
+@click.option(
+    "--world",
+    type=click.Path(),
+    help="The world holding the flow: a world file, an integration download (.zip or "
+    "folder), or a folder holding world.json (what jsrt import and jsrt pull write); "
+    "default: world.yaml, world.yml or world.json here.",
+)
+@click.option(
+    "--pages",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Run only the first N pages of each page generator (default: every page).",
+)
+@click.option(
+    "--data",
+    "data_path",
+    metavar="FILE|-",
+    help="JSON/YAML records the page generators export instead of their mockOutput: a "
+    "list (the flow's one page generator), or {export _id or name: [records]}; paged by "
+    "each export's pageSize.",
+)
+@click.option(
+    "--trace",
+    "trace_path",
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="Write each record's journey (the steps it went through, and the record after "
+    "each) to FILE as JSON.",
+)
+@_run_limit_options
+@_cap_options(for_cases=False)
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print the run as one JSON object: per step its counts and stages[] of {name, "
+    "input, output, errors}, in the cloud test run's vocabulary.",
+)
+@_backend_options
+def flow_run(
+    flow: str,
+    world: str | None,
+    pages: int | None,
+    data_path: str | None,
+    trace_path: str | None,
+    timeout: float,
+    memory: int,
+    max_log_lines: int,
+    max_log_chars: int,
+    max_calls: int,
+    as_json: bool,
+    **backend: Any,
+) -> None:
+    """Run FLOW (its _id or name) of the world as integrator.io runs it: each page
+    generator's pages, then every page processor, router and branch, each hook, the
+    filters, mappings and response mappings.
+
+    Nothing is sent: page generators export their mockOutput (or --data), lookups answer
+    with their own mockOutput, imports with their mockResponse. Prints per step the
+    records in, out, ignored and failed and each hook's runs. Exit 0 when every record
+    went through, 1 when a record failed or a hook broke its contract, 2 on bad input.
+    """
+    from jsrt.runner import Runtime
+
+    try:
+        given = None if data_path is None else _flow_data(data_path)
+        runtime = Runtime(
+            _world_path(world, example="jsrt flow run FLOW --world world.yaml (or a download)"),
+            timeout_s=timeout,
+            memory_mb=memory,
+            max_log_lines=max_log_lines,
+            max_log_chars=max_log_chars,
+            max_calls=max_calls,
+            backend=_backend_choice(backend),
+        )
+        _warn(runtime.world_warnings)
+        show = None if as_json else _flow_progress()
+        result = runtime.run_flow(
+            flow,
+            pages=pages,
+            data=given,
+            trace=trace_path is not None,
+            on_progress=show,
+        )
+        if show is not None:
+            click.echo(err=True)
+        if trace_path is not None:
+            _write_trace(Path(trace_path), result.to_json())
+    except JsrtError as error:
+        _fail(error, as_json=as_json, extra={"flow": flow})
+    if as_json:
+        out = result.to_json()
+        out.pop("records", None)  # the journeys go to --trace, not to the summary
+        click.echo(_dumps(out))
+    else:
+        click.echo(_flow_summary(result))
+    sys.exit(EXIT_OK if result.ok else EXIT_HOOK_FAILED)
+
+
+def _flow_data(path: str) -> Any:
+    """`--data`: records, or records per page generator."""
+    from jsrt.inputs import load_data_file
+
+    data = load_data_file(path, what="data")
+    if not isinstance(data, list | dict):
+        raise InputError(
+            f"{path}: the flow's data must be a list of records, or a mapping of a page "
+            f"generator's export (_id or name) to its records; got {describe(data)}",
+            file=path,
+            hint='e.g. [{"id": 1}, {"id": 2}] or {"Get orders": [{"id": 1}]}',
+        )
+    return data
+
+
+def _flow_progress() -> Callable[[FlowProgress], None] | None:
+    """A progress line per page on a terminal's stderr; none in CI or into a file."""
+    import os
+
+    if not sys.stderr.isatty() or os.environ.get("CI"):
+        return None
+
+    def show(progress: FlowProgress) -> None:
+        total = progress.pages or progress.page
+        _progress_line(f"pages of step {progress.step}", progress.page, total)
+
+    return show
+
+
+def _write_trace(path: Path, run: dict[str, Any]) -> None:
+    """`--trace FILE`: the flow, then each record's journey."""
+    from jsrt.files import write_atomically
+
+    document = {"flow": run["flow"], "records": run.get("records", [])}
+    try:
+        write_atomically(path, json.dumps(document, indent=2, ensure_ascii=False).encode())
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write the trace: {exc}", file=str(path)) from None
+
+
+def _flow_summary(result: FlowResult) -> str:
+    """The text `jsrt flow run` prints: a row per step, the errors, a verdict."""
+    rows: list[tuple[str, ...]] = [("STEP", "IN", "OUT", "IGNORED", "FAILED", "HOOKS, BRANCHES")]
+    for step in result.steps:
+        name = step.name or step.resource_id or step.place
+        done = [
+            f"{hook} x{count.runs}" + (f" ({count.failed} failed)" if count.failed else "")
+            for hook, count in step.hooks.items()
+        ]
+        if step.kind == "router":  # the records each branch took, in the branches' order
+            done.append("branches " + " + ".join(f"{n:,}" for n in step.branches))
+        hooks = ", ".join(done)
+        counts = (step.received, step.passed, step.ignored, step.failed)
+        rows.append((f"{step.index} {step.kind} {name}", *(f"{n:,}" for n in counts), hooks))
+    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
+    lines = [
+        "  ".join(
+            cell.rjust(width) if 0 < column < 5 else cell.ljust(width)
+            for column, (cell, width) in enumerate(zip(row, widths, strict=True))
+        ).rstrip()
+        for row in rows
+    ]
+    lines.extend(f"note: {note}" for note in result.notes)
+    shown = [str(failure.get("message", failure)) for failure in result.failures]
+    for failure, message in zip(result.failures, shown, strict=True):
+        where = ", ".join(
+            f"{key} {failure[key]}" for key in ("step", "stage", "page") if key in failure
+        )
+        lines.append(f"failed ({where}): {message}" if where else f"failed: {message}")
+    alike: dict[tuple[Any, Any, str], int] = {}  # the same error of many records: one line
+    for error in result.errors:
+        message = str(error.get("message"))
+        if message not in shown:
+            key = (error.get("step"), error.get("code"), message)
+            alike[key] = alike.get(key, 0) + 1
+    for (step, code, message), count in list(alike.items())[:_ERRORS_SHOWN]:
+        records = f" ({counted(count, 'record')})" if count > 1 else ""
+        lines.append(f"error at step {step}{records}: {code}: {message}")
+    if len(alike) > _ERRORS_SHOWN:
+        lines.append(f"… and {len(alike) - _ERRORS_SHOWN} more errors (see --json)")
+    label = result.flow_name or result.flow_id
+    failed = sum(step.failed for step in result.steps)
+    verdict = "ok" if result.ok else f"{counted(failed, 'record')} failed" if failed else "failed"
+    steps = counted(len(result.steps), "step")
+    lines.append(f"flow {label!r}: {counted(result.pages, 'page')}, {steps}: {verdict}")
+    return "\n".join(lines)
+
+
+_ERRORS_SHOWN = 10
+"""Distinct per-record errors the summary lists; --json has them all."""
 
 
 def _coverage_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -888,7 +1122,8 @@ def test(
     coverage_fail_under: float | None,
     **backend: Any,
 ) -> None:
-    """Run the hook test cases in PATHS (*.case.yaml, *.case.yml, *.case.json; default: .).
+    """Run the test cases in PATHS (*.case.yaml, *.case.yml, *.case.json; default: .):
+    hooks, and the mappings and filters of `mapping:` and `filter:` cases.
 
     Exit 0 when every case passed, 1 when a case failed, 2 when a case file (or an input it
     names) could not be used or no case was found. The backend options apply to every case,
@@ -1136,3 +1371,411 @@ def serve(
         )
     except JsrtError as error:
         _fail(error, as_json=False)
+
+
+# --- the transformation engine: mappings and templates ------------------------------------
+
+
+def _records_file(path: str) -> list[Any]:
+    """The records `--data` names: a JSON or YAML list of records, or one record."""
+    from jsrt.inputs import load_data_file
+
+    records = load_data_file(path, what="data")
+    if isinstance(records, dict):
+        return [records]
+    if not isinstance(records, list):
+        raise InputError(
+            f"{path}: data must be a list of records (or one record), got {type(records).__name__}",
+            file=path,
+            hint='give the records the mapping receives, e.g. [{"id": 1}, {"id": 2}]',
+        )
+    return records
+
+
+_PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+"""One step of an engine's node path: a key (`mappings`) or an index (`[2]`)."""
+
+
+def _place_in(positions: dict[Any, tuple[int, int]], path: str, listed: bool) -> str:
+    """`line:column` of a node path (`mappings[2].mappings[0]`) in the mapping file whose
+    `positions` they are ('' when unknown); `listed`: the file is the bare list of
+    mappings, so the path's leading `mappings` is the file's top."""
+    from jsrt.inputs import position_of
+
+    parts: list[str | int] = [
+        int(index) if index else key for key, index in _PATH_PART.findall(path)
+    ]
+    if listed and parts[:1] == ["mappings"]:
+        parts = parts[1:]
+    found = position_of(positions, tuple(parts)) if parts else None
+    return f"{found[0]}:{found[1]}" if found else ""
+
+
+def _context_file(path: str) -> dict[str, Any]:
+    """The object `jsrt map --context` names."""
+    from jsrt.inputs import load_data_file
+
+    context = load_data_file(path, what="context")
+    if not isinstance(context, dict):
+        raise InputError(
+            f"{path}: the context must be an object, got {type(context).__name__}",
+            file=path,
+            hint='give e.g. {"operation": "update"}',
+        )
+    return context
+
+
+def _mapping_to_run(
+    mapping_file: str | None, world: str | None, import_id: str | None
+) -> tuple[dict[str, Any], Any, Callable[[str], str]]:
+    """The mapping `jsrt map` applies, the world that answers its lookups (or None), and
+    where a node path of it is written (`file:line:column: `, or '' when unknown): an
+    import or mapping file, or an import of the world named by `--import`."""
+    from jsrt.cases.definitions import mapping_of
+    from jsrt.inputs import parse_document, read_text
+    from jsrt.integration.steps import find_document
+    from jsrt.runner import world_from_path
+
+    if (mapping_file is None) == (import_id is None):
+        raise UsageError(
+            "give either an import or mapping FILE, or --world W --import ID",
+            hint="jsrt map import.json --data records.json, or jsrt map --world world.yaml "
+            "--import 'Put orders' --data records.json",
+        )
+    if import_id is not None and world is None:
+        raise UsageError(
+            "--import names an import of a world; no --world given",
+            hint="add --world world.yaml (the world file that holds the import)",
+        )
+    seeded = None
+    if world is not None:
+        seeded, warnings = world_from_path(Path(world))
+        _warn(warnings)
+    if import_id is not None:
+        assert seeded is not None, "--import needs --world (checked above)"
+        document = find_document(seeded, "imports", import_id)
+        return mapping_of(document, source=import_id), seeded, lambda _path: ""
+    assert mapping_file is not None
+    source = "<stdin>" if mapping_file == "-" else mapping_file
+    text = read_text(mapping_file, what="mapping")
+    document, positions = parse_document(
+        text, source=source, what="mapping", refuse_repeated_keys=False
+    )
+    listed = isinstance(document, list)
+
+    def place(path: str) -> str:
+        found = _place_in(positions, path, listed)
+        return f"{source}:{found}: " if found else ""
+
+    return mapping_of(document, source=source), seeded, place
+
+
+@main.command("map")
+@click.argument("mapping_file", metavar="[IMPORT_OR_MAPPING_FILE]", required=False)
+@click.option(
+    "--data",
+    "data_path",
+    required=True,
+    metavar="FILE",
+    help="The records to map: a JSON or YAML list of records (or one record).",
+)
+@click.option(
+    "--world",
+    type=click.Path(),
+    help="World whose lookup caches and dynamic lookups' mocks answer the lookups; with "
+    "--import, the world that holds the import.",
+)
+@click.option(
+    "--import",
+    "import_id",
+    metavar="ID",
+    help="Map with this import of --world (its _id or name) instead of a FILE.",
+)
+@click.option(
+    "--context",
+    "context_path",
+    metavar="FILE",
+    help="What the mapping knows besides the record, a JSON or YAML object: operation "
+    "(create or update, for conditional.when), inputContext (record or envelope), job, "
+    "settings, import, connection.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object with everything.")
+def map_command(
+    mapping_file: str | None,
+    data_path: str,
+    world: str | None,
+    import_id: str | None,
+    context_path: str | None,
+    as_json: bool,
+) -> None:
+    """Map records as an import's mapping would, and list the problems integrator.io's
+    editor would flag in the mapping.
+
+    IMPORT_OR_MAPPING_FILE (JSON or YAML; - reads standard input) is an import document
+    (Mapper 2.0 `mappings` and `lookups`, or Mapper 1.0 `mapping`), a `{mappings,
+    lookups}` object, or a list of Mapper 2.0 mappings. Prints the mapped records as a
+    JSON list (null for a record that failed; its errors go to stderr). Exit 0 when every
+    record mapped, 1 when one failed, 2 for a bad file or mapping.
+    """
+    from jsrt.cases.definitions import apply_mapping
+    from jsrt.transform.mapping import check_mapping
+
+    try:
+        definition, seeded, place = _mapping_to_run(mapping_file, world, import_id)
+        records = _records_file(data_path)
+        context = _context_file(context_path) if context_path is not None else None
+        problems = check_mapping(definition)
+        outcomes = apply_mapping(definition, records, world=seeded, context=context)
+    except JsrtError as error:
+        _fail(error, as_json=as_json)
+    failed = [index for index, outcome in enumerate(outcomes) if not outcome.ok]
+    if as_json:
+        click.echo(_dumps(_mapped_json(outcomes, problems, place)))
+    else:
+        for problem in problems:
+            at = place(problem.path)
+            click.echo(f"problem: {at}{problem.path}: {problem.message} ({problem.code})", err=True)
+        for index in failed:
+            for reported in outcomes[index].errors:
+                code, message = reported.get("code"), reported.get("message")
+                click.echo(f"error: record {index}: {message} ({code})", err=True)
+        click.echo(_dumps([outcome.data if outcome.ok else None for outcome in outcomes]))
+    sys.exit(EXIT_HOOK_FAILED if failed else EXIT_OK)
+
+
+def _mapped_json(
+    outcomes: list[RecordOutcome], problems: list[MappingProblem], place: Callable[[str], str]
+) -> dict[str, Any]:
+    """`jsrt map --json`: each record's data or errors, and the mapping's problems with
+    where the file writes each (`at`, when known)."""
+    records = []
+    for index, outcome in enumerate(outcomes):
+        entry: dict[str, Any] = {"index": index, "ok": outcome.ok}
+        if outcome.ok:
+            entry["data"] = outcome.data
+        else:
+            entry["errors"] = [dict(error) for error in outcome.errors]
+        records.append(entry)
+    found = []
+    for problem in problems:
+        about = {"path": problem.path, "code": problem.code, "message": problem.message}
+        if place(problem.path):
+            about["at"] = place(problem.path).removesuffix(": ")
+        found.append(about)
+    ok = all(outcome.ok for outcome in outcomes)
+    return {"ok": ok, "records": records, "problems": found}
+
+
+_STAGES = ("context", "import", "lookup")
+"""What `jsrt render --context` holds: the context itself, or the record an import's or a
+lookup's templates see in the context that stage builds (`jsrt.transform.handlebars`)."""
+
+_ESCAPES = ("body", "uri", "none")
+"""How `{{x}}` is escaped where a template is rendered: in a request body, in a
+relativeURI (URL-encoded), or nowhere (`jsrt.transform.handlebars.render`)."""
+
+
+def _template_text(template_file: str | None, inline: str | None) -> str:
+    """The template `jsrt render` renders: a file's text (- reads standard input), or
+    `--template` text."""
+    from jsrt.inputs import read_text
+
+    if (template_file is None) == (inline is None):
+        raise UsageError(
+            "give either a TEMPLATE file (- reads standard input) or --template TEXT",
+            hint="jsrt render body.hbs --context record.json, or jsrt render "
+            "--template '{{id}}' --context record.json",
+        )
+    if inline is not None:
+        return inline
+    assert template_file is not None
+    return read_text(template_file, what="template")
+
+
+@main.command("render")
+@click.argument("template_file", metavar="[TEMPLATE]", required=False)
+@click.option(
+    "--template",
+    "-t",
+    "inline",
+    metavar="TEXT",
+    help="The template itself, instead of a TEMPLATE file.",
+)
+@click.option(
+    "--context",
+    "context_path",
+    metavar="FILE",
+    help="The JSON or YAML object the template reads ({{record.id}}, {{data.0.id}}, ...); "
+    "default {}.",
+)
+@click.option(
+    "--stage",
+    type=click.Choice(_STAGES),
+    default="context",
+    show_default=True,
+    help="What --context holds: the whole context the template reads (context), or one "
+    "record, which an import's or a lookup's templates see inside the context "
+    "integrator.io builds for that stage ({{record.x}}, {{data.0.x}}, {{settings.import.x}}).",
+)
+@click.option(
+    "--escape",
+    type=click.Choice(_ESCAPES),
+    default="body",
+    show_default=True,
+    help="How {{x}} is escaped: as in a request body, URL-encoded as in a relativeURI, or "
+    "not at all ({{{x}}} is never escaped).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object with the output.")
+def render_command(
+    template_file: str | None,
+    inline: str | None,
+    context_path: str | None,
+    stage: str,
+    escape: Escape,
+    as_json: bool,
+) -> None:
+    """Render a Handlebars TEMPLATE (a file; - reads standard input) with integrator.io's
+    helpers and escaping, and print the text.
+
+    Exit 0 when it rendered, 1 when it failed on the context's data (a helper refused a
+    value), 2 when the template does not compile or the context file cannot be used.
+    """
+    from jsrt.inputs import load_data_file
+    from jsrt.transform.handlebars import import_context, lookup_context, render
+
+    try:
+        template = _template_text(template_file, inline)
+        given = {} if context_path is None else load_data_file(context_path, what="context")
+        if stage == "lookup" and not isinstance(given, dict):
+            raise InputError(
+                f"{context_path}: a lookup's record must be an object, got {type(given).__name__}",
+                file=context_path,
+                hint='give the record the lookup runs for, e.g. {"id": 1}',
+            )
+        if stage == "import":
+            context = import_context(given)
+        elif stage == "lookup":
+            context = lookup_context(given)
+        else:
+            context = given
+        output = render(template, context, escape=escape)
+    except JsrtError as error:
+        _fail(error, as_json=as_json)
+    if as_json:
+        click.echo(_dumps({"ok": True, "output": output}))
+    else:
+        click.echo(output, nl=not output.endswith("\n"))  # a template's own last newline
+
+
+@main.command("check")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option(
+    "--world",
+    type=click.Path(),
+    help="Check the world's scripts as its flows wire them (a world file, a folder holding "
+    "world.json, or an integration download), and its hook references.",
+)
+@click.option(
+    "--format",
+    "form",
+    type=click.Choice(["human", "json", "github", "junit", "sarif"]),
+    default="human",
+    show_default=True,
+    help="human (code frames), json, github (Actions annotations), junit or sarif.",
+)
+@click.option(
+    "--disable",
+    "disabled",
+    multiple=True,
+    metavar="RULE",
+    help="Turn a rule off everywhere (repeat for several); --rules lists them.",
+)
+@click.option("--hook", help="The script type of the files' hooks, where names do not say it.")
+@click.option("--function", help="The function of each file that runs as the hook.")
+@click.option("--run", is_flag=True, help="Also run each hook once on its type's sample options.")
+@click.option("--output", type=click.Path(dir_okay=False), help="Write the report to a file.")
+@click.option("--rules", "list_rules", is_flag=True, help="List the rules and exit.")
+def check(
+    paths: tuple[str, ...],
+    world: str | None,
+    form: str,
+    disabled: tuple[str, ...],
+    hook: str | None,
+    function: str | None,
+    run: bool,
+    output: str | None,
+    list_rules: bool,
+) -> None:
+    """Check hook scripts without running them: syntax, imports, globals integrator.io
+    lacks, entry functions, integrator-api names and arguments, calls hooks may not make,
+    and what each script type returns.
+
+    PATHS are script files or folders of them (default: the current folder, unless
+    --world is given). Exit 1 on any error-level finding, 0 otherwise (warnings too),
+    2 on bad input. Turn a rule off on a line with `// jsrt-disable-line RULE`, on the
+    next line with `// jsrt-disable-next-line RULE`, in a file with `// jsrt-disable
+    RULE` before its first statement.
+    """
+    import os
+
+    from jsrt import check as checking
+
+    if list_rules:
+        for rule in checking.RULES:
+            click.echo(f"{rule.id:<26} {rule.severity:<8} {rule.summary}")
+        return
+    chosen: list[str] = list(paths) or ([] if world else ["."])
+    try:
+        report = checking.check_paths(
+            chosen, world=world, disabled=disabled, function=function, hook=hook, run=run
+        )
+    except JsrtError as error:
+        _fail(error, as_json=form == "json")
+    color = (
+        form == "human" and output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    )
+    text = checking.render(report, checking.FORMATS[checking.FORMATS.index(form)], color=color)
+    if output is not None:
+        try:
+            Path(output).write_text(text + "\n", encoding="utf-8")
+        except OSError as exc:
+            _fail(
+                InputError(f"{output}: cannot write the report: {exc}", file=output), as_json=False
+            )
+    elif text:
+        click.echo(text, color=color)
+    sys.exit(report.exit_code)
+
+
+@main.command("types")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False),
+    metavar="DIR",
+    help="Write the declarations here (default: .jsrt/types).",
+)
+@click.option("--no-jsconfig", "no_jsconfig", is_flag=True, help="Write only the declarations.")
+@click.option("--force", is_flag=True, help="Replace an existing jsconfig.json.")
+def types(out: str | None, no_jsconfig: bool, force: bool) -> None:
+    """Write TypeScript declarations so an editor checks plain .js hooks as you type.
+
+    Into DIR: `integrator-api` (every runtime object and function, each script type's
+    options and result, e.g. PreSavePageOptions), dayjs's and sjcl's declarations, and
+    the globals integrator.io has; into the current folder, the project root: a
+    jsconfig.json with checkJs and no timers, fetch or DOM. A jsconfig.json jsrt did not
+    write is left alone (exit 2) unless --force is given. Name the types in JSDoc:
+    `@param {import('integrator-api').PreSavePageOptions} options`.
+    """
+    from jsrt import typings
+
+    try:
+        written = typings.write_types(
+            Path(),
+            Path(out) if out is not None else None,
+            with_jsconfig=not no_jsconfig,
+            force=force,
+        )
+    except JsrtError as error:
+        _fail(error, as_json=False)
+    for item in written:
+        click.echo(f"{item.status:<9} {item.path}")

@@ -40,7 +40,7 @@ import json
 import re
 import threading
 from collections.abc import Collection, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, get_args
 
@@ -75,7 +75,8 @@ _local = threading.local()
 
 
 @functools.cache
-def _language() -> tree_sitter.Language:
+def language() -> tree_sitter.Language:
+    """The JavaScript grammar scripts are parsed with (for queries over `PreparedScript.tree`)."""
     return tree_sitter.Language(tree_sitter_javascript.language())
 
 
@@ -83,7 +84,7 @@ def _language() -> tree_sitter.Language:
 def _statements_query() -> tree_sitter.Query:
     """The nodes the loader looks for anywhere in a script, found in one pass."""
     return tree_sitter.Query(
-        _language(),
+        language(),
         "(call_expression function: (import) @dynamic_import)"
         " (return_statement) @return (throw_statement) @throw",
     )
@@ -93,7 +94,7 @@ def _parser() -> tree_sitter.Parser:
     """One parser per thread (a Parser is not thread-safe); building one costs more than a parse."""
     parser = getattr(_local, "parser", None)
     if parser is None:
-        parser = _local.parser = tree_sitter.Parser(_language())
+        parser = _local.parser = tree_sitter.Parser(language())
     return parser
 
 
@@ -116,6 +117,9 @@ class PreparedScript:
     check of its own that fails (a syntax error explains "no such function" and the
     like); when they all pass, V8 reports its own, with its exact place, when it
     evaluates the code (and runs it, should tree-sitter's grammar lag V8's)."""
+    tree: tree_sitter.Tree = field(compare=False, repr=False)
+    """The syntax tree of `source` (as UTF-8 bytes) the rewrite was made from, kept for
+    what reads the code without running it (`jsrt check`) so it is parsed once."""
 
     def show_source_line(self, details: dict[str, Any]) -> None:
         """Set `source_line` of an error placed in this script to the line as written:
@@ -165,6 +169,12 @@ class PreparedScript:
 
 def load_script(path: str | Path) -> PreparedScript:
     """Read a script file (UTF-8, a BOM tolerated) and prepare it."""
+    return prepare(read_script(path), str(path))
+
+
+def read_script(path: str | Path) -> str:
+    """A script file's text (UTF-8, a BOM tolerated); `InputError` when it cannot be read,
+    `LoadError` at the first byte that is not UTF-8."""
     filename = str(path)
     try:
         data = Path(path).read_bytes()
@@ -179,7 +189,7 @@ def load_script(path: str | Path) -> PreparedScript:
             file=filename,
         ) from None
     try:
-        source = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line, column = _position(data, exc.start)
         raise LoadError(
@@ -189,15 +199,29 @@ def load_script(path: str | Path) -> PreparedScript:
             line=line,
             column=column,
         ) from None
-    return prepare(source, filename)
 
 
-def prepare(source: str, filename: str) -> PreparedScript:
+def parse(source: str) -> tree_sitter.Tree:
+    """The tree-sitter syntax tree of `source`, parsed as its UTF-8 bytes (node offsets
+    count those bytes; `position` turns one into an editor's line and column)."""
+    return _parser().parse(source.encode("utf-8", "surrogatepass"))
+
+
+def position(source: str, offset: int) -> tuple[int, int]:
+    """1-based line and column (in characters) of a byte offset of `source` as UTF-8,
+    as an editor and V8 count them."""
+    return _position(source.encode("utf-8", "surrogatepass"), offset)
+
+
+def prepare(source: str, filename: str, *, tree: tree_sitter.Tree | None = None) -> PreparedScript:
     """Rewrite `source` into code V8 evaluates as a strict scope (`Isolate.eval_scoped`)
     named `filename`, with the syntax error tree-sitter finds, if any (see the module
-    docstring); LoadError for an import integrator.io refuses."""
+    docstring); LoadError for an import integrator.io refuses. `tree` is `parse(source)`
+    when the caller has it already."""
     data = source.encode("utf-8", "surrogatepass")
-    root = _parser().parse(data).root_node
+    if tree is None:
+        tree = _parser().parse(data)
+    root = tree.root_node
     rewriter = _Rewriter(data, filename)
     found = tree_sitter.QueryCursor(_statements_query()).captures(root)
     syntax_error: LoadError | None
@@ -218,7 +242,7 @@ def prepare(source: str, filename: str) -> PreparedScript:
         rewriter.reject_dynamic_import(first)
     if THROW_RECORDER not in source:  # else the user's own `$thr` would take the throws
         rewriter.record_throws(found.get("throw", []))
-    functions = tuple(dict.fromkeys(_top_level_functions(root)))
+    functions = tuple(dict.fromkeys(name for name, _ in top_level_functions(root)))
     return PreparedScript(
         filename=filename,
         code=rewriter.result(),
@@ -228,11 +252,13 @@ def prepare(source: str, filename: str) -> PreparedScript:
         modules=tuple(m for m in ALLOWED_MODULES if m in rewriter.modules),
         source=source,
         syntax_error=syntax_error,
+        tree=tree,
     )
 
 
-def _top_level_functions(root: tree_sitter.Node) -> Iterator[str]:
-    """Names of top-level functions: declarations and variables bound to function values."""
+def top_level_functions(root: tree_sitter.Node) -> Iterator[tuple[str, tree_sitter.Node]]:
+    """The top-level functions a hook can name, in source order: each declaration, and
+    each variable bound to a function value, as (name, the function's node)."""
     for statement in root.children:
         node = statement
         if node.type == "export_statement":
@@ -240,7 +266,7 @@ def _top_level_functions(root: tree_sitter.Node) -> Iterator[str]:
         if node.type in _FUNCTION_NODES:
             name = node.child_by_field_name("name")
             if name is not None:
-                yield _text(name)
+                yield _text(name), node
         elif node.type in ("lexical_declaration", "variable_declaration"):
             for declarator in node.named_children:
                 value = declarator.child_by_field_name("value")
@@ -251,7 +277,7 @@ def _top_level_functions(root: tree_sitter.Node) -> Iterator[str]:
                     and name is not None
                     and name.type == "identifier"
                 ):
-                    yield _text(name)
+                    yield _text(name), value
 
 
 def _epilogue(functions: tuple[str, ...]) -> str:

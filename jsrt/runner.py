@@ -25,7 +25,7 @@ import itertools
 import os
 import time
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -69,7 +69,9 @@ from jsrt.worker.supervisor import InlineExecutor, Supervisor
 if TYPE_CHECKING:
     from jsrt.backends.local import World
     from jsrt.coverage import CoverageCollector, Instrumented
+    from jsrt.flow import FlowProgress, FlowResult, GeneratorData
     from jsrt.hooks import Contract
+    from jsrt.integration.steps import HookSite
     from jsrt.loader import PreparedScript
     from jsrt.run.choice import CassetteFile
 
@@ -374,8 +376,6 @@ class Runtime:
         names raise `UsageError` with the closest candidates; a hook whose script or
         function is missing raises `InputError`.
         """
-        from jsrt.integration.options import step_options
-        from jsrt.integration.scripts import script_code
         from jsrt.integration.steps import find_hook
 
         _expect(flow, (str,), "flow", "a flow's _id or name")
@@ -383,6 +383,66 @@ class Runtime:
         _expect(hook, (str, type(None)), "hook", "a script type such as 'preMap', or None")
         _expect(options, (Mapping, type(None)), "options", _OPTIONS)
         site = find_hook(self.world, self._place, flow, step, hook)
+        return self._run_site(site, options, timeout_s=timeout_s, memory_mb=memory_mb)
+
+    def run_flow(
+        self,
+        flow: str,
+        *,
+        pages: int | None = None,
+        data: GeneratorData | None = None,
+        trace: bool = False,
+        on_progress: Callable[[FlowProgress], None] | None = None,
+    ) -> FlowResult:
+        """Run the world's flow `flow` (its `_id` or name) the way integrator.io runs it:
+        every page of its page generators (their exports' `mockOutput`, or `data`: one
+        list of records for the flow's only generator, or lists by export `_id` or name),
+        at most `pages` pages each, through every step, router and hook; hooks run here
+        as `run_step` runs them. Nothing is sent to any system: lookups and imports are
+        answered by the world's mocks (`jsrt.flow`). `trace` keeps each record's journey;
+        `on_progress` hears of each page done. Bad flows and data raise (`UsageError`,
+        `InputError`); what hooks and records do comes back in the `FlowResult`.
+        """
+        from jsrt.flow import run_flow
+
+        _expect(flow, (str,), "flow", "a flow's _id or name")
+        _expect(pages, (int, type(None)), "pages", "a positive number of pages, or None")
+        _expect(trace, (bool,), "trace", "True or False")
+        if on_progress is not None and not callable(on_progress):
+            raise UsageError(
+                f"on_progress must be a function of one FlowProgress, or None, got "
+                f"{describe(on_progress)}",
+                argument="on_progress",
+            )
+        return run_flow(
+            self.world,
+            self._place,
+            flow,
+            self._site_runner,
+            pages=pages,
+            data=data,
+            trace=trace,
+            on_progress=on_progress,
+        )
+
+    def _site_runner(self, site: HookSite, options: dict[str, Any]) -> HookResult:
+        """The flow package's `HookRunner`: a hook site run with the data part of its
+        options."""
+        return self._run_site(site, options)
+
+    def _run_site(
+        self,
+        site: HookSite,
+        options: Mapping[str, Any] | None,
+        *,
+        timeout_s: float | None = None,
+        memory_mb: int | None = None,
+    ) -> HookResult:
+        """Run a hook site as the world wires it: the script document's code and
+        function, with `options` (the data part) completed with the step's ids."""
+        from jsrt.integration.options import step_options
+        from jsrt.integration.scripts import script_code
+
         assert site.script is not None, "a hook that runs has its script document"
         code = script_code(dict(site.script), self._place)
         given = step_options(site, options)

@@ -19,6 +19,7 @@ FRONT_ENDS = (
     "jsrt.pytest_plugin",
     "jsrt.server",
     "jsrt.cases",
+    "jsrt.check",
     "jsrt.reporting",
     "jsrt.expect",
 )
@@ -35,6 +36,7 @@ BOTTOM = (
 # What each part may import besides itself and the bottom modules (docs/architecture.md).
 _BELOW_FRONT_ENDS = (
     "jsrt.runner",
+    "jsrt.flow",
     "jsrt.integration",
     "jsrt.run",
     "jsrt.hooks",
@@ -48,9 +50,20 @@ _BELOW_FRONT_ENDS = (
     "jsrt.engine",
 )
 ALLOWED: dict[str, tuple[str, ...]] = {
-    **{front: (*FRONT_ENDS, *_BELOW_FRONT_ENDS) for front in FRONT_ENDS},
+    **{front: (*FRONT_ENDS, "jsrt.typings", *_BELOW_FRONT_ENDS) for front in FRONT_ENDS},
+    "jsrt.typings": ("jsrt.hooks", "jsrt.loader", "jsrt.modules", "jsrt.api"),
     "jsrt.runner": _BELOW_FRONT_ENDS[1:],
-    "jsrt.run": _BELOW_FRONT_ENDS[3:],
+    "jsrt.flow": (
+        "jsrt.integration",
+        "jsrt.run",
+        "jsrt.hooks",
+        "jsrt.loader",
+        "jsrt.modules",
+        "jsrt.backends",
+        "jsrt.transform",
+        "jsrt.api",
+    ),
+    "jsrt.run": _BELOW_FRONT_ENDS[4:],
     "jsrt.integration": ("jsrt.hooks", "jsrt.backends", "jsrt.api", "jsrt.loader", "jsrt.modules"),
     "jsrt.hooks": ("jsrt.loader", "jsrt.modules", "jsrt.api"),
     "jsrt.loader": ("jsrt.modules",),

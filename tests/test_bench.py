@@ -40,6 +40,10 @@ TINY = Plan(
     memory_runs=100,
     persist_writes=5,
     persist_repeats=1,
+    mapping_records=100,
+    mapping_repeats=1,
+    flow_records=100,
+    flow_repeats=1,
 )
 
 needs_node = pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
@@ -84,7 +88,8 @@ def test_every_workload_prints_a_row_with_a_ratio(tiny_plan, capsys):
         "persisted writes, small world",
         "persisted writes, 10 MB world",
         "persisted runs, 10 MB world",
-        "mapping, 10,000 records x 20 fields",
+        "mapping, 100 records x 20 fields",
+        "flow: 100 records, 5 pages, 3 steps",
         "coverage, per small case (30 cases)",
         "coverage, page of 1,000 records",
     }
@@ -98,6 +103,7 @@ def test_every_workload_prints_a_row_with_a_ratio(tiny_plan, capsys):
             "MiB",
             "writes/s",
             "runs/s",
+            "records/s",
         ), row
         assert row["ratio"].endswith("x") and float(row["ratio"][:-1]), row
     judged = [row for row in rows.values() if row["target"]]

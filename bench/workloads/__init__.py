@@ -1,6 +1,6 @@
 """The workloads, each a `measure(ctx) -> list[Row]`, in the order the report shows them."""
 
-from bench.workloads import bridge, cold, coverage, mapping, memory, pages, persist, suite
+from bench.workloads import bridge, cold, coverage, flow, mapping, memory, pages, persist, suite
 
 WORKLOADS = {
     "cold": cold.measure,
@@ -10,5 +10,6 @@ WORKLOADS = {
     "memory": memory.measure,
     "persist": persist.measure,
     "mapping": mapping.measure,
+    "flow": flow.measure,
     "coverage": coverage.measure,
 }

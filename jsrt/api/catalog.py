@@ -531,7 +531,8 @@ _RUNS = (
         (Field("import", ("object",), required=True), Field("data", ("array",), required=True)),
         "Runs only the mapping of an import definition: [{statusCode, data, errors}].",
         None,
-        "applies mapping.fields (extract or hardCodedValue to generate); 501 beyond that",
+        "runs the mapping (Mapper 2.0 or 1.0) with the world's lookups: per record {statusCode:"
+        " 200, data, errors: []}, or 422 with its errors",
         handler="on_mapping_run",
         changes_account=True,
     ),

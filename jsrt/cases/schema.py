@@ -20,6 +20,7 @@ from typing import Annotated, Any, ClassVar
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic import ValidationInfo as Info
 
+from jsrt.cases.definitions import FILTER_TYPES, MAPPING_KEYS
 from jsrt.describe import describe_document_value
 from jsrt.document_schema import problem
 from jsrt.errors import JsrtError
@@ -217,6 +218,45 @@ class WorldExpectation(_Part):
     jobs: _WorldView = None
 
 
+# --- a flow case: `flow:` without `step:` runs the whole flow (`jsrt.cases.flow`) ----------
+
+
+FLOW_ONLY_EXPECTATIONS = ("received", "counts", "stages")
+"""The `expect:` keys only a flow case may give: they judge a `FlowResult`."""
+HOOK_ONLY_EXPECTATIONS = ("result", "result_subset", "records", "logs", "calls", "calls_count")
+"""The `expect:` keys only a hook case may give: they judge one hook's `HookResult` (a
+`FlowResult` keeps no hook's logs or calls)."""
+
+
+def _page_count(value: Any) -> Any:
+    """`pages:` of a flow case: run only the first N pages of each page generator."""
+    found = type_problem(value, int, "a whole number of pages", "pages")
+    if found is None and value < 1:
+        found = (f"pages must be at least 1, got {value}", "give e.g. pages: 1 (the first page)")
+    if found is not None:
+        raise problem(*found)
+    return value
+
+
+def _per_step(value: Any, info: Info) -> Any:
+    """`received`, `counts`, `stages`: a mapping keyed by a step (its name or `_id`)."""
+    name = str(info.field_name)
+    found = type_problem(value, dict, "a mapping of a step's name or _id to what it expects", name)
+    if found is not None:
+        raise problem(*found)
+    entry = {"received": (list, "a list of records"), "counts": (dict, "a mapping of counts")}
+    entry["stages"] = (list, "a list of stages ({name, input, output, errors})")
+    types, expected = entry[name]
+    for step, expected_value in value.items():
+        found = type_problem(expected_value, types, expected, str(step))
+        if found is not None:
+            raise problem(*found, at=(str(step),))
+    return value
+
+
+_PerStep = Annotated[Any, BeforeValidator(_per_step)]
+
+
 def _absent() -> Any:
     return ABSENT
 
@@ -233,6 +273,10 @@ class Expect(_Part):
     calls: Annotated[list[CallExpectation] | None, _typed(list, "a list")] = None
     calls_count: Annotated[Any, _then(_calls_count)] = None
     world: Annotated[WorldExpectation | None, _written(WorldExpectation)] = None
+    # A flow case's own (FLOW_ONLY_EXPECTATIONS):
+    received: _PerStep = None
+    counts: _PerStep = None
+    stages: _PerStep = None
 
     @model_validator(mode="after")
     def _ok_or_error(self) -> Expect:
@@ -269,6 +313,81 @@ def _within(limit: Limit, name: str, example: str) -> Callable[[Any], Any]:
 
 
 _Path = Annotated[str | None, _typed(str, "a path relative to the case file", nullable=True)]
+
+
+# --- what a mapping or filter case applies ------------------------------------------------
+
+_REFERENCE_HINT = "{import: <_id or name>}"
+
+
+def _reference(value: Mapping[str, Any], kinds: tuple[str, ...], what: str) -> None:
+    """`{import: ID}` (or `{export: ID}`): a document of the world, named alone."""
+    key = next(iter(value))
+    if len(value) != 1:
+        other = next(k for k in value if k != key)
+        raise problem(
+            f"{what} names the world's {key} {value[key]!r} and also gives {other!r}",
+            f"write {what} as {{{key}: <_id or name>}} alone, or write the {what} inline",
+            at=(str(other),),
+        )
+    found = type_problem(value[key], str, "an _id or a name", key)
+    if found is not None:
+        raise problem(*found, at=(key,))
+    if key not in kinds:
+        raise problem(
+            f"a {what} is not held by an {key}", f"name one of: {', '.join(kinds)}", at=(key,)
+        )
+
+
+def _mapping_definition(value: Any) -> Any:
+    """A case's `mapping`: `{import: ID}` (an import of the world), an inline mapping
+    (`mappings` and `lookups`, or Mapper 1.0 `mapping`), or a list of Mapper 2.0 mappings."""
+    if isinstance(value, list):
+        return value
+    hint = (
+        f"write mapping as {_REFERENCE_HINT} (an import of the world), or inline as "
+        "{mappings: [...], lookups: [...]} (Mapper 2.0) or {mapping: {fields: [...]}}"
+    )
+    if not isinstance(value, Mapping) or not value:
+        raise problem(
+            f"mapping must be a mapping or a list, got {describe_document_value(value)}", hint
+        )
+    if "import" in value or "export" in value:
+        _reference(value, ("import",), "mapping")
+        return value
+    unknown = [str(key) for key in value if key not in MAPPING_KEYS]
+    if unknown or not any(key in value for key in MAPPING_KEYS):
+        near = difflib.get_close_matches(unknown[0], MAPPING_KEYS, n=1) if unknown else []
+        suggestion = f"did you mean {near[0]!r}? " if near else ""
+        raise problem(
+            f"unknown key {unknown[0]!r} in mapping" if unknown else "the mapping is empty",
+            suggestion + hint,
+            at=(unknown[0],) if unknown else (),
+        )
+    return value
+
+
+def _filter_definition(value: Any) -> Any:
+    """A case's `filter`: `{export: ID}` or `{import: ID}` (that document's filter), or a
+    filter inline (`{type: expression, expression: {...}}`)."""
+    hint = (
+        "write filter as {export: <_id or name>} or {import: <_id or name>} (that "
+        'document\'s filter), or inline: {type: expression, expression: {version: "1", '
+        "rules: [...]}}"
+    )
+    if not isinstance(value, Mapping) or not value:
+        raise problem(f"filter must be a mapping, got {describe_document_value(value)}", hint)
+    if "import" in value or "export" in value:
+        _reference(value, ("export", "import"), "filter")
+        return value
+    if value.get("type") not in FILTER_TYPES:
+        got = describe_document_value(value["type"]) if "type" in value else "no type"
+        raise problem(
+            f"a filter's type must be one of {', '.join(FILTER_TYPES)}, got {got}",
+            hint,
+            at=("type",) if "type" in value else (),
+        )
+    return value
 
 
 class _Settings(_Part):
@@ -323,6 +442,12 @@ class _Settings(_Part):
     options: Annotated[Any, _typed(dict, "a mapping", nullable=True)] = None
     data: Any = None
     record: Any = None
+    mapping: Annotated[Any, BeforeValidator(_mapping_definition)] = None
+    filter: Annotated[Any, BeforeValidator(_filter_definition)] = None
+    records: Annotated[Any, _typed(list, "a list of records")] = None
+    context: Annotated[Any, _typed(dict, "a mapping", nullable=True)] = None
+    pages: Annotated[Any, _then(_page_count)] = None
+    """A flow case's page limit (`jsrt.cases.flow`)."""
 
 
 class CaseDocument(_Settings):

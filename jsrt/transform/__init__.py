@@ -33,7 +33,11 @@ from jsrt.transform.mapping import (
     check_mapping,
     map_records,
 )
-from jsrt.transform.response_mapping import ResponseKind, apply_response_mapping
+from jsrt.transform.response_mapping import (
+    ResponseKind,
+    apply_response_mapping,
+    apply_response_mappings,
+)
 from jsrt.transform.transforms import apply_transform, script_transform_of
 
 __all__ = [
@@ -46,6 +50,7 @@ __all__ = [
     "TransformEngine",
     "TransformError",
     "apply_response_mapping",
+    "apply_response_mappings",
     "apply_transform",
     "check_mapping",
     "export_context",

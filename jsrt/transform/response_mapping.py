@@ -11,9 +11,11 @@ and their sources).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Literal
 
-from jsrt.transform.engine import TransformEngine, shared_engine
+from jsrt.transform.engine import TransformEngine, TransformError, shared_engine
+from jsrt.transform.mapping import RecordOutcome, outcomes_from
 
 ResponseKind = Literal["lookup", "import"]
 
@@ -39,3 +41,28 @@ def apply_response_mapping(
         "kind": kind,
     }
     return (engine or shared_engine()).call("responseMap", request)
+
+
+def apply_response_mappings(
+    response_mapping: Any,
+    records: Sequence[Any],
+    responses: Sequence[Any],
+    *,
+    kind: ResponseKind,
+    engine: TransformEngine | None = None,
+) -> list[RecordOutcome]:
+    """A page's records, each with its own response mapped and merged in, in one engine
+    call: `data` is the merged record, or `errors` when a value the mapping cannot take
+    fails that record (the others go on). Raises `TransformError` for a mapping
+    integrator.io would refuse, or when `responses` does not pair with `records`."""
+    if len(records) != len(responses):
+        raise TransformError(
+            f"one response per record is needed: {len(records)} records, {len(responses)} responses"
+        )
+    request = {
+        "responseMapping": response_mapping,
+        "records": list(records),
+        "responses": list(responses),
+        "kind": kind,
+    }
+    return outcomes_from((engine or shared_engine()).call("responseMapPage", request))

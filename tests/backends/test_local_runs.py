@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from jsrt.api.errors import InvalidArgument, NotFound, Unprocessable, Unsupported
+from jsrt.api.errors import InvalidArgument, NotFound, Unprocessable
 from jsrt.backends.local import World
 
 ALL_RECORDS = [{"id": 1}, {"id": 2}, [{"id": 3}, {"id": 4}], {"id": 5}, {"id": 6}]
@@ -199,63 +199,6 @@ def test_virtual_import_answers_from_its_own_mock_and_is_recorded(call, world):
     assert answer[0]["id"] == "v"
     assert world.imported(None) == [{"x": 1}]
     assert world.import_runs(None)[0]["virtual"] is True
-
-
-# ---- runMapping -------------------------------------------------------------------------
-
-
-def test_run_mapping_applies_simple_field_mappings(call):
-    definition = {
-        "mapping": {
-            "fields": [
-                {"extract": "customer.email", "generate": "email"},
-                {"extract": "$.lines.0.sku", "generate": "item.sku"},
-                {"hardCodedValue": "USD", "generate": "currency"},
-                {"extract": "missing.path", "generate": "never"},
-            ]
-        }
-    }
-    record = {"customer": {"email": "a@b.c"}, "lines": [{"sku": "S1"}]}
-    assert call("imports.runMapping", {"import": definition, "data": [record]}) == [
-        {
-            "statusCode": 200,
-            "data": {"email": "a@b.c", "item": {"sku": "S1"}, "currency": "USD"},
-            "errors": [],
-        }
-    ]
-
-
-def test_run_mapping_without_a_mapping_returns_the_data_unchanged(call):
-    answer = call("imports.runMapping", {"import": {}, "data": [{"a": 1}, [1, 2]]})
-    assert [r["data"] for r in answer] == [{"a": 1}, [1, 2]]
-
-
-@pytest.mark.parametrize(
-    ("definition", "named"),
-    [
-        ({"mappings": [{"generate": "a", "extract": "$.a"}]}, "Mapper 2.0 mappings[]"),
-        ({"mapping": {"fields": [], "lists": [{"generate": "item"}]}}, "mapping.lists"),
-        (
-            {"mapping": {"fields": [{"extract": "a", "generate": "b", "lookupName": "l"}]}},
-            "mapping.fields[0].lookupName",
-        ),
-        (
-            {"mapping": {"fields": [{"extract": "{{record.a}}", "generate": "b"}]}},
-            "mapping.fields[0].extract",
-        ),
-    ],
-)
-def test_run_mapping_refuses_what_it_cannot_apply_honestly(call, definition, named):
-    with pytest.raises(Unsupported) as caught:
-        call("imports.runMapping", {"import": definition, "data": [{"a": 1}]})
-    assert caught.value.status_code == 501
-    assert named in caught.value.message
-
-
-def test_run_mapping_rejects_a_malformed_field(call):
-    definition = {"mapping": {"fields": [{"generate": "b"}]}}
-    with pytest.raises(Unprocessable, match="needs exactly one of extract or hardCodedValue"):
-        call("imports.runMapping", {"import": definition, "data": [{}]})
 
 
 # ---- flows ------------------------------------------------------------------------------

@@ -34,6 +34,13 @@ function runs(options) {
       ] } },
       data: lines,
     })),
-    runMappingMapper2: attempt(() => imports.runMapping({ import: { mappings: [{ generate: 'sku' }] }, data: lines })),
+    runMappingMapper2: attempt(() => imports.runMapping({
+      import: { mappings: [{ generate: 'code', dataType: 'string', extract: '$.sku', status: 'Active' }] },
+      data: lines,
+    })),
+    runMappingRefused: attempt(() => imports.runMapping({
+      import: { mappings: [{ generate: 'code', dataType: 'text', extract: '$.sku', status: 'Active' }] },
+      data: lines,
+    })),
   }
 }

@@ -310,7 +310,13 @@ IMPORT_RUNS = JsCase(
                 },
             ]
         ),
-        "runMappingMapper2": Failure("not_supported", 501, "does not apply Mapper 2.0 mappings[]"),
+        "runMappingMapper2": ok(
+            [
+                {"statusCode": 200, "data": {"code": "A-100"}, "errors": []},
+                {"statusCode": 200, "data": {"code": "Z-999"}, "errors": []},
+            ]
+        ),
+        "runMappingRefused": Failure("invalid_mapping", 422, 'unknown dataType "text"'),
     },
 )
 

@@ -607,3 +607,65 @@ def test_a_template_that_does_not_compile_names_the_node() -> None:
         map_records({"mappings": [node("a", extract="{{#if record.x}}open")]}, [{}])
     assert raised.value.details["path"] == "mappings[0].extract"
     assert raised.value.details["code"] == "invalid_template"
+
+
+def test_qa_tc_c47443_rows_from_the_whole_record_with_extract_dollar() -> None:
+    # QA TC_C47443: the one top node (no generate, objectarray) iterates `$`: a record
+    # gives one row, grouped rows one row each; a null hardCodedValue stays null.
+    mappings = [
+        node(
+            None,
+            "objectarray",
+            buildArrayHelper=[
+                {
+                    "extract": "$",
+                    "mappings": [
+                        node("first_name", extract="$.first"),
+                        node("channel_ids", "numberarray", hardCodedValue=None),
+                    ],
+                }
+            ],
+        )
+    ]
+    assert map_one(mappings, {"first": "Ada"}) == [{"first_name": "Ada", "channel_ids": None}]
+    assert map_one(mappings, [{"first": "a"}, {"first": "b"}]) == [
+        {"first_name": "a", "channel_ids": None},
+        {"first_name": "b", "channel_ids": None},
+    ]
+
+
+def test_a_proto_generate_is_an_ordinary_key() -> None:
+    mappings = [node("__proto__", "object", mappings=[node("polluted", hardCodedValue="yes")])]
+    assert map_one(mappings, {}) == {"__proto__": {"polluted": "yes"}}
+
+
+def test_ui_a_node_without_generate_in_an_object_is_left_out() -> None:
+    assert map_one([node("a", extract="$.id"), node(None, extract="$.id")], ORDER) == {"a": "SO-1"}
+
+
+def test_ai_boolean_arrays_and_hard_coded_arrays_convert_each_element() -> None:
+    mappings = [
+        node("flags", "booleanarray", buildArrayHelper=[{"extract": "$.flags[*]"}]),
+        node("fixed", "numberarray", hardCodedValue=["1", 2]),
+        node("one", "stringarray", hardCodedValue="x"),
+    ]
+    assert map_one(mappings, {"flags": ["true", 0, "no"]}) == {
+        "flags": [True, False, False],
+        "fixed": [1, 2],
+        "one": ["x"],
+    }
+
+
+def test_an_epoch_in_milliseconds_is_a_date_without_an_extract_format() -> None:
+    mappings = [
+        node("d", extract="$.t", generateDateFormat="YYYY-MM-DD", generateDateTimezone="UTC")
+    ]
+    assert map_one(mappings, {"t": 86_400_000}) == {"d": "1970-01-02"}
+
+
+def test_an_object_extract_not_empty_skips_a_missing_object() -> None:
+    mappings = [
+        node("c", "object", extract="$.nope", conditional={"when": "extract_not_empty"}),
+        node("d", "object", extract="$.customer", conditional={"when": "extract_not_empty"}),
+    ]
+    assert map_one(mappings, ORDER) == {"d": ORDER["customer"]}

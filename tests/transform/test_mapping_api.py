@@ -51,6 +51,15 @@ def test_an_import_document_maps_with_its_mappings_which_win_over_mapping() -> N
     assert [o.data for o in map_records(import_doc, [{"a": "v"}])] == [{"fromTwo": "v"}]
 
 
+def test_a_mapper_1_definition_maps_with_mapper_1() -> None:
+    import_doc = {
+        "mapping": {"fields": [{"extract": "customer.name", "generate": "contact.name"}]},
+        "lookups": [],
+    }
+    [outcome] = map_records(import_doc, [{"customer": {"name": "Ada"}}])
+    assert outcome.data == {"contact": {"name": "Ada"}}
+
+
 def test_transformation_2_rules_map_in_their_mode() -> None:
     rules = {"mode": "modify", "mappings": [node("b", extract="$.a")], "lookups": []}
     assert map_records(rules, [{"a": 1, "c": 2}])[0].data == {"a": 1, "b": "1", "c": 2}

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from jsrt.transform import TransformError
-from jsrt.transform.response_mapping import apply_response_mapping
+from jsrt.transform.response_mapping import apply_response_mapping, apply_response_mappings
 
 LOOKUP_RESPONSE = {
     "data": [
@@ -145,3 +145,26 @@ def test_a_bad_response_mapping_is_a_transform_error_with_its_path(
 def test_an_unknown_kind_is_a_transform_error() -> None:
     with pytest.raises(TransformError, match='kind must be "lookup" or "import"'):
         apply_response_mapping({}, {}, {}, kind="export")  # type: ignore[arg-type]
+
+
+def test_a_page_maps_each_record_with_its_own_response_and_fails_only_bad_ones() -> None:
+    # A number field the response cannot give (Mapper 1.0 dataType, which response
+    # mapping's fields use) fails that record; the others merge their own response.
+    mapping = {"fields": [{"extract": "_json.total", "generate": "total", "dataType": "number"}]}
+    responses = [
+        {**IMPORT_RESPONSE, "_json": {"total": "12.5"}},
+        {**IMPORT_RESPONSE, "_json": {"total": "twelve"}},
+        {**IMPORT_RESPONSE, "_json": {"total": 3}},
+    ]
+    outcomes = apply_response_mappings(
+        mapping, [{"n": 1}, {"n": 2}, [{"n": 3}, {"n": 4}]], responses, kind="import"
+    )
+    assert outcomes[0].data == {"n": 1, "total": 12.5}
+    assert not outcomes[1].ok
+    assert outcomes[1].errors[0]["code"] == "invalid_data_type"
+    assert outcomes[2].data == [{"n": 3, "total": 3}, {"n": 4, "total": 3}]
+
+
+def test_a_page_needs_one_response_per_record() -> None:
+    with pytest.raises(TransformError, match="2 records, 1 responses"):
+        apply_response_mappings({"fields": []}, [{}, {}], [{}], kind="lookup")

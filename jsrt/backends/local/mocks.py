@@ -1,5 +1,5 @@
 """What runs answer locally: records from an export's `mockOutput`, per-record responses
-from an import's `mockResponse`, and the simple field mappings of `imports.runMapping`.
+from an import's `mockResponse`, and the shape of `imports.runMapping`'s answer.
 
 These are pure functions of the documents the world holds; they never touch its state.
 
@@ -10,21 +10,21 @@ These are pure functions of the documents the world holds; they never touch its 
   one response per record. Missing fields are filled like a success:
   `{statusCode: 200, ignored: false, errors: [], id: <new>, _json: {id}}` (no id is made
   up for a response whose statusCode is not 200).
-- `runMapping` applies Mapper 1.0 `mapping.fields` entries that have `generate` plus
-  `extract` (a dotted path, `$.` allowed, numeric parts index arrays) or `hardCodedValue`.
-  The output holds only the generated fields. Anything else (Mapper 2.0 `mappings`,
-  `mapping.lists`, lookups, handlebars, data types, conditions) is answered with 501
-  rather than a result that would silently differ from integrator.io's.
+- `runMapping` answers per record from the transformation engine's outcomes
+  (`jsrt.transform.mapping.map_records`, run by `World.run_mapping`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
-from jsrt.api.errors import Unprocessable, Unsupported
+from jsrt.api.errors import Unprocessable
 from jsrt.describe import describe
 from jsrt.json_values import clone
+
+if TYPE_CHECKING:
+    from jsrt.transform.mapping import RecordOutcome
 
 CANONICAL_MOCK_OUTPUT = '{"page_of_records": [{"record": {...}}, {"rows": [{...}]}]}'
 
@@ -111,85 +111,22 @@ def _response(entry: dict[str, Any], new_id: Callable[[], str]) -> dict[str, Any
     return response
 
 
-_FIELD_KEYS = {"generate", "extract", "hardCodedValue"}
-
-
-def map_records(import_definition: dict[str, Any], records: list[Any]) -> list[dict[str, Any]]:
-    """`imports.runMapping`: `[{statusCode: 200, data, errors: []}]`, one per record."""
-    fields = _mapping_fields(import_definition)
-    if fields is None:
-        return [{"statusCode": 200, "data": clone(r), "errors": []} for r in records]
+def mapping_responses(outcomes: Sequence[RecordOutcome]) -> list[dict[str, Any]]:
+    """`imports.runMapping`'s answer, one entry per record (runtime objects
+    specification): `{statusCode: 200, data, errors: []}` for a record that mapped,
+    `{statusCode: 422, errors: [...]}` for one that failed (a lookup with no match and
+    allowFailures off, a value that cannot be converted). The specification is silent on
+    a failed record's `data`: there is no mapped record, so it has none."""
     return [
-        {"statusCode": 200, "data": _map_one(fields, record), "errors": []} for record in records
+        {"statusCode": 200, "data": outcome.data, "errors": []}
+        if outcome.ok
+        else {"statusCode": 422, "errors": [dict(error) for error in outcome.errors]}
+        for outcome in outcomes
     ]
 
 
-def _mapping_fields(definition: dict[str, Any]) -> list[dict[str, Any]] | None:
-    if definition.get("mappings"):
-        raise _unsupported("Mapper 2.0 mappings[]")
-    mapping = definition.get("mapping")
-    if mapping is None:
-        return None
-    if not isinstance(mapping, dict) or not isinstance(mapping.get("fields", []), list):
-        raise Unprocessable("import.mapping must be an object with a fields array")
-    extra = sorted(set(mapping) - {"fields", "lists"})
-    if extra or mapping.get("lists"):
-        raise _unsupported(f"mapping.{(extra or ['lists'])[0]}")
-    fields = mapping.get("fields", [])
-    for index, field in enumerate(fields):
-        where = f"mapping.fields[{index}]"
-        if not isinstance(field, dict) or not isinstance(field.get("generate"), str):
-            raise Unprocessable(f"{where} must be an object with a string generate")
-        unknown = sorted(set(field) - _FIELD_KEYS)
-        if unknown:
-            raise _unsupported(f"{where}.{unknown[0]}")
-        if ("extract" in field) == ("hardCodedValue" in field):
-            raise Unprocessable(f"{where} needs exactly one of extract or hardCodedValue")
-        extract = field.get("extract")
-        dotted = isinstance(extract, str) and "{{" not in extract and "*" not in extract
-        if "extract" in field and not dotted:
-            raise _unsupported(f"{where}.extract {extract!r} (only dotted paths are applied)")
-    return fields
-
-
-def _map_one(fields: list[dict[str, Any]], record: Any) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for field in fields:
-        if "hardCodedValue" in field:
-            value = field["hardCodedValue"]
-        else:
-            found, value = _read_path(record, field["extract"])
-            if not found:
-                continue
-        _write_path(out, field["generate"], clone(value))
-    return out
-
-
-def _read_path(record: Any, path: str) -> tuple[bool, Any]:
-    value = record
-    for part in path.removeprefix("$.").split("."):
-        if isinstance(value, dict) and part in value:
-            value = value[part]
-        elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
-            value = value[int(part)]
-        else:
-            return False, None
-    return True, value
-
-
-def _write_path(out: dict[str, Any], path: str, value: Any) -> None:
-    *parents, last = path.split(".")
-    target = out
-    for part in parents:
-        target = target.setdefault(part, {})
-        if not isinstance(target, dict):
-            raise Unprocessable(f"the mapping generates {path} inside {part}, not an object")
-    target[last] = value
-
-
-def _unsupported(what: str) -> Unsupported:
-    return Unsupported(
-        f"imports.runMapping: the local backend does not apply {what}; it applies only "
-        "mapping.fields with generate plus a dotted extract or a hardCodedValue. "
-        "Use the REST backend for this import, or simplify its mapping for local tests"
-    )
+def offline_mapping_responses(records: list[Any], message: str) -> list[dict[str, Any]]:
+    """What `imports.runMapping` answers each record of an import whose connection is
+    offline: statusCode 401 (runtime objects specification), nothing mapped."""
+    error = {"code": "connection_offline", "message": message, "source": "connection"}
+    return [{"statusCode": 401, "errors": [dict(error)]} for _ in records]

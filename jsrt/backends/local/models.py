@@ -54,9 +54,15 @@ from jsrt.api.errors import ConnectionOffline, InvalidArgument, NotFound, Unproc
 from jsrt.backends.local import export_pages, lookup_data
 from jsrt.backends.local.changes import HISTORY_LISTS, Delta, Journal, Key
 from jsrt.backends.local.errors import SnapshotError, WorldDataError
-from jsrt.backends.local.mocks import import_responses, map_records, offline_responses
+from jsrt.backends.local.mocks import (
+    import_responses,
+    mapping_responses,
+    offline_mapping_responses,
+    offline_responses,
+)
 from jsrt.backends.local.patching import PATCHABLE_FIELDS, apply_patch
 from jsrt.backends.local.stores import GLOBAL_STATE, CacheStore, StateStore, namespace
+from jsrt.backends.scrubbing import masked
 from jsrt.describe import format_path
 from jsrt.json_values import clone
 
@@ -468,6 +474,48 @@ class World:
         connection = self._virtual_connection("imports", definition, "imports.runVirtual")
         return self._import(_id, True, definition, options, label, connection)
 
+    def run_mapping(self, options: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """`imports.runMapping`: the definition's mapping (Mapper 2.0 `mappings` and
+        `lookups`, or Mapper 1.0 `mapping`) run by the transformation engine, one answer
+        per record (`mocks.mapping_responses`). The world answers the lookups: its lookup
+        caches, and the mocks of dynamic lookups (on the definition's lookups, else on
+        the stored import of the same `_id`). The world is left as it was.
+
+        A connection the definition names must exist (as for `runVirtual`); an offline one
+        answers every record 401. A mapping integrator.io would refuse to run (an unknown
+        `dataType`, a lookup that is not defined, a lookup cache the world lacks) fails
+        the call: 422 naming the node."""
+        from jsrt.backends.local.lookups import WorldLookupSource
+        from jsrt.transform import TransformError
+        from jsrt.transform.mapping import map_records
+
+        definition, data = options["import"], options["data"]
+        _id = definition.get("_id")
+        label = f"import definition {_id or '(virtual)'!r}"
+        connection = self._virtual_connection("imports", definition, "imports.runMapping")
+        if connection is not None and connection.get("offline") is True:
+            return offline_mapping_responses(data, self._offline_message(connection, label))
+        stored = _id if isinstance(_id, str) and _id in self._docs["imports"] else None
+        # What Handlebars fields and an envelope input read besides the record: the import,
+        # and its connection as a script reads connections (secrets masked).
+        context: dict[str, Any] = {"import": definition}
+        if connection is not None:
+            context["connection"] = masked(connection)
+        try:
+            outcomes = map_records(
+                definition,
+                data,
+                context=context,
+                source=WorldLookupSource(self, import_id=stored),
+            )
+        except TransformError as error:
+            message = f"imports.runMapping: the mapping of {label} cannot run: {error.message}"
+            if error.hint:
+                message += f" ({error.hint})"
+            code = error.details.get("code") or "invalid_mapping"
+            raise Unprocessable(message, code=code) from None
+        return mapping_responses(outcomes)
+
     def run_flow(self, flow_id: str, options: Mapping[str, Any]) -> dict[str, Any]:
         """`flows.run`: record a queued job."""
         self._require("flows", flow_id)
@@ -688,8 +736,7 @@ class World:
         return self.run_virtual_import(options)
 
     def on_mapping_run(self, _obj: str, options: Mapping[str, Any]) -> list[dict[str, Any]]:
-        """`imports.runMapping`: a pure function of the definition; the world is untouched."""
-        return map_records(options["import"], options["data"])
+        return self.run_mapping(options)
 
     def on_flow_run(self, _obj: str, options: Mapping[str, Any]) -> dict[str, Any]:
         return self.run_flow(options["_id"], options)

@@ -223,7 +223,7 @@
       return {
         kind: 'jsonpath',
         definite: compiled.definite,
-        get: function (run, root) { return compiled.get(root); },
+        get: (compiled.definite && shortWalk(extract)) || function (run, root) { return compiled.get(root); },
         all: function (run, root) { return compiled.all(root); },
       };
     }
@@ -234,6 +234,31 @@
       all: function () { return [extract]; },
     };
   }
+  // `$.a` and `$.a.b`, most of any mapping's paths, read without a loop: the same walk
+  // as T.query's definite paths (own properties only), with the steps as constants.
+  function shortWalk(path) {
+    var steps = T.JSONPath.toPathArray(path).slice(1);
+    var plain = steps.every(function (step) {
+      return typeof step === 'string' && !/^[.@?(^~*]|^\.\.|[*?()]/.test(step);
+    });
+    if (!plain) return null;
+    var a = steps[0];
+    var b = steps[1];
+    if (steps.length === 1) {
+      return function (run, root) {
+        return root !== null && typeof root === 'object' && hasOwn.call(root, a) ? root[a] : undefined;
+      };
+    }
+    if (steps.length === 2) {
+      return function (run, root) {
+        if (root === null || typeof root !== 'object' || !hasOwn.call(root, a)) return undefined;
+        var value = root[a];
+        return value !== null && typeof value === 'object' && hasOwn.call(value, b) ? value[b] : undefined;
+      };
+    }
+    return null;
+  }
+
   // What a source gives a single-valued node: a path with wildcards gives its matches;
   // one match is that value (a grouped source `$[*].x` of one row, QA TC_C47439).
   function single(source) {
@@ -320,6 +345,14 @@
     var hasDefault = own(node, 'default') && node.default !== undefined;
     var fallback = node.default;
     var notEmpty = when === 'extract_not_empty';
+    if (get && !date && !lookup && !hasDefault && !notEmpty) {
+      // The common field: a value read and converted; a value already of the dataType's
+      // JSON type is kept without a call.
+      return function (run, root) {
+        var value = get(run, root);
+        return typeof value === dataType ? value : convert(value);
+      };
+    }
     return function (run, root) {
       var value = get ? get(run, root) : undefined;
       if (notEmpty && T.isEmpty(value)) return undefined;
@@ -607,12 +640,14 @@
   }
 
   // One level of an object: the children with a `generate`, applied in order (a later
-  // duplicate wins, as it would in the destination object).
+  // duplicate wins, as it would in the destination object). A child without `generate`
+  // has nowhere to go: the UI refuses to save it (MAPPER2_MISSING_GENERATE) and it is
+  // left out here.
   function compileLevel(nodes, where, env) {
     var fields = [];
     if (Array.isArray(nodes)) {
       nodes.forEach(function (node, index) {
-        if (!isActive(node)) return;
+        if (!isActive(node) || typeof node.generate !== 'string' || node.generate === '') return;
         fields.push(compileNode(node, where + '[' + index + ']', env));
       });
     }
@@ -622,9 +657,21 @@
       for (var i = 0; i < count; i++) {
         var field = fields[i];
         var value = field.produce(run, root, target);
-        if (value !== undefined) target[field.key] = value;
+        if (value === undefined) continue;
+        if (field.key === '__proto__') defineProtoKey(target, value);
+        else target[field.key] = value;
       }
     };
+  }
+  // `__proto__` is a key like any other in JSON: defined, never set (which would change
+  // the object's prototype).
+  function defineProtoKey(target, value) {
+    Object.defineProperty(target, '__proto__', {
+      value: value,
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
   }
   // The children of an arrayarray entry: nodes without `generate` (SKILL.md gotcha 7),
   // each value one element of the outer array.

@@ -105,4 +105,21 @@
       throw error;
     }
   };
+
+  // op `responseMapPage` {responseMapping, records, responses, kind} -> one outcome per
+  // record, `{data}` (the record with its own response merged in) or `{errors}` (a value
+  // the mapping cannot take fails that record only): a page in one call.
+  T.ops.responseMapPage = function (request) {
+    var responses = request.responses;
+    if (!Array.isArray(request.records) || !Array.isArray(responses)) {
+      T.fail('records and responses must be arrays', { code: 'invalid_request' });
+    }
+    if (responses.length !== request.records.length) {
+      T.fail('one response per record is needed: ' + request.records.length + ' records, ' +
+        responses.length + ' responses', { code: 'invalid_request' });
+    }
+    return T.perRecord(request.records, function (record, index) {
+      return apply(request.responseMapping, record, responses[index], request.kind);
+    });
+  };
 })(globalThis.__jsrt_transform);

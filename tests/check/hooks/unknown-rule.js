@@ -1,0 +1,3 @@
+function transform(options) {
+  return options.record // jsrt-disable-line missing-globals
+}

@@ -1,0 +1,3 @@
+function preSavePage(options) {
+  return { data: options.data, errors: options.errors }
+}
