@@ -34,6 +34,7 @@ GUARD_WORKLOADS = (
     "mapping",
     "flow",
     "check",
+    "coverage",
 )
 
 

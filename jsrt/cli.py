@@ -31,6 +31,7 @@ from jsrt.run.limits import CAPS, MEMORY, TIMEOUT, Limit
 if TYPE_CHECKING:
     from jsrt.cases import Case
     from jsrt.cases.sharding import Shard
+    from jsrt.coverage import CoverageCollector
     from jsrt.flow import FlowProgress, FlowResult
     from jsrt.reporting import Report
     from jsrt.transform.handlebars import Escape
@@ -754,20 +755,27 @@ def push(folder: str, resources: bool, allow_writes: bool, token_env: str | None
 
 @main.group()
 def modules() -> None:
-    """The JavaScript libraries scripts may import (dayjs, sjcl)."""
+    """The pinned JavaScript libraries: those scripts may import (dayjs, sjcl) and the
+    transformation engine's."""
 
 
 @modules.command("fetch")
 def modules_fetch() -> None:
-    """Fetch and verify every pinned library now, so later runs work offline."""
+    """Fetch and verify every pinned library and the TypeScript declarations `jsrt types`
+    writes, so later runs work offline."""
     from jsrt import modules as libraries
 
     try:
         paths = libraries.ensure_all()
+        declarations = {
+            name: libraries.library_declarations(name)[0] for name in libraries.declared_libraries()
+        }
     except JsrtError as error:
         _fail(error, as_json=False)
     for name, path in paths.items():
         click.echo(f"{name}@{libraries.library_version(name)}  {path}")
+    for name, package in declarations.items():
+        click.echo(f"{name} types: {package}")
 
 
 # --- jsrt flow ------------------------------------------------------------------------------
@@ -997,6 +1005,109 @@ _SHARD_OPTION = click.option(
 pyproject.toml or .git (`jsrt.cases.sharding`)."""
 
 
+def _coverage_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """`--coverage` and its reports, for commands that run hooks."""
+    options = [
+        click.option(
+            "--coverage",
+            is_flag=True,
+            help="Measure which statements, branches and functions of the scripts ran; "
+            "print a table (see README: Coverage).",
+        ),
+        click.option(
+            "--coverage-report",
+            "coverage_reports",
+            multiple=True,
+            metavar="KIND[:PATH]",
+            help="Also write a report: lcov, cobertura, html, json (Istanbul), term "
+            "(repeatable; implies --coverage).",
+        ),
+        click.option(
+            "--coverage-data",
+            type=click.Path(dir_okay=False),
+            metavar="FILE",
+            help="Add the counts kept in FILE (from earlier runs) and write the total back "
+            "(implies --coverage).",
+        ),
+        click.option(
+            "--coverage-fail-under",
+            type=click.FloatRange(0, 100),
+            metavar="N",
+            help="Exit 1 when coverage (statements and branches together) is below N percent "
+            "(implies --coverage).",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _coverage_collector(
+    coverage: bool,
+    reports: tuple[str, ...],
+    data: str | None,
+    fail_under: float | None,
+    *,
+    as_json: bool,
+) -> CoverageCollector | None:
+    """The collector `--coverage` asks for, with the counts of `--coverage-data`; None
+    without coverage. Bad report kinds fail before any case runs."""
+    if not (coverage or reports or data or fail_under is not None):
+        return None
+    from jsrt.coverage import CoverageCollector
+    from jsrt.coverage.report import report_spec
+
+    try:
+        for text in reports:
+            report_spec(text)
+        collector = CoverageCollector()
+        if data is not None and Path(data).exists():
+            collector.merge(CoverageCollector.load(Path(data)))
+    except JsrtError as error:
+        _fail(error, as_json=as_json)
+    return collector
+
+
+def _include_script(collector: CoverageCollector, script: Path) -> None:
+    """List a script a case file names at 0% when no case ran it (filtered out by -k);
+    one that cannot be read is left out (its cases say why)."""
+    try:
+        source = script.read_bytes().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return
+    collector.include(str(script), source)
+
+
+def _report_coverage(
+    collector: CoverageCollector,
+    reports: tuple[str, ...],
+    data: str | None,
+    fail_under: float | None,
+    *,
+    as_json: bool,
+) -> tuple[list[str], bool]:
+    """Save the counts (`--coverage-data`) and write the reports asked for; the lines to
+    print (the table, the reports written, the threshold's verdict) and whether the
+    coverage reaches `--coverage-fail-under`."""
+    from jsrt.coverage.report import report_spec, terminal_table, total_percent, write_reports
+
+    try:
+        if data is not None:
+            collector.save(Path(data))
+        written = write_reports(collector, dict(report_spec(text) for text in reports))
+    except (JsrtError, OSError) as error:
+        failure = error if isinstance(error, JsrtError) else InputError(f"coverage: {error}")
+        _fail(failure, as_json=as_json)
+    lines = [terminal_table(collector), *(f"coverage report: {path}" for path in written)]
+    if fail_under is None:
+        return lines, True
+    total = total_percent(collector)
+    reached = total >= fail_under
+    verdict = f"coverage {total:.1f}% is below" if not reached else f"coverage {total:.1f}% reaches"
+    lines.append(f"{'' if reached else 'FAIL: '}{verdict} --coverage-fail-under {fail_under:g}")
+    return lines, reached
+
+
 @main.command("test", cls=RunsHooks)
 @click.argument("paths", nargs=-1, type=click.Path())
 @_SHARD_OPTION
@@ -1024,6 +1135,7 @@ pyproject.toml or .git (`jsrt.cases.sharding`)."""
 )
 @_cap_options(for_cases=True)
 @_backend_options
+@_coverage_options
 def test(
     paths: tuple[str, ...],
     shard: Shard | None,
@@ -1034,6 +1146,10 @@ def test(
     max_log_lines: int | None,
     max_log_chars: int | None,
     max_calls: int | None,
+    coverage: bool,
+    coverage_reports: tuple[str, ...],
+    coverage_data: str | None,
+    coverage_fail_under: float | None,
     **backend: Any,
 ) -> None:
     """Run the test cases in PATHS (*.case.yaml, *.case.yml, *.case.json; default: .):
@@ -1056,9 +1172,13 @@ def test(
     )
 
     report = Report()
+    collector = _coverage_collector(
+        coverage, coverage_reports, coverage_data, coverage_fail_under, as_json=as_json
+    )
     given = {"max_log_lines": max_log_lines, "max_log_chars": max_log_chars, "max_calls": max_calls}
     caps = {name: value for name, value in given.items() if value is not None}
     cases: list[Case] = []
+    every_case: list[Case] = []  # before -k: the scripts coverage lists
     cassettes = CassetteLibrary()
     try:
         chosen = _backend_choice(backend)
@@ -1073,6 +1193,7 @@ def test(
                 cases.extend(load_case_file(path).cases)
             except InputError as error:
                 report.bad_files.append(BadFile(path, error.to_dict()))
+        every_case = list(cases)
         if keyword is not None:
             found = len(cases)
             cases = [case for case in cases if keyword.lower() in case.id.lower()]
@@ -1096,10 +1217,19 @@ def test(
                 caps=caps,
                 backend=chosen,
                 cassettes=cassettes,
+                coverage=collector,
             )
         )
         if not as_json:
             click.echo(status_line(report.outcomes[-1]))
+    coverage_lines: list[str] = []
+    covered_enough = True
+    if collector is not None:
+        for script in sorted({case.script for case in every_case if case.script is not None}):
+            _include_script(collector, script)
+        coverage_lines, covered_enough = _report_coverage(
+            collector, coverage_reports, coverage_data, coverage_fail_under, as_json=as_json
+        )
     if junit_path is not None:
         try:
             Path(junit_path).write_text(render_junit(report), encoding="utf-8")
@@ -1109,7 +1239,9 @@ def test(
                 as_json=as_json,
             )
     click.echo(_dumps(render_json(report)) if as_json else render_details(report))
-    sys.exit(report.exit_code)
+    if coverage_lines:
+        click.echo("\n".join(coverage_lines), err=as_json)
+    sys.exit(report.exit_code or (EXIT_OK if covered_enough else EXIT_HOOK_FAILED))
 
 
 def _cases_of_shard(shard: Shard, cases: list[Case], report: Report) -> list[Case]:
@@ -1657,3 +1789,37 @@ def check(
     elif text:
         click.echo(text, color=color)
     sys.exit(report.exit_code)
+
+
+@main.command("types")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False),
+    metavar="DIR",
+    help="Write the declarations here (default: .jsrt/types).",
+)
+@click.option("--no-jsconfig", "no_jsconfig", is_flag=True, help="Write only the declarations.")
+@click.option("--force", is_flag=True, help="Replace an existing jsconfig.json.")
+def types(out: str | None, no_jsconfig: bool, force: bool) -> None:
+    """Write TypeScript declarations so an editor checks plain .js hooks as you type.
+
+    Into DIR: `integrator-api` (every runtime object and function, each script type's
+    options and result, e.g. PreSavePageOptions), dayjs's and sjcl's declarations, and
+    the globals integrator.io has; into the current folder, the project root: a
+    jsconfig.json with checkJs and no timers, fetch or DOM. A jsconfig.json jsrt did not
+    write is left alone (exit 2) unless --force is given. Name the types in JSDoc:
+    `@param {import('integrator-api').PreSavePageOptions} options`.
+    """
+    from jsrt import typings
+
+    try:
+        written = typings.write_types(
+            Path(),
+            Path(out) if out is not None else None,
+            with_jsconfig=not no_jsconfig,
+            force=force,
+        )
+    except JsrtError as error:
+        _fail(error, as_json=False)
+    for item in written:
+        click.echo(f"{item.status:<9} {item.path}")

@@ -45,6 +45,13 @@ would each write the file; replaying is not.
 (`jsrt.cases.sharding`; a case's node id is its `jsrt test` key), so N CI machines run
 each test once; each xdist worker deselects alike, the terminal summary says how many
 tests the shard kept, and a JUnit report's suite is named `<name> (shard I of N)`.
+**Coverage**: `--jsrt-cov` (or `jsrt_cov = true`) measures which statements, branches and
+functions of the scripts every run ran, case files and `jsrt_runtime` alike, and prints
+the table at the end; `--jsrt-cov-report KIND[:PATH]` (or the `jsrt_cov_report` lines)
+also writes lcov, cobertura, html or json (Istanbul); `--jsrt-cov-fail-under N` (or
+`jsrt_cov_fail_under`) fails the session below N percent (statements and branch paths
+together). Under pytest-xdist each worker sends its counts to the controller, which
+merges and reports them.
 
 Nothing heavy is imported until a case file or a fixture is used, so the plugin costs
 nothing in projects that have neither.
@@ -76,6 +83,7 @@ if TYPE_CHECKING:
     from jsrt.backends.local import World
     from jsrt.cases import Case, CaseOutcome
     from jsrt.cases.sharding import Shard
+    from jsrt.coverage import CoverageCollector
     from jsrt.errors import InputError
     from jsrt.flow import FlowResult
     from jsrt.runner import HookResult, Runtime
@@ -96,6 +104,10 @@ _BACKEND_OPTIONS: dict[str, tuple[str | tuple[str, ...] | None, str]] = {
 _SECRET_FIELDS_HELP = "also scrub this field from recorded cassettes (repeatable)"
 _PATH_OPTIONS = ("record", "replay")
 _CASSETTES = pytest.StashKey["CassetteLibrary"]()
+_COVERAGE = pytest.StashKey["CoverageCollector"]()
+_COVERAGE_LINES = pytest.StashKey[list[str]]()
+_COVERAGE_OUTPUT = "jsrt_coverage"
+"""The key of a worker's counts in its xdist `workeroutput` (to_data() as JSON text)."""
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -148,6 +160,31 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="run only shard I of N (e.g. 2/3): tests split by a stable hash of their node id, "
         "so N CI machines run each test once",
     )
+    group.addoption(
+        "--jsrt-cov",
+        dest="jsrt_cov",
+        action="store_true",
+        default=None,
+        help="measure the coverage of the hook scripts the tests run",
+    )
+    parser.addini("jsrt_cov", "measure the coverage of the hook scripts", type="bool")
+    group.addoption(
+        "--jsrt-cov-report",
+        dest="jsrt_cov_report",
+        action="append",
+        default=None,
+        metavar="KIND[:PATH]",
+        help="coverage report: term, lcov, cobertura, html, json (repeatable; default term)",
+    )
+    parser.addini("jsrt_cov_report", "coverage reports, KIND[:PATH] a line", type="linelist")
+    group.addoption(
+        "--jsrt-cov-fail-under",
+        dest="jsrt_cov_fail_under",
+        default=None,
+        metavar="N",
+        help="fail when coverage (statements and branches) is below N percent",
+    )
+    parser.addini("jsrt_cov_fail_under", "fail when hook coverage is below this percent")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -159,7 +196,114 @@ def pytest_configure(config: pytest.Config) -> None:
     _refuse_recording_under_xdist(config)
     _timeout(config)  # a bad limit stops the session before the first test
     _caps(config)
-    _shard(config)
+    _register_shard(config)
+    _start_coverage(config)
+
+
+# --- coverage -----------------------------------------------------------------------------
+
+
+def _coverage(config: pytest.Config) -> CoverageCollector | None:
+    return config.stash.get(_COVERAGE, None)
+
+
+def _coverage_setting(config: pytest.Config, name: str) -> Any:
+    given = config.getoption(f"jsrt_{name}")
+    return given if given is not None else config.getini(f"jsrt_{name}")
+
+
+def _start_coverage(config: pytest.Config) -> None:
+    """A collector for the session when coverage is asked for; bad report kinds and
+    thresholds stop the session before the first test."""
+    reports = _coverage_setting(config, "cov_report") or []
+    threshold = _coverage_setting(config, "cov_fail_under")
+    if not (_coverage_setting(config, "cov") or config.getoption("jsrt_cov_report")):
+        return
+    from jsrt.coverage import CoverageCollector
+    from jsrt.coverage.report import report_spec
+    from jsrt.errors import UsageError
+
+    try:
+        for text in reports:
+            report_spec(text)
+    except UsageError as error:
+        raise pytest.UsageError(f"--jsrt-cov-report: {error}") from None
+    if threshold not in (None, ""):
+        _fail_under(config)
+    config.stash[_COVERAGE] = CoverageCollector()
+
+
+def _fail_under(config: pytest.Config) -> float | None:
+    threshold = _coverage_setting(config, "cov_fail_under")
+    if threshold in (None, ""):
+        return None
+    try:
+        value = float(threshold)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 100:
+        raise pytest.UsageError(
+            f"--jsrt-cov-fail-under: {threshold!r} is not a percentage; give a number from 0 to 100"
+        )
+    return value
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """An xdist worker hands its counts to the controller (`pytest_testnodedown`)."""
+    collector = _coverage(session.config)
+    output = getattr(session.config, "workeroutput", None)
+    if collector is not None and output is not None:
+        import orjson
+
+        output[_COVERAGE_OUTPUT] = orjson.dumps(collector.to_data()).decode()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """The controller adds a finished xdist worker's counts to its own."""
+    collector = _coverage(node.config)
+    text = getattr(node, "workeroutput", {}).get(_COVERAGE_OUTPUT)
+    if collector is None or text is None:
+        return
+    import orjson
+
+    from jsrt.coverage import CoverageCollector
+
+    collector.merge(CoverageCollector.from_data(orjson.loads(text), "an xdist worker"))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtestloop(session: pytest.Session) -> Iterator[None]:
+    """After the tests (on the controller, under xdist): write the reports, and fail the
+    session below `--jsrt-cov-fail-under`."""
+    yield
+    collector = _coverage(session.config)
+    if collector is None or hasattr(session.config, "workerinput"):
+        return
+    from jsrt.coverage.report import report_spec, terminal_table, total_percent, write_reports
+
+    specs = dict(report_spec(t) for t in _coverage_setting(session.config, "cov_report") or [])
+    lines = [terminal_table(collector)] if not specs or "term" in specs else []
+    lines += [f"coverage report: {path}" for path in write_reports(collector, specs)]
+    threshold = _fail_under(session.config)
+    if threshold is not None:
+        total = total_percent(collector)
+        if total < threshold:
+            session.testsfailed += 1
+            lines.append(
+                f"FAIL: hook coverage {total:.1f}% is below --jsrt-cov-fail-under {threshold:g}"
+            )
+        else:
+            lines.append(f"hook coverage {total:.1f}% reaches --jsrt-cov-fail-under {threshold:g}")
+    session.config.stash[_COVERAGE_LINES] = lines
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    lines = config.stash.get(_COVERAGE_LINES, None)
+    if lines:
+        terminalreporter.section("jsrt coverage")
+        for line in lines:
+            terminalreporter.write_line(line)
 
 
 def _refuse_recording_under_xdist(config: pytest.Config) -> None:
@@ -252,70 +396,69 @@ def _cassettes(config: pytest.Config) -> CassetteLibrary:
 
 # --- shards -------------------------------------------------------------------------------
 
-_SHARD_COUNTS = pytest.StashKey[tuple[int, int]]()
-"""(tests kept, tests left to other shards), once the session has collected."""
 
-
-def _shard(config: pytest.Config) -> Shard | None:
-    """`--jsrt-shard I/N`, checked; a bad one stops the session with a usage error."""
+def _register_shard(config: pytest.Config) -> None:
+    """With `--jsrt-shard I/N` (checked: a bad one stops the session with a usage error),
+    the session's `ShardSelection`."""
     given = config.getoption("jsrt_shard")
     if given is None:
-        return None
+        return
     from jsrt.cases.sharding import Shard
     from jsrt.errors import UsageError
 
     try:
-        return Shard.parse(given)
+        shard = Shard.parse(given)
     except UsageError as error:
         raise pytest.UsageError(f"--jsrt-shard: {error} ({error.hint})") from None
+    config.pluginmanager.register(ShardSelection(shard), "jsrt-shard")
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Keep the items of this shard, by the hash of their node id (relative to the rootdir,
-    so the same on every machine); a case's node id is its `jsrt test` key,
-    `path/file.case.yaml::name`. Under xdist each worker collects and deselects alike."""
-    shard = _shard(config)
-    if shard is None:
-        return
-    kept = [item for item in items if shard.holds(item.nodeid)]
-    others = [item for item in items if not shard.holds(item.nodeid)]
-    items[:] = kept
-    config.hook.pytest_deselected(items=others)
-    config.stash[_SHARD_COUNTS] = (len(kept), len(others))
-    if hasattr(config, "workeroutput"):  # an xdist worker: its controller reports the counts
-        config.workeroutput["jsrt_shard"] = [len(kept), len(others)]
+class ShardSelection:
+    """The hooks of `--jsrt-shard`: keep the items of this shard, say how many."""
 
+    def __init__(self, shard: Shard) -> None:
+        self.shard = shard
+        self.counts: tuple[int, int] | None = None
+        """(tests kept, tests left to the other shards), once collected."""
 
-@pytest.hookimpl(optionalhook=True)
-def pytest_testnodedown(node: Any, error: Any) -> None:
-    """pytest-xdist's controller: a worker's shard counts (every worker has the same)."""
-    counts = getattr(node, "workeroutput", {}).get("jsrt_shard")
-    if counts is not None:
-        node.config.stash[_SHARD_COUNTS] = (counts[0], counts[1])
+    def pytest_collection_modifyitems(
+        self, config: pytest.Config, items: list[pytest.Item]
+    ) -> None:
+        """Keep the items of this shard, by the hash of their node id (relative to the
+        rootdir, so the same on every machine); a case's node id is its `jsrt test` key,
+        `path/file.case.yaml::name`. Under xdist each worker collects and deselects alike."""
+        kept = [item for item in items if self.shard.holds(item.nodeid)]
+        others = [item for item in items if not self.shard.holds(item.nodeid)]
+        items[:] = kept
+        config.hook.pytest_deselected(items=others)
+        self.counts = (len(kept), len(others))
+        if hasattr(config, "workeroutput"):  # an xdist worker: the controller reports them
+            config.workeroutput["jsrt_shard"] = list(self.counts)
 
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node: Any, error: Any) -> None:
+        """pytest-xdist's controller: a worker's counts (every worker has the same)."""
+        counts = getattr(node, "workeroutput", {}).get("jsrt_shard")
+        if counts is not None:
+            self.counts = (counts[0], counts[1])
 
-def pytest_sessionstart(session: pytest.Session) -> None:
-    """A shard's JUnit report names its suite `<name> (shard I of N)`, so the shards'
-    reports merge with suites that stay apart."""
-    shard = _shard(session.config)
-    if shard is None:
-        return
-    from _pytest.junitxml import xml_key
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        """A shard's JUnit report names its suite `<name> (shard I of N)`, so the shards'
+        reports merge with suites that stay apart."""
+        from _pytest.junitxml import xml_key
 
-    junit = session.config.stash.get(xml_key, None)
-    if junit is not None:
-        junit.suite_name = f"{junit.suite_name} ({shard.label})"
+        junit = session.config.stash.get(xml_key, None)
+        if junit is not None:
+            junit.suite_name = f"{junit.suite_name} ({self.shard.label})"
 
-
-def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
-    shard = _shard(config)
-    if shard is None or _SHARD_COUNTS not in config.stash:
-        return
-    kept, others = config.stash[_SHARD_COUNTS]
-    terminalreporter.write_line(
-        f"jsrt {shard.label}: {counted(kept, 'test')} in this shard, {others:,} deselected "
-        "for the other shards"
-    )
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        if self.counts is None:
+            return
+        kept, others = self.counts
+        terminalreporter.write_line(
+            f"jsrt {self.shard.label}: {counted(kept, 'test')} in this shard, {others:,} "
+            "deselected for the other shards"
+        )
 
 
 # --- case files ---------------------------------------------------------------------------
@@ -392,6 +535,7 @@ class JsrtCase(pytest.Item):
             caps=_caps(self.config),
             backend=_backend_choice(self.config),
             cassettes=_cassettes(self.config),
+            coverage=_coverage(self.config),
         )
         for text in outcome.warnings:
             warnings.warn_explicit(
@@ -460,7 +604,7 @@ def jsrt_runtime(jsrt_world: World, request: pytest.FixtureRequest) -> Runtime:
     config = request.config
     chosen = _backend_choice(config)
     caps = _caps(config)
-    return Runtime(
+    runtime = Runtime(
         jsrt_world,
         timeout_s=_timeout(config) or DEFAULT_TIMEOUT_S,
         max_log_lines=caps.get("max_log_lines", DEFAULT_LIMITS["max_log_lines"]),
@@ -470,7 +614,11 @@ def jsrt_runtime(jsrt_world: World, request: pytest.FixtureRequest) -> Runtime:
         backend=chosen.with_cassettes(_cassettes(config)),
         policy_from_world=chosen.kind == "local" if _world_file(request) is None else None,
         world_file=_world_file(request),
+        coverage=_coverage(config),
     )
+    if runtime.coverage is not None:
+        runtime.coverage.include_world(runtime)
+    return runtime
 
 
 class HookRunner:

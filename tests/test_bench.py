@@ -93,6 +93,8 @@ def test_every_workload_prints_a_row_with_a_ratio(tiny_plan, capsys):
         "mapping, 100 records x 20 fields",
         "flow: 100 records, 5 pages, 3 steps",
         "check: `jsrt check` per file, 20 hook files",
+        "coverage, per small case (30 cases)",
+        "coverage, page of 1,000 records",
     }
     assert rows["cold `jsrt run`, 100 records"]["jsrt"].endswith(" ms")
     assert rows["bridge: state.getForResource, small value"]["jsrt"].endswith(" calls/s")

@@ -14,6 +14,7 @@ from jsrt.run.choice import BackendChoice
 
 if TYPE_CHECKING:
     from jsrt.backends.cassette import CassetteLibrary
+    from jsrt.coverage import CoverageCollector
     from jsrt.runner import Executor, HookResult
 
 
@@ -25,6 +26,7 @@ def run_case(
     executor: Executor | None = None,
     backend: BackendChoice | None = None,
     cassettes: CassetteLibrary | None = None,
+    coverage: CoverageCollector | None = None,
 ) -> CaseOutcome:
     """Run `case` against a fresh Runtime (a fresh world from its world file) and judge it.
 
@@ -34,7 +36,8 @@ def run_case(
     a bad world file) ends as `error`,
     unless the case expected exactly that error. `backend` is the front end's backend
     choice, over the case's (`BackendChoice.under`); `cassettes` shares cassette files
-    between the cases of one session.
+    between the cases of one session. `coverage` collects what the run covered, and
+    lists the world's scripts that it did not run.
     """
     # The runtime pulls in the engine; importing it here keeps collecting case files cheap.
     from jsrt.backends.cassette import CassetteLibrary
@@ -63,7 +66,10 @@ def run_case(
             executor=executor,
             cassette_scope=f"{case.file.name}::{case.name}",
             backend=chosen,
+            coverage=coverage,
         )
+        if coverage is not None:
+            coverage.include_world(runtime)
         if case.runs_flow:
             from jsrt.cases.flow import run_flow_case
 

@@ -291,3 +291,41 @@ def test_the_readme_workflow_runs_one_shard_per_matrix_entry() -> None:
     ]
     assert {Shard.parse(text) for text in given} == {Shard(n, 3) for n in (1, 2, 3)}
     assert "junitparser merge" in workflow["jobs"]["report"]["steps"][1]["run"]
+
+
+BRANCHY_JS = """function preSavePage(options) {
+  const data = options.data.map((record) => {
+    if (record.n % 3 === 0) {
+      return { ...record, kind: 'fizz' }
+    }
+    if (record.n % 5 === 0) {
+      return { ...record, kind: 'buzz' }
+    }
+    return record
+  })
+  return { data, errors: [] }
+}
+"""
+
+
+def test_the_coverage_of_the_shards_adds_up_to_the_whole_suites(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from jsrt.coverage import CoverageCollector
+    from jsrt.coverage.report import terminal_table
+
+    write_suite(tmp_path, files=12)
+    (tmp_path / "pages.js").write_text(BRANCHY_JS, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    whole = CliRunner().invoke(main, ["test", "--coverage-data", "whole.json", "suite"])
+    assert whole.exit_code == 0, whole.output
+    expected = terminal_table(CoverageCollector.load(tmp_path / "whole.json"))
+    merged = CoverageCollector()
+    for index in (1, 2, 3):
+        data = f"shard-{index}.json"
+        run = CliRunner().invoke(main, ["test", "--shard", f"{index}/3", "--coverage-data", data])
+        assert run.exit_code == 0, run.output
+        shard = CoverageCollector.load(tmp_path / data)
+        assert terminal_table(shard) != expected  # no shard runs every branch alone
+        merged.merge(shard)
+    assert terminal_table(merged) == expected
