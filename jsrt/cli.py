@@ -776,207 +776,6 @@ def modules_fetch() -> None:
         click.echo(f"{name} types: {package}")
 
 
-# --- jsrt flow ------------------------------------------------------------------------------
-
-
-@main.group("flow")
-def flow_group() -> None:
-    """Run a whole flow of a world locally: every page, every step, every hook."""
-
-
-@flow_group.command("run", cls=RunsHooks)
-@click.argument("flow", metavar="FLOW")
-@click.option(
-    "--world",
-    type=click.Path(),
-    help="The world holding the flow: a world file, an integration download (.zip or "
-    "folder), or a folder holding world.json (what jsrt import and jsrt pull write); "
-    "default: world.yaml, world.yml or world.json here.",
-)
-@click.option(
-    "--pages",
-    type=click.IntRange(min=1),
-    metavar="N",
-    help="Run only the first N pages of each page generator (default: every page).",
-)
-@click.option(
-    "--data",
-    "data_path",
-    metavar="FILE|-",
-    help="JSON/YAML records the page generators export instead of their mockOutput: a "
-    "list (the flow's one page generator), or {export _id or name: [records]}; paged by "
-    "each export's pageSize.",
-)
-@click.option(
-    "--trace",
-    "trace_path",
-    type=click.Path(dir_okay=False),
-    metavar="FILE",
-    help="Write each record's journey (the steps it went through, and the record after "
-    "each) to FILE as JSON.",
-)
-@_run_limit_options
-@_cap_options(for_cases=False)
-@click.option(
-    "--json",
-    "as_json",
-    is_flag=True,
-    help="Print the run as one JSON object: per step its counts and stages[] of {name, "
-    "input, output, errors}, in the cloud test run's vocabulary.",
-)
-@_backend_options
-def flow_run(
-    flow: str,
-    world: str | None,
-    pages: int | None,
-    data_path: str | None,
-    trace_path: str | None,
-    timeout: float,
-    memory: int,
-    max_log_lines: int,
-    max_log_chars: int,
-    max_calls: int,
-    as_json: bool,
-    **backend: Any,
-) -> None:
-    """Run FLOW (its _id or name) of the world as integrator.io runs it: each page
-    generator's pages, then every page processor, router and branch, each hook, the
-    filters, mappings and response mappings.
-
-    Nothing is sent: page generators export their mockOutput (or --data), lookups answer
-    with their own mockOutput, imports with their mockResponse. Prints per step the
-    records in, out, ignored and failed and each hook's runs. Exit 0 when every record
-    went through, 1 when a record failed or a hook broke its contract, 2 on bad input.
-    """
-    from jsrt.runner import Runtime
-
-    try:
-        given = None if data_path is None else _flow_data(data_path)
-        runtime = Runtime(
-            _world_path(world, example="jsrt flow run FLOW --world world.yaml (or a download)"),
-            timeout_s=timeout,
-            memory_mb=memory,
-            max_log_lines=max_log_lines,
-            max_log_chars=max_log_chars,
-            max_calls=max_calls,
-            backend=_backend_choice(backend),
-        )
-        _warn(runtime.world_warnings)
-        show = None if as_json else _flow_progress()
-        result = runtime.run_flow(
-            flow,
-            pages=pages,
-            data=given,
-            trace=trace_path is not None,
-            on_progress=show,
-        )
-        if show is not None:
-            click.echo(err=True)
-        if trace_path is not None:
-            _write_trace(Path(trace_path), result.to_json())
-    except JsrtError as error:
-        _fail(error, as_json=as_json, extra={"flow": flow})
-    if as_json:
-        out = result.to_json()
-        out.pop("records", None)  # the journeys go to --trace, not to the summary
-        click.echo(_dumps(out))
-    else:
-        click.echo(_flow_summary(result))
-    sys.exit(EXIT_OK if result.ok else EXIT_HOOK_FAILED)
-
-
-def _flow_data(path: str) -> Any:
-    """`--data`: records, or records per page generator."""
-    from jsrt.inputs import load_data_file
-
-    data = load_data_file(path, what="data")
-    if not isinstance(data, list | dict):
-        raise InputError(
-            f"{path}: the flow's data must be a list of records, or a mapping of a page "
-            f"generator's export (_id or name) to its records; got {describe(data)}",
-            file=path,
-            hint='e.g. [{"id": 1}, {"id": 2}] or {"Get orders": [{"id": 1}]}',
-        )
-    return data
-
-
-def _flow_progress() -> Callable[[FlowProgress], None] | None:
-    """A progress line per page on a terminal's stderr; none in CI or into a file."""
-    import os
-
-    if not sys.stderr.isatty() or os.environ.get("CI"):
-        return None
-
-    def show(progress: FlowProgress) -> None:
-        total = progress.pages or progress.page
-        _progress_line(f"pages of step {progress.step}", progress.page, total)
-
-    return show
-
-
-def _write_trace(path: Path, run: dict[str, Any]) -> None:
-    """`--trace FILE`: the flow, then each record's journey."""
-    from jsrt.files import write_atomically
-
-    document = {"flow": run["flow"], "records": run.get("records", [])}
-    try:
-        write_atomically(path, json.dumps(document, indent=2, ensure_ascii=False).encode())
-    except OSError as exc:
-        raise InputError(f"{path}: cannot write the trace: {exc}", file=str(path)) from None
-
-
-def _flow_summary(result: FlowResult) -> str:
-    """The text `jsrt flow run` prints: a row per step, the errors, a verdict."""
-    rows: list[tuple[str, ...]] = [("STEP", "IN", "OUT", "IGNORED", "FAILED", "HOOKS, BRANCHES")]
-    for step in result.steps:
-        name = step.name or step.resource_id or step.place
-        done = [
-            f"{hook} x{count.runs}" + (f" ({count.failed} failed)" if count.failed else "")
-            for hook, count in step.hooks.items()
-        ]
-        if step.kind == "router":  # the records each branch took, in the branches' order
-            done.append("branches " + " + ".join(f"{n:,}" for n in step.branches))
-        hooks = ", ".join(done)
-        counts = (step.received, step.passed, step.ignored, step.failed)
-        rows.append((f"{step.index} {step.kind} {name}", *(f"{n:,}" for n in counts), hooks))
-    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
-    lines = [
-        "  ".join(
-            cell.rjust(width) if 0 < column < 5 else cell.ljust(width)
-            for column, (cell, width) in enumerate(zip(row, widths, strict=True))
-        ).rstrip()
-        for row in rows
-    ]
-    lines.extend(f"note: {note}" for note in result.notes)
-    shown = [str(failure.get("message", failure)) for failure in result.failures]
-    for failure, message in zip(result.failures, shown, strict=True):
-        where = ", ".join(
-            f"{key} {failure[key]}" for key in ("step", "stage", "page") if key in failure
-        )
-        lines.append(f"failed ({where}): {message}" if where else f"failed: {message}")
-    alike: dict[tuple[Any, Any, str], int] = {}  # the same error of many records: one line
-    for error in result.errors:
-        message = str(error.get("message"))
-        if message not in shown:
-            key = (error.get("step"), error.get("code"), message)
-            alike[key] = alike.get(key, 0) + 1
-    for (step, code, message), count in list(alike.items())[:_ERRORS_SHOWN]:
-        records = f" ({counted(count, 'record')})" if count > 1 else ""
-        lines.append(f"error at step {step}{records}: {code}: {message}")
-    if len(alike) > _ERRORS_SHOWN:
-        lines.append(f"… and {len(alike) - _ERRORS_SHOWN} more errors (see --json)")
-    label = result.flow_name or result.flow_id
-    failed = sum(step.failed for step in result.steps)
-    verdict = "ok" if result.ok else f"{counted(failed, 'record')} failed" if failed else "failed"
-    steps = counted(len(result.steps), "step")
-    lines.append(f"flow {label!r}: {counted(result.pages, 'page')}, {steps}: {verdict}")
-    return "\n".join(lines)
-
-
-_ERRORS_SHOWN = 10
-"""Distinct per-record errors the summary lists; --json has them all."""
-
-
 def _coverage_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """`--coverage` and its reports, for commands that run hooks."""
     options = [
@@ -1078,6 +877,222 @@ def _report_coverage(
     verdict = f"coverage {total:.1f}% is below" if not reached else f"coverage {total:.1f}% reaches"
     lines.append(f"{'' if reached else 'FAIL: '}{verdict} --coverage-fail-under {fail_under:g}")
     return lines, reached
+
+
+# --- jsrt flow ------------------------------------------------------------------------------
+
+
+@main.group("flow")
+def flow_group() -> None:
+    """Run a whole flow of a world locally: every page, every step, every hook."""
+
+
+@flow_group.command("run", cls=RunsHooks)
+@click.argument("flow", metavar="FLOW")
+@click.option(
+    "--world",
+    type=click.Path(),
+    help="The world holding the flow: a world file, an integration download (.zip or "
+    "folder), or a folder holding world.json (what jsrt import and jsrt pull write); "
+    "default: world.yaml, world.yml or world.json here.",
+)
+@click.option(
+    "--pages",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Run only the first N pages of each page generator (default: every page).",
+)
+@click.option(
+    "--data",
+    "data_path",
+    metavar="FILE|-",
+    help="JSON/YAML records the page generators export instead of their mockOutput: a "
+    "list (the flow's one page generator), or {export _id or name: [records]}; paged by "
+    "each export's pageSize.",
+)
+@click.option(
+    "--trace",
+    "trace_path",
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="Write each record's journey (the steps it went through, and the record after "
+    "each) to FILE as JSON.",
+)
+@_run_limit_options
+@_cap_options(for_cases=False)
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print the run as one JSON object: per step its counts and stages[] of {name, "
+    "input, output, errors}, in the cloud test run's vocabulary.",
+)
+@_backend_options
+@_coverage_options
+def flow_run(
+    flow: str,
+    world: str | None,
+    pages: int | None,
+    data_path: str | None,
+    trace_path: str | None,
+    timeout: float,
+    memory: int,
+    max_log_lines: int,
+    max_log_chars: int,
+    max_calls: int,
+    as_json: bool,
+    coverage: bool,
+    coverage_reports: tuple[str, ...],
+    coverage_data: str | None,
+    coverage_fail_under: float | None,
+    **backend: Any,
+) -> None:
+    """Run FLOW (its _id or name) of the world as integrator.io runs it: each page
+    generator's pages, then every page processor, router and branch, each hook, the
+    filters, mappings and response mappings.
+
+    Nothing is sent: page generators export their mockOutput (or --data), lookups answer
+    with their own mockOutput, imports with their mockResponse. Prints per step the
+    records in, out, ignored and failed and each hook's runs. Exit 0 when every record
+    went through, 1 when a record failed or a hook broke its contract, 2 on bad input.
+    """
+    from jsrt.runner import Runtime
+
+    collector = _coverage_collector(
+        coverage, coverage_reports, coverage_data, coverage_fail_under, as_json=as_json
+    )
+    try:
+        given = None if data_path is None else _flow_data(data_path)
+        runtime = Runtime(
+            _world_path(world, example="jsrt flow run FLOW --world world.yaml (or a download)"),
+            coverage=collector,
+            timeout_s=timeout,
+            memory_mb=memory,
+            max_log_lines=max_log_lines,
+            max_log_chars=max_log_chars,
+            max_calls=max_calls,
+            backend=_backend_choice(backend),
+        )
+        _warn(runtime.world_warnings)
+        show = None if as_json else _flow_progress()
+        result = runtime.run_flow(
+            flow,
+            pages=pages,
+            data=given,
+            trace=trace_path is not None,
+            on_progress=show,
+        )
+        if show is not None:
+            click.echo(err=True)
+        if trace_path is not None:
+            _write_trace(Path(trace_path), result.to_json())
+    except JsrtError as error:
+        _fail(error, as_json=as_json, extra={"flow": flow})
+    if as_json:
+        out = result.to_json()
+        out.pop("records", None)  # the journeys go to --trace, not to the summary
+        click.echo(_dumps(out))
+    else:
+        click.echo(_flow_summary(result))
+    covered_enough = True
+    if collector is not None:
+        coverage_lines, covered_enough = _report_coverage(
+            collector, coverage_reports, coverage_data, coverage_fail_under, as_json=as_json
+        )
+        click.echo("\n".join(coverage_lines), err=as_json)
+    sys.exit(EXIT_OK if result.ok and covered_enough else EXIT_HOOK_FAILED)
+
+
+def _flow_data(path: str) -> Any:
+    """`--data`: records, or records per page generator."""
+    from jsrt.inputs import load_data_file
+
+    data = load_data_file(path, what="data")
+    if not isinstance(data, list | dict):
+        raise InputError(
+            f"{path}: the flow's data must be a list of records, or a mapping of a page "
+            f"generator's export (_id or name) to its records; got {describe(data)}",
+            file=path,
+            hint='e.g. [{"id": 1}, {"id": 2}] or {"Get orders": [{"id": 1}]}',
+        )
+    return data
+
+
+def _flow_progress() -> Callable[[FlowProgress], None] | None:
+    """A progress line per page on a terminal's stderr; none in CI or into a file."""
+    import os
+
+    if not sys.stderr.isatty() or os.environ.get("CI"):
+        return None
+
+    def show(progress: FlowProgress) -> None:
+        total = progress.pages or progress.page
+        _progress_line(f"pages of step {progress.step}", progress.page, total)
+
+    return show
+
+
+def _write_trace(path: Path, run: dict[str, Any]) -> None:
+    """`--trace FILE`: the flow, then each record's journey."""
+    from jsrt.files import write_atomically
+
+    document = {"flow": run["flow"], "records": run.get("records", [])}
+    try:
+        write_atomically(path, json.dumps(document, indent=2, ensure_ascii=False).encode())
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write the trace: {exc}", file=str(path)) from None
+
+
+def _flow_summary(result: FlowResult) -> str:
+    """The text `jsrt flow run` prints: a row per step, the errors, a verdict."""
+    rows: list[tuple[str, ...]] = [("STEP", "IN", "OUT", "IGNORED", "FAILED", "HOOKS, BRANCHES")]
+    for step in result.steps:
+        name = step.name or step.resource_id or step.place
+        done = [
+            f"{hook} x{count.runs}" + (f" ({count.failed} failed)" if count.failed else "")
+            for hook, count in step.hooks.items()
+        ]
+        if step.kind == "router":  # the records each branch took, in the branches' order
+            done.append("branches " + " + ".join(f"{n:,}" for n in step.branches))
+        hooks = ", ".join(done)
+        counts = (step.received, step.passed, step.ignored, step.failed)
+        rows.append((f"{step.index} {step.kind} {name}", *(f"{n:,}" for n in counts), hooks))
+    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
+    lines = [
+        "  ".join(
+            cell.rjust(width) if 0 < column < 5 else cell.ljust(width)
+            for column, (cell, width) in enumerate(zip(row, widths, strict=True))
+        ).rstrip()
+        for row in rows
+    ]
+    lines.extend(f"note: {note}" for note in result.notes)
+    shown = [str(failure.get("message", failure)) for failure in result.failures]
+    for failure, message in zip(result.failures, shown, strict=True):
+        where = ", ".join(
+            f"{key} {failure[key]}" for key in ("step", "stage", "page") if key in failure
+        )
+        lines.append(f"failed ({where}): {message}" if where else f"failed: {message}")
+    alike: dict[tuple[Any, Any, str], int] = {}  # the same error of many records: one line
+    for error in result.errors:
+        message = str(error.get("message"))
+        if message not in shown:
+            key = (error.get("step"), error.get("code"), message)
+            alike[key] = alike.get(key, 0) + 1
+    for (step, code, message), count in list(alike.items())[:_ERRORS_SHOWN]:
+        records = f" ({counted(count, 'record')})" if count > 1 else ""
+        lines.append(f"error at step {step}{records}: {code}: {message}")
+    if len(alike) > _ERRORS_SHOWN:
+        lines.append(f"… and {len(alike) - _ERRORS_SHOWN} more errors (see --json)")
+    label = result.flow_name or result.flow_id
+    failed = sum(step.failed for step in result.steps)
+    verdict = "ok" if result.ok else f"{counted(failed, 'record')} failed" if failed else "failed"
+    steps = counted(len(result.steps), "step")
+    lines.append(f"flow {label!r}: {counted(result.pages, 'page')}, {steps}: {verdict}")
+    return "\n".join(lines)
+
+
+_ERRORS_SHOWN = 10
+"""Distinct per-record errors the summary lists; --json has them all."""
 
 
 @main.command("test", cls=RunsHooks)
