@@ -7,10 +7,12 @@ never as a traceback. Every command is testable in-process with click's `CliRunn
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -30,8 +32,10 @@ from jsrt.run.limits import CAPS, MEMORY, TIMEOUT, Limit
 
 if TYPE_CHECKING:
     from jsrt.cases import Case
+    from jsrt.config import ProjectConfig
     from jsrt.transform.handlebars import Escape
     from jsrt.transform.mapping import MappingProblem, RecordOutcome
+    from jsrt.watch import WatchedPaths
 
 
 def _dumps(value: Any) -> str:
@@ -225,6 +229,223 @@ class RunsHooks(click.Command):
             _fail(usage, as_json=True)
 
 
+# --- the project config, --watch and --env: one decorator for every command -----------------
+
+_PROJECT = "jsrt.project"
+"""Where a command's context keeps its `_ProjectState`."""
+
+
+@dataclass
+class _ProjectState:
+    """The config a command read (or why it could not), and the environment chosen."""
+
+    env: str | None
+    config: ProjectConfig | None = None
+    error: JsrtError | None = None
+
+
+def _read_project(ctx: click.Context, env: str | None) -> _ProjectState:
+    """Read the project config into `ctx.default_map`, so that a parameter the command
+    line leaves out takes the config's value (the environment's over the top level's).
+    A config that cannot be used is kept as the state's error, which the command reports
+    in its own format (`--json` or not) once its parameters are known."""
+    from jsrt.config import load_config
+
+    state = _ProjectState(env)
+    names = {param.name for param in ctx.command.params}
+    try:
+        state.config = load_config()
+        if state.config is None and env is not None:
+            raise UsageError(
+                f"--env {env}: no jsrt.toml (or [tool.jsrt] in pyproject.toml) here or above",
+                hint="add a jsrt.toml with an [env.NAME] section, or leave --env out",
+            )
+        if state.config is not None:
+            given = state.config.defaults(env)
+            ctx.default_map = {name: value for name, value in given.items() if name in names}
+    except JsrtError as error:
+        state.error = error
+        ctx.default_map = {}
+    ctx.meta[_PROJECT] = state
+    return state
+
+
+def _env_option(ctx: click.Context, param: click.Parameter, env: str | None) -> None:
+    _read_project(ctx, env)
+
+
+_BACKEND_FIELDS = (
+    "backend",
+    "base_url",
+    "region",
+    "token_env",
+    "allow_writes",
+    "record",
+    "record_mode",
+    "secret_fields",
+    "replay",
+)
+"""The `BackendChoice` fields, named as the commands' parameters."""
+
+
+def _configured(ctx: click.Context, params: dict[str, Any]) -> dict[str, Any]:
+    """The command's parameters with what the config gives and the command line does
+    not: the backend (the config's under the flags', `BackendChoice.under`), and a
+    script's hook type and function from `[scripts]`. Raises the config's error."""
+    from jsrt.run.choice import BackendChoice
+
+    state: _ProjectState = ctx.meta[_PROJECT]
+    if state.error is not None:
+        raise state.error
+    config = state.config
+    if config is None:
+        return params
+    chosen = dict(params)
+    backend = config.backend_choice(state.env)
+    if "backend" in params:
+        flags = {name: params[name] for name in _BACKEND_FIELDS}
+        merged = backend.under(BackendChoice.of(flags, spell=flag_spelling))
+        chosen.update({name: getattr(merged, name) for name in _BACKEND_FIELDS})
+    else:
+        for name in _BACKEND_FIELDS:
+            if name in params and params[name] is None:
+                chosen[name] = getattr(backend, name)
+    paths = [params["script"]] if params.get("script") else list(params.get("paths") or ())
+    if len(paths) == 1 and (entry := config.script(paths[0])) is not None:
+        for name in ("hook", "function"):
+            if name in params and params[name] is None:
+                chosen[name] = getattr(entry, name)
+    if "disabled" in params and ctx.get_parameter_source("disabled") == _FROM_CONFIG:
+        config.check_rules()
+    return chosen
+
+
+def _refreshed(ctx: click.Context, params: dict[str, Any]) -> dict[str, Any]:
+    """`params` with the config read again (between --watch runs): what came from the
+    config or a default is taken afresh; what the command line gave stays."""
+    from click.core import ParameterSource
+
+    state: _ProjectState = ctx.meta[_PROJECT]
+    _read_project(ctx, state.env)
+    fresh = dict(params)
+    for param in ctx.command.params:
+        source = ctx.get_parameter_source(param.name or "")
+        if param.name in params and source in (ParameterSource.DEFAULT, _FROM_CONFIG):
+            fresh[param.name] = param.type_cast_value(ctx, param.get_default(ctx))
+    return fresh
+
+
+_FROM_CONFIG = click.core.ParameterSource.DEFAULT_MAP
+
+_WRITTEN = ("output", "junit_path", "trace_path", "record", "coverage_data")
+"""Parameters naming a file a command writes: never what starts the next --watch run."""
+_READ = ("script", "paths", "world", "options_path", "data_path", "mapping_file")
+"""Parameters naming what a command reads: what --watch watches."""
+
+
+def _watched(ctx: click.Context, params: dict[str, Any]) -> WatchedPaths:
+    """What `--watch` watches for this command: what it reads, and the project."""
+    from jsrt.watch import WatchedPaths
+
+    read: list[Path] = []
+    for name in _READ:
+        value = params.get(name)
+        values = value if isinstance(value, tuple | list) else [value]
+        read += [Path(v) for v in values if v and v != "-"]
+    if not params.get("paths") and "paths" in params:
+        read.append(Path("."))
+    state: _ProjectState = ctx.meta[_PROJECT]
+    if state.config is not None:
+        read += [state.config.path, state.config.folder]
+    written = [Path(params[name]) for name in _WRITTEN if params.get(name)]
+    return WatchedPaths.of(read, written)
+
+
+def _watch(ctx: click.Context, once: Callable[[], None], params: dict[str, Any]) -> NoReturn:
+    """Run the command, then again on each save; Ctrl-C ends it with exit 0."""
+    from jsrt.watch import watch_runs
+
+    watched = _watched(ctx, params)
+
+    def announce(number: int, changed: Collection[Path]) -> None:
+        if number > 1:
+            click.clear()
+            names = ", ".join(sorted(_shown_path(path) for path in changed))
+            click.echo(f"jsrt: {names} changed; run {number}", err=True)
+
+    def run() -> None:
+        try:
+            once()
+        except SystemExit as done:
+            code = done.code if isinstance(done.code, int) else 0 if done.code is None else 1
+            click.echo(f"jsrt: exit {code}; watching for changes (Ctrl-C to stop)", err=True)
+        except click.ClickException as refused:
+            refused.show()
+            click.echo("jsrt: watching for changes (Ctrl-C to stop)", err=True)
+        else:
+            click.echo("jsrt: exit 0; watching for changes (Ctrl-C to stop)", err=True)
+
+    try:
+        watch_runs(run, watched, before_run=announce)
+    except KeyboardInterrupt:
+        click.echo(err=True)
+    sys.exit(EXIT_OK)
+
+
+def _shown_path(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _project(*, watch: bool = False) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A command that reads the project config: `--env NAME` (and `$JSRT_ENV`) and, with
+    `watch`, `--watch`. Put under `@main.command(...)`, over the command's options."""
+
+    def add(command: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(command)
+        def configured(**params: Any) -> None:
+            ctx = click.get_current_context()
+            watching = params.pop("watch", False)
+            as_json = bool(params.get("as_json")) or params.get("form") == "json"
+            first = [True]
+
+            def once() -> None:
+                given = params if first[0] else _refreshed(ctx, params)
+                first[0] = False
+                try:
+                    chosen = _configured(ctx, given)
+                except JsrtError as error:
+                    _fail(error, as_json=as_json)
+                command(**chosen)
+
+            if watching:
+                _watch(ctx, once, params)
+            once()
+
+        configured = click.option(
+            "--env",
+            metavar="NAME",
+            envvar="JSRT_ENV",
+            is_eager=True,
+            expose_value=False,
+            callback=_env_option,
+            help="Use the [env.NAME] section of the project config (jsrt.toml or "
+            "[tool.jsrt] in pyproject.toml) over its top level (default $JSRT_ENV).",
+        )(configured)
+        if watch:
+            configured = click.option(
+                "--watch",
+                is_flag=True,
+                help="Run again on each save of a script, case file, world or the config "
+                "(Ctrl-C stops).",
+            )(configured)
+        return configured
+
+    return add
+
+
 @click.group()
 @click.version_option(package_name="jsrt")
 def main() -> None:
@@ -238,6 +459,7 @@ def runs_hooks(args: list[str]) -> bool:
 
 
 @main.command(cls=RunsHooks)
+@_project(watch=True)
 @click.argument("script", type=click.Path(dir_okay=False), required=False)
 @click.option(
     "--function",
@@ -392,6 +614,7 @@ _WORLD_FILE_NAMES = ("world.yaml", "world.yml", "world.json")
 
 
 @main.command("hooks")
+@_project()
 @click.argument("world", required=False, type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object with every hook.")
 def hooks_command(world: str | None, as_json: bool) -> None:
@@ -616,6 +839,7 @@ def _progress_line(what: str, done: int, total: int) -> None:
 
 
 @main.command(cls=RunsHooks)
+@_project()
 @click.argument("integration_id")
 @click.option(
     "--out", type=click.Path(file_okay=False), help="Folder to write (default ./NAME-ID)."
@@ -682,6 +906,7 @@ def pull(
 
 
 @main.command()
+@_project()
 @click.argument("folder", default=".", type=click.Path(file_okay=False, exists=True))
 @click.option(
     "--resources",
@@ -745,6 +970,7 @@ def modules_fetch() -> None:
 
 
 @main.command("test", cls=RunsHooks)
+@_project(watch=True)
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option(
     "-k",
@@ -856,6 +1082,7 @@ def test(
 
 
 @main.command()
+@_project()
 @click.option(
     "--world",
     type=click.Path(),
@@ -1113,6 +1340,7 @@ def _mapping_to_run(
 
 
 @main.command("map")
+@_project()
 @click.argument("mapping_file", metavar="[IMPORT_OR_MAPPING_FILE]", required=False)
 @click.option(
     "--data",
@@ -1310,6 +1538,7 @@ def render_command(
 
 
 @main.command("check")
+@_project(watch=True)
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option(
     "--world",
