@@ -29,6 +29,7 @@ from jsrt.run.choice import (
     unknown_value,
 )
 from jsrt.run.limits import CAPS, MEMORY, TIMEOUT, Limit
+from jsrt.terminal import Progress, use_color
 
 if TYPE_CHECKING:
     from jsrt.cases import Case
@@ -829,15 +830,6 @@ def import_download(download: str, out: str | None, force: bool) -> None:
         click.echo(f"next: jsrt test {folder / 'cases'}")
 
 
-def _progress_line(what: str, done: int, total: int) -> None:
-    """One line on a terminal's stderr, rewritten per document read (nothing when stderr
-    is not a terminal: a log gets the summary alone)."""
-    width = 20
-    filled = width * done // max(total, 1)
-    line = f"[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {what}"
-    click.echo(f"\r{line[:100]:<100}", nl=False, err=True)
-
-
 @main.command(cls=RunsHooks)
 @_project()
 @click.argument("integration_id")
@@ -875,19 +867,17 @@ def pull(
     from jsrt.cases.scaffold import scaffold_cases
     from jsrt.integration.account import pull as pull_integration
 
-    show = _progress_line if sys.stderr.isatty() else None
     try:
         settings = RestSettings.resolve(base_url=base_url, region=region, token_env=token_env)
-        pulled = pull_integration(
-            settings,
-            integration_id,
-            Path(out) if out is not None else None,
-            force=force,
-            with_data=with_data,
-            progress=show,
-        )
-        if show is not None:
-            click.echo(err=True)
+        with Progress("documents") as shown:
+            pulled = pull_integration(
+                settings,
+                integration_id,
+                Path(out) if out is not None else None,
+                force=force,
+                with_data=with_data,
+                progress=lambda what, done, total: shown.update(done, total, what),
+            )
         folder = pulled.folder
         scaffold = None
         if not (folder / "cases").exists():
@@ -949,6 +939,26 @@ def push(folder: str, resources: bool, allow_writes: bool, token_env: str | None
         _fail(error, as_json=False)
     for change in sent:
         click.echo(f"sent {change.label}")
+
+
+_SHELLS = ("bash", "zsh", "fish")
+
+
+@main.command()
+@click.argument("shell", type=click.Choice(_SHELLS))
+def completion(shell: str) -> None:
+    """Print the script that completes jsrt's commands and options in SHELL.
+
+    Add it to the shell's start-up file, e.g. for bash: eval "$(jsrt completion bash)"
+    in ~/.bashrc (zsh: ~/.zshrc; fish: jsrt completion fish >
+    ~/.config/fish/completions/jsrt.fish). The script asks jsrt itself for the
+    completions, through click's _JSRT_COMPLETE variable.
+    """
+    from click.shell_completion import get_completion_class
+
+    found = get_completion_class(shell)
+    assert found is not None, f"click completes {shell}"
+    click.echo(found(main, {}, "jsrt", "_JSRT_COMPLETE").source())
 
 
 @main.group()
@@ -1057,18 +1067,20 @@ def test(
     if not as_json:
         for bad in report.bad_files:
             click.echo(bad_file_line(bad))
-    for case in cases:
-        report.outcomes.append(
-            run_case(
-                case,
-                timeout_s=timeout,
-                caps=caps,
-                backend=chosen,
-                cassettes=cassettes,
+    with Progress("cases", len(cases)) as shown:
+        for case in cases:
+            report.outcomes.append(
+                run_case(
+                    case,
+                    timeout_s=timeout,
+                    caps=caps,
+                    backend=chosen,
+                    cassettes=cassettes,
+                )
             )
-        )
-        if not as_json:
-            click.echo(status_line(report.outcomes[-1]))
+            shown.advance()
+            if not as_json:
+                shown.echo(status_line(report.outcomes[-1]))
     if junit_path is not None:
         try:
             Path(junit_path).write_text(render_junit(report), encoding="utf-8")
@@ -1587,8 +1599,6 @@ def check(
     next line with `// jsrt-disable-next-line RULE`, in a file with `// jsrt-disable
     RULE` before its first statement.
     """
-    import os
-
     from jsrt import check as checking
 
     if list_rules:
@@ -1597,14 +1607,19 @@ def check(
         return
     chosen: list[str] = list(paths) or ([] if world else ["."])
     try:
-        report = checking.check_paths(
-            chosen, world=world, disabled=disabled, function=function, hook=hook, run=run
-        )
+        with Progress("files") as shown:
+            report = checking.check_paths(
+                chosen,
+                world=world,
+                disabled=disabled,
+                function=function,
+                hook=hook,
+                run=run,
+                on_checked=shown.update,
+            )
     except JsrtError as error:
         _fail(error, as_json=form == "json")
-    color = (
-        form == "human" and output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    )
+    color = form == "human" and output is None and use_color()
     text = checking.render(report, checking.FORMATS[checking.FORMATS.index(form)], color=color)
     if output is not None:
         try:

@@ -196,7 +196,7 @@ class CheckSettings(_Table):
         if not isinstance(value, list) or not all(isinstance(n, str) for n in value):
             raise problem(
                 f"must be a list of rule ids, got {describe_document_value(value)}",
-                'e.g. disable = ["no-crud-in-flow-hook"]; `jsrt check --rules` lists them',
+                'e.g. disable = ["crud-in-hook"]; `jsrt check --rules` lists them',
             )
         return tuple(value)
 

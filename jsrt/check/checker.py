@@ -9,7 +9,7 @@ once on its type's sample options against the local backend.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -64,11 +64,13 @@ def check_paths(
     function: str | None = None,
     hook: str | None = None,
     run: bool = False,
+    on_checked: Callable[[int, int], None] | None = None,
 ) -> CheckReport:
     """Check the scripts at `paths` (files, or folders walked for `.js` files) and, with
     `world`, the world's scripts as its flows wire them (with both, the world's scripts
     under `paths`, and the other files at `paths` on their own).
 
+    `on_checked(done, total)` is told of each script checked (a progress bar).
     `disabled` is the set of rule ids turned off everywhere (`--disable`, a project
     config); `function` and `hook` say which function of each file runs and as which
     type, where the file does not say it by its functions' names. Bad input (a path that
@@ -103,8 +105,10 @@ def check_paths(
         from jsrt.check.running import HookRunner
 
         runner = HookRunner(world_view)
-    for target in targets:
+    for done, target in enumerate(targets, start=1):
         findings += _check_target(target, turned_off, function, script_type, runner)
+        if on_checked is not None:
+            on_checked(done, len(targets))
     names = tuple(dict.fromkeys(t.filename for t in targets))
     return CheckReport(tuple(sorted(findings, key=_order)), names)
 
