@@ -329,11 +329,22 @@ def _refreshed(ctx: click.Context, params: dict[str, Any]) -> dict[str, Any]:
     state: _ProjectState = ctx.meta[_PROJECT]
     _read_project(ctx, state.env)
     fresh = dict(params)
+    configured = ctx.default_map or {}
     for param in ctx.command.params:
-        source = ctx.get_parameter_source(param.name or "")
-        if param.name in params and source in (ParameterSource.DEFAULT, _FROM_CONFIG):
-            fresh[param.name] = param.type_cast_value(ctx, param.get_default(ctx))
+        name = param.name or ""
+        source = ctx.get_parameter_source(name)
+        if name not in params or source not in (ParameterSource.DEFAULT, _FROM_CONFIG):
+            continue
+        if name in configured:
+            fresh[name] = param.type_cast_value(ctx, configured[name])
+        elif source == _FROM_CONFIG:  # the config no longer sets it: the declared default
+            value = param.process_value(ctx, param.get_default(ctx))
+            fresh[name] = None if value is _UNSET else value
     return fresh
+
+
+_UNSET = getattr(click.core, "UNSET", None)
+"""click's marker of a parameter with no default (click 8.3; before it, None)."""
 
 
 _FROM_CONFIG = click.core.ParameterSource.DEFAULT_MAP
