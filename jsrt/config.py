@@ -419,7 +419,7 @@ def toml_positions(text: str) -> Positions:
     for number, line in _statement_lines(text):
         header = _HEADER.match(line)
         if header:
-            path = _key_parts(header[3])
+            path: Where = _key_parts(header[3])
             if header[2]:  # [[array.of.tables]]: the next item
                 index = tables_seen[path] = tables_seen.get(path, -1) + 1
                 positions.setdefault(path, (number, len(header[1]) + 1))

@@ -76,9 +76,7 @@ def test_pyproject_tool_jsrt_is_found_from_a_subfolder(project: Path) -> None:
     (project / "sub").mkdir()
     os.chdir(project / "sub")
     assert find_config() == project / "pyproject.toml"
-    result = _jsrt(
-        "run", "../hook.js", "-f", "preMap", "--options", "../options.json", "--json"
-    )
+    result = _jsrt("run", "../hook.js", "-f", "preMap", "--options", "../options.json", "--json")
     assert _kept_log_lines(result) == 4
 
 

@@ -3,6 +3,7 @@ never ends the watch; Ctrl-C ends it with exit 0."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -52,10 +53,8 @@ def test_a_save_starts_the_next_run_and_a_failing_run_does_not_end_the_watch(
         told.append((number, set(changed)))
 
     def guarded() -> None:
-        try:
+        with contextlib.suppress(SystemExit):  # as the CLI reports a run's exit code
             run()
-        except SystemExit:
-            pass
 
     made: list[int] = []
     thread = threading.Thread(
@@ -130,10 +129,8 @@ def test_jsrt_test_watch_reruns_on_a_save_and_ctrl_c_exits_0(tmp_path: Path) -> 
         _wait_for(lines, "jsrt: exit 1; watching", seen)
         assert any(line.startswith("FAIL") for line in lines), lines
         for attempt in range(int(WAIT_S)):  # a fixed hook: saved until the watcher sees it
-            (tmp_path / "hook.js").write_text(
-                f"function preSavePage(options) {{ return {{ data: options.data }}; }} // {attempt}\n",
-                encoding="utf-8",
-            )
+            fixed = "function preSavePage(options) { return { data: options.data }; }"
+            (tmp_path / "hook.js").write_text(f"{fixed} // {attempt}\n", encoding="utf-8")
             if _wait_for(lines, "jsrt: exit 0; watching", seen, timeout=1.0, required=False):
                 break
         assert any(line.startswith("PASS") for line in lines), lines
