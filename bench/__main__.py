@@ -24,7 +24,7 @@ from bench.context import PLANS, BenchError, Context, compile_jsrt
 from bench.harness import GUARD_FACTOR
 from bench.workloads import WORKLOADS
 
-GUARD_WORKLOADS = ("cold", "pages", "bridge", "suite", "memory", "persist", "mapping")
+GUARD_WORKLOADS = ("cold", "pages", "bridge", "suite", "memory", "persist", "mapping", "flow")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:

@@ -37,6 +37,8 @@ class Plan:
     persist_repeats: int = 3
     mapping_records: int = 10_000
     mapping_repeats: int = 3
+    flow_records: int = 10_000
+    flow_repeats: int = 3
 
 
 PLANS = {
@@ -54,6 +56,7 @@ PLANS = {
         persist_writes=500,
         persist_repeats=7,
         mapping_repeats=7,
+        flow_repeats=5,
     ),
     "quick": Plan(
         name="quick",
@@ -78,6 +81,7 @@ PLANS = {
         suite_repeats=1,
         suite_front_ends=("jsrt test",),
         memory_runs=1_000,
+        flow_repeats=2,
     ),
 }
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from jsrt.describe import source_excerpt
+from jsrt.describe import counted, describe, source_excerpt
 from jsrt.errors import EXIT_HOOK_FAILED, EXIT_OK, InputError, JsrtError, UsageError
 from jsrt.run.choice import (
     BACKEND_KINDS,
@@ -34,6 +34,7 @@ from jsrt.terminal import Progress, use_color
 if TYPE_CHECKING:
     from jsrt.cases import Case
     from jsrt.config import ProjectConfig
+    from jsrt.flow import FlowProgress, FlowResult
     from jsrt.transform.handlebars import Escape
     from jsrt.transform.mapping import MappingProblem, RecordOutcome
     from jsrt.watch import WatchedPaths
@@ -177,6 +178,31 @@ def _backend_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
+_RUN_LIMITS = (
+    click.option(
+        "--timeout",
+        type=_LimitValue(TIMEOUT),
+        default=TIMEOUT.default,
+        show_default=True,
+        help=f"Wall-clock limit, {TIMEOUT.accepted}.",
+    ),
+    click.option(
+        "--memory",
+        type=_LimitValue(MEMORY),
+        default=MEMORY.default,
+        show_default=True,
+        help=f"Heap limit, {MEMORY.accepted}.",
+    ),
+)
+
+
+def _run_limit_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """`--timeout` and `--memory` of each hook run, with their defaults: `run`, `flow run`."""
+    for option in reversed(_RUN_LIMITS):
+        command = option(command)
+    return command
+
+
 _CAP_HELP = {
     "max_log_lines": "Log lines a run keeps",
     "max_log_chars": "Characters of log text a run keeps",
@@ -226,7 +252,8 @@ class RunsHooks(click.Command):
         except click.UsageError as error:
             if not wants_json:
                 raise
-            usage = UsageError(error.format_message(), hint=f"see jsrt {self.name} --help")
+            command = " ".join(["jsrt", *ctx.command_path.split()[1:]])  # `jsrt flow run`
+            usage = UsageError(error.format_message(), hint=f"see {command} --help")
             _fail(usage, as_json=True)
 
 
@@ -364,7 +391,7 @@ def _watched(ctx: click.Context, params: dict[str, Any]) -> WatchedPaths:
         value = params.get(name)
         values = value if isinstance(value, tuple | list) else [value]
         read += [Path(v) for v in values if v and v != "-"]
-    if not params.get("paths") and "paths" in params:
+    if not read:  # `jsrt test` with no PATHS, `jsrt flow run` with no --world: here
         read.append(Path("."))
     state: _ProjectState = ctx.meta[_PROJECT]
     if state.config is not None:
@@ -466,8 +493,13 @@ def main() -> None:
 
 def runs_hooks(args: list[str]) -> bool:
     """Whether the command line `args` (without the program) names a command that runs
-    hooks."""
-    return bool(args) and isinstance(main.commands.get(args[0]), RunsHooks)
+    hooks (a group's command too: `jsrt flow run`)."""
+    command: click.Command | None = main
+    for arg in args:
+        if not isinstance(command, click.Group):
+            break
+        command = command.commands.get(arg)
+    return isinstance(command, RunsHooks)
 
 
 @main.command(cls=RunsHooks)
@@ -505,20 +537,7 @@ def runs_hooks(args: list[str]) -> bool:
 @click.option(
     "--state-dir", type=click.Path(file_okay=False), help="Keep the world across runs here."
 )
-@click.option(
-    "--timeout",
-    type=_LimitValue(TIMEOUT),
-    default=TIMEOUT.default,
-    show_default=True,
-    help=f"Wall-clock limit, {TIMEOUT.accepted}.",
-)
-@click.option(
-    "--memory",
-    type=_LimitValue(MEMORY),
-    default=MEMORY.default,
-    show_default=True,
-    help=f"Heap limit, {MEMORY.accepted}.",
-)
+@_run_limit_options
 @_cap_options(for_cases=False)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object with everything.")
 @_backend_options
@@ -684,19 +703,24 @@ def hooks_command(world: str | None, as_json: bool) -> None:
     click.echo(summary + (f"; {broken} cannot run (marked !)" if broken else ""))
 
 
-def _world_path(world: str | None) -> Path:
-    """The world `jsrt hooks` reads: the one given, else the world file here."""
+def _world_path(world: str | None, *, example: str = "jsrt hooks path/to/world.yaml") -> Path:
+    """The world a command reads (`jsrt hooks`, `jsrt flow run`): the one given, else the
+    world file here; `example` shows how to give one."""
     if world is not None:
         path = Path(world)
         if not path.exists():
-            raise InputError(f"{path} does not exist", hint="give a world file or a state dir")
+            raise InputError(
+                f"{path} does not exist",
+                hint="give a world file, an integration download (.zip or folder), the "
+                "folder jsrt import or jsrt pull wrote, or a state dir",
+            )
         return path
     for name in _WORLD_FILE_NAMES:
         if Path(name).is_file():
             return Path(name)
     raise UsageError(
         f"no world given, and none of {', '.join(_WORLD_FILE_NAMES)} is here",
-        hint="give the world: jsrt hooks path/to/world.yaml",
+        hint=f"give the world: {example}",
     )
 
 
@@ -988,6 +1012,202 @@ def modules_fetch() -> None:
         _fail(error, as_json=False)
     for name, path in paths.items():
         click.echo(f"{name}@{libraries.library_version(name)}  {path}")
+
+
+# --- jsrt flow ------------------------------------------------------------------------------
+
+
+@main.group("flow")
+def flow_group() -> None:
+    """Run a whole flow of a world locally: every page, every step, every hook."""
+
+
+@flow_group.command("run", cls=RunsHooks)
+@_project(watch=True)
+@click.argument("flow", metavar="FLOW")
+@click.option(
+    "--world",
+    type=click.Path(),
+    help="The world holding the flow: a world file, an integration download (.zip or "
+    "folder), or a folder holding world.json (what jsrt import and jsrt pull write); "
+    "default: world.yaml, world.yml or world.json here.",
+)
+@click.option(
+    "--pages",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Run only the first N pages of each page generator (default: every page).",
+)
+@click.option(
+    "--data",
+    "data_path",
+    metavar="FILE|-",
+    help="JSON/YAML records the page generators export instead of their mockOutput: a "
+    "list (the flow's one page generator), or {export _id or name: [records]}; paged by "
+    "each export's pageSize.",
+)
+@click.option(
+    "--trace",
+    "trace_path",
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="Write each record's journey (the steps it went through, and the record after "
+    "each) to FILE as JSON.",
+)
+@_run_limit_options
+@_cap_options(for_cases=False)
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print the run as one JSON object: per step its counts and stages[] of {name, "
+    "input, output, errors}, in the cloud test run's vocabulary.",
+)
+@_backend_options
+def flow_run(
+    flow: str,
+    world: str | None,
+    pages: int | None,
+    data_path: str | None,
+    trace_path: str | None,
+    timeout: float,
+    memory: int,
+    max_log_lines: int,
+    max_log_chars: int,
+    max_calls: int,
+    as_json: bool,
+    **backend: Any,
+) -> None:
+    """Run FLOW (its _id or name) of the world as integrator.io runs it: each page
+    generator's pages, then every page processor, router and branch, each hook, the
+    filters, mappings and response mappings.
+
+    Nothing is sent: page generators export their mockOutput (or --data), lookups answer
+    with their own mockOutput, imports with their mockResponse. Prints per step the
+    records in, out, ignored and failed and each hook's runs. Exit 0 when every record
+    went through, 1 when a record failed or a hook broke its contract, 2 on bad input.
+    """
+    from jsrt.runner import Runtime
+
+    try:
+        given = None if data_path is None else _flow_data(data_path)
+        runtime = Runtime(
+            _world_path(world, example="jsrt flow run FLOW --world world.yaml (or a download)"),
+            timeout_s=timeout,
+            memory_mb=memory,
+            max_log_lines=max_log_lines,
+            max_log_chars=max_log_chars,
+            max_calls=max_calls,
+            backend=_backend_choice(backend),
+        )
+        _warn(runtime.world_warnings)
+        with Progress("pages") as shown:
+            result = runtime.run_flow(
+                flow,
+                pages=pages,
+                data=given,
+                trace=trace_path is not None,
+                on_progress=None if as_json else _flow_progress(shown),
+            )
+        if trace_path is not None:
+            _write_trace(Path(trace_path), result.to_json())
+    except JsrtError as error:
+        _fail(error, as_json=as_json, extra={"flow": flow})
+    if as_json:
+        out = result.to_json()
+        out.pop("records", None)  # the journeys go to --trace, not to the summary
+        click.echo(_dumps(out))
+    else:
+        click.echo(_flow_summary(result))
+    sys.exit(EXIT_OK if result.ok else EXIT_HOOK_FAILED)
+
+
+def _flow_data(path: str) -> Any:
+    """`--data`: records, or records per page generator."""
+    from jsrt.inputs import load_data_file
+
+    data = load_data_file(path, what="data")
+    if not isinstance(data, list | dict):
+        raise InputError(
+            f"{path}: the flow's data must be a list of records, or a mapping of a page "
+            f"generator's export (_id or name) to its records; got {describe(data)}",
+            file=path,
+            hint='e.g. [{"id": 1}, {"id": 2}] or {"Get orders": [{"id": 1}]}',
+        )
+    return data
+
+
+def _flow_progress(shown: Progress) -> Callable[[FlowProgress], None]:
+    """Each page of a step drawn on `shown` (nothing in CI or into a file)."""
+
+    def show(progress: FlowProgress) -> None:
+        total = progress.pages or progress.page
+        shown.update(progress.page, total, f"pages of step {progress.step}")
+
+    return show
+
+
+def _write_trace(path: Path, run: dict[str, Any]) -> None:
+    """`--trace FILE`: the flow, then each record's journey."""
+    from jsrt.files import write_atomically
+
+    document = {"flow": run["flow"], "records": run.get("records", [])}
+    try:
+        write_atomically(path, json.dumps(document, indent=2, ensure_ascii=False).encode())
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write the trace: {exc}", file=str(path)) from None
+
+
+def _flow_summary(result: FlowResult) -> str:
+    """The text `jsrt flow run` prints: a row per step, the errors, a verdict."""
+    rows: list[tuple[str, ...]] = [("STEP", "IN", "OUT", "IGNORED", "FAILED", "HOOKS, BRANCHES")]
+    for step in result.steps:
+        name = step.name or step.resource_id or step.place
+        done = [
+            f"{hook} x{count.runs}" + (f" ({count.failed} failed)" if count.failed else "")
+            for hook, count in step.hooks.items()
+        ]
+        if step.kind == "router":  # the records each branch took, in the branches' order
+            done.append("branches " + " + ".join(f"{n:,}" for n in step.branches))
+        hooks = ", ".join(done)
+        counts = (step.received, step.passed, step.ignored, step.failed)
+        rows.append((f"{step.index} {step.kind} {name}", *(f"{n:,}" for n in counts), hooks))
+    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
+    lines = [
+        "  ".join(
+            cell.rjust(width) if 0 < column < 5 else cell.ljust(width)
+            for column, (cell, width) in enumerate(zip(row, widths, strict=True))
+        ).rstrip()
+        for row in rows
+    ]
+    lines.extend(f"note: {note}" for note in result.notes)
+    shown = [str(failure.get("message", failure)) for failure in result.failures]
+    for failure, message in zip(result.failures, shown, strict=True):
+        where = ", ".join(
+            f"{key} {failure[key]}" for key in ("step", "stage", "page") if key in failure
+        )
+        lines.append(f"failed ({where}): {message}" if where else f"failed: {message}")
+    alike: dict[tuple[Any, Any, str], int] = {}  # the same error of many records: one line
+    for error in result.errors:
+        message = str(error.get("message"))
+        if message not in shown:
+            key = (error.get("step"), error.get("code"), message)
+            alike[key] = alike.get(key, 0) + 1
+    for (step, code, message), count in list(alike.items())[:_ERRORS_SHOWN]:
+        records = f" ({counted(count, 'record')})" if count > 1 else ""
+        lines.append(f"error at step {step}{records}: {code}: {message}")
+    if len(alike) > _ERRORS_SHOWN:
+        lines.append(f"… and {len(alike) - _ERRORS_SHOWN} more errors (see --json)")
+    label = result.flow_name or result.flow_id
+    failed = sum(step.failed for step in result.steps)
+    verdict = "ok" if result.ok else f"{counted(failed, 'record')} failed" if failed else "failed"
+    steps = counted(len(result.steps), "step")
+    lines.append(f"flow {label!r}: {counted(result.pages, 'page')}, {steps}: {verdict}")
+    return "\n".join(lines)
+
+
+_ERRORS_SHOWN = 10
+"""Distinct per-record errors the summary lists; --json has them all."""
 
 
 @main.command("test", cls=RunsHooks)
@@ -1324,8 +1544,9 @@ def _mapping_to_run(
     """The mapping `jsrt map` applies, the world that answers its lookups (or None), and
     where a node path of it is written (`file:line:column: `, or '' when unknown): an
     import or mapping file, or an import of the world named by `--import`."""
-    from jsrt.cases.definitions import find_resource, mapping_of
+    from jsrt.cases.definitions import mapping_of
     from jsrt.inputs import parse_document, read_text
+    from jsrt.integration.steps import find_document
     from jsrt.runner import world_from_path
 
     if (mapping_file is None) == (import_id is None):
@@ -1345,7 +1566,7 @@ def _mapping_to_run(
         _warn(warnings)
     if import_id is not None:
         assert seeded is not None, "--import needs --world (checked above)"
-        document = find_resource(seeded, "imports", import_id)
+        document = find_document(seeded, "imports", import_id)
         return mapping_of(document, source=import_id), seeded, lambda _path: ""
     assert mapping_file is not None
     source = "<stdin>" if mapping_file == "-" else mapping_file

@@ -1,9 +1,10 @@
 """pytest plugin for jsrt (registered through the `pytest11` entry point).
 
 **Case files.** pytest collects `*.case.yaml`, `*.case.yml` and `*.case.json` files it is
-pointed at (format: `jsrt.cases`), one test per case (a hook's, or a `mapping:` or
-`filter:` case's, which the transformation engine runs), and reports a failing case with the
-same text as `jsrt test`: the expectation, the paths where values part, the diff. A case
+pointed at (format: `jsrt.cases`), one test per case (a hook's, a whole flow's when it
+names a `flow:` and no `step:` (`jsrt.cases.flow`), or a `mapping:` or `filter:` case's,
+which the transformation engine runs), and reports a failing case with the same text as
+`jsrt test`: the expectation, the paths where values part, the diff. A case
 file that cannot be read is a collection error that names the file, line and column. A
 run's warnings (a function whose name says no script type) are `JsrtRunWarning`s, shown
 in pytest's warnings summary at the case's line.
@@ -17,7 +18,8 @@ in pytest's warnings summary at the case's line.
 * `jsrt_runtime`: a `Runtime` bound to `jsrt_world`.
 * `jsrt_run`: `jsrt_run(script, function=None, options=None, hook=None, **kwargs)` runs a
   hook (a relative script path is taken from the test file's folder) and returns the
-  `HookResult`; `jsrt_run.last` is the latest result.
+  `HookResult`; `jsrt_run.last` is the latest result. `jsrt_run.flow(flow, pages=...,
+  data=...)` runs a whole flow of the world and returns its `FlowResult`.
 
 **Helpers**, importable from this module: `assert_called(result, "state.putForResource",
 count=1, args_subset={...})` and `assert_logged(result, contains="...")`. They fail with the
@@ -68,6 +70,7 @@ if TYPE_CHECKING:
     from jsrt.backends.local import World
     from jsrt.cases import Case, CaseOutcome
     from jsrt.errors import InputError
+    from jsrt.flow import FlowResult
     from jsrt.runner import HookResult, Runtime
 
 _NOT_GIVEN: Any = object()
@@ -427,6 +430,18 @@ class HookRunner:
         result = self.runtime.run_step(flow, step, hook, options, **kwargs)
         self.results.append(result)
         return result
+
+    def flow(
+        self,
+        flow: str,
+        *,
+        pages: int | None = None,
+        data: Any = None,
+        trace: bool = False,
+    ) -> FlowResult:
+        """`Runtime.run_flow`: the whole flow of the test's world, every page through
+        every step (`data` the page generators' records, `pages` the first N pages)."""
+        return self.runtime.run_flow(flow, pages=pages, data=data, trace=trace)
 
 
 @pytest.fixture

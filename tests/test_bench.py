@@ -42,6 +42,8 @@ TINY = Plan(
     persist_repeats=1,
     mapping_records=100,
     mapping_repeats=1,
+    flow_records=100,
+    flow_repeats=1,
 )
 
 needs_node = pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
@@ -87,6 +89,7 @@ def test_every_workload_prints_a_row_with_a_ratio(tiny_plan, capsys):
         "persisted writes, 10 MB world",
         "persisted runs, 10 MB world",
         "mapping, 100 records x 20 fields",
+        "flow: 100 records, 5 pages, 3 steps",
     }
     assert rows["cold `jsrt run`, 100 records"]["jsrt"].endswith(" ms")
     assert rows["bridge: state.getForResource, small value"]["jsrt"].endswith(" calls/s")
@@ -98,6 +101,7 @@ def test_every_workload_prints_a_row_with_a_ratio(tiny_plan, capsys):
             "MiB",
             "writes/s",
             "runs/s",
+            "records/s",
         ), row
         assert row["ratio"].endswith("x") and float(row["ratio"][:-1]), row
     judged = [row for row in rows.values() if row["target"]]

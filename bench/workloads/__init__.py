@@ -1,6 +1,6 @@
 """The workloads, each a `measure(ctx) -> list[Row]`, in the order the report shows them."""
 
-from bench.workloads import bridge, cold, mapping, memory, pages, persist, suite
+from bench.workloads import bridge, cold, flow, mapping, memory, pages, persist, suite
 
 WORKLOADS = {
     "cold": cold.measure,
@@ -10,4 +10,5 @@ WORKLOADS = {
     "memory": memory.measure,
     "persist": persist.measure,
     "mapping": mapping.measure,
+    "flow": flow.measure,
 }

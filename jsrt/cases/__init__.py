@@ -35,6 +35,18 @@ and function come from the step's hook reference, the ids and settings in `optio
 from the documents; `options`, `data` and `record` then give only the data part
 (without them, the hook's sample).
 
+A case may also run a whole flow: `flow` (its `_id` or name) without `step`, with
+`world` required, runs every page of its page generators through every step
+(`Runtime.run_flow`; `jsrt.cases.flow` has the details). `data` then gives the records
+its page generators export (a list for its one page generator, or per export `_id` or
+name; without it, their `mockOutput`), `pages` how many pages of each to run; `script`,
+`function`, `hook`, `options` and `record` have no meaning there. Its `expect` takes
+`ok`, `error`, `errors` (every step's per-record errors), `world`, and:
+`received: {<import>: [records]}` (what the import would have sent, every page in
+order, subset), `counts: {<step>: {received, passed, ignored, failed, hooks}}` (subset)
+and `stages: {<step>: [{name, page, input, output, errors}]}` (in order, each subset);
+a step is named by its name, its resource's `_id`, its 0-based index or its place.
+
 A case may apply a mapping or a filter instead of running a hook (`definitions.py`):
 `mapping:` is `{import: <_id or name>}` (an import of the `world`) or a mapping written
 inline (`{mappings, lookups}` for Mapper 2.0, `{mapping: {fields, lists}}` for 1.0, or

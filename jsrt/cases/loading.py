@@ -12,8 +12,10 @@ from pydantic import ValidationError
 from jsrt.cases.backend_keys import read_backend_choice
 from jsrt.cases.definitions import named_document
 from jsrt.cases.locator import Locator
-from jsrt.cases.model import Case, CaseFile, CaseKind
+from jsrt.cases.model import Case, CaseFile, CaseKind, FlowExpectations
 from jsrt.cases.schema import (
+    FLOW_ONLY_EXPECTATIONS,
+    HOOK_ONLY_EXPECTATIONS,
     CaseDocument,
     CasesDocument,
     Expect,
@@ -86,7 +88,11 @@ def _case(
         return (*where, key) if key in body else (key,)
 
     if merged.get("mapping") is not None or merged.get("filter") is not None:
+        _refuse_flow_keys(locator, document, merged, place)
         return _definition_case(locator, merged, where, place, name, document)
+    if _runs_flow(merged):
+        return _flow_case(locator, merged, document, where, name, place)
+    _refuse_flow_keys(locator, document, merged, place)
     for key in ("records", "context"):
         if key in merged:
             raise locator.fail(
@@ -248,3 +254,104 @@ def _expectations(expect: Expect | None) -> Expectations:
         calls_count=expect.calls_count,
         world=expect.world.given() if expect.world is not None else None,
     )
+
+
+# --- a flow case: `flow:` without `step:` -------------------------------------------------
+
+
+def _runs_flow(merged: dict[str, Any]) -> bool:
+    """A case runs a whole flow when it names a flow and no step of it."""
+    return merged.get("flow") is not None and "step" not in merged
+
+
+def _flow_case(
+    locator: Locator,
+    merged: dict[str, Any],
+    document: CaseDocument,
+    where: Where,
+    name: str,
+    place: Callable[[str], Where],
+) -> Case:
+    """A case that runs every step of a flow of its world (`Runtime.run_flow`): its own
+    keys over the file's defaults (`merged`), each written at `place(key)`."""
+    for key in ("script", "function", "hook", "options", "record", "records", "context"):
+        if key in merged:
+            raise locator.fail(
+                place(key),
+                f"`{key}` has no meaning in a flow case (`flow:` without `step:` runs every "
+                "step of the flow, each hook as the flow wires it)",
+                f"remove `{key}`, or add `step:` to run one hook of the flow",
+            )
+    if merged.get("world") is None:
+        raise locator.fail(
+            where,
+            "a flow case needs `world`: the world file, download or folder holding the flow",
+            "add e.g. `world: world.yaml`",
+        )
+    if "data" in merged:
+        _check_flow_data(locator, merged["data"], place("data"))
+    flow_input = {key: merged[key] for key in ("pages", "data") if merged.get(key) is not None}
+    expect = document.expect
+    if expect is not None:
+        for key in HOOK_ONLY_EXPECTATIONS:
+            if key in expect.model_fields_set:
+                raise locator.fail(
+                    (*where, "expect", key),
+                    f"`expect.{key}` judges one hook's run, and a flow case runs a whole flow",
+                    "a flow case expects `received`, `counts`, `stages`, `errors`, `world`, "
+                    "`ok` or `error`; or add `step:` to run one hook",
+                )
+    timeout = merged.get("timeout")
+    return Case(
+        name=name,
+        file=locator.path,
+        line=locator.line_of(where),
+        script=None,
+        function=None,
+        hook=None,
+        world=locator.existing_file(merged["world"], place("world"), "world file", folder_ok=True),
+        timeout_s=float(timeout) if timeout is not None else None,
+        memory_mb=merged.get("memory"),
+        options={},
+        expect=_expectations(expect),
+        backend=read_backend_choice(locator, merged, place),
+        flow=merged["flow"],
+        caps={name: merged[name] for name in CAPS if merged.get(name) is not None},
+        kind="flow",
+        flow_input=flow_input,
+        flow_expect=FlowExpectations(
+            received=expect.received if expect is not None else None,
+            counts=expect.counts if expect is not None else None,
+            stages=expect.stages if expect is not None else None,
+        ),
+    )
+
+
+def _check_flow_data(locator: Locator, data: Any, where: Where) -> None:
+    """A flow case's `data`: the records of its one page generator, or per page
+    generator (its export's `_id` or name) its records."""
+    expected = "a list of records, or a mapping of a page generator to its records"
+    locator.typed(data, where, (list, dict), expected)
+    for key, records in data.items() if isinstance(data, dict) else ():
+        locator.typed(records, (*where, key), list, "a list of records")
+
+
+def _refuse_flow_keys(
+    locator: Locator, document: CaseDocument, merged: dict[str, Any], place: Callable[[str], Where]
+) -> None:
+    """A case that runs no flow (a hook, a mapping, a filter) gives no flow input and
+    expects nothing of a flow's steps."""
+    if "pages" in merged:
+        raise locator.fail(
+            place("pages"),
+            "`pages` limits a flow's pages, and this case runs no flow",
+            "remove `pages`, or give `flow:` (without `step:`) to run the whole flow",
+        )
+    expect = document.expect
+    for key in FLOW_ONLY_EXPECTATIONS:
+        if expect is not None and key in expect.model_fields_set:
+            raise locator.fail(
+                (*place("expect"), key),
+                f"`expect.{key}` judges a flow's steps, and this case runs no flow",
+                "give `flow:` (without `step:`) and `world:` to run the whole flow",
+            )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -9,11 +10,23 @@ from typing import Any, Literal
 from jsrt.expect import Expectations, Failure
 from jsrt.run.choice import BackendChoice
 
-CaseKind = Literal["hook", "mapping", "filter"]
-"""What a case runs: a hook function, an import's mapping, or a filter."""
+CaseKind = Literal["hook", "mapping", "filter", "flow"]
+"""What a case runs: a hook function, an import's mapping, a filter, or a whole flow."""
 
 CaseStatus = Literal["passed", "failed", "error"]
 """`passed`; `failed`: an expectation did not hold; `error`: the run could not start."""
+
+
+@dataclass(frozen=True)
+class FlowExpectations:
+    """What a flow case expects of its flow's steps, each keyed by a step's name or `_id`
+    (None where it expects nothing): `received`, the records an import received, every
+    page in order; `counts`, a step's counts; `stages`, a step's stages in integrator.io's
+    vocabulary. Each is matched by the subset rule of `jsrt.expect`."""
+
+    received: Mapping[str, list[Any]] | None = None
+    counts: Mapping[str, Mapping[str, Any]] | None = None
+    stages: Mapping[str, list[Any]] | None = None
 
 
 @dataclass(frozen=True)
@@ -50,6 +63,17 @@ class Case:
     """The records a mapping or filter case applies its definition to."""
     context: dict[str, Any] = field(default_factory=dict)
     """What a mapping or filter case gives the engine besides the records."""
+    flow_input: dict[str, Any] | None = None
+    """A flow case (`flow` without `step`: the whole flow runs, `Runtime.run_flow`): the
+    records its page generators export (`data`; without it their `mockOutput`) and how
+    many pages to run (`pages`), as the case file gives them; None for a hook case."""
+    flow_expect: FlowExpectations | None = None
+    """What a flow case expects of the flow's steps, beside `expect`'s shared keys."""
+
+    @property
+    def runs_flow(self) -> bool:
+        """Whether the case runs a whole flow rather than one hook."""
+        return self.kind == "flow"
 
     @property
     def id(self) -> str:

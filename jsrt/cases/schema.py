@@ -218,6 +218,45 @@ class WorldExpectation(_Part):
     jobs: _WorldView = None
 
 
+# --- a flow case: `flow:` without `step:` runs the whole flow (`jsrt.cases.flow`) ----------
+
+
+FLOW_ONLY_EXPECTATIONS = ("received", "counts", "stages")
+"""The `expect:` keys only a flow case may give: they judge a `FlowResult`."""
+HOOK_ONLY_EXPECTATIONS = ("result", "result_subset", "records", "logs", "calls", "calls_count")
+"""The `expect:` keys only a hook case may give: they judge one hook's `HookResult` (a
+`FlowResult` keeps no hook's logs or calls)."""
+
+
+def _page_count(value: Any) -> Any:
+    """`pages:` of a flow case: run only the first N pages of each page generator."""
+    found = type_problem(value, int, "a whole number of pages", "pages")
+    if found is None and value < 1:
+        found = (f"pages must be at least 1, got {value}", "give e.g. pages: 1 (the first page)")
+    if found is not None:
+        raise problem(*found)
+    return value
+
+
+def _per_step(value: Any, info: Info) -> Any:
+    """`received`, `counts`, `stages`: a mapping keyed by a step (its name or `_id`)."""
+    name = str(info.field_name)
+    found = type_problem(value, dict, "a mapping of a step's name or _id to what it expects", name)
+    if found is not None:
+        raise problem(*found)
+    entry = {"received": (list, "a list of records"), "counts": (dict, "a mapping of counts")}
+    entry["stages"] = (list, "a list of stages ({name, input, output, errors})")
+    types, expected = entry[name]
+    for step, expected_value in value.items():
+        found = type_problem(expected_value, types, expected, str(step))
+        if found is not None:
+            raise problem(*found, at=(str(step),))
+    return value
+
+
+_PerStep = Annotated[Any, BeforeValidator(_per_step)]
+
+
 def _absent() -> Any:
     return ABSENT
 
@@ -234,6 +273,10 @@ class Expect(_Part):
     calls: Annotated[list[CallExpectation] | None, _typed(list, "a list")] = None
     calls_count: Annotated[Any, _then(_calls_count)] = None
     world: Annotated[WorldExpectation | None, _written(WorldExpectation)] = None
+    # A flow case's own (FLOW_ONLY_EXPECTATIONS):
+    received: _PerStep = None
+    counts: _PerStep = None
+    stages: _PerStep = None
 
     @model_validator(mode="after")
     def _ok_or_error(self) -> Expect:
@@ -403,6 +446,8 @@ class _Settings(_Part):
     filter: Annotated[Any, BeforeValidator(_filter_definition)] = None
     records: Annotated[Any, _typed(list, "a list of records")] = None
     context: Annotated[Any, _typed(dict, "a mapping", nullable=True)] = None
+    pages: Annotated[Any, _then(_page_count)] = None
+    """A flow case's page limit (`jsrt.cases.flow`)."""
 
 
 class CaseDocument(_Settings):

@@ -24,7 +24,7 @@ from jsrt.closest import most_alike
 from jsrt.errors import InputError, LoadError, UsageError
 from jsrt.hooks import contract_for
 from jsrt.hooks.kinds import SCRIPT_TYPES, ScriptType
-from jsrt.loader import parse, prepare
+from jsrt.loader import parse, prepare, read_script
 
 SKIPPED_FOLDERS = frozenset({"node_modules", ".git", ".jsrt", "__pycache__"})
 """Folders a folder's walk does not enter (and any whose name starts with a dot)."""
@@ -190,24 +190,12 @@ def _typed(view: ScriptView, function: str | None, hook: ScriptType | None) -> l
 
 
 def _file_target(path: Path) -> Target:
-    filename = str(path)
+    """A script file to check; one that is not UTF-8 is a finding of its own, one that
+    cannot be read at all is bad input."""
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(
-            f"cannot read script {filename}: {exc.strerror or exc}",
-            hint="check that the path is a readable file",
-            file=filename,
-        ) from None
-    try:
-        return Target(data.decode("utf-8-sig"), filename, path, None)
-    except UnicodeDecodeError as exc:
-        error = InputError(
-            f"{filename}: the script is not valid UTF-8 (byte {exc.start})",
-            hint="save the script as UTF-8",
-            file=filename,
-        )
-        return Target("", filename, path, None, read_error=error)
+        return Target(read_script(path), str(path), path, None)
+    except LoadError as error:
+        return Target("", str(path), path, None, read_error=error)
 
 
 def _script_files(paths: Sequence[str | Path]) -> Iterator[Path]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import tree_sitter
 
-from jsrt.loader import language, position
+from jsrt.loader import language, position, top_level_functions
 
 _FUNCTION_VALUES = ("function_expression", "arrow_function", "generator_function")
 FUNCTION_NODES = (
@@ -123,25 +123,8 @@ class ScriptView:
         """Top-level function name -> its function node (a declaration, or the function
         value a `const` binds), as the loader lists them."""
         found: dict[str, tree_sitter.Node] = {}
-        for statement in self.root.children:
-            node = statement
-            if node.type == "export_statement":
-                node = node.child_by_field_name("declaration") or node
-            if node.type in ("function_declaration", "generator_function_declaration"):
-                name = node.child_by_field_name("name")
-                if name is not None:
-                    found.setdefault(text(name), node)
-            elif node.type in ("lexical_declaration", "variable_declaration"):
-                for declarator in node.named_children:
-                    value = declarator.child_by_field_name("value")
-                    name = declarator.child_by_field_name("name")
-                    if (
-                        value is not None
-                        and value.type in _FUNCTION_VALUES
-                        and name is not None
-                        and name.type == "identifier"
-                    ):
-                        found.setdefault(text(name), value)
+        for name, node in top_level_functions(self.root):
+            found.setdefault(name, node)
         return found
 
     @functools.cached_property
