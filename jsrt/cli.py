@@ -338,8 +338,7 @@ def _configured(ctx: click.Context, params: dict[str, Any]) -> dict[str, Any]:
         for name in _BACKEND_FIELDS:
             if name in params and params[name] is None:
                 chosen[name] = getattr(backend, name)
-    paths = [params["script"]] if params.get("script") else list(params.get("paths") or ())
-    if len(paths) == 1 and (entry := config.script(paths[0])) is not None:
+    if params.get("script") and (entry := config.script(params["script"])) is not None:
         for name in ("hook", "function"):
             if name in params and params[name] is None:
                 chosen[name] = getattr(entry, name)
@@ -372,6 +371,20 @@ def _refreshed(ctx: click.Context, params: dict[str, Any]) -> dict[str, Any]:
 
 _UNSET = getattr(click.core, "UNSET", None)
 """click's marker of a parameter with no default (click 8.3; before it, None)."""
+
+
+def _script_types() -> Callable[[Path], tuple[str | None, str | None]] | None:
+    """What the project config's `[scripts]` says of a file: (function, hook)."""
+    state: _ProjectState = click.get_current_context().meta[_PROJECT]
+    config = state.config
+    if config is None or not config.document.scripts:
+        return None
+
+    def typed(path: Path) -> tuple[str | None, str | None]:
+        entry = config.script(path)
+        return (None, None) if entry is None else (entry.function, entry.hook)
+
+    return typed
 
 
 _FROM_CONFIG = click.core.ParameterSource.DEFAULT_MAP
@@ -1848,6 +1861,7 @@ def check(
                 hook=hook,
                 run=run,
                 on_checked=shown.update,
+                typed=_script_types(),
             )
     except JsrtError as error:
         _fail(error, as_json=form == "json")

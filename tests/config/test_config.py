@@ -215,3 +215,20 @@ def test_the_config_world_is_what_hooks_lists(project: Path) -> None:
     result = _jsrt("hooks")
     assert result.exit_code == 0, result.output
     assert "w.yaml" in result.output
+
+
+def test_check_judges_a_folders_scripts_by_the_scripts_table(project: Path) -> None:
+    (project / "hooks").mkdir()
+    (project / "hooks" / "orders.js").write_text(
+        "function go(options) { return options; }\n", encoding="utf-8"
+    )
+    untyped = _jsrt("check", ".", "--format", "json")
+    assert json.loads(untyped.output)["findings"] == []  # `go` says no script type
+    (project / "jsrt.toml").write_text(
+        '[scripts."hooks/orders.js"]\nhook = "preMap"\nfunction = "go"\n', encoding="utf-8"
+    )
+    typed = _jsrt("check", ".", "--format", "json")
+    rules = [finding["rule"] for finding in json.loads(typed.output)["findings"]]
+    assert rules == ["page-hook-return"]
+    flagged = _jsrt("check", ".", "--format", "json", "--hook", "postMap")
+    assert "postMap" in flagged.output  # --hook wins over the table
