@@ -1011,20 +1011,27 @@ def completion(shell: str) -> None:
 
 @main.group()
 def modules() -> None:
-    """The JavaScript libraries scripts may import (dayjs, sjcl)."""
+    """The pinned JavaScript libraries: those scripts may import (dayjs, sjcl) and the
+    transformation engine's."""
 
 
 @modules.command("fetch")
 def modules_fetch() -> None:
-    """Fetch and verify every pinned library now, so later runs work offline."""
+    """Fetch and verify every pinned library and the TypeScript declarations `jsrt types`
+    writes, so later runs work offline."""
     from jsrt import modules as libraries
 
     try:
         paths = libraries.ensure_all()
+        declarations = {
+            name: libraries.library_declarations(name)[0] for name in libraries.declared_libraries()
+        }
     except JsrtError as error:
         _fail(error, as_json=False)
     for name, path in paths.items():
         click.echo(f"{name}@{libraries.library_version(name)}  {path}")
+    for name, package in declarations.items():
+        click.echo(f"{name} types: {package}")
 
 
 # --- jsrt flow ------------------------------------------------------------------------------
@@ -1877,3 +1884,37 @@ def check(
     elif text:
         click.echo(text, color=color)
     sys.exit(report.exit_code)
+
+
+@main.command("types")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False),
+    metavar="DIR",
+    help="Write the declarations here (default: .jsrt/types).",
+)
+@click.option("--no-jsconfig", "no_jsconfig", is_flag=True, help="Write only the declarations.")
+@click.option("--force", is_flag=True, help="Replace an existing jsconfig.json.")
+def types(out: str | None, no_jsconfig: bool, force: bool) -> None:
+    """Write TypeScript declarations so an editor checks plain .js hooks as you type.
+
+    Into DIR: `integrator-api` (every runtime object and function, each script type's
+    options and result, e.g. PreSavePageOptions), dayjs's and sjcl's declarations, and
+    the globals integrator.io has; into the current folder, the project root: a
+    jsconfig.json with checkJs and no timers, fetch or DOM. A jsconfig.json jsrt did not
+    write is left alone (exit 2) unless --force is given. Name the types in JSDoc:
+    `@param {import('integrator-api').PreSavePageOptions} options`.
+    """
+    from jsrt import typings
+
+    try:
+        written = typings.write_types(
+            Path(),
+            Path(out) if out is not None else None,
+            with_jsconfig=not no_jsconfig,
+            force=force,
+        )
+    except JsrtError as error:
+        _fail(error, as_json=False)
+    for item in written:
+        click.echo(f"{item.status:<9} {item.path}")

@@ -53,7 +53,8 @@ _BELOW_FRONT_ENDS = (
     "jsrt.engine",
 )
 ALLOWED: dict[str, tuple[str, ...]] = {
-    **{front: (*FRONT_ENDS, *_BELOW_FRONT_ENDS) for front in FRONT_ENDS},
+    **{front: (*FRONT_ENDS, "jsrt.typings", *_BELOW_FRONT_ENDS) for front in FRONT_ENDS},
+    "jsrt.typings": ("jsrt.hooks", "jsrt.loader", "jsrt.modules", "jsrt.api"),
     "jsrt.runner": _BELOW_FRONT_ENDS[1:],
     "jsrt.flow": (
         "jsrt.integration",
