@@ -232,3 +232,15 @@ def test_check_judges_a_folders_scripts_by_the_scripts_table(project: Path) -> N
     assert rules == ["page-hook-return"]
     flagged = _jsrt("check", ".", "--format", "json", "--hook", "postMap")
     assert "postMap" in flagged.output  # --hook wins over the table
+
+
+def test_flow_run_takes_its_world_and_limits_from_the_config(project: Path) -> None:
+    from cli.flow_project import FLOW, write_world  # tests/cli's small flow
+
+    (project / "integration").mkdir()
+    write_world(project / "integration")
+    (project / "jsrt.toml").write_text('world = "integration/world.yaml"\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["flow", "run", FLOW, "--json"])
+    assert result.exit_code == 1, result.output  # the flow's one failing order
+    assert json.loads(result.stdout)["flow"]["name"] == FLOW
+    assert "--watch" in CliRunner().invoke(main, ["flow", "run", "--help"]).output

@@ -162,3 +162,60 @@ def _wait_for(
         waited += 0.1
     seen.append(text)
     return True
+
+
+LOGGING_HOOK = """function preMap(options) {
+  for (let i = 0; i < 6; i++) console.log('line ' + i);
+  return options.data.map((d) => ({ data: d }));
+}
+"""
+
+
+def test_jsrt_run_watch_reruns_when_the_config_is_saved_and_reads_it_afresh(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "hook.js").write_text(LOGGING_HOOK, encoding="utf-8")
+    (tmp_path / "options.json").write_text('{"data": [{"id": 1}]}', encoding="utf-8")
+    (tmp_path / "jsrt.toml").write_text("[limits]\nmax_log_lines = 3\n", encoding="utf-8")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "jsrt",
+            "run",
+            "hook.js",
+            "-f",
+            "preMap",
+            "--options",
+            "options.json",
+            "--watch",
+        ],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "CI": "1"},
+    )
+    lines: list[str] = []
+    seen: list[str] = []
+
+    def read() -> None:
+        assert process.stdout is not None
+        lines.extend(process.stdout)
+
+    threading.Thread(target=read, daemon=True).start()
+    try:
+        _wait_for(lines, "a run keeps at most 3", seen)
+        for attempt in range(int(WAIT_S)):  # saved until the watcher sees it
+            (tmp_path / "jsrt.toml").write_text(
+                f"# {attempt}\n[limits]\nmax_log_lines = 2\n", encoding="utf-8"
+            )
+            if _wait_for(lines, "a run keeps at most 2", seen, timeout=1.0, required=False):
+                break
+        assert any("jsrt.toml changed; run 2" in line for line in lines), lines
+        process.send_signal(signal.SIGINT)
+        assert process.wait(WAIT_S) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
