@@ -406,6 +406,8 @@ def _watched(ctx: click.Context, params: dict[str, Any]) -> WatchedPaths:
         read += [Path(v) for v in values if v and v != "-"]
     if not read:  # `jsrt test` with no PATHS, `jsrt flow run` with no --world: here
         read.append(Path("."))
+    if ctx.command.name == "test":
+        read += _case_sources(params.get("paths") or (".",))
     state: _ProjectState = ctx.meta[_PROJECT]
     if state.config is not None:
         read += [state.config.path, state.config.folder]
@@ -413,11 +415,25 @@ def _watched(ctx: click.Context, params: dict[str, Any]) -> WatchedPaths:
     return WatchedPaths.of(read, written)
 
 
+def _case_sources(paths: Iterable[str]) -> list[Path]:
+    """The scripts and worlds the case files under `paths` name (wherever they are): what
+    `jsrt test --watch` watches besides the case files. A case file that cannot be read
+    names none; the run reports it."""
+    from jsrt.cases import discover, load_case_file
+
+    sources: list[Path] = []
+    for path in discover(list(paths)):
+        try:
+            cases = load_case_file(path).cases
+        except JsrtError:
+            continue
+        sources += [place for case in cases for place in (case.script, case.world) if place]
+    return sources
+
+
 def _watch(ctx: click.Context, once: Callable[[], None], params: dict[str, Any]) -> NoReturn:
     """Run the command, then again on each save; Ctrl-C ends it with exit 0."""
     from jsrt.watch import watch_runs
-
-    watched = _watched(ctx, params)
 
     def announce(number: int, changed: Collection[Path]) -> None:
         if number > 1:
@@ -438,7 +454,7 @@ def _watch(ctx: click.Context, once: Callable[[], None], params: dict[str, Any])
             click.echo("jsrt: exit 0; watching for changes (Ctrl-C to stop)", err=True)
 
     try:
-        watch_runs(run, watched, before_run=announce)
+        watch_runs(run, lambda: _watched(ctx, params), before_run=announce)
     except KeyboardInterrupt:
         click.echo(err=True)
     sys.exit(EXIT_OK)

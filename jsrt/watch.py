@@ -76,15 +76,16 @@ def wait_for_change(watched: WatchedPaths, stop: threading.Event | None = None) 
 
 def watch_runs(
     run: Callable[[], object],
-    watched: WatchedPaths,
+    watched: WatchedPaths | Callable[[], WatchedPaths],
     *,
     before_run: Callable[[int, Collection[Path]], None] | None = None,
     stop: threading.Event | None = None,
     max_runs: int | None = None,
 ) -> int:
     """Call `run`, then again after each save `watched` wants, until `stop` is set or
-    `max_runs` runs were made; the number of runs made. `before_run(number, changed)` is
-    told of each run first (number 1 with nothing changed). What `run` raises besides
+    `max_runs` runs were made; the number of runs made. `watched` may be a function,
+    asked after each run (a case file saved may name another script). `before_run(number,
+    changed)` is told of each run first (number 1 with nothing changed). What `run` raises besides
     KeyboardInterrupt is its own business: it is expected to report its failures."""
     made = 0
     changed: Collection[Path] = ()
@@ -95,6 +96,6 @@ def watch_runs(
         made += 1
         if (max_runs is not None and made >= max_runs) or (stop is not None and stop.is_set()):
             return made
-        changed = wait_for_change(watched, stop)
+        changed = wait_for_change(watched if isinstance(watched, WatchedPaths) else watched(), stop)
         if not changed:
             return made

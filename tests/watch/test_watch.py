@@ -90,7 +90,7 @@ def test_a_stop_event_ends_the_watch(tmp_path: Path) -> None:
     assert made == [1]
 
 
-CASE = """script: hook.js
+CASE = """script: ../hooks/hook.js
 function: preSavePage
 cases:
   - name: keeps the data
@@ -101,13 +101,17 @@ cases:
 
 
 def test_jsrt_test_watch_reruns_on_a_save_and_ctrl_c_exits_0(tmp_path: Path) -> None:
-    (tmp_path / "hook.js").write_text(
+    """The script lives outside the folder of case files given: it is watched as the
+    case file names it."""
+    (tmp_path / "hooks").mkdir()
+    (tmp_path / "cases").mkdir()
+    (tmp_path / "hooks" / "hook.js").write_text(
         "function preSavePage(options) { return { data: [] }; }\n", encoding="utf-8"
     )
-    (tmp_path / "hook.case.yaml").write_text(CASE, encoding="utf-8")
+    (tmp_path / "cases" / "hook.case.yaml").write_text(CASE, encoding="utf-8")
     env = {**os.environ, "CI": "1"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "jsrt", "test", "--watch", "."],
+        [sys.executable, "-m", "jsrt", "test", "--watch", "cases"],
         cwd=tmp_path,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -130,11 +134,11 @@ def test_jsrt_test_watch_reruns_on_a_save_and_ctrl_c_exits_0(tmp_path: Path) -> 
         assert any(line.startswith("FAIL") for line in lines), lines
         for attempt in range(int(WAIT_S)):  # a fixed hook: saved until the watcher sees it
             fixed = "function preSavePage(options) { return { data: options.data }; }"
-            (tmp_path / "hook.js").write_text(f"{fixed} // {attempt}\n", encoding="utf-8")
+            (tmp_path / "hooks" / "hook.js").write_text(f"{fixed} // {attempt}\n", encoding="utf-8")
             if _wait_for(lines, "jsrt: exit 0; watching", seen, timeout=1.0, required=False):
                 break
         assert any(line.startswith("PASS") for line in lines), lines
-        assert any("hook.js changed; run 2" in line for line in lines), lines
+        assert any("hooks/hook.js changed; run 2" in line for line in lines), lines
         process.send_signal(signal.SIGINT)
         assert process.wait(WAIT_S) == 0
     finally:
