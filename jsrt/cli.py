@@ -29,7 +29,7 @@ from jsrt.run.choice import (
     unknown_value,
 )
 from jsrt.run.limits import CAPS, MEMORY, TIMEOUT, Limit
-from jsrt.terminal import Progress, use_color
+from jsrt.terminal import Progress, paint, use_color
 
 if TYPE_CHECKING:
     from jsrt.cases import Case
@@ -1347,7 +1347,11 @@ def test(
             )
             shown.advance()
             if not as_json:
-                shown.echo(status_line(report.outcomes[-1]))
+                outcome = report.outcomes[-1]
+                line = status_line(outcome)
+                label = line.split(" ", 1)[0]
+                colour = "green" if outcome.status == "passed" else "red"
+                shown.echo(paint(label, colour) + line[len(label) :])
     if junit_path is not None:
         try:
             Path(junit_path).write_text(render_junit(report), encoding="utf-8")

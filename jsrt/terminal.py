@@ -36,6 +36,12 @@ def use_color(stream: TextIO | None = None) -> bool:
     return _is_terminal(shown) and not os.environ.get("NO_COLOR")
 
 
+def paint(text: str, colour: str, stream: TextIO | None = None) -> str:
+    """`text` in `colour` (a click colour name) when `stream` (default stdout) takes
+    colour (`use_color`), else as it is."""
+    return click.style(text, fg=colour) if use_color(stream) else text
+
+
 def _is_terminal(stream: TextIO) -> bool:
     try:
         return stream.isatty()

@@ -67,7 +67,9 @@ def test_jsrt_test_draws_a_progress_bar_on_a_terminal(tmp_path: Path) -> None:
     code, shown = _on_a_terminal(["test", "."], tmp_path, _env())
     assert code == 0, shown
     assert "[####################] 3/3 cases" in shown
-    assert shown.count("PASS ") == 3
+    assert shown.count("\x1b[32mPASS\x1b[0m ") == 3  # green on a terminal
+    code, plain = _on_a_terminal(["test", "."], tmp_path, _env(NO_COLOR="1"))
+    assert code == 0 and "\x1b[" not in plain and plain.count("PASS ") == 3
 
 
 def test_jsrt_test_in_ci_or_a_pipe_prints_only_its_lines(tmp_path: Path) -> None:
