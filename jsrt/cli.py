@@ -284,13 +284,16 @@ def _read_project(ctx: click.Context, env: str | None) -> _ProjectState:
     try:
         state.config = load_config()
         if state.config is None and env is not None:
+            by_variable = ctx.get_parameter_source("env") == _FROM_VARIABLE
+            named = "$JSRT_ENV" if by_variable else "--env"
             raise UsageError(
-                f"--env {env}: no jsrt.toml (or [tool.jsrt] in pyproject.toml) here or above",
-                hint="add a jsrt.toml with an [env.NAME] section, or leave --env out",
+                f"{named}{'=' if by_variable else ' '}{env}: no jsrt.toml (or [tool.jsrt] in "
+                "pyproject.toml) here or above",
+                hint=f"add a jsrt.toml with an [env.NAME] section, or leave {named} out",
             )
         if state.config is not None:
-            given = state.config.defaults(env)
-            ctx.default_map = {name: value for name, value in given.items() if name in names}
+            defaults = state.config.defaults(env)
+            ctx.default_map = {name: value for name, value in defaults.items() if name in names}
     except JsrtError as error:
         state.error = error
         ctx.default_map = {}
@@ -388,6 +391,7 @@ def _script_types() -> Callable[[Path], tuple[str | None, str | None]] | None:
 
 
 _FROM_CONFIG = click.core.ParameterSource.DEFAULT_MAP
+_FROM_VARIABLE = click.core.ParameterSource.ENVIRONMENT
 
 _WRITTEN = ("output", "junit_path", "trace_path", "record", "coverage_data")
 """Parameters naming a file a command writes: never what starts the next --watch run."""

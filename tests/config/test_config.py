@@ -183,7 +183,10 @@ def test_an_unknown_environment_is_refused_with_the_closest(project: Path) -> No
     os.remove(project / "jsrt.toml")
     without = _jsrt("hooks", "--env", "prod")
     assert without.exit_code == 2
-    assert "no jsrt.toml" in without.output
+    assert "--env prod: no jsrt.toml" in without.output
+    from_variable = _jsrt("hooks", env={"JSRT_ENV": "prod"})
+    assert from_variable.exit_code == 2
+    assert "$JSRT_ENV=prod: no jsrt.toml" in from_variable.output
 
 
 def test_check_reads_the_rules_turned_off(project: Path) -> None:
