@@ -33,7 +33,7 @@ from jsrt.terminal import Progress, paint, use_color
 
 if TYPE_CHECKING:
     from jsrt.cases import Case
-    from jsrt.config import ProjectConfig
+    from jsrt.config.schema import ProjectConfig
     from jsrt.flow import FlowProgress, FlowResult
     from jsrt.transform.handlebars import Escape
     from jsrt.transform.mapping import MappingProblem, RecordOutcome

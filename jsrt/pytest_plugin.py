@@ -74,7 +74,7 @@ if TYPE_CHECKING:
     from jsrt.backends.cassette import CassetteLibrary
     from jsrt.backends.local import World
     from jsrt.cases import Case, CaseOutcome
-    from jsrt.config import ProjectConfig
+    from jsrt.config.schema import ProjectConfig
     from jsrt.errors import InputError
     from jsrt.flow import FlowResult
     from jsrt.runner import HookResult, Runtime
