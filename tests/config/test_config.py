@@ -247,3 +247,26 @@ def test_flow_run_takes_its_world_and_limits_from_the_config(project: Path) -> N
     assert result.exit_code == 1, result.output  # the flow's one failing order
     assert json.loads(result.stdout)["flow"]["name"] == FLOW
     assert "--watch" in CliRunner().invoke(main, ["flow", "run", "--help"]).output
+
+
+def test_a_project_without_a_config_does_not_load_its_schema(tmp_path: Path) -> None:
+    """Every command looks for a config; only one that finds it pays for pydantic."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from jsrt.cli import main\n"
+        "done = CliRunner().invoke(main, ['hooks', 'missing.yaml'])\n"
+        "print(done.exit_code, 'pydantic' in sys.modules)\n"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
+    assert found.stdout.split() == ["2", "False"]
+    (tmp_path / "jsrt.toml").write_text("", encoding="utf-8")
+    with_config = subprocess.run(
+        [sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
+    assert with_config.stdout.split() == ["2", "True"]
