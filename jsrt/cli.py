@@ -395,7 +395,7 @@ _FROM_VARIABLE = click.core.ParameterSource.ENVIRONMENT
 
 _WRITTEN = ("output", "junit_path", "trace_path", "record", "coverage_data")
 """Parameters naming a file a command writes: never what starts the next --watch run."""
-_READ = ("script", "paths", "world", "options_path", "data_path", "mapping_file")
+_READ = ("script", "paths", "world", "options_path", "data_path")
 """Parameters naming what a command reads: what --watch watches."""
 
 
