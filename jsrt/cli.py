@@ -7,10 +7,12 @@ never as a traceback. Every command is testable in-process with click's `CliRunn
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -27,13 +29,16 @@ from jsrt.run.choice import (
     unknown_value,
 )
 from jsrt.run.limits import CAPS, MEMORY, TIMEOUT, Limit
+from jsrt.terminal import Progress, paint, use_color
 
 if TYPE_CHECKING:
     from jsrt.cases import Case
+    from jsrt.config.schema import ProjectConfig
     from jsrt.coverage import CoverageCollector
     from jsrt.flow import FlowProgress, FlowResult
     from jsrt.transform.handlebars import Escape
     from jsrt.transform.mapping import MappingProblem, RecordOutcome
+    from jsrt.watch import WatchedPaths
 
 
 def _dumps(value: Any) -> str:
@@ -253,6 +258,267 @@ class RunsHooks(click.Command):
             _fail(usage, as_json=True)
 
 
+# --- the project config, --watch and --env: one decorator for every command -----------------
+
+_PROJECT = "jsrt.project"
+"""Where a command's context keeps its `_ProjectState`."""
+
+
+@dataclass
+class _ProjectState:
+    """The config a command read (or why it could not), and the environment chosen."""
+
+    env: str | None
+    config: ProjectConfig | None = None
+    error: JsrtError | None = None
+
+
+def _read_project(ctx: click.Context, env: str | None) -> _ProjectState:
+    """Read the project config into `ctx.default_map`, so that a parameter the command
+    line leaves out takes the config's value (the environment's over the top level's).
+    A config that cannot be used is kept as the state's error, which the command reports
+    in its own format (`--json` or not) once its parameters are known."""
+    from jsrt.config import load_config
+
+    state = _ProjectState(env)
+    names = {param.name for param in ctx.command.params}
+    try:
+        state.config = load_config()
+        if state.config is None and env is not None:
+            by_variable = ctx.get_parameter_source("env") == _FROM_VARIABLE
+            named = "$JSRT_ENV" if by_variable else "--env"
+            raise UsageError(
+                f"{named}{'=' if by_variable else ' '}{env}: no jsrt.toml (or [tool.jsrt] in "
+                "pyproject.toml) here or above",
+                hint=f"add a jsrt.toml with an [env.NAME] section, or leave {named} out",
+            )
+        if state.config is not None:
+            defaults = state.config.defaults(env)
+            ctx.default_map = {name: value for name, value in defaults.items() if name in names}
+    except JsrtError as error:
+        state.error = error
+        ctx.default_map = {}
+    ctx.meta[_PROJECT] = state
+    return state
+
+
+def _env_option(ctx: click.Context, param: click.Parameter, env: str | None) -> None:
+    _read_project(ctx, env)
+
+
+_BACKEND_FIELDS = (
+    "backend",
+    "base_url",
+    "region",
+    "token_env",
+    "allow_writes",
+    "record",
+    "record_mode",
+    "secret_fields",
+    "replay",
+)
+"""The `BackendChoice` fields, named as the commands' parameters."""
+
+
+def _configured(ctx: click.Context, params: dict[str, Any]) -> dict[str, Any]:
+    """The command's parameters with what the config gives and the command line does
+    not: the backend (the config's under the flags', `BackendChoice.under`), and a
+    script's hook type and function from `[scripts]`. Raises the config's error."""
+    from jsrt.run.choice import BackendChoice
+
+    state: _ProjectState = ctx.meta[_PROJECT]
+    if state.error is not None:
+        raise state.error
+    config = state.config
+    if config is None:
+        return params
+    chosen = dict(params)
+    backend = config.backend_choice(state.env)
+    if "backend" in params:
+        flags = {name: params[name] for name in _BACKEND_FIELDS}
+        merged = backend.under(BackendChoice.of(flags, spell=flag_spelling))
+        chosen.update({name: getattr(merged, name) for name in _BACKEND_FIELDS})
+    else:
+        for name in _BACKEND_FIELDS:
+            if name in params and params[name] is None:
+                chosen[name] = getattr(backend, name)
+    if params.get("script") and (entry := config.script(params["script"])) is not None:
+        for name in ("hook", "function"):
+            if name in params and params[name] is None:
+                chosen[name] = getattr(entry, name)
+    if "disabled" in params and ctx.get_parameter_source("disabled") == _FROM_CONFIG:
+        config.check_rules()
+    return chosen
+
+
+def _refreshed(ctx: click.Context, params: dict[str, Any]) -> dict[str, Any]:
+    """`params` with the config read again (between --watch runs): what came from the
+    config or a default is taken afresh; what the command line gave stays."""
+    from click.core import ParameterSource
+
+    state: _ProjectState = ctx.meta[_PROJECT]
+    _read_project(ctx, state.env)
+    fresh = dict(params)
+    configured = ctx.default_map or {}
+    for param in ctx.command.params:
+        name = param.name or ""
+        source = ctx.get_parameter_source(name)
+        if name not in params or source not in (ParameterSource.DEFAULT, _FROM_CONFIG):
+            continue
+        if name in configured:
+            fresh[name] = param.type_cast_value(ctx, configured[name])
+        elif source == _FROM_CONFIG:  # the config no longer sets it: the declared default
+            value = param.process_value(ctx, param.get_default(ctx))
+            fresh[name] = None if value is _UNSET else value
+    return fresh
+
+
+_UNSET = getattr(click.core, "UNSET", None)
+"""click's marker of a parameter with no default (click 8.3; before it, None)."""
+
+
+def _script_types() -> Callable[[Path], tuple[str | None, str | None]] | None:
+    """What the project config's `[scripts]` says of a file: (function, hook)."""
+    state: _ProjectState = click.get_current_context().meta[_PROJECT]
+    config = state.config
+    if config is None or not config.document.scripts:
+        return None
+
+    def typed(path: Path) -> tuple[str | None, str | None]:
+        entry = config.script(path)
+        return (None, None) if entry is None else (entry.function, entry.hook)
+
+    return typed
+
+
+_FROM_CONFIG = click.core.ParameterSource.DEFAULT_MAP
+_FROM_VARIABLE = click.core.ParameterSource.ENVIRONMENT
+
+_WRITTEN = ("output", "junit_path", "trace_path", "record", "coverage_data")
+"""Parameters naming a file a command writes: never what starts the next --watch run."""
+_READ = ("script", "paths", "world", "options_path", "data_path")
+"""Parameters naming what a command reads: what --watch watches."""
+
+
+def _watched(ctx: click.Context, params: dict[str, Any]) -> WatchedPaths:
+    """What `--watch` watches for this command: what it reads, and the project."""
+    from jsrt.watch import WatchedPaths
+
+    read: list[Path] = []
+    for name in _READ:
+        value = params.get(name)
+        values = value if isinstance(value, tuple | list) else [value]
+        read += [Path(v) for v in values if v and v != "-"]
+    if not read:  # `jsrt test` with no PATHS, `jsrt flow run` with no --world: here
+        read.append(Path("."))
+    if ctx.command.name == "test":
+        read += _case_sources(params.get("paths") or (".",))
+    state: _ProjectState = ctx.meta[_PROJECT]
+    if state.config is not None:
+        read += [state.config.path, state.config.folder]
+    written = [Path(params[name]) for name in _WRITTEN if params.get(name)]
+    return WatchedPaths.of(read, written)
+
+
+def _case_sources(paths: Iterable[str]) -> list[Path]:
+    """The scripts and worlds the case files under `paths` name (wherever they are): what
+    `jsrt test --watch` watches besides the case files. A case file that cannot be read
+    names none; the run reports it."""
+    from jsrt.cases import discover, load_case_file
+
+    sources: list[Path] = []
+    for path in discover(list(paths)):
+        try:
+            cases = load_case_file(path).cases
+        except JsrtError:
+            continue
+        sources += [place for case in cases for place in (case.script, case.world) if place]
+    return sources
+
+
+def _watch(ctx: click.Context, once: Callable[[], None], params: dict[str, Any]) -> NoReturn:
+    """Run the command, then again on each save; Ctrl-C ends it with exit 0."""
+    from jsrt.watch import watch_runs
+
+    def announce(number: int, changed: Collection[Path]) -> None:
+        if number > 1:
+            click.clear()
+            names = ", ".join(sorted(_shown_path(path) for path in changed))
+            click.echo(f"jsrt: {names} changed; run {number}", err=True)
+
+    def run() -> None:
+        try:
+            once()
+        except SystemExit as done:
+            code = done.code if isinstance(done.code, int) else 0 if done.code is None else 1
+            click.echo(f"jsrt: exit {code}; watching for changes (Ctrl-C to stop)", err=True)
+        except click.ClickException as refused:
+            refused.show()
+            click.echo("jsrt: watching for changes (Ctrl-C to stop)", err=True)
+        else:
+            click.echo("jsrt: exit 0; watching for changes (Ctrl-C to stop)", err=True)
+
+    try:
+        watch_runs(run, lambda: _watched(ctx, params), before_run=announce)
+    except KeyboardInterrupt:
+        click.echo(err=True)
+    sys.exit(EXIT_OK)
+
+
+def _shown_path(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _project(*, watch: bool = False) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A command that reads the project config: `--env NAME` (and `$JSRT_ENV`) and, with
+    `watch`, `--watch`. Put under `@main.command(...)`, over the command's options."""
+
+    def add(command: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(command)
+        def configured(**params: Any) -> None:
+            ctx = click.get_current_context()
+            watching = params.pop("watch", False)
+            as_json = bool(params.get("as_json")) or params.get("form") == "json"
+            first = [True]
+
+            def once() -> None:
+                given = params if first[0] else _refreshed(ctx, params)
+                first[0] = False
+                try:
+                    chosen = _configured(ctx, given)
+                except JsrtError as error:
+                    _fail(error, as_json=as_json)
+                command(**chosen)
+
+            if watching:
+                _watch(ctx, once, params)
+            once()
+
+        configured = click.option(
+            "--env",
+            metavar="NAME",
+            envvar="JSRT_ENV",
+            is_eager=True,
+            expose_value=False,
+            callback=_env_option,
+            help="Use the [env.NAME] section of the project config (jsrt.toml or "
+            "[tool.jsrt] in pyproject.toml) over its top level (default $JSRT_ENV).",
+        )(configured)
+        if watch:
+            configured = click.option(
+                "--watch",
+                is_flag=True,
+                help="Run again on each save of a script, case file, world or the config "
+                "(Ctrl-C stops).",
+            )(configured)
+        return configured
+
+    return add
+
+
 @click.group()
 @click.version_option(package_name="jsrt")
 def main() -> None:
@@ -271,6 +537,7 @@ def runs_hooks(args: list[str]) -> bool:
 
 
 @main.command(cls=RunsHooks)
+@_project(watch=True)
 @click.argument("script", type=click.Path(dir_okay=False), required=False)
 @click.option(
     "--function",
@@ -412,6 +679,7 @@ _WORLD_FILE_NAMES = ("world.yaml", "world.yml", "world.json")
 
 
 @main.command("hooks")
+@_project()
 @click.argument("world", required=False, type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object with every hook.")
 def hooks_command(world: str | None, as_json: bool) -> None:
@@ -631,16 +899,8 @@ def import_download(download: str, out: str | None, force: bool) -> None:
         click.echo(f"next: jsrt test {folder / 'cases'}")
 
 
-def _progress_line(what: str, done: int, total: int) -> None:
-    """One line on a terminal's stderr, rewritten per document read (nothing when stderr
-    is not a terminal: a log gets the summary alone)."""
-    width = 20
-    filled = width * done // max(total, 1)
-    line = f"[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {what}"
-    click.echo(f"\r{line[:100]:<100}", nl=False, err=True)
-
-
 @main.command(cls=RunsHooks)
+@_project()
 @click.argument("integration_id")
 @click.option(
     "--out", type=click.Path(file_okay=False), help="Folder to write (default ./NAME-ID)."
@@ -676,19 +936,17 @@ def pull(
     from jsrt.cases.scaffold import scaffold_cases
     from jsrt.integration.account import pull as pull_integration
 
-    show = _progress_line if sys.stderr.isatty() else None
     try:
         settings = RestSettings.resolve(base_url=base_url, region=region, token_env=token_env)
-        pulled = pull_integration(
-            settings,
-            integration_id,
-            Path(out) if out is not None else None,
-            force=force,
-            with_data=with_data,
-            progress=show,
-        )
-        if show is not None:
-            click.echo(err=True)
+        with Progress("documents") as shown:
+            pulled = pull_integration(
+                settings,
+                integration_id,
+                Path(out) if out is not None else None,
+                force=force,
+                with_data=with_data,
+                progress=lambda what, done, total: shown.update(done, total, what),
+            )
         folder = pulled.folder
         scaffold = None
         if not (folder / "cases").exists():
@@ -707,6 +965,7 @@ def pull(
 
 
 @main.command()
+@_project()
 @click.argument("folder", default=".", type=click.Path(file_okay=False, exists=True))
 @click.option(
     "--resources",
@@ -749,6 +1008,26 @@ def push(folder: str, resources: bool, allow_writes: bool, token_env: str | None
         _fail(error, as_json=False)
     for change in sent:
         click.echo(f"sent {change.label}")
+
+
+_SHELLS = ("bash", "zsh", "fish")
+
+
+@main.command()
+@click.argument("shell", type=click.Choice(_SHELLS))
+def completion(shell: str) -> None:
+    """Print the script that completes jsrt's commands and options in SHELL.
+
+    Add it to the shell's start-up file, e.g. for bash: eval "$(jsrt completion bash)"
+    in ~/.bashrc (zsh: ~/.zshrc; fish: jsrt completion fish >
+    ~/.config/fish/completions/jsrt.fish). The script asks jsrt itself for the
+    completions, through click's _JSRT_COMPLETE variable.
+    """
+    from click.shell_completion import get_completion_class
+
+    found = get_completion_class(shell)
+    assert found is not None, f"click completes {shell}"
+    click.echo(found(main, {}, "jsrt", "_JSRT_COMPLETE").source())
 
 
 @main.group()
@@ -888,6 +1167,7 @@ def flow_group() -> None:
 
 
 @flow_group.command("run", cls=RunsHooks)
+@_project(watch=True)
 @click.argument("flow", metavar="FLOW")
 @click.option(
     "--world",
@@ -974,16 +1254,14 @@ def flow_run(
             backend=_backend_choice(backend),
         )
         _warn(runtime.world_warnings)
-        show = None if as_json else _flow_progress()
-        result = runtime.run_flow(
-            flow,
-            pages=pages,
-            data=given,
-            trace=trace_path is not None,
-            on_progress=show,
-        )
-        if show is not None:
-            click.echo(err=True)
+        with Progress("pages") as shown:
+            result = runtime.run_flow(
+                flow,
+                pages=pages,
+                data=given,
+                trace=trace_path is not None,
+                on_progress=None if as_json else _flow_progress(shown),
+            )
         if trace_path is not None:
             _write_trace(Path(trace_path), result.to_json())
     except JsrtError as error:
@@ -1018,16 +1296,12 @@ def _flow_data(path: str) -> Any:
     return data
 
 
-def _flow_progress() -> Callable[[FlowProgress], None] | None:
-    """A progress line per page on a terminal's stderr; none in CI or into a file."""
-    import os
-
-    if not sys.stderr.isatty() or os.environ.get("CI"):
-        return None
+def _flow_progress(shown: Progress) -> Callable[[FlowProgress], None]:
+    """Each page of a step drawn on `shown` (nothing in CI or into a file)."""
 
     def show(progress: FlowProgress) -> None:
         total = progress.pages or progress.page
-        _progress_line(f"pages of step {progress.step}", progress.page, total)
+        shown.update(progress.page, total, f"pages of step {progress.step}")
 
     return show
 
@@ -1096,6 +1370,7 @@ _ERRORS_SHOWN = 10
 
 
 @main.command("test", cls=RunsHooks)
+@_project(watch=True)
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option(
     "-k",
@@ -1192,19 +1467,25 @@ def test(
     if not as_json:
         for bad in report.bad_files:
             click.echo(bad_file_line(bad))
-    for case in cases:
-        report.outcomes.append(
-            run_case(
-                case,
-                timeout_s=timeout,
-                caps=caps,
-                backend=chosen,
-                cassettes=cassettes,
-                coverage=collector,
+    with Progress("cases", len(cases)) as shown:
+        for case in cases:
+            report.outcomes.append(
+                run_case(
+                    case,
+                    timeout_s=timeout,
+                    caps=caps,
+                    backend=chosen,
+                    cassettes=cassettes,
+                    coverage=collector,
+                )
             )
-        )
-        if not as_json:
-            click.echo(status_line(report.outcomes[-1]))
+            shown.advance()
+            if not as_json:
+                outcome = report.outcomes[-1]
+                line = status_line(outcome)
+                label = line.split(" ", 1)[0]
+                colour = "green" if outcome.status == "passed" else "red"
+                shown.echo(paint(label, colour) + line[len(label) :])
     coverage_lines: list[str] = []
     covered_enough = True
     if collector is not None:
@@ -1228,6 +1509,7 @@ def test(
 
 
 @main.command()
+@_project()
 @click.option(
     "--world",
     type=click.Path(),
@@ -1486,6 +1768,7 @@ def _mapping_to_run(
 
 
 @main.command("map")
+@_project()
 @click.argument("mapping_file", metavar="[IMPORT_OR_MAPPING_FILE]", required=False)
 @click.option(
     "--data",
@@ -1683,6 +1966,7 @@ def render_command(
 
 
 @main.command("check")
+@_project(watch=True)
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option(
     "--world",
@@ -1731,8 +2015,6 @@ def check(
     next line with `// jsrt-disable-next-line RULE`, in a file with `// jsrt-disable
     RULE` before its first statement.
     """
-    import os
-
     from jsrt import check as checking
 
     if list_rules:
@@ -1741,14 +2023,20 @@ def check(
         return
     chosen: list[str] = list(paths) or ([] if world else ["."])
     try:
-        report = checking.check_paths(
-            chosen, world=world, disabled=disabled, function=function, hook=hook, run=run
-        )
+        with Progress("files") as shown:
+            report = checking.check_paths(
+                chosen,
+                world=world,
+                disabled=disabled,
+                function=function,
+                hook=hook,
+                run=run,
+                on_checked=shown.update,
+                typed=_script_types(),
+            )
     except JsrtError as error:
         _fail(error, as_json=form == "json")
-    color = (
-        form == "human" and output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    )
+    color = form == "human" and output is None and use_color()
     text = checking.render(report, checking.FORMATS[checking.FORMATS.index(form)], color=color)
     if output is not None:
         try:
