@@ -235,9 +235,12 @@ def _start_coverage(config: pytest.Config) -> None:
 
 
 def _fail_under(config: pytest.Config) -> float | None:
+    """`--jsrt-cov-fail-under`, else the ini option, else the project config's
+    `[coverage] fail_under`; None when none of them sets one."""
     threshold = _coverage_setting(config, "cov_fail_under")
     if threshold in (None, ""):
-        return None
+        project = _project(config)
+        return None if project is None else project.document.coverage.fail_under
     try:
         value = float(threshold)
     except ValueError:
