@@ -31,6 +31,11 @@ limit for every hook run, case files included, unless a case sets its own (defau
 `jsrt_max_log_lines`, ... ini options) cap what each run keeps of its logs and its calls,
 and records into a cassette, the same way (`jsrt.run.limits` gives the ranges).
 
+**The project config** (`jsrt.toml`, or `[tool.jsrt]` in pyproject.toml, found from
+the session's root folder; `jsrt.config`) is the lowest layer of the limits, the backend
+and the `jsrt_world` fixture's world, under the options and the ini options;
+`--jsrt-env NAME` (the `jsrt_env` ini option, `$JSRT_ENV`) chooses its `[env.NAME]`.
+
 **Backend options** choose what answers the integrator-api calls of every run, case files
 and `jsrt_runtime` alike, over what case files say: `--jsrt-backend local|rest|replay`,
 `--jsrt-base-url URL`, `--jsrt-region us|eu`, `--jsrt-token-env VAR`,
@@ -83,6 +88,7 @@ if TYPE_CHECKING:
     from jsrt.backends.local import World
     from jsrt.cases import Case, CaseOutcome
     from jsrt.cases.sharding import Shard
+    from jsrt.config.schema import ProjectConfig
     from jsrt.coverage import CoverageCollector
     from jsrt.errors import InputError
     from jsrt.flow import FlowResult
@@ -185,6 +191,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="fail when coverage (statements and branches) is below N percent",
     )
     parser.addini("jsrt_cov_fail_under", "fail when hook coverage is below this percent")
+    group.addoption(
+        "--jsrt-env",
+        dest="jsrt_env",
+        default=None,
+        metavar="NAME",
+        help="use the [env.NAME] section of the project config (jsrt.toml or [tool.jsrt]) "
+        "over its top level (default: the jsrt_env ini option, else $JSRT_ENV)",
+    )
+    parser.addini("jsrt_env", "the project config's environment section to use")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -193,6 +208,7 @@ def pytest_configure(config: pytest.Config) -> None:
         "jsrt_world(path): seed the jsrt_world fixture from this world file "
         "(relative to the test file)",
     )
+    _project(config)  # a bad project config stops the session before the first test
     _refuse_recording_under_xdist(config)
     _timeout(config)  # a bad limit stops the session before the first test
     _caps(config)
@@ -234,9 +250,12 @@ def _start_coverage(config: pytest.Config) -> None:
 
 
 def _fail_under(config: pytest.Config) -> float | None:
+    """`--jsrt-cov-fail-under`, else the ini option, else the project config's
+    `[coverage] fail_under`; None when none of them sets one."""
     threshold = _coverage_setting(config, "cov_fail_under")
     if threshold in (None, ""):
-        return None
+        project = _project(config)
+        return None if project is None else project.document.coverage.fail_under
     try:
         value = float(threshold)
     except ValueError:
@@ -342,7 +361,9 @@ def _limit(config: pytest.Config, name: str, limit: Limit) -> float | None:
     if given is None:
         given, spelled = config.getini(f"jsrt_{name}") or None, f"jsrt_{name} (ini)"
     if given is None:
-        return None
+        project = _project(config)
+        # the project config's limits were checked when it was read
+        return None if project is None else project.defaults(_env(config)).get(name)
     value = limit.read(given)
     problem = limit.problem(value)
     if problem is not None:
@@ -380,9 +401,41 @@ def _backend_choice(config: pytest.Config) -> BackendChoice:
     from jsrt.errors import UsageError
 
     try:
-        return BackendChoice.of(chosen, spell=_flag)
+        choice = BackendChoice.of(chosen, spell=_flag)
     except UsageError as error:
         raise pytest.UsageError(str(error)) from None
+    project = _project(config)
+    if project is None:
+        return choice
+    return project.backend_choice(_env(config)).under(choice)
+
+
+_PROJECT = pytest.StashKey["ProjectConfig | None"]()
+
+
+def _project(config: pytest.Config) -> ProjectConfig | None:
+    """The project config (`jsrt.config`) found from the session's root folder, the
+    lowest layer under the options and ini options; read once per session."""
+    if _PROJECT not in config.stash:
+        from jsrt.config import load_config
+        from jsrt.errors import JsrtError
+
+        try:
+            project = load_config(config.rootpath)
+            if project is not None:
+                project.environment(_env(config))  # an unknown name stops the session
+        except JsrtError as error:
+            raise pytest.UsageError(str(error)) from None
+        config.stash[_PROJECT] = project
+    return config.stash[_PROJECT]
+
+
+def _env(config: pytest.Config) -> str | None:
+    """The environment section chosen: `--jsrt-env`, the ini option, else $JSRT_ENV."""
+    import os
+
+    chosen = config.getoption("jsrt_env") or config.getini("jsrt_env") or os.environ.get("JSRT_ENV")
+    return chosen or None
 
 
 def _cassettes(config: pytest.Config) -> CassetteLibrary:
@@ -571,7 +624,9 @@ def _world_file(request: pytest.FixtureRequest) -> Path | None:
         return Path(request.path).parent / marker.args[0]
     ini = request.config.getini("jsrt_world")
     if not ini:
-        return None
+        project = _project(request.config)
+        world = None if project is None else project.defaults(_env(request.config)).get("world")
+        return None if world is None else Path(world)
     base = request.config.inipath.parent if request.config.inipath else request.config.rootpath
     return base / ini
 

@@ -22,6 +22,10 @@ FRONT_ENDS = (
     "jsrt.check",
     "jsrt.reporting",
     "jsrt.expect",
+    "jsrt.config",
+    "jsrt.watch",
+    "jsrt.terminal",
+    "jsrt.__main__",
 )
 BOTTOM = (
     "jsrt.errors",

@@ -9,7 +9,7 @@ once on its type's sample options against the local backend.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -64,11 +64,16 @@ def check_paths(
     function: str | None = None,
     hook: str | None = None,
     run: bool = False,
+    on_checked: Callable[[int, int], None] | None = None,
+    typed: Callable[[Path], tuple[str | None, str | None]] | None = None,
 ) -> CheckReport:
     """Check the scripts at `paths` (files, or folders walked for `.js` files) and, with
     `world`, the world's scripts as its flows wire them (with both, the world's scripts
     under `paths`, and the other files at `paths` on their own).
 
+    `on_checked(done, total)` is told of each script checked (a progress bar).
+    `typed(path)` gives a file's (function, hook) where `function` and `hook` are not
+    given (a project config's `[scripts]`).
     `disabled` is the set of rule ids turned off everywhere (`--disable`, a project
     config); `function` and `hook` say which function of each file runs and as which
     type, where the file does not say it by its functions' names. Bad input (a path that
@@ -103,8 +108,16 @@ def check_paths(
         from jsrt.check.running import HookRunner
 
         runner = HookRunner(world_view)
-    for target in targets:
-        findings += _check_target(target, turned_off, function, script_type, runner)
+    for done, target in enumerate(targets, start=1):
+        own_function, own_type = function, script_type
+        if typed is not None and target.path is not None and target.entries is None:
+            named_function, named_hook = typed(target.path)
+            own_function = function or named_function
+            if script_type is None and named_hook is not None:
+                own_type = contract_for(named_hook).name
+        findings += _check_target(target, turned_off, own_function, own_type, runner)
+        if on_checked is not None:
+            on_checked(done, len(targets))
     names = tuple(dict.fromkeys(t.filename for t in targets))
     return CheckReport(tuple(sorted(findings, key=_order)), names)
 

@@ -231,3 +231,23 @@ def test_jsrt_test_fails_under_the_coverage_threshold(tmp_path: Path) -> None:
     assert enough.exit_code == 0, enough.output
     refused = CliRunner().invoke(main, ["test", str(folder), "--coverage-fail-under", "101"])
     assert refused.exit_code == 2 and "101" in refused.output
+
+
+def test_the_project_configs_threshold_applies_to_jsrt_test_and_a_flag_overrides_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _case_folder(tmp_path)
+    (folder / "jsrt.toml").write_text("[coverage]\nfail_under = 90\n", encoding="utf-8")
+    monkeypatch.chdir(folder)
+    below = CliRunner().invoke(main, ["test", "."])
+    assert below.exit_code == 1, below.output
+    assert "FAIL: coverage 75.0% is below --coverage-fail-under 90" in below.output
+    overridden = CliRunner().invoke(main, ["test", ".", "--coverage-fail-under", "70"])
+    assert overridden.exit_code == 0, overridden.output
+
+
+def test_the_project_configs_threshold_applies_to_pytest(pytest_project: Path) -> None:
+    (pytest_project / "jsrt.toml").write_text("[coverage]\nfail_under = 90\n", encoding="utf-8")
+    run = _pytest(pytest_project, "-p", "no:xdist", "-k", "kind_a", "--jsrt-cov")
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "FAIL: hook coverage 75.0% is below --jsrt-cov-fail-under 90" in run.stdout
