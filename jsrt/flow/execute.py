@@ -71,6 +71,7 @@ from jsrt.flow.result import (
 from jsrt.flow.routing import route
 from jsrt.flow.sources import ImportAnswers, generator_pages, lookup_answer
 from jsrt.hooks import WorldLike
+from jsrt.hooks.page import data_only
 from jsrt.integration.scripts import WorldPlace
 from jsrt.integration.steps import FlowStep, HookSite, find_flow, flow_steps
 from jsrt.transform import (
@@ -587,6 +588,12 @@ class FlowRun:
         if not isinstance(run.value, list) or len(run.value) != len(going):
             self._fail_page(step, hook, page, going, hook_failure(run))
             return []
+        records = data_only(run.value)
+        if records is not None:  # every record goes on with its data
+            for item, record in zip(going, records, strict=True):
+                mapped[item] = record
+            self.stage(step, hook, page, before, records, of=going)
+            return going
         out: list[Item] = []
         errors: list[dict[str, Any]] = []
         for index, (item, element) in enumerate(zip(going, run.value, strict=True)):
