@@ -450,6 +450,14 @@ class FlowRun:
         throws) fails the record that asked for it, with its errors. A preSavePage that
         returns a different number of answers cannot be split back: each record then
         gets all it returned (a note says so)."""
+        resource = step.resource or {}
+        filter_ = resource.get("filter")
+        if not (
+            isinstance(resource.get("transform"), Mapping)
+            or (isinstance(filter_, Mapping) and _filters_anything(filter_))
+            or "hooks.preSavePage" in self.sites.get(step.index, {})
+        ):
+            return  # nothing would change the answers (what the three steps check first)
         owners: dict[Item, int] = {}
         answered: list[Item] = []
         for position, response in enumerate(responses):
@@ -539,7 +547,7 @@ class FlowRun:
                 ]
                 self.fail_record(step, "submit", page, index, item, failures)
         ignored = {"statusCode": 200, "ignored": True, "errors": []}
-        return [(item, responses.get(item, dict(ignored))) for item in items]
+        return [(item, responses[item] if item in responses else dict(ignored)) for item in items]
 
     def _response_transform(
         self, step: FlowStep, going: list[Item], responses: dict[Item, Any], page: int
