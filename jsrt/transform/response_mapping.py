@@ -79,7 +79,7 @@ def apply_response_mappings(
     for position, (record, answer) in enumerate(zip(records, answers, strict=True)):
         value = mapped[answer]
         if "errors" in value:
-            outcomes.append(RecordOutcome(errors=tuple(value["errors"])))
+            outcomes.append(RecordOutcome(errors=tuple(dict(e) for e in value["errors"])))
         elif value["exact"]:
             outcomes.append(RecordOutcome(data=_merged_record(record, value["data"])))
         else:

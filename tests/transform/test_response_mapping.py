@@ -165,6 +165,15 @@ def test_a_page_maps_each_record_with_its_own_response_and_fails_only_bad_ones()
     assert outcomes[2].data == [{"n": 3, "total": 3}, {"n": 4, "total": 3}]
 
 
+def test_records_answered_alike_each_fail_with_their_own_errors() -> None:
+    mapping = {"fields": [{"extract": "_json.total", "generate": "total", "dataType": "number"}]}
+    response = {**IMPORT_RESPONSE, "_json": {"total": "twelve"}}
+    first, second = apply_response_mappings(mapping, [{}, {}], [response, response], kind="import")
+    assert first.errors == second.errors and first.errors[0]["code"] == "invalid_data_type"
+    first.errors[0]["message"] = "changed"
+    assert second.errors[0]["message"] != "changed"
+
+
 def test_a_page_needs_one_response_per_record() -> None:
     with pytest.raises(TransformError, match="2 records, 1 responses"):
         apply_response_mappings({"fields": []}, [{}, {}], [{}], kind="lookup")
