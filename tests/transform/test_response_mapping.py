@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from jsrt.transform import TransformError
+from jsrt.transform import TransformError, shared_engine
 from jsrt.transform.response_mapping import apply_response_mapping, apply_response_mappings
 
 LOOKUP_RESPONSE = {
@@ -230,3 +230,19 @@ def test_an_answer_lacking_a_value_leaves_the_records_own_entry_in_a_page() -> N
     assert outcomes[0].data == {"cities": ["Oslo", "b", "Rome", "d"]}
     assert outcomes[0].data == apply_response_mapping(mapping, records[0], response, kind="lookup")
     assert outcomes[1].data == apply_response_mapping(mapping, records[1], response, kind="lookup")
+
+
+def test_answers_that_name_no_response_are_refused_by_the_engine() -> None:
+    request = {
+        "responseMapping": MERGE_MAPPING,
+        "records": [{}, {}],
+        "responses": [LOOKUP_RESPONSE],
+        "answers": [0, 1],
+        "kind": "lookup",
+    }
+    with pytest.raises(TransformError, match="position of its response"):
+        shared_engine().call("responseMapPage", request)
+    (outcome,) = shared_engine().call(
+        "responseMapPage", {**request, "records": [{}], "answers": [0]}
+    )
+    assert outcome["data"]["customer"]["id"] == "C-1"
