@@ -24,7 +24,18 @@ from bench.context import PLANS, BenchError, Context, compile_jsrt
 from bench.harness import GUARD_FACTOR
 from bench.workloads import WORKLOADS
 
-GUARD_WORKLOADS = ("cold", "pages", "bridge", "suite", "memory", "persist", "mapping", "flow")
+GUARD_WORKLOADS = (
+    "cold",
+    "pages",
+    "bridge",
+    "suite",
+    "memory",
+    "persist",
+    "mapping",
+    "flow",
+    "check",
+    "coverage",
+)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:

@@ -7,10 +7,12 @@ never as a traceback. Every command is testable in-process with click's `CliRunn
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -27,12 +29,18 @@ from jsrt.run.choice import (
     unknown_value,
 )
 from jsrt.run.limits import CAPS, MEMORY, TIMEOUT, Limit
+from jsrt.terminal import Progress, paint, use_color
 
 if TYPE_CHECKING:
     from jsrt.cases import Case
+    from jsrt.cases.sharding import Shard
+    from jsrt.config.schema import ProjectConfig
+    from jsrt.coverage import CoverageCollector
     from jsrt.flow import FlowProgress, FlowResult
+    from jsrt.reporting import Report
     from jsrt.transform.handlebars import Escape
     from jsrt.transform.mapping import MappingProblem, RecordOutcome
+    from jsrt.watch import WatchedPaths
 
 
 def _dumps(value: Any) -> str:
@@ -252,6 +260,267 @@ class RunsHooks(click.Command):
             _fail(usage, as_json=True)
 
 
+# --- the project config, --watch and --env: one decorator for every command -----------------
+
+_PROJECT = "jsrt.project"
+"""Where a command's context keeps its `_ProjectState`."""
+
+
+@dataclass
+class _ProjectState:
+    """The config a command read (or why it could not), and the environment chosen."""
+
+    env: str | None
+    config: ProjectConfig | None = None
+    error: JsrtError | None = None
+
+
+def _read_project(ctx: click.Context, env: str | None) -> _ProjectState:
+    """Read the project config into `ctx.default_map`, so that a parameter the command
+    line leaves out takes the config's value (the environment's over the top level's).
+    A config that cannot be used is kept as the state's error, which the command reports
+    in its own format (`--json` or not) once its parameters are known."""
+    from jsrt.config import load_config
+
+    state = _ProjectState(env)
+    names = {param.name for param in ctx.command.params}
+    try:
+        state.config = load_config()
+        if state.config is None and env is not None:
+            by_variable = ctx.get_parameter_source("env") == _FROM_VARIABLE
+            named = "$JSRT_ENV" if by_variable else "--env"
+            raise UsageError(
+                f"{named}{'=' if by_variable else ' '}{env}: no jsrt.toml (or [tool.jsrt] in "
+                "pyproject.toml) here or above",
+                hint=f"add a jsrt.toml with an [env.NAME] section, or leave {named} out",
+            )
+        if state.config is not None:
+            defaults = state.config.defaults(env)
+            ctx.default_map = {name: value for name, value in defaults.items() if name in names}
+    except JsrtError as error:
+        state.error = error
+        ctx.default_map = {}
+    ctx.meta[_PROJECT] = state
+    return state
+
+
+def _env_option(ctx: click.Context, param: click.Parameter, env: str | None) -> None:
+    _read_project(ctx, env)
+
+
+_BACKEND_FIELDS = (
+    "backend",
+    "base_url",
+    "region",
+    "token_env",
+    "allow_writes",
+    "record",
+    "record_mode",
+    "secret_fields",
+    "replay",
+)
+"""The `BackendChoice` fields, named as the commands' parameters."""
+
+
+def _configured(ctx: click.Context, params: dict[str, Any]) -> dict[str, Any]:
+    """The command's parameters with what the config gives and the command line does
+    not: the backend (the config's under the flags', `BackendChoice.under`), and a
+    script's hook type and function from `[scripts]`. Raises the config's error."""
+    from jsrt.run.choice import BackendChoice
+
+    state: _ProjectState = ctx.meta[_PROJECT]
+    if state.error is not None:
+        raise state.error
+    config = state.config
+    if config is None:
+        return params
+    chosen = dict(params)
+    backend = config.backend_choice(state.env)
+    if "backend" in params:
+        flags = {name: params[name] for name in _BACKEND_FIELDS}
+        merged = backend.under(BackendChoice.of(flags, spell=flag_spelling))
+        chosen.update({name: getattr(merged, name) for name in _BACKEND_FIELDS})
+    else:
+        for name in _BACKEND_FIELDS:
+            if name in params and params[name] is None:
+                chosen[name] = getattr(backend, name)
+    if params.get("script") and (entry := config.script(params["script"])) is not None:
+        for name in ("hook", "function"):
+            if name in params and params[name] is None:
+                chosen[name] = getattr(entry, name)
+    if "disabled" in params and ctx.get_parameter_source("disabled") == _FROM_CONFIG:
+        config.check_rules()
+    return chosen
+
+
+def _refreshed(ctx: click.Context, params: dict[str, Any]) -> dict[str, Any]:
+    """`params` with the config read again (between --watch runs): what came from the
+    config or a default is taken afresh; what the command line gave stays."""
+    from click.core import ParameterSource
+
+    state: _ProjectState = ctx.meta[_PROJECT]
+    _read_project(ctx, state.env)
+    fresh = dict(params)
+    configured = ctx.default_map or {}
+    for param in ctx.command.params:
+        name = param.name or ""
+        source = ctx.get_parameter_source(name)
+        if name not in params or source not in (ParameterSource.DEFAULT, _FROM_CONFIG):
+            continue
+        if name in configured:
+            fresh[name] = param.type_cast_value(ctx, configured[name])
+        elif source == _FROM_CONFIG:  # the config no longer sets it: the declared default
+            value = param.process_value(ctx, param.get_default(ctx))
+            fresh[name] = None if value is _UNSET else value
+    return fresh
+
+
+_UNSET = getattr(click.core, "UNSET", None)
+"""click's marker of a parameter with no default (click 8.3; before it, None)."""
+
+
+def _script_types() -> Callable[[Path], tuple[str | None, str | None]] | None:
+    """What the project config's `[scripts]` says of a file: (function, hook)."""
+    state: _ProjectState = click.get_current_context().meta[_PROJECT]
+    config = state.config
+    if config is None or not config.document.scripts:
+        return None
+
+    def typed(path: Path) -> tuple[str | None, str | None]:
+        entry = config.script(path)
+        return (None, None) if entry is None else (entry.function, entry.hook)
+
+    return typed
+
+
+_FROM_CONFIG = click.core.ParameterSource.DEFAULT_MAP
+_FROM_VARIABLE = click.core.ParameterSource.ENVIRONMENT
+
+_WRITTEN = ("output", "junit_path", "trace_path", "record", "coverage_data")
+"""Parameters naming a file a command writes: never what starts the next --watch run."""
+_READ = ("script", "paths", "world", "options_path", "data_path")
+"""Parameters naming what a command reads: what --watch watches."""
+
+
+def _watched(ctx: click.Context, params: dict[str, Any]) -> WatchedPaths:
+    """What `--watch` watches for this command: what it reads, and the project."""
+    from jsrt.watch import WatchedPaths
+
+    read: list[Path] = []
+    for name in _READ:
+        value = params.get(name)
+        values = value if isinstance(value, tuple | list) else [value]
+        read += [Path(v) for v in values if v and v != "-"]
+    if not read:  # `jsrt test` with no PATHS, `jsrt flow run` with no --world: here
+        read.append(Path("."))
+    if ctx.command.name == "test":
+        read += _case_sources(params.get("paths") or (".",))
+    state: _ProjectState = ctx.meta[_PROJECT]
+    if state.config is not None:
+        read += [state.config.path, state.config.folder]
+    written = [Path(params[name]) for name in _WRITTEN if params.get(name)]
+    return WatchedPaths.of(read, written)
+
+
+def _case_sources(paths: Iterable[str]) -> list[Path]:
+    """The scripts and worlds the case files under `paths` name (wherever they are): what
+    `jsrt test --watch` watches besides the case files. A case file that cannot be read
+    names none; the run reports it."""
+    from jsrt.cases import discover, load_case_file
+
+    sources: list[Path] = []
+    for path in discover(list(paths)):
+        try:
+            cases = load_case_file(path).cases
+        except JsrtError:
+            continue
+        sources += [place for case in cases for place in (case.script, case.world) if place]
+    return sources
+
+
+def _watch(ctx: click.Context, once: Callable[[], None], params: dict[str, Any]) -> NoReturn:
+    """Run the command, then again on each save; Ctrl-C ends it with exit 0."""
+    from jsrt.watch import watch_runs
+
+    def announce(number: int, changed: Collection[Path]) -> None:
+        if number > 1:
+            click.clear()
+            names = ", ".join(sorted(_shown_path(path) for path in changed))
+            click.echo(f"jsrt: {names} changed; run {number}", err=True)
+
+    def run() -> None:
+        try:
+            once()
+        except SystemExit as done:
+            code = done.code if isinstance(done.code, int) else 0 if done.code is None else 1
+            click.echo(f"jsrt: exit {code}; watching for changes (Ctrl-C to stop)", err=True)
+        except click.ClickException as refused:
+            refused.show()
+            click.echo("jsrt: watching for changes (Ctrl-C to stop)", err=True)
+        else:
+            click.echo("jsrt: exit 0; watching for changes (Ctrl-C to stop)", err=True)
+
+    try:
+        watch_runs(run, lambda: _watched(ctx, params), before_run=announce)
+    except KeyboardInterrupt:
+        click.echo(err=True)
+    sys.exit(EXIT_OK)
+
+
+def _shown_path(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _project(*, watch: bool = False) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A command that reads the project config: `--env NAME` (and `$JSRT_ENV`) and, with
+    `watch`, `--watch`. Put under `@main.command(...)`, over the command's options."""
+
+    def add(command: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(command)
+        def configured(**params: Any) -> None:
+            ctx = click.get_current_context()
+            watching = params.pop("watch", False)
+            as_json = bool(params.get("as_json")) or params.get("form") == "json"
+            first = [True]
+
+            def once() -> None:
+                given = params if first[0] else _refreshed(ctx, params)
+                first[0] = False
+                try:
+                    chosen = _configured(ctx, given)
+                except JsrtError as error:
+                    _fail(error, as_json=as_json)
+                command(**chosen)
+
+            if watching:
+                _watch(ctx, once, params)
+            once()
+
+        configured = click.option(
+            "--env",
+            metavar="NAME",
+            envvar="JSRT_ENV",
+            is_eager=True,
+            expose_value=False,
+            callback=_env_option,
+            help="Use the [env.NAME] section of the project config (jsrt.toml or "
+            "[tool.jsrt] in pyproject.toml) over its top level (default $JSRT_ENV).",
+        )(configured)
+        if watch:
+            configured = click.option(
+                "--watch",
+                is_flag=True,
+                help="Run again on each save of a script, case file, world or the config "
+                "(Ctrl-C stops).",
+            )(configured)
+        return configured
+
+    return add
+
+
 @click.group()
 @click.version_option(package_name="jsrt")
 def main() -> None:
@@ -270,6 +539,7 @@ def runs_hooks(args: list[str]) -> bool:
 
 
 @main.command(cls=RunsHooks)
+@_project(watch=True)
 @click.argument("script", type=click.Path(dir_okay=False), required=False)
 @click.option(
     "--function",
@@ -411,6 +681,7 @@ _WORLD_FILE_NAMES = ("world.yaml", "world.yml", "world.json")
 
 
 @main.command("hooks")
+@_project()
 @click.argument("world", required=False, type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object with every hook.")
 def hooks_command(world: str | None, as_json: bool) -> None:
@@ -630,16 +901,8 @@ def import_download(download: str, out: str | None, force: bool) -> None:
         click.echo(f"next: jsrt test {folder / 'cases'}")
 
 
-def _progress_line(what: str, done: int, total: int) -> None:
-    """One line on a terminal's stderr, rewritten per document read (nothing when stderr
-    is not a terminal: a log gets the summary alone)."""
-    width = 20
-    filled = width * done // max(total, 1)
-    line = f"[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {what}"
-    click.echo(f"\r{line[:100]:<100}", nl=False, err=True)
-
-
 @main.command(cls=RunsHooks)
+@_project()
 @click.argument("integration_id")
 @click.option(
     "--out", type=click.Path(file_okay=False), help="Folder to write (default ./NAME-ID)."
@@ -675,19 +938,17 @@ def pull(
     from jsrt.cases.scaffold import scaffold_cases
     from jsrt.integration.account import pull as pull_integration
 
-    show = _progress_line if sys.stderr.isatty() else None
     try:
         settings = RestSettings.resolve(base_url=base_url, region=region, token_env=token_env)
-        pulled = pull_integration(
-            settings,
-            integration_id,
-            Path(out) if out is not None else None,
-            force=force,
-            with_data=with_data,
-            progress=show,
-        )
-        if show is not None:
-            click.echo(err=True)
+        with Progress("documents") as shown:
+            pulled = pull_integration(
+                settings,
+                integration_id,
+                Path(out) if out is not None else None,
+                force=force,
+                with_data=with_data,
+                progress=lambda what, done, total: shown.update(done, total, what),
+            )
         folder = pulled.folder
         scaffold = None
         if not (folder / "cases").exists():
@@ -706,6 +967,7 @@ def pull(
 
 
 @main.command()
+@_project()
 @click.argument("folder", default=".", type=click.Path(file_okay=False, exists=True))
 @click.option(
     "--resources",
@@ -750,22 +1012,152 @@ def push(folder: str, resources: bool, allow_writes: bool, token_env: str | None
         click.echo(f"sent {change.label}")
 
 
+_SHELLS = ("bash", "zsh", "fish")
+
+
+@main.command()
+@click.argument("shell", type=click.Choice(_SHELLS))
+def completion(shell: str) -> None:
+    """Print the script that completes jsrt's commands and options in SHELL.
+
+    Add it to the shell's start-up file, e.g. for bash: eval "$(jsrt completion bash)"
+    in ~/.bashrc (zsh: ~/.zshrc; fish: jsrt completion fish >
+    ~/.config/fish/completions/jsrt.fish). The script asks jsrt itself for the
+    completions, through click's _JSRT_COMPLETE variable.
+    """
+    from click.shell_completion import get_completion_class
+
+    found = get_completion_class(shell)
+    assert found is not None, f"click completes {shell}"
+    click.echo(found(main, {}, "jsrt", "_JSRT_COMPLETE").source())
+
+
 @main.group()
 def modules() -> None:
-    """The JavaScript libraries scripts may import (dayjs, sjcl)."""
+    """The pinned JavaScript libraries: those scripts may import (dayjs, sjcl) and the
+    transformation engine's."""
 
 
 @modules.command("fetch")
 def modules_fetch() -> None:
-    """Fetch and verify every pinned library now, so later runs work offline."""
+    """Fetch and verify every pinned library and the TypeScript declarations `jsrt types`
+    writes, so later runs work offline."""
     from jsrt import modules as libraries
 
     try:
         paths = libraries.ensure_all()
+        declarations = {
+            name: libraries.library_declarations(name)[0] for name in libraries.declared_libraries()
+        }
     except JsrtError as error:
         _fail(error, as_json=False)
     for name, path in paths.items():
         click.echo(f"{name}@{libraries.library_version(name)}  {path}")
+    for name, package in declarations.items():
+        click.echo(f"{name} types: {package}")
+
+
+def _coverage_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """`--coverage` and its reports, for commands that run hooks."""
+    options = [
+        click.option(
+            "--coverage",
+            is_flag=True,
+            help="Measure which statements, branches and functions of the scripts ran; "
+            "print a table (see README: Coverage).",
+        ),
+        click.option(
+            "--coverage-report",
+            "coverage_reports",
+            multiple=True,
+            metavar="KIND[:PATH]",
+            help="Also write a report: lcov, cobertura, html, json (Istanbul), term "
+            "(repeatable; implies --coverage).",
+        ),
+        click.option(
+            "--coverage-data",
+            type=click.Path(dir_okay=False),
+            metavar="FILE",
+            help="Add the counts kept in FILE (from earlier runs) and write the total back "
+            "(implies --coverage).",
+        ),
+        click.option(
+            "--coverage-fail-under",
+            type=click.FloatRange(0, 100),
+            metavar="N",
+            help="Exit 1 when coverage (statements and branches together) is below N percent "
+            "(implies --coverage).",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _coverage_collector(
+    coverage: bool,
+    reports: tuple[str, ...],
+    data: str | None,
+    fail_under: float | None,
+    *,
+    as_json: bool,
+) -> CoverageCollector | None:
+    """The collector `--coverage` asks for, with the counts of `--coverage-data`; None
+    without coverage. Bad report kinds fail before any case runs."""
+    if not (coverage or reports or data or fail_under is not None):
+        return None
+    from jsrt.coverage import CoverageCollector
+    from jsrt.coverage.report import report_spec
+
+    try:
+        for text in reports:
+            report_spec(text)
+        collector = CoverageCollector()
+        if data is not None and Path(data).exists():
+            collector.merge(CoverageCollector.load(Path(data)))
+    except JsrtError as error:
+        _fail(error, as_json=as_json)
+    return collector
+
+
+def _include_script(collector: CoverageCollector, script: Path) -> None:
+    """List a script a case file names at 0% when no case ran it (filtered out by -k);
+    one that cannot be read is left out (its cases say why)."""
+    try:
+        source = script.read_bytes().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return
+    collector.include(str(script), source)
+
+
+def _report_coverage(
+    collector: CoverageCollector,
+    reports: tuple[str, ...],
+    data: str | None,
+    fail_under: float | None,
+    *,
+    as_json: bool,
+) -> tuple[list[str], bool]:
+    """Save the counts (`--coverage-data`) and write the reports asked for; the lines to
+    print (the table, the reports written, the threshold's verdict) and whether the
+    coverage reaches `--coverage-fail-under`."""
+    from jsrt.coverage.report import report_spec, terminal_table, total_percent, write_reports
+
+    try:
+        if data is not None:
+            collector.save(Path(data))
+        written = write_reports(collector, dict(report_spec(text) for text in reports))
+    except (JsrtError, OSError) as error:
+        failure = error if isinstance(error, JsrtError) else InputError(f"coverage: {error}")
+        _fail(failure, as_json=as_json)
+    lines = [terminal_table(collector), *(f"coverage report: {path}" for path in written)]
+    if fail_under is None:
+        return lines, True
+    total = total_percent(collector)
+    reached = total >= fail_under
+    verdict = f"coverage {total:.1f}% is below" if not reached else f"coverage {total:.1f}% reaches"
+    lines.append(f"{'' if reached else 'FAIL: '}{verdict} --coverage-fail-under {fail_under:g}")
+    return lines, reached
 
 
 # --- jsrt flow ------------------------------------------------------------------------------
@@ -777,6 +1169,7 @@ def flow_group() -> None:
 
 
 @flow_group.command("run", cls=RunsHooks)
+@_project(watch=True)
 @click.argument("flow", metavar="FLOW")
 @click.option(
     "--world",
@@ -817,6 +1210,7 @@ def flow_group() -> None:
     "input, output, errors}, in the cloud test run's vocabulary.",
 )
 @_backend_options
+@_coverage_options
 def flow_run(
     flow: str,
     world: str | None,
@@ -829,6 +1223,10 @@ def flow_run(
     max_log_chars: int,
     max_calls: int,
     as_json: bool,
+    coverage: bool,
+    coverage_reports: tuple[str, ...],
+    coverage_data: str | None,
+    coverage_fail_under: float | None,
     **backend: Any,
 ) -> None:
     """Run FLOW (its _id or name) of the world as integrator.io runs it: each page
@@ -842,10 +1240,14 @@ def flow_run(
     """
     from jsrt.runner import Runtime
 
+    collector = _coverage_collector(
+        coverage, coverage_reports, coverage_data, coverage_fail_under, as_json=as_json
+    )
     try:
         given = None if data_path is None else _flow_data(data_path)
         runtime = Runtime(
             _world_path(world, example="jsrt flow run FLOW --world world.yaml (or a download)"),
+            coverage=collector,
             timeout_s=timeout,
             memory_mb=memory,
             max_log_lines=max_log_lines,
@@ -854,16 +1256,14 @@ def flow_run(
             backend=_backend_choice(backend),
         )
         _warn(runtime.world_warnings)
-        show = None if as_json else _flow_progress()
-        result = runtime.run_flow(
-            flow,
-            pages=pages,
-            data=given,
-            trace=trace_path is not None,
-            on_progress=show,
-        )
-        if show is not None:
-            click.echo(err=True)
+        with Progress("pages") as shown:
+            result = runtime.run_flow(
+                flow,
+                pages=pages,
+                data=given,
+                trace=trace_path is not None,
+                on_progress=None if as_json else _flow_progress(shown),
+            )
         if trace_path is not None:
             _write_trace(Path(trace_path), result.to_json())
     except JsrtError as error:
@@ -874,7 +1274,13 @@ def flow_run(
         click.echo(_dumps(out))
     else:
         click.echo(_flow_summary(result))
-    sys.exit(EXIT_OK if result.ok else EXIT_HOOK_FAILED)
+    covered_enough = True
+    if collector is not None:
+        coverage_lines, covered_enough = _report_coverage(
+            collector, coverage_reports, coverage_data, coverage_fail_under, as_json=as_json
+        )
+        click.echo("\n".join(coverage_lines), err=as_json)
+    sys.exit(EXIT_OK if result.ok and covered_enough else EXIT_HOOK_FAILED)
 
 
 def _flow_data(path: str) -> Any:
@@ -892,16 +1298,12 @@ def _flow_data(path: str) -> Any:
     return data
 
 
-def _flow_progress() -> Callable[[FlowProgress], None] | None:
-    """A progress line per page on a terminal's stderr; none in CI or into a file."""
-    import os
-
-    if not sys.stderr.isatty() or os.environ.get("CI"):
-        return None
+def _flow_progress(shown: Progress) -> Callable[[FlowProgress], None]:
+    """Each page of a step drawn on `shown` (nothing in CI or into a file)."""
 
     def show(progress: FlowProgress) -> None:
         total = progress.pages or progress.page
-        _progress_line(f"pages of step {progress.step}", progress.page, total)
+        shown.update(progress.page, total, f"pages of step {progress.step}")
 
     return show
 
@@ -969,8 +1371,36 @@ _ERRORS_SHOWN = 10
 """Distinct per-record errors the summary lists; --json has them all."""
 
 
+class _ShardValue(click.ParamType):
+    """`--shard I/N` (`jsrt.cases.sharding.Shard`), refused with what is expected."""
+
+    name = "I/N"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from jsrt.cases.sharding import Shard
+
+        if isinstance(value, Shard):
+            return value
+        try:
+            return Shard.parse(str(value))
+        except UsageError as error:
+            self.fail(f"{error} ({error.hint})" if error.hint else str(error), param, ctx)
+
+
+_SHARD_OPTION = click.option(
+    "--shard",
+    type=_ShardValue(),
+    help="Run only shard I of N (e.g. 2/3): cases split by a stable hash of their file "
+    "(relative to the project root) and name, so N CI machines run each case once.",
+)
+"""`jsrt test --shard`; the project root is the nearest folder up with jsrt.toml,
+pyproject.toml or .git (`jsrt.cases.sharding`)."""
+
+
 @main.command("test", cls=RunsHooks)
+@_project(watch=True)
 @click.argument("paths", nargs=-1, type=click.Path())
+@_SHARD_OPTION
 @click.option(
     "-k",
     "keyword",
@@ -995,8 +1425,10 @@ _ERRORS_SHOWN = 10
 )
 @_cap_options(for_cases=True)
 @_backend_options
+@_coverage_options
 def test(
     paths: tuple[str, ...],
+    shard: Shard | None,
     keyword: str | None,
     as_json: bool,
     junit_path: str | None,
@@ -1004,6 +1436,10 @@ def test(
     max_log_lines: int | None,
     max_log_chars: int | None,
     max_calls: int | None,
+    coverage: bool,
+    coverage_reports: tuple[str, ...],
+    coverage_data: str | None,
+    coverage_fail_under: float | None,
     **backend: Any,
 ) -> None:
     """Run the test cases in PATHS (*.case.yaml, *.case.yml, *.case.json; default: .):
@@ -1026,9 +1462,13 @@ def test(
     )
 
     report = Report()
+    collector = _coverage_collector(
+        coverage, coverage_reports, coverage_data, coverage_fail_under, as_json=as_json
+    )
     given = {"max_log_lines": max_log_lines, "max_log_chars": max_log_chars, "max_calls": max_calls}
     caps = {name: value for name, value in given.items() if value is not None}
     cases: list[Case] = []
+    every_case: list[Case] = []  # before -k: the scripts coverage lists
     cassettes = CassetteLibrary()
     try:
         chosen = _backend_choice(backend)
@@ -1043,6 +1483,7 @@ def test(
                 cases.extend(load_case_file(path).cases)
             except InputError as error:
                 report.bad_files.append(BadFile(path, error.to_dict()))
+        every_case = list(cases)
         if keyword is not None:
             found = len(cases)
             cases = [case for case in cases if keyword.lower() in case.id.lower()]
@@ -1051,23 +1492,40 @@ def test(
                     f"no case matches -k {keyword!r} ({found} cases found)",
                     hint="check the spelling",
                 )
+        if shard is not None:
+            cases = _cases_of_shard(shard, cases, report)
     except JsrtError as error:
         _fail(error, as_json=as_json)
     if not as_json:
         for bad in report.bad_files:
             click.echo(bad_file_line(bad))
-    for case in cases:
-        report.outcomes.append(
-            run_case(
-                case,
-                timeout_s=timeout,
-                caps=caps,
-                backend=chosen,
-                cassettes=cassettes,
+    with Progress("cases", len(cases)) as shown:
+        for case in cases:
+            report.outcomes.append(
+                run_case(
+                    case,
+                    timeout_s=timeout,
+                    caps=caps,
+                    backend=chosen,
+                    cassettes=cassettes,
+                    coverage=collector,
+                )
             )
+            shown.advance()
+            if not as_json:
+                outcome = report.outcomes[-1]
+                line = status_line(outcome)
+                label = line.split(" ", 1)[0]
+                colour = "green" if outcome.status == "passed" else "red"
+                shown.echo(paint(label, colour) + line[len(label) :])
+    coverage_lines: list[str] = []
+    covered_enough = True
+    if collector is not None:
+        for script in sorted({case.script for case in every_case if case.script is not None}):
+            _include_script(collector, script)
+        coverage_lines, covered_enough = _report_coverage(
+            collector, coverage_reports, coverage_data, coverage_fail_under, as_json=as_json
         )
-        if not as_json:
-            click.echo(status_line(report.outcomes[-1]))
     if junit_path is not None:
         try:
             Path(junit_path).write_text(render_junit(report), encoding="utf-8")
@@ -1077,10 +1535,25 @@ def test(
                 as_json=as_json,
             )
     click.echo(_dumps(render_json(report)) if as_json else render_details(report))
-    sys.exit(report.exit_code)
+    if coverage_lines:
+        click.echo("\n".join(coverage_lines), err=as_json)
+    sys.exit(report.exit_code or (EXIT_OK if covered_enough else EXIT_HOOK_FAILED))
+
+
+def _cases_of_shard(shard: Shard, cases: list[Case], report: Report) -> list[Case]:
+    """The cases `shard` runs; the report counts the others and names the shard. A case
+    file that could not be loaded is reported by the shard its path falls in."""
+    from jsrt.cases.sharding import case_key, file_key, project_root
+
+    root = project_root()
+    kept = [case for case in cases if shard.holds(case_key(case.file, case.name, root))]
+    report.bad_files = [bad for bad in report.bad_files if shard.holds(file_key(bad.path, root))]
+    report.shard, report.other_shards = shard.label, len(cases) - len(kept)
+    return kept
 
 
 @main.command()
+@_project()
 @click.option(
     "--world",
     type=click.Path(),
@@ -1299,8 +1772,9 @@ def _mapping_to_run(
     """The mapping `jsrt map` applies, the world that answers its lookups (or None), and
     where a node path of it is written (`file:line:column: `, or '' when unknown): an
     import or mapping file, or an import of the world named by `--import`."""
-    from jsrt.cases.definitions import find_resource, mapping_of
+    from jsrt.cases.definitions import mapping_of
     from jsrt.inputs import parse_document, read_text
+    from jsrt.integration.steps import find_document
     from jsrt.runner import world_from_path
 
     if (mapping_file is None) == (import_id is None):
@@ -1320,7 +1794,7 @@ def _mapping_to_run(
         _warn(warnings)
     if import_id is not None:
         assert seeded is not None, "--import needs --world (checked above)"
-        document = find_resource(seeded, "imports", import_id)
+        document = find_document(seeded, "imports", import_id)
         return mapping_of(document, source=import_id), seeded, lambda _path: ""
     assert mapping_file is not None
     source = "<stdin>" if mapping_file == "-" else mapping_file
@@ -1338,6 +1812,7 @@ def _mapping_to_run(
 
 
 @main.command("map")
+@_project()
 @click.argument("mapping_file", metavar="[IMPORT_OR_MAPPING_FILE]", required=False)
 @click.option(
     "--data",
@@ -1535,6 +2010,7 @@ def render_command(
 
 
 @main.command("check")
+@_project(watch=True)
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option(
     "--world",
@@ -1583,8 +2059,6 @@ def check(
     next line with `// jsrt-disable-next-line RULE`, in a file with `// jsrt-disable
     RULE` before its first statement.
     """
-    import os
-
     from jsrt import check as checking
 
     if list_rules:
@@ -1593,14 +2067,20 @@ def check(
         return
     chosen: list[str] = list(paths) or ([] if world else ["."])
     try:
-        report = checking.check_paths(
-            chosen, world=world, disabled=disabled, function=function, hook=hook, run=run
-        )
+        with Progress("files") as shown:
+            report = checking.check_paths(
+                chosen,
+                world=world,
+                disabled=disabled,
+                function=function,
+                hook=hook,
+                run=run,
+                on_checked=shown.update,
+                typed=_script_types(),
+            )
     except JsrtError as error:
         _fail(error, as_json=form == "json")
-    color = (
-        form == "human" and output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    )
+    color = form == "human" and output is None and use_color()
     text = checking.render(report, checking.FORMATS[checking.FORMATS.index(form)], color=color)
     if output is not None:
         try:
@@ -1612,3 +2092,37 @@ def check(
     elif text:
         click.echo(text, color=color)
     sys.exit(report.exit_code)
+
+
+@main.command("types")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False),
+    metavar="DIR",
+    help="Write the declarations here (default: .jsrt/types).",
+)
+@click.option("--no-jsconfig", "no_jsconfig", is_flag=True, help="Write only the declarations.")
+@click.option("--force", is_flag=True, help="Replace an existing jsconfig.json.")
+def types(out: str | None, no_jsconfig: bool, force: bool) -> None:
+    """Write TypeScript declarations so an editor checks plain .js hooks as you type.
+
+    Into DIR: `integrator-api` (every runtime object and function, each script type's
+    options and result, e.g. PreSavePageOptions), dayjs's and sjcl's declarations, and
+    the globals integrator.io has; into the current folder, the project root: a
+    jsconfig.json with checkJs and no timers, fetch or DOM. A jsconfig.json jsrt did not
+    write is left alone (exit 2) unless --force is given. Name the types in JSDoc:
+    `@param {import('integrator-api').PreSavePageOptions} options`.
+    """
+    from jsrt import typings
+
+    try:
+        written = typings.write_types(
+            Path(),
+            Path(out) if out is not None else None,
+            with_jsconfig=not no_jsconfig,
+            force=force,
+        )
+    except JsrtError as error:
+        _fail(error, as_json=False)
+    for item in written:
+        click.echo(f"{item.status:<9} {item.path}")

@@ -169,6 +169,12 @@ class PreparedScript:
 
 def load_script(path: str | Path) -> PreparedScript:
     """Read a script file (UTF-8, a BOM tolerated) and prepare it."""
+    return prepare(read_script(path), str(path))
+
+
+def read_script(path: str | Path) -> str:
+    """A script file's text (UTF-8, a BOM tolerated); `InputError` when it cannot be read,
+    `LoadError` at the first byte that is not UTF-8."""
     filename = str(path)
     try:
         data = Path(path).read_bytes()
@@ -183,7 +189,7 @@ def load_script(path: str | Path) -> PreparedScript:
             file=filename,
         ) from None
     try:
-        source = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line, column = _position(data, exc.start)
         raise LoadError(
@@ -193,7 +199,6 @@ def load_script(path: str | Path) -> PreparedScript:
             line=line,
             column=column,
         ) from None
-    return prepare(source, filename)
 
 
 def parse(source: str) -> tree_sitter.Tree:
@@ -237,7 +242,7 @@ def prepare(source: str, filename: str, *, tree: tree_sitter.Tree | None = None)
         rewriter.reject_dynamic_import(first)
     if THROW_RECORDER not in source:  # else the user's own `$thr` would take the throws
         rewriter.record_throws(found.get("throw", []))
-    functions = tuple(dict.fromkeys(_top_level_functions(root)))
+    functions = tuple(dict.fromkeys(name for name, _ in top_level_functions(root)))
     return PreparedScript(
         filename=filename,
         code=rewriter.result(),
@@ -251,8 +256,9 @@ def prepare(source: str, filename: str, *, tree: tree_sitter.Tree | None = None)
     )
 
 
-def _top_level_functions(root: tree_sitter.Node) -> Iterator[str]:
-    """Names of top-level functions: declarations and variables bound to function values."""
+def top_level_functions(root: tree_sitter.Node) -> Iterator[tuple[str, tree_sitter.Node]]:
+    """The top-level functions a hook can name, in source order: each declaration, and
+    each variable bound to a function value, as (name, the function's node)."""
     for statement in root.children:
         node = statement
         if node.type == "export_statement":
@@ -260,7 +266,7 @@ def _top_level_functions(root: tree_sitter.Node) -> Iterator[str]:
         if node.type in _FUNCTION_NODES:
             name = node.child_by_field_name("name")
             if name is not None:
-                yield _text(name)
+                yield _text(name), node
         elif node.type in ("lexical_declaration", "variable_declaration"):
             for declarator in node.named_children:
                 value = declarator.child_by_field_name("value")
@@ -271,7 +277,7 @@ def _top_level_functions(root: tree_sitter.Node) -> Iterator[str]:
                     and name is not None
                     and name.type == "identifier"
                 ):
-                    yield _text(name)
+                    yield _text(name), value
 
 
 def _epilogue(functions: tuple[str, ...]) -> str:

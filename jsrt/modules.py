@@ -16,6 +16,11 @@ Where the file comes from, first match wins:
   `modules/<name>@<version>/`), trusted only while the file's SHA-256 matches the manifest
   written next to it and the manifest matches the lock; anything else is fetched again;
 * the npm registry (`JSRT_NPM_REGISTRY` replaces `https://registry.npmjs.org`, for mirrors).
+
+The lock's `declarations` pin where the TypeScript declarations of dayjs and sjcl come
+from (`library_declarations`, for `jsrt types`): dayjs's own tarball, and for sjcl, which
+ships none, DefinitelyTyped's `@types/sjcl`; they are fetched, checked and cached the same
+way, under `types/` in the cache.
 """
 
 from __future__ import annotations
@@ -68,6 +73,91 @@ class _Locked:
 def _lock() -> dict[str, _Locked]:
     text = resources.files("jsrt").joinpath("modules.lock.json").read_text(encoding="utf-8")
     return {entry["name"]: _Locked(**entry) for entry in json.loads(text)["libraries"]}
+
+
+@dataclass(frozen=True)
+class _Declared:
+    """One entry of modules.lock.json's `declarations`: the npm package whose TypeScript
+    declarations describe a library scripts import (`module`), and the files to take: the
+    library's own tarball when it ships them (dayjs), else its DefinitelyTyped package
+    (`@types/sjcl`; sjcl ships none)."""
+
+    module: str
+    name: str
+    version: str
+    tarball: str
+    integrity: str
+    files: tuple[str, ...]
+
+
+_Package = _Locked | _Declared
+"""A pinned npm tarball: a library's, or the one holding its declarations."""
+
+
+@functools.cache
+def _declarations_lock() -> dict[str, _Declared]:
+    text = resources.files("jsrt").joinpath("modules.lock.json").read_text(encoding="utf-8")
+    entries = json.loads(text)["declarations"]
+    return {e["module"]: _Declared(**{**e, "files": tuple(e["files"])}) for e in entries}
+
+
+def library_declarations(module: str) -> tuple[str, dict[str, bytes]]:
+    """The npm package that declares a library's TypeScript types, and its declaration
+    files by their path in that package (`index.d.ts`, ...), for editors (`jsrt types`).
+
+    They come from where the library itself would (`JSRT_MODULES_DIR`, the cache under
+    `types/<package>@<version>/`, the npm registry) and are checked the same way: the
+    tarball against its locked integrity, a cached file against its manifest.
+    """
+    try:
+        declared = _declarations_lock()[module]
+    except KeyError:
+        raise UsageError(
+            f"no TypeScript declarations are locked for {module!r}",
+            hint=f"declarations exist for: {', '.join(_declarations_lock())}",
+        ) from None
+    modules_dir = os.environ.get(MODULES_DIR_ENV)
+    if modules_dir:
+        folder = Path(modules_dir) / declared.name
+        _local_package_version(declared, Path(modules_dir))
+        try:
+            return declared.name, {name: (folder / name).read_bytes() for name in declared.files}
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            raise _unusable_modules_dir(
+                declared, Path(modules_dir), Path(exc.filename or folder), reason
+            ) from None
+    cache = Path(os.environ.get(CACHE_DIR_ENV) or platformdirs.user_cache_dir("jsrt"))
+    folder = cache / "types" / f"{declared.name}@{declared.version}"
+    cached = _verified_declarations(declared, folder)
+    if cached is not None:
+        return declared.name, cached
+    files = _extract_files(declared, _download(declared), declared.files)
+    _cache(declared, folder, files, _declarations_manifest(declared, files))
+    return declared.name, files
+
+
+def _verified_declarations(declared: _Declared, folder: Path) -> dict[str, bytes] | None:
+    """The cached declaration files if the manifest matches the lock and their hashes."""
+    try:
+        manifest = json.loads((folder / _MANIFEST).read_text(encoding="utf-8"))
+        files = {name: (folder / name).read_bytes() for name in declared.files}
+    except (OSError, ValueError):
+        return None
+    return files if manifest == _declarations_manifest(declared, files) else None
+
+
+def _declarations_manifest(declared: _Declared, files: dict[str, bytes]) -> dict[str, object]:
+    return {
+        **asdict(declared),
+        "files": list(declared.files),
+        "sha256": {name: hashlib.sha256(data).hexdigest() for name, data in files.items()},
+    }
+
+
+def declared_libraries() -> tuple[str, ...]:
+    """The libraries whose TypeScript declarations are locked (`library_declarations`)."""
+    return tuple(_declarations_lock())
 
 
 def library_names(used_by: str | None = None) -> tuple[str, ...]:
@@ -145,18 +235,25 @@ def _obtain(locked: _Locked) -> tuple[Path, bytes]:
     if cached is not None:
         return path, cached
     data = _extract(locked, _download(locked))
+    _cache(locked, folder, {locked.file: data}, _manifest(locked, data))
+    return path, data
+
+
+def _cache(package: _Package, folder: Path, files: dict[str, bytes], manifest: object) -> None:
+    """Write a package's verified files into its cache `folder`, then the manifest that
+    vouches for them (written last: a cache without it is fetched again)."""
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        write_atomically(path, data)
-        write_atomically(folder / _MANIFEST, json.dumps(_manifest(locked, data), indent=2).encode())
+        for name, data in files.items():
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            write_atomically(folder / name, data)
+        write_atomically(folder / _MANIFEST, json.dumps(manifest, indent=2).encode())
     except OSError as exc:
         raise ModuleFetchError(
-            f"cannot write {locked.name}@{locked.version} to the cache {folder}: {exc}",
+            f"cannot write {package.name}@{package.version} to the cache {folder}: {exc}",
             hint=f"set {CACHE_DIR_ENV} to a writable folder",
-            module=locked.name,
+            module=package.name,
             path=str(folder),
         ) from None
-    return path, data
 
 
 def _verified_cache(locked: _Locked, folder: Path, path: Path) -> bytes | None:
@@ -174,7 +271,7 @@ def _manifest(locked: _Locked, data: bytes) -> dict[str, str]:
     return {**asdict(locked), "sha256": hashlib.sha256(data).hexdigest()}
 
 
-def _download(locked: _Locked) -> bytes:
+def _download(locked: _Package) -> bytes:
     """The tarball's bytes, refused unless they match the locked integrity hash."""
     url = locked.tarball
     registry = os.environ.get(REGISTRY_ENV)
@@ -203,22 +300,31 @@ def _download(locked: _Locked) -> bytes:
 
 
 def _extract(locked: _Locked, tarball: bytes) -> bytes:
-    """Read the one file to evaluate out of the tarball, in memory: nothing else is unpacked.
+    """Read the one file to evaluate out of the tarball (see `_extract_files`)."""
+    return _extract_files(locked, tarball, (locked.file,))[locked.file]
+
+
+def _extract_files(package: _Package, tarball: bytes, files: tuple[str, ...]) -> dict[str, bytes]:
+    """Read these files out of the tarball, in memory: nothing else is unpacked.
 
     npm tarballs hold their files under one top folder (usually `package/`); a member is
     accepted only as a regular file of sane size, never a link.
     """
+    found: dict[str, bytes] = {}
     try:
         with tarfile.open(fileobj=io.BytesIO(tarball), mode="r:gz") as archive:
             for member in archive:
                 inner = member.name.removeprefix("./").partition("/")[2]
-                if inner == locked.file and member.isfile() and member.size <= _MAX_FILE_BYTES:
+                if inner in files and member.isfile() and member.size <= _MAX_FILE_BYTES:
                     extracted = archive.extractfile(member)
                     if extracted is not None:
-                        return extracted.read()
+                        found[inner] = extracted.read()
     except (tarfile.TarError, OSError, EOFError) as exc:
-        raise _unavailable(locked, f"its tarball cannot be read: {exc}") from None
-    raise _unavailable(locked, f"its tarball has no {locked.file}")
+        raise _unavailable(package, f"its tarball cannot be read: {exc}") from None
+    missing = [name for name in files if name not in found]
+    if missing:
+        raise _unavailable(package, f"its tarball has no {', '.join(missing)}")
+    return found
 
 
 def _from_modules_dir(locked: _Locked, modules_dir: Path) -> tuple[Path, bytes]:
@@ -230,7 +336,7 @@ def _from_modules_dir(locked: _Locked, modules_dir: Path) -> tuple[Path, bytes]:
         raise _unusable_modules_dir(locked, modules_dir, path, exc.strerror or str(exc)) from None
 
 
-def _local_package_version(locked: _Locked, modules_dir: Path) -> str:
+def _local_package_version(locked: _Package, modules_dir: Path) -> str:
     package_json = modules_dir / locked.name / "package.json"
     try:
         return str(json.loads(package_json.read_text(encoding="utf-8"))["version"])
@@ -242,7 +348,7 @@ def _local_package_version(locked: _Locked, modules_dir: Path) -> str:
 
 
 def _unusable_modules_dir(
-    locked: _Locked, modules_dir: Path, path: Path, reason: str
+    locked: _Package, modules_dir: Path, path: Path, reason: str
 ) -> ModuleFetchError:
     return ModuleFetchError(
         f"{MODULES_DIR_ENV}={modules_dir}: cannot use {path.relative_to(modules_dir)}: {reason}",
@@ -253,7 +359,7 @@ def _unusable_modules_dir(
     )
 
 
-def _unavailable(locked: _Locked, reason: str) -> ModuleFetchError:
+def _unavailable(locked: _Package, reason: str) -> ModuleFetchError:
     return ModuleFetchError(
         f"cannot get {locked.name}@{locked.version}: {reason}",
         hint="be online once so jsrt can cache it, or run `jsrt modules fetch` while online, "

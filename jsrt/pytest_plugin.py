@@ -31,6 +31,11 @@ limit for every hook run, case files included, unless a case sets its own (defau
 `jsrt_max_log_lines`, ... ini options) cap what each run keeps of its logs and its calls,
 and records into a cassette, the same way (`jsrt.run.limits` gives the ranges).
 
+**The project config** (`jsrt.toml`, or `[tool.jsrt]` in pyproject.toml, found from
+the session's root folder; `jsrt.config`) is the lowest layer of the limits, the backend
+and the `jsrt_world` fixture's world, under the options and the ini options;
+`--jsrt-env NAME` (the `jsrt_env` ini option, `$JSRT_ENV`) chooses its `[env.NAME]`.
+
 **Backend options** choose what answers the integrator-api calls of every run, case files
 and `jsrt_runtime` alike, over what case files say: `--jsrt-backend local|rest|replay`,
 `--jsrt-base-url URL`, `--jsrt-region us|eu`, `--jsrt-token-env VAR`,
@@ -40,6 +45,18 @@ and `--jsrt-secret-field NAME`, and `--jsrt-replay FILE`; each also as an ini op
 cassette is shared by the whole session; each test's calls are kept apart by its node id
 (a case's by its file and name). Recording under xdist (`-n`) is refused, since workers
 would each write the file; replaying is not.
+
+**Shards**: `--jsrt-shard I/N` keeps the tests whose node id hashes into shard I of N
+(`jsrt.cases.sharding`; a case's node id is its `jsrt test` key), so N CI machines run
+each test once; each xdist worker deselects alike, the terminal summary says how many
+tests the shard kept, and a JUnit report's suite is named `<name> (shard I of N)`.
+**Coverage**: `--jsrt-cov` (or `jsrt_cov = true`) measures which statements, branches and
+functions of the scripts every run ran, case files and `jsrt_runtime` alike, and prints
+the table at the end; `--jsrt-cov-report KIND[:PATH]` (or the `jsrt_cov_report` lines)
+also writes lcov, cobertura, html or json (Istanbul); `--jsrt-cov-fail-under N` (or
+`jsrt_cov_fail_under`) fails the session below N percent (statements and branch paths
+together). Under pytest-xdist each worker sends its counts to the controller, which
+merges and reports them.
 
 Nothing heavy is imported until a case file or a fixture is used, so the plugin costs
 nothing in projects that have neither.
@@ -54,6 +71,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from jsrt.describe import counted
 from jsrt.run.choice import (
     BACKEND_KINDS,
     RECORD_MODES,
@@ -69,6 +87,9 @@ if TYPE_CHECKING:
     from jsrt.backends.cassette import CassetteLibrary
     from jsrt.backends.local import World
     from jsrt.cases import Case, CaseOutcome
+    from jsrt.cases.sharding import Shard
+    from jsrt.config.schema import ProjectConfig
+    from jsrt.coverage import CoverageCollector
     from jsrt.errors import InputError
     from jsrt.flow import FlowResult
     from jsrt.runner import HookResult, Runtime
@@ -89,6 +110,10 @@ _BACKEND_OPTIONS: dict[str, tuple[str | tuple[str, ...] | None, str]] = {
 _SECRET_FIELDS_HELP = "also scrub this field from recorded cassettes (repeatable)"
 _PATH_OPTIONS = ("record", "replay")
 _CASSETTES = pytest.StashKey["CassetteLibrary"]()
+_COVERAGE = pytest.StashKey["CoverageCollector"]()
+_COVERAGE_LINES = pytest.StashKey[list[str]]()
+_COVERAGE_OUTPUT = "jsrt_coverage"
+"""The key of a worker's counts in its xdist `workeroutput` (to_data() as JSON text)."""
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -133,6 +158,48 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "jsrt_world",
         "world file seeding the jsrt_world fixture, relative to the ini file's folder",
     )
+    group.addoption(
+        "--jsrt-shard",
+        dest="jsrt_shard",
+        default=None,
+        metavar="I/N",
+        help="run only shard I of N (e.g. 2/3): tests split by a stable hash of their node id, "
+        "so N CI machines run each test once",
+    )
+    group.addoption(
+        "--jsrt-cov",
+        dest="jsrt_cov",
+        action="store_true",
+        default=None,
+        help="measure the coverage of the hook scripts the tests run",
+    )
+    parser.addini("jsrt_cov", "measure the coverage of the hook scripts", type="bool")
+    group.addoption(
+        "--jsrt-cov-report",
+        dest="jsrt_cov_report",
+        action="append",
+        default=None,
+        metavar="KIND[:PATH]",
+        help="coverage report: term, lcov, cobertura, html, json (repeatable; default term)",
+    )
+    parser.addini("jsrt_cov_report", "coverage reports, KIND[:PATH] a line", type="linelist")
+    group.addoption(
+        "--jsrt-cov-fail-under",
+        dest="jsrt_cov_fail_under",
+        default=None,
+        metavar="N",
+        help="fail when coverage (statements and branches) is below N percent",
+    )
+    parser.addini("jsrt_cov_fail_under", "fail when hook coverage is below this percent")
+    group.addoption(
+        "--jsrt-env",
+        dest="jsrt_env",
+        default=None,
+        metavar="NAME",
+        help="use the [env.NAME] section of the project config (jsrt.toml or [tool.jsrt]) "
+        "over its top level (default: the jsrt_env ini option, else $JSRT_ENV)",
+    )
+    parser.addini("jsrt_env", "the project config's environment section to use")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -141,9 +208,121 @@ def pytest_configure(config: pytest.Config) -> None:
         "jsrt_world(path): seed the jsrt_world fixture from this world file "
         "(relative to the test file)",
     )
+    _project(config)  # a bad project config stops the session before the first test
     _refuse_recording_under_xdist(config)
     _timeout(config)  # a bad limit stops the session before the first test
     _caps(config)
+    _register_shard(config)
+    _start_coverage(config)
+
+
+# --- coverage -----------------------------------------------------------------------------
+
+
+def _coverage(config: pytest.Config) -> CoverageCollector | None:
+    return config.stash.get(_COVERAGE, None)
+
+
+def _coverage_setting(config: pytest.Config, name: str) -> Any:
+    given = config.getoption(f"jsrt_{name}")
+    return given if given is not None else config.getini(f"jsrt_{name}")
+
+
+def _start_coverage(config: pytest.Config) -> None:
+    """A collector for the session when coverage is asked for; bad report kinds and
+    thresholds stop the session before the first test."""
+    reports = _coverage_setting(config, "cov_report") or []
+    threshold = _coverage_setting(config, "cov_fail_under")
+    if not (_coverage_setting(config, "cov") or config.getoption("jsrt_cov_report")):
+        return
+    from jsrt.coverage import CoverageCollector
+    from jsrt.coverage.report import report_spec
+    from jsrt.errors import UsageError
+
+    try:
+        for text in reports:
+            report_spec(text)
+    except UsageError as error:
+        raise pytest.UsageError(f"--jsrt-cov-report: {error}") from None
+    if threshold not in (None, ""):
+        _fail_under(config)
+    config.stash[_COVERAGE] = CoverageCollector()
+
+
+def _fail_under(config: pytest.Config) -> float | None:
+    """`--jsrt-cov-fail-under`, else the ini option, else the project config's
+    `[coverage] fail_under`; None when none of them sets one."""
+    threshold = _coverage_setting(config, "cov_fail_under")
+    if threshold in (None, ""):
+        project = _project(config)
+        return None if project is None else project.document.coverage.fail_under
+    try:
+        value = float(threshold)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 100:
+        raise pytest.UsageError(
+            f"--jsrt-cov-fail-under: {threshold!r} is not a percentage; give a number from 0 to 100"
+        )
+    return value
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """An xdist worker hands its counts to the controller (`pytest_testnodedown`)."""
+    collector = _coverage(session.config)
+    output = getattr(session.config, "workeroutput", None)
+    if collector is not None and output is not None:
+        import orjson
+
+        output[_COVERAGE_OUTPUT] = orjson.dumps(collector.to_data()).decode()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """The controller adds a finished xdist worker's counts to its own."""
+    collector = _coverage(node.config)
+    text = getattr(node, "workeroutput", {}).get(_COVERAGE_OUTPUT)
+    if collector is None or text is None:
+        return
+    import orjson
+
+    from jsrt.coverage import CoverageCollector
+
+    collector.merge(CoverageCollector.from_data(orjson.loads(text), "an xdist worker"))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtestloop(session: pytest.Session) -> Iterator[None]:
+    """After the tests (on the controller, under xdist): write the reports, and fail the
+    session below `--jsrt-cov-fail-under`."""
+    yield
+    collector = _coverage(session.config)
+    if collector is None or hasattr(session.config, "workerinput"):
+        return
+    from jsrt.coverage.report import report_spec, terminal_table, total_percent, write_reports
+
+    specs = dict(report_spec(t) for t in _coverage_setting(session.config, "cov_report") or [])
+    lines = [terminal_table(collector)] if not specs or "term" in specs else []
+    lines += [f"coverage report: {path}" for path in write_reports(collector, specs)]
+    threshold = _fail_under(session.config)
+    if threshold is not None:
+        total = total_percent(collector)
+        if total < threshold:
+            session.testsfailed += 1
+            lines.append(
+                f"FAIL: hook coverage {total:.1f}% is below --jsrt-cov-fail-under {threshold:g}"
+            )
+        else:
+            lines.append(f"hook coverage {total:.1f}% reaches --jsrt-cov-fail-under {threshold:g}")
+    session.config.stash[_COVERAGE_LINES] = lines
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    lines = config.stash.get(_COVERAGE_LINES, None)
+    if lines:
+        terminalreporter.section("jsrt coverage")
+        for line in lines:
+            terminalreporter.write_line(line)
 
 
 def _refuse_recording_under_xdist(config: pytest.Config) -> None:
@@ -182,7 +361,9 @@ def _limit(config: pytest.Config, name: str, limit: Limit) -> float | None:
     if given is None:
         given, spelled = config.getini(f"jsrt_{name}") or None, f"jsrt_{name} (ini)"
     if given is None:
-        return None
+        project = _project(config)
+        # the project config's limits were checked when it was read
+        return None if project is None else project.defaults(_env(config)).get(name)
     value = limit.read(given)
     problem = limit.problem(value)
     if problem is not None:
@@ -220,9 +401,41 @@ def _backend_choice(config: pytest.Config) -> BackendChoice:
     from jsrt.errors import UsageError
 
     try:
-        return BackendChoice.of(chosen, spell=_flag)
+        choice = BackendChoice.of(chosen, spell=_flag)
     except UsageError as error:
         raise pytest.UsageError(str(error)) from None
+    project = _project(config)
+    if project is None:
+        return choice
+    return project.backend_choice(_env(config)).under(choice)
+
+
+_PROJECT = pytest.StashKey["ProjectConfig | None"]()
+
+
+def _project(config: pytest.Config) -> ProjectConfig | None:
+    """The project config (`jsrt.config`) found from the session's root folder, the
+    lowest layer under the options and ini options; read once per session."""
+    if _PROJECT not in config.stash:
+        from jsrt.config import load_config
+        from jsrt.errors import JsrtError
+
+        try:
+            project = load_config(config.rootpath)
+            if project is not None:
+                project.environment(_env(config))  # an unknown name stops the session
+        except JsrtError as error:
+            raise pytest.UsageError(str(error)) from None
+        config.stash[_PROJECT] = project
+    return config.stash[_PROJECT]
+
+
+def _env(config: pytest.Config) -> str | None:
+    """The environment section chosen: `--jsrt-env`, the ini option, else $JSRT_ENV."""
+    import os
+
+    chosen = config.getoption("jsrt_env") or config.getini("jsrt_env") or os.environ.get("JSRT_ENV")
+    return chosen or None
 
 
 def _cassettes(config: pytest.Config) -> CassetteLibrary:
@@ -232,6 +445,73 @@ def _cassettes(config: pytest.Config) -> CassetteLibrary:
 
         config.stash[_CASSETTES] = CassetteLibrary()
     return config.stash[_CASSETTES]
+
+
+# --- shards -------------------------------------------------------------------------------
+
+
+def _register_shard(config: pytest.Config) -> None:
+    """With `--jsrt-shard I/N` (checked: a bad one stops the session with a usage error),
+    the session's `ShardSelection`."""
+    given = config.getoption("jsrt_shard")
+    if given is None:
+        return
+    from jsrt.cases.sharding import Shard
+    from jsrt.errors import UsageError
+
+    try:
+        shard = Shard.parse(given)
+    except UsageError as error:
+        raise pytest.UsageError(f"--jsrt-shard: {error} ({error.hint})") from None
+    config.pluginmanager.register(ShardSelection(shard), "jsrt-shard")
+
+
+class ShardSelection:
+    """The hooks of `--jsrt-shard`: keep the items of this shard, say how many."""
+
+    def __init__(self, shard: Shard) -> None:
+        self.shard = shard
+        self.counts: tuple[int, int] | None = None
+        """(tests kept, tests left to the other shards), once collected."""
+
+    def pytest_collection_modifyitems(
+        self, config: pytest.Config, items: list[pytest.Item]
+    ) -> None:
+        """Keep the items of this shard, by the hash of their node id (relative to the
+        rootdir, so the same on every machine); a case's node id is its `jsrt test` key,
+        `path/file.case.yaml::name`. Under xdist each worker collects and deselects alike."""
+        kept = [item for item in items if self.shard.holds(item.nodeid)]
+        others = [item for item in items if not self.shard.holds(item.nodeid)]
+        items[:] = kept
+        config.hook.pytest_deselected(items=others)
+        self.counts = (len(kept), len(others))
+        if hasattr(config, "workeroutput"):  # an xdist worker: the controller reports them
+            config.workeroutput["jsrt_shard"] = list(self.counts)
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node: Any, error: Any) -> None:
+        """pytest-xdist's controller: a worker's counts (every worker has the same)."""
+        counts = getattr(node, "workeroutput", {}).get("jsrt_shard")
+        if counts is not None:
+            self.counts = (counts[0], counts[1])
+
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        """A shard's JUnit report names its suite `<name> (shard I of N)`, so the shards'
+        reports merge with suites that stay apart."""
+        from _pytest.junitxml import xml_key
+
+        junit = session.config.stash.get(xml_key, None)
+        if junit is not None:
+            junit.suite_name = f"{junit.suite_name} ({self.shard.label})"
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        if self.counts is None:
+            return
+        kept, others = self.counts
+        terminalreporter.write_line(
+            f"jsrt {self.shard.label}: {counted(kept, 'test')} in this shard, {others:,} "
+            "deselected for the other shards"
+        )
 
 
 # --- case files ---------------------------------------------------------------------------
@@ -308,6 +588,7 @@ class JsrtCase(pytest.Item):
             caps=_caps(self.config),
             backend=_backend_choice(self.config),
             cassettes=_cassettes(self.config),
+            coverage=_coverage(self.config),
         )
         for text in outcome.warnings:
             warnings.warn_explicit(
@@ -343,7 +624,9 @@ def _world_file(request: pytest.FixtureRequest) -> Path | None:
         return Path(request.path).parent / marker.args[0]
     ini = request.config.getini("jsrt_world")
     if not ini:
-        return None
+        project = _project(request.config)
+        world = None if project is None else project.defaults(_env(request.config)).get("world")
+        return None if world is None else Path(world)
     base = request.config.inipath.parent if request.config.inipath else request.config.rootpath
     return base / ini
 
@@ -376,7 +659,7 @@ def jsrt_runtime(jsrt_world: World, request: pytest.FixtureRequest) -> Runtime:
     config = request.config
     chosen = _backend_choice(config)
     caps = _caps(config)
-    return Runtime(
+    runtime = Runtime(
         jsrt_world,
         timeout_s=_timeout(config) or DEFAULT_TIMEOUT_S,
         max_log_lines=caps.get("max_log_lines", DEFAULT_LIMITS["max_log_lines"]),
@@ -386,7 +669,11 @@ def jsrt_runtime(jsrt_world: World, request: pytest.FixtureRequest) -> Runtime:
         backend=chosen.with_cassettes(_cassettes(config)),
         policy_from_world=chosen.kind == "local" if _world_file(request) is None else None,
         world_file=_world_file(request),
+        coverage=_coverage(config),
     )
+    if runtime.coverage is not None:
+        runtime.coverage.include_world(runtime)
+    return runtime
 
 
 class HookRunner:

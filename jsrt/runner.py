@@ -68,6 +68,7 @@ from jsrt.worker.supervisor import InlineExecutor, Supervisor
 
 if TYPE_CHECKING:
     from jsrt.backends.local import World
+    from jsrt.coverage import CoverageCollector, Instrumented
     from jsrt.flow import FlowProgress, FlowResult, GeneratorData
     from jsrt.hooks import Contract
     from jsrt.integration.steps import HookSite
@@ -214,6 +215,9 @@ class Runtime:
     one run keeps of its logs, of its call log and of what it records into a cassette
     (ranges in `jsrt.run.limits`); what goes past them is counted in `HookResult.dropped`
     and said in its notes.
+
+    `coverage` collects which statements, branches and functions of the scripts each run
+    ran (`jsrt.coverage.CoverageCollector`; shared by runtimes, merged across processes).
     """
 
     _ids = itertools.count()
@@ -241,6 +245,7 @@ class Runtime:
         max_log_chars: int = DEFAULT_LIMITS["max_log_chars"],
         max_calls: int = DEFAULT_LIMITS["max_calls"],
         world_file: str | os.PathLike[str] | None = None,
+        coverage: CoverageCollector | None = None,
     ) -> None:
         self.limits = _record_limits(
             max_log_lines=max_log_lines, max_log_chars=max_log_chars, max_calls=max_calls
@@ -319,6 +324,7 @@ class Runtime:
             else WorldPlace(Path.cwd(), "the world")
         )
         self._key = f"{os.getpid()}-{next(self._ids)}-{uuid.uuid4().hex[:8]}"
+        self.coverage = coverage
         self._synced: tuple[int, Executor] | None = None
 
     @property
@@ -523,7 +529,7 @@ class Runtime:
             ok=False, value=None, hook=hook, function=entry, options=built, warnings=warnings
         )
         try:
-            reply = self._execute(request)
+            reply = self._execute_counted(request, prepared)
         except HookError as error:  # the worker crashed or was stopped: no run data
             result.error = error.to_dict()
         except LoadError as error:  # V8 could not compile the script
@@ -624,6 +630,44 @@ class Runtime:
         if self.backend == "local":
             self._synced = (self.world.version, executor)
         return reply
+
+    def _execute_counted(
+        self, request: RunRequest, prepared: PreparedScript
+    ) -> RunDone | RunFailed:
+        """`_execute` the script with coverage counters when the runtime collects them,
+        and add the counts to the collector. Should V8 refuse the instrumented code, the
+        script runs as written, and V8's error is the script's own."""
+        instrumented: Instrumented | None = None
+        if self.coverage is not None:
+            instrumented = self.coverage.instrument(prepared)
+        if instrumented is None or self.coverage is None:
+            return self._execute(request)
+        counted = cast(RunRequest, dict(request, coverage=instrumented.names))
+        counted["script"] = {
+            **request["script"],
+            "code": instrumented.code,
+            "prologue": f"{prepared.prologue}\n{instrumented.before}",
+        }
+        try:
+            reply = self._execute(counted)
+        except LoadError:
+            return self._execute(request)
+        self.coverage.record(instrumented, reply.get("coverage"))
+        return reply
+
+    def world_scripts(self) -> list[tuple[str, str]]:
+        """(file name, code) of every script document in the world, named as `run_step`
+        runs them; one whose code cannot be read is left out (running it says why)."""
+        from jsrt.integration.scripts import script_code
+
+        found = []
+        for document in self.world.find("scripts", {}):
+            try:
+                code = script_code(dict(document), self._place)
+            except JsrtError:
+                continue
+            found.append((code.filename, code.code))
+        return found
 
     def _say_dropped(self, result: HookResult, dropped: dict[str, int]) -> None:
         """Count in `result`, and say in its notes, what went past the run's limits."""

@@ -22,6 +22,10 @@ FRONT_ENDS = (
     "jsrt.check",
     "jsrt.reporting",
     "jsrt.expect",
+    "jsrt.config",
+    "jsrt.watch",
+    "jsrt.terminal",
+    "jsrt.__main__",
 )
 BOTTOM = (
     "jsrt.errors",
@@ -41,6 +45,7 @@ _BELOW_FRONT_ENDS = (
     "jsrt.run",
     "jsrt.hooks",
     "jsrt.loader",
+    "jsrt.coverage",
     "jsrt.modules",
     "jsrt.backends",
     "jsrt.transform",
@@ -49,7 +54,8 @@ _BELOW_FRONT_ENDS = (
     "jsrt.engine",
 )
 ALLOWED: dict[str, tuple[str, ...]] = {
-    **{front: (*FRONT_ENDS, *_BELOW_FRONT_ENDS) for front in FRONT_ENDS},
+    **{front: (*FRONT_ENDS, "jsrt.typings", *_BELOW_FRONT_ENDS) for front in FRONT_ENDS},
+    "jsrt.typings": ("jsrt.hooks", "jsrt.loader", "jsrt.modules", "jsrt.api"),
     "jsrt.runner": _BELOW_FRONT_ENDS[1:],
     "jsrt.flow": (
         "jsrt.integration",
@@ -65,6 +71,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "jsrt.integration": ("jsrt.hooks", "jsrt.backends", "jsrt.api", "jsrt.loader", "jsrt.modules"),
     "jsrt.hooks": ("jsrt.loader", "jsrt.modules", "jsrt.api"),
     "jsrt.loader": ("jsrt.modules",),
+    "jsrt.coverage": ("jsrt.loader", "jsrt.modules"),
     "jsrt.modules": (),
     "jsrt.backends": ("jsrt.transform", "jsrt.api", "jsrt.engine", "jsrt.modules"),
     "jsrt.transform": ("jsrt.api", "jsrt.engine", "jsrt.modules"),

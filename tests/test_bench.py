@@ -44,6 +44,8 @@ TINY = Plan(
     mapping_repeats=1,
     flow_records=100,
     flow_repeats=1,
+    check_files=20,
+    check_repeats=1,
 )
 
 needs_node = pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
@@ -90,6 +92,9 @@ def test_every_workload_prints_a_row_with_a_ratio(tiny_plan, capsys):
         "persisted runs, 10 MB world",
         "mapping, 100 records x 20 fields",
         "flow: 100 records, 5 pages, 3 steps",
+        "check: `jsrt check` per file, 20 hook files",
+        "coverage, per small case (30 cases)",
+        "coverage, page of 1,000 records",
     }
     assert rows["cold `jsrt run`, 100 records"]["jsrt"].endswith(" ms")
     assert rows["bridge: state.getForResource, small value"]["jsrt"].endswith(" calls/s")

@@ -19,9 +19,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
-from jsrt.closest import most_alike
 from jsrt.describe import describe
 from jsrt.errors import HookError, InputError, UsageError
+from jsrt.integration.scripts import document_label
+from jsrt.integration.steps import find_document
 
 if TYPE_CHECKING:
     from jsrt.api.world import WorldView
@@ -37,36 +38,6 @@ Mapper 1.0's `mapping` (celigo/ai skills/writing-mappings/SKILL.md)."""
 
 FILTER_TYPES = ("expression", "script")
 """A filter's `type` (celigo/ai skills/configuring-filters/SKILL.md)."""
-
-
-def find_resource(world: WorldView, collection: str, wanted: str) -> dict[str, Any]:
-    """The document of `collection` whose `_id`, else whose name, is `wanted`; a
-    `UsageError` naming the closest ones when there is none (or several of that name)."""
-    documents = world.docs(collection)
-    noun = collection.removesuffix("s")
-    for document in documents:
-        if document.get("_id") == wanted:
-            return document
-    named = [document for document in documents if document.get("name") == wanted]
-    if len(named) == 1:
-        return named[0]
-    labels = [_label(document) for document in documents]
-    if named:
-        raise UsageError(
-            f"{len(named)} {collection} are named {wanted!r}",
-            hint=f"give the {noun}'s _id: {', '.join(_label(d) for d in named)}",
-        )
-    raise UsageError(
-        f"no {noun} {wanted!r} in the world",
-        hint=f"the closest {collection}: {', '.join(most_alike(wanted, labels))}"
-        if labels
-        else f"the world holds no {collection}: give the world that holds it",
-    )
-
-
-def _label(document: Mapping[str, Any]) -> str:
-    name = document.get("name")
-    return f"{document.get('_id')} ({name})" if isinstance(name, str) else str(document.get("_id"))
 
 
 def mapping_of(document: Any, *, source: str) -> dict[str, Any]:
@@ -124,10 +95,10 @@ def definition_of(
             )
         collection, wanted = named
         try:
-            document = find_resource(world, collection, wanted)
+            document = find_document(world, collection, wanted)
         except UsageError as error:
             raise InputError(f"{source}: {error.message}", hint=error.hint) from None
-        label = f"{collection.removesuffix('s')} {_label(document)}"
+        label = f"{collection.removesuffix('s')} {document_label(document)}"
         return (
             mapping_of(document, source=label)
             if kind == "mapping"

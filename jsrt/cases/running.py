@@ -14,7 +14,8 @@ from jsrt.run.choice import BackendChoice
 
 if TYPE_CHECKING:
     from jsrt.backends.cassette import CassetteLibrary
-    from jsrt.runner import Executor
+    from jsrt.coverage import CoverageCollector
+    from jsrt.runner import Executor, HookResult
 
 
 def run_case(
@@ -25,6 +26,7 @@ def run_case(
     executor: Executor | None = None,
     backend: BackendChoice | None = None,
     cassettes: CassetteLibrary | None = None,
+    coverage: CoverageCollector | None = None,
 ) -> CaseOutcome:
     """Run `case` against a fresh Runtime (a fresh world from its world file) and judge it.
 
@@ -34,7 +36,8 @@ def run_case(
     a bad world file) ends as `error`,
     unless the case expected exactly that error. `backend` is the front end's backend
     choice, over the case's (`BackendChoice.under`); `cassettes` shares cassette files
-    between the cases of one session.
+    between the cases of one session. `coverage` collects what the run covered, and
+    lists the world's scripts that it did not run.
     """
     # The runtime pulls in the engine; importing it here keeps collecting case files cheap.
     from jsrt.backends.cassette import CassetteLibrary
@@ -42,7 +45,6 @@ def run_case(
         DEFAULT_LIMITS,
         DEFAULT_MEMORY_MB,
         DEFAULT_TIMEOUT_S,
-        HookResult,
         Runtime,
     )
 
@@ -64,7 +66,10 @@ def run_case(
             executor=executor,
             cassette_scope=f"{case.file.name}::{case.name}",
             backend=chosen,
+            coverage=coverage,
         )
+        if coverage is not None:
+            coverage.include_world(runtime)
         if case.runs_flow:
             from jsrt.cases.flow import run_flow_case
 
@@ -76,23 +81,11 @@ def run_case(
             assert case.script is not None, "a case runs a script or a flow step"
             result = runtime.run_hook(case.script, case.function, case.options, case.hook)
     except JsrtError as exc:
-        error = exc.to_dict()
-        duration = (time.perf_counter() - started) * 1000
-        if case.expect.error is None or error_mismatches(case.expect.error, error):
-            return CaseOutcome(case, "error", duration_ms=duration, error=error)
-        result = HookResult(
-            ok=False, value=None, hook=case.hook, function=case.function or "", error=error
-        )
-    failures = _check(case.expect, result, runtime)
-    return CaseOutcome(
-        case,
-        "failed" if failures else "passed",
-        failures=failures,
-        duration_ms=(time.perf_counter() - started) * 1000,
-        error=result.error,
-        logs=result.logs,
-        warnings=result.warnings,
-    )
+        failed = _expected_error(case, exc, started, hook=case.hook, function=case.function)
+        if isinstance(failed, CaseOutcome):
+            return failed
+        result = failed
+    return _judged(case, result, _check(case.expect, result, runtime), started)
 
 
 def _check(expect: Expectations, result: Any, runtime: Any) -> list[Failure]:
@@ -146,14 +139,29 @@ def _run_definition(case: Case, executor: Executor | None) -> CaseOutcome:
             outcomes = apply_filter(definition, case.records, context=case.context)
             result = as_result("filter", case.records, outcomes)
     except JsrtError as exc:
-        error = exc.to_dict()
-        duration = (time.perf_counter() - started) * 1000
-        if case.expect.error is None or error_mismatches(case.expect.error, error):
-            return CaseOutcome(case, "error", duration_ms=duration, error=error)
-        from jsrt.runner import HookResult
+        failed = _expected_error(case, exc, started, hook=case.kind, function=None)
+        if isinstance(failed, CaseOutcome):
+            return failed
+        result = failed
+    return _judged(case, result, check(case.expect, result, world), started)
 
-        result = HookResult(ok=False, value=None, hook=case.kind, function="", error=error)
-    failures = check(case.expect, result, world)
+
+def _expected_error(
+    case: Case, exc: JsrtError, started: float, *, hook: str | None, function: str | None
+) -> HookResult | CaseOutcome:
+    """What a case that raised comes to: the failed result its `expect.error` is then
+    judged against, or (no error expected, or another one) the case's "error" outcome."""
+    from jsrt.runner import HookResult
+
+    error = exc.to_dict()
+    if case.expect.error is None or error_mismatches(case.expect.error, error):
+        duration = (time.perf_counter() - started) * 1000
+        return CaseOutcome(case, "error", duration_ms=duration, error=error)
+    return HookResult(ok=False, value=None, hook=hook, function=function or "", error=error)
+
+
+def _judged(case: Case, result: HookResult, failures: list[Failure], started: float) -> CaseOutcome:
+    """The outcome of a case whose result was judged: passed, or failed with `failures`."""
     return CaseOutcome(
         case,
         "failed" if failures else "passed",
@@ -170,8 +178,9 @@ def _run_script_filter(
 ) -> Any:
     """A `script` filter: its function run as a filter hook, once per record, in the
     world (integrator.io calls the filter script per record; configuring-filters)."""
-    from jsrt.cases.definitions import as_result, find_resource
+    from jsrt.cases.definitions import as_result
     from jsrt.integration.scripts import WorldPlace, script_code
+    from jsrt.integration.steps import find_document
     from jsrt.runner import Runtime
     from jsrt.transform.filters import script_filter_of
     from jsrt.transform.mapping import RecordOutcome
@@ -185,7 +194,7 @@ def _run_script_filter(
         if case.world is not None
         else WorldPlace(case.file.parent, str(case.file))
     )
-    code = script_code(find_resource(runtime.world, "scripts", script_id), place)
+    code = script_code(dict(find_document(runtime.world, "scripts", script_id)), place)
     options = {"records": case.records}
     if code.path is not None:
         ran = runtime.run_hook(code.path, function, options, "filter")

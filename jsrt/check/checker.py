@@ -9,7 +9,7 @@ once on its type's sample options against the local backend.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,7 @@ from jsrt.closest import most_alike
 from jsrt.errors import InputError, LoadError, UsageError
 from jsrt.hooks import contract_for
 from jsrt.hooks.kinds import SCRIPT_TYPES, ScriptType
-from jsrt.loader import parse, prepare
+from jsrt.loader import parse, prepare, read_script
 
 SKIPPED_FOLDERS = frozenset({"node_modules", ".git", ".jsrt", "__pycache__"})
 """Folders a folder's walk does not enter (and any whose name starts with a dot)."""
@@ -64,11 +64,16 @@ def check_paths(
     function: str | None = None,
     hook: str | None = None,
     run: bool = False,
+    on_checked: Callable[[int, int], None] | None = None,
+    typed: Callable[[Path], tuple[str | None, str | None]] | None = None,
 ) -> CheckReport:
     """Check the scripts at `paths` (files, or folders walked for `.js` files) and, with
     `world`, the world's scripts as its flows wire them (with both, the world's scripts
     under `paths`, and the other files at `paths` on their own).
 
+    `on_checked(done, total)` is told of each script checked (a progress bar).
+    `typed(path)` gives a file's (function, hook) where `function` and `hook` are not
+    given (a project config's `[scripts]`).
     `disabled` is the set of rule ids turned off everywhere (`--disable`, a project
     config); `function` and `hook` say which function of each file runs and as which
     type, where the file does not say it by its functions' names. Bad input (a path that
@@ -103,8 +108,16 @@ def check_paths(
         from jsrt.check.running import HookRunner
 
         runner = HookRunner(world_view)
-    for target in targets:
-        findings += _check_target(target, turned_off, function, script_type, runner)
+    for done, target in enumerate(targets, start=1):
+        own_function, own_type = function, script_type
+        if typed is not None and target.path is not None and target.entries is None:
+            named_function, named_hook = typed(target.path)
+            own_function = function or named_function
+            if script_type is None and named_hook is not None:
+                own_type = contract_for(named_hook).name
+        findings += _check_target(target, turned_off, own_function, own_type, runner)
+        if on_checked is not None:
+            on_checked(done, len(targets))
     names = tuple(dict.fromkeys(t.filename for t in targets))
     return CheckReport(tuple(sorted(findings, key=_order)), names)
 
@@ -186,24 +199,12 @@ def _typed(view: ScriptView, function: str | None, hook: ScriptType | None) -> l
 
 
 def _file_target(path: Path) -> Target:
-    filename = str(path)
+    """A script file to check; one that is not UTF-8 is a finding of its own, one that
+    cannot be read at all is bad input."""
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(
-            f"cannot read script {filename}: {exc.strerror or exc}",
-            hint="check that the path is a readable file",
-            file=filename,
-        ) from None
-    try:
-        return Target(data.decode("utf-8-sig"), filename, path, None)
-    except UnicodeDecodeError as exc:
-        error = InputError(
-            f"{filename}: the script is not valid UTF-8 (byte {exc.start})",
-            hint="save the script as UTF-8",
-            file=filename,
-        )
-        return Target("", filename, path, None, read_error=error)
+        return Target(read_script(path), str(path), path, None)
+    except LoadError as error:
+        return Target("", str(path), path, None, read_error=error)
 
 
 def _script_files(paths: Sequence[str | Path]) -> Iterator[Path]:

@@ -300,35 +300,58 @@ class _Checker:
 
 
 def find_flow(world: WorldLike, flow: str) -> Mapping[str, Any]:
-    """The flow whose `_id`, else whose name, is `flow`; a `UsageError` with the closest
-    flows when there is none (or several of that name)."""
-    flows = world.docs("flows")
-    for document in flows:
-        if document.get("_id") == flow:
-            return document
-    named = [document for document in flows if document.get("name") == flow]
-    if len(named) == 1:
-        return named[0]
-    labels = [_flow_label(document) for document in flows]
-    if named:
-        raise UsageError(
-            f"{len(named)} flows are named {flow!r}",
-            hint=f"give the flow's _id: {', '.join(_flow_label(d) for d in named)}",
-            argument="flow",
-        )
-    raise UsageError(
-        f"no flow {flow!r} in the world",
-        hint=f"the closest flows: {', '.join(most_alike(flow, labels))}"
-        if labels
-        else "the world holds no flows: give the world file that holds the flow (--world)",
+    """The flow whose `_id`, else whose name, is `flow` (`find_document`)."""
+    return find_document(
+        world,
+        "flows",
+        flow,
         argument="flow",
-        candidates=labels,
+        none_hint="the world holds no flows: give the world file that holds the flow (--world)",
     )
 
 
-def _flow_label(flow: Mapping[str, Any]) -> str:
-    name = flow.get("name")
-    return f"{flow.get('_id')} ({name})" if isinstance(name, str) else str(flow.get("_id"))
+def find_document(
+    world: WorldLike,
+    collection: str,
+    wanted: str,
+    *,
+    argument: str | None = None,
+    none_hint: str | None = None,
+) -> Mapping[str, Any]:
+    """The document of `collection` whose `_id`, else whose name, is `wanted`; a
+    `UsageError` with the closest candidates when there is none (or several of that
+    name). `argument` names what the user gave it as; `none_hint` is the hint when the
+    collection is empty."""
+    documents = world.docs(collection)
+    noun = collection.removesuffix("s")
+    for document in documents:
+        if document.get("_id") == wanted:
+            return document
+    named = [document for document in documents if document.get("name") == wanted]
+    if len(named) == 1:
+        return named[0]
+    labels = [_candidate_label(document) for document in documents]
+    facts = {"argument": argument} if argument else {}
+    if named:
+        raise UsageError(
+            f"{len(named)} {collection} are named {wanted!r}",
+            hint=f"give the {noun}'s _id: {', '.join(_candidate_label(d) for d in named)}",
+            **facts,
+        )
+    raise UsageError(
+        f"no {noun} {wanted!r} in the world",
+        hint=f"the closest {collection}: {', '.join(most_alike(wanted, labels))}"
+        if labels
+        else none_hint or f"the world holds no {collection}: give the world that holds it",
+        candidates=labels,
+        **facts,
+    )
+
+
+def _candidate_label(document: Mapping[str, Any]) -> str:
+    """A document as a candidate in "the closest …" hints: `_id (name)`."""
+    name = document.get("name")
+    return f"{document.get('_id')} ({name})" if isinstance(name, str) else str(document.get("_id"))
 
 
 def find_step(steps: Sequence[FlowStep], step: str | int, flow_label: str) -> FlowStep:
@@ -370,7 +393,7 @@ def find_hook(
     hook that cannot run (its script or function missing) is an `InputError` saying why.
     """
     flow_document = find_flow(world, flow)
-    flow_label = _flow_label(flow_document)
+    flow_label = _candidate_label(flow_document)
     found = find_step(flow_steps(flow_document, world), step, flow_label)
     checker = _Checker(world, place)
     sites = [checker.site(h, slot, ref, step=found) for h, slot, ref in _references(found)]

@@ -42,6 +42,7 @@ from jsrt.api.policy import PolicyContext
 from jsrt.api.seam import Backend
 from jsrt.backends.cassette import CassetteBackend
 from jsrt.backends.local import LocalBackend, World
+from jsrt.coverage.counters import READ_COUNTS, install_counters, read_counts
 from jsrt.describe import counted
 from jsrt.engine.isolate import Isolate
 from jsrt.errors import HookTimeout, JsrtError, ScriptError
@@ -135,14 +136,20 @@ def execute(request: RunRequest) -> RunReply:
             request["memory_mb"], request["limits"], dispatcher.handle
         )
         with isolate:
+            names = request.get("coverage")
+            if names:
+                isolate.eval(install_counters(names), filename="jsrt:coverage.js")
             try:
                 outcomes = _run(isolate, request, deadline)
             except JsrtError as error:
                 logs, counts = _leftovers(isolate, key)
                 error = _with_progress(error, dispatcher, logs)
                 failed: RunFailed | None = _failed(error, dispatcher, cassette, logs, counts)
+                if names and failed is not None:
+                    failed["coverage"] = _coverage_counts(isolate, len(names))
             else:
                 failed = None
+                coverage = _coverage_counts(isolate, len(names)) if names else None
         progress.current().replying()  # the isolate is closed: V8 has let go
         if failed is not None:
             return failed
@@ -159,7 +166,20 @@ def execute(request: RunRequest) -> RunReply:
         "world_version": world.version if world is not None else None,
         "cassette": _progress(cassette),
     }
+    if names:
+        done["coverage"] = coverage
     return done
+
+
+def _coverage_counts(isolate: Isolate, expected: int) -> list[int] | None:
+    """The coverage counters' counts; None when the isolate cannot tell (a run stopped
+    at its deadline or heap limit)."""
+    deadline = time.monotonic() + LEFTOVERS_TIMEOUT_S
+    try:
+        text = isolate.eval(f"{READ_COUNTS}()", filename="jsrt:coverage.js", deadline=deadline)
+    except Exception:  # an isolate stopped mid-run may fail in any way
+        return None
+    return read_counts(text, expected)
 
 
 _NOTHING_DROPPED: LogCounts = {"logs_dropped": 0, "log_chars_dropped": 0}

@@ -106,6 +106,9 @@ class RunRequest(TypedDict):
     policy: dict[str, Any]
     backend: BackendSpec
     limits: RecordLimits
+    coverage: NotRequired[str]
+    """The names of the coverage counters the script's code reads
+    (`jsrt.coverage.instrument`), defined before it runs; absent without coverage."""
 
 
 class Outcome(TypedDict):
@@ -134,6 +137,8 @@ class RunDone(TypedDict):
     world_changes: dict[str, Any] | None
     world_version: int | None
     cassette: CassetteProgress | None
+    coverage: NotRequired[list[int] | None]
+    """The coverage counters' counts, when the request had counters."""
 
 
 class RunFailed(TypedDict):
@@ -149,6 +154,8 @@ class RunFailed(TypedDict):
     logs: list[dict[str, Any]]
     logs_dropped: int
     log_chars_dropped: int
+    coverage: NotRequired[list[int] | None]
+    """The coverage counters' counts up to the failure, when the isolate could tell."""
 
 
 class NeedWorld(TypedDict):

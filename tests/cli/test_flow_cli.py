@@ -291,3 +291,30 @@ def test_a_routers_row_says_what_each_branch_took(tmp_path: Path) -> None:
     row = next(line for line in out.splitlines() if " router " in line)
     assert row.split()[:4] == ["1", "router", "By", "size"]
     assert row.endswith("branches 2 + 3"), out + err
+
+
+def test_coverage_counts_the_flows_hooks_and_writes_lcov(world_file: Path, tmp_path: Path) -> None:
+    lcov = tmp_path / "flow.lcov"
+    good = tmp_path / "orders.json"
+    good.write_text(json.dumps([order for order in ORDERS if order["qty"]]))
+    code, out, err = flow_run(
+        FLOW, "--world", str(world_file), "--data", str(good), "--coverage-report", f"lcov:{lcov}"
+    )
+    assert code == 0, out + err
+    assert "coverage report:" in out
+    records = lcov.read_text()
+    # the hooks of the flow ran: some line of their script has a count above zero
+    assert "SF:" in records
+    assert any(
+        line.startswith("DA:") and int(line.split(",")[1]) > 0 for line in records.splitlines()
+    )
+
+
+def test_coverage_fail_under_fails_a_clean_flow_run(world_file: Path, tmp_path: Path) -> None:
+    good = tmp_path / "orders.json"
+    good.write_text(json.dumps([order for order in ORDERS if order["qty"]]))
+    code, out, _ = flow_run(
+        FLOW, "--world", str(world_file), "--data", str(good), "--coverage-fail-under", "100"
+    )
+    assert code == 1
+    assert "is below --coverage-fail-under 100" in out
