@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import orjson
 
@@ -20,6 +20,17 @@ T = TypeVar("T", str, bytes)
 def clone(value: Any) -> Any:
     """A fresh, unshared copy of a JSON value."""
     return orjson.loads(orjson.dumps(value))
+
+
+def clones(values: list[Any]) -> list[Any]:
+    """A fresh, unshared copy of each value, in one parse: a value that comes again (the
+    same object) is written once. A page of records answered alike by one mock costs a
+    join instead of a round trip per record."""
+    texts: dict[int, bytes] = {}
+    for value in values:
+        if id(value) not in texts:
+            texts[id(value)] = orjson.dumps(value)
+    return cast("list[Any]", orjson.loads(b"[" + b",".join(texts[id(v)] for v in values) + b"]"))
 
 
 def json_size(value: Any) -> int:

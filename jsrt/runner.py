@@ -414,21 +414,23 @@ class Runtime:
                 f"{describe(on_progress)}",
                 argument="on_progress",
             )
+        scripts: dict[tuple[str, str], PreparedScript] = {}
+
+        def run_site(site: HookSite, options: dict[str, Any]) -> HookResult:
+            """The flow package's `HookRunner`: a hook site run with the data part of its
+            options, each script prepared once for the run (not once per page)."""
+            return self._run_site(site, options, scripts=scripts)
+
         return run_flow(
             self.world,
             self._place,
             flow,
-            self._site_runner,
+            run_site,
             pages=pages,
             data=data,
             trace=trace,
             on_progress=on_progress,
         )
-
-    def _site_runner(self, site: HookSite, options: dict[str, Any]) -> HookResult:
-        """The flow package's `HookRunner`: a hook site run with the data part of its
-        options."""
-        return self._run_site(site, options)
 
     def _run_site(
         self,
@@ -437,9 +439,12 @@ class Runtime:
         *,
         timeout_s: float | None = None,
         memory_mb: int | None = None,
+        scripts: dict[tuple[str, str], PreparedScript] | None = None,
     ) -> HookResult:
         """Run a hook site as the world wires it: the script document's code and
-        function, with `options` (the data part) completed with the step's ids."""
+        function, with `options` (the data part) completed with the step's ids.
+        `scripts` keeps each script as prepared, by file name and code, for the next run
+        of the same code (a flow runs each hook once per page)."""
         from jsrt.integration.options import step_options
         from jsrt.integration.scripts import script_code
 
@@ -447,6 +452,11 @@ class Runtime:
         code = script_code(dict(site.script), self._place)
         given = step_options(site, options)
         limits: dict[str, Any] = {"timeout_s": timeout_s, "memory_mb": memory_mb}
+        if scripts is not None:
+            key = (code.filename, code.code)
+            if key not in scripts:
+                scripts[key] = self._prepare(code.filename, code.code)
+            return self.run_hook(scripts[key], site.function, given, site.hook, **limits)
         if code.path is not None:
             return self.run_hook(code.path, site.function, given, site.hook, **limits)
         return self.run_hook(
