@@ -26,11 +26,11 @@ from bench.context import BenchError, Context, jsrt_command
 from bench.harness import Row, Target, alternate, sampled_row, timed_ms
 from jsrt.loader import prepare
 
-TARGET = Target("ratio_max", 3.0)
-"""≤ 3x the loader alone per file, both measured in the same run (the 2 ms a file asked
-for on this machine class is a figure a slower CI runner could not be held to); the
-guard fails a run over 6x, with headroom over the ~2x of now (bench/README.md "jsrt
-check" has the figures and where the time goes)."""
+TARGET = Target("max", 2.0, relative=Target("ratio_max", 3.0))
+"""Under 2 ms a file on this machine class (issue 15's target); the guard judges it
+against the loader alone per file, measured in the same run (≤ 3x, failing over 6x),
+since a slower CI runner could not be held to the absolute figure (bench/README.md
+"jsrt check" has the figures and where the time goes)."""
 FINDING_EVERY = 10
 SEED = 15
 
