@@ -19,13 +19,11 @@ first and loads those while the worker starts V8 (bench/README.md has the measur
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import itertools
 import os
 import time
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -64,6 +62,7 @@ from jsrt.run.protocol import (
     RunReply,
     RunRequest,
 )
+from jsrt.worker.gc_pause import gc_paused
 from jsrt.worker.supervisor import InlineExecutor, Supervisor
 
 if TYPE_CHECKING:
@@ -351,7 +350,7 @@ class Runtime:
         result's `warnings` say so. Load errors and bad input raise (`LoadError`, `InputError`);
         everything the hook does, including throwing, comes back in the `HookResult`.
         """
-        with _gc_paused():
+        with gc_paused():
             return self._run_hook(script, function, options, hook, source, timeout_s, memory_mb)
 
     def run_step(
@@ -752,29 +751,6 @@ class Runtime:
                 f"the returned value cannot be kept as JSON: {_thrown(failure)}",
             )
         return _script_error(failure)
-
-
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Python's cyclic GC off for one run. A run allocates a copy of the page or two and
-    no cycles worth collecting, and a large page otherwise triggers collections that
-    walk every object the caller holds: it is measurably slower (bench/README.md).
-
-    At the end, what the run allocated (the result the caller keeps, mostly) moves to the
-    oldest generation, as surviving two collections would move it, but without walking
-    it: the collection that re-enabling triggers would otherwise traverse a 10,000-record
-    result at once (~20 ms). `gc.freeze()` then `gc.unfreeze()` is that move; it is left
-    out when the program froze objects itself, which unfreezing would release."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            if gc.get_freeze_count() == 0:
-                gc.freeze()
-                gc.unfreeze()
-            gc.enable()
 
 
 _DROPPED_NOTES = {
