@@ -16,19 +16,67 @@ result type codes). A mini-racer upgrade that changes any of it should fail
 from __future__ import annotations
 
 import ctypes
+import importlib.util
 import itertools
 import queue
+import sys
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from py_mini_racer._dll import (
+
+def _package_without_its_init() -> None:
+    """Make `import py_mini_racer.<module>` load that module alone.
+
+    mini-racer's package `__init__` imports its public `MiniRacer` class, and with it
+    asyncio (and ssl): 25-40 ms of a cold `jsrt run`'s critical path (the worker's start),
+    for an API jsrt never uses. So until something asks the package for one of its own
+    names, it stands in `sys.modules` uninitialised; the first such request (`from
+    py_mini_racer import MiniRacer`, anywhere in the process) runs its `__init__` then, so
+    other code sees the package as usual."""
+    if "py_mini_racer" in sys.modules:
+        return
+    spec = importlib.util.find_spec("py_mini_racer")
+    if spec is None or spec.loader is None:
+        return  # not installed: the import below says so
+    package = importlib.util.module_from_spec(spec)
+    loader = spec.loader
+
+    def complete(name: str) -> Any:
+        del package.__getattr__
+        loader.exec_module(package)
+        return getattr(package, name)
+
+    package.__getattr__ = complete  # type: ignore[method-assign]
+    sys.modules["py_mini_racer"] = package
+
+
+_package_without_its_init()
+
+from py_mini_racer._dll import (  # noqa: E402  (after the package is put in place)
     DEFAULT_V8_FLAGS,
     LibAlreadyInitializedError,
     init_mini_racer,
     mr_callback_func,
 )
-from py_mini_racer._objects import _MiniRacerTypes as _Types
+
+
+class _Types:
+    """mini-racer's result type codes (its `_objects._MiniRacerTypes`, which imports
+    asyncio; `tests/engine/test_minirace.py` holds these to it)."""
+
+    bool = 2
+    integer = 3
+    double = 4
+    str_utf8 = 5
+    array_buffer = 102
+    execute_exception = 200
+    parse_exception = 201
+    oom_exception = 202
+    terminated_exception = 204
+    value_exception = 205
+    key_exception = 206
+
 
 Primitive = str | int | float | bool | None
 

@@ -109,3 +109,25 @@ def test_v8_flags_cannot_change_once_set() -> None:
     v8_process.reserve_heap(64)
     with pytest.raises(RuntimeError, match="already initialised"):
         _minirace.init_v8(["--single-threaded", "--max-old-space-size=7"])
+
+
+def test_the_result_type_codes_are_mini_racers_own() -> None:
+    from py_mini_racer._objects import _MiniRacerTypes
+
+    codes = {k: v for k, v in vars(_minirace._Types).items() if not k.startswith("_")}
+    assert codes == {k: getattr(_MiniRacerTypes, k) for k in codes}
+
+
+def test_the_engine_loads_without_mini_racers_public_api_which_still_works() -> None:
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "import jsrt.engine._minirace\n"
+        "print('asyncio' in sys.modules)\n"
+        "from py_mini_racer import MiniRacer\n"
+        "engine = MiniRacer(); print(engine.eval('6 * 7')); engine.close()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "42"]
