@@ -21,7 +21,7 @@ from time import perf_counter
 from typing import Any
 
 import orjson
-from orjson import dumps
+from orjson import dumps, loads
 
 from jsrt.api.catalog import find_method, js_surface
 from jsrt.api.checks import check_args
@@ -106,11 +106,29 @@ def _failure(err: ApiError) -> tuple[dict[str, Any], bytes]:
 
 def _parse(request_json: str) -> tuple[str, str, list[Any]]:
     try:
-        request = parse_from_v8(request_json)
+        request = loads(request_json)
+    except orjson.JSONDecodeError:
+        request = _parse_repaired(request_json)
+    if type(request) is dict:  # the shim's request: one lookup per part
+        obj, method, args = request.get("object"), request.get("method"), request.get("args", [])
+        if type(obj) is str and type(method) is str and type(args) is list:
+            return obj, method, args
+    return _parse_checked(request)
+
+
+def _parse_repaired(request_json: str) -> Any:
+    """A request orjson refused: V8's JSON with a lone surrogate (`parse_from_v8`), or
+    no request at all."""
+    try:
+        return parse_from_v8(request_json)
     except orjson.JSONDecodeError as err:
         if _may_nest_too_deeply(request_json):  # deeper than orjson reads
             raise _too_deep(None, None) from None
         raise BadRequest(f"malformed bridge request (not JSON: {err})") from None
+
+
+def _parse_checked(request: Any) -> tuple[str, str, list[Any]]:
+    """A parsed request that is not what the shim sends, checked for what is wrong."""
     if not isinstance(request, dict):
         raise BadRequest("malformed bridge request: expected {object, method, args}")
     obj, method, args = request.get("object"), request.get("method"), request.get("args", [])
