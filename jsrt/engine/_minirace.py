@@ -15,6 +15,7 @@ result type codes). A mini-racer upgrade that changes any of it should fail
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import importlib.util
 import itertools
@@ -215,14 +216,45 @@ class ArrayBufferRef:
 
 
 class _ContextState:
-    """What a context shares with its isolate-thread callback: the native handle, and
-    whether it is closing (then handles die with it and must not be freed)."""
+    """What a context shares with its isolate-thread callback: the native handle,
+    whether it is closing (then handles die with it and must not be freed), and whether
+    the isolate thread keeps its Python thread state (`_keep_thread_state`)."""
 
-    __slots__ = ("closing", "ctx")
+    __slots__ = ("closing", "ctx", "pinned", "unpin")
 
     def __init__(self) -> None:
         self.ctx = 0
         self.closing = False
+        self.pinned = False
+        self.unpin = False
+
+
+_GIL_LOCKED = 0  # PyGILState_LOCKED
+
+
+def _keep_thread_state(state: _ContextState) -> None:
+    """Called on the isolate thread at each callback: the first one makes the thread keep
+    the Python thread state ctypes made for it; the one after `close` asked lets it go.
+
+    A ctypes callback on a thread Python did not start creates a Python thread state on
+    entry and destroys it on return, with its frame stack (a fresh mmap each time): of
+    a bridge round trip's ~13 µs, ~8 (measured: 13.0 -> 4.9 µs per round trip, process
+    CPU time). One more `PyGILState_Ensure` while the callback holds it keeps the state
+    for the thread's life; `NativeContext.close` has the thread give it back (its
+    `PyGILState_Release` here, before ctypes' own), so a context leaves nothing behind.
+    """
+    if state.unpin:
+        if state.pinned:
+            ctypes.pythonapi.PyGILState_Release(_GIL_LOCKED)
+            state.pinned = False
+    elif not state.pinned:
+        ctypes.pythonapi.PyGILState_Ensure()
+        state.pinned = True
+
+
+RELEASE_TIMEOUT_S = 0.5
+"""How long `close` waits for the isolate thread to give back its Python thread state;
+past it (an isolate still busy with a cancelled script), the state is left behind."""
 
 
 class NativeContext:
@@ -249,6 +281,8 @@ class NativeContext:
             # ctx -> callback -> context cycle) and never lets an exception escape.
             raw = raw_val_handle
             try:
+                if state.pinned is state.unpin:  # the first callback, or the last
+                    _keep_thread_state(state)
                 if callback_id == NOTIFY_CALLBACK_ID:
                     free(raw)  # the JS arguments array: never read, it would deadlock
                     if on_notify is not None:
@@ -352,8 +386,13 @@ class NativeContext:
 
         Blocks while a notify callback is still running on the isolate thread."""
         with self._lock:
-            if self._state.closing:
+            if self._state.closing or self._state.unpin:
                 return
+            self._state.unpin = True
+        if self._state.pinned:  # one last evaluation: its callback lets the state go
+            with contextlib.suppress(Exception):  # a busy or broken isolate keeps it
+                self.eval("0", timeout=RELEASE_TIMEOUT_S)
+        with self._lock:
             self._state.closing = True
         self._keep.clear()
         self._dll.mr_free_context(self._ctx)
