@@ -32,6 +32,7 @@ from typing import Any
 from jsrt.engine import v8_process
 from jsrt.errors import JsrtError
 from jsrt.worker import frames, program, progress
+from jsrt.worker.gc_pause import gc_paused
 from jsrt.worker.program import Job, WorkerProgram
 
 PARENT_CHECK_S = 1.0
@@ -99,11 +100,12 @@ def _answer(served: WorkerProgram, job: Job | JsrtError, request: dict[str, Any]
     try:
         if isinstance(job, JsrtError):
             raise job
-        result = program.call(served.name, job, payload)
-        try:
-            return frames.encode_with_raw("ok", result)
-        except (TypeError, ValueError) as exc:
-            raise JsrtError(f"{served.name} returned a dict JSON cannot hold: {exc}") from exc
+        with gc_paused():  # a run's allocations hold no cycles worth a collection
+            result = program.call(served.name, job, payload)
+            try:
+                return frames.encode_with_raw("ok", result)
+            except (TypeError, ValueError) as exc:
+                raise JsrtError(f"{served.name} returned a dict JSON cannot hold: {exc}") from exc
     except JsrtError as error:
         return frames.encode({"error": error.to_dict()}, lenient=True)
 
