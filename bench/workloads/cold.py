@@ -21,7 +21,9 @@ from bench.harness import Row, Target, alternate, sampled_row
 from bench.node import once_command
 
 RECORDS = 100
-TARGET = Target("ratio_max", 2.0)
+TARGET = Target("ratio_max", 1.7)
+"""Issue 17: a cold `jsrt run` within 1.7x node's whole process, no resident daemon (the
+guard fails over 3.4x: loaded CI runs reach 2.8x)."""
 FLOOR = (
     "from py_mini_racer import MiniRacer\nengine = MiniRacer()\nengine.eval('1')\nengine.close()\n"
 )
