@@ -24,9 +24,11 @@ hook ran), even when the hook caught the error it was thrown.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import secrets
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -261,11 +263,6 @@ class _Relay:
         return self.progress.during_call(self.handler, request)
 
 
-_spare: tuple[Isolate, _Relay] | None = None
-_last_memory_mb: int | None = None
-_last_limits: RecordLimits | None = None
-
-
 def _new_isolate_with_shims(memory_mb: int, limits: RecordLimits) -> tuple[Isolate, _Relay]:
     """A fresh isolate with the shims evaluated, the API installed and the run begun
     with `limits` under a new key (no user code)."""
@@ -292,36 +289,127 @@ def _begin_call(limits: RecordLimits, key: str) -> str:
     )
 
 
+class _MadeAhead:
+    """The next runs' isolates, made on a thread of their own while this one runs a
+    hook, replies and waits for the next request.
+
+    Each isolate still serves one run and is then closed, so a run never sees another
+    run's globals; only the making moves off the run's path. Making one (a V8 isolate
+    and context, the shims, the API: ~5 ms) is native code that lets go of the GIL, so
+    it overlaps the run before it and the caller's judging. `DEPTH` isolates wait
+    ready, made for the heap size and limits of the last run; one of another heap size
+    is closed rather than used. A failure to make one stops the thread's work until the
+    next run asks again: that run makes its own isolate, and meets the failure itself.
+    """
+
+    DEPTH = 2
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._ready: list[tuple[Isolate, _Relay]] = []
+        self._wanted: tuple[int, RecordLimits] | None = None
+        self._making: int | None = None  # the heap size of the isolate being made
+        self._thread: threading.Thread | None = None
+        self._stopped = False
+
+    def want(self, memory_mb: int, limits: RecordLimits) -> None:
+        """Keep isolates for runs of `memory_mb` and `limits` ready from now on."""
+        with self._changed:
+            self._wanted = (memory_mb, limits)
+            self._changed.notify_all()
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._make, name="isolates-ahead", daemon=True)
+            self._thread.start()
+            atexit.register(self.stop)  # runs before the isolates' own exit finalizers
+
+    def take(self, memory_mb: int) -> tuple[Isolate, _Relay] | None:
+        """A ready isolate of `memory_mb` (waiting for the one being made), or None."""
+        with self._changed:
+            while True:
+                for index, made in enumerate(self._ready):
+                    if made[0].memory_mb == memory_mb:
+                        self._changed.notify_all()
+                        return self._ready.pop(index)
+                if self._making != memory_mb:
+                    return None
+                self._changed.wait()
+
+    def stop(self) -> None:
+        """Stop making isolates and close the ready ones (at the process's exit)."""
+        with self._changed:
+            self._stopped = True
+            self._changed.notify_all()
+        if self._thread is not None:
+            self._thread.join(timeout=LEFTOVERS_TIMEOUT_S)
+        with self._changed:
+            ready, self._ready = self._ready, []
+        for isolate, _ in ready:
+            isolate.close()
+
+    def _idle(self) -> bool:
+        """Whether there is nothing to make: nothing wanted, or enough made for it."""
+        if self._wanted is None:
+            return True
+        memory_mb = self._wanted[0]
+        matching = sum(made[0].memory_mb == memory_mb for made in self._ready)
+        return matching == len(self._ready) and matching >= self.DEPTH
+
+    def _make(self) -> None:
+        while True:
+            with self._changed:
+                while not self._stopped and self._idle():
+                    self._changed.wait()
+                if self._stopped or self._wanted is None:
+                    return
+                memory_mb, limits = self._wanted
+                stale = [made for made in self._ready if made[0].memory_mb != memory_mb]
+                self._ready = [made for made in self._ready if made[0].memory_mb == memory_mb]
+                self._making = memory_mb
+            for isolate, _ in stale:
+                isolate.close()
+            made: tuple[Isolate, _Relay] | None = None
+            with contextlib.suppress(Exception):  # the run that needs it meets it
+                made = _new_isolate_with_shims(memory_mb, limits)
+            with self._changed:
+                self._making = None
+                if made is not None:
+                    self._ready.append(made)
+                elif self._wanted == (memory_mb, limits):
+                    self._wanted = None
+                self._changed.notify_all()
+
+
+_ahead = _MadeAhead()
+_last_run: tuple[int, RecordLimits] | None = None
+
+
 def _isolate_with_shims(
     memory_mb: int, limits: RecordLimits, handler: Callable[[str], str]
 ) -> tuple[Isolate, str]:
-    """The isolate for one run and its key: the spare `between_runs` made, when it was
-    made for this heap size (given these limits if it was made with others), else a new
-    one; its bridge answers through `handler`."""
-    global _spare, _last_memory_mb, _last_limits
-    spare, _spare = _spare, None
-    _last_memory_mb, _last_limits = memory_mb, limits
-    if spare is not None and spare[0].memory_mb == memory_mb:
-        isolate, relay = spare
+    """The isolate for one run and its key: one made ahead (`between_runs`) for this
+    heap size (given these limits if it was made with others), else a new one; its
+    bridge answers through `handler`."""
+    global _last_run
+    _last_run = (memory_mb, limits)
+    made = _ahead.take(memory_mb)
+    if made is not None:
+        isolate, relay = made
         if relay.limits != limits:
             isolate.eval(_begin_call(limits, relay.key), filename="jsrt:begin.js")
             relay.limits = limits
     else:
-        if spare is not None:
-            spare[0].close()
         isolate, relay = _new_isolate_with_shims(memory_mb, limits)
     relay.handler = handler
     return isolate, relay.key
 
 
 def between_runs() -> None:
-    """Make the next run's isolate now (a fresh context with the shims: ~4 ms of a
-    small run), while the caller is still judging this run's reply. The worker calls
-    this after each reply (`jsrt.run.program` registers it); a run in the
+    """Have the next runs' isolates made ahead, for the heap size and limits of the run
+    just answered, while the caller is still judging its reply (`_MadeAhead`). The
+    worker calls this after each reply (`jsrt.run.program` registers it); a run in the
     caller's own process never does, and makes its isolate when it starts."""
-    global _spare
-    if _spare is None and _last_memory_mb is not None and _last_limits is not None:
-        _spare = _new_isolate_with_shims(_last_memory_mb, _last_limits)
+    if _last_run is not None:
+        _ahead.want(*_last_run)
 
 
 def _holds_another_token(spec: BackendSpec) -> bool:
