@@ -408,15 +408,18 @@ class _MadeAhead:
             for isolate, _ in stale:
                 isolate.close()
             made: tuple[Isolate, _Relay] | None = None
-            with contextlib.suppress(Exception):  # the run that needs it meets it
+            try:
                 made = _new_isolate_with_shims(memory_mb, limits)
-            with self._changed:
-                self._making.remove(memory_mb)
-                if made is not None:
-                    self._ready.append(made)
-                elif self._wanted == (memory_mb, limits):
-                    self._wanted = None
-                self._changed.notify_all()
+            except Exception:  # the run that needs it makes its own, and meets this
+                pass
+            finally:  # whatever happened, a run waiting for this isolate stops waiting
+                with self._changed:
+                    self._making.remove(memory_mb)
+                    if made is not None:
+                        self._ready.append(made)
+                    elif self._wanted == (memory_mb, limits):
+                        self._wanted = None
+                    self._changed.notify_all()
 
 
 _ahead = _MadeAhead()
