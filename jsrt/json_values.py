@@ -136,10 +136,12 @@ without a call."""
 
 @contextlib.contextmanager
 def gc_paused() -> Iterator[None]:
-    """Python's cyclic GC off while a large JSON value is built (a hook run, an engine
-    reply). Parsing a page allocates tens of thousands of objects and no cycles worth
-    collecting; left on, the GC walks every object the caller holds several times over:
-    it is measurably slower (bench/README.md).
+    """Python's cyclic GC off while a hook runs (in the caller and in the worker) or an
+    engine reply is read. A run allocates a copy of the page or two, a few objects per
+    integrator-api call and no cycles worth collecting; with the GC on, a large page or a
+    long call log triggers collections that walk every object the process holds:
+    measurably slower (bench/README.md: a page in the caller, ~2 µs of a bridge call in
+    the worker).
 
     At the end, what the run allocated (the result the caller keeps, mostly) moves to the
     oldest generation, as surviving two collections would move it, but without walking

@@ -62,7 +62,6 @@ from jsrt.run.protocol import (
     RunReply,
     RunRequest,
 )
-from jsrt.worker.gc_pause import gc_paused
 from jsrt.worker.supervisor import InlineExecutor, Supervisor
 
 if TYPE_CHECKING:

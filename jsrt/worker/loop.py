@@ -31,8 +31,8 @@ from typing import Any
 
 from jsrt.engine import v8_process
 from jsrt.errors import JsrtError
+from jsrt.json_values import gc_paused
 from jsrt.worker import frames, program, progress
-from jsrt.worker.gc_pause import gc_paused
 from jsrt.worker.program import Job, WorkerProgram
 
 PARENT_CHECK_S = 1.0
