@@ -33,6 +33,7 @@ GUARD_WORKLOADS = (
     "persist",
     "mapping",
     "flow",
+    "check",
     "coverage",
 )
 

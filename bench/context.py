@@ -39,6 +39,8 @@ class Plan:
     mapping_repeats: int = 3
     flow_records: int = 10_000
     flow_repeats: int = 3
+    check_files: int = 1_000
+    check_repeats: int = 3
 
 
 PLANS = {
@@ -57,6 +59,7 @@ PLANS = {
         persist_repeats=7,
         mapping_repeats=7,
         flow_repeats=5,
+        check_repeats=5,
     ),
     "quick": Plan(
         name="quick",
@@ -82,6 +85,7 @@ PLANS = {
         suite_front_ends=("jsrt test",),
         memory_runs=1_000,
         flow_repeats=2,
+        check_repeats=2,
     ),
 }
 

@@ -33,9 +33,11 @@ from jsrt.terminal import Progress, paint, use_color
 
 if TYPE_CHECKING:
     from jsrt.cases import Case
+    from jsrt.cases.sharding import Shard
     from jsrt.config.schema import ProjectConfig
     from jsrt.coverage import CoverageCollector
     from jsrt.flow import FlowProgress, FlowResult
+    from jsrt.reporting import Report
     from jsrt.transform.handlebars import Escape
     from jsrt.transform.mapping import MappingProblem, RecordOutcome
     from jsrt.watch import WatchedPaths
@@ -1369,9 +1371,36 @@ _ERRORS_SHOWN = 10
 """Distinct per-record errors the summary lists; --json has them all."""
 
 
+class _ShardValue(click.ParamType):
+    """`--shard I/N` (`jsrt.cases.sharding.Shard`), refused with what is expected."""
+
+    name = "I/N"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from jsrt.cases.sharding import Shard
+
+        if isinstance(value, Shard):
+            return value
+        try:
+            return Shard.parse(str(value))
+        except UsageError as error:
+            self.fail(f"{error} ({error.hint})" if error.hint else str(error), param, ctx)
+
+
+_SHARD_OPTION = click.option(
+    "--shard",
+    type=_ShardValue(),
+    help="Run only shard I of N (e.g. 2/3): cases split by a stable hash of their file "
+    "(relative to the project root) and name, so N CI machines run each case once.",
+)
+"""`jsrt test --shard`; the project root is the nearest folder up with jsrt.toml,
+pyproject.toml or .git (`jsrt.cases.sharding`)."""
+
+
 @main.command("test", cls=RunsHooks)
 @_project(watch=True)
 @click.argument("paths", nargs=-1, type=click.Path())
+@_SHARD_OPTION
 @click.option(
     "-k",
     "keyword",
@@ -1399,6 +1428,7 @@ _ERRORS_SHOWN = 10
 @_coverage_options
 def test(
     paths: tuple[str, ...],
+    shard: Shard | None,
     keyword: str | None,
     as_json: bool,
     junit_path: str | None,
@@ -1462,6 +1492,8 @@ def test(
                     f"no case matches -k {keyword!r} ({found} cases found)",
                     hint="check the spelling",
                 )
+        if shard is not None:
+            cases = _cases_of_shard(shard, cases, report)
     except JsrtError as error:
         _fail(error, as_json=as_json)
     if not as_json:
@@ -1506,6 +1538,18 @@ def test(
     if coverage_lines:
         click.echo("\n".join(coverage_lines), err=as_json)
     sys.exit(report.exit_code or (EXIT_OK if covered_enough else EXIT_HOOK_FAILED))
+
+
+def _cases_of_shard(shard: Shard, cases: list[Case], report: Report) -> list[Case]:
+    """The cases `shard` runs; the report counts the others and names the shard. A case
+    file that could not be loaded is reported by the shard its path falls in."""
+    from jsrt.cases.sharding import case_key, file_key, project_root
+
+    root = project_root()
+    kept = [case for case in cases if shard.holds(case_key(case.file, case.name, root))]
+    report.bad_files = [bad for bad in report.bad_files if shard.holds(file_key(bad.path, root))]
+    report.shard, report.other_shards = shard.label, len(cases) - len(kept)
+    return kept
 
 
 @main.command()

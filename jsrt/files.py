@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from pathlib import Path
 
 
 def write_atomically(path: Path, data: bytes) -> None:
     """Write `data` to `path` through a synced temporary file in the same folder and a
     rename, then sync the folder so that the rename itself survives a crash."""
+    import tempfile  # with shutil and random: ~5 ms of a cold start that writes no file
+
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:

@@ -133,19 +133,7 @@ def library_declarations(module: str) -> tuple[str, dict[str, bytes]]:
     if cached is not None:
         return declared.name, cached
     files = _extract_files(declared, _download(declared), declared.files)
-    try:
-        for name, data in files.items():
-            (folder / name).parent.mkdir(parents=True, exist_ok=True)
-            write_atomically(folder / name, data)
-        manifest = _declarations_manifest(declared, files)
-        write_atomically(folder / _MANIFEST, json.dumps(manifest, indent=2).encode())
-    except OSError as exc:
-        raise ModuleFetchError(
-            f"cannot write {declared.name}@{declared.version} to the cache {folder}: {exc}",
-            hint=f"set {CACHE_DIR_ENV} to a writable folder",
-            module=declared.name,
-            path=str(folder),
-        ) from None
+    _cache(declared, folder, files, _declarations_manifest(declared, files))
     return declared.name, files
 
 
@@ -247,18 +235,25 @@ def _obtain(locked: _Locked) -> tuple[Path, bytes]:
     if cached is not None:
         return path, cached
     data = _extract(locked, _download(locked))
+    _cache(locked, folder, {locked.file: data}, _manifest(locked, data))
+    return path, data
+
+
+def _cache(package: _Package, folder: Path, files: dict[str, bytes], manifest: object) -> None:
+    """Write a package's verified files into its cache `folder`, then the manifest that
+    vouches for them (written last: a cache without it is fetched again)."""
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        write_atomically(path, data)
-        write_atomically(folder / _MANIFEST, json.dumps(_manifest(locked, data), indent=2).encode())
+        for name, data in files.items():
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            write_atomically(folder / name, data)
+        write_atomically(folder / _MANIFEST, json.dumps(manifest, indent=2).encode())
     except OSError as exc:
         raise ModuleFetchError(
-            f"cannot write {locked.name}@{locked.version} to the cache {folder}: {exc}",
+            f"cannot write {package.name}@{package.version} to the cache {folder}: {exc}",
             hint=f"set {CACHE_DIR_ENV} to a writable folder",
-            module=locked.name,
+            module=package.name,
             path=str(folder),
         ) from None
-    return path, data
 
 
 def _verified_cache(locked: _Locked, folder: Path, path: Path) -> bytes | None:

@@ -46,6 +46,10 @@ cassette is shared by the whole session; each test's calls are kept apart by its
 (a case's by its file and name). Recording under xdist (`-n`) is refused, since workers
 would each write the file; replaying is not.
 
+**Shards**: `--jsrt-shard I/N` keeps the tests whose node id hashes into shard I of N
+(`jsrt.cases.sharding`; a case's node id is its `jsrt test` key), so N CI machines run
+each test once; each xdist worker deselects alike, the terminal summary says how many
+tests the shard kept, and a JUnit report's suite is named `<name> (shard I of N)`.
 **Coverage**: `--jsrt-cov` (or `jsrt_cov = true`) measures which statements, branches and
 functions of the scripts every run ran, case files and `jsrt_runtime` alike, and prints
 the table at the end; `--jsrt-cov-report KIND[:PATH]` (or the `jsrt_cov_report` lines)
@@ -67,6 +71,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from jsrt.describe import counted
 from jsrt.run.choice import (
     BACKEND_KINDS,
     RECORD_MODES,
@@ -82,6 +87,7 @@ if TYPE_CHECKING:
     from jsrt.backends.cassette import CassetteLibrary
     from jsrt.backends.local import World
     from jsrt.cases import Case, CaseOutcome
+    from jsrt.cases.sharding import Shard
     from jsrt.config.schema import ProjectConfig
     from jsrt.coverage import CoverageCollector
     from jsrt.errors import InputError
@@ -153,6 +159,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "world file seeding the jsrt_world fixture, relative to the ini file's folder",
     )
     group.addoption(
+        "--jsrt-shard",
+        dest="jsrt_shard",
+        default=None,
+        metavar="I/N",
+        help="run only shard I of N (e.g. 2/3): tests split by a stable hash of their node id, "
+        "so N CI machines run each test once",
+    )
+    group.addoption(
         "--jsrt-cov",
         dest="jsrt_cov",
         action="store_true",
@@ -198,6 +212,7 @@ def pytest_configure(config: pytest.Config) -> None:
     _refuse_recording_under_xdist(config)
     _timeout(config)  # a bad limit stops the session before the first test
     _caps(config)
+    _register_shard(config)
     _start_coverage(config)
 
 
@@ -430,6 +445,73 @@ def _cassettes(config: pytest.Config) -> CassetteLibrary:
 
         config.stash[_CASSETTES] = CassetteLibrary()
     return config.stash[_CASSETTES]
+
+
+# --- shards -------------------------------------------------------------------------------
+
+
+def _register_shard(config: pytest.Config) -> None:
+    """With `--jsrt-shard I/N` (checked: a bad one stops the session with a usage error),
+    the session's `ShardSelection`."""
+    given = config.getoption("jsrt_shard")
+    if given is None:
+        return
+    from jsrt.cases.sharding import Shard
+    from jsrt.errors import UsageError
+
+    try:
+        shard = Shard.parse(given)
+    except UsageError as error:
+        raise pytest.UsageError(f"--jsrt-shard: {error} ({error.hint})") from None
+    config.pluginmanager.register(ShardSelection(shard), "jsrt-shard")
+
+
+class ShardSelection:
+    """The hooks of `--jsrt-shard`: keep the items of this shard, say how many."""
+
+    def __init__(self, shard: Shard) -> None:
+        self.shard = shard
+        self.counts: tuple[int, int] | None = None
+        """(tests kept, tests left to the other shards), once collected."""
+
+    def pytest_collection_modifyitems(
+        self, config: pytest.Config, items: list[pytest.Item]
+    ) -> None:
+        """Keep the items of this shard, by the hash of their node id (relative to the
+        rootdir, so the same on every machine); a case's node id is its `jsrt test` key,
+        `path/file.case.yaml::name`. Under xdist each worker collects and deselects alike."""
+        kept = [item for item in items if self.shard.holds(item.nodeid)]
+        others = [item for item in items if not self.shard.holds(item.nodeid)]
+        items[:] = kept
+        config.hook.pytest_deselected(items=others)
+        self.counts = (len(kept), len(others))
+        if hasattr(config, "workeroutput"):  # an xdist worker: the controller reports them
+            config.workeroutput["jsrt_shard"] = list(self.counts)
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node: Any, error: Any) -> None:
+        """pytest-xdist's controller: a worker's counts (every worker has the same)."""
+        counts = getattr(node, "workeroutput", {}).get("jsrt_shard")
+        if counts is not None:
+            self.counts = (counts[0], counts[1])
+
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        """A shard's JUnit report names its suite `<name> (shard I of N)`, so the shards'
+        reports merge with suites that stay apart."""
+        from _pytest.junitxml import xml_key
+
+        junit = session.config.stash.get(xml_key, None)
+        if junit is not None:
+            junit.suite_name = f"{junit.suite_name} ({self.shard.label})"
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        if self.counts is None:
+            return
+        kept, others = self.counts
+        terminalreporter.write_line(
+            f"jsrt {self.shard.label}: {counted(kept, 'test')} in this shard, {others:,} "
+            "deselected for the other shards"
+        )
 
 
 # --- case files ---------------------------------------------------------------------------

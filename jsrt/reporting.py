@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from jsrt.cases import CaseOutcome, CaseStatus
+from jsrt.describe import counted
 from jsrt.errors import EXIT_BAD_INPUT, EXIT_HOOK_FAILED, EXIT_OK
 from jsrt.expect import describe_error
 
@@ -38,6 +39,11 @@ class Report:
 
     outcomes: list[CaseOutcome] = field(default_factory=list)
     bad_files: list[BadFile] = field(default_factory=list)
+    shard: str | None = None
+    """`shard 2 of 3` when the session ran one shard of a suite (`jsrt.cases.sharding`):
+    the JUnit suites carry it, so the shards' reports merge without clashing names."""
+    other_shards: int = 0
+    """The cases left to the other shards."""
 
     def count(self, status: CaseStatus) -> int:
         return sum(1 for outcome in self.outcomes if outcome.status == status)
@@ -77,8 +83,11 @@ def bad_file_text(bad: BadFile) -> str:
 
 
 def summary_line(report: Report) -> str:
-    """The last line of the text report: `N passed, M failed`."""
-    return f"{report.count('passed')} passed, {report.not_passed} failed"
+    """The last line of the text report: `N passed, M failed` (and the shard, if any)."""
+    line = f"{report.count('passed')} passed, {report.not_passed} failed"
+    if report.shard is None:
+        return line
+    return f"{line} ({report.shard}; {counted(report.other_shards, 'case')} in other shards)"
 
 
 def status_line(outcome: CaseOutcome) -> str:
@@ -139,6 +148,11 @@ def render_json(report: Report) -> dict[str, Any]:
             "failed": report.count("failed"),
             "errors": report.count("error"),
             "bad_files": len(report.bad_files),
+            **(
+                {"shard": report.shard, "other_shards": report.other_shards}
+                if report.shard is not None
+                else {}
+            ),
         },
         "exit_code": report.exit_code,
     }
@@ -182,7 +196,8 @@ def _case_element(suite: ET.Element, outcome: CaseOutcome) -> None:
 
 
 def render_junit(report: Report) -> str:
-    """JUnit XML: one `testsuite` per case file, one `testcase` per case.
+    """JUnit XML: one `testsuite` per case file, one `testcase` per case; a shard's suites
+    are named `FILE (shard I of N)`, so the shards' files merge into one report.
 
     A failed case has a `failure`, a case that could not run or a bad case file an
     `error`, each with the same text as the text report; logs go to `system-out`.
@@ -192,7 +207,8 @@ def render_junit(report: Report) -> str:
         by_file.setdefault(str(bad.path), []).append(bad)
     for outcome in report.outcomes:
         by_file.setdefault(str(outcome.case.file), []).append(outcome)
-    root = ET.Element("testsuites", name="jsrt")
+    suffix = "" if report.shard is None else f" ({report.shard})"
+    root = ET.Element("testsuites", name=f"jsrt{suffix}")
     stamp = datetime.now(UTC).isoformat(timespec="seconds")
     for name, entries in by_file.items():
         outcomes = [e for e in entries if isinstance(e, CaseOutcome)]
@@ -200,7 +216,7 @@ def render_junit(report: Report) -> str:
         suite = ET.SubElement(
             root,
             "testsuite",
-            name=name,
+            name=name + suffix,
             tests=str(len(entries)),
             failures=str(sum(1 for o in outcomes if o.status == "failed")),
             errors=str(unloadable + sum(1 for o in outcomes if o.status == "error")),

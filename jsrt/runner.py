@@ -19,13 +19,11 @@ first and loads those while the worker starts V8 (bench/README.md has the measur
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import itertools
 import os
 import time
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -43,7 +41,7 @@ from jsrt.errors import (
     ScriptError,
     UsageError,
 )
-from jsrt.json_values import non_finite_path
+from jsrt.json_values import gc_paused, non_finite_path
 from jsrt.run.choice import (
     DEFAULT_RECORD_MODE,
     BackendChoice,
@@ -351,7 +349,7 @@ class Runtime:
         result's `warnings` say so. Load errors and bad input raise (`LoadError`, `InputError`);
         everything the hook does, including throwing, comes back in the `HookResult`.
         """
-        with _gc_paused():
+        with gc_paused():
             return self._run_hook(script, function, options, hook, source, timeout_s, memory_mb)
 
     def run_step(
@@ -414,21 +412,23 @@ class Runtime:
                 f"{describe(on_progress)}",
                 argument="on_progress",
             )
+        scripts: dict[tuple[str, str], PreparedScript] = {}
+
+        def run_site(site: HookSite, options: dict[str, Any]) -> HookResult:
+            """The flow package's `HookRunner`: a hook site run with the data part of its
+            options, each script prepared once for the run (not once per page)."""
+            return self._run_site(site, options, scripts=scripts)
+
         return run_flow(
             self.world,
             self._place,
             flow,
-            self._site_runner,
+            run_site,
             pages=pages,
             data=data,
             trace=trace,
             on_progress=on_progress,
         )
-
-    def _site_runner(self, site: HookSite, options: dict[str, Any]) -> HookResult:
-        """The flow package's `HookRunner`: a hook site run with the data part of its
-        options."""
-        return self._run_site(site, options)
 
     def _run_site(
         self,
@@ -437,9 +437,12 @@ class Runtime:
         *,
         timeout_s: float | None = None,
         memory_mb: int | None = None,
+        scripts: dict[tuple[str, str], PreparedScript] | None = None,
     ) -> HookResult:
         """Run a hook site as the world wires it: the script document's code and
-        function, with `options` (the data part) completed with the step's ids."""
+        function, with `options` (the data part) completed with the step's ids.
+        `scripts` keeps each script as prepared, by file name and code, for the next run
+        of the same code (a flow runs each hook once per page)."""
         from jsrt.integration.options import step_options
         from jsrt.integration.scripts import script_code
 
@@ -447,6 +450,11 @@ class Runtime:
         code = script_code(dict(site.script), self._place)
         given = step_options(site, options)
         limits: dict[str, Any] = {"timeout_s": timeout_s, "memory_mb": memory_mb}
+        if scripts is not None:
+            key = (code.filename, code.code)
+            if key not in scripts:
+                scripts[key] = self._prepare(code.filename, code.code)
+            return self.run_hook(scripts[key], site.function, given, site.hook, **limits)
         if code.path is not None:
             return self.run_hook(code.path, site.function, given, site.hook, **limits)
         return self.run_hook(
@@ -752,29 +760,6 @@ class Runtime:
                 f"the returned value cannot be kept as JSON: {_thrown(failure)}",
             )
         return _script_error(failure)
-
-
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Python's cyclic GC off for one run. A run allocates a copy of the page or two and
-    no cycles worth collecting, and a large page otherwise triggers collections that
-    walk every object the caller holds: it is measurably slower (bench/README.md).
-
-    At the end, what the run allocated (the result the caller keeps, mostly) moves to the
-    oldest generation, as surviving two collections would move it, but without walking
-    it: the collection that re-enabling triggers would otherwise traverse a 10,000-record
-    result at once (~20 ms). `gc.freeze()` then `gc.unfreeze()` is that move; it is left
-    out when the program froze objects itself, which unfreezing would release."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            if gc.get_freeze_count() == 0:
-                gc.freeze()
-                gc.unfreeze()
-            gc.enable()
 
 
 _DROPPED_NOTES = {

@@ -1,6 +1,17 @@
 """The workloads, each a `measure(ctx) -> list[Row]`, in the order the report shows them."""
 
-from bench.workloads import bridge, cold, coverage, flow, mapping, memory, pages, persist, suite
+from bench.workloads import (
+    bridge,
+    check,
+    cold,
+    coverage,
+    flow,
+    mapping,
+    memory,
+    pages,
+    persist,
+    suite,
+)
 
 WORKLOADS = {
     "cold": cold.measure,
@@ -11,5 +22,6 @@ WORKLOADS = {
     "persist": persist.measure,
     "mapping": mapping.measure,
     "flow": flow.measure,
+    "check": check.measure,
     "coverage": coverage.measure,
 }

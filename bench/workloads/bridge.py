@@ -20,9 +20,16 @@ from jsrt.runner import Runtime
 from jsrt.worker.supervisor import Supervisor
 
 PAYLOADS = {"small": "ok", "1 KB": "x" * 1024}
-TARGETS = {"small": Target("min", 40_000, relative=Target("ratio_max", 1.3))}
-"""40,000 calls/s was set on a machine where the engine's bridge alone made ~52,000: the
-same target, machine for machine, is at most 1.3x the bridge alone."""
+TARGETS = {"small": Target("min", 40_000, relative=Target("ratio_max", 2.0))}
+"""40,000 calls/s was set on a machine where the engine's bridge alone made ~52,000, and
+judged machine for machine as at most 1.3x the bridge alone. Since the isolate thread
+keeps its Python thread state (`jsrt/engine/_minirace.py`), the bridge alone is ~2.6x
+faster (a round trip of ~5 µs of process CPU time) and jsrt's own Python per call
+(parse, checks, policy, backend, call log and its crossing: ~5-7 µs) is now the larger
+part of a call, so the ratio rose from ~1.9 to ~2.2 while jsrt's rate went from ~38,000
+to ~54,000-68,000 calls/s (bench/README.md, "Bridge round trips"). The relative target
+is the ratio this machine measures with that split, rounded up: the guard's 2x slack
+on it catches a dispatch that got twice as slow, not the engine getting faster."""
 
 
 def measure(ctx: Context) -> list[Row]:

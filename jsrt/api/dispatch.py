@@ -17,10 +17,11 @@ deeper than `MAX_DEPTH` are refused with an error the hook can catch
 
 from __future__ import annotations
 
-import time
+from time import perf_counter
 from typing import Any
 
 import orjson
+from orjson import dumps, loads
 
 from jsrt.api.catalog import find_method, js_surface
 from jsrt.api.checks import check_args
@@ -46,7 +47,7 @@ class Dispatcher:
 
     def handle(self, request_json: str) -> str:
         """The response JSON for one request JSON (see the module docstring)."""
-        started = time.perf_counter()
+        started = perf_counter()
         obj = method_name = args = None
         try:
             obj, method_name, args = _parse(request_json)
@@ -63,25 +64,33 @@ class Dispatcher:
             checked = check_args(method, args)
             check(self.context, method, checked)
             value = self.backend.call(obj, method_name, checked)
-            response = orjson.dumps({"ok": True} if value is None else {"ok": True, "value": value})
-            outcome: dict[str, Any] = {"ok": True, "result": value}
+            response = dumps(_OK if value is None else {"ok": True, "value": value})
+            ok, key, outcome = True, "result", value
         except ApiError as err:
-            response, outcome = _failure(err)
+            ok, key, outcome, response = False, "error", *_failure(err)
         except Exception as err:  # a backend bug must still answer the isolate
-            response, outcome = _failure(ServerError(f"{type(err).__name__}: {err}"))
+            ok, key, outcome, response = False, "error", *_failure(_backend_bug(err))
         if self.max_calls is not None and len(self.calls) >= self.max_calls:
             self.calls_dropped += 1
-            return response.decode()
-        self.calls.append(
-            {
-                "object": obj,
-                "method": method_name,
-                "args": args,
-                **outcome,
-                "duration_ms": (time.perf_counter() - started) * 1000,
-            }
-        )
+        else:
+            self.calls.append(
+                {
+                    "object": obj,
+                    "method": method_name,
+                    "args": args,
+                    "ok": ok,
+                    key: outcome,
+                    "duration_ms": (perf_counter() - started) * 1000,
+                }
+            )
         return response.decode()
+
+
+_OK = {"ok": True}
+
+
+def _backend_bug(err: Exception) -> ServerError:
+    return ServerError(f"{type(err).__name__}: {err}")
 
 
 def error_dict(err: ApiError) -> dict[str, Any]:
@@ -89,18 +98,37 @@ def error_dict(err: ApiError) -> dict[str, Any]:
     return {"name": ERROR_NAME, **err.to_dict()}
 
 
-def _failure(err: ApiError) -> tuple[bytes, dict[str, Any]]:
+def _failure(err: ApiError) -> tuple[dict[str, Any], bytes]:
+    """The error the call log keeps, and the response that carries it."""
     error = error_dict(err)
-    return orjson.dumps({"ok": False, "error": error}), {"ok": False, "error": error}
+    return error, dumps({"ok": False, "error": error})
 
 
 def _parse(request_json: str) -> tuple[str, str, list[Any]]:
     try:
-        request = parse_from_v8(request_json)
+        request = loads(request_json)
+    except orjson.JSONDecodeError:
+        request = _parse_repaired(request_json)
+    if type(request) is dict:  # the shim's request: one lookup per part
+        obj, method, args = request.get("object"), request.get("method"), request.get("args", [])
+        if type(obj) is str and type(method) is str and type(args) is list:
+            return obj, method, args
+    return _parse_checked(request)
+
+
+def _parse_repaired(request_json: str) -> Any:
+    """A request orjson refused: V8's JSON with a lone surrogate (`parse_from_v8`), or
+    no request at all."""
+    try:
+        return parse_from_v8(request_json)
     except orjson.JSONDecodeError as err:
         if _may_nest_too_deeply(request_json):  # deeper than orjson reads
             raise _too_deep(None, None) from None
         raise BadRequest(f"malformed bridge request (not JSON: {err})") from None
+
+
+def _parse_checked(request: Any) -> tuple[str, str, list[Any]]:
+    """A parsed request that is not what the shim sends, checked for what is wrong."""
     if not isinstance(request, dict):
         raise BadRequest("malformed bridge request: expected {object, method, args}")
     obj, method, args = request.get("object"), request.get("method"), request.get("args", [])

@@ -4,10 +4,12 @@ queries over the tree (never regular expressions over the text)."""
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Literal
 
 import tree_sitter
 
@@ -60,11 +62,26 @@ _BINDINGS = """
 (for_in_statement left: (identifier) @name)
 """
 
-_API_CALLS = """
+_TREE = """
 (call_expression
-  function: (member_expression object: (_) @object property: (property_identifier) @method)
-  arguments: (arguments) @arguments) @call
+  function: (member_expression object: (_) property: (property_identifier))
+  arguments: (arguments)) @call
+(return_statement) @return
+(identifier) @identifier
+(shorthand_property_identifier) @shorthand
+(member_expression) @member
+(comment) @comment
+(import_statement source: (string) @source)
+(export_statement source: (string) @source)
+(call_expression function: (import) @dynamic)
 """
+"""What the rules read off a tree, in one query run once per script (`ScriptView.nodes`):
+a method call (`call`, the shape of an integrator-api call), `return` statements, names,
+member expressions, comments, the sources of imports and re-exports, dynamic imports."""
+
+TreeCapture = Literal[
+    "call", "return", "identifier", "shorthand", "member", "comment", "source", "dynamic"
+]
 
 
 def text(node: tree_sitter.Node) -> str:
@@ -98,6 +115,8 @@ class ScriptView:
         ]
         """The source's lines, each with its terminator (ECMAScript's line terminators)."""
         self._lines = pieces[::2]
+        self._captured: dict[str, list[tree_sitter.Node]] | None = None
+        self._starts: dict[str, list[int]] = {}
 
     def place(self, node_or_offset: tree_sitter.Node | int) -> tuple[int, int, str]:
         """Line, column (1-based, in characters) and the line's text of a node's start."""
@@ -153,12 +172,34 @@ class ScriptView:
                             objects[text(alias)] = text(name)
         return objects, frozenset(modules)
 
+    def nodes(
+        self, capture: TreeCapture, under: tree_sitter.Node | None = None
+    ) -> list[tree_sitter.Node]:
+        """The nodes of one capture of `_TREE` under `under` (default: the whole script),
+        in source order. The tree is queried once, for every capture at once, and a
+        subtree's nodes are taken by their byte range: a query per rule and per function
+        a rule follows cost most of `jsrt check`'s own time (bench/README.md)."""
+        if self._captured is None:
+            self._captured = {
+                name: sorted(nodes, key=lambda n: n.start_byte)
+                for name, nodes in captures(self.root, _TREE).items()
+            }
+            self._starts = {
+                name: [node.start_byte for node in nodes] for name, nodes in self._captured.items()
+            }
+        every = self._captured.get(capture, [])
+        if under is None or not every:
+            return every
+        starts = self._starts[capture]
+        first = bisect.bisect_left(starts, under.start_byte)
+        last = bisect.bisect_left(starts, under.end_byte, lo=first)
+        return [node for node in every[first:last] if node.end_byte <= under.end_byte]
+
     def api_calls(self, under: tree_sitter.Node | None = None) -> Iterator[ApiCall]:
         """Every integrator-api call under `under` (default: the whole script), in
         source order."""
         objects, modules = self.api_bindings
-        found = captures(under or self.root, _API_CALLS)
-        for call in sorted(found.get("call", []), key=lambda n: n.start_byte):
+        for call in self.nodes("call", under):
             function = call.child_by_field_name("function")
             arguments = call.child_by_field_name("arguments")
             if function is None or arguments is None:
@@ -189,8 +230,7 @@ class ScriptView:
         _, modules = self.api_bindings
         if not modules:
             return
-        members = captures(self.root, "(member_expression) @m").get("m", [])
-        for member in sorted(members, key=lambda n: n.start_byte):
+        for member in self.nodes("member"):
             target = member.child_by_field_name("object")
             prop = member.child_by_field_name("property")
             if (
@@ -225,13 +265,9 @@ def enclosing_function(node: tree_sitter.Node) -> tree_sitter.Node | None:
     return None
 
 
-def own_returns(function: tree_sitter.Node) -> list[tree_sitter.Node]:
+def own_returns(view: ScriptView, function: tree_sitter.Node) -> list[tree_sitter.Node]:
     """The `return` statements of `function` itself (not of functions nested in it)."""
-    found = captures(function, "(return_statement) @r").get("r", [])
-    return sorted(
-        (node for node in found if enclosing_function(node) == function),
-        key=lambda n: n.start_byte,
-    )
+    return [node for node in view.nodes("return", function) if enclosing_function(node) == function]
 
 
 def returned_value(statement: tree_sitter.Node) -> tree_sitter.Node | None:

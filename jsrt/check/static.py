@@ -164,15 +164,8 @@ def _offset_of(view: ScriptView, line: int, column: int) -> int:
 
 
 def _modules(found: _Found) -> None:
-    root = found.view.root
-    sources = captures(
-        root,
-        "(import_statement source: (string) @source)"
-        " (export_statement source: (string) @source)"
-        " (call_expression function: (import) @dynamic)",
-    )
     allowed = ", ".join(ALLOWED_MODULES)
-    for source in sources.get("source", []):
+    for source in found.view.nodes("source"):
         module = text(source)[1:-1]
         if module not in ALLOWED_MODULES:
             found.add(
@@ -181,7 +174,7 @@ def _modules(found: _Found) -> None:
                 f"cannot import {module!r}: integrator.io provides only {allowed}",
                 "remove this import, or replace what it provided with code in the script",
             )
-    for node in sources.get("dynamic", []):
+    for node in found.view.nodes("dynamic"):
         found.add(
             "unknown-module",
             node,
@@ -192,8 +185,8 @@ def _modules(found: _Found) -> None:
 
 def _globals(found: _Found) -> None:
     view = found.view
-    names = captures(view.root, "(identifier) @name (shorthand_property_identifier) @name")
-    for node in sorted(names.get("name", []), key=lambda n: n.start_byte):
+    names = [*view.nodes("identifier"), *view.nodes("shorthand")]
+    for node in sorted(names, key=lambda n: n.start_byte):
         name = text(node)
         if name in _MISSING_GLOBALS and name not in view.bindings:
             found.add(
@@ -313,7 +306,7 @@ def _async(found: _Found, entry: Entry, node: tree_sitter.Node) -> None:
             "remove `async` and `await`: integrator-api calls return their result directly",
         )
         return
-    for _statement, value in _returns(node):
+    for _statement, value in _returns(found.view, node):
         if value is not None and _is_promise(unwrap(value)):
             found.add(
                 "async-entry",
@@ -324,6 +317,7 @@ def _async(found: _Found, entry: Entry, node: tree_sitter.Node) -> None:
 
 
 def _returns(
+    view: ScriptView,
     function: tree_sitter.Node,
 ) -> list[tuple[tree_sitter.Node, tree_sitter.Node | None]]:
     """(where, what) of each value `function` returns: its `return` statements, or the
@@ -331,7 +325,7 @@ def _returns(
     body = body_of(function)
     if body is not None and body.type != "statement_block":
         return [(body, body)]
-    return [(statement, returned_value(statement)) for statement in own_returns(function)]
+    return [(statement, returned_value(statement)) for statement in own_returns(view, function)]
 
 
 def _is_promise(node: tree_sitter.Node) -> bool:
@@ -357,7 +351,7 @@ def _reachable_calls(
     while queue:
         name = queue.pop(0)
         function = view.functions[name]
-        for identifier in captures(function, "(identifier) @name").get("name", []):
+        for identifier in view.nodes("identifier", function):
             callee = text(identifier)
             if callee in view.functions and callee not in paths:
                 paths[callee] = [*paths[name], callee]
@@ -398,7 +392,7 @@ def _policy(
 
 def _filter_returns(found: _Found, entry: Entry, node: tree_sitter.Node) -> None:
     hint = "return true to keep the record, false to drop it (e.g. return Boolean(value))"
-    for statement, value in _returns(node):
+    for statement, value in _returns(found.view, node):
         literal = _literal_kind(value)
         if literal is not None:
             found.add(
@@ -442,7 +436,7 @@ def _ends_in_return(node: tree_sitter.Node) -> bool:
 def _page_returns(found: _Found, entry: Entry, node: tree_sitter.Node) -> None:
     hook = entry.hook
     parameter = parameter_name(node)
-    for statement, value in _returns(node):
+    for statement, value in _returns(found.view, node):
         if value is None or (unwrap(value).type == "identifier" and text(value) == "undefined"):
             found.add(
                 "page-hook-return",
@@ -511,7 +505,7 @@ def _mapped_return(
                     "maps filtered records: the filter before the map changes the count, "
                     f"so elements no longer line up with {source}"
                 )
-    elif node.type == "identifier" and not _mentions(function, source):
+    elif node.type == "identifier" and not _mentions(found.view, function, source):
         problem = f"returns {text(node)}, which is not built from {source}"
     if problem is not None:
         found.add(
@@ -532,6 +526,5 @@ def _is_filter(node: tree_sitter.Node | None) -> bool:
     return method is not None and text(method) == "filter"
 
 
-def _mentions(function: tree_sitter.Node, source: str) -> bool:
-    members = captures(function, "(member_expression) @m").get("m", [])
-    return any(text(member) == source for member in members)
+def _mentions(view: ScriptView, function: tree_sitter.Node, source: str) -> bool:
+    return any(text(member) == source for member in view.nodes("member", function))

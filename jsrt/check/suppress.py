@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from jsrt.check.findings import Finding
 from jsrt.check.rules import RULES_BY_ID
-from jsrt.check.script import ScriptView, captures, text
+from jsrt.check.script import ScriptView, text
 from jsrt.closest import most_alike
 
 _ALL = "*"
@@ -46,7 +46,7 @@ class Suppressions:
 def read_suppressions(view: ScriptView) -> Suppressions:
     """The disable comments of a script (module docstring)."""
     found = Suppressions()
-    comments = captures(view.root, "(comment) @comment").get("comment", [])
+    comments = view.nodes("comment")
     first_statement = next(
         (
             c.start_byte

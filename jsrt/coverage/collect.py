@@ -19,7 +19,8 @@ processes.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+import os
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -87,7 +88,7 @@ class CoverageCollector:
         """List a script that may never run (a world names it) so it shows at 0%."""
         from jsrt.loader import prepare
 
-        if filename in self.files:
+        if os.path.normpath(filename) in self.files:
             return
         try:
             prepared = prepare(source, filename)
@@ -108,10 +109,14 @@ class CoverageCollector:
             mine.add(entry.counters)
 
     def _file(self, coverage_map: CoverageMap) -> FileCoverage:
-        entry = self.files.get(coverage_map.filename)
+        """The entry of the map's script, keyed by its normalised path: one script reached
+        as `a/../pages.js` and as `pages.js` is one file of the report."""
+        filename = os.path.normpath(coverage_map.filename)
+        entry = self.files.get(filename)
         if entry is None or entry.map.source != coverage_map.source:
-            entry = FileCoverage(coverage_map, [0] * coverage_map.counters)
-            self.files[coverage_map.filename] = entry
+            named = replace(coverage_map, filename=filename)
+            entry = FileCoverage(named, [0] * coverage_map.counters)
+            self.files[filename] = entry
         return entry
 
     def to_data(self) -> dict[str, Any]:

@@ -41,15 +41,12 @@ A script with a syntax error is not instrumented (V8 must report the error at it
 from __future__ import annotations
 
 import bisect
-import functools
 import re
-import threading
 from dataclasses import dataclass, field
 
 import tree_sitter
-import tree_sitter_javascript
 
-_local = threading.local()
+from jsrt.loader import parse
 
 FIRST_NAME = 0x4E00
 """The counters' names are CJK ideographs from here on (single UTF-16 units, identifier
@@ -95,18 +92,6 @@ _BODY_OWNERS = (
 _WORD = re.compile(rb"[\w$\x80-\xff]")
 """A byte of a word (an identifier, a keyword, a number): another glues onto it."""
 _NEWLINE = re.compile(rb"\r\n|\r|\n|\xe2\x80[\xa8\xa9]")
-
-
-@functools.cache
-def _language() -> tree_sitter.Language:
-    return tree_sitter.Language(tree_sitter_javascript.language())
-
-
-def _parser() -> tree_sitter.Parser:
-    parser = getattr(_local, "parser", None)
-    if parser is None:
-        parser = _local.parser = tree_sitter.Parser(_language())
-    return parser
 
 
 @dataclass(frozen=True)
@@ -199,7 +184,7 @@ def instrument(code: str, filename: str, source: str | None = None) -> Instrumen
     same lines and columns) without moving any of its tokens; see the module docstring.
     A script tree-sitter cannot read comes back as it was, with no sites."""
     data = code.encode("utf-8", "surrogatepass")
-    root = _parser().parse(data).root_node
+    root = parse(code).root_node
     writer = _Writer(data, root, filename, source if source is not None else code)
     if not root.has_error:
         writer.visit_list(root, _statements(root, directives=True), None)

@@ -71,6 +71,7 @@ from jsrt.flow.result import (
 from jsrt.flow.routing import route
 from jsrt.flow.sources import ImportAnswers, generator_pages, lookup_answer
 from jsrt.hooks import WorldLike
+from jsrt.hooks.page import data_only
 from jsrt.integration.scripts import WorldPlace
 from jsrt.integration.steps import FlowStep, HookSite, find_flow, flow_steps
 from jsrt.transform import (
@@ -449,6 +450,14 @@ class FlowRun:
         throws) fails the record that asked for it, with its errors. A preSavePage that
         returns a different number of answers cannot be split back: each record then
         gets all it returned (a note says so)."""
+        resource = step.resource or {}
+        filter_ = resource.get("filter")
+        if not (
+            isinstance(resource.get("transform"), Mapping)
+            or (isinstance(filter_, Mapping) and _filters_anything(filter_))
+            or "hooks.preSavePage" in self.sites.get(step.index, {})
+        ):
+            return  # nothing would change the answers (what the three steps check first)
         owners: dict[Item, int] = {}
         answered: list[Item] = []
         for position, response in enumerate(responses):
@@ -538,7 +547,7 @@ class FlowRun:
                 ]
                 self.fail_record(step, "submit", page, index, item, failures)
         ignored = {"statusCode": 200, "ignored": True, "errors": []}
-        return [(item, responses.get(item, dict(ignored))) for item in items]
+        return [(item, responses[item] if item in responses else dict(ignored)) for item in items]
 
     def _response_transform(
         self, step: FlowStep, going: list[Item], responses: dict[Item, Any], page: int
@@ -587,6 +596,12 @@ class FlowRun:
         if not isinstance(run.value, list) or len(run.value) != len(going):
             self._fail_page(step, hook, page, going, hook_failure(run))
             return []
+        records = data_only(run.value)
+        if records is not None:  # every record goes on with its data
+            for item, record in zip(going, records, strict=True):
+                mapped[item] = record
+            self.stage(step, hook, page, before, records, of=going)
+            return going
         out: list[Item] = []
         errors: list[dict[str, Any]] = []
         for index, (item, element) in enumerate(zip(going, run.value, strict=True)):

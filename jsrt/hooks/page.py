@@ -7,6 +7,7 @@ postResponseMap (a flow's lookup or import step). A throw fails the whole page
 
 from __future__ import annotations
 
+import operator
 from typing import Any
 
 from jsrt.describe import describe
@@ -145,12 +146,32 @@ def _post_map_inputs(read: Inputs) -> None:
         read.set("preMapData", clone(post))
 
 
+def data_only(returned: list[Any]) -> list[Any] | None:
+    """The records of a preMap or postMap return whose every element is `{data: record}`,
+    the usual page, or None. Told in passes in C: a check of each element in Python was
+    a tenth of the Python time of a 10,000-record flow."""
+    if not set(map(type, returned)) <= _ONLY_DICT or not set(map(len, returned)) <= _ONE_KEY:
+        return None
+    try:
+        records = list(map(_DATA, returned))
+    except KeyError:
+        return None
+    return None if next(non_records(records), None) else records
+
+
+_ONLY_DICT = {dict}
+_ONE_KEY = {1}
+_DATA = operator.itemgetter("data")
+
+
 def _mapped_records_check(script: str, input_field: str) -> ReturnCheck:
     """preMap and postMap: element i is {data}, {errors}, {data, errors} or {} (skip)."""
 
     def check(options: dict[str, Any], returned: Any, findings: Findings) -> Any:
         if not one_per_record(findings, script, returned, input_field, len(options[input_field])):
             return returned
+        if data_only(returned) is not None:
+            return returned  # every element goes on: nothing to say
         skipped, failed = [], []
         for position, element in enumerate(returned):
             if not isinstance(element, dict):

@@ -13,7 +13,6 @@ hold the line ` * <hook context>` where `hook_context.txt` goes.
 from __future__ import annotations
 
 import functools
-from importlib import resources
 
 from jsrt.hooks.kinds import ScriptType
 
@@ -24,6 +23,8 @@ HOOK_CONTEXT_MARK = " * <hook context>\n"
 @functools.cache
 def stub_text(script_type: ScriptType) -> str:
     """The stub of a script type, as `jsrt new` writes it."""
+    from importlib import resources  # with tempfile: ~5 ms of a cold start that shows no stub
+
     folder = resources.files("jsrt.hooks.stubs")
     text = folder.joinpath(f"{script_type}.js").read_text(encoding="utf-8")
     if HOOK_CONTEXT_MARK in text:

@@ -27,14 +27,13 @@ from __future__ import annotations
 import atexit
 import contextlib
 import os
-import secrets
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
 from functools import cache
 from importlib.resources import files
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import orjson
 
@@ -42,9 +41,8 @@ from jsrt.api.catalog import js_surface
 from jsrt.api.dispatch import Dispatcher
 from jsrt.api.policy import PolicyContext
 from jsrt.api.seam import Backend
-from jsrt.backends.cassette import CassetteBackend
-from jsrt.backends.local import LocalBackend, World
-from jsrt.coverage.counters import READ_COUNTS, install_counters, read_counts
+from jsrt.backends.local.backend import LocalBackend
+from jsrt.backends.local.models import World
 from jsrt.describe import counted
 from jsrt.engine.isolate import Isolate
 from jsrt.errors import HookTimeout, JsrtError, ScriptError
@@ -62,6 +60,9 @@ from jsrt.run.protocol import (
     ScriptSource,
 )
 from jsrt.worker import progress
+
+if TYPE_CHECKING:
+    from jsrt.backends.cassette import CassetteBackend
 
 INPUTS_GLOBAL = "__jsrt_inputs"  # the inputs' JSON text; js_shims/invoke.js parses it
 SHIMS = ("prelude.js", "integrator_api.js", "invoke.js")
@@ -133,13 +134,15 @@ def execute(request: RunRequest) -> RunReply:
         dispatcher = Dispatcher(
             backend, PolicyContext(**request["policy"]), max_calls=request["limits"]["max_calls"]
         )
-        cassette = backend if isinstance(backend, CassetteBackend) else None
+        cassette = cast("CassetteBackend", backend) if spec.get("cassette") is not None else None
         isolate, key = _isolate_with_shims(
             request["memory_mb"], request["limits"], dispatcher.handle
         )
         try:
             names = request.get("coverage")
             if names:
+                from jsrt.coverage.counters import install_counters  # a run with coverage
+
                 isolate.eval(install_counters(names), filename="jsrt:coverage.js")
             try:
                 outcomes = _run(isolate, request, deadline)
@@ -183,6 +186,8 @@ def execute(request: RunRequest) -> RunReply:
 def _coverage_counts(isolate: Isolate, expected: int) -> list[int] | None:
     """The coverage counters' counts; None when the isolate cannot tell (a run stopped
     at its deadline or heap limit)."""
+    from jsrt.coverage.counters import READ_COUNTS, read_counts
+
     deadline = time.monotonic() + LEFTOVERS_TIMEOUT_S
     try:
         text = isolate.eval(f"{READ_COUNTS}()", filename="jsrt:coverage.js", deadline=deadline)
@@ -261,7 +266,9 @@ class _Relay:
     def __init__(self) -> None:
         self.handler: Callable[[str], str] | None = None
         self.progress = progress.current()  # what the supervisor reads if it kills the worker
-        self.key = secrets.token_hex(16)  # the isolate's run key (`_begin_call`)
+        # The isolate's run key (`_begin_call`): what secrets.token_hex(16) returns,
+        # without importing secrets (hashlib, random: ~5 ms of a cold start).
+        self.key = os.urandom(16).hex()
         self.limits: RecordLimits | None = None
 
     def __call__(self, request: str) -> str:
@@ -483,9 +490,7 @@ def _open_backend(
     (and so no token)."""
     cassette = spec.get("cassette")
     inner: Backend | None = None
-    from jsrt.backends.rest.settings import TOKEN_ENV
-
-    token_env = TOKEN_ENV
+    token_env = None
     if spec["kind"] == "local":
         assert world is not None, "a local run has its world (`_local_world`)"
         inner = LocalBackend(world)
@@ -500,9 +505,11 @@ def _open_backend(
     if cassette is None:
         assert inner is not None, f"backend kind {spec['kind']!r} needs a cassette"
         return inner
-    return CassetteBackend(
-        inner, dict(cassette), tokens=[os.environ.get(token_env, "")], max_recorded=max_recorded
-    )
+    from jsrt.backends.cassette import CassetteBackend  # with its diffs and file writers
+    from jsrt.backends.rest.settings import TOKEN_ENV
+
+    token = os.environ.get(TOKEN_ENV if token_env is None else token_env, "")
+    return CassetteBackend(inner, dict(cassette), tokens=[token], max_recorded=max_recorded)
 
 
 def _run(isolate: Isolate, request: RunRequest, deadline: float) -> bytes:

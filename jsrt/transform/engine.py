@@ -25,7 +25,7 @@ from typing import Any, Protocol
 import orjson
 
 from jsrt.errors import InputError, UsageError
-from jsrt.json_values import parse_from_v8
+from jsrt.json_values import gc_paused, parse_from_v8
 
 JS_FILES = (
     "runtime.js",
@@ -105,7 +105,8 @@ class TransformEngine:
                 self._source = None
         if not isinstance(reply, str):
             raise TransformError(f"the transformation engine gave no reply to {op!r}")
-        answer = parse_from_v8(reply)
+        with gc_paused():  # a page's reply is tens of thousands of objects, no cycles
+            answer = parse_from_v8(reply)
         if "error" in answer:
             error = answer["error"]
             raise TransformError(error.get("message", "failed"), **_details(error))

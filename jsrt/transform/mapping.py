@@ -24,16 +24,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from jsrt.describe import describe
 from jsrt.transform.engine import LookupSource, TransformEngine, TransformError, shared_engine
 
 
-@dataclass(frozen=True)
-class RecordOutcome:
+class RecordOutcome(NamedTuple):
     """One record's result: its `data`, or the `errors` integrator.io would report for it
-    (each `{"code": str, "message": str}`, plus `"source"` when known)."""
+    (each `{"code": str, "message": str}`, plus `"source"` when known). A named tuple,
+    not a dataclass: a page makes ten thousand of them, and a tuple is made in a third
+    of the time."""
 
     data: Any = None
     errors: tuple[dict[str, Any], ...] = ()

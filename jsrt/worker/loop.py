@@ -31,6 +31,7 @@ from typing import Any
 
 from jsrt.engine import v8_process
 from jsrt.errors import JsrtError
+from jsrt.json_values import gc_paused
 from jsrt.worker import frames, program, progress
 from jsrt.worker.program import Job, WorkerProgram
 
@@ -99,11 +100,12 @@ def _answer(served: WorkerProgram, job: Job | JsrtError, request: dict[str, Any]
     try:
         if isinstance(job, JsrtError):
             raise job
-        result = program.call(served.name, job, payload)
-        try:
-            return frames.encode_with_raw("ok", result)
-        except (TypeError, ValueError) as exc:
-            raise JsrtError(f"{served.name} returned a dict JSON cannot hold: {exc}") from exc
+        with gc_paused():  # a run's allocations hold no cycles worth a collection
+            result = program.call(served.name, job, payload)
+            try:
+                return frames.encode_with_raw("ok", result)
+            except (TypeError, ValueError) as exc:
+                raise JsrtError(f"{served.name} returned a dict JSON cannot hold: {exc}") from exc
     except JsrtError as error:
         return frames.encode({"error": error.to_dict()}, lenient=True)
 

@@ -166,6 +166,27 @@ def test_a_list_of_mock_responses_answers_record_by_record(call):
     }
 
 
+def test_one_mock_response_answers_each_record_with_its_own_copy(call, world):
+    # One mockResponse object answers every record; each answer is a copy of its own, so
+    # a change to one (a hook's, a test's) reaches neither the others nor the world.
+    first, second = call("imports.run", {"_id": "putOrders", "data": [{"a": 1}, {"a": 2}]})
+    assert (
+        first
+        == second
+        == {
+            "statusCode": 200,
+            "ignored": False,
+            "errors": [],
+            "id": "ns-1",
+            "_json": {"id": "ns-1"},
+        }
+    )
+    first["errors"].append({"code": "x"})
+    first["_json"]["id"] = "changed"
+    assert second["errors"] == [] and second["_json"] == {"id": "ns-1"}
+    assert world.get("imports", "putOrders")["mockResponse"] == {"statusCode": 200, "id": "ns-1"}
+
+
 def test_a_mock_response_list_of_the_wrong_length_is_422(call, world):
     with pytest.raises(Unprocessable, match="mockResponse of 2 responses but 3 records"):
         call("imports.run", {"_id": "perRecord", "data": [1, 2, 3]})

@@ -251,3 +251,17 @@ def test_the_project_configs_threshold_applies_to_pytest(pytest_project: Path) -
     run = _pytest(pytest_project, "-p", "no:xdist", "-k", "kind_a", "--jsrt-cov")
     assert run.returncode == 1, run.stdout + run.stderr
     assert "FAIL: hook coverage 75.0% is below --jsrt-cov-fail-under 90" in run.stdout
+
+
+def test_one_script_reached_by_two_paths_is_one_file_of_the_report(tmp_path: Path) -> None:
+    (tmp_path / "pages.js").write_text(HOOK, encoding="utf-8")
+    (tmp_path / "group").mkdir()
+    collector = CoverageCollector()
+    runtime = Runtime(coverage=collector)
+    for script in (tmp_path / "pages.js", tmp_path / "group" / ".." / "pages.js"):
+        result = runtime.run_hook(str(script), "preSavePage", {"data": [{"kind": "a"}]})
+        assert result.ok, result.error
+    assert list(collector.files) == [str(tmp_path / "pages.js")]
+    (entry,) = collector.files.values()
+    assert entry.map.filename == str(tmp_path / "pages.js")
+    assert max(entry.counters) == 2  # both runs counted on the one file

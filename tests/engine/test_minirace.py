@@ -109,3 +109,67 @@ def test_v8_flags_cannot_change_once_set() -> None:
     v8_process.reserve_heap(64)
     with pytest.raises(RuntimeError, match="already initialised"):
         _minirace.init_v8(["--single-threaded", "--max-old-space-size=7"])
+
+
+def test_the_result_type_codes_are_mini_racers_own() -> None:
+    from py_mini_racer._objects import _MiniRacerTypes
+
+    codes = {k: v for k, v in vars(_minirace._Types).items() if not k.startswith("_")}
+    assert codes == {k: getattr(_MiniRacerTypes, k) for k in codes}
+
+
+def test_the_engine_loads_without_mini_racers_public_api_which_still_works() -> None:
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "import jsrt.engine._minirace\n"
+        "print('asyncio' in sys.modules)\n"
+        "from py_mini_racer import MiniRacer\n"
+        "engine = MiniRacer(); print(engine.eval('6 * 7')); engine.close()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "42"]
+
+
+def _python_thread_states() -> int:
+    """How many Python thread states the interpreter holds (public C API)."""
+    import ctypes
+
+    api = ctypes.pythonapi
+    api.PyInterpreterState_Get.restype = ctypes.c_void_p
+    api.PyInterpreterState_ThreadHead.restype = ctypes.c_void_p
+    api.PyInterpreterState_ThreadHead.argtypes = [ctypes.c_void_p]
+    api.PyThreadState_Next.restype = ctypes.c_void_p
+    api.PyThreadState_Next.argtypes = [ctypes.c_void_p]
+    count, state = 0, api.PyInterpreterState_ThreadHead(api.PyInterpreterState_Get())
+    while state:
+        count += 1
+        state = api.PyThreadState_Next(state)
+    return count
+
+
+def test_an_isolate_thread_keeps_one_python_thread_state_and_gives_it_back_at_close() -> None:
+    v8_process.reserve_heap(64)
+    before = _python_thread_states()
+    notified: list[int] = []
+    natives = [_minirace.NativeContext(on_notify=lambda: notified.append(1)) for _ in range(3)]
+    for native in natives:
+        native.install_notify("__notify")
+        assert native.eval("for (let i = 0; i < 100; i++) __notify(); 'done'") == "done"
+    assert len(notified) == 300
+    assert _python_thread_states() == before + 3  # one per isolate thread, kept
+    for native in natives:
+        native.close()
+    assert _python_thread_states() == before
+
+
+def test_a_context_closed_after_a_timeout_gives_its_thread_state_back() -> None:
+    v8_process.reserve_heap(64)
+    before = _python_thread_states()
+    native = _minirace.NativeContext()
+    with pytest.raises(_minirace.EvalTimedOut):
+        native.eval("while (true) {}", timeout=0.2)
+    native.close()
+    assert _python_thread_states() == before

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from jsrt.transform import TransformError
+from jsrt.transform import TransformError, shared_engine
 from jsrt.transform.response_mapping import apply_response_mapping, apply_response_mappings
 
 LOOKUP_RESPONSE = {
@@ -165,6 +165,84 @@ def test_a_page_maps_each_record_with_its_own_response_and_fails_only_bad_ones()
     assert outcomes[2].data == [{"n": 3, "total": 3}, {"n": 4, "total": 3}]
 
 
+def test_records_answered_alike_each_fail_with_their_own_errors() -> None:
+    mapping = {"fields": [{"extract": "_json.total", "generate": "total", "dataType": "number"}]}
+    response = {**IMPORT_RESPONSE, "_json": {"total": "twelve"}}
+    first, second = apply_response_mappings(mapping, [{}, {}], [response, response], kind="import")
+    assert first.errors == second.errors and first.errors[0]["code"] == "invalid_data_type"
+    first.errors[0]["message"] = "changed"
+    assert second.errors[0]["message"] != "changed"
+
+
 def test_a_page_needs_one_response_per_record() -> None:
     with pytest.raises(TransformError, match="2 records, 1 responses"):
         apply_response_mappings({"fields": []}, [{}, {}], [{}], kind="lookup")
+
+
+MERGE_CASES = [
+    # (record, response): each merged by the page (in Python) and one by one (in the engine)
+    ({"customer": {"email": "a@x.com", "tags": ["old", "kept"]}}, LOOKUP_RESPONSE),
+    ({"customer": "replaced by an object", "customerIds": ["X", "Y", "Z"]}, LOOKUP_RESPONSE),
+    ([{"line": 1}, "not a row", {"line": 2, "customer": {"id": "old"}}], LOOKUP_RESPONSE),
+    ("not a record", LOOKUP_RESPONSE),
+    ({"customerIds": {"an": "object"}}, {**LOOKUP_RESPONSE, "data": []}),
+]
+MERGE_MAPPING = {
+    "fields": [
+        {"extract": "data[0].id", "generate": "customer.id"},
+        {"extract": "data[*].id", "generate": "customerIds"},
+        {"extract": "data[0].addresses", "generate": "customer.addresses"},
+    ],
+    "lists": [{"generate": "customer.tags", "fields": [{"extract": "name", "generate": "who"}]}],
+}
+
+
+@pytest.mark.parametrize(("record", "response"), MERGE_CASES)
+def test_a_page_merges_as_one_record_at_a_time_merges(record: Any, response: Any) -> None:
+    # lodash's merge (flows-and-mappings.md "Response mapping"): a page's records are merged
+    # in Python from what each distinct response maps to, one record in the engine; both
+    # must give the same record.
+    (outcome,) = apply_response_mappings(MERGE_MAPPING, [record], [response], kind="lookup")
+    assert outcome.data == apply_response_mapping(MERGE_MAPPING, record, response, kind="lookup")
+
+
+def test_records_answered_alike_each_get_their_own_merged_record() -> None:
+    records = [{"n": 1, "customer": {"email": "a@x.com"}}, {"n": 2}]
+    given = [dict(record) for record in records]
+    outcomes = apply_response_mappings(
+        MERGE_MAPPING, records, [LOOKUP_RESPONSE, dict(LOOKUP_RESPONSE)], kind="lookup"
+    )
+    assert [o.data["customer"]["id"] for o in outcomes] == ["C-1", "C-1"]
+    assert outcomes[0].data["customer"]["email"] == "a@x.com"
+    outcomes[0].data["customer"]["addresses"].append({"city": "Bern"})
+    assert outcomes[1].data["customer"]["addresses"] == [{"city": "Oslo"}]
+    assert records == given  # the records given are not changed
+
+
+def test_an_answer_lacking_a_value_leaves_the_records_own_entry_in_a_page() -> None:
+    # `data[*].city` over answers where one lacks `city` maps an undefined entry, which
+    # lodash's merge skips: the record's own entry at that index stays (JSON would carry
+    # null there, so these records are merged by the engine).
+    mapping = {"fields": [{"extract": "data[*].city", "generate": "cities"}]}
+    response = {**LOOKUP_RESPONSE, "data": [{"city": "Oslo"}, {"name": "Bob"}, {"city": "Rome"}]}
+    records = [{"cities": ["a", "b", "c", "d"]}, {"n": 2}]
+    outcomes = apply_response_mappings(mapping, records, [response, response], kind="lookup")
+    assert outcomes[0].data == {"cities": ["Oslo", "b", "Rome", "d"]}
+    assert outcomes[0].data == apply_response_mapping(mapping, records[0], response, kind="lookup")
+    assert outcomes[1].data == apply_response_mapping(mapping, records[1], response, kind="lookup")
+
+
+def test_answers_that_name_no_response_are_refused_by_the_engine() -> None:
+    request = {
+        "responseMapping": MERGE_MAPPING,
+        "records": [{}, {}],
+        "responses": [LOOKUP_RESPONSE],
+        "answers": [0, 1],
+        "kind": "lookup",
+    }
+    with pytest.raises(TransformError, match="position of its response"):
+        shared_engine().call("responseMapPage", request)
+    (outcome,) = shared_engine().call(
+        "responseMapPage", {**request, "records": [{}], "answers": [0]}
+    )
+    assert outcome["data"]["customer"]["id"] == "C-1"

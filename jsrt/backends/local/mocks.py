@@ -17,11 +17,11 @@ These are pure functions of the documents the world holds; they never touch its 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from jsrt.api.errors import Unprocessable
 from jsrt.describe import describe
-from jsrt.json_values import clone
+from jsrt.json_values import clone, clones
 
 if TYPE_CHECKING:
     from jsrt.transform.mapping import RecordOutcome
@@ -91,7 +91,7 @@ def import_responses(
                 f"{len(records)} records were imported; give one response per record, "
                 "or a single object that answers every record"
             )
-    return [_response(entry, new_id) for entry in entries]
+    return [_response(response, new_id) for response in _filled(entries)]
 
 
 def offline_responses(records: list[Any], message: str) -> list[dict[str, Any]]:
@@ -103,8 +103,15 @@ def offline_responses(records: list[Any], message: str) -> list[dict[str, Any]]:
     ]
 
 
-def _response(entry: dict[str, Any], new_id: Callable[[], str]) -> dict[str, Any]:
-    response = {"statusCode": 200, "ignored": False, "errors": [], **clone(entry)}
+def _filled(entries: list[Any]) -> list[dict[str, Any]]:
+    """A fresh copy of each entry, with the fields a success has where it lacks them (one
+    mock object answers every record alike: `clones` writes it once)."""
+    defaults = {"statusCode": 200, "ignored": False, "errors": []}
+    filled = {id(entry): {**defaults, **entry} for entry in entries}
+    return cast("list[dict[str, Any]]", clones([filled[id(entry)] for entry in entries]))
+
+
+def _response(response: dict[str, Any], new_id: Callable[[], str]) -> dict[str, Any]:
     if response["statusCode"] == 200 and "id" not in response:
         response["id"] = new_id()
     response.setdefault("_json", {"id": response["id"]} if "id" in response else {})

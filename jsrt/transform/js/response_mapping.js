@@ -83,14 +83,21 @@
     return source;
   }
 
-  function apply(responseMapping, record, response, kind) {
-    var mapped = compile(responseMapping, kind)(response, {});
+  // The record with a response's mapped values merged in; a record that is an array of
+  // grouped rows gets them merged into each row. `mapped` itself is never changed nor
+  // shared with the record (merge copies objects and arrays), so one response's mapped
+  // values can be merged into many records.
+  function mergeMapped(record, mapped) {
     if (Array.isArray(record)) {
       return record.map(function (row) {
-        return T.isPlainObject(row) ? merge(row, JSON.parse(JSON.stringify(mapped))) : row;
+        return T.isPlainObject(row) ? merge(row, mapped) : row;
       });
     }
     return merge(T.isPlainObject(record) ? record : {}, mapped);
+  }
+
+  function apply(responseMapping, record, response, kind) {
+    return mergeMapped(record, compile(responseMapping, kind)(response, {}));
   }
 
   T.responseMapping = { apply: apply, merge: merge };
@@ -106,20 +113,91 @@
     }
   };
 
-  // op `responseMapPage` {responseMapping, records, responses, kind} -> one outcome per
-  // record, `{data}` (the record with its own response merged in) or `{errors}` (a value
-  // the mapping cannot take fails that record only): a page in one call.
+  // op `responseMapPage` {responseMapping, records, responses, answers?, kind} -> one
+  // outcome per record, `{data}` (the record with its own response merged in) or
+  // `{errors}` (a value the mapping cannot take fails that record only): a page in one
+  // call. Without `answers`, response i is record i's; with it, `answers[i]` is the
+  // position in `responses` of record i's, so records answered alike (a lookup's mock
+  // answers every record alike) send their response once and have it mapped once.
   T.ops.responseMapPage = function (request) {
+    var records = request.records;
     var responses = request.responses;
-    if (!Array.isArray(request.records) || !Array.isArray(responses)) {
+    var answers = request.answers;
+    if (!Array.isArray(records) || !Array.isArray(responses)) {
       T.fail('records and responses must be arrays', { code: 'invalid_request' });
     }
-    if (responses.length !== request.records.length) {
-      T.fail('one response per record is needed: ' + request.records.length + ' records, ' +
+    if (answers === undefined && responses.length !== records.length) {
+      T.fail('one response per record is needed: ' + records.length + ' records, ' +
         responses.length + ' responses', { code: 'invalid_request' });
     }
-    return T.perRecord(request.records, function (record, index) {
-      return apply(request.responseMapping, record, responses[index], request.kind);
+    if (answers !== undefined && !answersFit(answers, records.length, responses.length)) {
+      T.fail('answers must hold, for each record, the position of its response', {
+        code: 'invalid_request',
+      });
+    }
+    var mapResponse = null;
+    var mapped = new Array(responses.length);
+    return T.perRecord(records, function (record, index) {
+      var at = answers === undefined ? index : answers[index];
+      var done = mapped[at];
+      if (done === undefined) {
+        if (mapResponse === null) mapResponse = compile(request.responseMapping, request.kind);
+        try {
+          done = { value: mapResponse(responses[at], {}) };
+        } catch (error) {
+          if (!(error instanceof T.RecordError)) throw error;
+          done = { error: error };
+        }
+        mapped[at] = done;
+      }
+      if (done.error !== undefined) throw done.error;
+      return mergeMapped(record, done.value);
     });
   };
+
+  // op `responseMapValues` {responseMapping, responses, kind} -> per response, what
+  // its mapping gives, `{data, exact}`, or `{errors}` when a value the mapping cannot
+  // take fails it. The caller merges `data` into each record answered with it
+  // (jsrt/transform/response_mapping.py, the same merge as above) when `exact`: when
+  // JSON carries `data` as merge reads it. An array entry left undefined (`data[*].x`
+  // where an answer lacks `x`) leaves the record's own entry in place, but JSON would
+  // carry it as null: such a response is not exact and its records go through
+  // `responseMapPage`.
+  T.ops.responseMapValues = function (request) {
+    if (!Array.isArray(request.responses)) {
+      T.fail('responses must be an array', { code: 'invalid_request' });
+    }
+    var mapResponse = null;
+    return T.perRecord(request.responses, function (response) {
+      if (mapResponse === null) mapResponse = compile(request.responseMapping, request.kind);
+      return mapResponse(response, {});
+    }).map(function (outcome) {
+      return outcome.errors ? outcome : { data: outcome.data, exact: survivesJson(outcome.data) };
+    });
+  };
+
+  // Whether no array inside `value` holds undefined (or a hole).
+  function survivesJson(value) {
+    if (Array.isArray(value)) {
+      for (var i = 0; i < value.length; i++) {
+        if (value[i] === undefined || !survivesJson(value[i])) return false;
+      }
+      return true;
+    }
+    if (value !== null && typeof value === 'object') {
+      for (var key in value) {
+        if (T.hasOwn(value, key) && !survivesJson(value[key])) return false;
+      }
+    }
+    return true;
+  }
+
+  function answersFit(answers, records, responses) {
+    if (!Array.isArray(answers) || answers.length !== records) return false;
+    for (var i = 0; i < answers.length; i++) {
+      var at = answers[i];
+      if (typeof at !== 'number' || at !== Math.floor(at) || at < 0 || at >= responses) return false;
+    }
+    return true;
+  }
 })(globalThis.__jsrt_transform);
