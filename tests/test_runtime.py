@@ -305,3 +305,26 @@ def test_every_run_gets_a_fresh_context_even_when_made_ahead(write_script) -> No
     small = runtime.run_hook(script, "grow", memory_mb=32)
     assert small.error["type"] == "HeapLimitExceeded"
     assert runtime.run_hook(script, "mark", {"n": 9}).value == "undefined"
+
+
+def test_runs_in_a_row_each_get_an_isolate_of_their_own(write_script) -> None:
+    """The worker keeps more than one isolate made ahead; each serves one run only,
+    whatever the runs' limits, so none sees what an earlier run left behind."""
+    runtime = Runtime(timeout_s=20)
+    other_limits = Runtime(timeout_s=20, max_log_lines=7)
+    script = write_script(
+        """
+        function mark(options) {
+          const seen = [typeof globalThis.leftover, typeof Array.prototype.leaked]
+          globalThis.leftover = options.n
+          Array.prototype.leaked = options.n
+          console.log('run', options.n)
+          return seen.join(',')
+        }
+        """
+    )
+    seen = [
+        (other_limits if n % 3 == 0 else runtime).run_hook(script, "mark", {"n": n}).value
+        for n in range(8)
+    ]
+    assert seen == ["undefined,undefined"] * 8

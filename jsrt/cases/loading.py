@@ -60,19 +60,21 @@ def load_case_file(path: str | os.PathLike[str]) -> CaseFile:
     defaults = document.given()
     defaults.pop("cases")
     loaded: list[Case] = []
+    names: set[str] = set()
     for index, body in enumerate(document.cases):
         where: Where = ("cases", index)
         if body.name is None:
             raise locator.fail(
                 where, f"case #{index + 1} has no name", "add `name: <what this case checks>`"
             )
-        if any(case.name == body.name for case in loaded):
+        if body.name in names:
             raise locator.fail(
                 (*where, "name"),
                 f"two cases are named {body.name!r}",
                 "give each case its own name (reports and -k use it)",
             )
         loaded.append(_case(locator, defaults, body, where, body.name))
+        names.add(body.name)
     return CaseFile(path, tuple(loaded))
 
 

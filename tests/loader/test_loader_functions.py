@@ -165,3 +165,18 @@ def test_a_500_line_script_is_prepared_whole() -> None:
 
     assert len(prepared.functions) == 125
     assert prepared.code.count("\n") == source.count("\n")
+
+
+def test_load_script_sees_a_script_edited_between_loads(tmp_path: Path) -> None:
+    """A suite loads one script per case and reuses what it prepared; an edit, even
+    one keeping the file's size, is read and prepared again."""
+    path = tmp_path / "hook.js"
+    path.write_text("function aaa(options) { return 1 }\n")
+    first = load_script(path)
+    assert load_script(path) is first  # unchanged text: prepared once
+    path.write_text("function bbb(options) { return 1 }\n")
+    assert load_script(path).functions == ("bbb",)
+    path.write_text("function bbb(options) { return 1 \n")
+    broken = load_script(path)
+    assert broken.syntax_error is not None
+    assert load_script(path).syntax_error is not broken.syntax_error  # raised once each
