@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import pty
+import subprocess
+import sys
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -23,3 +28,37 @@ def write_script(tmp_path: Path):
         return path
 
     return write
+
+
+@pytest.fixture
+def on_a_terminal() -> Callable[..., tuple[int, str]]:
+    """`on_a_terminal(*args, cwd=None, env=None)`: run `python -m jsrt ARGS` in a real
+    process with stdout and stderr on a pseudo-terminal; its exit code and everything it
+    wrote there (read as it writes: a full terminal buffer would stop it)."""
+
+    def run(
+        *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+    ) -> tuple[int, str]:
+        leader, follower = pty.openpty()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "jsrt", *args],
+            cwd=cwd,
+            stdin=subprocess.DEVNULL,
+            stdout=follower,
+            stderr=follower,
+            env=env,
+        )
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the terminal closed: the process ended
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        os.close(leader)
+        return process.wait(timeout=120), b"".join(chunks).decode("utf-8", "replace")
+
+    return run

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import json
 import os
-import pty
 import subprocess
-import sys
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -291,37 +290,13 @@ def test_output_writes_the_report_to_a_file(tmp_path: Path) -> None:
     assert json.loads(target.read_text(encoding="utf-8"))["version"] == "2.1.0"
 
 
-def _on_a_terminal(*args: str, no_color: bool) -> str:
-    """`jsrt check` run in a real pseudo-terminal; what it printed."""
+def test_colour_on_a_terminal_and_none_with_no_color(
+    on_a_terminal: Callable[..., tuple[int, str]],
+) -> None:
     env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
-    if no_color:
-        env["NO_COLOR"] = "1"
-    leader, follower = pty.openpty()
-    process = subprocess.Popen(
-        [sys.executable, "-c", "from jsrt.console import main; main()", "check", *args],
-        stdout=follower,
-        stderr=follower,
-        env=env,
-    )
-    os.close(follower)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    process.wait(timeout=60)
-    os.close(leader)
-    return b"".join(chunks).decode("utf-8", "replace")
-
-
-def test_colour_on_a_terminal_and_none_with_no_color() -> None:
-    coloured = _on_a_terminal(str(HOOKS / "globals.js"), no_color=False)
+    _, coloured = on_a_terminal("check", str(HOOKS / "globals.js"), env=env)
     assert "\x1b[" in coloured and "process is not defined" in coloured
-    plain = _on_a_terminal(str(HOOKS / "globals.js"), no_color=True)
+    _, plain = on_a_terminal("check", str(HOOKS / "globals.js"), env={**env, "NO_COLOR": "1"})
     assert "\x1b[" not in plain and "process is not defined" in plain
 
 

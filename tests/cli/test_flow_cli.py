@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -199,38 +200,21 @@ def test_a_hook_that_breaks_its_contract_exits_1_and_says_so(tmp_path: Path) -> 
     assert lines[-1].endswith("1 page, 3 steps: 2 records failed")
 
 
-def test_a_terminal_sees_a_progress_line_per_page_and_ci_does_not(world_file: Path) -> None:
+def test_a_terminal_sees_a_progress_line_per_page_and_ci_does_not(
+    world_file: Path, on_a_terminal: Callable[..., tuple[int, str]]
+) -> None:
     """A real process on a pseudo-terminal: the progress line is for people only."""
     import os
-    import pty
-    import subprocess
-    import sys
-
-    def stderr_of(env: dict[str, str]) -> str:
-        leader, follower = pty.openpty()
-        jsrt = [sys.executable, "-c", "from jsrt.console import main; main()"]
-        command = [*jsrt, "flow", "run", FLOW, "--world"]
-        process = subprocess.Popen(
-            [*command, str(world_file)], stderr=follower, stdout=subprocess.DEVNULL, env=env
-        )
-        os.close(follower)
-        chunks = []
-        while True:  # read as it writes: a full terminal buffer would stop it
-            try:
-                chunk = os.read(leader, 65536)
-            except OSError:  # the process is gone and the terminal closed
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
-        os.close(leader)
-        assert process.wait(timeout=120) == 1
-        return b"".join(chunks).decode()
 
     env = {k: v for k, v in os.environ.items() if k != "CI"}
-    shown = stderr_of(env)
+    code, shown = on_a_terminal("flow", "run", FLOW, "--world", str(world_file), env=env)
+    assert code == 1
     assert "3/3 pages of step 0" in shown and "\r[" in shown
-    assert "pages of step" not in stderr_of({**env, "CI": "true"})
+    code, in_ci = on_a_terminal(
+        "flow", "run", FLOW, "--world", str(world_file), env={**env, "CI": "true"}
+    )
+    assert code == 1
+    assert "pages of step" not in in_ci
 
 
 def test_a_download_and_the_folder_jsrt_import_makes_of_it_run_the_flow(

@@ -4,9 +4,9 @@ pipe, colour only on a terminal without NO_COLOR, shell completion, `python -m j
 from __future__ import annotations
 
 import os
-import pty
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -30,51 +30,29 @@ def _cases(folder: Path, count: int = 3) -> None:
     (folder / "hook.case.yaml").write_text(CASE.format(cases=body), encoding="utf-8")
 
 
-def _on_a_terminal(args: list[str], cwd: Path, env: dict[str, str]) -> tuple[int, str]:
-    """Run `python -m jsrt ARGS` with stdout and stderr on a pseudo-terminal: its exit
-    code and everything it wrote there."""
-    leader, follower = pty.openpty()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "jsrt", *args],
-        cwd=cwd,
-        stdin=subprocess.DEVNULL,
-        stdout=follower,
-        stderr=follower,
-        env=env,
-    )
-    os.close(follower)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:  # the terminal closed: the process ended
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(leader)
-    return process.wait(), b"".join(chunks).decode("utf-8", "replace")
-
-
 def _env(**changes: str | None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("CI", "NO_COLOR")}
     env.update({k: v for k, v in changes.items() if v is not None})
     return env
 
 
-def test_jsrt_test_draws_a_progress_bar_on_a_terminal(tmp_path: Path) -> None:
+def test_jsrt_test_draws_a_progress_bar_on_a_terminal(
+    tmp_path: Path, on_a_terminal: Callable[..., tuple[int, str]]
+) -> None:
     _cases(tmp_path)
-    code, shown = _on_a_terminal(["test", "."], tmp_path, _env())
+    code, shown = on_a_terminal("test", ".", cwd=tmp_path, env=_env())
     assert code == 0, shown
     assert "[####################] 3/3 cases" in shown
     assert shown.count("\x1b[32mPASS\x1b[0m ") == 3  # green on a terminal
-    code, plain = _on_a_terminal(["test", "."], tmp_path, _env(NO_COLOR="1"))
+    code, plain = on_a_terminal("test", ".", cwd=tmp_path, env=_env(NO_COLOR="1"))
     assert code == 0 and "\x1b[" not in plain and plain.count("PASS ") == 3
 
 
-def test_jsrt_test_in_ci_or_a_pipe_prints_only_its_lines(tmp_path: Path) -> None:
+def test_jsrt_test_in_ci_or_a_pipe_prints_only_its_lines(
+    tmp_path: Path, on_a_terminal: Callable[..., tuple[int, str]]
+) -> None:
     _cases(tmp_path)
-    code, shown = _on_a_terminal(["test", "."], tmp_path, _env(CI="true"))
+    code, shown = on_a_terminal("test", ".", cwd=tmp_path, env=_env(CI="true"))
     assert code == 0, shown
     assert "/3 cases" not in shown and "\r" not in shown.replace("\r\n", "\n")
     piped = subprocess.run(
@@ -95,21 +73,26 @@ BAD = "function preSavePage(options) { setTimeout(() => 1, 1); return options; }
 
 @pytest.mark.parametrize(("no_color", "coloured"), [(None, True), ("1", False)])
 def test_check_colours_a_terminal_unless_no_color(
-    tmp_path: Path, no_color: str | None, coloured: bool
+    tmp_path: Path,
+    no_color: str | None,
+    coloured: bool,
+    on_a_terminal: Callable[..., tuple[int, str]],
 ) -> None:
     (tmp_path / "bad.js").write_text(BAD, encoding="utf-8")
-    code, shown = _on_a_terminal(["check", "bad.js"], tmp_path, _env(NO_COLOR=no_color))
+    code, shown = on_a_terminal("check", "bad.js", cwd=tmp_path, env=_env(NO_COLOR=no_color))
     assert code == 1, shown
     assert ("\x1b[" in shown) is coloured
 
 
-def test_check_draws_its_progress_over_files_on_a_terminal(tmp_path: Path) -> None:
+def test_check_draws_its_progress_over_files_on_a_terminal(
+    tmp_path: Path, on_a_terminal: Callable[..., tuple[int, str]]
+) -> None:
     for n in range(3):
         (tmp_path / f"ok{n}.js").write_text(
             "function preSavePage(options) { return { data: options.data }; }\n",
             encoding="utf-8",
         )
-    code, shown = _on_a_terminal(["check", "."], tmp_path, _env(NO_COLOR="1"))
+    code, shown = on_a_terminal("check", ".", cwd=tmp_path, env=_env(NO_COLOR="1"))
     assert code == 0, shown
     assert "3/3 files" in shown
 
