@@ -1,13 +1,16 @@
-"""Writing files so that a crash at any moment leaves the old file or the new, never half.
+"""Files: writing so that a crash at any moment leaves the old file or the new, never
+half, and finding the project a command runs in.
 
 Every file jsrt keeps for a user (a persisted world, a cassette, a cached library) goes
-through `write_atomically`.
+through `write_atomically`; every walk up the folders for the project goes through
+`nearest_up`.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -40,3 +43,15 @@ def _sync_folder(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def nearest_up(start: Path | None, found: Callable[[Path], Path | None]) -> Path | None:
+    """The first answer `found` gives for a folder, from `start` (default: the current
+    folder) up to the root: how jsrt finds the project a command runs in (its config
+    file, the root that case keys are relative to)."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        answer = found(folder)
+        if answer is not None:
+            return answer
+    return None

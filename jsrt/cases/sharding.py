@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jsrt.errors import UsageError
+from jsrt.files import nearest_up
 
 PROJECT_MARKERS = ("jsrt.toml", "pyproject.toml", ".git")
 """What marks the project root that case keys are relative to: the nearest folder, from
@@ -78,11 +79,13 @@ def shard_of(key: str, count: int) -> int:
 def project_root(start: Path | None = None) -> Path:
     """The nearest folder from `start` (default: the current one) up that holds a
     `PROJECT_MARKERS` file, else `start` itself."""
-    here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        if any((folder / marker).exists() for marker in PROJECT_MARKERS):
-            return folder
-    return here
+    marked = nearest_up(
+        start,
+        lambda folder: (
+            folder if any((folder / marker).exists() for marker in PROJECT_MARKERS) else None
+        ),
+    )
+    return marked or (start or Path.cwd()).resolve()
 
 
 def file_key(file: Path, root: Path) -> str:

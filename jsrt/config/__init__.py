@@ -23,6 +23,8 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from jsrt.files import nearest_up
+
 if TYPE_CHECKING:
     from jsrt.config.schema import ProjectConfig
 
@@ -33,15 +35,15 @@ PYPROJECT_FILE = "pyproject.toml"
 def find_config(start: Path | None = None) -> Path | None:
     """The config that applies in `start` (default the current folder): the nearest
     `jsrt.toml`, or `pyproject.toml` with a `[tool.jsrt]` table, walking up."""
-    here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
+
+    def config_in(folder: Path) -> Path | None:
         candidate = folder / CONFIG_FILE
         if candidate.is_file():
             return candidate
         pyproject = folder / PYPROJECT_FILE
-        if pyproject.is_file() and _has_jsrt_table(pyproject):
-            return pyproject
-    return None
+        return pyproject if pyproject.is_file() and _has_jsrt_table(pyproject) else None
+
+    return nearest_up(start, config_in)
 
 
 _TOOL_TABLE = re.compile(r"^\s*\[\s*tool\s*\.\s*jsrt\s*[\].]", re.MULTILINE)
