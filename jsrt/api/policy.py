@@ -12,7 +12,8 @@ everything. Which rule governs a function is the catalog's `Method.hook_rule`.
    refused when its flow is standalone: no `options._integrationId` and no
    `_integrationId` on the flow in the world.
 3. Lookup caches must be registered: a hook may use a cache's data only if the cache is
-   registered with the hook's integration. Read from the world:
+   registered with the hook's integration (`lookupcaches.getData`, and the lookups of a
+   mapping it runs with `imports.runMapping`). Read from the world:
    - explicitly, the integration document's `_registeredLookupCacheIds` (integrator.io's
      own field), a list of cache `_id`s (the local world also accepts cache names);
    - implicitly, a cache whose `_integrationId` is the integration, and every
@@ -127,25 +128,35 @@ def check(ctx: PolicyContext, method: Method, args: list[Any]) -> None:
             "flow in an integration (give it an _integrationId in the world file), or run the "
             "hook in a flow that is in one (options._flowId)"
         )
-    if rule == HOOKS_NEED_REGISTERED_CACHE and ctx.registered_caches is not None:
-        cache_id = args[0]["_id"]
-        if cache_id in ctx.registered_caches:
-            return
-        head = (
-            f"{method.qualified} is refused in {ctx.where} (rule: a hook may use only lookup "
-            "caches registered with its integration)."
-        )
-        if ctx.integration_id is None:
-            raise PolicyViolation(
-                f"{head} {_standalone(ctx)}, so no lookup cache is registered for it. Fix: put "
-                "the flow in an integration and register the cache there"
-            )
+    if rule == HOOKS_NEED_INTEGRATION and method.qualified == "imports.runMapping":
+        # The mapping's lookups read lookup caches too (rule 3): a cache its definition
+        # names must be registered with the hook's integration.
+        definition = args[0].get("import") if isinstance(args[0], dict) else None
+        for cache_id in _values_of(definition, "_lookupCacheId"):
+            _check_registered(ctx, method, cache_id)
+    if rule == HOOKS_NEED_REGISTERED_CACHE:
+        _check_registered(ctx, method, args[0]["_id"])
+
+
+def _check_registered(ctx: PolicyContext, method: Method, cache_id: str) -> None:
+    """Rule 3 for one cache a call uses (unknown registration, no world: allowed)."""
+    if ctx.registered_caches is None or cache_id in ctx.registered_caches:
+        return
+    head = (
+        f"{method.qualified} is refused in {ctx.where} (rule: a hook may use only lookup "
+        "caches registered with its integration)."
+    )
+    if ctx.integration_id is None:
         raise PolicyViolation(
-            f"{head} Lookup cache {cache_id!r} is not registered with integration "
-            f"{ctx.integration_id!r}. Fix: add it to that integration's "
-            "_registeredLookupCacheIds in the world file, or reference it from a mapping "
-            "lookup (_lookupCacheId) of a flow step in that integration"
+            f"{head} {_standalone(ctx)}, so no lookup cache is registered for it. Fix: put "
+            "the flow in an integration and register the cache there"
         )
+    raise PolicyViolation(
+        f"{head} Lookup cache {cache_id!r} is not registered with integration "
+        f"{ctx.integration_id!r}. Fix: add it to that integration's "
+        "_registeredLookupCacheIds in the world file, or reference it from a mapping "
+        "lookup (_lookupCacheId) of a flow step in that integration"
+    )
 
 
 def _standalone(ctx: PolicyContext) -> str:

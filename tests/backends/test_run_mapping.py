@@ -195,6 +195,45 @@ def test_a_hook_maps_its_page_with_a_lookup_through_run_mapping(tmp_path: Path) 
     assert [c["method"] for c in result.calls] == ["runMapping"]
 
 
+def test_a_hooks_mapping_may_read_only_caches_registered_with_its_integration(
+    tmp_path: Path,
+) -> None:
+    # celigo-reference §2.2 rule 3 (jsrt.api.policy): a hook uses a lookup cache's data only
+    # when the cache is registered with its integration, through runMapping's lookups too.
+    world = {
+        **HOOK_WORLD,
+        "lookupcaches": [
+            *HOOK_WORLD["lookupcaches"],
+            {"_id": "elsewhere", "name": "Elsewhere", "data": [{"key": "DE", "value": "x"}]},
+        ],
+    }
+    world_file = tmp_path / "world.yaml"
+    world_file.write_text(yaml.safe_dump(world), encoding="utf-8")
+    script = tmp_path / "mapPage.js"
+    script.write_text(HOOK, encoding="utf-8")
+    runtime = Runtime(world_file, timeout_s=30)
+
+    def run(cache_id: str) -> Any:
+        mapping = {
+            "mappings": HOOK_WORLD["imports"][0]["mappings"],
+            "lookups": [{"name": "region", "_lookupCacheId": cache_id, "allowFailures": True}],
+        }
+        options = {
+            "data": [{"id": 1, "country": "DE"}],
+            "settings": {"mapping": mapping},
+            "_integrationId": "shop",
+            "_flowId": "orders",
+        }
+        return runtime.run_hook(script, "preSavePage", options)
+
+    assert run("regions").ok
+    refused = run("elsewhere")
+    assert not refused.ok
+    assert "Lookup cache 'elsewhere' is not registered with integration 'shop'" in str(
+        refused.error
+    )
+
+
 # --- through `jsrt serve`: a My API script's runMapping is answered by the served world.
 
 API_JS = """
