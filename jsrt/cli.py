@@ -1543,7 +1543,8 @@ def test(
 def _cases_of_shard(shard: Shard, cases: list[Case], report: Report) -> list[Case]:
     """The cases `shard` runs; the report counts the others and names the shard. A case
     file that could not be loaded is reported by the shard its path falls in."""
-    from jsrt.cases.sharding import case_key, file_key, project_root
+    from jsrt.cases.sharding import case_key, file_key
+    from jsrt.files import project_root
 
     root = project_root()
     kept = [case for case in cases if shard.holds(case_key(case.file, case.name, root))]

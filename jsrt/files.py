@@ -55,3 +55,21 @@ def nearest_up(start: Path | None, found: Callable[[Path], Path | None]) -> Path
         if answer is not None:
             return answer
     return None
+
+
+PROJECT_MARKERS = ("jsrt.toml", "pyproject.toml", ".git")
+"""What marks a project's root: the nearest folder, from the current one up, that holds
+one of these (a CI checkout holds `.git`)."""
+
+
+def project_root(start: Path | None = None) -> Path:
+    """The nearest folder from `start` (default: the current one) up that holds a
+    `PROJECT_MARKERS` file, else `start` itself: what case keys and the scripts named in
+    coverage data are relative to, so they mean the same on every machine of a CI matrix."""
+    marked = nearest_up(
+        start,
+        lambda folder: (
+            folder if any((folder / marker).exists() for marker in PROJECT_MARKERS) else None
+        ),
+    )
+    return marked or (start or Path.cwd()).resolve()

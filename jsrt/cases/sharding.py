@@ -22,11 +22,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jsrt.errors import UsageError
-from jsrt.files import nearest_up
-
-PROJECT_MARKERS = ("jsrt.toml", "pyproject.toml", ".git")
-"""What marks the project root that case keys are relative to: the nearest folder, from
-the current one up, that holds one of these (a CI checkout holds `.git`)."""
 
 _SHARD = re.compile(r"\s*(\d+)\s*/\s*(\d+)\s*")
 
@@ -74,18 +69,6 @@ def shard_of(key: str, count: int) -> int:
     as a big-endian number, modulo `count`."""
     digest = hashlib.sha256(key.encode("utf-8")).digest()
     return int.from_bytes(digest[:8], "big") % count + 1
-
-
-def project_root(start: Path | None = None) -> Path:
-    """The nearest folder from `start` (default: the current one) up that holds a
-    `PROJECT_MARKERS` file, else `start` itself."""
-    marked = nearest_up(
-        start,
-        lambda folder: (
-            folder if any((folder / marker).exists() for marker in PROJECT_MARKERS) else None
-        ),
-    )
-    return marked or (start or Path.cwd()).resolve()
 
 
 def file_key(file: Path, root: Path) -> str:

@@ -37,7 +37,7 @@ from jsrt.coverage.instrument import (
     instrument,
 )
 from jsrt.errors import InputError, JsrtError
-from jsrt.files import write_atomically
+from jsrt.files import project_root, write_atomically
 
 if TYPE_CHECKING:
     from jsrt.loader import PreparedScript
@@ -120,13 +120,18 @@ class CoverageCollector:
         return entry
 
     def to_data(self) -> dict[str, Any]:
-        return {
-            "version": DATA_VERSION,
-            "files": [
-                {"map": asdict(entry.map), "counters": entry.counters}
-                for entry in self.files.values()
-            ],
-        }
+        """The counts as plain JSON. A script inside the project is named relative to the
+        project's root (`jsrt.files.project_root`), so that data written on one machine of
+        a CI matrix merges with another's whatever folder each checked out into."""
+        root = project_root()
+        files = []
+        for entry in self.files.values():
+            data = asdict(entry.map)
+            inside = _inside(entry.map.filename, root)
+            if inside is not None:
+                data["filename"] = inside
+            files.append({"map": data, "counters": entry.counters, "in_project": bool(inside)})
+        return {"version": DATA_VERSION, "files": files}
 
     @classmethod
     def from_data(cls, data: Any, origin: str) -> CoverageCollector:
@@ -135,8 +140,12 @@ class CoverageCollector:
         try:
             if data["version"] != DATA_VERSION:
                 raise ValueError(f"version {data['version']!r}")
+            root = project_root()
             for item in data["files"]:
                 coverage_map = _map_from_data(item["map"])
+                if item.get("in_project") is True:
+                    named = str(root / coverage_map.filename)
+                    coverage_map = replace(coverage_map, filename=named)
                 counters = [int(c) for c in item["counters"]]
                 if len(counters) != coverage_map.counters:
                     raise ValueError("counts do not match the sites")
@@ -163,6 +172,17 @@ class CoverageCollector:
                 file=str(path),
             ) from None
         return cls.from_data(data, str(path))
+
+
+def _inside(filename: str, root: Path) -> str | None:
+    """`filename` relative to `root` (with `/`), when it is an absolute path inside it."""
+    if not os.path.isabs(filename):
+        return None
+    try:
+        relative = Path(os.path.relpath(filename, root))
+    except ValueError:  # another drive (Windows): not inside
+        return None
+    return None if relative.parts[:1] == ("..",) else relative.as_posix()
 
 
 def _span(data: dict[str, int]) -> Span:

@@ -265,3 +265,34 @@ def test_one_script_reached_by_two_paths_is_one_file_of_the_report(tmp_path: Pat
     (entry,) = collector.files.values()
     assert entry.map.filename == str(tmp_path / "pages.js")
     assert max(entry.counters) == 2  # both runs counted on the one file
+
+
+def test_coverage_data_from_another_checkout_merges_file_by_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A CI matrix: each machine checks the project out into its own folder; the data one
+    # writes names the project's scripts relative to the project's root.
+    first, second = tmp_path / "runner-1" / "repo", tmp_path / "runner-2" / "checkout"
+    for project in (first, second):
+        (project / "hooks").mkdir(parents=True)
+        (project / "jsrt.toml").write_text("", encoding="utf-8")
+        (project / "hooks" / "pages.js").write_text(HOOK, encoding="utf-8")
+
+    def run_in(project: Path) -> CoverageCollector:
+        monkeypatch.chdir(project)
+        collector = CoverageCollector()
+        script = project / "hooks" / "pages.js"
+        result = Runtime(coverage=collector).run_hook(
+            str(script), "preSavePage", {"data": [{"kind": "a"}]}
+        )
+        assert result.ok, result.error
+        return collector
+
+    run_in(first).save(first / "coverage.json")
+    saved = orjson.loads((first / "coverage.json").read_bytes())
+    assert [item["map"]["filename"] for item in saved["files"]] == ["hooks/pages.js"]
+    here = run_in(second)
+    here.merge(CoverageCollector.load(first / "coverage.json"))
+    assert list(here.files) == [str(second / "hooks" / "pages.js")]
+    (entry,) = here.files.values()
+    assert max(entry.counters) == 2
