@@ -163,6 +163,10 @@ class Field:
     `bare`: a REST body that is a JSON array is this option. integrator.io's imports
     invoke takes "data and settings ... as an array in the request body" (celigo-reference
     §3.2, S7); jsrt reads such an array as the records.
+
+    `reads_caches`: the option is a definition whose lookups read lookup caches
+    (`_lookupCacheId`), which a hook may use only when registered with its integration
+    (hook rule 3, `jsrt.api.policy`).
     """
 
     name: str
@@ -173,6 +177,7 @@ class Field:
     excludes: tuple[str, ...] = ()
     spread: bool = False
     bare: bool = False
+    reads_caches: bool = False
 
     @functools.cached_property
     def plain_types(self) -> frozenset[type]:
@@ -209,6 +214,12 @@ class Method:
     @property
     def qualified(self) -> str:
         return f"{self.obj}.{self.name}"
+
+    @functools.cached_property
+    def cache_reading_fields(self) -> tuple[str, ...]:
+        """The options whose lookups read lookup caches (`Field.reads_caches`); kept, as
+        the hook policy asks on every call."""
+        return tuple(field.name for field in self.fields if field.reads_caches)
 
     @functools.cached_property
     def field_names(self) -> frozenset[str]:
@@ -528,7 +539,10 @@ _RUNS = (
         "imports",
         "runMapping",
         "run",
-        (Field("import", ("object",), required=True), Field("data", ("array",), required=True)),
+        (
+            Field("import", ("object",), required=True, reads_caches=True),
+            Field("data", ("array",), required=True),
+        ),
         "Runs only the mapping of an import definition: [{statusCode, data, errors}].",
         None,
         "runs the mapping (Mapper 2.0 or 1.0) with the world's lookups: per record {statusCode:"

@@ -128,14 +128,11 @@ def check(ctx: PolicyContext, method: Method, args: list[Any]) -> None:
             "flow in an integration (give it an _integrationId in the world file), or run the "
             "hook in a flow that is in one (options._flowId)"
         )
-    if rule == HOOKS_NEED_INTEGRATION and method.qualified == "imports.runMapping":
-        # The mapping's lookups read lookup caches too (rule 3): a cache its definition
-        # names must be registered with the hook's integration.
-        definition = args[0].get("import") if isinstance(args[0], dict) else None
-        for cache_id in _values_of(definition, "_lookupCacheId"):
-            _check_registered(ctx, method, cache_id)
     if rule == HOOKS_NEED_REGISTERED_CACHE:
         _check_registered(ctx, method, args[0]["_id"])
+    for name in method.cache_reading_fields:
+        for cache_id in _values_of(args[0].get(name), "_lookupCacheId"):
+            _check_registered(ctx, method, cache_id)
 
 
 def _check_registered(ctx: PolicyContext, method: Method, cache_id: str) -> None:

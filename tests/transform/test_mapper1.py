@@ -39,7 +39,7 @@ def run(
         "records": records,
         "context": context or {},
     }
-    return engine.call("mapper1", request, source=source)
+    return engine.call("map", request, source=source)
 
 
 def mapped(engine: TransformEngine, mapping: dict[str, Any], record: Any, **kw: Any) -> Any:

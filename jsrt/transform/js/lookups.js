@@ -243,7 +243,7 @@
   T.lookups = { compile: compile, kindOf: kindOf };
 
   // op `lookup` {lookups, name, values: [{value, record}], context}: one lookup applied to
-  // each value, as a mapping would; per value outcomes (what `jsrt map` and tests use).
+  // each value, as a mapping would; per value outcomes (a lookup tried on its own).
   var compiledLookups = T.memo(200);
   T.ops.lookup = function (request) {
     var lookups = compiledLookups(JSON.stringify(request.lookups || []), function () {

@@ -562,14 +562,4 @@
       });
     },
   };
-
-  // op `mapper1` {definition: {mapping, lookups}, records, context}: per record outcomes
-  // (op `map` dispatches here too when a definition has `mapping`).
-  T.ops.mapper1 = function (request) {
-    var mapRecord = T.mapper1.compile(request.definition || {});
-    var context = request.context || {};
-    return T.perRecord(request.records || [], function (record) {
-      return mapRecord(record, context);
-    });
-  };
 })(globalThis.__jsrt_transform);
