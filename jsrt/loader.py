@@ -67,7 +67,8 @@ THROW_RECORDER = "$thr"
 _ALLOWED_TEXT = "integrator.io scripts can import only integrator-api, dayjs and sjcl"
 _FUNCTION_NODES = ("function_declaration", "generator_function_declaration")
 _FUNCTION_VALUES = ("function_expression", "arrow_function", "generator_function")
-_FUNCTION_BODIES = (*_FUNCTION_NODES, *_FUNCTION_VALUES, "method_definition")
+FUNCTION_SCOPES = (*_FUNCTION_NODES, *_FUNCTION_VALUES, "method_definition")
+"""Nodes that open a function scope: a `return` or `throw` inside belongs to the nearest."""
 _OPENERS = {"}": "{", ")": "(", "]": "["}
 # ECMAScript line terminators: what V8 counts as a new line (not str.splitlines' wider set).
 _LINE_TERMINATOR = re.compile("\r\n|[\n\r\u2028\u2029]")
@@ -421,7 +422,7 @@ class _Rewriter:
         """A `return` outside every function: a SyntaxError in a module (V8: "Illegal
         return statement"), which tree-sitter's grammar accepts."""
         for node in sorted(returns, key=lambda n: n.start_byte):
-            if not _inside_function(node):
+            if enclosing_function(node) is None:
                 return self._syntax_error(
                     node.start_byte,
                     "Illegal return statement",
@@ -597,10 +598,11 @@ def _first_source(statement: tree_sitter.Node) -> tree_sitter.Node | None:
             return None
 
 
-def _inside_function(node: tree_sitter.Node) -> bool:
+def enclosing_function(node: tree_sitter.Node) -> tree_sitter.Node | None:
+    """The function (`FUNCTION_SCOPES`) whose scope `node` is in; None at the top level."""
     parent = node.parent
     while parent is not None:
-        if parent.type in _FUNCTION_BODIES:
-            return True
+        if parent.type in FUNCTION_SCOPES:
+            return parent
         parent = parent.parent
-    return False
+    return None

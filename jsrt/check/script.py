@@ -13,16 +13,7 @@ from typing import Literal
 
 import tree_sitter
 
-from jsrt.loader import language, position, top_level_functions
-
-_FUNCTION_VALUES = ("function_expression", "arrow_function", "generator_function")
-FUNCTION_NODES = (
-    "function_declaration",
-    "generator_function_declaration",
-    *_FUNCTION_VALUES,
-    "method_definition",
-)
-"""Nodes that open a function scope: a `return` inside belongs to the nearest one."""
+from jsrt.loader import enclosing_function, language, position, top_level_functions
 
 API_MODULE = "integrator-api"
 
@@ -147,17 +138,23 @@ class ScriptView:
         return found
 
     @functools.cached_property
+    def api_imports(self) -> list[tree_sitter.Node]:
+        """The script's import statements of integrator-api."""
+        return [
+            statement
+            for statement in self.root.children
+            if statement.type == "import_statement"
+            and (source := statement.child_by_field_name("source")) is not None
+            and text(source)[1:-1] == API_MODULE
+        ]
+
+    @functools.cached_property
     def api_bindings(self) -> tuple[dict[str, str], frozenset[str]]:
         """(local name -> integrator-api object it names, names bound to the whole module)
         from the script's imports of integrator-api."""
         objects: dict[str, str] = {}
         modules: set[str] = set()
-        for statement in self.root.children:
-            source = statement.child_by_field_name("source")
-            if statement.type != "import_statement" or source is None:
-                continue
-            if text(source)[1:-1] != API_MODULE:
-                continue
+        for statement in self.api_imports:
             clause = next((c for c in statement.children if c.type == "import_clause"), None)
             for part in clause.named_children if clause is not None else ():
                 if part.type == "identifier":
@@ -217,12 +214,7 @@ class ScriptView:
     def api_object_names(self) -> Iterator[tuple[str, tree_sitter.Node]]:
         """(object name, node) for each integrator-api object the script names: its
         imported names, and `api.X` of a module import."""
-        for statement in self.root.children:
-            source = statement.child_by_field_name("source")
-            if statement.type != "import_statement" or source is None:
-                continue
-            if text(source)[1:-1] != API_MODULE:
-                continue
+        for statement in self.api_imports:
             for specifier in captures(statement, "(import_specifier) @s").get("s", []):
                 name = specifier.child_by_field_name("name")
                 if name is not None:
@@ -253,15 +245,6 @@ def _api_object(
         prop = target.child_by_field_name("property")
         if inner is not None and inner.type == "identifier" and text(inner) in modules:
             return text(prop) if prop is not None else None
-    return None
-
-
-def enclosing_function(node: tree_sitter.Node) -> tree_sitter.Node | None:
-    parent = node.parent
-    while parent is not None:
-        if parent.type in FUNCTION_NODES:
-            return parent
-        parent = parent.parent
     return None
 
 

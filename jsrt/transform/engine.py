@@ -69,8 +69,8 @@ class TransformEngine:
         self._source: LookupSource | None = None
         self._isolate = Isolate(memory_mb=memory_mb, bridge=self._answer)
         try:
-            for name in _LIBRARIES:
-                self._isolate.eval(_library_js(name), filename=f"jsrt:{name}.js")
+            for name, code in _libraries_js():
+                self._isolate.eval(code, filename=f"jsrt:{name}.js")
             for name in JS_FILES:
                 self._isolate.eval(_engine_js(name), filename=f"jsrt-transform/{name}")
         except BaseException:
@@ -142,16 +142,15 @@ def _details(error: Mapping[str, Any]) -> dict[str, Any]:
     return {key: error[key] for key in ("path", "code", "hint", "line", "column") if key in error}
 
 
-_LIBRARIES = ("handlebars", "jsonpath-plus", "moment", "moment-timezone", "crypto-js")
-"""The npm libraries the engine's JavaScript uses, in load order (moment before
-moment-timezone, which requires it)."""
-
-
 @cache
-def _library_js(name: str) -> str:
-    from jsrt import modules  # brings in the HTTP client it fetches with, on first use only
+def _libraries_js() -> tuple[tuple[str, str], ...]:
+    """The npm libraries the engine's JavaScript uses (`used_by: transform` in
+    modules.lock.json, whose order is the load order: moment before moment-timezone,
+    which requires it), with their code. `jsrt.modules` brings in the HTTP client it
+    fetches with, so it loads on first use only."""
+    from jsrt import modules
 
-    return modules.library_js(name)
+    return tuple((name, modules.library_js(name)) for name in modules.library_names("transform"))
 
 
 @cache
