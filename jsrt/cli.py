@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import re
 import sys
 from collections.abc import Callable, Collection, Iterable
@@ -271,28 +272,28 @@ class _ProjectState:
     """The config a command read (or why it could not), and the environment chosen."""
 
     env: str | None
+    env_named: str = "--env"
+    """How the environment was chosen, for messages: `--env` or `$JSRT_ENV`."""
     config: ProjectConfig | None = None
     error: JsrtError | None = None
 
 
-def _read_project(ctx: click.Context, env: str | None) -> _ProjectState:
+def _read_project(ctx: click.Context, env: str | None, env_named: str) -> _ProjectState:
     """Read the project config into `ctx.default_map`, so that a parameter the command
     line leaves out takes the config's value (the environment's over the top level's).
     A config that cannot be used is kept as the state's error, which the command reports
     in its own format (`--json` or not) once its parameters are known."""
     from jsrt.config import load_config
 
-    state = _ProjectState(env)
+    state = _ProjectState(env, env_named)
     names = {param.name for param in ctx.command.params}
     try:
         state.config = load_config()
         if state.config is None and env is not None:
-            by_variable = ctx.get_parameter_source("env") == _FROM_VARIABLE
-            named = "$JSRT_ENV" if by_variable else "--env"
+            given = f"{env_named}={env}" if env_named.startswith("$") else f"{env_named} {env}"
             raise UsageError(
-                f"{named}{'=' if by_variable else ' '}{env}: no jsrt.toml (or [tool.jsrt] in "
-                "pyproject.toml) here or above",
-                hint=f"add a jsrt.toml with an [env.NAME] section, or leave {named} out",
+                f"{given}: no jsrt.toml (or [tool.jsrt] in pyproject.toml) here or above",
+                hint=f"add a jsrt.toml with an [env.NAME] section, or leave {env_named} out",
             )
         if state.config is not None:
             defaults = state.config.defaults(env)
@@ -305,7 +306,13 @@ def _read_project(ctx: click.Context, env: str | None) -> _ProjectState:
 
 
 def _env_option(ctx: click.Context, param: click.Parameter, env: str | None) -> None:
-    _read_project(ctx, env)
+    """`--env`, else `$JSRT_ENV`. The variable is read here rather than by click's
+    `envvar`, so that the message can say which one chose (click before 8.5 records the
+    source only after an eager callback has run)."""
+    if env is None and os.environ.get(_ENV_VARIABLE):
+        _read_project(ctx, os.environ[_ENV_VARIABLE], f"${_ENV_VARIABLE}")
+    else:
+        _read_project(ctx, env, "--env")
 
 
 _BACKEND_FIELDS = (
@@ -359,7 +366,7 @@ def _refreshed(ctx: click.Context, params: dict[str, Any]) -> dict[str, Any]:
     from click.core import ParameterSource
 
     state: _ProjectState = ctx.meta[_PROJECT]
-    _read_project(ctx, state.env)
+    _read_project(ctx, state.env, state.env_named)
     fresh = dict(params)
     configured = ctx.default_map or {}
     for param in ctx.command.params:
@@ -394,7 +401,7 @@ def _script_types() -> Callable[[Path], tuple[str | None, str | None]] | None:
 
 
 _FROM_CONFIG = click.core.ParameterSource.DEFAULT_MAP
-_FROM_VARIABLE = click.core.ParameterSource.ENVIRONMENT
+_ENV_VARIABLE = "JSRT_ENV"
 
 _WRITTEN = ("output", "junit_path", "trace_path", "record", "coverage_data")
 """Parameters naming a file a command writes: never what starts the next --watch run."""
@@ -502,7 +509,6 @@ def _project(*, watch: bool = False) -> Callable[[Callable[..., Any]], Callable[
         configured = click.option(
             "--env",
             metavar="NAME",
-            envvar="JSRT_ENV",
             is_eager=True,
             expose_value=False,
             callback=_env_option,
