@@ -19,6 +19,21 @@ branching script once per page too: the runner calls its function per record ins
 run); mappings, filters, transforms and response mappings go through the transformation
 engine (`jsrt.transform`), a page per call.
 
+Pages in flight (`jsrt.flow.pipeline`): in a flow of page processors in a row (no
+routers) whose run is not traced, a generator's next page goes through its export
+pipeline while the page processors work on the pages before it, and each processor works
+on one page while the next processor works on the page before, as integrator.io streams
+pages on (flows-and-mappings.md "How a flow runs a page"). Each step takes the pages in
+order, and what a page makes that the whole run keeps (notes, failures) is added as the
+page leaves the last step, so the `FlowResult` is the one a run page after page gives
+(tests/flow/test_flow_pipeline.py). What may now interleave is the hooks of different
+steps: page n+1's preSavePage may run before or after page n's preMap, so what hooks of
+different steps write to the world (state, lookup caches) may land in either order; the
+hooks of one step still run page after page, and two hook runs never overlap (one
+worker runs them, and the flow holds a lock for each run, which the latest step waiting
+gets first). A flow with routers (a page may reach a step by several branches, or none)
+and a traced run (journeys are numbered as records are made) run page after page.
+
 Records a filter drops skip that step only and go on to the next. A record that fails
 at a step stops there unless the step says `proceedOnFailure` (celigo/ai
 skills/building-flows/references/schemas/page-processor.yml). A hook's throw fails every
@@ -49,9 +64,10 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -59,6 +75,7 @@ from jsrt.backends.local import World
 from jsrt.describe import describe
 from jsrt.errors import InputError, UsageError
 from jsrt.flow.hooks import HookRun, HookRunner, flow_hook_sites, hook_failure, record_failure
+from jsrt.flow.pipeline import PagePipeline, StageLock
 from jsrt.flow.result import (
     FlowProgress,
     FlowResult,
@@ -155,11 +172,12 @@ class FlowRun:
         )
         self._journeys = itertools.count()
         self._answers: dict[int, ImportAnswers] = {}
-        self.failed: set[Item] = set()
-        self._answer_errors: dict[Item, list[dict[str, Any]]] | None = None
-        """While what a lookup or an import answered goes through a pipeline of its own (a
-        lookup's transform, filter and preSavePage; an import's responseTransform): the
-        errors of each answer, which fail the record it answers."""
+        self._local = _StepState()
+        self._hooks = StageLock()
+        """Held for each hook run, and for each question a mapping asks the world: a hook
+        run applies its changes to the world when it ends, so two runs, or a run and a
+        mapping reading the world, never overlap in this process. With pages in flight,
+        the latest step waiting gets it first (`jsrt.flow.pipeline.StageLock`)."""
         self.started_at = datetime.now(UTC)
         for step in self.steps:
             if step.kind != "router" and step.resource is None:
@@ -169,6 +187,36 @@ class FlowRun:
                     hint=f"add the {step.kind} to the world's {step.kind}s",
                     file=place.label,
                 )
+
+    @property
+    def failed(self) -> set[Item]:
+        """The records that failed at the step now running (of the page it runs on)."""
+        return self._local.failed
+
+    @failed.setter
+    def failed(self, items: set[Item]) -> None:
+        self._local.failed = items
+
+    @property
+    def _answer_errors(self) -> dict[Item, list[dict[str, Any]]] | None:
+        """While what a lookup or an import answered goes through a pipeline of its own (a
+        lookup's transform, filter and preSavePage; an import's responseTransform): the
+        errors of each answer, which fail the record it answers."""
+        return self._local.answer_errors
+
+    @_answer_errors.setter
+    def _answer_errors(self, errors: dict[Item, list[dict[str, Any]]] | None) -> None:
+        self._local.answer_errors = errors
+
+    def note(self, text: str) -> None:
+        """A note on the run, in the order the run would make it page after page."""
+        page = self._local.page
+        (page.notes if page is not None else self.result.notes).append(text)
+
+    def failure(self, failure: dict[str, Any]) -> None:
+        """What stopped a page or the run, in the order of a run page after page."""
+        page = self._local.page
+        (page.failures if page is not None else self.result.failures).append(failure)
 
     # --- the run ----------------------------------------------------------------------
 
@@ -189,25 +237,94 @@ class FlowRun:
         all_pages = generator_pages(step.resource or {}, records, label, self.place.label)
         made = all_pages if limit is None else all_pages[:limit]
         if records is None and "mockOutput" not in (step.resource or {}):
-            self.result.notes.append(
+            self.note(
                 f"{self.result.steps[step.index].label} has no mockOutput and no data was "
                 "given for it: it made no pages (give its records as data, or a mockOutput "
                 "in the world)"
             )
+        if self._pipelined() and len(made) > 1:
+            self._run_pages_pipelined(step, made)
+            return
         for number, page_records in enumerate(made):
-            page = self.result.pages
-            self.result.pages += 1
-            items = [self._born(record, step, page) for record in page_records]
-            items, abort = self._export_pipeline(step, items, page)
-            self._after_generator(items, page)
-            if self.on_progress is not None:
-                self.on_progress(FlowProgress(step.index, number + 1, len(made), len(page_records)))
-            if abort:
-                self.result.notes.append(
-                    f"{self.result.steps[step.index].label}: preSavePage returned abort: true "
-                    f"on page {page}; the export made no further pages"
-                )
+            work = _PageWork(step, self.result.pages, number, len(made), len(page_records))
+            self._generate(work, page_records)
+            self._after_generator(work.items, work.page)
+            self._page_done(work)
+            if work.abort:
                 break
+
+    def _generate(self, work: _PageWork, records: list[Any]) -> None:
+        """A generator's next page, through the export's pipeline."""
+        self.result.pages += 1
+        items = [self._born(record, work.step, work.page) for record in records]
+        work.items, work.abort = self._export_pipeline(work.step, items, work.page)
+
+    def _page_done(self, work: _PageWork) -> None:
+        """A page has been through every step: progress, and the end of the export's
+        pages when its preSavePage said abort."""
+        if self.on_progress is not None:
+            self.on_progress(FlowProgress(work.step.index, work.number + 1, work.count, work.size))
+        if work.abort:
+            self.note(
+                f"{self.result.steps[work.step.index].label}: preSavePage returned abort: "
+                f"true on page {work.page}; the export made no further pages"
+            )
+
+    def _pipelined(self) -> bool:
+        """Whether pages may be in flight together (`jsrt.flow.pipeline`): in a flow of
+        page processors in a row, whose steps each see every page once, in order. A
+        flow with routers, where a page may reach a step by several branches or none,
+        and a traced run, whose journeys are numbered as records are made, run one page
+        after another."""
+        return self.result.trace is None and not self.flow.get("routers")
+
+    def _run_pages_pipelined(self, generator: FlowStep, made: list[list[Any]]) -> None:
+        """A generator's pages with the next page made while the page processors work on
+        the ones before (`jsrt.flow.pipeline`). Each page's notes and failures are kept
+        with it and added to the result as it leaves the last step, so they come in the
+        order of a run page after page."""
+        processors = self.processors("pageProcessors")
+
+        def stage(step: FlowStep) -> Callable[[_PageWork], None]:
+            def run(work: _PageWork) -> None:
+                if work.items:  # a page none of whose records go on skips the rest
+                    with self._on_page(work):
+                        work.items = self._processor(step, work.items, work.page)
+
+            return run
+
+        def leave(work: _PageWork) -> None:
+            with self._on_page(work):
+                self._page_done(work)
+            self.result.notes += work.notes
+            self.result.failures += work.failures
+
+        pages: PagePipeline[_PageWork] = PagePipeline(
+            [*(stage(step) for step in processors), leave], name=f"jsrt-flow-{self.flow_id}"
+        )
+        for number, page_records in enumerate(made):
+            if pages.stopped:
+                break
+            work = _PageWork(generator, self.result.pages, number, len(made), len(page_records))
+            try:
+                with self._on_page(work):
+                    self._generate(work, page_records)
+            except BaseException as error:
+                pages.fail(error)
+                break
+            pages.feed(work)
+            if work.abort:
+                break
+        pages.finish()
+
+    @contextlib.contextmanager
+    def _on_page(self, work: _PageWork) -> Iterator[None]:
+        """This thread works on `work`'s page: its notes and failures are kept with it."""
+        self._local.page = work
+        try:
+            yield
+        finally:
+            self._local.page = None
 
     def _after_generator(self, items: list[Item], page: int) -> None:
         """A generator's page goes on to the page processors, or to the first router."""
@@ -481,7 +598,7 @@ class FlowRun:
             item = items[owner]
             self.fail_record(step, errors[0]["stage"], page, owner, item, errors)
         if len(saved) != len(stages) and not failed:
-            self.result.notes.append(
+            self.note(
                 f"{self.result.steps[step.index].label}: the lookup's preSavePage returned a "
                 "different number of records than it was given; jsrt runs it once per page "
                 "over every record's answers, so each record got all of them"
@@ -811,11 +928,12 @@ class FlowRun:
         from jsrt.backends.local.lookups import WorldLookupSource
 
         integration = self.flow.get("_integrationId")
-        return WorldLookupSource(
+        source = WorldLookupSource(
             self.world,
             integration_id=integration if isinstance(integration, str) else None,
             import_id=step.resource_id,
         )
+        return _HeldSource(source, self._hooks, step.index)
 
     # --- postAggregate -------------------------------------------------------------------
 
@@ -837,13 +955,14 @@ class FlowRun:
             errors = [dict(failure, stage="postAggregate")] if failure else []
             self.stage(step, "postAggregate", self.result.pages - 1, [data], [], errors)
             if failure is not None:
-                self.result.failures.append(dict(failure, step=step.index, stage="postAggregate"))
+                self.failure(dict(failure, step=step.index, stage="postAggregate"))
                 result.errors += errors
 
     # --- hooks, stages, errors, journeys ----------------------------------------------------
 
     def run_site(self, step: FlowStep, site: HookSite, options: dict[str, Any]) -> HookRun:
-        run = self.run_hook(site, options)
+        with self._hooks.held(step.index):
+            run = self.run_hook(site, options)
         count = self.result.steps[step.index].hooks.setdefault(site.hook, HookCount())
         count.runs += 1
         given: Any = next((options[k] for k in _RECORD_KEYS if k in options), [])
@@ -925,7 +1044,7 @@ class FlowRun:
         errors: list[dict[str, Any]] = []
         for index, item in enumerate(items):
             errors += self.fail_record(step, stage, page, index, item, [failure])
-        self.result.failures.append(dict(failure, step=step.index, stage=stage, page=page))
+        self.failure(dict(failure, step=step.index, stage=stage, page=page))
         self.stage(step, stage, page, [item.record for item in items], [], errors)
 
     def _born(self, record: Any, step: FlowStep, page: int) -> Item:
@@ -959,6 +1078,47 @@ class FlowRun:
                 item.record = record
             return items
         return [self._born(record, step, page) for record in records]
+
+
+class _StepState(threading.local):
+    """What the step now running keeps, per thread: with pages in flight
+    (`jsrt.flow.pipeline`) each step runs on a thread of its own."""
+
+    def __init__(self) -> None:
+        self.failed: set[Item] = set()
+        self.answer_errors: dict[Item, list[dict[str, Any]]] | None = None
+        self.page: _PageWork | None = None
+
+
+@dataclass(eq=False)
+class _PageWork:
+    """A generator's page on its way through the steps: where it came from, what goes on,
+    and, while pages are in flight, the notes and failures it made."""
+
+    step: FlowStep
+    page: int
+    number: int
+    count: int
+    size: int
+    items: list[Item] = field(default_factory=list)
+    abort: bool = False
+    notes: list[str] = field(default_factory=list)
+    failures: list[dict[str, Any]] = field(default_factory=list)
+
+
+class _HeldSource:
+    """A mapping's questions to the world asked under the flow's hook lock: a hook run
+    that ends meanwhile applies its changes to the world, which the answer must not see
+    half done."""
+
+    def __init__(self, source: LookupSource, lock: StageLock, step: int) -> None:
+        self._source = source
+        self._lock = lock
+        self._step = step
+
+    def ask(self, kind: str, payload: Any) -> Any:
+        with self._lock.held(self._step):
+            return self._source.ask(kind, payload)
 
 
 _RECORD_KEYS = ("records", "data", "postMapData", "postResponseMapData", "responseData")
