@@ -520,13 +520,14 @@ class FlowRun:
         else:
             responses = self._import(step, kept, page)
         proceeds = self._proceeds(step)
-        answered = [(i, r) for i, r in responses if i not in self.failed or proceeds]
+        failed = self.failed
+        answered = [(i, r) for i, r in responses if i not in failed or proceeds]
         going = [item for item, _ in answered]
         answers = [response for _, response in answered]
         self._response_map(step, going, answers, page)
         if fanned.parents is None:
             self._post_response_map(step, going, answers, page)
-            out = [item for item in items if item not in self.failed or proceeds]
+            out = [item for item in items if item not in failed or proceeds]
         elif _on_children(self.sites.get(step.index, {})):
             self._post_response_map(step, going, answers, page)
             out = self._gather_children(step, items, fanned)
@@ -868,8 +869,9 @@ class FlowRun:
         assert fanned.parents is not None and fanned.path is not None
         children: dict[int, list[Any]] = {}
         failed: set[int] = set()
+        failed_children = self.failed
         for child, parent in zip(fanned.items, fanned.parents, strict=True):
-            if child in self.failed:
+            if child in failed_children:
                 failed.add(parent)
             record = child.record
             if isinstance(record, Mapping):

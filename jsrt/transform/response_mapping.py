@@ -74,6 +74,7 @@ def apply_response_mappings(
     mapped = engine.call("responseMapValues", request)
     if not isinstance(mapped, list) or len(mapped) != len(distinct):
         raise TransformError("the transformation engine answered another number of responses")
+    flat = [_is_flat(value.get("data")) for value in mapped]
     outcomes: list[RecordOutcome | None] = []
     inexact: list[int] = []
     for position, (record, answer) in enumerate(zip(records, answers, strict=True)):
@@ -81,7 +82,11 @@ def apply_response_mappings(
         if "errors" in value:
             outcomes.append(RecordOutcome(errors=tuple(dict(e) for e in value["errors"])))
         elif value["exact"]:
-            outcomes.append(RecordOutcome(data=_merged_record(record, value["data"])))
+            data = value["data"]
+            if flat[answer] and type(record) is dict:
+                outcomes.append(RecordOutcome(data={**record, **data}))
+            else:
+                outcomes.append(RecordOutcome(data=_merged_record(record, data)))
         else:
             outcomes.append(None)
             inexact.append(position)
@@ -113,6 +118,16 @@ def _distinct(responses: Sequence[Any]) -> tuple[list[Any], list[int]]:
             distinct.append(response)
         answers.append(position)
     return distinct, answers
+
+
+def _is_flat(mapped: Any) -> bool:
+    """Whether merging `mapped` into an object record is setting its keys: an object of
+    plain values (JSON's strings, numbers, booleans, null), which lodash's merge writes
+    over whatever the record held (a lookup's `data[0].x` fields, the usual response
+    mapping). The merge is then one dict union, not a walk per record."""
+    return type(mapped) is dict and not any(
+        isinstance(value, dict | list) for value in mapped.values()
+    )
 
 
 def _merged_record(record: Any, mapped: Any) -> Any:

@@ -246,3 +246,35 @@ def test_answers_that_name_no_response_are_refused_by_the_engine() -> None:
         "responseMapPage", {**request, "records": [{}], "answers": [0]}
     )
     assert outcome["data"]["customer"]["id"] == "C-1"
+
+
+FLAT_MAPPING = {
+    "fields": [
+        {"extract": "data[0].id", "generate": "customerId"},
+        {"extract": "data[0].name", "generate": "name"},
+    ]
+}
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        {"customerId": {"was": "an object"}, "name": ["a", "list"], "kept": 1},
+        {},
+        [{"row": 1}, "not a row"],
+        "not a record",
+    ],
+)
+def test_plain_mapped_values_merge_over_a_page_as_the_engine_merges(record: Any) -> None:
+    # lodash's merge writes a plain value over whatever the record held at its key: a
+    # page whose response maps to plain values is merged as a dict union per object
+    # record (a list of grouped rows or a non-object goes the general way), the same
+    # record the engine's merge gives.
+    records = [record, record]
+    outcomes = apply_response_mappings(
+        FLAT_MAPPING, records, [LOOKUP_RESPONSE, LOOKUP_RESPONSE], kind="lookup"
+    )
+    expected = apply_response_mapping(FLAT_MAPPING, record, LOOKUP_RESPONSE, kind="lookup")
+    assert [o.data for o in outcomes] == [expected, expected]
+    assert outcomes[0].data is not outcomes[1].data
+    assert records == [record, record]
