@@ -302,19 +302,23 @@ class FlowRun:
         pages: PagePipeline[_PageWork] = PagePipeline(
             [*(stage(step) for step in processors), leave], name=f"jsrt-flow-{self.flow_id}"
         )
-        for number, page_records in enumerate(made):
-            if pages.stopped:
-                break
-            work = _PageWork(generator, self.result.pages, number, len(made), len(page_records))
-            try:
-                with self._on_page(work):
-                    self._generate(work, page_records)
-            except BaseException as error:
-                pages.fail(error)
-                break
-            pages.feed(work)
-            if work.abort:
-                break
+        try:
+            for number, page_records in enumerate(made):
+                if pages.stopped:
+                    break
+                work = _PageWork(generator, self.result.pages, number, len(made), len(page_records))
+                try:
+                    with self._on_page(work):
+                        self._generate(work, page_records)
+                except Exception as error:  # the pages before it go through first
+                    pages.fail(error)
+                    break
+                pages.feed(work)
+                if work.abort:
+                    break
+        except BaseException:  # interrupted: no page goes on
+            pages.stop()
+            raise
         pages.finish()
 
     @contextlib.contextmanager

@@ -84,16 +84,25 @@ class PagePipeline(Generic[Work]):
         `finish` raises (this or an earlier page's failure)."""
         self._failed(self._fed, error)
 
+    def stop(self) -> None:
+        """Stop every page at its next stage (the caller was interrupted), without
+        waiting."""
+        self._failed(-1, RuntimeError("the pages were stopped"))
+        if self._stages:
+            with contextlib.suppress(queue.Full):
+                self._queues[0].put_nowait(None)
+
     def finish(self) -> None:
         """Wait until every page fed has gone through (or stopped), then raise the
         earliest page's failure if there was one."""
         if self._stages:
-            self._queues[0].put(None)
+            if self._stopped_at != -1:  # a stopped pipeline's stages are ending already
+                self._queues[0].put(None)
             try:
                 for thread in self._threads:
                     thread.join()
             except BaseException:  # interrupted: no stage starts another page
-                self._failed(-1, RuntimeError("the pages were interrupted"))
+                self._failed(-1, RuntimeError("the pages were stopped"))
                 raise
         if self._failures:
             raise min(self._failures, key=lambda failure: failure[0])[1]
@@ -104,6 +113,8 @@ class PagePipeline(Generic[Work]):
         outbox = self._queues[position + 1] if position + 1 < len(self._queues) else None
         while True:
             page = inbox.get()
+            if page is not None and self._stopped_at == -1:
+                page = None  # stopped: this stage and the ones after it end here
             if page is not None and not self._stopped_before(page.number):
                 try:
                     stage(page.work)
@@ -115,6 +126,7 @@ class PagePipeline(Generic[Work]):
                 return
 
     def _stopped_before(self, number: int) -> bool:
+        """Whether a page before `number` (or `number` itself) failed."""
         with self._lock:
             return self._stopped_at is not None and self._stopped_at <= number
 

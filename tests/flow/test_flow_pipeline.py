@@ -205,3 +205,20 @@ def test_the_stage_lock_goes_to_the_latest_stage_waiting() -> None:
     for thread in threads:
         thread.join()
     assert order == [3, 2, 1]
+
+
+def test_stopped_pages_go_no_further() -> None:
+    done: list[int] = []
+    gate = threading.Event()
+
+    def first(page: int) -> None:
+        gate.wait(5)
+
+    pipeline: PagePipeline[int] = PagePipeline([first, done.append], name="test")
+    pipeline.feed(0)
+    pipeline.feed(1)
+    pipeline.stop()  # what an interrupted caller does
+    gate.set()
+    with pytest.raises(RuntimeError, match="stopped"):
+        pipeline.finish()
+    assert done == []
