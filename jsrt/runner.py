@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import threading
 import time
 import uuid
 from collections.abc import Callable, Mapping
@@ -324,6 +325,11 @@ class Runtime:
         self._key = f"{os.getpid()}-{next(self._ids)}-{uuid.uuid4().hex[:8]}"
         self.coverage = coverage
         self._synced: tuple[int, Executor] | None = None
+        self._exchanges = threading.RLock()
+        """Held from a run's request to the world it changed, so runs made from several
+        threads (a flow's pages in flight) reach the world in the order the worker ran
+        them; the rest of a run (its options, its JSON, reading its outcomes) goes on
+        outside it."""
 
     @property
     def executor(self) -> Executor:
@@ -416,7 +422,9 @@ class Runtime:
 
         def run_site(site: HookSite, options: dict[str, Any]) -> HookResult:
             """The flow package's `HookRunner`: a hook site run with the data part of its
-            options, each script prepared once for the run (not once per page)."""
+            options, each script prepared once for the run (not once per page). Runs may
+            come from several threads (pages in flight): `_exchanges` orders what they
+            do to the world."""
             return self._run_site(site, options, scripts=scripts)
 
         return run_flow(
@@ -428,6 +436,7 @@ class Runtime:
             data=data,
             trace=trace,
             on_progress=on_progress,
+            world_lock=self._exchanges,
         )
 
     def _run_site(
@@ -452,8 +461,9 @@ class Runtime:
         limits: dict[str, Any] = {"timeout_s": timeout_s, "memory_mb": memory_mb}
         if scripts is not None:
             key = (code.filename, code.code)
-            if key not in scripts:
-                scripts[key] = self._prepare(code.filename, code.code)
+            with self._exchanges:  # one preparation, even with pages in flight
+                if key not in scripts:
+                    scripts[key] = self._prepare(code.filename, code.code)
             return self.run_hook(scripts[key], site.function, given, site.hook, **limits)
         if code.path is not None:
             return self.run_hook(code.path, site.function, given, site.hook, **limits)
@@ -485,7 +495,8 @@ class Runtime:
         timeout = self.timeout_s if timeout_s is None else checked_timeout(timeout_s, "timeout_s")
         memory = self.memory_mb if memory_mb is None else checked_memory(memory_mb, "memory_mb")
         if self._state_dir:
-            self._state_dir.sync(self.world)  # what other processes saved meanwhile
+            with self._exchanges:
+                self._state_dir.sync(self.world)  # what other processes saved meanwhile
         prepared = self._prepare(script, source)
         try:
             entry = prepared.require_function(function, prefer=STUB_FUNCTION_NAMES)
@@ -507,27 +518,28 @@ class Runtime:
             if prepared.syntax_error is not None:  # it explains the rest (loader docstring)
                 raise prepared.syntax_error from None
             raise
-        request: RunRequest = {
-            "script": {
-                "code": prepared.code,
-                "prologue": prepared.prologue,
-                "epilogue": prepared.epilogue,
-                "filename": prepared.filename,
-                "modules": list(prepared.modules),
-            },
-            "function": entry,
-            "inputs_json": inputs_json,
-            "timeout_s": timeout,
-            "memory_mb": memory,
-            "policy": asdict(policy),
-            "backend": self._backend_spec(send_world=False),
-            "limits": self.limits,
-        }
         result = HookResult(
             ok=False, value=None, hook=hook, function=entry, options=built, warnings=warnings
         )
         try:
-            reply = self._execute_counted(request, prepared)
+            with self._exchanges:  # the world the request names is the one the run changes
+                request: RunRequest = {
+                    "script": {
+                        "code": prepared.code,
+                        "prologue": prepared.prologue,
+                        "epilogue": prepared.epilogue,
+                        "filename": prepared.filename,
+                        "modules": list(prepared.modules),
+                    },
+                    "function": entry,
+                    "inputs_json": inputs_json,
+                    "timeout_s": timeout,
+                    "memory_mb": memory,
+                    "policy": asdict(policy),
+                    "backend": self._backend_spec(send_world=False),
+                    "limits": self.limits,
+                }
+                reply = self._execute_counted(request, prepared)
         except HookError as error:  # the worker crashed or was stopped: no run data
             result.error = error.to_dict()
         except LoadError as error:  # V8 could not compile the script

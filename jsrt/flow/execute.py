@@ -21,18 +21,21 @@ engine (`jsrt.transform`), a page per call.
 
 Pages in flight (`jsrt.flow.pipeline`): in a flow of page processors in a row (no
 routers) whose run is not traced, a generator's next page goes through its export
-pipeline while the page processors work on the pages before it, and each processor works
-on one page while the next processor works on the page before, as integrator.io streams
-pages on (flows-and-mappings.md "How a flow runs a page"). Each step takes the pages in
-order, and what a page makes that the whole run keeps (notes, failures) is added as the
-page leaves the last step, so the `FlowResult` is the one a run page after page gives
-(tests/flow/test_flow_pipeline.py). What may now interleave is the hooks of different
-steps: page n+1's preSavePage may run before or after page n's preMap, so what hooks of
-different steps write to the world (state, lookup caches) may land in either order; the
-hooks of one step still run page after page, and two hook runs never overlap (one
-worker runs them, and the flow holds a lock for each run, which the latest step waiting
-gets first). A flow with routers (a page may reach a step by several branches, or none)
-and a traced run (journeys are numbered as records are made) run page after page.
+pipeline while the page processors work on the pages before it, each processor works on
+one page while the next works on the page before, and an import works in two halves
+(up to its mapping; from postMap on) that do the same, as integrator.io streams pages
+on (flows-and-mappings.md "How a flow runs a page"). Each step takes the pages in
+order; a page keeps its own counts, stages and errors of a step until it leaves the
+step, and its notes and failures until it leaves the last one, so the `FlowResult` is
+the one a run page after page gives (tests/flow/test_flow_pipeline.py). What may now
+interleave is the hooks of different steps: page n+1's preSavePage may run before or
+after page n's preMap or postMap, so what hooks of different steps write to the world
+(state, lookup caches) may land in either order; the hooks of one step still run page
+after page, the worker runs one hook at a time, and the runner applies what each run
+changed in the world in the order the worker ran them (`world_lock`, which a mapping's
+questions to the world also hold). A flow with routers (a page may reach a step by
+several branches, or none) and a traced run (journeys are numbered as records are made)
+run page after page.
 
 Records a filter drops skip that step only and go on to the next. A record that fails
 at a step stops there unless the step says `proceedOnFailure` (celigo/ai
@@ -66,7 +69,8 @@ import contextlib
 import itertools
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -75,7 +79,7 @@ from jsrt.backends.local import World
 from jsrt.describe import describe
 from jsrt.errors import InputError, UsageError
 from jsrt.flow.hooks import HookRun, HookRunner, flow_hook_sites, hook_failure, record_failure
-from jsrt.flow.pipeline import PagePipeline, StageLock
+from jsrt.flow.pipeline import PagePipeline
 from jsrt.flow.result import (
     FlowProgress,
     FlowResult,
@@ -155,6 +159,7 @@ class FlowRun:
         *,
         trace: bool,
         on_progress: Callable[[FlowProgress], None] | None,
+        world_lock: AbstractContextManager[Any] | None = None,
     ) -> None:
         self.world = world
         self.place = place
@@ -173,11 +178,10 @@ class FlowRun:
         self._journeys = itertools.count()
         self._answers: dict[int, ImportAnswers] = {}
         self._local = _StepState()
-        self._hooks = StageLock()
-        """Held for each hook run, and for each question a mapping asks the world: a hook
-        run applies its changes to the world when it ends, so two runs, or a run and a
-        mapping reading the world, never overlap in this process. With pages in flight,
-        the latest step waiting gets it first (`jsrt.flow.pipeline.StageLock`)."""
+        self._world_lock: AbstractContextManager[Any] = world_lock or threading.RLock()
+        """Held by each question a mapping asks the world, and by whoever runs the hooks
+        while a run changes the world (the runner's `Runtime._exchanges`): with pages in
+        flight, a mapping never reads the world half changed."""
         self.started_at = datetime.now(UTC)
         for step in self.steps:
             if step.kind != "router" and step.resource is None:
@@ -190,12 +194,50 @@ class FlowRun:
 
     @property
     def failed(self) -> set[Item]:
-        """The records that failed at the step now running (of the page it runs on)."""
-        return self._local.failed
+        """The records that failed at the step now running (of the page it runs on: with
+        pages in flight a step's work on a page may go on on another thread)."""
+        page = self._local.page
+        return page.failed if page is not None else self._local.failed
 
     @failed.setter
     def failed(self, items: set[Item]) -> None:
-        self._local.failed = items
+        page = self._local.page
+        if page is not None:
+            page.failed = items
+        else:
+            self._local.failed = items
+
+    def tally(self, step: FlowStep) -> StepResult:
+        """Where the step's counts, stages and errors go: the run's `StepResult`, or,
+        with pages in flight, the page's own, added to the run's as the page leaves the
+        step (so they come in page order whatever thread made them)."""
+        page = self._local.page
+        if page is None:
+            return self.result.steps[step.index]
+        found = page.tallies.get(step.index)
+        if found is None:
+            found = page.tallies[step.index] = _step_result(step)
+        return found
+
+    def _leave_step(self, work: _PageWork, step: FlowStep) -> None:
+        """A page leaves a step: what it counted there joins the run's result."""
+        tally = work.tallies.pop(step.index, None)
+        if tally is None:
+            return
+        into = self.result.steps[step.index]
+        into.received += tally.received
+        into.passed += tally.passed
+        into.ignored += tally.ignored
+        into.failed += tally.failed
+        for name, count in tally.hooks.items():
+            total = into.hooks.setdefault(name, HookCount())
+            total.runs += count.runs
+            total.records += count.records
+            total.failed += count.failed
+            total.duration_ms += count.duration_ms
+        into.stages += tally.stages
+        into.errors += tally.errors
+        into.submitted += tally.submitted
 
     @property
     def _answer_errors(self) -> dict[Item, list[dict[str, Any]]] | None:
@@ -285,11 +327,21 @@ class FlowRun:
         order of a run page after page."""
         processors = self.processors("pageProcessors")
 
-        def stage(step: FlowStep) -> Callable[[_PageWork], None]:
+        def begin(step: FlowStep) -> Callable[[_PageWork], None]:
             def run(work: _PageWork) -> None:
                 if work.items:  # a page none of whose records go on skips the rest
                     with self._on_page(work):
-                        work.items = self._processor(step, work.items, work.page)
+                        phases = self._processor_phases(step, work.items, work.page)
+                        work.items, work.phases = _advance(phases, work.items)
+
+            return run
+
+        def end(step: FlowStep) -> Callable[[_PageWork], None]:
+            def run(work: _PageWork) -> None:
+                with self._on_page(work):
+                    if work.phases is not None:
+                        work.items, work.phases = _advance(work.phases, work.items, last=True)
+                self._leave_step(work, step)
 
             return run
 
@@ -299,8 +351,9 @@ class FlowRun:
             self.result.notes += work.notes
             self.result.failures += work.failures
 
+        stages = [half(step) for step in processors for half in (begin, end)]
         pages: PagePipeline[_PageWork] = PagePipeline(
-            [*(stage(step) for step in processors), leave], name=f"jsrt-flow-{self.flow_id}"
+            [*stages, leave], name=f"jsrt-flow-{self.flow_id}"
         )
         try:
             for number, page_records in enumerate(made):
@@ -310,6 +363,7 @@ class FlowRun:
                 try:
                     with self._on_page(work):
                         self._generate(work, page_records)
+                    self._leave_step(work, generator)
                 except Exception as error:  # the pages before it go through first
                     pages.fail(error)
                     break
@@ -369,7 +423,7 @@ class FlowRun:
     ) -> tuple[list[Item], bool]:
         """transform → output filter → preSavePage on a generator's page (celigo/ai
         configuring-exports/SKILL.md "Export Execution Pipeline", steps 3 to 5)."""
-        result = self.result.steps[step.index]
+        result = self.tally(step)
         self.begin_step()
         result.received += len(items)
         self.stage(step, "parse", page, [], items)
@@ -467,7 +521,7 @@ class FlowRun:
             else:
                 dropped.append(item)
         if counted:
-            self.result.steps[step.index].ignored += len(dropped)
+            self.tally(step).ignored += len(dropped)
         self.stage(step, stage, page, records, kept, errors)
         return kept, dropped
 
@@ -500,7 +554,7 @@ class FlowRun:
         if not run.ok:
             errors.append(hook_failure(run))
         out = self._returned_page(items, returned["data"], step, page)
-        result = self.result.steps[step.index]
+        result = self.tally(step)
         result.errors += [dict(error, stage="preSavePage", page=page) for error in errors]
         self.stage(step, "preSavePage", page, records, out, errors)
         return out, returned.get("abort") is True
@@ -512,7 +566,15 @@ class FlowRun:
         response mapping, postResponseMap. What goes on: the records it processed and
         those its input filter dropped, not those that failed (unless it proceeds on
         failure); after a fan-out, the parents with their children back in place."""
-        result = self.result.steps[step.index]
+        out, _rest = _advance(self._processor_phases(step, items, page), items, last=True)
+        return out
+
+    def _processor_phases(
+        self, step: FlowStep, items: list[Item], page: int
+    ) -> Generator[None, None, list[Item]]:
+        """`_processor` in two phases: it pauses once, in an import between the mapping
+        and postMap, where pages in flight hand the page from one thread to the next."""
+        result = self.tally(step)
         self.begin_step()
         fanned = self._fan_out(step, items, page)
         result.received += len(fanned.items)
@@ -522,7 +584,7 @@ class FlowRun:
         if step.kind == "export":
             responses = self._lookup(step, kept, page)
         else:
-            responses = self._import(step, kept, page)
+            responses = yield from self._import(step, kept, page)
         proceeds = self._proceeds(step)
         failed = self.failed
         answered = [(i, r) for i, r in responses if i not in failed or proceeds]
@@ -620,13 +682,12 @@ class FlowRun:
 
     def _import(
         self, step: FlowStep, items: list[Item], page: int
-    ) -> list[tuple[Item, dict[str, Any]]]:
+    ) -> Generator[None, None, list[tuple[Item, dict[str, Any]]]]:
         """preMap → mapping → postMap → submit → postSubmit (celigo/ai
         configuring-imports/SKILL.md, "Import Execution Pipeline"); each record with its
         response. A record preMap or postMap skips (`{}`) is not submitted: its response
-        says `ignored`."""
+        says `ignored`. It pauses after the mapping (see `_processor_phases`)."""
         import_ = step.resource or {}
-        result = self.result.steps[step.index]
         mapped: dict[Item, Any] = {item: item.record for item in items}
         skipped: set[Item] = set()
         going = list(items)
@@ -635,6 +696,7 @@ class FlowRun:
         )
         originals = {item: mapped[item] for item in going}
         going = self._map(step, import_, going, mapped, page)
+        yield
         going = self._mapped_hook(
             step,
             "postMap",
@@ -648,7 +710,7 @@ class FlowRun:
             },
         )
         submitted = [mapped[item] for item in going]
-        result.submitted.append(submitted)
+        self.tally(step).submitted.append(submitted)
         answers = self._answers.setdefault(
             step.index, ImportAnswers(self.world, import_, f"{step.label} of flow {self.flow_id}")
         )
@@ -736,7 +798,7 @@ class FlowRun:
                 out.append(item)
             elif not failures:
                 skipped.add(item)
-                self.result.steps[step.index].ignored += 1
+                self.tally(step).ignored += 1
         self.stage(step, hook, page, before, [mapped[item] for item in out], errors, of=out)
         return out
 
@@ -939,7 +1001,7 @@ class FlowRun:
             integration_id=integration if isinstance(integration, str) else None,
             import_id=step.resource_id,
         )
-        return _HeldSource(source, self._hooks, step.index)
+        return _HeldSource(source, self._world_lock)
 
     # --- postAggregate -------------------------------------------------------------------
 
@@ -967,9 +1029,8 @@ class FlowRun:
     # --- hooks, stages, errors, journeys ----------------------------------------------------
 
     def run_site(self, step: FlowStep, site: HookSite, options: dict[str, Any]) -> HookRun:
-        with self._hooks.held(step.index):
-            run = self.run_hook(site, options)
-        count = self.result.steps[step.index].hooks.setdefault(site.hook, HookCount())
+        run = self.run_hook(site, options)
+        count = self.tally(step).hooks.setdefault(site.hook, HookCount())
         count.runs += 1
         given: Any = next((options[k] for k in _RECORD_KEYS if k in options), [])
         size = len(given) if isinstance(given, list) else 1
@@ -996,9 +1057,7 @@ class FlowRun:
         errors. When tracing, each item out (or each of `of`, whose value at this stage is
         the matching one of `out`: what an import made of it) notes the stage."""
         outputs = [x.record if isinstance(x, Item) else x for x in out]
-        self.result.steps[step.index].stages.append(
-            Stage(name, page, list(given), outputs, list(errors or []))
-        )
+        self.tally(step).stages.append(Stage(name, page, list(given), outputs, list(errors or [])))
         if self.result.trace is None:
             return
         items = of or [x for x in out if isinstance(x, Item)]
@@ -1034,7 +1093,7 @@ class FlowRun:
             self._answer_errors.setdefault(item, []).extend(errors)
             self.failed.add(item)
             return errors
-        result = self.result.steps[step.index]
+        result = self.tally(step)
         result.errors += errors
         if item not in self.failed:
             self.failed.add(item)
@@ -1110,25 +1169,41 @@ class _PageWork:
     abort: bool = False
     notes: list[str] = field(default_factory=list)
     failures: list[dict[str, Any]] = field(default_factory=list)
+    failed: set[Item] = field(default_factory=set)
+    tallies: dict[int, StepResult] = field(default_factory=dict)
+    phases: Generator[None, None, list[Item]] | None = None
 
 
 class _HeldSource:
-    """A mapping's questions to the world asked under the flow's hook lock: a hook run
-    that ends meanwhile applies its changes to the world, which the answer must not see
-    half done."""
+    """A mapping's questions to the world asked under the world's lock: a hook run that
+    ends meanwhile applies its changes to the world, which the answer must not see half
+    done."""
 
-    def __init__(self, source: LookupSource, lock: StageLock, step: int) -> None:
+    def __init__(self, source: LookupSource, lock: AbstractContextManager[Any]) -> None:
         self._source = source
         self._lock = lock
-        self._step = step
 
     def ask(self, kind: str, payload: Any) -> Any:
-        with self._lock.held(self._step):
+        with self._lock:
             return self._source.ask(kind, payload)
 
 
 _RECORD_KEYS = ("records", "data", "postMapData", "postResponseMapData", "responseData")
 """The option that holds a hook's records, by the hook (what a hook count counts)."""
+
+
+def _advance(
+    phases: Generator[None, None, list[Item]], items: list[Item], *, last: bool = False
+) -> tuple[list[Item], Generator[None, None, list[Item]] | None]:
+    """A step's work on a page moved on to its next pause, or to its end with `last`:
+    the records that go on (`items` while it is paused) and the work still to do."""
+    try:
+        next(phases)
+        while last:
+            next(phases)
+    except StopIteration as done:
+        return done.value, None
+    return items, phases
 
 
 def _input_filter_slot(step: FlowStep) -> str:
@@ -1296,14 +1371,23 @@ def run_flow(
     data: GeneratorData | None = None,
     trace: bool = False,
     on_progress: Callable[[FlowProgress], None] | None = None,
+    world_lock: AbstractContextManager[Any] | None = None,
 ) -> FlowResult:
     """Run the flow whose `_id` or name is `flow` over the world's mocks (see the module
-    docstring); hooks run through `run_hook`."""
+    docstring); hooks run through `run_hook`, which may be called from several threads
+    at once (pages in flight) and holds `world_lock` while a run changes the world."""
     if pages is not None and (not isinstance(pages, int) or isinstance(pages, bool) or pages < 1):
         raise UsageError(
             f"pages must be a positive integer, got {describe(pages)}", argument="pages"
         )
     document = find_flow(world, flow)
-    return FlowRun(world, place, document, run_hook, trace=trace, on_progress=on_progress).run(
-        pages, data
+    run = FlowRun(
+        world,
+        place,
+        document,
+        run_hook,
+        trace=trace,
+        on_progress=on_progress,
+        world_lock=world_lock,
     )
+    return run.run(pages, data)

@@ -31,7 +31,8 @@ class HookRun(Protocol):
 
 
 HookRunner = Callable[[HookSite, dict[str, Any]], HookRun]
-"""Runs a hook site with the data part of its options (records, responses)."""
+"""Runs a hook site with the data part of its options (records, responses). With pages
+in flight (`jsrt.flow.pipeline`) it is called from several threads at once."""
 
 
 def flow_hook_sites(

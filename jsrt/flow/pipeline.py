@@ -8,8 +8,9 @@ next page is made while the steps after it work on the one before, and within a 
 Flows"). `PagePipeline` is that shape for a local run: the caller feeds pages in order,
 stage k of page n starts once stage k-1 of page n and stage k of page n-1 are done. A
 local flow's work is split between the caller (the transformation engine, the flow's
-bookkeeping) and the worker process (the hooks), so two pages at different stages keep
-both busy where one page at a time leaves one waiting for the other.
+bookkeeping, the JSON of what crosses to the worker) and the worker process (the
+hooks), so pages at different stages keep both busy where one page at a time leaves
+one waiting for the other.
 
 What the stages do to shared state is theirs to order: each stage sees the pages one at
 a time and in order, and nothing else is promised (two stages run at once).
@@ -24,7 +25,7 @@ from __future__ import annotations
 import contextlib
 import queue
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from typing import Generic, TypeVar
 
 Work = TypeVar("Work")
@@ -135,30 +136,3 @@ class PagePipeline(Generic[Work]):
             self._failures.append((number, error))
             if self._stopped_at is None or number < self._stopped_at:
                 self._stopped_at = number
-
-
-class StageLock:
-    """A lock the stages share (the one worker process that runs every hook), which goes
-    to the latest stage among those waiting: the page furthest along leaves first, and
-    the stages before it use the time it spends elsewhere. Not reentrant."""
-
-    def __init__(self) -> None:
-        self._turns = threading.Condition()
-        self._held = False
-        self._waiting: list[int] = []
-
-    @contextlib.contextmanager
-    def held(self, stage: int) -> Iterator[None]:
-        """Hold the lock for `stage` (a later stage has a greater number)."""
-        with self._turns:
-            self._waiting.append(stage)
-            while self._held or max(self._waiting) > stage:
-                self._turns.wait()
-            self._waiting.remove(stage)
-            self._held = True
-        try:
-            yield
-        finally:
-            with self._turns:
-                self._held = False
-                self._turns.notify_all()

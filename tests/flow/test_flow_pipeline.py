@@ -12,7 +12,7 @@ import pytest
 from flow_worlds import hook, page_of, simple_flow
 
 from jsrt.errors import UsageError
-from jsrt.flow.pipeline import PagePipeline, StageLock
+from jsrt.flow.pipeline import PagePipeline
 
 ORDERS = [{"id": n} for n in range(1, 11)]
 
@@ -188,25 +188,6 @@ def test_a_feeders_failure_lets_the_pages_before_it_through() -> None:
     assert done == [0, 1]
 
 
-def test_the_stage_lock_goes_to_the_latest_stage_waiting() -> None:
-    lock = StageLock()
-    order: list[int] = []
-
-    def take(stage: int) -> None:
-        with lock.held(stage):
-            order.append(stage)
-
-    with lock.held(0):
-        threads = [threading.Thread(target=take, args=(stage,)) for stage in (1, 3, 2)]
-        for thread in threads:
-            thread.start()
-        while len(lock._waiting) < 3:  # every thread is waiting for the lock
-            time.sleep(0.001)
-    for thread in threads:
-        thread.join()
-    assert order == [3, 2, 1]
-
-
 def test_stopped_pages_go_no_further() -> None:
     done: list[int] = []
     gate = threading.Event()
@@ -222,3 +203,49 @@ def test_stopped_pages_go_no_further() -> None:
     with pytest.raises(RuntimeError, match="stopped"):
         pipeline.finish()
     assert done == []
+
+
+STATEFUL = """
+import { state } from 'integrator-api';
+
+function note(at, key, value) {
+  let seen = [];
+  try { seen = state.getForResource({ ...at, key }); } catch (error) { seen = []; }
+  state.putForResource({ ...at, key, value: seen.concat([value]) });
+}
+function preSavePage(options) {
+  note({ resourceType: 'exports', _id: 'orders' }, 'pages', options.pageIndex);
+  note({ resourceType: 'flows', _id: 'F' }, 'runs', 'preSavePage');
+  return { data: options.data, errors: [] };
+}
+function preMap(options) {
+  note({ resourceType: 'imports', _id: 'save' }, 'first', options.data[0].id);
+  note({ resourceType: 'flows', _id: 'F' }, 'runs', 'preMap');
+  return options.data.map(r => ({ data: r }));
+}
+"""
+
+
+def test_hooks_writing_the_world_with_pages_in_flight_lose_no_write(flow_runtime) -> None:
+    # Hooks of one step run page after page; hooks of different steps may interleave,
+    # and every run's change to the world is kept (the runner applies them in the order
+    # the worker ran them).
+    world = {
+        "exports": [
+            {
+                "_id": "orders",
+                "pageSize": 2,
+                "mockOutput": page_of(*ORDERS),
+                "hooks": {"preSavePage": hook("preSavePage")},
+            }
+        ],
+        "imports": [{"_id": "save", "hooks": {"preMap": hook("preMap")}}],
+        "flows": [simple_flow({"type": "import", "_importId": "save"})],
+    }
+    runtime = flow_runtime(world, STATEFUL)
+    result = runtime.run_flow("F")
+    assert result.ok and result.pages == 5
+    assert runtime.world.state_of("exports", "orders")["pages"] == [0, 1, 2, 3, 4]
+    assert runtime.world.state_of("imports", "save")["first"] == [1, 3, 5, 7, 9]
+    runs = runtime.world.state_of("flows", "F")["runs"]
+    assert sorted(runs) == ["preMap"] * 5 + ["preSavePage"] * 5
