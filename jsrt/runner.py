@@ -50,7 +50,7 @@ from jsrt.run.choice import (
     Region,
 )
 from jsrt.run.limits import CAPS, MEMORY, TIMEOUT, checked_cap, checked_memory, checked_timeout
-from jsrt.run.outcomes import read_outcomes
+from jsrt.run.outcomes import CallLog, read_outcomes
 from jsrt.run.program import HOOK_RUNS
 from jsrt.run.protocol import (
     BackendSpec,
@@ -101,7 +101,7 @@ class HookResult:
     hook: str | None
     function: str
     logs: list[dict[str, Any]] = field(default_factory=list)
-    calls: list[dict[str, Any]] = field(default_factory=list)
+    calls: CallLog = CallLog()  # noqa: RUF009 (a descriptor: the field parses its text when read)
     errors: list[dict[str, Any]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)

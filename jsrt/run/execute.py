@@ -172,7 +172,7 @@ def execute(request: RunRequest) -> RunReply:
     done: RunDone = {
         "status": "done",
         "outcomes": outcomes,
-        "calls": dispatcher.calls,
+        "calls": orjson.dumps(dispatcher.calls),
         "calls_dropped": dispatcher.calls_dropped,
         "world_changes": world.take_changes().to_wire() if world is not None and changed else None,
         "world_version": world.version if world is not None else None,
@@ -209,7 +209,7 @@ def _failed(
     return {
         "status": "failed",
         "error": error.to_dict(),
-        "calls": dispatcher.calls,
+        "calls": orjson.dumps(dispatcher.calls),
         "calls_dropped": dispatcher.calls_dropped,
         "cassette": _progress(cassette),
         "logs": logs or [],
