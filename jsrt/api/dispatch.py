@@ -17,6 +17,7 @@ deeper than `MAX_DEPTH` are refused with an error the hook can catch
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from time import perf_counter
 from typing import Any
@@ -28,7 +29,7 @@ from jsrt.api.catalog import find_method, js_surface
 from jsrt.api.checks import script_checker
 from jsrt.api.errors import ApiError, BadRequest, InvalidArgument, ServerError
 from jsrt.api.policy import PolicyContext, can_refuse, check
-from jsrt.api.seam import Backend
+from jsrt.api.seam import Backend, BoundBackend
 from jsrt.json_values import MAX_DEPTH, nested_deeper_than, parse_from_v8
 
 ERROR_NAME = "IntegratorApiError"
@@ -47,8 +48,9 @@ class Dispatcher:
         self.calls_dropped = 0
         self._answers: dict[tuple[str, str], _Answer] = {}
 
-    def handle(self, request_json: str) -> str:
-        """The response JSON for one request JSON (see the module docstring)."""
+    def handle(self, request_json: str) -> bytes:
+        """The response JSON (UTF-8, as orjson writes it: the bridge takes the bytes as
+        they are) for one request JSON (see the module docstring)."""
         started = perf_counter()
         obj = method_name = args = None
         try:
@@ -81,7 +83,7 @@ class Dispatcher:
                     "duration_ms": (perf_counter() - started) * 1000,
                 }
             )
-        return response.decode()
+        return response
 
     def _answer(self, obj: str, method_name: str) -> _Answer:
         """How this run answers calls of `obj.method_name`, worked out from its catalog
@@ -92,16 +94,21 @@ class Dispatcher:
         if method is None:
             raise BadRequest(_not_a_function(obj, method_name), code="not_a_function")
         checked_args = script_checker(method)
-        call = self.backend.call
+        backend = self.backend
+        call = (
+            backend.bind(obj, method_name)
+            if isinstance(backend, BoundBackend)
+            else functools.partial(backend.call, obj, method_name)
+        )
         context = self.context
 
         def answer(args: Any) -> Any:
-            return call(obj, method_name, checked_args(args))
+            return call(checked_args(args))
 
         def answer_within_policy(args: Any) -> Any:
             checked = checked_args(args)
             check(context, method, checked)
-            return call(obj, method_name, checked)
+            return call(checked)
 
         chosen = answer_within_policy if can_refuse(context, method) else answer
         self._answers[obj, method_name] = chosen

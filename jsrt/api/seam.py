@@ -5,11 +5,16 @@ are the catalog names (`"state"`, `"putForResource"`), `args` the JSON arguments
 script passed, already checked against the catalog. It returns a JSON-able value
 (`None` for `undefined`) or raises `jsrt.api.errors.ApiError`.
 
+A backend that can answer one function faster when it knows which in advance (the local
+one: its model's operation, found once) is also a `BoundBackend`: the bridge asks it
+for each function a run calls, once.
+
 Backends know nothing of JavaScript, hooks or policy.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Protocol, runtime_checkable
 
 
@@ -17,4 +22,11 @@ from typing import Any, Protocol, runtime_checkable
 class Backend(Protocol):
     def call(self, obj: str, method: str, args: list[Any]) -> Any:
         """Answer one call or raise `ApiError`."""
+        ...
+
+
+@runtime_checkable
+class BoundBackend(Backend, Protocol):
+    def bind(self, obj: str, method: str) -> Callable[[list[Any]], Any]:
+        """`call` with `obj` and `method` given: the arguments in, the answer out."""
         ...

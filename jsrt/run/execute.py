@@ -30,7 +30,6 @@ import os
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
 from functools import cache
 from importlib.resources import files
 from typing import TYPE_CHECKING, Any, cast
@@ -44,6 +43,7 @@ from jsrt.api.seam import Backend
 from jsrt.backends.local.backend import LocalBackend
 from jsrt.backends.local.models import World
 from jsrt.describe import counted
+from jsrt.engine.bridge import Handler
 from jsrt.engine.isolate import Isolate
 from jsrt.errors import HookTimeout, JsrtError, ScriptError
 from jsrt.json_values import MAX_DEPTH, parse_from_v8
@@ -264,14 +264,14 @@ class _Relay:
     dispatcher, which the run binds when it takes the isolate."""
 
     def __init__(self) -> None:
-        self.handler: Callable[[str], str] | None = None
+        self.handler: Handler | None = None
         self.progress = progress.current()  # what the supervisor reads if it kills the worker
         # The isolate's run key (`_begin_call`): what secrets.token_hex(16) returns,
         # without importing secrets (hashlib, random: ~5 ms of a cold start).
         self.key = os.urandom(16).hex()
         self.limits: RecordLimits | None = None
 
-    def __call__(self, request: str) -> str:
+    def __call__(self, request: str) -> str | bytes:
         if self.handler is None:
             raise RuntimeError("the bridge was called before a run took this isolate")
         return self.progress.during_call(self.handler, request)
@@ -434,7 +434,7 @@ _last_run: tuple[int, RecordLimits] | None = None
 
 
 def _isolate_with_shims(
-    memory_mb: int, limits: RecordLimits, handler: Callable[[str], str]
+    memory_mb: int, limits: RecordLimits, handler: Handler
 ) -> tuple[Isolate, str]:
     """The isolate for one run and its key: one made ahead (`between_runs`) for this
     heap size (given these limits if it was made with others), else a new one; its
