@@ -172,7 +172,7 @@ def execute(request: RunRequest) -> RunReply:
     done: RunDone = {
         "status": "done",
         "outcomes": outcomes,
-        "calls": orjson.dumps(dispatcher.calls),
+        "calls": dispatcher.calls_json(),
         "calls_dropped": dispatcher.calls_dropped,
         "world_changes": world.take_changes().to_wire() if world is not None and changed else None,
         "world_version": world.version if world is not None else None,
@@ -209,7 +209,7 @@ def _failed(
     return {
         "status": "failed",
         "error": error.to_dict(),
-        "calls": orjson.dumps(dispatcher.calls),
+        "calls": dispatcher.calls_json(),
         "calls_dropped": dispatcher.calls_dropped,
         "cassette": _progress(cassette),
         "logs": logs or [],
@@ -244,7 +244,7 @@ def _with_progress(
     """A run stopped at its deadline, said with what it had done by then."""
     if not isinstance(error, HookTimeout):
         return error
-    calls = len(dispatcher.calls) + dispatcher.calls_dropped
+    calls = dispatcher.calls_kept + dispatcher.calls_dropped
     done = f"{counted(calls, 'integrator-api call')} and {counted(len(logs), 'log line')} so far"
     return HookTimeout(
         f"{error.message} ({done})",

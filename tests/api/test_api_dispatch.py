@@ -156,6 +156,22 @@ def test_every_call_is_recorded(world):
     assert all(c["duration_ms"] >= 0 for c in d.calls)
 
 
+def test_the_call_log_is_capped_and_crosses_as_one_json_array_text(world):
+    ctx = PolicyContext("script")
+    d = Dispatcher(LocalBackend(world), ctx, max_calls=2)
+    where = {"resourceType": "exports", "_id": "getOrders"}
+    send(d, "state", "putForResource", {**where, "key": "clé ☃", "value": "zürich 🚀"})
+    send(d, "state", "getForResource", {**where, "key": "clé ☃"})
+    assert send(d, "state", "getForResource", {**where, "key": "cursor"})["ok"]
+    assert (d.calls_kept, d.calls_dropped) == (2, 1)
+    text = d.calls_json()
+    assert json.loads(text.decode("utf-8")) == d.calls
+    assert [c["method"] for c in d.calls] == ["putForResource", "getForResource"]
+    assert d.calls[1]["args"] == [{**where, "key": "clé ☃"}]
+    assert d.calls[1]["result"] == "zürich 🚀"
+    assert Dispatcher(LocalBackend(world), ctx).calls_json() == b"[]"
+
+
 def test_recorded_results_do_not_change_with_the_world(world):
     d = dispatcher(world, kind="script")
     send(d, "exports", "get", "getOrders")
