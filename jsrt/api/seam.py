@@ -7,7 +7,9 @@ script passed, already checked against the catalog. It returns a JSON-able value
 
 A backend that can answer one function faster when it knows which in advance (the local
 one: its model's operation, found once) is also a `BoundBackend`: the bridge asks it
-for each function a run calls, once.
+for each function a run calls, once. One whose answers change only when its data does
+(the local world) is a `VersionedBackend`: the bridge answers a repeat of a call that
+only read, while `data_version()` has not moved, as it answered the call.
 
 Backends know nothing of JavaScript, hooks or policy.
 """
@@ -29,4 +31,11 @@ class Backend(Protocol):
 class BoundBackend(Backend, Protocol):
     def bind(self, obj: str, method: str) -> Callable[[list[Any]], Any]:
         """`call` with `obj` and `method` given: the arguments in, the answer out."""
+        ...
+
+
+@runtime_checkable
+class VersionedBackend(Backend, Protocol):
+    def data_version(self) -> int:
+        """A number that moves whenever an answer of this backend may change."""
         ...

@@ -32,6 +32,10 @@ class LocalBackend:
     def call(self, obj: str, method: str, args: list[Any]) -> Any:
         return self.bind(obj, method)(args)
 
+    def data_version(self) -> int:
+        """The world's version, which grows with every change (`VersionedBackend`)."""
+        return self.world.version
+
     def bind(self, obj: str, method: str) -> Callable[[list[Any]], Any]:
         """The model's operation for `obj.method`, found once (`BoundBackend`)."""
         handler = self._handlers.get((obj, method))
