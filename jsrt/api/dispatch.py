@@ -68,7 +68,15 @@ class Dispatcher:
             and self._version is not None
             and self._version() == repeat.version
         ):
-            self._keep(repeat.entry_head, dumps((perf_counter() - started) * 1000) + b"}")
+            if self.max_calls is None or self._kept < self.max_calls:  # `_keep`, inline
+                log = self._log
+                log += b","  # the first call is never a repeat
+                log += repeat.entry_head
+                log += dumps((perf_counter() - started) * 1000)
+                log += b"}"
+                self._kept += 1
+            else:
+                self.calls_dropped += 1
             return repeat.response
         obj = method_name = args = None
         version = None
@@ -193,7 +201,7 @@ _DURATION_KEY = b',"duration_ms":'
 def _version_of(backend: Backend) -> Callable[[], int] | None:
     """What tells whether the backend's answers may have changed (`VersionedBackend`),
     or None when it cannot say (a repeated call is then asked again)."""
-    return backend.data_version if isinstance(backend, VersionedBackend) else None
+    return backend.data_version() if isinstance(backend, VersionedBackend) else None
 
 
 _OK = {"ok": True}

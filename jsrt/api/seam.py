@@ -9,7 +9,7 @@ A backend that can answer one function faster when it knows which in advance (th
 one: its model's operation, found once) is also a `BoundBackend`: the bridge asks it
 for each function a run calls, once. One whose answers change only when its data does
 (the local world) is a `VersionedBackend`: the bridge answers a repeat of a call that
-only read, while `data_version()` has not moved, as it answered the call.
+only read, while its data version has not moved, as it answered the call.
 
 Backends know nothing of JavaScript, hooks or policy.
 """
@@ -36,6 +36,7 @@ class BoundBackend(Backend, Protocol):
 
 @runtime_checkable
 class VersionedBackend(Backend, Protocol):
-    def data_version(self) -> int:
-        """A number that moves whenever an answer of this backend may change."""
+    def data_version(self) -> Callable[[], int]:
+        """What reads a number that moves whenever an answer of this backend may change
+        (read on every bridge call: best a C callable, no Python frame)."""
         ...
