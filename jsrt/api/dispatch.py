@@ -55,29 +55,36 @@ class Dispatcher:
         self._kept = 0
         self._plans: dict[tuple[str, str], _Plan] = {}
         self._version = _version_of(backend)
-        self._repeat: _Repeat | None = None
+        self._repeat: _Repeat | None = None  # the last call, when a repeat may answer alike
 
     def handle(self, request_json: str) -> bytes:
         """The response JSON (UTF-8, as orjson writes it: the bridge takes the bytes as
         they are) for one request JSON (see the module docstring)."""
         started = perf_counter()
         repeat = self._repeat
+        read_version = self._version
         if (
             repeat is not None
-            and request_json == repeat.request
-            and self._version is not None
-            and self._version() == repeat.version
+            and request_json == repeat[0]
+            and read_version is not None
+            and read_version() == repeat[1]
         ):
+            head = repeat[4]
+            if head is None:  # its first repeat: the entry up to its duration, kept
+                entry = repeat[3]
+                head = memoryview(entry)[: entry.rfind(_DURATION_KEY)]
+                self._repeat = (*repeat[:4], head)
             if self.max_calls is None or self._kept < self.max_calls:  # `_keep`, inline
                 log = self._log
-                log += b","  # the first call is never a repeat
-                log += repeat.entry_head
+                log += b","  # a repeat is never the first call
+                log += head
+                log += _DURATION_KEY
                 log += dumps((perf_counter() - started) * 1000)
                 log += b"}"
                 self._kept += 1
             else:
                 self.calls_dropped += 1
-            return repeat.response
+            return repeat[2]
         obj = method_name = args = None
         version = None
         try:
@@ -90,8 +97,8 @@ class Dispatcher:
                 args = None  # the call log could not hold them either
                 raise _too_deep(obj, method_name)
             plan = self._plans.get((obj, method_name)) or self._plan(obj, method_name)
-            if plan.reads_only and self._version is not None:
-                version = self._version()
+            if plan.reads_only and read_version is not None:
+                version = read_version()
             value = plan.answer(args)
             response = dumps(_OK if value is None else {"ok": True, "value": value})
             ok, key, outcome = True, "result", value
@@ -103,26 +110,29 @@ class Dispatcher:
             version = None
         # orjson writes the entry as it wrote the response: the outcome at the same depth,
         # the arguments at most MAX_DEPTH + 3 deep (deeper ones are None, above).
-        entry = {"object": obj, "method": method_name, "args": args, "ok": ok, key: outcome}
-        if version is not None and self._version is not None and self._version() == version:
-            head = dumps(entry)[:-1] + _DURATION_KEY
-            self._repeat = _Repeat(request_json, version, response, head)
-            self._keep(head, dumps((perf_counter() - started) * 1000) + b"}")
-        else:
-            entry["duration_ms"] = (perf_counter() - started) * 1000
-            self._keep(dumps(entry))
+        entry = dumps(
+            {
+                "object": obj,
+                "method": method_name,
+                "args": args,
+                "ok": ok,
+                key: outcome,
+                "duration_ms": (perf_counter() - started) * 1000,
+            }
+        )
+        if version is not None and read_version is not None and read_version() == version:
+            self._repeat = (request_json, version, response, entry, None)
+        self._keep(entry)
         return response
 
-    def _keep(self, entry: bytes, end: bytes = b"") -> None:
-        """Append an entry (its JSON, or its start and `end`) to the call log, or count
-        it dropped past `max_calls`."""
+    def _keep(self, entry: bytes) -> None:
+        """Append a call's entry to the call log, or count it dropped past `max_calls`."""
         if self.max_calls is not None and self._kept >= self.max_calls:
             self.calls_dropped += 1
             return
         if self._kept:
             self._log += b","
         self._log += entry
-        self._log += end
         self._kept += 1
 
     @property
@@ -180,19 +190,16 @@ class _Plan:
     reads_only: bool
 
 
-@dataclass(frozen=True, slots=True)
-class _Repeat:
-    """The run's last call when it only read and a repeat of it is answered alike: a
-    repeat, the same request text while the backend is at the same `version`, gets the
-    same response and call log entry (with its own duration) without being parsed,
-    checked or asked again. A hook reading one state value per record makes such calls
-    one after another. One call only, so a hook cannot make it hold more than the
-    request and response that just crossed the bridge."""
-
-    request: str
-    version: int
-    response: bytes
-    entry_head: bytes  # the call log entry up to its duration_ms value
+_Repeat = tuple[str, int, bytes, bytes, memoryview | None]
+"""The run's last call when it only read and a repeat of it is answered alike: its
+request text, the backend's data version then, its response, its call log entry, and
+that entry up to its duration (found at its first repeat: most reads are not repeated,
+and pay nothing for it). A repeat (the same request text while the backend is at the same
+version) gets the same response and entry (with its own duration) without being
+parsed, checked or asked again: a hook reading one state value per record makes such
+calls one after another. One call only, so a hook cannot make it hold more than the
+request and response that just crossed the bridge. A tuple: one is made for every call
+that reads, and a class's `__init__` would cost that call a Python frame."""
 
 
 _DURATION_KEY = b',"duration_ms":'

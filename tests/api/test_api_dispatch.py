@@ -262,3 +262,11 @@ def test_the_catalog_says_which_calls_only_read():
     assert "state.getForResource" in reads and "lookupcaches.getData" in reads
     assert "exports.get" in reads and "flows.find" in reads
     assert not any(".run" in name or "put" in name or "delete" in name for name in reads)
+
+
+def test_repeats_past_the_cap_are_answered_and_counted(world):
+    ctx = PolicyContext("hook", "preSavePage", "orders", "shop", ())
+    d = Dispatcher(LocalBackend(world), ctx, max_calls=2)
+    answers = [send(d, "state", "getForResource", READ) for _ in range(5)]
+    assert answers == [{"ok": True, "value": {"page": 3}}] * 5
+    assert (d.calls_kept, d.calls_dropped, len(d.calls)) == (2, 3, 2)
