@@ -17,6 +17,8 @@ The inputs, UTF-8 bytes that cross the pipe raw, enter V8 as one string global
 `JSON.parse` (several times faster in a fresh isolate than compiling the same data as an
 object literal, and true to JSON: a `"__proto__"` key stays a key). Pages of thousands
 of records would otherwise be decoded and encoded again in this process for nothing.
+Small inputs (`INLINE_INPUTS_BYTES`) are set by the call's own script instead, as a JSON
+string literal: the same string, one round trip to V8 fewer on every run's path.
 
 A call the cassette could not answer makes the run fail with an `InputError` (after the
 hook ran), even when the hook caught the error it was thrown.
@@ -65,6 +67,9 @@ if TYPE_CHECKING:
     from jsrt.backends.cassette import CassetteBackend
 
 INPUTS_GLOBAL = "__jsrt_inputs"  # the inputs' JSON text; js_shims/invoke.js parses it
+INLINE_INPUTS_BYTES = 32 * 1024
+"""Inputs up to this size are set by the call's script (V8 reads 32 KB of string literal
+in a few µs; `Isolate.set_global` is two round trips, ~0.1-0.2 ms on a fresh isolate)."""
 SHIMS = ("prelude.js", "integrator_api.js", "invoke.js")
 SHIMS_FILENAME = "jsrt:shims.js"
 """The file name the shims' frames and errors carry (`jsrt:` marks jsrt's own code)."""
@@ -529,8 +534,12 @@ def _run(isolate: Isolate, request: RunRequest, deadline: float) -> bytes:
         if error.details.get("name") is not None:
             raise
         raise _uncaught_value(isolate, error) from None
-    isolate.set_global(INPUTS_GLOBAL, request["inputs_json"])
+    inputs = request["inputs_json"]
     call = f"__jsrt_invoke({orjson.dumps(request['function']).decode()})"
+    if len(inputs) <= INLINE_INPUTS_BYTES:  # a JSON string literal is a JS one
+        call = f"globalThis.{INPUTS_GLOBAL}={orjson.dumps(inputs.decode()).decode()};{call}"
+    else:
+        isolate.set_global(INPUTS_GLOBAL, inputs)
     reply = isolate.eval(call, filename="jsrt:call.js", deadline=deadline)
     assert isinstance(reply, str), "__jsrt_invoke returns its outcomes as text"
     return reply.encode()
@@ -541,8 +550,8 @@ def _uncaught_value(isolate: Isolate, error: ScriptError) -> ScriptError:
     as `invoke.js` does for one thrown by a call (`Uncaught 'text'` at the `throw`).
 
     V8 places such a throw in the shims (`SHIMS_FILENAME`), where invoke.js's `$thr`
-    setter recorded it (see `jsrt.loader`); one V8 placed elsewhere (a library's throw, a script whose `throw`s
-    were not rewritten) keeps V8's report.
+    setter recorded it (see `jsrt.loader`); one V8 placed elsewhere (a library's throw,
+    a script whose `throw`s were not rewritten) keeps V8's report.
     """
     if error.details.get("file") != SHIMS_FILENAME:
         return error
