@@ -87,9 +87,10 @@ def read_outcomes(
         raise JsrtError(f"the hook run's outcomes are not the {count} jsrt expected")
     outcomes = [_outcome(lines[2 * i], lines[2 * i + 1]) for i in range(count)]
     if read_up_to is not None:
-        for outcome, (start, end) in zip(outcomes, spans or [(0, len(text))] * count, strict=True):
+        sizes = [end - start for start, end in spans] if spans else [len(text)] * count
+        for outcome, size in zip(outcomes, sizes, strict=True):
             if "value" in outcome:
-                outcome["size_bound"] = end - start
+                outcome["size_bound"] = size
     return outcomes, cast(LogCounts, _checked_head(lines[-1]))
 
 
