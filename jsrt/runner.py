@@ -474,6 +474,7 @@ class Runtime:
         from jsrt.api.policy import PolicyContext
         from jsrt.hooks import contract_for, infer_hook, untyped_warning
         from jsrt.hooks.kinds import STUB_FUNCTION_NAMES
+        from jsrt.hooks.returns import MAX_RETURN_BYTES
         from jsrt.loader import PreparedScript
 
         started = time.perf_counter()
@@ -544,12 +545,13 @@ class Runtime:
                 dropped["logs"] = reply["logs_dropped"]
                 dropped["log_chars"] = reply["log_chars_dropped"]
             else:
-                outcomes, counts = read_outcomes(reply["outcomes"], len(inputs))
+                # a value over integrator.io's limit is refused for its size alone: not read
+                limit = None if contract is None else MAX_RETURN_BYTES
+                outcomes, counts = read_outcomes(reply["outcomes"], len(inputs), read_up_to=limit)
                 dropped["logs"] = counts["logs_dropped"]
                 dropped["log_chars"] = counts["log_chars_dropped"]
-                size_bound = len(reply["outcomes"])  # bounds every value's JSON size
                 records = cast("list[dict[str, Any]]", outcomes)
-                self._judge(result, contract, inputs, records, size_bound)
+                self._judge(result, contract, inputs, records)
             failed_records = [r["error"] for r in result.records or [] if r.get("error")]
             for failure in [result.error, *failed_records]:
                 if failure is not None:
@@ -689,12 +691,11 @@ class Runtime:
         contract: Contract | None,
         inputs: list[dict[str, Any]],
         outcomes: list[dict[str, Any]],
-        size_bound: int | None,
     ) -> None:
         for outcome in outcomes:
             result.logs.extend(outcome.pop("logs", []))
         if contract is not None and contract.per_record:
-            self._judge_records(result, contract, inputs, outcomes, size_bound)
+            self._judge_records(result, contract, inputs, outcomes)
             return
         outcome = outcomes[0]
         if not outcome["ok"]:
@@ -704,7 +705,7 @@ class Runtime:
         if contract is None:
             result.ok, result.value = True, value
             return
-        verdict = contract.judge(inputs[0], value, size_bound=size_bound)
+        verdict = contract.judge(inputs[0], value, size_bound=outcome.get("size_bound"))
         result.value, result.errors = verdict.value, verdict.errors
         result.problems, result.notes = verdict.problems, verdict.notes
         if verdict.problems:
@@ -721,7 +722,6 @@ class Runtime:
         contract: Contract,
         inputs: list[dict[str, Any]],
         outcomes: list[dict[str, Any]],
-        size_bound: int | None,
     ) -> None:
         """Per-record types: a throw or a bad return fails that record only."""
         records: list[dict[str, Any]] = []
@@ -730,7 +730,9 @@ class Runtime:
                 failure = self._failure(outcome).to_dict()
                 records.append({"index": index, "ok": False, "value": None, "error": failure})
                 continue
-            verdict = contract.judge(options, outcome.get("value"), size_bound=size_bound)
+            verdict = contract.judge(
+                options, outcome.get("value"), size_bound=outcome.get("size_bound")
+            )
             record: dict[str, Any] = {"index": index, "ok": verdict.ok, "value": verdict.value}
             result.notes.extend(f"record {index}: {n}" for n in verdict.notes)
             if verdict.problems:

@@ -78,6 +78,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "jsrt.api": (),
     "jsrt.worker": ("jsrt.engine",),
     "jsrt.engine": (),
+    "jsrt.js_shims": (),  # the isolate's JavaScript, as package data: no Python to import
     **{bottom: BOTTOM for bottom in BOTTOM},
 }
 

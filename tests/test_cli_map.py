@@ -238,3 +238,28 @@ def test_an_import_s_handlebars_fields_see_the_import_and_its_connection(tmp_pat
     run = jsrt_map(mapping, "--world", world_file, "--data", data)
     assert run.exit_code == 0, run.output
     assert json.loads(run.stdout) == [{"tag": "Tagged orders/Shop/1"}]
+
+
+def test_records_from_stdin_yaml_or_one_record_map_as_a_json_list_does(tmp_path: Path) -> None:
+    mapping = write(tmp_path, "import.yaml", IMPORT_YAML)
+    world = write(tmp_path, "world.yaml", yaml.safe_dump(WORLD))
+    expected = [{"ref": "1", "customer": {"email": "a@b.c"}, "region": "EMEA"}]
+    as_list = jsrt_map(mapping, "--world", world, "--data", write(tmp_path, "r.json", RECORDS[:1]))
+    assert json.loads(as_list.stdout) == expected
+    assert as_list.stdout == json.dumps(expected, indent=2) + "\n"
+    one = jsrt_map(mapping, "--world", world, "--data", write(tmp_path, "one.json", RECORDS[0]))
+    in_yaml = jsrt_map(
+        mapping, "--world", world, "--data", write(tmp_path, "r.yaml", yaml.safe_dump(RECORDS[:1]))
+    )
+    piped = CliRunner().invoke(
+        main, ["map", mapping, "--world", world, "--data", "-"], input=json.dumps(RECORDS[:1])
+    )
+    assert one.stdout == in_yaml.stdout == piped.stdout == as_list.stdout
+
+
+def test_a_json_list_that_is_not_records_is_exit_2_naming_the_file(tmp_path: Path) -> None:
+    mapping = write(tmp_path, "import.yaml", IMPORT_YAML)
+    data = write(tmp_path, "records.json", "[1, 2")
+    run = jsrt_map(mapping, "--data", data)
+    assert run.exit_code == 2
+    assert f"error: {data}:1:6: invalid JSON in data" in run.stderr

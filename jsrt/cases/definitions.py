@@ -28,7 +28,8 @@ if TYPE_CHECKING:
     from jsrt.api.world import WorldView
     from jsrt.backends.local import World
     from jsrt.runner import HookResult
-    from jsrt.transform.mapping import RecordOutcome
+    from jsrt.transform.engine import LookupSource
+    from jsrt.transform.mapping import MappedPage, RecordOutcome
 
 DefinitionKind = Literal["mapping", "filter"]
 
@@ -120,10 +121,37 @@ def apply_mapping(
     when there is none: static lookups still apply). When `definition` is an import, its
     templates see it as `import` and its connection (from `world`, secrets masked) as
     `connection`, as `imports.runMapping` gives them; `context` adds to or overrides that."""
+    from jsrt.transform.mapping import map_records
+
+    merged, source = _mapping_surroundings(definition, world, context)
+    return map_records(dict(definition), list(records), context=merged or None, source=source)
+
+
+def apply_mapping_text(
+    definition: Mapping[str, Any],
+    records_json: str | bytes,
+    *,
+    world: World | None = None,
+    context: Mapping[str, Any] | None = None,
+    indent: int | None = None,
+) -> MappedPage:
+    """`apply_mapping` of a page that is JSON text, to JSON text (`map_page_text`)."""
+    from jsrt.transform.mapping import map_page_text
+
+    merged, source = _mapping_surroundings(definition, world, context)
+    return map_page_text(
+        dict(definition), records_json, context=merged or None, source=source, indent=indent
+    )
+
+
+def _mapping_surroundings(
+    definition: Mapping[str, Any], world: World | None, context: Mapping[str, Any] | None
+) -> tuple[dict[str, Any], LookupSource]:
+    """What a mapping sees besides its records (the import and its masked connection,
+    then `context`), and the world's answers to its lookups."""
     from jsrt.backends.local import World
     from jsrt.backends.local.lookups import WorldLookupSource
     from jsrt.backends.scrubbing import masked
-    from jsrt.transform.mapping import map_records
 
     seen = world if world is not None else World()
     given: dict[str, Any] = {}
@@ -137,9 +165,7 @@ def apply_mapping(
             given["connection"] = masked(connection)
     _id = definition.get("_id")
     stored = _id if isinstance(_id, str) and seen.get("imports", _id) is not None else None
-    source = WorldLookupSource(seen, import_id=stored)
-    merged = {**given, **(context or {})}
-    return map_records(dict(definition), list(records), context=merged or None, source=source)
+    return {**given, **(context or {})}, WorldLookupSource(seen, import_id=stored)
 
 
 def apply_filter(

@@ -28,9 +28,11 @@ from jsrt.transform.handlebars import (
     run_data_context,
 )
 from jsrt.transform.mapping import (
+    MappedPage,
     MappingProblem,
     RecordOutcome,
     check_mapping,
+    map_page_text,
     map_records,
 )
 from jsrt.transform.response_mapping import (
@@ -42,6 +44,7 @@ from jsrt.transform.transforms import apply_transform, script_transform_of
 
 __all__ = [
     "LookupSource",
+    "MappedPage",
     "MappingProblem",
     "RecordOutcome",
     "RenderedRequest",
@@ -57,6 +60,7 @@ __all__ = [
     "filter_records",
     "import_context",
     "lookup_context",
+    "map_page_text",
     "map_records",
     "render",
     "render_request",

@@ -25,7 +25,7 @@ from typing import Any, Protocol
 import orjson
 
 from jsrt.errors import InputError, UsageError
-from jsrt.json_values import gc_paused, parse_from_v8
+from jsrt.json_values import gc_paused, parse_from_v8, well_formed
 
 JS_FILES = (
     "runtime.js",
@@ -40,6 +40,7 @@ JS_FILES = (
 """jsrt's engine code, in load order: later files use what earlier ones define on `T`."""
 
 _INPUT_GLOBAL = "__jsrt_transform_input"
+_TEXT_GLOBAL = "__jsrt_transform_text"
 DEFAULT_TIMEOUT_S = 60.0
 """How long one op may run: a template's regular expression can backtrack for ever."""
 
@@ -91,26 +92,60 @@ class TransformEngine:
         its definition, and the engine's `HookTimeout`/`HeapLimitExceeded` when it runs
         past `timeout_s` or out of memory.
         """
-        text = orjson.dumps({**request, "op": op})
+        return _answer_of(self._exchange(op, request, None, source, timeout_s))
+
+    def call_text(
+        self,
+        op: str,
+        request: Mapping[str, Any],
+        text: str | bytes,
+        *,
+        source: LookupSource | None = None,
+        timeout_s: float = DEFAULT_TIMEOUT_S,
+    ) -> tuple[Any, str]:
+        """Run an op that reads JSON `text` besides its request and answers JSON text
+        (`mapText`): its small JSON head, parsed, and its body as V8 wrote it, with any
+        lone surrogate made U+FFFD as `call` does. The text is never parsed in Python:
+        a page crosses as one string each way. Raises as `call` does."""
+        reply = self._exchange(op, request, text, source, timeout_s)
+        head, newline, body = reply.partition("\n")
+        if not newline:
+            _answer_of(reply)  # an error reply raises here
+            raise TransformError(f"the transformation engine gave no text for {op!r}")
+        if "\\u" in body:  # only an escape can be a lone surrogate
+            body = well_formed(body)
+        return _answer_of(head), body
+
+    def _exchange(
+        self,
+        op: str,
+        request: Mapping[str, Any],
+        text: str | bytes | None,
+        source: LookupSource | None,
+        timeout_s: float,
+    ) -> str:
+        """One op's reply text: the request (and `text`) in as strings, the reply out."""
+        encoded = orjson.dumps({**request, "op": op})
+        call = f"__jsrt_transform.handle(globalThis.{_INPUT_GLOBAL}"
         with self._lock:
             self._source = source
             try:
-                self._isolate.set_global(_INPUT_GLOBAL, text)
+                self._isolate.set_global(_INPUT_GLOBAL, encoded)
+                if text is not None:
+                    self._isolate.set_global(_TEXT_GLOBAL, text)
+                    call += f", globalThis.{_TEXT_GLOBAL}"
                 reply = self._isolate.eval(
-                    f"__jsrt_transform.handle(globalThis.{_INPUT_GLOBAL})",
+                    call + ")",
                     filename="jsrt:transform-call.js",
                     deadline=time.monotonic() + timeout_s,
                 )
             finally:
                 self._source = None
+                if text is not None:
+                    self._isolate.set_global(_TEXT_GLOBAL, "")
         if not isinstance(reply, str):
             raise TransformError(f"the transformation engine gave no reply to {op!r}")
-        with gc_paused():  # a page's reply is tens of thousands of objects, no cycles
-            answer = parse_from_v8(reply)
-        if "error" in answer:
-            error = answer["error"]
-            raise TransformError(error.get("message", "failed"), **_details(error))
-        return answer.get("ok")
+        return reply
 
     def close(self) -> None:
         """Free the isolate."""
@@ -134,6 +169,16 @@ class TransformEngine:
         return orjson.dumps(
             {"answer": source.ask(question["kind"], question.get("payload"))}
         ).decode()
+
+
+def _answer_of(reply: str) -> Any:
+    """The value of an `{"ok": value}` reply; an `{"error": ...}` reply raised."""
+    with gc_paused():  # a page's reply is tens of thousands of objects, no cycles
+        answer = parse_from_v8(reply)
+    if "error" in answer:
+        error = answer["error"]
+        raise TransformError(error.get("message", "failed"), **_details(error))
+    return answer.get("ok")
 
 
 def _details(error: Mapping[str, Any]) -> dict[str, Any]:

@@ -106,6 +106,45 @@ def map_records(
     return outcomes_from(reply)
 
 
+class MappedPage(NamedTuple):
+    """A page mapped JSON text to JSON text (`map_page_text`): `text`, the list of mapped
+    records (null where a record failed), how many records it holds, and `failures`,
+    each failed record's errors by its index."""
+
+    text: str
+    record_count: int
+    failures: dict[int, tuple[dict[str, Any], ...]]
+
+    @property
+    def ok(self) -> bool:
+        """Whether every record went through."""
+        return not self.failures
+
+
+def map_page_text(
+    definition: Mapping[str, Any] | None,
+    records_json: str | bytes,
+    *,
+    context: Mapping[str, Any] | None = None,
+    source: LookupSource | None = None,
+    indent: int | None = None,
+    engine: TransformEngine | None = None,
+) -> MappedPage:
+    """`map_records` for a page that is JSON text and stays text: the records are parsed
+    and the mapped page written by V8, and Python never builds them as objects (a page
+    from a file, mapped to standard output, as `jsrt map` does). `indent` spaces, as
+    JSON.stringify's. Text that is not a JSON list raises `TransformError` with code
+    `invalid_json` or `invalid_request` and path `records`."""
+    if definition is not None and not isinstance(definition, Mapping):
+        raise TransformError(f"a mapping definition must be an object, not {describe(definition)}")
+    request = {"definition": definition, "context": dict(context or {}), "indent": indent}
+    head, text = (engine or shared_engine()).call_text(
+        "mapText", request, records_json, source=source
+    )
+    failures = {int(index): tuple(errors) for index, errors in head["failures"].items()}
+    return MappedPage(text, head["count"], failures)
+
+
 def check_mapping(
     definition: Mapping[str, Any], *, grouped: bool = False, engine: TransformEngine | None = None
 ) -> list[MappingProblem]:

@@ -3,12 +3,20 @@ shape choosing the mapper, the caller's lookup source, its own engine, and error
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+import orjson
 import pytest
 
 from jsrt.transform import TransformEngine, TransformError
-from jsrt.transform.mapping import MappingProblem, RecordOutcome, check_mapping, map_records
+from jsrt.transform.mapping import (
+    MappingProblem,
+    RecordOutcome,
+    check_mapping,
+    map_page_text,
+    map_records,
+)
 
 
 def node(generate: str, data_type: str = "string", **fields: Any) -> dict[str, Any]:
@@ -109,3 +117,40 @@ def test_a_definition_error_is_an_input_error_with_the_path() -> None:
     assert raised.value.exit_code == 2
     assert raised.value.details["path"] == "mappings[0].dataType"
     assert "unknown dataType" in str(raised.value)
+
+
+PAGE_DEFINITION = {"mappings": [node("n", "number", extract="$.n"), node("s", extract="$.s")]}
+
+
+def test_a_page_mapped_as_text_is_what_map_records_makes_with_failures_by_index() -> None:
+    records = [{"n": "1", "s": "é"}, {"n": "x"}, {"n": 3, "s": "b"}]
+    page = map_page_text(PAGE_DEFINITION, orjson.dumps(records))
+    outcomes = map_records(PAGE_DEFINITION, records)
+    assert orjson.loads(page.text) == [outcome.data for outcome in outcomes]
+    assert page.record_count == 3 and not page.ok
+    assert page.failures == {1: outcomes[1].errors}
+
+
+def test_a_page_as_text_is_indented_as_json_stringify_indents() -> None:
+    page = map_page_text(PAGE_DEFINITION, '[{"n": 1, "s": "a"}]', indent=2)
+    assert page.text == json.dumps([{"n": 1, "s": "a"}], indent=2)
+    assert page.ok and page.failures == {}
+
+
+def test_a_lone_surrogate_in_a_text_page_comes_out_as_the_replacement_character() -> None:
+    # as map_records gives it (jsrt.json_values.parse_from_v8): Node writes U+FFFD
+    page = map_page_text({"mappings": [node("s", extract="$.s")]}, '[{"s": "\\ud83d"}]')
+    assert orjson.loads(page.text) == [{"s": "\ufffd"}]
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [("[{", "invalid_json"), ('{"n": 1}', "invalid_request"), ("", "invalid_json")],
+)
+def test_text_that_is_not_a_json_list_of_records_is_refused_at_records(
+    text: str, code: str
+) -> None:
+    with pytest.raises(TransformError) as raised:
+        map_page_text(PAGE_DEFINITION, text)
+    assert raised.value.details["path"] == "records"
+    assert raised.value.details["code"] == code

@@ -968,6 +968,31 @@
     return T.perRecord(records, function (record) { return apply(record, context); });
   };
 
+  // A page given as JSON text, mapped to JSON text (`jsrt map`, and whatever passes a
+  // page on without reading it): the body is the list of mapped records, null where a
+  // record failed; the head counts them and gives each failed record's errors by index.
+  T.ops.mapText = function (request) {
+    var records = T.parseGivenText('records');
+    if (!Array.isArray(records)) {
+      T.fail('records must be an array, not ' + describe(records), { path: 'records', code: 'invalid_request' });
+    }
+    var context = T.isPlainObject(request.context) ? request.context : {};
+    var apply = mapperOf(request.definition);
+    var mapped = new Array(records.length);
+    var failures = {};
+    for (var i = 0; i < records.length; i++) {
+      try {
+        mapped[i] = apply === null ? records[i] : apply(records[i], context);
+      } catch (error) {
+        if (!(error instanceof T.RecordError)) throw error;
+        mapped[i] = null;
+        failures[i] = [{ code: error.code, message: error.message }];
+      }
+    }
+    var indent = typeof request.indent === 'number' ? request.indent : undefined;
+    return T.splitReply({ count: records.length, failures: failures }, JSON.stringify(mapped, null, indent));
+  };
+
   function mapperOf(definition) {
     if (definition === undefined || definition === null) return null;
     if (!T.isPlainObject(definition)) {

@@ -51,13 +51,40 @@
     return outcomes;
   };
 
+  // A reply whose bulk is JSON text the caller passes on without parsing: the head, a
+  // small JSON value, then a newline (which JSON.stringify never writes), then the body.
+  function SplitReply(head, body) {
+    this.head = head;
+    this.body = body;
+  }
+  T.splitReply = function (head, body) {
+    return new SplitReply(head, body);
+  };
+
+  // A JSON text given beside the request (a page of records), parsed by the op that
+  // reads it, so that text which is not JSON is that op's error, not the dispatcher's.
+  var givenText = null;
+  T.parseGivenText = function (what) {
+    var text = givenText;
+    givenText = null;
+    if (typeof text !== 'string') T.fail('no ' + what + ' were given', { code: 'invalid_request' });
+    try {
+      return JSON.parse(text);
+    } catch (error) {
+      T.fail('the ' + what + ' are not JSON: ' + error.message, { code: 'invalid_json', path: what });
+    }
+  };
+
   // One op per call: the request is JSON text, so is the reply.
-  T.handle = function (text) {
+  T.handle = function (text, given) {
     var request = JSON.parse(text);
     var op = T.ops[request.op];
+    givenText = given === undefined ? null : given;
     try {
       if (!op) T.fail('unknown transformation op ' + JSON.stringify(request.op));
-      return JSON.stringify({ ok: op(request) });
+      var value = op(request);
+      if (value instanceof SplitReply) return JSON.stringify({ ok: value.head }) + '\n' + value.body;
+      return JSON.stringify({ ok: value });
     } catch (error) {
       if (error instanceof DefinitionError) {
         var reply = { message: error.message };
