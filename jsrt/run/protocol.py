@@ -131,9 +131,10 @@ class RunDone(TypedDict):
     """The function ran over every input. `outcomes` is invoke.js's text (UTF-8), where
     each returned value's line is its JSON as V8 wrote it (the 5 MB check counts it
     there); `calls` is the call log's JSON array text (`jsrt.run.outcomes.CallLog`);
-    `calls_dropped` counts the calls past the call log's limit; `world_changes` is what the run's calls changed
-    in the world (`Delta.to_wire`: the documents, state keys, cache entries and history
-    entries set or removed, and the id counter), None when they changed nothing;
+    `calls_dropped` counts the calls past the call log's limit; `world_changes` is what
+    the run's calls changed in the world (`Delta.to_wire`: the documents, state keys,
+    cache entries and history entries set or removed, and the id counter), None when
+    they changed nothing;
     `world_version` is the worker's copy's version after the run."""
 
     status: Literal["done"]
