@@ -70,15 +70,13 @@ class Dispatcher:
             and read_version() == repeat[1]
         ):
             head = repeat[4]
-            if head is None:  # its first repeat: the entry up to its duration, kept
+            if head is None:  # its first repeat: the entry up to its duration's value, kept
                 entry = repeat[3]
-                head = memoryview(entry)[: entry.rfind(_DURATION_KEY)]
+                head = b"," + entry[: entry.rfind(_DURATION_KEY) + len(_DURATION_KEY)]
                 self._repeat = (*repeat[:4], head)
             if self.max_calls is None or self._kept < self.max_calls:  # `_keep`, inline
                 log = self._log
-                log += b","  # a repeat is never the first call
-                log += head
-                log += _DURATION_KEY
+                log += head  # a repeat is never the first call: it starts with the comma
                 log += dumps((perf_counter() - started) * 1000)
                 log += b"}"
                 self._kept += 1
@@ -190,11 +188,12 @@ class _Plan:
     reads_only: bool
 
 
-_Repeat = tuple[str, int, bytes, bytes, memoryview | None]
+_Repeat = tuple[str, int, bytes, bytes, bytes | None]
 """The run's last call when it only read and a repeat of it is answered alike: its
 request text, the backend's data version then, its response, its call log entry, and
-that entry up to its duration (found at its first repeat: most reads are not repeated,
-and pay nothing for it). A repeat (the same request text while the backend is at the same
+what a repeat's entry starts with: the comma before it, then the entry up to its
+duration's value (made at the first repeat: most reads are not repeated, and pay
+nothing for it). A repeat (the same request text while the backend is at the same
 version) gets the same response and entry (with its own duration) without being
 parsed, checked or asked again: a hook reading one state value per record makes such
 calls one after another. One call only, so a hook cannot make it hold more than the
