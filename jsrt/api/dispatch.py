@@ -15,6 +15,10 @@ the array text the run's reply carries (`calls_json`): the run holds a few hundr
 per call rather than the entry's dicts. One buffer, not orjson's bytes kept one per call:
 each of those keeps the large buffer it was written in, ~2 µs a call in the allocator.
 
+Each function a run calls is worked out once from its catalog entry (`_Plan`), and a
+call that only read, repeated with the same text while the backend's data has not
+changed, is answered and logged as it was, without being dispatched again (`_Repeat`).
+
 The request is V8's JSON: a lone surrogate in it becomes U+FFFD, and arguments nested
 deeper than `MAX_DEPTH` are refused with an error the hook can catch
 (`jsrt.json_values` says why).
