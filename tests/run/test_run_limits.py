@@ -238,3 +238,33 @@ def test_a_result_made_without_a_run_has_its_own_empty_call_log() -> None:
     assert first.calls == [{"y": 2}] and second.calls == [{"x": 1}]
     assert HookResult(ok=True, value=None, hook=None, function="f").calls == []
     assert "calls=[{'x': 1}]" in repr(second)
+
+
+REREAD = """
+import { state } from 'integrator-api';
+export function preSavePage(options) {
+  const where = { resourceType: 'flows', _id: 'f1', key: 'k' };
+  const seen = [state.getForResource(where), state.getForResource(where)];
+  state.putForResource({ ...where, value: 2 });
+  seen.push(state.getForResource(where), state.getForResource(where));
+  return { data: [{ seen }] };
+}
+"""
+
+
+def test_a_read_repeated_in_a_hook_sees_the_writes_between(world: World, write_script) -> None:
+    # The dispatcher answers a repeated read without asking the world again only while
+    # the world is unchanged (jsrt.api.dispatch).
+    result = Runtime(world, timeout_s=30).run_hook(
+        write_script(REREAD), options={"data": [{"a": 1}]}
+    )
+    assert result.ok, result.error
+    assert result.value["data"] == [{"seen": [1, 1, 2, 2]}]
+    logged = [(call["method"], call.get("result")) for call in result.calls]
+    assert logged == [
+        ("getForResource", 1),
+        ("getForResource", 1),
+        ("putForResource", None),
+        ("getForResource", 2),
+        ("getForResource", 2),
+    ]
