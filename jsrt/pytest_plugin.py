@@ -567,6 +567,23 @@ class JsrtCaseFile(pytest.File):
         return super().repr_failure(excinfo)  # a Collector's takes no style
 
 
+_CASE_SETTINGS = pytest.StashKey[dict[str, Any]]()
+
+
+def _case_settings(config: pytest.Config) -> dict[str, Any]:
+    """What every case of the session runs with (`run_case`'s keywords): the options
+    read once, not once per case."""
+    if _CASE_SETTINGS not in config.stash:
+        config.stash[_CASE_SETTINGS] = {
+            "timeout_s": _timeout(config),
+            "caps": _caps(config),
+            "backend": _backend_choice(config),
+            "cassettes": _cassettes(config),
+            "coverage": _coverage(config),
+        }
+    return config.stash[_CASE_SETTINGS]
+
+
 class JsrtRunWarning(UserWarning):
     """A warning of a case's run (`HookResult.warnings`): the run went on, but without
     something it could not know, such as the script type of a function's name."""
@@ -582,14 +599,7 @@ class JsrtCase(pytest.Item):
     def runtest(self) -> None:
         from jsrt.cases import run_case
 
-        outcome = run_case(
-            self.case,
-            timeout_s=_timeout(self.config),
-            caps=_caps(self.config),
-            backend=_backend_choice(self.config),
-            cassettes=_cassettes(self.config),
-            coverage=_coverage(self.config),
-        )
+        outcome = run_case(self.case, **_case_settings(self.config))
         for text in outcome.warnings:
             warnings.warn_explicit(
                 text, JsrtRunWarning, filename=str(self.case.file), lineno=self.case.line

@@ -51,7 +51,7 @@ from jsrt.run.choice import (
     Region,
 )
 from jsrt.run.limits import CAPS, MEMORY, TIMEOUT, checked_cap, checked_memory, checked_timeout
-from jsrt.run.outcomes import read_outcomes
+from jsrt.run.outcomes import CallLog, read_outcomes
 from jsrt.run.program import HOOK_RUNS
 from jsrt.run.protocol import (
     BackendSpec,
@@ -102,7 +102,7 @@ class HookResult:
     hook: str | None
     function: str
     logs: list[dict[str, Any]] = field(default_factory=list)
-    calls: list[dict[str, Any]] = field(default_factory=list)
+    calls: CallLog = CallLog()  # noqa: RUF009 (a descriptor: the field parses its text when read)
     errors: list[dict[str, Any]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -484,6 +484,7 @@ class Runtime:
         from jsrt.api.policy import PolicyContext
         from jsrt.hooks import contract_for, infer_hook, untyped_warning
         from jsrt.hooks.kinds import STUB_FUNCTION_NAMES
+        from jsrt.hooks.returns import MAX_RETURN_BYTES
         from jsrt.loader import PreparedScript
 
         started = time.perf_counter()
@@ -556,12 +557,13 @@ class Runtime:
                 dropped["logs"] = reply["logs_dropped"]
                 dropped["log_chars"] = reply["log_chars_dropped"]
             else:
-                outcomes, counts = read_outcomes(reply["outcomes"], len(inputs))
+                # a value over integrator.io's limit is refused for its size alone: not read
+                limit = None if contract is None else MAX_RETURN_BYTES
+                outcomes, counts = read_outcomes(reply["outcomes"], len(inputs), read_up_to=limit)
                 dropped["logs"] = counts["logs_dropped"]
                 dropped["log_chars"] = counts["log_chars_dropped"]
-                size_bound = len(reply["outcomes"])  # bounds every value's JSON size
                 records = cast("list[dict[str, Any]]", outcomes)
-                self._judge(result, contract, inputs, records, size_bound)
+                self._judge(result, contract, inputs, records)
             failed_records = [r["error"] for r in result.records or [] if r.get("error")]
             for failure in [result.error, *failed_records]:
                 if failure is not None:
@@ -701,12 +703,11 @@ class Runtime:
         contract: Contract | None,
         inputs: list[dict[str, Any]],
         outcomes: list[dict[str, Any]],
-        size_bound: int | None,
     ) -> None:
         for outcome in outcomes:
             result.logs.extend(outcome.pop("logs", []))
         if contract is not None and contract.per_record:
-            self._judge_records(result, contract, inputs, outcomes, size_bound)
+            self._judge_records(result, contract, inputs, outcomes)
             return
         outcome = outcomes[0]
         if not outcome["ok"]:
@@ -716,7 +717,7 @@ class Runtime:
         if contract is None:
             result.ok, result.value = True, value
             return
-        verdict = contract.judge(inputs[0], value, size_bound=size_bound)
+        verdict = contract.judge(inputs[0], value, size_bound=outcome.get("size_bound"))
         result.value, result.errors = verdict.value, verdict.errors
         result.problems, result.notes = verdict.problems, verdict.notes
         if verdict.problems:
@@ -733,7 +734,6 @@ class Runtime:
         contract: Contract,
         inputs: list[dict[str, Any]],
         outcomes: list[dict[str, Any]],
-        size_bound: int | None,
     ) -> None:
         """Per-record types: a throw or a bad return fails that record only."""
         records: list[dict[str, Any]] = []
@@ -742,7 +742,9 @@ class Runtime:
                 failure = self._failure(outcome).to_dict()
                 records.append({"index": index, "ok": False, "value": None, "error": failure})
                 continue
-            verdict = contract.judge(options, outcome.get("value"), size_bound=size_bound)
+            verdict = contract.judge(
+                options, outcome.get("value"), size_bound=outcome.get("size_bound")
+            )
             record: dict[str, Any] = {"index": index, "ok": verdict.ok, "value": verdict.value}
             result.notes.extend(f"record {index}: {n}" for n in verdict.notes)
             if verdict.problems:

@@ -18,8 +18,8 @@ from bench.node import NodeServer
 from jsrt.loader import load_script
 from jsrt.runner import HookResult, Runtime
 
-TARGET_SIZE = 10_000
-TARGET = Target("ratio_max", 1.0)
+TARGET_SIZES = (10_000, 100_000)
+TARGET = Target("ratio_max", 1.0)  # issue 17: large pages must not fall behind node
 PAGE_MEMORY_MB = 1024
 OVERSIZE_PROBLEM = "response_size_exceeded"
 
@@ -73,6 +73,6 @@ def _row(ctx: Context, size: int, samples: list[list[float]], *, flagged: bool) 
         "ms",
         samples,
         reference_name="node in process: parse + hook + stringify",
-        target=TARGET if size == TARGET_SIZE else None,
+        target=TARGET if size in TARGET_SIZES else None,
         note=ctx.node_missing or note,
     )

@@ -216,6 +216,14 @@ class Method:
         return f"{self.obj}.{self.name}"
 
     @functools.cached_property
+    def reads_only(self) -> bool:
+        """Whether a call only reads the account (a find, a get, a state or lookup cache
+        read), so that the same call answers alike while the account is unchanged: not
+        a run (its answer may carry times and new ids), nothing that changes the account.
+        Kept: the bridge asks per call."""
+        return not self.changes_account and self.kind != "run"
+
+    @functools.cached_property
     def cache_reading_fields(self) -> tuple[str, ...]:
         """The options whose lookups read lookup caches (`Field.reads_caches`); kept, as
         the hook policy asks on every call."""

@@ -41,7 +41,37 @@ def check_args(method: Method, args: list[Any]) -> list[Any]:
     JavaScript turns an `undefined` argument into `null` inside an argument list, so
     trailing nulls are ignored; any other extra argument is refused.
     """
-    voice = _script_voice(method)
+    return _check_args(_script_voice(method), args)
+
+
+ArgsChecker = Callable[[Any], list[Any]]
+"""`check_args` of one method: the arguments in, the normalised arguments out."""
+
+
+def script_checker(method: Method) -> ArgsChecker:
+    """`check_args` bound to `method`, made once per method: the bridge checks every
+    call of a run with it. A call of one argument (what the shim sends) goes straight
+    to its shape's reader; anything else takes `check_args`' whole path."""
+    checker = _SCRIPT_CHECKERS.get(id(method))
+    if checker is None:
+        voice = _script_voice(method)
+        read = _READERS[method.shape]
+
+        def checker(args: Any) -> list[Any]:
+            if type(args) is list and len(args) == 1:
+                return [read(voice, args[0])]
+            return _check_args(voice, args)
+
+        _SCRIPT_CHECKERS[id(method)] = checker
+    return checker
+
+
+_SCRIPT_CHECKERS: dict[int, ArgsChecker] = {}
+"""By the method's identity, as `_SCRIPT_VOICES` (whose voice holds the method)."""
+
+
+def _check_args(voice: _ScriptVoice, args: Any) -> list[Any]:
+    method = voice.method
     if not isinstance(args, list):
         voice.fail(f"the arguments must arrive as a list, got {js_type_name(args)}")
     if len(args) > 1 and any(extra is not None for extra in args[1:]):
@@ -65,7 +95,10 @@ class _Voice(ABC):
         self.method = method
         self.fields = fields
         self.names = names
-        self.plan = tuple((field, *_passes_as_is(field)) for field in fields)
+        self.plan = tuple(
+            (field, field.name, field.required, *_passes_as_is(field), field.excludes)
+            for field in fields
+        )
 
     @abstractmethod
     def name(self, field: str) -> str:
@@ -228,24 +261,23 @@ _READERS: dict[Shape, Callable[[_Voice, Any], Any]] = {
 def _check_fields(voice: _Voice, value: dict[str, Any]) -> dict[str, Any]:
     """Check each declared field; return `value`, or a copy when something was normalised."""
     out = value
-    for field, plain, choices in voice.plan:
-        present = value.get(field.name)
+    for field, name, required, plain, choices, excludes in voice.plan:
+        present = value.get(name)
         if present is None:
-            if field.required:
-                voice.fail(voice.missing(field), field.name)
-            if field.name in value:
-                out = {k: v for k, v in out.items() if k != field.name}
+            if required:
+                voice.fail(voice.missing(field), name)
+            if name in value:
+                out = {k: v for k, v in out.items() if k != name}
             continue
         if type(present) not in plain or (choices and present not in choices):
             normalised = _check_type(voice, field, present)
             if normalised is not present:
-                out = {**out, field.name: normalised}
-        clash = field.excludes and [name for name in field.excludes if value.get(name) is not None]
+                out = {**out, name: normalised}
+        clash = excludes and [other for other in excludes if value.get(other) is not None]
         if clash:
             voice.fail(
-                f"{voice.name(field.name)} can be provided only if {voice.refer(clash)} "
-                "is not provided",
-                field.name,
+                f"{voice.name(name)} can be provided only if {voice.refer(clash)} is not provided",
+                name,
             )
     return out
 

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, TypeGuard, get_args
 
 from jsrt.api.catalog import (
+    HOOKS_ALLOWED,
     HOOKS_NEED_INTEGRATION,
     HOOKS_NEED_REGISTERED_CACHE,
     HOOKS_REFUSED,
@@ -106,6 +107,15 @@ class PolicyContext:
     @property
     def where(self) -> str:
         return f"this {self.hook} hook" if self.hook else "this hook"
+
+
+def can_refuse(ctx: PolicyContext, method: Method) -> bool:
+    """Whether `check` could refuse any call of `method` in `ctx`: the bridge asks once
+    per method and run, and skips `check` for a call no rule governs (what a hook calls
+    most: the state API)."""
+    if ctx.script_kind != "hook":
+        return False
+    return method.hook_rule != HOOKS_ALLOWED or bool(method.cache_reading_fields)
 
 
 def check(ctx: PolicyContext, method: Method, args: list[Any]) -> None:

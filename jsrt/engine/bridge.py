@@ -16,6 +16,9 @@ call), so request and response travel through one ArrayBuffer:
   each side picks Latin-1 when every char fits (JSON usually does), halving the bytes;
 * a response larger than the buffer is answered NEED; JS grows the buffer and sends
   FETCH for the response Python kept;
+* the handler answers text, or its UTF-8 bytes (JSON as orjson writes it): ASCII bytes
+  are their own Latin-1 and go into the frame as they are, without a decode and an
+  encode (jsrt's dispatcher answers so);
 * every failure on the Python side, `BaseException` included, becomes an ERROR frame
   that JS throws as an `Error` named after the Python class; a header still reading
   REQUEST after the call means Python never answered, which JS reports as such;
@@ -38,6 +41,9 @@ HEADER_SIZE = HEADER.size
 REQUEST, FETCH = 1, 2
 OK, ERROR, NEED = 0, 3, 4
 LATIN1, UTF16 = 0, 1
+
+Handler = Callable[[str], str | bytes]
+"""A request's text in; the response's text, or its UTF-8 bytes, out."""
 
 INITIAL_BYTES = 64 * 1024
 NOTIFY_GLOBAL = "__jsrt_notify"
@@ -153,7 +159,7 @@ class BridgeChannel:
     would deadlock: the isolate is busy in this very call).
     """
 
-    def __init__(self, handler: Callable[[str], str], view: memoryview, max_bytes: int) -> None:
+    def __init__(self, handler: Handler, view: memoryview, max_bytes: int) -> None:
         self._handler = handler
         self._view = view
         self._max_bytes = max_bytes
@@ -182,19 +188,20 @@ class BridgeChannel:
             self._held = None
             self._write_error(exc, capacity)
 
-    def _call_handler(self, request: str) -> str:
+    def _call_handler(self, request: str) -> str | bytes:
         self.active_thread = threading.get_ident()
         try:
             response = self._handler(request)
         finally:
             self.active_thread = None
-        if not isinstance(response, str):
+        if not isinstance(response, str | bytes):
             raise BridgeError(
-                f"bridge: the Python handler returned {type(response).__name__}, expected str"
+                f"bridge: the Python handler returned {type(response).__name__}, expected str "
+                "or UTF-8 bytes"
             )
         return response
 
-    def _respond(self, response: str, capacity: int) -> None:
+    def _respond(self, response: str | bytes, capacity: int) -> None:
         payload, encoding = _encode(response)
         if HEADER_SIZE + len(payload) > self._max_bytes:
             raise BridgeError(
@@ -235,7 +242,11 @@ def _error_payload(name: str, message: str) -> bytes:
     return json.dumps({"name": name, "message": message}).encode("ascii")
 
 
-def _encode(text: str) -> tuple[bytes, int]:
+def _encode(text: str | bytes) -> tuple[bytes, int]:
+    if isinstance(text, bytes):
+        if text.isascii():  # its own Latin-1
+            return text, LATIN1
+        text = text.decode()  # not UTF-8: an ERROR frame, as any failure here
     try:
         return text.encode("latin-1"), LATIN1
     except UnicodeEncodeError:

@@ -25,12 +25,17 @@ from __future__ import annotations
 import threading
 import time
 import weakref
-from collections.abc import Callable
 from types import TracebackType
 
 from jsrt.engine import _minirace, js_errors, v8_process
 from jsrt.engine._minirace import Primitive
-from jsrt.engine.bridge import BRIDGE_FILENAME, NOTIFY_GLOBAL, BridgeChannel, install_script
+from jsrt.engine.bridge import (
+    BRIDGE_FILENAME,
+    NOTIFY_GLOBAL,
+    BridgeChannel,
+    Handler,
+    install_script,
+)
 from jsrt.errors import (
     BridgeError,
     HeapLimitExceeded,
@@ -55,7 +60,7 @@ class Isolate:
         self,
         *,
         memory_mb: int = 256,
-        bridge: Callable[[str], str] | None = None,
+        bridge: Handler | None = None,
         max_bridge_mb: int = 256,
     ) -> None:
         if not isinstance(max_bridge_mb, int) or max_bridge_mb < 1:
@@ -174,7 +179,7 @@ class Isolate:
     ) -> None:
         self.close()
 
-    def _install_bridge(self, handler: Callable[[str], str], max_bytes: int) -> None:
+    def _install_bridge(self, handler: Handler, max_bytes: int) -> None:
         self._native.install_notify(NOTIFY_GLOBAL)
         script = f"{install_script(max_bytes)}\n//# sourceURL={BRIDGE_FILENAME}"
         buffer = self._native.eval_array_buffer(script)

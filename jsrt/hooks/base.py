@@ -18,7 +18,7 @@ from jsrt.errors import InputError, UsageError
 from jsrt.hooks.context import WorldLike, api_context, hook_context
 from jsrt.hooks.inputs import Inputs
 from jsrt.hooks.kinds import OnThrow, ReceivedResource, Resource, ScriptType
-from jsrt.hooks.returns import MAX_RETURN_BYTES, Findings, ReturnCheck, Verdict, size_problem
+from jsrt.hooks.returns import Findings, ReturnCheck, Verdict, size_problem
 from jsrt.hooks.stub import stub_text
 
 RECORD_LIST_KEYS = ("records", "data")
@@ -108,12 +108,12 @@ class Contract:
     ) -> Verdict:
         """Judge a return (already JSON round-tripped) as integrator.io would.
 
-        `size_bound` is an upper bound of the return's JSON size in bytes, when the caller
-        knows one (the length of the text it came in): within 5 MB, the size is not
-        measured again."""
+        `size_bound` is what the caller knows of the return's JSON size in bytes, having
+        read it from JSON text (`jsrt.run.outcomes.read_outcomes`): an upper bound, exact
+        when over 5 MB. The size is then not measured again, and a return over 5 MB may
+        be given unread (None): its size alone decides."""
         findings = Findings()
-        within = size_bound is not None and size_bound <= MAX_RETURN_BYTES
-        too_big = None if within else size_problem(returned)
+        too_big = size_problem(returned, size_bound)
         if too_big:
             findings.problem(too_big)
             return findings.verdict(None)

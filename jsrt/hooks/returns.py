@@ -102,9 +102,10 @@ class Findings:
         )
 
 
-def size_problem(returned: Any) -> str | None:
-    """The 5 MB rule: a larger result is refused whatever its shape."""
-    size = json_size(returned)
+def size_problem(returned: Any, size_bound: int | None = None) -> str | None:
+    """The 5 MB rule: a larger result is refused whatever its shape. `size_bound` (see
+    `Contract.judge`) spares measuring `returned`."""
+    size = json_size(returned) if size_bound is None else size_bound
     if size <= MAX_RETURN_BYTES:
         return None
     return (

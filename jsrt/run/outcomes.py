@@ -18,16 +18,22 @@ in proportion to the values). When the text cannot be read so (such a value, or 
 surrogate, which orjson refuses), each line is read alone: lone surrogates become U+FFFD
 (`jsrt.json_values.parse_from_v8`) and a value nested too deeply fails its own record,
 so every other record and every log line is kept.
+
+Each returned value's size, in the UTF-8 bytes integrator.io's 5 MB limit counts, is the
+length of its line in the text the caller received: V8 wrote the value's JSON there, and
+only jsrt's separators hold a raw line break. So a size is never measured by writing the
+value again, and a value over the limit is never read at all (`read_outcomes`'s
+`read_up_to`): its size alone decides that integrator.io refuses it.
 """
 
 from __future__ import annotations
 
-from typing import Any, TypedDict, cast
+from typing import Any, TypedDict, cast, overload
 
 import orjson
 
 from jsrt.errors import JsrtError
-from jsrt.json_values import MAX_DEPTH, nested_deeper_than, parse_from_v8
+from jsrt.json_values import MAX_DEPTH, gc_paused, nested_deeper_than, parse_from_v8
 from jsrt.run.protocol import Outcome
 
 ORJSON_MAX_READ_DEPTH = 1024
@@ -54,9 +60,19 @@ class _NestedTooDeeply(Exception):
     """A value of a short text nests deeper than `MAX_DEPTH`: read it line by line."""
 
 
-def read_outcomes(text: bytes, count: int) -> tuple[list[Outcome], LogCounts]:
+def read_outcomes(
+    text: bytes, count: int, *, read_up_to: int | None = None
+) -> tuple[list[Outcome], LogCounts]:
     """The `count` outcomes in `text`, and the log counts. A text of another shape cannot
-    come from invoke.js, whatever the hook did: that is reported as jsrt's own failure."""
+    come from invoke.js, whatever the hook did: that is reported as jsrt's own failure.
+
+    With `read_up_to` (a size limit in bytes), each outcome with a value carries
+    `size_bound`: its JSON's exact size when the text is longer than the limit, else the
+    text's length, which bounds it. A value over the limit is left unread (None)."""
+    spans: list[tuple[int, int]] = []
+    if read_up_to is not None and len(text) > read_up_to:
+        spans = _value_spans(text, count)
+        text = _without_values_over(text, spans, read_up_to)
     padded = text.startswith(b"[[")
     try:
         lines = orjson.loads(text)
@@ -70,7 +86,42 @@ def read_outcomes(text: bytes, count: int) -> tuple[list[Outcome], LogCounts]:
     if not isinstance(lines, list) or len(lines) != 2 * count + 1:
         raise JsrtError(f"the hook run's outcomes are not the {count} jsrt expected")
     outcomes = [_outcome(lines[2 * i], lines[2 * i + 1]) for i in range(count)]
+    if read_up_to is not None:
+        sizes = [end - start for start, end in spans] if spans else [len(text)] * count
+        for outcome, size in zip(outcomes, sizes, strict=True):
+            if "value" in outcome:
+                outcome["size_bound"] = size
     return outcomes, cast(LogCounts, _checked_head(lines[-1]))
+
+
+def _value_spans(text: bytes, count: int) -> list[tuple[int, int]]:
+    """Where each value's JSON lies in `text`: between the separators after its head and
+    after itself. A line break is searched alone (memchr: ~2 ms in 44 MB, where the
+    two-byte separator is ~20 times slower), and each must start a separator."""
+    breaks: list[int] = []
+    at = text.find(b"\n")
+    while at >= 0:
+        if text[at : at + 2] != _LINE_BREAK:
+            raise JsrtError("the hook run's outcomes are not the lines jsrt writes")
+        breaks.append(at)
+        at = text.find(b"\n", at + 2)
+    if len(breaks) != 2 * count:
+        raise JsrtError(f"the hook run's outcomes are not the {count} jsrt expected")
+    return [(breaks[2 * i] + 2, breaks[2 * i + 1]) for i in range(count)]
+
+
+def _without_values_over(text: bytes, spans: list[tuple[int, int]], limit: int) -> bytes:
+    """`text` with each value longer than `limit` bytes written as `null`: what is left
+    is read as usual, and such a value costs no parse."""
+    over = [(start, end) for start, end in spans if end - start > limit]
+    if not over:
+        return text
+    parts, kept_from = [], 0
+    for start, end in over:
+        parts += [text[kept_from:start], b"null"]
+        kept_from = end
+    parts.append(text[kept_from:])
+    return b"".join(parts)
 
 
 def _too_deep_to_write(value: Any) -> bool:
@@ -138,3 +189,43 @@ def _checked_head(head: Any) -> dict[str, Any]:
     if not isinstance(head, dict):
         raise JsrtError("the hook run's outcomes hold something jsrt did not write")
     return head
+
+
+CallLogEntry = dict[str, Any]
+
+
+class CallLog:
+    """`HookResult.calls`: the run's integrator-api calls, `{object, method, args, ok,
+    result | error, duration_ms}` each.
+
+    The worker sends them back as one JSON array text (`RunDone.calls`: orjson wrote
+    the dispatcher's entries once, at the end of the run; the text travels raw, as an
+    attachment of the reply frame). This field keeps that text and parses it with one
+    `orjson.loads` the first time the field is read, then keeps the list: a caller that
+    never reads the call log (a case with no call expectations, the bridge benchmark)
+    does not pay for turning its entries into Python dicts and freeing them again
+    (~1.5 µs an entry, measured: bench/README.md, "Bridge round trips"). Read, it is the
+    list it always was; a list (or `()`, the dataclass's default: a new empty list) is
+    kept as it is given.
+    """
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._key = f"_{name}_kept"
+
+    @overload
+    def __get__(self, result: None, owner: type | None = None) -> tuple[()]: ...
+
+    @overload
+    def __get__(self, result: object, owner: type | None = None) -> list[CallLogEntry]: ...
+
+    def __get__(self, result: object | None, owner: type | None = None) -> Any:
+        if result is None:  # the dataclass asks its default
+            return ()
+        kept = result.__dict__[self._key]
+        if type(kept) is bytes:
+            with gc_paused():  # thousands of new dicts: no collection halfway
+                kept = result.__dict__[self._key] = orjson.loads(kept)
+        return kept
+
+    def __set__(self, result: object, value: list[CallLogEntry] | tuple[()] | bytes) -> None:
+        result.__dict__[self._key] = [] if value == () else value

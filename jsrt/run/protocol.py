@@ -11,7 +11,8 @@ The inputs and the outcomes travel as JSON text and are parsed only where they a
 used: the inputs enter V8 as one string global that `invoke.js` parses; the outcomes
 are V8's text as bytes, a raw attachment of the reply frame (never spliced into it: the
 hook had a hand in that text), which the caller parses once, on its own
-(`jsrt.run.outcomes`).
+(`jsrt.run.outcomes`). The call log comes back as one JSON array text too, which the
+caller parses only when it is read (`jsrt.run.outcomes.CallLog`).
 """
 
 from __future__ import annotations
@@ -120,19 +121,25 @@ class Outcome(TypedDict):
     stage: NotRequired[str]
     error: NotRequired[dict[str, Any]]
     logs: list[dict[str, Any]]
+    size_bound: NotRequired[int]
+    """Bytes of the value's JSON, exact when over the size limit the reader was given, at
+    most this otherwise; a value over that limit is left unread (None)
+    (`jsrt.run.outcomes.read_outcomes`)."""
 
 
 class RunDone(TypedDict):
-    """The function ran over every input. `outcomes` is invoke.js's text (UTF-8), whose
-    size bounds every returned value's (the 5 MB check uses it); `calls_dropped` counts
-    the calls past the call log's limit; `world_changes` is what the run's calls changed
-    in the world (`Delta.to_wire`: the documents, state keys, cache entries and history
-    entries set or removed, and the id counter), None when they changed nothing;
+    """The function ran over every input. `outcomes` is invoke.js's text (UTF-8), where
+    each returned value's line is its JSON as V8 wrote it (the 5 MB check counts it
+    there); `calls` is the call log's JSON array text (`jsrt.run.outcomes.CallLog`);
+    `calls_dropped` counts the calls past the call log's limit; `world_changes` is what
+    the run's calls changed in the world (`Delta.to_wire`: the documents, state keys,
+    cache entries and history entries set or removed, and the id counter), None when
+    they changed nothing;
     `world_version` is the worker's copy's version after the run."""
 
     status: Literal["done"]
     outcomes: bytes
-    calls: list[dict[str, Any]]
+    calls: bytes
     calls_dropped: int
     world_changes: dict[str, Any] | None
     world_version: int | None
@@ -148,7 +155,7 @@ class RunFailed(TypedDict):
 
     status: Literal["failed"]
     error: dict[str, Any]
-    calls: list[dict[str, Any]]
+    calls: bytes
     calls_dropped: int
     cassette: CassetteProgress | None
     logs: list[dict[str, Any]]

@@ -20,9 +20,11 @@ import mmap
 import os
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from jsrt.describe import counted
+
+T = TypeVar("T")
 
 _SIZE = 24  # phase (u64), calls started (u64), when the current call began (f64, monotonic)
 _IDLE, _RUNNING, _CALLING, _REPLYING = 0, 1, 2, 3
@@ -67,7 +69,7 @@ class Progress:
         self._words[1] = 0
         self._words[0] = _RUNNING
 
-    def during_call(self, handler: Callable[[str], str], request: str) -> str:
+    def during_call(self, handler: Callable[[str], T], request: str) -> T:
         """`handler(request)`, recorded as the run's next call while it runs. One method
         around the call rather than one before and one after: a bridge call pays for
         each Python call it makes."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from jsrt.api.catalog import CATALOG, find_method, js_surface
-from jsrt.api.checks import check_args
+from jsrt.api.checks import check_args, script_checker
 from jsrt.api.docs import catalog_table_markdown
 from jsrt.api.errors import InvalidArgument
 
@@ -137,8 +137,19 @@ def test_markdown_table_has_one_row_per_function():
 
 
 def checked(qualified: str, *args):
+    """`check_args`' answer, which the bridge's checker of the method
+    (`script_checker`) must give too: the same arguments, or the same message."""
     obj, name = qualified.split(".")
-    return check_args(find_method(obj, name), list(args))
+    method = find_method(obj, name)
+    try:
+        answer = check_args(method, list(args))
+    except InvalidArgument as error:
+        with pytest.raises(InvalidArgument) as bound:
+            script_checker(method)(list(args))
+        assert bound.value.message == error.message
+        raise
+    assert script_checker(method)(list(args)) == answer
+    return answer
 
 
 def refused(qualified: str, *args) -> str:

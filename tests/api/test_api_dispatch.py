@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from jsrt.api.catalog import CATALOG
 from jsrt.api.dispatch import Dispatcher
 from jsrt.api.policy import PolicyContext
 from jsrt.backends.local import LocalBackend, World
@@ -156,6 +157,22 @@ def test_every_call_is_recorded(world):
     assert all(c["duration_ms"] >= 0 for c in d.calls)
 
 
+def test_the_call_log_is_capped_and_crosses_as_one_json_array_text(world):
+    ctx = PolicyContext("script")
+    d = Dispatcher(LocalBackend(world), ctx, max_calls=2)
+    where = {"resourceType": "exports", "_id": "getOrders"}
+    send(d, "state", "putForResource", {**where, "key": "clé ☃", "value": "zürich 🚀"})
+    send(d, "state", "getForResource", {**where, "key": "clé ☃"})
+    assert send(d, "state", "getForResource", {**where, "key": "cursor"})["ok"]
+    assert (d.calls_kept, d.calls_dropped) == (2, 1)
+    text = d.calls_json()
+    assert json.loads(text.decode("utf-8")) == d.calls
+    assert [c["method"] for c in d.calls] == ["putForResource", "getForResource"]
+    assert d.calls[1]["args"] == [{**where, "key": "clé ☃"}]
+    assert d.calls[1]["result"] == "zürich 🚀"
+    assert Dispatcher(LocalBackend(world), ctx).calls_json() == b"[]"
+
+
 def test_recorded_results_do_not_change_with_the_world(world):
     d = dispatcher(world, kind="script")
     send(d, "exports", "get", "getOrders")
@@ -168,3 +185,88 @@ def test_recorded_results_do_not_change_with_the_world(world):
 def test_get_with_an_id_object_reaches_the_backend_as_a_string(world):
     answer = send(dispatcher(world, kind="api"), "exports", "get", {"_id": "getOrders"})
     assert answer["value"]["_id"] == "getOrders"
+
+
+# ---- a repeated read ------------------------------------------------------------------
+
+READ = {"resourceType": "exports", "_id": "getOrders", "key": "cursor"}
+
+
+def test_a_repeated_read_is_answered_and_logged_as_the_first(world):
+    d = dispatcher(world)
+    version = world.version
+    answers = [send(d, "state", "getForResource", READ) for _ in range(3)]
+    assert answers == [{"ok": True, "value": {"page": 3}}] * 3
+    assert world.version == version
+    first, *repeats = d.calls
+    for repeat in repeats:
+        assert repeat.pop("duration_ms") >= 0  # each call's own
+    assert first.pop("duration_ms") >= 0
+    assert repeats == [first, first]
+    assert first == {
+        "object": "state",
+        "method": "getForResource",
+        "args": [READ],
+        "ok": True,
+        "result": {"page": 3},
+    }
+
+
+def test_a_read_repeated_after_a_write_sees_the_write(world):
+    d = dispatcher(world)
+    assert send(d, "state", "getForResource", READ)["value"] == {"page": 3}
+    send(d, "state", "putForResource", {**READ, "value": {"page": 4}})
+    assert send(d, "state", "getForResource", READ)["value"] == {"page": 4}
+    world.put_state("exports", "getOrders", "cursor", "changed outside the run")
+    assert send(d, "state", "getForResource", READ)["value"] == "changed outside the run"
+
+
+def test_a_failed_read_is_asked_again(world):
+    d = dispatcher(world)
+    missing = {**READ, "key": "later"}
+    assert send(d, "state", "getForResource", missing)["error"]["statusCode"] == 404
+    world.put_state("exports", "getOrders", "later", 1)
+    assert send(d, "state", "getForResource", missing) == {"ok": True, "value": 1}
+
+
+def test_only_reads_are_answered_again_without_asking(world):
+    # Runs and writes reach the backend every time: each run is recorded, each write
+    # changes the world.
+    d = dispatcher(world, kind="script")
+    for _ in range(2):
+        send(d, "exports", "run", {"_id": "getOrders"})
+        send(d, "state", "putForResource", {**READ, "key": "n", "value": 1})
+    assert len(world.export_runs("getOrders")) == 2
+    assert [c["ok"] for c in d.calls] == [True] * 4
+
+
+class CountingBackend:
+    """A backend that cannot say whether its answers changed (no `data_version`)."""
+
+    def __init__(self) -> None:
+        self.asked = 0
+
+    def call(self, obj, method, args):
+        self.asked += 1
+        return self.asked
+
+
+def test_a_backend_without_a_data_version_is_asked_every_time():
+    backend = CountingBackend()
+    d = Dispatcher(backend, PolicyContext("script"))
+    assert [send(d, "state", "getForResource", READ)["value"] for _ in range(3)] == [1, 2, 3]
+
+
+def test_the_catalog_says_which_calls_only_read():
+    reads = sorted(m.qualified for m in CATALOG if m.reads_only)
+    assert "state.getForResource" in reads and "lookupcaches.getData" in reads
+    assert "exports.get" in reads and "flows.find" in reads
+    assert not any(".run" in name or "put" in name or "delete" in name for name in reads)
+
+
+def test_repeats_past_the_cap_are_answered_and_counted(world):
+    ctx = PolicyContext("hook", "preSavePage", "orders", "shop", ())
+    d = Dispatcher(LocalBackend(world), ctx, max_calls=2)
+    answers = [send(d, "state", "getForResource", READ) for _ in range(5)]
+    assert answers == [{"ok": True, "value": {"page": 3}}] * 5
+    assert (d.calls_kept, d.calls_dropped, len(d.calls)) == (2, 3, 2)

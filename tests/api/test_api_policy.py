@@ -9,7 +9,7 @@ import pytest
 from jsrt.api.catalog import CATALOG, find_method
 from jsrt.api.checks import check_args
 from jsrt.api.errors import PolicyViolation
-from jsrt.api.policy import PolicyContext, check, registered_lookup_caches
+from jsrt.api.policy import PolicyContext, can_refuse, check, registered_lookup_caches
 from jsrt.backends.local import World
 from jsrt.errors import UsageError
 
@@ -235,3 +235,25 @@ def test_without_a_world_registration_is_unknown_and_allowed():
     allowed(ctx, "lookupcaches.putData", {"_id": "anything", "data": []})
     message = violation(ctx, "imports.get", "x")
     assert "this postMap hook" in message
+
+
+@pytest.mark.parametrize("method", CATALOG, ids=lambda m: m.qualified)
+def test_can_refuse_says_whether_any_call_of_a_function_could_be_refused(method):
+    # The bridge skips `check` for a function `can_refuse` clears (jsrt.api.dispatch):
+    # a cleared one must pass whatever its arguments, and one not cleared must be
+    # refused in some hook (standalone, no cache registered).
+    standalone = PolicyContext("hook", "preSavePage", "lonely", None, ())
+    if not can_refuse(standalone, method):
+        check(standalone, method, [None])  # never reads its arguments
+        return
+    options = {
+        "_id": "unregistered",
+        **{name: {"_lookupCacheId": "unregistered"} for name in method.cache_reading_fields},
+    }
+    with pytest.raises(PolicyViolation):
+        check(standalone, method, ["unregistered" if method.shape == "id" else options])
+
+
+@pytest.mark.parametrize("kind", ["api", "installer", "script"])
+def test_nothing_can_be_refused_outside_hooks(kind):
+    assert not any(can_refuse(PolicyContext(kind), method) for method in CATALOG)

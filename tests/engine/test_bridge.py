@@ -70,7 +70,23 @@ def test_a_handler_returning_a_non_string_is_an_error_not_garbage() -> None:
         message = isolate.eval(
             "try { __jsrt_bridge('x') } catch (e) { e.name + ': ' + e.message }", filename="a.js"
         )
-    assert message == "BridgeError: bridge: the Python handler returned int, expected str"
+    assert message == (
+        "BridgeError: bridge: the Python handler returned int, expected str or UTF-8 bytes"
+    )
+
+
+@pytest.mark.parametrize("text", ['{"a":"plain"}', '{"a":"caf\u00e9 \u4e2d \U0001f600"}'])
+def test_a_handler_may_answer_utf8_bytes(text: str) -> None:
+    # ASCII bytes go into the frame as they are (their own Latin-1); others are decoded
+    # and sent as any text is.
+    with Isolate(bridge=lambda request: text.encode()) as isolate:
+        assert isolate.eval("__jsrt_bridge('x')", filename="a.js") == text
+
+
+def test_bytes_that_are_not_utf8_are_an_error_not_garbage() -> None:
+    with Isolate(bridge=lambda request: b"\xff\xfe") as isolate:
+        message = isolate.eval("try { __jsrt_bridge('x') } catch (e) { e.name }", filename="a.js")
+    assert message == "UnicodeDecodeError"
 
 
 def test_only_strings_cross() -> None:

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from jsrt.backends.local import World
 from jsrt.cli import main
 from jsrt.errors import InputError, UsageError
-from jsrt.runner import Runtime
+from jsrt.runner import HookResult, Runtime
 
 CHATTY = """
 import { state } from 'integrator-api';
@@ -202,3 +202,69 @@ def test_jsrt_run_says_how_many_calls_it_did_not_record(tmp_path: Path, write_sc
     out = json.loads(CliRunner().invoke(main, [*args, "--record-mode", "all", "--json"]).stdout)
     assert out["dropped"] == {"calls": 2, "recorded_calls": 2}
     assert len(json.loads(cassette.read_text())["interactions"]) == 4
+
+
+def test_the_call_log_crosses_back_as_one_text_and_reads_as_a_list(
+    world: World, write_script
+) -> None:
+    # The worker sends the call log as one JSON array text; HookResult.calls parses it
+    # on its first read and keeps the list (jsrt.run.outcomes.CallLog).
+    script = write_script(CHATTY)
+    result = Runtime(world, timeout_s=30).run_hook(
+        script, options={"data": [{"a": 1}], "lines": 0, "calls": 2}
+    )
+    assert result.ok, result.error
+    calls = result.calls
+    assert calls is result.calls  # parsed once, then kept
+    assert [{k: v for k, v in call.items() if k != "duration_ms"} for call in calls] == [
+        {
+            "object": "state",
+            "method": "getForResource",
+            "args": [{"resourceType": "flows", "_id": "f1", "key": "k"}],
+            "ok": True,
+            "result": 1,
+        }
+    ] * 2
+    assert all(isinstance(call["duration_ms"], float) for call in calls)
+    calls.append({"object": "added"})
+    assert result.calls[-1] == {"object": "added"}
+    assert result.to_json()["calls"][:2] == calls[:2]
+
+
+def test_a_result_made_without_a_run_has_its_own_empty_call_log() -> None:
+    first = HookResult(ok=True, value=None, hook=None, function="f")
+    second = HookResult(ok=True, value=None, hook=None, function="f", calls=[{"x": 1}])
+    first.calls.append({"y": 2})
+    assert first.calls == [{"y": 2}] and second.calls == [{"x": 1}]
+    assert HookResult(ok=True, value=None, hook=None, function="f").calls == []
+    assert "calls=[{'x': 1}]" in repr(second)
+
+
+REREAD = """
+import { state } from 'integrator-api';
+export function preSavePage(options) {
+  const where = { resourceType: 'flows', _id: 'f1', key: 'k' };
+  const seen = [state.getForResource(where), state.getForResource(where)];
+  state.putForResource({ ...where, value: 2 });
+  seen.push(state.getForResource(where), state.getForResource(where));
+  return { data: [{ seen }] };
+}
+"""
+
+
+def test_a_read_repeated_in_a_hook_sees_the_writes_between(world: World, write_script) -> None:
+    # The dispatcher answers a repeated read without asking the world again only while
+    # the world is unchanged (jsrt.api.dispatch).
+    result = Runtime(world, timeout_s=30).run_hook(
+        write_script(REREAD), options={"data": [{"a": 1}]}
+    )
+    assert result.ok, result.error
+    assert result.value["data"] == [{"seen": [1, 1, 2, 2]}]
+    logged = [(call["method"], call.get("result")) for call in result.calls]
+    assert logged == [
+        ("getForResource", 1),
+        ("getForResource", 1),
+        ("putForResource", None),
+        ("getForResource", 2),
+        ("getForResource", 2),
+    ]

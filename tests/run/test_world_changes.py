@@ -57,8 +57,11 @@ def worker() -> Iterator[ReplyKeeper]:
 
 
 def _reply_bytes(reply: Mapping[str, Any]) -> int:
-    """The reply's JSON size, but for the hook's own outcomes (raw bytes)."""
-    return len(orjson.dumps({k: v for k, v in reply.items() if k != "outcomes"}))
+    """The reply's size but for the hook's own outcomes: its JSON, and the call log's
+    text (raw bytes, as the outcomes)."""
+    raw = {k: v for k, v in reply.items() if isinstance(v, bytes)}
+    plain = {k: v for k, v in reply.items() if k not in raw}
+    return len(orjson.dumps(plain)) + sum(len(v) for k, v in raw.items() if k != "outcomes")
 
 
 def test_a_run_that_changes_one_key_of_a_big_world_replies_with_that_key_only(

@@ -9,6 +9,7 @@ masked, as integrator.io answers them (`jsrt.backends.scrubbing.masked`).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -30,8 +31,18 @@ class LocalBackend:
         }
 
     def call(self, obj: str, method: str, args: list[Any]) -> Any:
+        return self.bind(obj, method)(args)
+
+    def data_version(self) -> Callable[[], int]:
+        """What reads the world's version, which grows with every change
+        (`VersionedBackend`)."""
+        return functools.partial(getattr, self.world, "version")
+
+    def bind(self, obj: str, method: str) -> Callable[[list[Any]], Any]:
+        """The model's operation for `obj.method`, found once (`BoundBackend`)."""
         handler = self._handlers.get((obj, method))
         if handler is None:
             raise Unsupported(f"{obj}.{method} is not an integrator-api function")
-        answer = handler(obj, args[0])
-        return masked(answer) if obj == "connections" else answer
+        if obj == "connections":
+            return lambda args: masked(handler(obj, args[0]))
+        return lambda args: handler(obj, args[0])
