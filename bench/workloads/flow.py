@@ -32,7 +32,7 @@ REFERENCE_FUNCTION = "runFlow"
 PAGES = 5
 TARGET = Target("ratio_max", 2.0, relative=Target("ratio_max", 5.0))
 """The issue's target, 2x node; the guard fails a run over 10x (twice 5x), with headroom
-over the 3.4-3.6x of now on an idle machine and ~4x on a busy one (bench/README.md: where
+over the 3.3-3.7x of now on an idle machine and ~4x on a busy one (bench/README.md: where
 the time goes, and the floor), and under the 15x a response mapping made record by record
 cost."""
 FLOW_STEPS = ("bench-export", "bench-export-lookup", "bench-flow")
