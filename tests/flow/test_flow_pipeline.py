@@ -110,7 +110,7 @@ def test_pages_in_flight_give_the_result_of_pages_one_after_another(flow_runtime
         assert _without_times(result.to_json()) == _without_times(one_by_one.to_json())
     save = in_flight[0].step("save")
     assert [stage.page for stage in save.stages] == sorted(stage.page for stage in save.stages)
-    # response ids are given in the order records reach the import, over the pages
+    # what the import received, page after page
     submitted = [r for page in save.submitted for r in page]
     assert [r["externalId"] for r in submitted] == ["4", "5", "10"]
 
