@@ -256,10 +256,3 @@ def test_records_from_stdin_yaml_or_one_record_map_as_a_json_list_does(tmp_path:
     )
     assert one.stdout == in_yaml.stdout == piped.stdout == as_list.stdout
 
-
-def test_a_json_list_that_is_not_records_is_exit_2_naming_the_file(tmp_path: Path) -> None:
-    mapping = write(tmp_path, "import.yaml", IMPORT_YAML)
-    data = write(tmp_path, "records.json", "[1, 2")
-    run = jsrt_map(mapping, "--data", data)
-    assert run.exit_code == 2
-    assert f"error: {data}:1:6: invalid JSON in data" in run.stderr
