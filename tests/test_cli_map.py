@@ -255,4 +255,3 @@ def test_records_from_stdin_yaml_or_one_record_map_as_a_json_list_does(tmp_path:
         main, ["map", mapping, "--world", world, "--data", "-"], input=json.dumps(RECORDS[:1])
     )
     assert one.stdout == in_yaml.stdout == piped.stdout == as_list.stdout
-
