@@ -8,7 +8,6 @@ never as a traceback. Every command is testable in-process with click's `CliRunn
 from __future__ import annotations
 
 import functools
-import json
 import os
 import re
 import sys
@@ -22,6 +21,7 @@ import orjson
 
 from jsrt.describe import counted, describe, source_excerpt
 from jsrt.errors import EXIT_HOOK_FAILED, EXIT_OK, InputError, JsrtError, UsageError
+from jsrt.json_values import indented
 from jsrt.run.choice import (
     BACKEND_KINDS,
     RECORD_MODES,
@@ -46,13 +46,9 @@ if TYPE_CHECKING:
     from jsrt.watch import WatchedPaths
 
 
-def _dumps(value: Any) -> str:
-    return json.dumps(value, indent=2, ensure_ascii=False)
-
-
 def _fail(error: JsrtError, *, as_json: bool, extra: dict[str, Any] | None = None) -> NoReturn:
     if as_json:
-        click.echo(_dumps({"ok": False, **(extra or {}), "error": error.to_dict()}))
+        click.echo(indented({"ok": False, **(extra or {}), "error": error.to_dict()}))
     else:
         click.echo(_error_text(error), err=True)
     sys.exit(error.exit_code)
@@ -635,7 +631,7 @@ def run(
         _fail(error, as_json=as_json, extra={"hook": hook, "function": function})
     _warn(result.warnings)
     if as_json:
-        click.echo(_dumps(result.to_json()))
+        click.echo(indented(result.to_json()))
     else:
         _echo_logs(result.logs)
         for note in result.notes:
@@ -646,7 +642,7 @@ def run(
             if stack:
                 click.echo(stack, err=True)
         else:
-            click.echo(_dumps(result.value))
+            click.echo(indented(result.value))
     sys.exit(EXIT_OK if result.ok else EXIT_HOOK_FAILED)
 
 
@@ -715,7 +711,7 @@ def hooks_command(world: str | None, as_json: bool) -> None:
             "count": len(found.sites),
             "cannot_run": broken,
         }
-        click.echo(_dumps(out))
+        click.echo(indented(out))
         return
     rows = [("FLOW", "STEP", "HOOK", "SCRIPT", "FUNCTION")]
     notes: dict[int, tuple[str, ...]] = {}
@@ -778,7 +774,7 @@ def sample(script_type: str) -> None:
         contract = contract_for(script_type)
     except JsrtError as error:
         _fail(error, as_json=False)
-    click.echo(_dumps(contract.sample_options()))
+    click.echo(indented(contract.sample_options()))
 
 
 def _new_paths(script_type: str, path: str | None) -> tuple[Path, Path]:
@@ -1279,7 +1275,7 @@ def flow_run(
     if as_json:
         out = result.to_json()
         out.pop("records", None)  # the journeys go to --trace, not to the summary
-        click.echo(_dumps(out))
+        click.echo(indented(out))
     else:
         click.echo(_flow_summary(result))
     covered_enough = True
@@ -1322,7 +1318,7 @@ def _write_trace(path: Path, run: dict[str, Any]) -> None:
 
     document = {"flow": run["flow"], "records": run.get("records", [])}
     try:
-        write_atomically(path, json.dumps(document, indent=2, ensure_ascii=False).encode())
+        write_atomically(path, indented(document).encode())
     except OSError as exc:
         raise InputError(f"{path}: cannot write the trace: {exc}", file=str(path)) from None
 
@@ -1542,7 +1538,7 @@ def test(
                 InputError(f"{junit_path}: cannot write the JUnit report: {exc}", file=junit_path),
                 as_json=as_json,
             )
-    click.echo(_dumps(render_json(report)) if as_json else render_details(report))
+    click.echo(indented(render_json(report)) if as_json else render_details(report))
     if coverage_lines:
         click.echo("\n".join(coverage_lines), err=as_json)
     sys.exit(report.exit_code or (EXIT_OK if covered_enough else EXIT_HOOK_FAILED))
@@ -1887,7 +1883,7 @@ def map_command(
     except JsrtError as error:
         _fail(error, as_json=as_json)
     if as_json:
-        click.echo(_dumps(_mapped_json(outcomes, problems, place)))
+        click.echo(indented(_mapped_json(outcomes, problems, place)))
         sys.exit(EXIT_OK if all(outcome.ok for outcome in outcomes) else EXIT_HOOK_FAILED)
     for problem in problems:
         at = place(problem.path)
@@ -2044,7 +2040,7 @@ def render_command(
     except JsrtError as error:
         _fail(error, as_json=as_json)
     if as_json:
-        click.echo(_dumps({"ok": True, "output": output}))
+        click.echo(indented({"ok": True, "output": output}))
     else:
         click.echo(output, nl=not output.endswith("\n"))  # a template's own last newline
 

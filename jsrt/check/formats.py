@@ -15,7 +15,6 @@
 
 from __future__ import annotations
 
-import json
 import xml.etree.ElementTree as ET
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path, PurePath
@@ -25,6 +24,7 @@ import click
 
 from jsrt.check.findings import CheckReport, Finding
 from jsrt.check.rules import RULES, RULES_BY_ID
+from jsrt.json_values import indented
 
 Format = Literal["human", "json", "github", "junit", "sarif"]
 FORMATS: tuple[Format, ...] = get_args(Format)
@@ -35,13 +35,13 @@ SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 def render(report: CheckReport, form: Format, *, color: bool = False) -> str:
     """The report in `form` (see the module docstring)."""
     if form == "json":
-        return json.dumps(to_json(report), indent=2, ensure_ascii=False)
+        return indented(to_json(report))
     if form == "github":
         return "\n".join(github_line(finding) for finding in report.findings)
     if form == "junit":
         return junit(report)
     if form == "sarif":
-        return json.dumps(sarif(report), indent=2, ensure_ascii=False)
+        return indented(sarif(report))
     return human(report, color=color)
 
 

@@ -32,7 +32,6 @@ documents written, each script's `content` read from its file.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
@@ -42,6 +41,7 @@ from jsrt.errors import InputError, UsageError
 from jsrt.files import write_atomically
 from jsrt.inputs import parse_json, read_text
 from jsrt.integration.scripts import CONTENT_FILE
+from jsrt.json_values import indented
 
 WORLD_FILE = "world.json"
 """The world file's name in a layout's folder."""
@@ -181,7 +181,7 @@ def json_text(value: Any) -> str:
     """`value` as the layout writes JSON (two-space indents, non-ASCII kept, a final
     newline): the world file, the pull record, and the documents `jsrt push` diffs, so a
     diff shows the lines of the files the user edits."""
-    return json.dumps(value, indent=2, ensure_ascii=False) + "\n"
+    return indented(value) + "\n"
 
 
 def ordered_collections(world: Mapping[str, Any]) -> list[str]:
