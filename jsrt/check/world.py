@@ -55,18 +55,17 @@ def world_targets(path: Path) -> LoadedWorld:
     sites = hook_sites(world, place, apis)
     findings: list[Finding] = []
     by_script: dict[str, list[Entry]] = {}
+
+    def found_at(site: HookSite, rule: str, message: str, hint: str) -> None:
+        findings.append(Finding(place.label, *where.of(site), rule, message, hint))
+
     for site in sites:
         if site.problems:
-            line, column = where.of(site)
-            findings.append(
-                Finding(
-                    place.label,
-                    line,
-                    column,
-                    "hook-reference",
-                    f"{_site_label(site)}: {'; '.join(site.problems)}",
-                    "fix the reference or the script; `jsrt hooks` lists every hook",
-                )
+            found_at(
+                site,
+                "hook-reference",
+                f"{_site_label(site)}: {'; '.join(site.problems)}",
+                "fix the reference or the script; `jsrt hooks` lists every hook",
             )
             continue
         if site.script_id is None or site.function is None:
@@ -77,17 +76,12 @@ def world_targets(path: Path) -> LoadedWorld:
         )
         named = infer_hook(site.function)
         if named is not None and named != site.hook:
-            line, column = where.of(site)
-            findings.append(
-                Finding(
-                    place.label,
-                    line,
-                    column,
-                    "hook-type-mismatch",
-                    f"{_site_label(site)} runs {site.function}, named for {named}, as a "
-                    f"{site.hook} hook",
-                    f"attach it where a {named} hook runs, or rename it for what it does",
-                )
+            found_at(
+                site,
+                "hook-type-mismatch",
+                f"{_site_label(site)} runs {site.function}, named for {named}, as a "
+                f"{site.hook} hook",
+                f"attach it where a {named} hook runs, or rename it for what it does",
             )
     targets = []
     for document in world.docs("scripts"):

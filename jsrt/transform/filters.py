@@ -56,13 +56,7 @@ def filter_records(
     `path` of the offending operand, e.g. `expression.rules[2][1]`) for a filter
     integrator.io would refuse, and for a script filter, which runs as a hook.
     """
-    if script_filter_of(filter) is not None:
-        raise TransformError(
-            "a script filter runs as a filter hook, not in the transformation engine",
-            path="type",
-            code="script_filter",
-            hint="run it with the runner (script_filter_of names the script and function)",
-        )
+    refuse_script(filter, kind="filter")
     raw = (engine or shared_engine()).call(
         "filter", {"filter": filter, "records": list(records), "context": dict(context or {})}
     )
@@ -73,6 +67,18 @@ def script_filter_of(filter: Mapping[str, Any] | None) -> tuple[str, str] | None
     """`(script_id, function)` of a script filter, which the caller runs as a filter hook;
     None for an expression filter or none."""
     return script_of(filter, kind="filter")
+
+
+def refuse_script(definition: Mapping[str, Any] | None, *, kind: str) -> None:
+    """Raise `TransformError` for a script filter or transform (`kind`): it runs as a
+    hook, with the runner, never in the transformation engine."""
+    if script_of(definition, kind=kind) is not None:
+        raise TransformError(
+            f"a script {kind} runs as a {kind} hook, not in the transformation engine",
+            path="type",
+            code=f"script_{kind}",
+            hint=f"run it with the runner (script_{kind}_of names the script and function)",
+        )
 
 
 def script_of(definition: Mapping[str, Any] | None, *, kind: str) -> tuple[str, str] | None:

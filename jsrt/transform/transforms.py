@@ -20,8 +20,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from jsrt.transform.engine import LookupSource, TransformEngine, TransformError, shared_engine
-from jsrt.transform.filters import script_of
+from jsrt.transform.engine import LookupSource, TransformEngine, shared_engine
+from jsrt.transform.filters import refuse_script, script_of
 from jsrt.transform.mapping import RecordOutcome, outcomes_from
 
 
@@ -42,13 +42,7 @@ def apply_transform(
     rule) for a transform integrator.io would refuse, and for a script transform, which
     runs as a hook.
     """
-    if script_transform_of(transform) is not None:
-        raise TransformError(
-            "a script transform runs as a transform hook, not in the transformation engine",
-            path="type",
-            code="script_transform",
-            hint="run it with the runner (script_transform_of names the script and function)",
-        )
+    refuse_script(transform, kind="transform")
     raw = (engine or shared_engine()).call(
         "transform",
         {"transform": transform, "records": list(records), "context": dict(context or {})},

@@ -17,7 +17,7 @@ import pytest
 
 from jsrt.backends.local.lookups import WorldLookupSource
 from jsrt.backends.local.models import World
-from jsrt.transform import TransformEngine, TransformError, shared_engine
+from jsrt.transform import TransformEngine, TransformError, map_records, shared_engine
 
 
 @pytest.fixture(scope="module")
@@ -34,12 +34,12 @@ def run(
     context: dict[str, Any] | None = None,
     source: Any = None,
 ) -> list[dict[str, Any]]:
-    request = {
-        "definition": {"mapping": mapping, "lookups": lookups or []},
-        "records": records,
-        "context": context or {},
-    }
-    return engine.call("map", request, source=source)
+    definition = {"mapping": mapping, "lookups": lookups or []}
+    outcomes = map_records(definition, records, context=context, source=source, engine=engine)
+    return [
+        {"data": outcome.data} if outcome.ok else {"errors": list(outcome.errors)}
+        for outcome in outcomes
+    ]
 
 
 def mapped(engine: TransformEngine, mapping: dict[str, Any], record: Any, **kw: Any) -> Any:

@@ -1,6 +1,6 @@
 // Mapper 2.0 (an import's `mappings[]` + `lookups[]`, and Transformation 2.0's
 // `rulesTwoDotZero`): a definition is compiled once into closures, one per node, and the
-// closures are applied record by record; the `map` op (Mapper 2.0, 1.0 or none) and the
+// closures are applied record by record; the `mapText` op (Mapper 2.0, 1.0 or none) and the
 // `validateMapping` op (the UI's validation errors, with the offending node's path).
 //
 // Sources of the rules (facts only, nothing copied): celigo/ai
@@ -952,25 +952,13 @@
   T.mapper2 = { compile: compile, validate: validate };
 
   // ---- ops ----
-  // `map`: {definition, records, context} -> an outcome per record. The definition's
-  // shape decides: `mappings` (Mapper 2.0, which wins when both are present), `mapping`
-  // (Mapper 1.0), neither (the records unchanged). `definition.mode` ('create' by
-  // default) lets Transformation 2.0's rulesTwoDotZero be mapped here too.
-  T.ops.map = function (request) {
-    var definition = request.definition;
-    var records = request.records;
-    var context = T.isPlainObject(request.context) ? request.context : {};
-    if (!Array.isArray(records)) {
-      T.fail('records must be an array, not ' + describe(records), { path: 'records', code: 'invalid_request' });
-    }
-    var apply = mapperOf(definition);
-    if (apply === null) return T.perRecord(records, function (record) { return record; });
-    return T.perRecord(records, function (record) { return apply(record, context); });
-  };
-
-  // A page given as JSON text, mapped to JSON text (`jsrt map`, and whatever passes a
-  // page on without reading it): the body is the list of mapped records, null where a
-  // record failed; the head counts them and gives each failed record's errors by index.
+  // `mapText`: a page given as JSON text, mapped to JSON text, the one mapping op (the
+  // Python API reads the text back when it wants Python values). The definition's shape
+  // decides: `mappings` (Mapper 2.0, which wins when both are present), `mapping`
+  // (Mapper 1.0), neither (the records unchanged); `definition.mode` ('create' by
+  // default) lets Transformation 2.0's rulesTwoDotZero be mapped here too. The body is
+  // the list of mapped records, null where a record failed; the head counts them and
+  // gives each failed record's errors by index.
   T.ops.mapText = function (request) {
     var records = T.parseGivenText('records');
     if (!Array.isArray(records)) {
