@@ -85,6 +85,7 @@ def test_every_workload_prints_a_row_with_a_ratio(tiny_plan, capsys):
         "bridge: state.getForResource, small value",
         "bridge: state.getForResource, 1 KB value",
         "bridge: state.getForResource, small value, two keys in turn",
+        "bridge: least Python dispatch, small value, two keys in turn",
         "per-case overhead, jsrt test (3 cases)",
         "RSS of the worker after 100 runs",
         "RSS of the caller after 100 runs",
@@ -137,7 +138,7 @@ def test_json_holds_every_row_with_figures_samples_and_the_machine(tiny_plan, ca
     document = json.loads(capsys.readouterr().out)
     assert document["plan"] == "quick"
     assert document["machine"]["cpus"] >= 1
-    small, one_kb, two_keys = document["rows"]
+    small, one_kb, two_keys, least = document["rows"]
     assert small["workload"] == "bridge: state.getForResource, small value"
     assert small["target"] == {
         "kind": "min",
@@ -153,6 +154,9 @@ def test_json_holds_every_row_with_figures_samples_and_the_machine(tiny_plan, ca
     assert one_kb["target"] is None and one_kb["met"] is None
     assert two_keys["workload"] == "bridge: state.getForResource, small value, two keys in turn"
     assert two_keys["target"]["kind"] == "ratio_max" and two_keys["met"] in (True, False)
+    # the floor of dispatch in Python, against the same reference, judged by no target
+    assert least["workload"] == "bridge: least Python dispatch, small value, two keys in turn"
+    assert least["jsrt"] > 0 and least["reference"] > 0 and least["target"] is None
 
 
 def test_unknown_workload_is_a_usage_error(capsys):

@@ -72,7 +72,36 @@ def measure(ctx: Context) -> list[Row]:
                 higher_is_better=True,
             )
         )
+    rows.append(_least_dispatch_row(ctx))
     return rows
+
+
+LEAST_DISPATCH = "bridge: least Python dispatch, small value, two keys in turn"
+
+
+def _least_dispatch_row(ctx: Context) -> Row:
+    """The engine's bridge answered by the least a dispatcher in Python does (parse the
+    request, find the value, write the response and the call log entry), against the
+    engine's bridge alone: the most the every-call row could reach with dispatch in
+    Python, measured in the same run."""
+    calls, keys = ctx.plan.bridge_calls, list(ROWS["small value, two keys in turn"])
+    values = {key: PAYLOADS[key] for key in keys}
+
+    def rate(payload: dict[str, object]) -> float:
+        reply = Supervisor.shared(BENCH_JOBS).run(payload, timeout_s=600)
+        return 1e6 / reply["us_per_call"]
+
+    least = {"do": "least_dispatch_bridge", "calls": calls, "keys": keys, "values": values}
+    raw = {"do": "raw_bridge", "calls": calls, "key": keys[0], "value": values[keys[0]]}
+    samples = alternate([lambda: rate(least), lambda: rate(raw)], repeats=ctx.plan.bridge_repeats)
+    return sampled_row(
+        LEAST_DISPATCH,
+        "calls/s",
+        samples,
+        reference_name="engine bridge alone (fixed reply)",
+        higher_is_better=True,
+        note="no checks, policy or backend: the ceiling of the every-call row",
+    )
 
 
 def _run(runtime: Runtime, script: PreparedScript, calls: int, keys: tuple[str, ...]) -> None:
