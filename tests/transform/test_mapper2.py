@@ -669,3 +669,78 @@ def test_an_object_extract_not_empty_skips_a_missing_object() -> None:
         node("d", "object", extract="$.customer", conditional={"when": "extract_not_empty"}),
     ]
     assert map_one(mappings, ORDER) == {"d": ORDER["customer"]}
+
+
+# --- fields written out in a level's function: the same rules as their closures ---
+
+
+def test_ai_plain_paths_read_own_properties_and_objects_only() -> None:
+    # mappings.yml: extract is a JSONPath into the record; a name the record does not
+    # hold (an inherited one included) gives nothing, so the key is left out.
+    record = {"a": {"b": 1}, "n": None, "s": "text", "list": [7], "__proto__": {"x": "own"}}
+    mappings = [
+        node("ab", extract="$.a.b"),
+        node("nb", extract="$.n.b"),
+        node("length", "number", extract="$.s.length"),
+        node("inherited", extract="$.a.constructor"),
+        node("root inherited", extract="$.toString"),
+        node("missing", extract="$.missing"),
+        node("protoKey", extract="$.__proto__.x"),
+        node("first", "number", extract="$.list.0"),
+        node("whole", "object", extract="$.a"),
+    ]
+    assert map_one(mappings, record) == {
+        "ab": "1",
+        "protoKey": "own",
+        "first": 7,
+        "whole": {"b": 1},
+    }
+
+
+def test_ai_objects_of_plain_fields_nest_and_stay_when_empty() -> None:
+    mappings = [
+        node(
+            "customer",
+            "object",
+            mappings=[
+                node("name", extract="$.customer.name"),
+                node("inner", "object", mappings=[node("mail", extract="$.customer.email")]),
+                node("none", extract="$.customer.phone"),
+            ],
+        ),
+        node("empty", "object", mappings=[node("none", extract="$.nothing")]),
+        node("__proto__", extract="$.id"),
+    ]
+    assert map_one(mappings, ORDER) == {
+        "customer": {"name": "Ada", "inner": {"mail": "ada@example.com"}},
+        "empty": {},
+        "__proto__": "SO-1",
+    }
+
+
+def test_ai_iteration_children_see_the_element_and_the_record_whatever_they_read() -> None:
+    # mappings.yml buildArrayHelper.mappings: each child reads a composite of the record
+    # in which `$.items` is the element; children reading only plain paths and children
+    # reading more (a wildcard, a template) see the same composite.
+    plain = [
+        node("sku", extract="$.items.sku"),
+        node("order", extract="$.id"),
+        node("who", extract="$.customer.name"),
+        node("absent", extract="$.nothing"),
+    ]
+    wider = [
+        *plain,
+        node("tags", "stringarray", buildArrayHelper=[{"extract": "$.tags[*]"}]),
+    ]
+    mappings = [
+        node(name, "objectarray", buildArrayHelper=[{"extract": "$.items[*]", "mappings": kids}])
+        for name, kids in (("plain", plain), ("wider", wider))
+    ]
+    expected = [
+        {"sku": "A", "order": "SO-1", "who": "Ada"},
+        {"sku": "B", "order": "SO-1", "who": "Ada"},
+    ]
+    assert map_one(mappings, ORDER) == {
+        "plain": expected,
+        "wider": [{**row, "tags": ["vip", "b2b"]} for row in expected],
+    }

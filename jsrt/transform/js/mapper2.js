@@ -14,6 +14,7 @@
   'use strict';
 
   var hasOwn = Object.prototype.hasOwnProperty;
+  var MakeFunction = Function; // taken at load: what `levelFunction` writes code with
   var DATA_TYPES = {
     string: 'primitive',
     number: 'primitive',
@@ -237,11 +238,8 @@
   // `$.a` and `$.a.b`, most of any mapping's paths, read without a loop: the same walk
   // as T.query's definite paths (own properties only), with the steps as constants.
   function shortWalk(path) {
-    var steps = T.JSONPath.toPathArray(path).slice(1);
-    var plain = steps.every(function (step) {
-      return typeof step === 'string' && !/^[.@?(^~*]|^\.\.|[*?()]/.test(step);
-    });
-    if (!plain) return null;
+    var steps = shortSteps(path);
+    if (steps === null) return null;
     var a = steps[0];
     var b = steps[1];
     if (steps.length === 1) {
@@ -257,6 +255,14 @@
       };
     }
     return null;
+  }
+  // The names of a path of one or two plain names (`$.a`, `$.a.b`), or null.
+  function shortSteps(path) {
+    var steps = T.JSONPath.toPathArray(path).slice(1);
+    var plain = steps.every(function (step) {
+      return typeof step === 'string' && !/^[.@?(^~*]|^\.\.|[*?()]/.test(step);
+    });
+    return plain && steps.length >= 1 && steps.length <= 2 ? steps : null;
   }
 
   // What a source gives a single-valued node: a path with wildcards gives its matches;
@@ -348,10 +354,13 @@
     if (get && !date && !lookup && !hasDefault && !notEmpty) {
       // The common field: a value read and converted; a value already of the dataType's
       // JSON type is kept without a call.
-      return function (run, root) {
+      var common = function (run, root) {
         var value = get(run, root);
         return typeof value === dataType ? value : convert(value);
       };
+      var steps = source.kind === 'jsonpath' && source.definite ? shortSteps(node.extract) : null;
+      if (steps !== null) common.inline = { steps: steps, dataType: dataType, convert: convert };
+      return common;
     }
     return function (run, root) {
       var value = get ? get(run, root) : undefined;
@@ -385,11 +394,12 @@
       });
     }
     var get = source ? single(source) : null;
-    var children = compileLevel(node.mappings, where + '.mappings', env);
+    var fields = compileFields(node.mappings, where + '.mappings', env);
+    var children = fields.length > 0 ? levelFunction(fields) : null;
     var key = node.generate;
     var notEmpty = when === 'extract_not_empty';
     var modify = env.mode === 'modify';
-    return function (run, root, target) {
+    var produce = function (run, root, target) {
       var base;
       if (get) {
         var value = get(run, root);
@@ -413,6 +423,8 @@
       if (children) children(run, root, base);
       return base;
     };
+    if (!get && !modify) produce.inline = { fields: fields }; // a new object, always
+    return produce;
   }
 
   // Arrays: `hardCodedValue`, an `extract` alone (the source array as it is) or
@@ -454,10 +466,15 @@
   function compileHelper(entry, dataType, where, name, env, elementConvert, sourceOnly) {
     var source = sourceOnly ? compileSource(entry, where, env) : compileHelperSource(entry, where, env);
     var children = null;
+    var reads = null; // the keys of `$` the children read, when that is all they read
     if (!sourceOnly && Array.isArray(entry.mappings) && entry.mappings.length > 0) {
-      children = dataType === 'arrayarray'
-        ? compileValues(entry.mappings, where + '.mappings', env)
-        : compileLevel(entry.mappings, where + '.mappings', env) || function () {};
+      if (dataType === 'arrayarray') {
+        children = compileValues(entry.mappings, where + '.mappings', env);
+      } else {
+        var fields = compileFields(entry.mappings, where + '.mappings', env);
+        children = fields.length > 0 ? levelFunction(fields) : function () {};
+        reads = keysRead(fields);
+      }
     }
     var notEmpty = compileCondition(entry, where) === 'extract_not_empty';
     var hasDefault = own(entry, 'default') && entry.default !== undefined;
@@ -479,7 +496,7 @@
     if (children) {
       // Extract and mappings: iterate the matches, each seen through its composite
       // object (every array on the way replaced by the current element).
-      var iterate = compileIteration(entry.extract, where);
+      var iterate = compileIteration(entry.extract, where, reads);
       if (dataType === 'arrayarray') {
         return function (run, root, out) {
           iterate(root, function (value, composite) {
@@ -536,7 +553,22 @@
   // replaced by the element on the path, so `$.orders[*].items[*]` gives children
   // `$.orders.items.x` (and `$.orders.id`, `$.x`). A path of names, `[*]` and indexes
   // is walked directly; any other (filters, recursion) through jsonpath-plus's matches.
-  function compileIteration(extract, where) {
+  // The first names of every path `fields` read, when each is written out in its level
+  // function (`levelFunction`: a common field or an object of such); null when any other
+  // field (a template, a JSONPath with wildcards, a closure of any kind) may read more.
+  function keysRead(fields) {
+    var keys = [];
+    for (var i = 0; i < fields.length; i++) {
+      var inline = fields[i].produce.inline;
+      if (!inline) return null;
+      var inner = inline.fields ? keysRead(inline.fields) : [inline.steps[0]];
+      if (inner === null) return null;
+      keys = keys.concat(inner);
+    }
+    return keys;
+  }
+
+  function compileIteration(extract, where, reads) {
     if (extract.charAt(0) !== '$') {
       T.fail('a buildArrayHelper extract with mappings must be a JSONPath, at ' + where, {
         path: where + '.extract',
@@ -565,6 +597,31 @@
       // The common case, `$.a.b[*]`: one array, reached by names; the composite copies
       // only the objects on the way to it.
       var prefix = steps.slice(0, last);
+      if (prefix.length === 1 && reads && reads.indexOf('__proto__') === -1 && prefix[0] !== '__proto__') {
+        // `$.a[*]` and children that read only `reads` of each composite: a composite of
+        // those keys (and `a`, the element) is all they can see of one, not a copy of the
+        // whole record per element.
+        var name = prefix[0];
+        var kept = reads.filter(function (key, index) { return key !== name && reads.indexOf(key) === index; });
+        return function (root, visit) {
+          if (root === null || typeof root !== 'object' || !hasOwn.call(root, name)) return;
+          var container = root[name];
+          if (Array.isArray(container)) {
+            for (var k = 0; k < container.length; k++) {
+              var partial = {};
+              for (var r = 0; r < kept.length; r++) {
+                if (hasOwn.call(root, kept[r])) partial[kept[r]] = root[kept[r]];
+              }
+              partial[name] = container[k];
+              visit(container[k], partial);
+            }
+          } else if (T.isPlainObject(container)) {
+            for (var key in container) {
+              if (hasOwn.call(container, key)) visit(container[key], composite(root, prefix.concat([key]), 0));
+            }
+          }
+        };
+      }
       return function (root, visit) {
         var container = root;
         for (var i = 0; i < prefix.length; i++) {
@@ -644,6 +701,10 @@
   // has nowhere to go: the UI refuses to save it (MAPPER2_MISSING_GENERATE) and it is
   // left out here.
   function compileLevel(nodes, where, env) {
+    var fields = compileFields(nodes, where, env);
+    return fields.length > 0 ? levelFunction(fields) : null;
+  }
+  function compileFields(nodes, where, env) {
     var fields = [];
     if (Array.isArray(nodes)) {
       nodes.forEach(function (node, index) {
@@ -651,17 +712,60 @@
         fields.push(compileNode(node, where + '[' + index + ']', env));
       });
     }
-    if (fields.length === 0) return null;
-    var count = fields.length;
-    return function (run, root, target) {
-      for (var i = 0; i < count; i++) {
-        var field = fields[i];
-        var value = field.produce(run, root, target);
-        if (value === undefined) continue;
-        if (field.key === '__proto__') defineProtoKey(target, value);
-        else target[field.key] = value;
-      }
-    };
+    return fields;
+  }
+
+  // A level's fields applied by a function written for the level: each field's value
+  // stored under its key in order, a field giving undefined left out. The common field
+  // (a `$.a` or `$.a.b` path and a conversion) and an object built from its children
+  // alone are written out in the function, with their keys as constants; any other field
+  // is its compiled closure, called. V8 then keeps each read, store and call monomorphic,
+  // where closures shared by every field make them megamorphic (bench/README.md,
+  // "Mapping throughput"). Keys and path steps enter the code as JSON string literals,
+  // everything else as references: nothing a definition holds becomes code.
+  function levelFunction(fields) {
+    var refs = [];
+    var objects = 0;
+    var lines = ['var v, t;'];
+    function ref(value) {
+      refs.push(value);
+      return 'r[' + (refs.length - 1) + ']';
+    }
+    function store(field, target, value) {
+      return field.key === '__proto__'
+        ? ref(defineProtoKey) + '(' + target + ', ' + value + ');'
+        : target + '[' + JSON.stringify(field.key) + '] = ' + value + ';';
+    }
+    function read(steps) {
+      var a = JSON.stringify(steps[0]);
+      var first = 'root !== null && typeof root === "object" && hasOwn.call(root, ' + a + ')';
+      if (steps.length === 1) return '(' + first + ' ? root[' + a + '] : undefined)';
+      var b = JSON.stringify(steps[1]);
+      return '(' + first + ' && (t = root[' + a + ']) !== null && typeof t === "object" && ' +
+        'hasOwn.call(t, ' + b + ') ? t[' + b + '] : undefined)';
+    }
+    function write(level, target) {
+      level.forEach(function (field) {
+        var inline = field.produce.inline;
+        if (inline && inline.fields) {
+          var object = 'o' + objects++;
+          lines.push('var ' + object + ' = {};');
+          write(inline.fields, object);
+          lines.push(store(field, target, object));
+        } else if (inline) {
+          lines.push('v = ' + read(inline.steps) + ';');
+          lines.push('if (typeof v !== ' + JSON.stringify(inline.dataType) + ') v = ' + ref(inline.convert) + '(v);');
+          lines.push('if (v !== undefined) ' + store(field, target, 'v'));
+        } else {
+          lines.push('v = ' + ref(field.produce) + '(run, root, ' + target + ');');
+          lines.push('if (v !== undefined) ' + store(field, target, 'v'));
+        }
+      });
+    }
+    write(fields, 'target');
+    var make = new MakeFunction('r', 'hasOwn',
+      'return function (run, root, target) {\n' + lines.join('\n') + '\n};');
+    return make(refs, hasOwn);
   }
   // `__proto__` is a key like any other in JSON: defined, never set (which would change
   // the object's prototype).
