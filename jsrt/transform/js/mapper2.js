@@ -715,6 +715,12 @@
     return fields;
   }
 
+  var objectPrototype = Object.prototype;
+  var arrayPrototype = Array.prototype;
+  function inherited(name) {
+    return name in objectPrototype || name in arrayPrototype;
+  }
+
   // A level's fields applied by a function written for the level: each field's value
   // stored under its key in order, a field giving undefined left out. The common field
   // (a `$.a` or `$.a.b` path and a conversion) and an object built from its children
@@ -736,13 +742,19 @@
         ? ref(defineProtoKey) + '(' + target + ', ' + value + ');'
         : target + '[' + JSON.stringify(field.key) + '] = ' + value + ';';
     }
+    // `x[name]`, own properties only: the data is JSON's (objects of Object.prototype,
+    // arrays of Array.prototype, no value undefined), so a name neither prototype has is
+    // found only as the object's own, and needs no hasOwnProperty call.
+    function has(object, name) {
+      return inherited(name) ? ' && hasOwn.call(' + object + ', ' + JSON.stringify(name) + ')' : '';
+    }
     function read(steps) {
       var a = JSON.stringify(steps[0]);
-      var first = 'root !== null && typeof root === "object" && hasOwn.call(root, ' + a + ')';
+      var first = 'root !== null && typeof root === "object"' + has('root', steps[0]);
       if (steps.length === 1) return '(' + first + ' ? root[' + a + '] : undefined)';
       var b = JSON.stringify(steps[1]);
-      return '(' + first + ' && (t = root[' + a + ']) !== null && typeof t === "object" && ' +
-        'hasOwn.call(t, ' + b + ') ? t[' + b + '] : undefined)';
+      return '(' + first + ' && (t = root[' + a + ']) !== null && typeof t === "object"' +
+        has('t', steps[1]) + ' ? t[' + b + '] : undefined)';
     }
     function write(level, target) {
       level.forEach(function (field) {
