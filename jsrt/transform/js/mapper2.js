@@ -1,6 +1,7 @@
 // Mapper 2.0 (an import's `mappings[]` + `lookups[]`, and Transformation 2.0's
-// `rulesTwoDotZero`): a definition is compiled once into closures, one per node, and the
-// closures are applied record by record; the `mapText` op (Mapper 2.0, 1.0 or none) and the
+// `rulesTwoDotZero`): a definition is compiled once into closures, one per node, and a
+// function written per level of the definition applies them record by record (its plain
+// fields read inline: `levelFunction`); the `mapText` op (Mapper 2.0, 1.0 or none) and the
 // `validateMapping` op (the UI's validation errors, with the offending node's path).
 //
 // Sources of the rules (facts only, nothing copied): celigo/ai
