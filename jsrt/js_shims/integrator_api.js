@@ -36,20 +36,45 @@
     return reply.value;
   };
 
-  Object.defineProperty(g, '__jsrt_install_api', {
-    value: (surface) => {
-      const api = {};
-      for (const object of keys(surface)) {
-        const target = {};
-        for (const method of surface[object]) {
-          // A named function per method, so stack traces read "at exports.run".
-          const head = `{"object":${stringify(object)},"method":${stringify(method)},"args":`;
-          const fn = { [method](...args) { return call(head, args); } }[method];
-          target[method] = fn;
-        }
-        api[object] = freeze(target);
+  // A property as an assignment makes it, without running a setter user code may have
+  // put on Object.prototype.
+  const own = (target, name, value) =>
+    defineProperty(target, name, { value, writable: true, enumerable: true, configurable: true });
+
+  // The module: an object per integrator-api object, a named function per method (so
+  // stack traces read "at exports.run"). Indexed loops and captured built-ins only: it is
+  // built when first imported, which a script may do after changing prototypes.
+  const build = (surface) => {
+    const api = {};
+    const objects = keys(surface);
+    for (let i = 0; i < objects.length; i++) {
+      const object = objects[i];
+      const methods = surface[object];
+      const target = {};
+      for (let j = 0; j < methods.length; j++) {
+        const method = methods[j];
+        const head = `{"object":${stringify(object)},"method":${stringify(method)},"args":`;
+        own(target, method, { [method](...args) { return call(head, args); } }[method]);
       }
-      g.__jsrt_modules['integrator-api'] = freeze(api);
+      own(api, object, freeze(target));
+    }
+    return freeze(api);
+  };
+
+  Object.defineProperty(g, '__jsrt_install_api', {
+    // Registers the module, built on its first import: a script that imports nothing
+    // from it (most transforms) does not pay for its sixty-odd functions in every fresh
+    // isolate, and one that does finds it as before.
+    value: (surface) => {
+      const modules = g.__jsrt_modules;
+      defineProperty(modules, 'integrator-api', {
+        get: () => {
+          const api = build(surface);
+          own(modules, 'integrator-api', api);
+          return api;
+        },
+        enumerable: true, configurable: true,
+      });
     },
     writable: false, configurable: false, enumerable: false,
   });

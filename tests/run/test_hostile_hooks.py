@@ -117,6 +117,41 @@ def test_replaced_built_ins_change_nothing_jsrt_reports(runtime: Runtime, write_
     assert runtime.world.state_of("flows", "f1") == {"k1": 1, "k2": 1, "k3": 1}
 
 
+def test_the_api_imported_after_prototypes_changed_is_the_real_one(
+    runtime: Runtime, write_script
+) -> None:
+    # integrator-api's module is built on its first import; a script importing nothing
+    # can still reach jsrt's own importer later, after changing prototypes and built-ins,
+    # which must not reach the module's functions.
+    script = write_script(
+        """
+        for (const name of ['state', 'putForResource', 'getForResource', 'exports']) {
+          Object.defineProperty(Object.prototype, name, {
+            set() { throw new Error('setter ' + name); }, configurable: true,
+          });
+        }
+        Object.defineProperty = () => { throw new Error('no defineProperty'); };
+        Object.freeze = (o) => o;
+        Object.keys = () => [];
+        Array.prototype[Symbol.iterator] = function* () { yield 'forged'; };
+        export function transform(options) {
+          const api = globalThis.__jsrt_import('integrator-api');
+          api.state.putForResource({ resourceType: 'flows', _id: 'f1', key: 'k', value: 7 });
+          return {
+            read: api.state.getForResource({ resourceType: 'flows', _id: 'f1', key: 'k' }),
+            frozen: Object.isFrozen(api) && Object.isFrozen(api.state),
+            objects: Reflect.ownKeys(api).length,
+          };
+        }
+        """
+    )
+    result = runtime.run_hook(script, options={"records": [{"id": 1}]})
+    assert result.ok, result.error
+    value = result.records[0]["value"]
+    assert value["read"] == 7 and value["frozen"] is True and value["objects"] >= 9
+    assert runtime.world.state_of("flows", "f1") == {"k": 7}
+
+
 def test_an_inherited_to_json_cannot_rewrite_what_jsrt_writes(
     runtime: Runtime, write_script
 ) -> None:
