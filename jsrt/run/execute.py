@@ -82,8 +82,9 @@ _MAX_REPLICAS = 8
 @cache
 def _shims_source() -> str:
     """The shims, each a function expression called at once, and the API's registration
-    (the module is built on a script's first import of it), as one script: a fresh isolate evaluates it in one round trip to V8 (four took
-    ~0.5 ms more CPU and ~1 ms more time per isolate, bench/README.md)."""
+    (the module is built on a script's first import of it), as one script: a fresh
+    isolate evaluates it in one round trip to V8 (four took ~0.5 ms more CPU and ~1 ms
+    more time per isolate, bench/README.md)."""
     shims = [files("jsrt.js_shims").joinpath(name).read_text(encoding="utf-8") for name in SHIMS]
     install = f"__jsrt_install_api({orjson.dumps(js_surface()).decode()})"
     return ";\n".join([*shims, install])
