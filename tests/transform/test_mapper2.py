@@ -744,3 +744,17 @@ def test_ai_iteration_children_see_the_element_and_the_record_whatever_they_read
         "plain": expected,
         "wider": [{**row, "tags": ["vip", "b2b"]} for row in expected],
     }
+
+
+def test_keys_and_names_of_any_text_stay_data() -> None:
+    # A level's function holds its keys and path names as JSON string literals: quotes,
+    # backslashes, line breaks and code-like text are keys, never code.
+    keys = ['q"uote', "back\\slash", "line\nbreak", "sep\u2028arator", "'); throw 1; ('", "}};"]
+    mappings = [node(key, extract=f"$.v{index}") for index, key in enumerate(keys)]
+    record = {f"v{index}": index for index in range(len(keys))}
+    assert map_one(mappings, record) == {key: str(index) for index, key in enumerate(keys)}
+    # names JSONPath reads in brackets (jsonpath-plus takes no escapes there)
+    names = ['q"uote', "line\nbreak", "sep\u2028arator"]
+    mappings = [node(name, extract=f"$['{name}']") for name in names]
+    record = {name: f"value {index}" for index, name in enumerate(names)}
+    assert map_one(mappings, record) == record
