@@ -549,11 +549,6 @@
     return compileSource({ extract: entry.extract }, where, env);
   }
 
-  // The composite-object iteration (mappings.yml, buildArrayHelper.mappings): for each
-  // match of `extract`, a copy of the root in which each array along the match's path is
-  // replaced by the element on the path, so `$.orders[*].items[*]` gives children
-  // `$.orders.items.x` (and `$.orders.id`, `$.x`). A path of names, `[*]` and indexes
-  // is walked directly; any other (filters, recursion) through jsonpath-plus's matches.
   // The first names of every path `fields` read, when each is written out in its level
   // function (`levelFunction`: a common field or an object of such); null when any other
   // field (a template, a JSONPath with wildcards, a closure of any kind) may read more.
@@ -569,6 +564,11 @@
     return keys;
   }
 
+  // The composite-object iteration (mappings.yml, buildArrayHelper.mappings): for each
+  // match of `extract`, a copy of the root in which each array along the match's path is
+  // replaced by the element on the path, so `$.orders[*].items[*]` gives children
+  // `$.orders.items.x` (and `$.orders.id`, `$.x`). A path of names, `[*]` and indexes
+  // is walked directly; any other (filters, recursion) through jsonpath-plus's matches.
   function compileIteration(extract, where, reads) {
     if (extract.charAt(0) !== '$') {
       T.fail('a buildArrayHelper extract with mappings must be a JSONPath, at ' + where, {
