@@ -170,14 +170,16 @@ class PreparedScript:
 
 
 def load_script(path: str | Path) -> PreparedScript:
-    """Read a script file (UTF-8, a BOM tolerated) and prepare it.
+    """Read a script file (UTF-8, a BOM tolerated) and prepare it (`prepared_script`: the
+    file is read every time, and prepared again only when its text changed)."""
+    return prepared_script(read_script(path), str(path))
 
-    The file is read every time, and prepared again only when its text changed: a suite
-    runs one script for each of its cases, and parsing and rewriting it each time cost
-    a case ~0.2 ms. A script with a syntax error is prepared afresh (its error is an
-    exception object, raised once per run)."""
-    filename = str(path)
-    source = read_script(path)
+
+def prepared_script(source: str, filename: str) -> PreparedScript:
+    """`prepare`, kept for the next run of the same text under the same name: a suite
+    runs one script for each of its cases and a flow each hook once per page, and
+    parsing and rewriting it each time cost a run ~0.2 ms. A script with a syntax error
+    is prepared afresh (its error is an exception object, raised once per run)."""
     key = (filename, source)
     with _prepared_lock:
         found = _prepared.get(key)
@@ -194,7 +196,7 @@ def load_script(path: str | Path) -> PreparedScript:
 
 
 _PREPARED_KEPT = 64
-"""How many prepared scripts `load_script` keeps (the last used), by file name and text."""
+"""How many prepared scripts `prepared_script` keeps (the last used), by name and text."""
 _prepared: OrderedDict[tuple[str, str], PreparedScript] = OrderedDict()
 _prepared_lock = threading.Lock()
 

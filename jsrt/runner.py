@@ -418,14 +418,13 @@ class Runtime:
                 f"{describe(on_progress)}",
                 argument="on_progress",
             )
-        scripts: dict[tuple[str, str], PreparedScript] = {}
 
         def run_site(site: HookSite, options: dict[str, Any]) -> HookResult:
             """The flow package's `HookRunner`: a hook site run with the data part of its
-            options, each script prepared once for the run (not once per page). Runs may
+            options (its script prepared once, `jsrt.loader.prepared_script`). Runs may
             come from several threads (pages in flight): `_exchanges` orders what they
             do to the world."""
-            return self._run_site(site, options, scripts=scripts)
+            return self._run_site(site, options)
 
         return run_flow(
             self.world,
@@ -446,29 +445,22 @@ class Runtime:
         *,
         timeout_s: float | None = None,
         memory_mb: int | None = None,
-        scripts: dict[tuple[str, str], PreparedScript] | None = None,
     ) -> HookResult:
         """Run a hook site as the world wires it: the script document's code and
-        function, with `options` (the data part) completed with the step's ids.
-        `scripts` keeps each script as prepared, by file name and code, for the next run
-        of the same code (a flow runs each hook once per page)."""
+        function, with `options` (the data part) completed with the step's ids."""
         from jsrt.integration.options import step_options
         from jsrt.integration.scripts import script_code
 
         assert site.script is not None, "a hook that runs has its script document"
         code = script_code(dict(site.script), self._place)
-        given = step_options(site, options)
-        limits: dict[str, Any] = {"timeout_s": timeout_s, "memory_mb": memory_mb}
-        if scripts is not None:
-            key = (code.filename, code.code)
-            with self._exchanges:  # one preparation, even with pages in flight
-                if key not in scripts:
-                    scripts[key] = self._prepare(code.filename, code.code)
-            return self.run_hook(scripts[key], site.function, given, site.hook, **limits)
-        if code.path is not None:
-            return self.run_hook(code.path, site.function, given, site.hook, **limits)
         return self.run_hook(
-            code.filename, site.function, given, site.hook, source=code.code, **limits
+            code.filename,
+            site.function,
+            step_options(site, options),
+            site.hook,
+            source=code.code,
+            timeout_s=timeout_s,
+            memory_mb=memory_mb,
         )
 
     def _run_hook(
@@ -575,12 +567,12 @@ class Runtime:
     def _prepare(
         self, script: str | os.PathLike[str] | PreparedScript, source: str | None
     ) -> PreparedScript:
-        from jsrt.loader import PreparedScript, load_script, prepare
+        from jsrt.loader import PreparedScript, load_script, prepared_script
 
         if isinstance(script, PreparedScript):
             return script
         if source is not None:
-            return prepare(source, str(script))
+            return prepared_script(source, str(script))
         return load_script(Path(script))
 
     def _backend_spec(self, *, send_world: bool) -> BackendSpec:

@@ -55,11 +55,7 @@ def measure(ctx: Context) -> list[Row]:
             return calls / ((busy - idle) / 1000)
 
         def raw_rate(key: str = keys[0], value: str = value) -> float:
-            reply = Supervisor.shared(BENCH_JOBS).run(
-                {"do": "raw_bridge", "calls": calls, "key": key, "value": value},
-                timeout_s=600,
-            )
-            return 1e6 / reply["us_per_call"]
+            return _worker_rate({"do": "raw_bridge", "calls": calls, "key": key, "value": value})
 
         samples = alternate([jsrt_rate, raw_rate], repeats=ctx.plan.bridge_repeats)
         rows.append(
@@ -67,7 +63,7 @@ def measure(ctx: Context) -> list[Row]:
                 f"bridge: state.getForResource, {name}",
                 "calls/s",
                 samples,
-                reference_name="engine bridge alone (fixed reply)",
+                reference_name=ENGINE_ALONE,
                 target=TARGETS.get(name),
                 higher_is_better=True,
             )
@@ -76,7 +72,7 @@ def measure(ctx: Context) -> list[Row]:
     return rows
 
 
-LEAST_DISPATCH = "bridge: least Python dispatch, small value, two keys in turn"
+ENGINE_ALONE = "engine bridge alone (fixed reply)"
 
 
 def _least_dispatch_row(ctx: Context) -> Row:
@@ -86,22 +82,25 @@ def _least_dispatch_row(ctx: Context) -> Row:
     Python, measured in the same run."""
     calls, keys = ctx.plan.bridge_calls, list(ROWS["small value, two keys in turn"])
     values = {key: PAYLOADS[key] for key in keys}
-
-    def rate(payload: dict[str, object]) -> float:
-        reply = Supervisor.shared(BENCH_JOBS).run(payload, timeout_s=600)
-        return 1e6 / reply["us_per_call"]
-
     least = {"do": "least_dispatch_bridge", "calls": calls, "keys": keys, "values": values}
     raw = {"do": "raw_bridge", "calls": calls, "key": keys[0], "value": values[keys[0]]}
-    samples = alternate([lambda: rate(least), lambda: rate(raw)], repeats=ctx.plan.bridge_repeats)
+    samples = alternate(
+        [lambda: _worker_rate(least), lambda: _worker_rate(raw)], repeats=ctx.plan.bridge_repeats
+    )
     return sampled_row(
-        LEAST_DISPATCH,
+        "bridge: least Python dispatch, small value, two keys in turn",
         "calls/s",
         samples,
-        reference_name="engine bridge alone (fixed reply)",
+        reference_name=ENGINE_ALONE,
         higher_is_better=True,
         note="no checks, policy or backend: the ceiling of the every-call row",
     )
+
+
+def _worker_rate(payload: dict[str, object]) -> float:
+    """Calls per second of a bridge loop `bench.worker_targets` runs in the bench worker."""
+    reply = Supervisor.shared(BENCH_JOBS).run(payload, timeout_s=600)
+    return 1e6 / reply["us_per_call"]
 
 
 def _run(runtime: Runtime, script: PreparedScript, calls: int, keys: tuple[str, ...]) -> None:

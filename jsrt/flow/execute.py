@@ -222,22 +222,8 @@ class FlowRun:
     def _leave_step(self, work: _PageWork, step: FlowStep) -> None:
         """A page leaves a step: what it counted there joins the run's result."""
         tally = work.tallies.pop(step.index, None)
-        if tally is None:
-            return
-        into = self.result.steps[step.index]
-        into.received += tally.received
-        into.passed += tally.passed
-        into.ignored += tally.ignored
-        into.failed += tally.failed
-        for name, count in tally.hooks.items():
-            total = into.hooks.setdefault(name, HookCount())
-            total.runs += count.runs
-            total.records += count.records
-            total.failed += count.failed
-            total.duration_ms += count.duration_ms
-        into.stages += tally.stages
-        into.errors += tally.errors
-        into.submitted += tally.submitted
+        if tally is not None:
+            self.result.steps[step.index].add(tally)
 
     @property
     def _answer_errors(self) -> dict[Item, list[dict[str, Any]]] | None:

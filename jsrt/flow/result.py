@@ -54,6 +54,13 @@ class HookCount:
     failed: int = 0
     duration_ms: float = 0.0
 
+    def add(self, other: HookCount) -> None:
+        """Count `other`'s runs in with these (a page's, as it leaves its step)."""
+        self.runs += other.runs
+        self.records += other.records
+        self.failed += other.failed
+        self.duration_ms += other.duration_ms
+
     def to_json(self) -> dict[str, Any]:
         return {
             "runs": self.runs,
@@ -97,6 +104,24 @@ class StepResult:
             f" {self.name!r}" if self.name else (f" {self.resource_id}" if self.resource_id else "")
         )
         return f"step {self.index} ({self.kind}{named})"
+
+    def add(self, other: StepResult) -> None:
+        """Count in what `other` (this step's work on one page, with pages in flight,
+        `jsrt.flow.pipeline`) counted, after what this holds."""
+        self.received += other.received
+        self.passed += other.passed
+        self.ignored += other.ignored
+        self.failed += other.failed
+        for name, count in other.hooks.items():
+            self.hooks.setdefault(name, HookCount()).add(count)
+        self.stages += other.stages
+        self.errors += other.errors
+        self.submitted += other.submitted
+        for index, taken in enumerate(other.branches):
+            if index < len(self.branches):
+                self.branches[index] += taken
+            else:
+                self.branches.append(taken)
 
     def stage(self, name: str, page: int = 0) -> Stage | None:
         """The stage `name` on `page` (0-based), or None when it did not run there."""

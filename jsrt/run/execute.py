@@ -407,8 +407,7 @@ class _MadeAhead:
                     finally:
                         self._changed.acquire()
                     continue
-                if self._wanted is None:
-                    continue
+                assert self._wanted is not None  # not idle, and nothing to close
                 memory_mb, limits = self._wanted
                 stale = [made for made in self._ready if made[0].memory_mb != memory_mb]
                 self._ready = [made for made in self._ready if made[0].memory_mb == memory_mb]

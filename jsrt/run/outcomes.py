@@ -198,9 +198,9 @@ class CallLog:
     """`HookResult.calls`: the run's integrator-api calls, `{object, method, args, ok,
     result | error, duration_ms}` each.
 
-    The worker sends them back as one JSON array text (`RunDone.calls`: orjson wrote
-    the dispatcher's entries once, at the end of the run; the text travels raw, as an
-    attachment of the reply frame). This field keeps that text and parses it with one
+    The worker sends them back as one JSON array text (`RunDone.calls`: the dispatcher
+    writes each entry as its call is answered, `jsrt.api.dispatch`; the text travels
+    raw, as an attachment of the reply frame). This field keeps that text and parses it with one
     `orjson.loads` the first time the field is read, then keeps the list: a caller that
     never reads the call log (a case with no call expectations, the bridge benchmark)
     does not pay for turning its entries into Python dicts and freeing them again

@@ -744,9 +744,7 @@ class World:
         return self.state_keys(options["resourceType"], options["_id"])
 
     def on_state_get(self, _obj: str, options: Mapping[str, Any]) -> Any:
-        # `get_state`'s body, not a call of it: a hook's commonest call, one frame less
-        where = namespace(options["resourceType"], options["_id"])
-        return clone(self._state.value(where, options["key"]))
+        return self.get_state(options["resourceType"], options["_id"], options["key"])
 
     def on_state_put(self, _obj: str, options: Mapping[str, Any]) -> None:
         key = options["key"]
